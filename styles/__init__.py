@@ -1,0 +1,1 @@
+"""Stylesheets, shipped inside the wheel as tui.styles."""

@@ -1,0 +1,67 @@
+"""Fixtures: the real embedded exchange on loopback ports, and helpers to wait on it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.server import SimServer
+from tui.venues.gateway.venue import GatewayVenue
+
+DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"
+
+
+async def eventually(check: Callable[[], object], timeout: float = 10.0,
+                     what: str = "condition") -> object:
+    """Poll until check() is truthy; fail with `what` after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+async def quiet_sim() -> AsyncIterator[SimServer]:
+    """An exchange with no synthetic traders: every trade in it is the test's own."""
+    server = SimServer(seed=7, flow=False, heartbeat=0.5)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def busy_sim() -> AsyncIterator[SimServer]:
+    """An exchange with its synthetic market makers and takers running."""
+    server = SimServer(seed=7, flow=True, heartbeat=0.5)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def make_venue(sim: SimServer, user: str = "demo") -> GatewayVenue:
+    return GatewayVenue(rest_url=sim.rest_url, grpc_target=sim.grpc_target, username=user,
+                        password=DEMO_PASSWORD, silence_timeout=5.0)
+
+
+@pytest.fixture
+async def venue(quiet_sim: SimServer) -> AsyncIterator[GatewayVenue]:
+    v = make_venue(quiet_sim)
+    await v.start()
+    await eventually(lambda: all(s.state.value == "live" for s in v.state.streams.values())
+                     and len(v.state.streams) == 3, what="all three streams live")
+    try:
+        yield v
+    finally:
+        await v.stop()

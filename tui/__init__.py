@@ -1,0 +1,1 @@
+"""pmdesk: a terminal trading desk for Polymarket US."""

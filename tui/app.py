@@ -1,0 +1,434 @@
+"""The Textual app: a ladder, a ticket, the blotter and the links, pulled from DeskState.
+
+The venue writes DeskState; a frame timer reads what changed (dirty books, version
+counters) and repaints only that, inside one batch_update. Nothing here runs per tick.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from importlib import resources
+from pathlib import Path
+from typing import ClassVar, ParamSpec
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer
+
+from tui.core.enums import OrderState
+from tui.core.model import Instrument
+from tui.core.prices import Intent, Outcome
+from tui.core.state import DeskState
+from tui.core.ticket import OrderRequest, TicketError, build_order
+from tui.core.venue import Venue, VenueError
+from tui.widgets.help import HelpScreen, key_rows
+from tui.widgets.ladder import Ladder, LadderHeader
+from tui.widgets.markets import MarketList
+from tui.widgets.status import StatusBar, is_stale, signature
+from tui.widgets.tables import OrdersTable, PositionsTable
+from tui.widgets.ticket import OrderTicket, intent_line
+
+P = ParamSpec("P")
+MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
+STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
+TRADING_ACTIONS = frozenset({
+    "buy", "sell", "toggle_outcome", "size", "cancel_here", "cancel_all", "cursor", "recentre",
+    "market", "focus_ladder",
+})
+
+
+def _load_css() -> str:
+    """styles/app.tcss: tui.styles when installed (editable or wheel), else the source tree."""
+    try:
+        return (resources.files("tui.styles") / "app.tcss").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        source = Path(__file__).resolve().parent.parent / "styles" / "app.tcss"
+        return source.read_text(encoding="utf-8")
+
+
+def plain(error: BaseException) -> str:
+    """One sentence for a trader: the message, never a traceback."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return text or error.__class__.__name__
+
+
+def guarded(method: Callable[P, None]) -> Callable[P, None]:
+    """Run a UI handler; an unexpected error becomes a toast instead of killing the app."""
+
+    @wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(*args, **kwargs)
+        except Exception as error:
+            app = args[0]
+            if isinstance(app, PmdeskApp):
+                app.report(f"Something went wrong: {plain(error)}.", error)
+
+    return wrapper
+
+
+class PmdeskApp(App[None]):
+    """pmdesk's screen. Tests may read: ladder.cursor, ticket.outcome/qty, symbol, cursor_price, order_size."""
+
+    CSS = _load_css()
+    ENABLE_COMMAND_PALETTE = False
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-short"), (32, "-tall")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "buy", "Buy"),
+        Binding("s", "sell", "Sell"),
+        Binding("t", "toggle_outcome", "YES/NO"),
+        Binding("plus,equals_sign", "size(1)", "Size+", key_display="+"),
+        Binding("minus", "size(-1)", "Size-", key_display="-"),
+        Binding("x", "cancel_here", "Cancel"),
+        Binding("X,shift+x", "cancel_all", "Cancel all", key_display="X"),
+        Binding("c", "recentre", "Centre"),
+        Binding("up,k", "cursor(1)", "Cursor up a tick", show=False),
+        Binding("down,j", "cursor(-1)", "Cursor down a tick", show=False),
+        Binding("pageup", "cursor(10)", "Cursor up 10 ticks", show=False),
+        Binding("pagedown", "cursor(-10)", "Cursor down 10 ticks", show=False),
+        Binding("left_square_bracket", "market(-1)", "Previous market", show=False),
+        Binding("right_square_bracket", "market(1)", "Next market", show=False),
+        Binding("escape", "focus_ladder", "Back to the ladder", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, venue: Venue, *, frame_hz: float = 20.0, title: str = "pmdesk",
+                 repeat_guard: float = 0.25) -> None:
+        super().__init__()
+        self.venue = venue
+        self.frame_hz = frame_hz
+        self.title = title
+        self.repeat_guard = repeat_guard  # b/s within this many seconds of the last: ignored
+        self.symbol: str | None = None  # the market on the ladder
+        self.error_text = ""  # a startup failure, shown in the status bar
+        self._seen: dict[str, int] = {}
+        self._notice_seq = 0
+        self._pending_quotes: set[str] = set()
+        self._quotes_at = 0.0
+        self._status_at = 0.0
+        self._status_sig: tuple[tuple[str, str], ...] = ()
+        self._last_order_key = 0.0
+        self._stopped = False
+        self._reported: set[str] = set()
+
+    # --- shortcuts tests can use ---------------------------------------------------
+    @property
+    def state(self) -> DeskState:
+        return self.venue.state
+
+    @property
+    def ladder(self) -> Ladder:
+        return self.query_one(Ladder)
+
+    @property
+    def ticket(self) -> OrderTicket:
+        return self.query_one(OrderTicket)
+
+    @property
+    def instrument(self) -> Instrument | None:
+        return self.state.instruments.get(self.symbol) if self.symbol else None
+
+    @property
+    def cursor_price(self) -> int | None:
+        """The ladder cursor's raw YES price."""
+        return self.ladder.cursor
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.ticket.outcome
+
+    @property
+    def order_size(self) -> int:
+        """The ticket's raw quantity (App.size is the terminal's)."""
+        return self.ticket.qty
+
+    # --- layout and life cycle -------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield MarketList(self.state, id="markets")
+            with Vertical(id="ladder-pane"):
+                yield LadderHeader("", id="ladder-head")
+                yield Ladder(self.state, id="ladder")
+            yield OrderTicket(id="ticket")
+        with Horizontal(id="blotter"):
+            yield OrdersTable(id="orders")
+            yield PositionsTable(id="positions")
+        yield StatusBar("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.ladder.focus()
+        self.run_worker(self._start_venue(), name="venue-start", exit_on_error=False)
+        self.set_interval(1 / max(self.frame_hz, 1.0), self.frame, name="frame")
+        self.frame()
+
+    async def _start_venue(self) -> None:
+        try:
+            await self.venue.start()
+        except VenueError as error:
+            self.report(plain(error))
+        except Exception as error:
+            self.report(f"Could not start the venue: {plain(error)}.", error)
+
+    async def _stop_venue(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        try:
+            await self.venue.stop()
+        except Exception as error:
+            self.log.error(f"venue stop failed: {plain(error)}")
+
+    async def on_unmount(self) -> None:
+        await self._stop_venue()
+
+    async def action_quit(self) -> None:
+        await self._stop_venue()
+        self.exit()
+
+    def report(self, text: str, error: BaseException | None = None) -> None:
+        """An error for the trader: a toast and the status bar; the details go to the log."""
+        if error is not None:
+            self.log.error(repr(error))
+        self.error_text = text
+        if text not in self._reported or len(self._reported) > 50:
+            self._reported.add(text)
+            self.notify(text, severity="error", timeout=8)
+        self._status_at = 0.0
+
+    # --- the frame -------------------------------------------------------------------
+    @guarded
+    def frame(self) -> None:
+        """Pull what changed from DeskState and repaint only that."""
+        state, now = self.state, time.monotonic()
+        with self.batch_update():
+            if self._changed("instruments", state.instruments_version):
+                self._instruments_changed()
+            dirty = state.take_dirty_books()
+            self._pending_quotes |= dirty
+            orders_moved = self._changed("orders", state.orders_version)
+            positions_moved = self._changed("positions", state.positions_version)
+            if self.symbol in dirty:
+                self.ladder.refresh_book()
+                self._show_header()
+            if orders_moved:
+                self.query_one(OrdersTable).refresh_from(state)
+            if positions_moved:
+                self.query_one(PositionsTable).refresh_from(state)
+            if orders_moved or positions_moved:
+                self._show_ticket()
+            sig = signature(state, now)
+            if (self._changed("status", state.status_version) or sig != self._status_sig
+                    or now - self._status_at >= STATUS_PERIOD):
+                self._status_sig, self._status_at = sig, now
+                self.query_one(StatusBar).show(state, now, self.error_text)
+                self._show_stale(now)
+            if self._pending_quotes and now - self._quotes_at >= MARKET_LIST_PERIOD:
+                self.query_one(MarketList).update_quotes(self._pending_quotes)
+                self._pending_quotes, self._quotes_at = set(), now
+            self._show_notices()
+
+    def _changed(self, name: str, version: int) -> bool:
+        if self._seen.get(name) == version:
+            return False
+        self._seen[name] = version
+        return True
+
+    def _instruments_changed(self) -> None:
+        symbols = list(self.state.instruments)
+        if self.symbol not in self.state.instruments:
+            self.show_market(symbols[0] if symbols else None)
+        self.query_one(MarketList).set_markets(symbols, self.symbol)
+
+    def _show_notices(self) -> None:
+        notices = self.state.notices_after(self._notice_seq)
+        if notices:
+            self._notice_seq = notices[-1].seq
+            for notice in notices[-5:]:
+                severity = notice.severity if notice.severity in (
+                    "information", "warning", "error") else "information"
+                self.notify(notice.text, severity=severity)  # type: ignore[arg-type]
+
+    def _stale_text(self, now: float) -> str:
+        """'STALE' / 'DOWN' when the feeds that draw the ladder are not live."""
+        streams = list(self.state.streams.values())
+        market = [s for s in streams if any(w in s.name.lower() for w in ("market", "md", "book"))]
+        for stream in market or streams:
+            if stream.state.value == "down":
+                return "FEED DOWN"
+            if stream.state.value == "connecting":
+                return "CONNECTING"
+            if is_stale(stream, now):
+                return "STALE"
+        return ""
+
+    def _show_stale(self, now: float) -> None:
+        stale = self._stale_text(now)
+        self.ladder.set_stale(bool(stale))
+        self._show_header(stale)
+
+    def _show_header(self, stale: str | None = None) -> None:
+        if stale is None:
+            stale = self._stale_text(time.monotonic())
+        book = self.state.books.get(self.symbol) if self.symbol else None
+        self.query_one(LadderHeader).show_book(self.instrument, book, stale,
+                                               self.ladder.column_titles())
+
+    def _show_ticket(self) -> None:
+        sym = self.symbol
+        position = self.state.positions.get(sym) if sym else None
+        working = len(self.state.working_orders(sym)) if sym else 0
+        self.ticket.show(self.ladder.cursor, position, working)
+
+    # --- market selection ------------------------------------------------------------
+    def show_market(self, symbol: str | None) -> None:
+        """Put a market on the ladder and the ticket."""
+        self.symbol = symbol if symbol in self.state.instruments else None
+        self.ticket.set_instrument(self.instrument)
+        self.ladder.show(self.symbol)
+        self.query_one(MarketList).highlight(self.symbol)
+        self._show_header()
+        self._show_ticket()
+
+    @guarded
+    def on_market_list_selected(self, event: MarketList.Selected) -> None:
+        self.show_market(event.symbol)
+        self.ladder.focus()
+
+    @guarded
+    def on_ladder_cursor_moved(self, event: Ladder.CursorMoved) -> None:
+        self._show_ticket()
+
+    @guarded
+    def action_market(self, step: int) -> None:
+        symbols = list(self.state.instruments)
+        if not symbols:
+            return
+        index = symbols.index(self.symbol) if self.symbol in symbols else -step
+        self.show_market(symbols[(index + step) % len(symbols)])
+
+    # --- keys ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No trading keys while a dialog (help) is on top."""
+        if action in TRADING_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
+
+    @guarded
+    def action_cursor(self, ticks: int) -> None:
+        self.ladder.move_cursor(ticks)
+
+    @guarded
+    def action_recentre(self) -> None:
+        self.ladder.recentre()
+
+    @guarded
+    def action_focus_ladder(self) -> None:
+        self.ladder.focus()
+
+    @guarded
+    def action_toggle_outcome(self) -> None:
+        self.ticket.toggle_outcome()
+        self._show_ticket()
+
+    @guarded
+    def action_size(self, steps: int) -> None:
+        self.ticket.bump_size(steps)
+        self._show_ticket()
+
+    @guarded
+    def action_help(self) -> None:
+        if len(self.screen_stack) == 1:
+            self.push_screen(HelpScreen(key_rows(self, self.BINDINGS), title=f"{self.title} keys"))
+
+    @guarded
+    def action_buy(self) -> None:
+        self.place(buy=True)
+
+    @guarded
+    def action_sell(self) -> None:
+        self.place(buy=False)
+
+    def place(self, *, buy: bool) -> OrderRequest | None:
+        """Build the ticket's order at the cursor and send it; a bad ticket is never sent."""
+        now = time.monotonic()
+        repeated = now - self._last_order_key < self.repeat_guard
+        self._last_order_key = now
+        if repeated:
+            return None  # a held key sends one order, not a burst
+        inst, cursor = self.instrument, self.ladder.cursor
+        if inst is None or cursor is None:
+            self.notify("No market on the ladder.", severity="warning")
+            return None
+        try:
+            request = build_order(inst, Intent.of(buy, self.ticket.outcome),
+                                  self.ticket.price_for(cursor), self.ticket.qty)
+        except TicketError as error:
+            self.notify(f"Not sent: {plain(error)}", severity="error")
+            return None
+        self._run(self._submit(request), "orders")
+        return request
+
+    async def _submit(self, request: OrderRequest) -> None:
+        scales = self.state.instruments[request.symbol].scales
+        what = (f"{intent_line(request.intent, request.price, scales)} "
+                f"x {scales.qty_text(request.qty)} {request.symbol}")
+        try:
+            await self.venue.submit(request)
+        except VenueError as error:
+            self.notify(f"Not sent: {what}: {plain(error)}", severity="error", timeout=8)
+        except Exception as error:
+            self.report(f"Not sent: {what}: {plain(error)}.", error)
+        else:
+            self.notify(f"Sent {what}", timeout=3)
+
+    @guarded
+    def action_cancel_here(self) -> None:
+        """Cancel my working orders at the cursor price in this market."""
+        inst, cursor = self.instrument, self.ladder.cursor
+        if inst is None or cursor is None:
+            return
+        orders = [o for o in self.state.working_orders(inst.symbol)
+                  if o.price == cursor and o.state is not OrderState.PENDING_CANCEL]
+        price = inst.scales.price_text(cursor)
+        if not orders:
+            self.notify(f"No working order of yours at {price}.", severity="warning")
+            return
+        for order in orders:
+            self._run(self._call(self.venue.cancel(order), "Cancel failed"), "cancels")
+        self.notify(f"Cancelling {len(orders)} order{'s' * (len(orders) > 1)} at {price}.",
+                    timeout=3)
+
+    @guarded
+    def action_cancel_all(self) -> None:
+        self._run(self._cancel_all(), "cancels")
+
+    async def _cancel_all(self) -> None:
+        try:
+            count = await self.venue.cancel_all()
+        except VenueError as error:
+            self.notify(f"Cancel all failed: {plain(error)}", severity="error", timeout=8)
+        except Exception as error:
+            self.report(f"Cancel all failed: {plain(error)}.", error)
+        else:
+            words = f"Cancelling {count} working orders." if count else "No working orders."
+            self.notify(words, severity="warning" if count else "information")
+
+    async def _call(self, call: Awaitable[object], failure: str) -> None:
+        try:
+            await call
+        except VenueError as error:
+            self.notify(f"{failure}: {plain(error)}", severity="error", timeout=8)
+        except Exception as error:
+            self.report(f"{failure}: {plain(error)}.", error)
+
+    def _run(self, work: Awaitable[None], group: str) -> None:
+        self.run_worker(work, group=group, exit_on_error=False)

@@ -1,0 +1,122 @@
+"""The `pmdesk` command: demo, sim, connect."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import user_log_dir
+
+from tui.sim.auth import DEMO_PASSWORD
+
+
+def _log_to_file() -> None:
+    # the screen belongs to the app; diagnostics go to a file, never secrets
+    log_dir = Path(user_log_dir("pmdesk", appauthor=False))
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(filename=log_dir / "pmdesk.log", level=logging.WARNING,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    except OSError:
+        logging.basicConfig(level=logging.CRITICAL)
+
+
+def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
+             venue_name: str, silence_timeout: float) -> int:
+    from tui.app import PmdeskApp  # textual only loads for the UI commands
+    from tui.venues.gateway.venue import GatewayVenue
+
+    venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
+                         password=password, venue_name=venue_name,
+                         silence_timeout=silence_timeout)
+    app = PmdeskApp(venue, title=f"pmdesk — {venue_name}")
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tui.demo import DemoError, embedded_exchange
+
+    try:
+        with embedded_exchange(args.seed) as sim:
+            return _run_app(sim.rest_url, sim.grpc_target, args.user, DEMO_PASSWORD,
+                            "demo (embedded exchange)", silence_timeout=10.0)
+    except DemoError as exc:
+        print(f"pmdesk demo: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    password = os.environ.get(args.password_env, "")
+    if not password:
+        if not sys.stdin.isatty():
+            print(f"pmdesk connect: set {args.password_env} to the password for "
+                  f"{args.user}.", file=sys.stderr)
+            return 2
+        password = getpass.getpass(f"Password for {args.user}: ")
+    return _run_app(args.rest, args.grpc, args.user, password, args.rest,
+                    silence_timeout=args.silence_timeout)
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    from tui.sim.__main__ import serve
+    import asyncio
+
+    try:
+        asyncio.run(serve(args))
+    except OSError as exc:
+        print(f"pmdesk sim: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tui.sim.__main__ import add_arguments
+
+    parser = argparse.ArgumentParser(prog="pmdesk",
+                                     description="A terminal trading desk for Polymarket US.")
+    sub = parser.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="trade against the embedded exchange (no account needed)")
+    demo.add_argument("--seed", type=int, default=7, help="seed of the synthetic traders")
+    demo.add_argument("--user", default="demo", choices=["demo", "alice", "bob"],
+                      help="demo trader to log in as")
+    demo.set_defaults(func=cmd_demo)
+
+    sim = sub.add_parser("sim", help="run the embedded exchange for several desks to share")
+    add_arguments(sim)
+    sim.set_defaults(func=cmd_sim)
+
+    connect = sub.add_parser("connect", help="connect to a gateway (e.g. a running pmdesk sim)")
+    connect.add_argument("--rest", required=True, help="REST base URL, e.g. http://127.0.0.1:8700")
+    connect.add_argument("--grpc", required=True, help="gRPC target, e.g. 127.0.0.1:8701")
+    connect.add_argument("--user", required=True, help="username")
+    connect.add_argument("--password-env", default="PMDESK_PASSWORD",
+                         help="environment variable holding the password (else prompted)")
+    connect.add_argument("--silence-timeout", type=float, default=180.0,
+                         help="reconnect a stream after this many silent seconds")
+    connect.set_defaults(func=cmd_connect)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args = parser.parse_args(["demo", *(argv or [])])
+    _log_to_file()
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

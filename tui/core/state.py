@@ -1,0 +1,149 @@
+"""The desk's local state: written by venue workers, read by the UI at its own cadence.
+
+Writers mark what changed (per-book dirty set, version counters); the UI pulls on a
+timer and redraws only what moved. Nothing here pushes to the UI per tick.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from enum import Enum
+
+from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
+
+
+class LinkState(Enum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    DOWN = "down"
+
+
+@dataclass(slots=True)
+class StreamStatus:
+    name: str
+    state: LinkState = LinkState.CONNECTING
+    since: float = field(default_factory=time.monotonic)
+    last_message_at: float = 0.0
+    reconnects: int = 0
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Notice:
+    seq: int
+    text: str
+    severity: str = "information"  # information | warning | error
+
+
+class DeskState:
+    """Everything the desk shows. Single-threaded: touched only from the core's event loop."""
+
+    def __init__(self) -> None:
+        self.instruments: dict[str, Instrument] = {}
+        self.books: dict[str, Book] = {}
+        self.orders: dict[str, Order] = {}  # by order_id, or by clord_id while pending
+        self.positions: dict[str, Position] = {}
+        self.fills: deque[Fill] = deque(maxlen=500)
+        self.balance: Balance | None = None
+        self.user = ""
+        self.account = ""
+        self.venue = ""
+        self.streams: dict[str, StreamStatus] = {}
+        self.notices: deque[Notice] = deque(maxlen=200)
+        # change tracking for the UI's pull loop
+        self.dirty_books: set[str] = set()
+        self.orders_version = 0
+        self.positions_version = 0
+        self.status_version = 0
+        self.instruments_version = 0
+        self._notice_seq = 0
+
+    # --- writers (venue side) -----------------------------------------------------
+    def set_instruments(self, instruments: list[Instrument]) -> None:
+        self.instruments = {i.symbol: i for i in instruments}
+        self.instruments_version += 1
+
+    def replace_book(self, book: Book) -> None:
+        self.books[book.symbol] = book
+        self.dirty_books.add(book.symbol)
+
+    def upsert_order(self, order: Order, *, pending_key: str | None = None) -> None:
+        if pending_key and pending_key != order.order_id:
+            self.orders.pop(pending_key, None)
+        self.orders[order.order_id or order.clord_id] = order
+        self.orders_version += 1
+        self.dirty_books.add(order.symbol)  # the ladder shows working orders
+
+    def replace_open_orders(self, orders: list[Order]) -> None:
+        """A stream snapshot: the venue's open orders, keeping only our own unsent pendings."""
+        pending = {k: o for k, o in self.orders.items() if o.is_pending and not o.order_id}
+        for order in self.orders.values():
+            self.dirty_books.add(order.symbol)
+        self.orders = {o.order_id: o for o in orders}
+        self.orders.update(pending)
+        for order in orders:
+            self.dirty_books.add(order.symbol)
+        self.orders_version += 1
+
+    def find_order(self, *, order_id: str = "", clord_id: str = "") -> Order | None:
+        if order_id and order_id in self.orders:
+            return self.orders[order_id]
+        if clord_id:
+            if clord_id in self.orders:
+                return self.orders[clord_id]
+            for order in self.orders.values():
+                if order.clord_id == clord_id:
+                    return order
+        return None
+
+    def set_positions(self, positions: list[Position], *, snapshot: bool) -> None:
+        if snapshot:
+            self.positions = {}
+        for p in positions:
+            self.positions[p.symbol] = p
+        self.positions_version += 1
+
+    def add_fill(self, fill: Fill) -> None:
+        self.fills.appendleft(fill)
+        self.orders_version += 1
+
+    def set_balance(self, balance: Balance) -> None:
+        self.balance = balance
+        self.status_version += 1
+
+    def stream(self, name: str) -> StreamStatus:
+        if name not in self.streams:
+            self.streams[name] = StreamStatus(name)
+            self.status_version += 1
+        return self.streams[name]
+
+    def set_link(self, name: str, state: LinkState, detail: str = "") -> None:
+        status = self.stream(name)
+        if status.state is not state:
+            if state is LinkState.LIVE and status.state is not LinkState.CONNECTING:
+                status.reconnects += 1
+            status.state = state
+            status.since = time.monotonic()
+        status.detail = detail
+        self.status_version += 1
+
+    def touch_stream(self, name: str) -> None:
+        self.stream(name).last_message_at = time.monotonic()
+
+    def notify(self, text: str, severity: str = "information") -> None:
+        self._notice_seq += 1
+        self.notices.append(Notice(self._notice_seq, text, severity))
+
+    # --- readers (UI side) ----------------------------------------------------------
+    def take_dirty_books(self) -> set[str]:
+        dirty, self.dirty_books = self.dirty_books, set()
+        return dirty
+
+    def notices_after(self, seq: int) -> list[Notice]:
+        return [n for n in self.notices if n.seq > seq]
+
+    def working_orders(self, symbol: str | None = None) -> list[Order]:
+        return [o for o in self.orders.values()
+                if o.state.is_working and (symbol is None or o.symbol == symbol)]

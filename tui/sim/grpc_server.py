@@ -1,0 +1,264 @@
+"""The embedded exchange's gRPC side (grpc.aio): the gateway's streams and unary calls."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import grpc
+
+from tui.proto.polymarket.v1 import accounts_pb2_grpc, health_pb2, health_pb2_grpc
+from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
+from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
+from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
+from tui.proto.polymarket.v1 import positions_pb2_grpc as pos_grpc
+from tui.proto.polymarket.v1 import refdata_pb2_grpc as ref_grpc
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
+from tui.sim import wire
+from tui.sim.auth import AuthError, SimUser, TokenIssuer
+from tui.sim.exchange import Exchange
+from tui.sim.hub import Hub, Subscriber
+from tui.sim.model import CancelRejectReport, ExecReport, PositionChanged
+from tui.sim.service import GatewayService, ServiceError
+
+MAX_SYMBOLS = 1000
+# pace of coalesced book snapshots per stream; bursts within this window merge into one
+MD_FLUSH_INTERVAL = 0.05
+
+
+class _Base:
+    def __init__(self, auth: TokenIssuer, service: GatewayService, hub: Hub,
+                 heartbeat: float) -> None:
+        self.auth = auth
+        self.service = service
+        self.hub = hub
+        self.heartbeat = heartbeat
+
+    @property
+    def exchange(self) -> Exchange:
+        return self.service.exchange
+
+    async def _user(self, context: grpc.aio.ServicerContext, *, account_scoped: bool
+                    ) -> SimUser:
+        md = {k: v for k, v in (context.invocation_metadata() or ())}
+        try:
+            user = self.auth.check(str(md.get("authorization", "")))
+        except AuthError as exc:
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(exc))
+            raise  # abort raises; keeps type checkers honest
+        if account_scoped:
+            await self._call(context, self.service.require_participant, user,
+                             md.get("x-participant-id"))
+        return user
+
+    @staticmethod
+    async def _call(context: grpc.aio.ServicerContext, fn: Callable[..., Any],
+                    *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except ServiceError as exc:
+            await context.abort(grpc.StatusCode(_code(exc.code)), exc.message)
+
+    async def _wait(self, sub: Subscriber, context: grpc.aio.ServicerContext) -> bool:
+        """Wait for news; False on a heartbeat timeout. Aborts when the exchange drops us."""
+        try:
+            await asyncio.wait_for(sub.wake.wait(), timeout=self.heartbeat)
+        except TimeoutError:
+            return False
+        finally:
+            if sub.dropped:
+                await context.abort(grpc.StatusCode.UNAVAILABLE, "stream reset by the exchange")
+        sub.wake.clear()
+        return True
+
+
+def _code(number: int) -> tuple[int, str]:
+    for code in grpc.StatusCode:
+        if code.value[0] == number:
+            return code.value
+    return grpc.StatusCode.UNKNOWN.value
+
+
+class MarketData(_Base, md_grpc.MarketDataSubscriptionAPIServicer):
+    async def CreateMarketDataSubscription(  # noqa: N802 - gRPC method name
+        self, request: md_pb.CreateMarketDataSubscriptionRequest,
+        context: grpc.aio.ServicerContext,
+    ) -> AsyncIterator[md_pb.CreateMarketDataSubscriptionResponse]:
+        await self._user(context, account_scoped=False)
+        if len(request.symbols) > MAX_SYMBOLS:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                "at most 1000 symbols per subscription")
+        unknown = [s for s in request.symbols if s not in self.exchange.instruments]
+        if unknown:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                f"unknown symbol {unknown[0]}")
+        symbols = list(request.symbols) or sorted(self.exchange.instruments)
+        depth = request.depth if request.depth > 0 else 10
+        sub = self.hub.add(self.hub.market, Subscriber(frozenset(request.symbols) or None))
+        try:
+            for symbol in symbols:
+                yield self._update(symbol, depth)
+            if request.snapshot_only:
+                return
+            while True:
+                if not await self._wait(sub, context):
+                    yield md_pb.CreateMarketDataSubscriptionResponse(heartbeat=wire.HEARTBEAT)
+                    continue
+                dirty, sub.dirty = sub.dirty, set()
+                for symbol in sorted(dirty):
+                    yield self._update(symbol, depth)
+                await asyncio.sleep(MD_FLUSH_INTERVAL)
+        finally:
+            self.hub.market.discard(sub)
+
+    def _update(self, symbol: str, depth: int) -> md_pb.CreateMarketDataSubscriptionResponse:
+        bids, offers = self.exchange.book(symbol, depth)
+        update = wire.book_update_pb(symbol, bids, offers, self.exchange.stats(symbol).as_dict(),
+                                     self.exchange.clock())
+        return md_pb.CreateMarketDataSubscriptionResponse(update=update)
+
+
+class OrderEntry(_Base, tr_grpc.OrderEntryAPIServicer):
+    async def InsertOrder(self, request: tr_pb.InsertOrderRequest,  # noqa: N802
+                          context: grpc.aio.ServicerContext) -> tr_pb.InsertOrderResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.service.insert_order, user, request)
+
+    async def CancelOrder(self, request: tr_pb.CancelOrderRequest,  # noqa: N802
+                          context: grpc.aio.ServicerContext) -> tr_pb.CancelOrderResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.service.cancel_order, user, request)
+
+    async def CancelReplaceOrder(  # noqa: N802
+        self, request: tr_pb.CancelReplaceOrderRequest, context: grpc.aio.ServicerContext,
+    ) -> tr_pb.CancelReplaceOrderResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.service.cancel_replace, user, request)
+
+    async def GetOpenOrders(self, request: tr_pb.GetOpenOrdersRequest,  # noqa: N802
+                            context: grpc.aio.ServicerContext) -> tr_pb.GetOpenOrdersResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.service.open_orders, user, request)
+
+    async def CreateOrderSubscription(  # noqa: N802
+        self, request: tr_pb.CreateOrderSubscriptionRequest,
+        context: grpc.aio.ServicerContext,
+    ) -> AsyncIterator[tr_pb.CreateOrderSubscriptionResponse]:
+        user = await self._user(context, account_scoped=True)
+        accounts = frozenset(request.accounts) or frozenset(user.accounts)
+        if not accounts <= set(user.accounts):
+            await context.abort(grpc.StatusCode.PERMISSION_DENIED, "no access to that account")
+        session = uuid.uuid4().hex[:12]
+        symbols = frozenset(request.symbols) or None
+        # subscribe before the snapshot so nothing falls between them (one loop, no await)
+        sub = self.hub.add(self.hub.orders, Subscriber(symbols, accounts))
+        try:
+            orders = self.exchange.open_orders(accounts=accounts, symbols=symbols)
+            yield self._envelope(session, snapshot=tr_pb.CreateOrderSubscriptionResponse.Snapshot(
+                orders=[wire.order_pb(o) for o in orders]))
+            if request.snapshot_only:
+                return
+            while True:
+                if not await self._wait(sub, context):
+                    yield self._envelope(session, heartbeat=wire.HEARTBEAT)
+                    continue
+                while not sub.queue.empty():
+                    event = sub.queue.get_nowait()
+                    if isinstance(event, ExecReport):
+                        update = tr_pb.CreateOrderSubscriptionResponse.Update(
+                            executions=[wire.execution_pb(event)])
+                    elif isinstance(event, CancelRejectReport):
+                        update = tr_pb.CreateOrderSubscriptionResponse.Update(
+                            cancel_reject=wire.cancel_reject_pb(event))
+                    else:
+                        continue
+                    yield self._envelope(session, update=update)
+        finally:
+            self.hub.orders.discard(sub)
+
+    @staticmethod
+    def _envelope(session: str, **event: Any) -> tr_pb.CreateOrderSubscriptionResponse:
+        msg = tr_pb.CreateOrderSubscriptionResponse(session_id=session, **event)
+        msg.processed_sent_time.CopyFrom(wire.timestamp(time.time()))
+        return msg
+
+
+class Positions(_Base, pos_grpc.PositionAPIServicer):
+    async def GetAccountBalance(  # noqa: N802
+        self, request: pos_pb.GetAccountBalanceRequest, context: grpc.aio.ServicerContext,
+    ) -> pos_pb.GetAccountBalanceResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.service.balance, user, request)
+
+    async def CreatePositionSubscription(  # noqa: N802
+        self, request: pos_pb.CreatePositionSubscriptionRequest,
+        context: grpc.aio.ServicerContext,
+    ) -> AsyncIterator[pos_pb.CreatePositionSubscriptionResponse]:
+        user = await self._user(context, account_scoped=True)
+        accounts = frozenset(request.accounts) or frozenset(user.accounts)
+        if not accounts <= set(user.accounts):
+            await context.abort(grpc.StatusCode.PERMISSION_DENIED, "no access to that account")
+        sub = self.hub.add(self.hub.positions, Subscriber(None, accounts))
+        try:
+            snapshot = [wire.position_pb(p) for a in sorted(accounts)
+                        for p in self.exchange.positions(a)]
+            yield pos_pb.CreatePositionSubscriptionResponse(
+                snapshot=pos_pb.CreatePositionSubscriptionResponse.Snapshot(positions=snapshot))
+            while True:
+                if not await self._wait(sub, context):
+                    yield pos_pb.CreatePositionSubscriptionResponse(heartbeat=wire.HEARTBEAT)
+                    continue
+                changed: dict[tuple[str, str], pos_pb.Position] = {}
+                while not sub.queue.empty():
+                    event = sub.queue.get_nowait()
+                    if isinstance(event, PositionChanged):
+                        pos = self.exchange.position(event.account, event.symbol)
+                        if pos is not None:
+                            changed[(event.account, event.symbol)] = wire.position_pb(pos)
+                if changed:
+                    yield pos_pb.CreatePositionSubscriptionResponse(
+                        update=pos_pb.CreatePositionSubscriptionResponse.Update(
+                            positions=list(changed.values())))
+        finally:
+            self.hub.positions.discard(sub)
+
+
+class RefData(_Base, ref_grpc.RefDataAPIServicer):
+    async def ListInstruments(self, request: Any, context: grpc.aio.ServicerContext  # noqa: N802
+                              ) -> Any:
+        await self._user(context, account_scoped=False)
+        return await self._call(context, self.service.list_instruments, request)
+
+
+class Accounts(_Base, accounts_pb2_grpc.AccountsAPIServicer):
+    async def GetWhoAmI(self, request: Any, context: grpc.aio.ServicerContext) -> Any:  # noqa: N802
+        user = await self._user(context, account_scoped=False)
+        return self.service.whoami(user)
+
+    async def ListAccounts(self, request: Any, context: grpc.aio.ServicerContext  # noqa: N802
+                           ) -> Any:
+        user = await self._user(context, account_scoped=False)
+        return self.service.list_accounts(user)
+
+
+class Health(health_pb2_grpc.HealthAPIServicer):
+    async def HealthCheck(self, request: Any, context: grpc.aio.ServicerContext  # noqa: N802
+                          ) -> health_pb2.HealthCheckResponse:
+        return health_pb2.HealthCheckResponse(status="ok")
+
+
+def build_grpc_server(auth: TokenIssuer, service: GatewayService, hub: Hub,
+                      heartbeat: float) -> grpc.aio.Server:
+    server = grpc.aio.server()
+    args = (auth, service, hub, heartbeat)
+    md_grpc.add_MarketDataSubscriptionAPIServicer_to_server(MarketData(*args), server)
+    tr_grpc.add_OrderEntryAPIServicer_to_server(OrderEntry(*args), server)
+    pos_grpc.add_PositionAPIServicer_to_server(Positions(*args), server)
+    ref_grpc.add_RefDataAPIServicer_to_server(RefData(*args), server)
+    accounts_pb2_grpc.add_AccountsAPIServicer_to_server(Accounts(*args), server)
+    health_pb2_grpc.add_HealthAPIServicer_to_server(Health(), server)
+    return server

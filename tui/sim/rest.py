@@ -1,0 +1,173 @@
+"""The embedded exchange's REST side: the gateway's grpc-gateway JSON routes (spec §3.1, §4)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
+from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+from tui.sim.auth import AuthError, SimUser, TokenIssuer
+from tui.sim.service import (
+    INVALID_ARGUMENT,
+    UNAUTHENTICATED,
+    GatewayService,
+    ServiceError,
+)
+
+M = TypeVar("M", bound=Message)
+
+_HTTP = {3: 400, 5: 404, 7: 403, 8: 429, 9: 400, 14: 503, 16: 401}
+
+
+def _status(code: int, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "details": []},
+                        status_code=_HTTP.get(code, 500))
+
+
+def to_json(msg: Message) -> dict[str, Any]:
+    """proto3 JSON as grpc-gateway emits it: camelCase, int64 as strings, defaults included."""
+    return json_format.MessageToDict(msg, always_print_fields_with_no_presence=True)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ServiceError(INVALID_ARGUMENT, "request body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise ServiceError(INVALID_ARGUMENT, "request body must be a JSON object")
+    return data
+
+
+def _parse(data: dict[str, Any], msg: M) -> M:
+    try:
+        json_format.ParseDict(data, msg, ignore_unknown_fields=True)
+    except json_format.ParseError as exc:
+        raise ServiceError(INVALID_ARGUMENT, f"bad request: {exc}") from exc
+    return msg
+
+
+Handler = Callable[[Request, SimUser], Awaitable[Message]]
+
+
+def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
+    def authed(handler: Handler, *, account_scoped: bool) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                user = auth.check(request.headers.get("authorization"))
+            except AuthError as exc:
+                return _status(UNAUTHENTICATED, str(exc))
+            try:
+                if account_scoped:
+                    service.require_participant(user, request.headers.get("x-participant-id"))
+                return JSONResponse(to_json(await handler(request, user)))
+            except ServiceError as exc:
+                return _status(exc.code, exc.message)
+        return endpoint
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def login(request: Request) -> Response:
+        try:
+            data = await _body(request)
+            return JSONResponse(auth.login(str(data.get("username", "")),
+                                           str(data.get("password", ""))))
+        except ServiceError as exc:
+            return _status(exc.code, exc.message)
+        except AuthError as exc:
+            return _status(UNAUTHENTICATED, str(exc))
+
+    async def refresh(request: Request) -> Response:
+        try:
+            data = await _body(request)
+            token = data.get("refreshToken", data.get("refresh_token", ""))
+            return JSONResponse(auth.refresh(str(token)))
+        except ServiceError as exc:
+            return _status(exc.code, exc.message)
+        except AuthError as exc:
+            return _status(UNAUTHENTICATED, str(exc))
+
+    async def whoami(request: Request, user: SimUser) -> Message:
+        return service.whoami(user)
+
+    async def accounts(request: Request, user: SimUser) -> Message:
+        return service.list_accounts(user)
+
+    async def instruments(request: Request, user: SimUser) -> Message:
+        return service.list_instruments(_parse(await _body(request),
+                                               ref_pb.ListInstrumentsRequest()))
+
+    async def insert(request: Request, user: SimUser) -> Message:
+        return service.insert_order(user, _parse(await _body(request),
+                                                 tr_pb.InsertOrderRequest()))
+
+    async def cancel(request: Request, user: SimUser) -> Message:
+        return service.cancel_order(user, _parse(await _body(request),
+                                                 tr_pb.CancelOrderRequest()))
+
+    async def replace(request: Request, user: SimUser) -> Message:
+        return service.cancel_replace(user, _parse(await _body(request),
+                                                   tr_pb.CancelReplaceOrderRequest()))
+
+    async def open_orders_get(request: Request, user: SimUser) -> Message:
+        req = tr_pb.GetOpenOrdersRequest(symbols=request.query_params.getlist("symbols"),
+                                         accounts=request.query_params.getlist("accounts"))
+        return service.open_orders(user, req)
+
+    async def open_orders_post(request: Request, user: SimUser) -> Message:
+        return service.open_orders(user, _parse(await _body(request),
+                                                tr_pb.GetOpenOrdersRequest()))
+
+    async def balance(request: Request, user: SimUser) -> Message:
+        return service.balance(user, _parse(await _body(request),
+                                            pos_pb.GetAccountBalanceRequest()))
+
+    async def positions(request: Request, user: SimUser) -> Message:
+        name = request.query_params.get("name", "")
+        return pos_pb.ListAccountPositionsResponse(positions=service.positions(user, name))
+
+    def both(paths: tuple[str, ...], handler: Handler, methods: list[str], *,
+             account_scoped: bool) -> list[Route]:
+        endpoint = authed(handler, account_scoped=account_scoped)
+        return [Route(p, endpoint, methods=methods) for p in paths]
+
+    routes = [
+        Route("/v1/health", health, methods=["GET"]),
+        Route("/auth/v1beta1/login", login, methods=["POST"]),
+        Route("/auth/v1beta1/refresh_access_token", refresh, methods=["POST"]),
+        Route("/v1/whoami", authed(whoami, account_scoped=False), methods=["GET"]),
+        Route("/v1beta1/get_who_am_i", authed(whoami, account_scoped=False), methods=["POST"]),
+        Route("/v1/accounts", authed(accounts, account_scoped=False), methods=["GET"]),
+        Route("/v1beta1/list_accounts", authed(accounts, account_scoped=False),
+              methods=["POST"]),
+        *both(("/v1/refdata/instruments", "/v1beta1/list_instruments"), instruments,
+              ["POST"], account_scoped=False),
+        *both(("/v1/trading/orders", "/v1beta1/insert_order"), insert, ["POST"],
+              account_scoped=True),
+        *both(("/v1/trading/orders/cancel", "/v1beta1/cancel_order"), cancel, ["POST"],
+              account_scoped=True),
+        *both(("/v1/trading/orders/replace", "/v1beta1/cancel_replace_order"), replace,
+              ["POST"], account_scoped=True),
+        Route("/v1/trading/orders/open", authed(open_orders_get, account_scoped=True),
+              methods=["GET"]),
+        Route("/v1beta1/get_open_orders", authed(open_orders_post, account_scoped=True),
+              methods=["POST"]),
+        *both(("/v1/positions/balance", "/v1beta1/get_account_balance"), balance, ["POST"],
+              account_scoped=True),
+        Route("/v1/positions", authed(positions, account_scoped=True), methods=["GET"]),
+    ]
+    return Starlette(routes=routes)

@@ -1,0 +1,104 @@
+"""The embedded exchange as a running server: engine, synthetic flow, REST and gRPC on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from decimal import Decimal
+
+import grpc
+import uvicorn
+
+from tui.sim.auth import TokenIssuer, demo_users
+from tui.sim.exchange import Exchange
+from tui.sim.flow import SyntheticFlow
+from tui.sim.grpc_server import build_grpc_server
+from tui.sim.hub import Hub
+from tui.sim.markets import demo_instruments
+from tui.sim.rest import build_rest_app
+from tui.sim.service import GatewayService
+
+DEMO_CASH = Decimal("100000")
+log = logging.getLogger(__name__)
+
+
+class SimServer:
+    """One exchange shared by every client that connects to its two ports."""
+
+    def __init__(self, *, host: str = "127.0.0.1", rest_port: int = 0, grpc_port: int = 0,
+                 seed: int = 7, flow: bool = True, access_ttl: float = 180.0,
+                 heartbeat: float = 2.0) -> None:
+        self.host = host
+        self._rest_port = rest_port
+        self._grpc_port = grpc_port
+        self.seed = seed
+        self.exchange = Exchange(demo_instruments())
+        self.auth = TokenIssuer(demo_users(), access_ttl=access_ttl)
+        for user in self.auth.users.values():
+            for account in user.accounts:
+                self.exchange.add_account(account, user.participant_id, DEMO_CASH)
+        self.service = GatewayService(self.exchange)
+        self.hub = Hub(self.exchange)
+        self.heartbeat = heartbeat
+        self.flow = SyntheticFlow(self.exchange, seed) if flow else None
+        self._grpc: grpc.aio.Server | None = None
+        self._uvicorn: uvicorn.Server | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stop = asyncio.Event()
+        self.rest_port = 0
+        self.grpc_port = 0
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://{self.host}:{self.rest_port}"
+
+    @property
+    def grpc_target(self) -> str:
+        return f"{self.host}:{self.grpc_port}"
+
+    async def start(self) -> None:
+        self._grpc = build_grpc_server(self.auth, self.service, self.hub, self.heartbeat)
+        self.grpc_port = self._grpc.add_insecure_port(f"{self.host}:{self._grpc_port}")
+        if self.grpc_port == 0:
+            raise OSError(f"cannot listen for gRPC on {self.host}:{self._grpc_port}")
+        await self._grpc.start()
+
+        # bind the REST socket ourselves so port 0 gives a known free port before serving
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self._rest_port))
+        self.rest_port = sock.getsockname()[1]
+        config = uvicorn.Config(build_rest_app(self.auth, self.service), log_level="warning",
+                                access_log=False, lifespan="off")
+        self._uvicorn = uvicorn.Server(config)
+        self._uvicorn.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._tasks.append(asyncio.create_task(self._uvicorn.serve(sockets=[sock])))
+        while not self._uvicorn.started:
+            await asyncio.sleep(0.01)
+
+        if self.flow is not None:
+            self._tasks.append(asyncio.create_task(self.flow.run(self._stop)))
+        self._tasks.append(asyncio.create_task(self._expiry_loop()))
+
+    async def _expiry_loop(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=0.25)
+            self.exchange.expire_due(self.exchange.clock())
+
+    def drop_streams(self) -> int:
+        """Break every open stream, as a network fault would."""
+        return self.hub.drop_all()
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._uvicorn is not None:
+            self._uvicorn.should_exit = True
+        if self._grpc is not None:
+            await self._grpc.stop(grace=0.2)
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, timeout=2.0)
+        self._tasks.clear()

@@ -1,0 +1,151 @@
+"""Gateway request handling shared by the REST and gRPC front ends of the embedded exchange.
+
+Each method takes the caller (already authenticated) and a protobuf request, and returns a
+protobuf response or raises ServiceError with a gRPC status code. As on the real gateway,
+an insert's 200 means "received": rejects arrive on the order stream.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tui.core.enums import OrderType, Side, TimeInForce
+from tui.proto.polymarket.v1 import accounts_pb2 as acc_pb
+from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
+from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+from tui.sim import wire
+from tui.sim.auth import SimUser
+from tui.sim.exchange import Exchange
+
+# gRPC status numbers (spec §3.3)
+INVALID_ARGUMENT = 3
+NOT_FOUND = 5
+PERMISSION_DENIED = 7
+UNAUTHENTICATED = 16
+
+
+class ServiceError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class GatewayService:
+    def __init__(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+
+    # --- identity -----------------------------------------------------------------
+    @staticmethod
+    def require_participant(user: SimUser, participant_id: str | None) -> None:
+        """Account-scoped calls must name the caller's participant id (spec §2.2)."""
+        if not participant_id:
+            raise ServiceError(PERMISSION_DENIED, "missing x-participant-id")
+        if participant_id != user.participant_id:
+            raise ServiceError(PERMISSION_DENIED, "x-participant-id does not match the caller")
+
+    @staticmethod
+    def _account(user: SimUser, account: str) -> str:
+        if not account:
+            return user.accounts[0]
+        if account not in user.accounts:
+            raise ServiceError(PERMISSION_DENIED, f"no access to account {account}")
+        return account
+
+    def whoami(self, user: SimUser) -> acc_pb.GetWhoAmIResponse:
+        return acc_pb.GetWhoAmIResponse(
+            user=user.participant_id, user_display_name=user.display_name, firm=user.firm,
+            firm_display_name=f"{user.firm} (simulated)", audience="pmdesk-sim",
+            firm_type=1,
+        )
+
+    def list_accounts(self, user: SimUser) -> acc_pb.ListAccountsResponse:
+        return acc_pb.ListAccountsResponse(
+            accounts=list(user.accounts),
+            display_names=[a.rsplit("/", 1)[-1] for a in user.accounts],
+        )
+
+    # --- reference data -----------------------------------------------------------
+    def list_instruments(self, req: ref_pb.ListInstrumentsRequest
+                         ) -> ref_pb.ListInstrumentsResponse:
+        wanted = set(req.symbols)
+        items = [i for s, i in sorted(self.exchange.instruments.items())
+                 if not wanted or s in wanted]
+        size = req.page_size if 0 < req.page_size <= 1000 else 50
+        start = int(req.page_token) if req.page_token.isdigit() else 0
+        page = items[start:start + size]
+        end = start + len(page)
+        more = end < len(items)
+        return ref_pb.ListInstrumentsResponse(
+            instruments=[wire.instrument_pb(i) for i in page],
+            next_page_token=str(end) if more else "", eof=not more,
+        )
+
+    # --- orders -------------------------------------------------------------------
+    def insert_order(self, user: SimUser, req: tr_pb.InsertOrderRequest
+                     ) -> tr_pb.InsertOrderResponse:
+        if not req.symbol:
+            raise ServiceError(INVALID_ARGUMENT, "symbol is required")
+        if req.side not in (Side.BUY, Side.SELL):
+            raise ServiceError(INVALID_ARGUMENT, "side is required")
+        account = self._account(user, req.account)
+        good_till = None
+        if req.HasField("good_till_time"):
+            good_till = req.good_till_time.ToNanoseconds() / 1e9
+        order_id = self.exchange.insert_order(
+            account=account, participant=user.participant_id, symbol=req.symbol,
+            side=Side(req.side), price=req.price, order_qty=req.order_qty,
+            order_type=OrderType(req.type) if req.type in OrderType._value2member_map_
+            else OrderType.UNDEFINED,
+            tif=TimeInForce(req.time_in_force)
+            if req.time_in_force in TimeInForce._value2member_map_ else TimeInForce.DAY,
+            clord_id=req.clord_id, participate_dont_initiate=req.participate_dont_initiate,
+            good_till_time=good_till,
+        )
+        return tr_pb.InsertOrderResponse(order_id=order_id)
+
+    def cancel_order(self, user: SimUser, req: tr_pb.CancelOrderRequest
+                     ) -> tr_pb.CancelOrderResponse:
+        if not req.order_id and not req.clord_id:
+            raise ServiceError(INVALID_ARGUMENT, "order_id or clord_id is required")
+        self.exchange.cancel_order(order_id=req.order_id, clord_id=req.clord_id,
+                                   account=user.accounts[0] if len(user.accounts) == 1
+                                   else None)
+        return tr_pb.CancelOrderResponse()
+
+    def cancel_replace(self, user: SimUser, req: tr_pb.CancelReplaceOrderRequest
+                       ) -> tr_pb.CancelReplaceOrderResponse:
+        if not req.order_id:
+            raise ServiceError(INVALID_ARGUMENT, "order_id is required")
+        self.exchange.replace_order(
+            order_id=req.order_id, clord_id=req.clord_id, price=req.price or None,
+            order_qty=req.order_qty or None,
+            account=user.accounts[0] if len(user.accounts) == 1 else None,
+        )
+        return tr_pb.CancelReplaceOrderResponse()
+
+    def open_orders(self, user: SimUser, req: tr_pb.GetOpenOrdersRequest
+                    ) -> tr_pb.GetOpenOrdersResponse:
+        accounts = [self._account(user, a) for a in req.accounts] or list(user.accounts)
+        orders = self.exchange.open_orders(accounts=accounts, symbols=list(req.symbols) or None)
+        return tr_pb.GetOpenOrdersResponse(orders=[wire.order_pb(o) for o in orders])
+
+    # --- positions and balances ---------------------------------------------------
+    def balance(self, user: SimUser, req: pos_pb.GetAccountBalanceRequest
+                ) -> pos_pb.GetAccountBalanceResponse:
+        account = self._account(user, req.name)
+        if req.currency and req.currency != "USD":
+            raise ServiceError(NOT_FOUND, f"no {req.currency} balance")
+        bal = self.exchange.balance(account)
+        cash = bal.cash.quantize(Decimal("0.01"))
+        resp = pos_pb.GetAccountBalanceResponse(
+            balance=str(cash), buying_power=str(cash), excess_capital=str(cash),
+            capital_requirement="0.00", open_orders="0.00", unsettled_funds="0.00",
+        )
+        resp.update_time.CopyFrom(wire.timestamp(self.exchange.clock()))
+        return resp
+
+    def positions(self, user: SimUser, account: str) -> list[pos_pb.Position]:
+        account = self._account(user, account)
+        return [wire.position_pb(p) for p in self.exchange.positions(account)]

@@ -1,0 +1,64 @@
+"""Gateway protobuf messages into the core's plain values (raw ints stay raw ints)."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal, InvalidOperation
+
+from tui.core.enums import InstrumentState, OrderState, Side
+from tui.core.model import Balance, Book, Instrument, Order, Position
+from tui.core.prices import Scales
+from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
+from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
+from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+
+
+def instrument(msg: ref_pb.Instrument) -> Instrument:
+    scales = Scales.from_refdata(
+        price_scale=msg.price_scale or 1000, tick_size=msg.tick_size or 0.01,
+        qty_scale=msg.fractional_qty_scale or 1, min_qty=msg.minimum_trade_qty or 1,
+    )
+    state = (InstrumentState(msg.state) if msg.state in InstrumentState._value2member_map_
+             else InstrumentState.CLOSED)
+    return Instrument(symbol=msg.symbol, description=msg.description, scales=scales,
+                      state=state, category=msg.metadata.get("event_category", ""))
+
+
+def book(msg: md_pb.MarketDataUpdate) -> Book:
+    stats = msg.stats
+    return Book(
+        symbol=msg.symbol,
+        bids=[(e.px, e.qty) for e in msg.bids],
+        offers=[(e.px, e.qty) for e in msg.offers],
+        last_trade_px=stats.last_trade_px if stats.HasField("last_trade_px") else None,
+        last_trade_qty=stats.last_trade_qty if stats.HasField("last_trade_qty") else None,
+        volume=stats.shares_traded if stats.HasField("shares_traded") else 0,
+        received_at=time.monotonic(),
+    )
+
+
+def order(msg: tr_pb.Order) -> Order:
+    state = (OrderState(msg.state) if msg.state in OrderState._value2member_map_
+             else OrderState.NEW)
+    side = Side(msg.side) if msg.side in Side._value2member_map_ else Side.UNDEFINED
+    return Order(order_id=msg.id, clord_id=msg.clord_id, symbol=msg.symbol, side=side,
+                 price=msg.price, order_qty=msg.order_qty, leaves_qty=msg.leaves_qty,
+                 cum_qty=msg.cum_qty, avg_px=msg.avg_px, state=state,
+                 updated_at=time.monotonic())
+
+
+def position(msg: pos_pb.Position) -> Position:
+    return Position(symbol=msg.symbol, net=msg.net_position, qty_bought=msg.qty_bought,
+                    qty_sold=msg.qty_sold, cost=msg.cost, realized=msg.realized)
+
+
+def balance(msg: pos_pb.GetAccountBalanceResponse) -> Balance:
+    return Balance(balance=_money(msg.balance), buying_power=_money(msg.buying_power))
+
+
+def _money(text: str) -> Decimal:
+    try:
+        return Decimal(text) if text else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)

@@ -1,0 +1,183 @@
+"""The gateway's REST commands over httpx: legacy login/refresh, orders, refdata, balances."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from tui.core.venue import VenueError
+from tui.proto.polymarket.v1 import accounts_pb2 as acc_pb
+from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
+from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+
+M = TypeVar("M", bound=Message)
+REST_TIMEOUT = 15.0  # spec §11.8
+
+
+class Tokens:
+    """The bearer token pair; refreshed before expiry, never logged."""
+
+    def __init__(self) -> None:
+        self.access = ""
+        self.refresh = ""
+        self.access_expires = 0.0  # wall-clock epoch seconds
+
+    def update(self, body: dict[str, Any]) -> None:
+        self.access = str(_pick(body, "accessToken", "access_token"))
+        if refresh := _pick(body, "refreshToken", "refresh_token"):
+            self.refresh = str(refresh)
+        expires = _pick(body, "accessExpirationTime", "access_expiration_time")
+        self.access_expires = _epoch(str(expires)) if expires else time.time() + 180.0
+
+    def __repr__(self) -> str:  # keep secrets out of any repr that reaches a log
+        return f"Tokens(expires={self.access_expires:.0f})"
+
+
+def _pick(body: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in body and body[name]:
+            return body[name]
+    return None
+
+
+def _epoch(rfc3339: str) -> float:
+    return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
+
+
+class GatewayRest:
+    def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None
+                 ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.tokens = Tokens()
+        self.participant_id = ""
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=REST_TIMEOUT,
+                                       transport=transport)
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    # --- auth (legacy /auth/v1beta1, spec §2.3) ------------------------------------
+    async def login(self, username: str, password: str) -> None:
+        body = await self._send("POST", "/auth/v1beta1/login",
+                                {"username": username, "password": password}, auth=False)
+        self.tokens.update(body)
+
+    async def refresh(self) -> None:
+        body = await self._send("POST", "/auth/v1beta1/refresh_access_token",
+                                {"refreshToken": self.tokens.refresh}, auth=False)
+        self.tokens.update(body)
+
+    # --- calls ----------------------------------------------------------------------
+    async def whoami(self) -> acc_pb.GetWhoAmIResponse:
+        return _parse(await self._send("GET", "/v1/whoami"), acc_pb.GetWhoAmIResponse())
+
+    async def accounts(self, user: str) -> acc_pb.ListAccountsResponse:
+        return _parse(await self._send("GET", "/v1/accounts", params={"user": user}),
+                      acc_pb.ListAccountsResponse())
+
+    async def instruments(self) -> list[ref_pb.Instrument]:
+        out: list[ref_pb.Instrument] = []
+        token = ""
+        for _ in range(1000):  # pages; bounded so a broken server cannot loop us forever
+            req = ref_pb.ListInstrumentsRequest(page_size=1000, page_token=token)
+            resp = _parse(await self._send("POST", "/v1/refdata/instruments", _body(req)),
+                          ref_pb.ListInstrumentsResponse())
+            out.extend(resp.instruments)
+            token = resp.next_page_token
+            if resp.eof or not token:
+                break
+        return out
+
+    async def insert_order(self, req: tr_pb.InsertOrderRequest) -> tr_pb.InsertOrderResponse:
+        return _parse(await self._send("POST", "/v1/trading/orders", _body(req),
+                                       account_scoped=True), tr_pb.InsertOrderResponse())
+
+    async def cancel_order(self, req: tr_pb.CancelOrderRequest) -> None:
+        await self._send("POST", "/v1/trading/orders/cancel", _body(req), account_scoped=True)
+
+    async def replace_order(self, req: tr_pb.CancelReplaceOrderRequest) -> None:
+        await self._send("POST", "/v1/trading/orders/replace", _body(req), account_scoped=True)
+
+    async def open_orders(self, accounts: list[str]) -> list[tr_pb.Order]:
+        resp = _parse(await self._send("GET", "/v1/trading/orders/open",
+                                       params={"accounts": accounts}, account_scoped=True),
+                      tr_pb.GetOpenOrdersResponse())
+        return list(resp.orders)
+
+    async def balance(self, account: str) -> pos_pb.GetAccountBalanceResponse:
+        req = pos_pb.GetAccountBalanceRequest(name=account, currency="USD")
+        return _parse(await self._send("POST", "/v1/positions/balance", _body(req),
+                                       account_scoped=True), pos_pb.GetAccountBalanceResponse())
+
+    # --- plumbing -------------------------------------------------------------------
+    def headers(self, *, account_scoped: bool = False) -> dict[str, str]:
+        headers = {"authorization": f"Bearer {self.tokens.access}"}
+        if account_scoped and self.participant_id:
+            headers["x-participant-id"] = self.participant_id
+        return headers
+
+    async def _send(self, method: str, path: str, body: dict[str, Any] | None = None, *,
+                    params: dict[str, Any] | None = None, auth: bool = True,
+                    account_scoped: bool = False) -> dict[str, Any]:
+        headers = self.headers(account_scoped=account_scoped) if auth else {}
+        try:
+            resp = await self._http.request(method, path, json=body, params=params,
+                                            headers=headers)
+        except httpx.TimeoutException as exc:
+            raise VenueError(f"The exchange did not answer within {REST_TIMEOUT:.0f} s "
+                             f"({path}).") from exc
+        except httpx.HTTPError as exc:
+            raise VenueError(f"Cannot reach the exchange at {self.base_url}.") from exc
+        if resp.status_code >= 400:
+            raise VenueError(_error_words(resp, path))
+        try:
+            data = resp.json()
+        except ValueError as exc:
+            raise VenueError(f"The exchange sent an unreadable answer to {path}.") from exc
+        return data if isinstance(data, dict) else {}
+
+
+def _body(msg: Message) -> dict[str, Any]:
+    # snake_case keys as the official samples send; the gateway accepts both spellings
+    return json_format.MessageToDict(msg, preserving_proto_field_name=True)
+
+
+def _parse(data: dict[str, Any], msg: M) -> M:
+    try:
+        json_format.ParseDict(data, msg, ignore_unknown_fields=True)
+    except json_format.ParseError as exc:
+        raise VenueError(f"The exchange sent a {type(msg).__name__} this desk cannot read."
+                         ) from exc
+    return msg
+
+
+_STATUS_WORDS = {
+    400: "the exchange refused the request as malformed",
+    401: "the login was refused or the session expired",
+    403: "this user is not allowed to do that",
+    404: "the exchange does not know that",
+    409: "the exchange already has that order id",
+    429: "too many requests; slow down",
+}
+
+
+def _error_words(resp: httpx.Response, path: str) -> str:
+    detail = ""
+    try:
+        body = resp.json()
+        if isinstance(body, dict):
+            detail = str(body.get("message", ""))
+    except ValueError:
+        pass
+    words = _STATUS_WORDS.get(resp.status_code)
+    if words is None:
+        words = ("the exchange had an internal error" if resp.status_code >= 500
+                 else f"the exchange answered HTTP {resp.status_code}")
+    text = words[0].upper() + words[1:]
+    return f"{text} ({detail})." if detail else f"{text}."

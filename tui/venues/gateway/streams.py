@@ -1,0 +1,114 @@
+"""A gRPC server-stream worker that never gives up: reconnect with backoff, re-snapshot.
+
+Each (re)connect opens a fresh stream whose first message is a snapshot, so no delta is
+ever applied to a stale picture (spec §11.1, §11.3, §11.5).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+
+from tui.core.state import DeskState, LinkState
+
+log = logging.getLogger(__name__)
+
+Metadata = list[tuple[str, str]]
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 30.0
+
+
+class StreamWorker:
+    def __init__(
+        self,
+        name: str,
+        state: DeskState,
+        open_stream: Callable[[Metadata], Any],
+        handle: Callable[[Any], None],
+        metadata: Callable[[], Awaitable[Metadata]],
+        on_unauthenticated: Callable[[], Awaitable[None]],
+        *,
+        silence_timeout: float = 180.0,
+    ) -> None:
+        self.name = name
+        self.state = state
+        self._open = open_stream
+        self._handle = handle
+        self._metadata = metadata
+        self._on_unauthenticated = on_unauthenticated
+        self.silence_timeout = silence_timeout
+        self.connects = 0
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.state.stream(self.name)
+        self._task = asyncio.create_task(self._run(), name=f"stream-{self.name}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def _run(self) -> None:
+        backoff = BACKOFF_FIRST
+        while True:
+            self.state.set_link(self.name, LinkState.CONNECTING)
+            detail = await self._session()
+            if detail is None:  # a healthy session ended by the server: reconnect at once
+                backoff = BACKOFF_FIRST
+            self.state.set_link(self.name, LinkState.DOWN, detail or "stream ended")
+            # jitter so many clients do not reconnect in lockstep after an outage
+            await asyncio.sleep(backoff * (0.8 + 0.4 * random.random()))
+            backoff = min(backoff * 2, BACKOFF_MAX)
+
+    async def _session(self) -> str | None:
+        """One connection; returns why it ended (None = a clean end after data)."""
+        call = None
+        try:
+            call = self._open(await self._metadata())
+            got_data = False
+            while True:
+                msg = await asyncio.wait_for(call.read(), timeout=self.silence_timeout)
+                if msg is grpc.aio.EOF:
+                    return None if got_data else "stream closed by the exchange"
+                if not got_data:
+                    got_data = True
+                    self.connects += 1
+                    self.state.set_link(self.name, LinkState.LIVE)
+                self.state.touch_stream(self.name)
+                self._handle(msg)
+        except TimeoutError:
+            return f"no message for {self.silence_timeout:.0f} s"
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+                try:
+                    await self._on_unauthenticated()
+                except Exception as refresh_exc:  # noqa: BLE001 - reported, then retried
+                    return f"login refused: {refresh_exc}"
+            return _rpc_words(exc)
+        except Exception as exc:  # noqa: BLE001 - a bad message must not kill the worker
+            log.exception("stream %s failed", self.name)
+            return f"stream error: {type(exc).__name__}"
+        finally:
+            if call is not None:
+                call.cancel()
+
+
+def _rpc_words(exc: grpc.aio.AioRpcError) -> str:
+    code = exc.code()
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return "exchange unreachable or stream reset"
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        return "session expired; logging in again"
+    if code == grpc.StatusCode.PERMISSION_DENIED:
+        return "not permitted"
+    return f"{code.name.lower().replace('_', ' ')}: {exc.details() or ''}".strip()

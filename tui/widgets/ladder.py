@@ -1,0 +1,365 @@
+"""The price ladder: one YES book on a fixed 0.99 → 0.01 axis, drawn with the Line API.
+
+Only visible rows are rendered. ``refresh_book`` recomputes a small key per non-empty row
+and repaints only the rows whose key changed; strips are cached by row, key and width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size, Spacing
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+from tui.core.enums import Side
+from tui.core.model import Book, Instrument
+from tui.core.prices import Outcome, Scales
+from tui.core.state import DeskState
+
+# (mine, bid qty, offer qty, best bid?, best offer?, last trade?)
+Mine = tuple[tuple[str, str], ...]  # (text, kind) with kind buy | sell | pending
+RowKey = tuple[Mine, int | None, int | None, bool, bool, bool]
+EMPTY_ROW: RowKey = ((), None, None, False, False, False)
+
+
+@dataclass(slots=True)
+class _Row:
+    mine: dict[tuple[str, str], int] = field(default_factory=dict)
+    bid: int | None = None
+    offer: int | None = None
+    best_bid: bool = False
+    best_offer: bool = False
+    last: bool = False
+
+    def key(self, scales: Scales) -> RowKey:
+        mine = tuple((f"{label} {scales.qty_text(q)}", kind)
+                     for (label, kind), q in sorted(self.mine.items()))
+        return (mine, self.bid, self.offer, self.best_bid, self.best_offer, self.last)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    pad: int
+    mine: int
+    qty: int
+    price: int
+
+    @property
+    def total(self) -> int:
+        return self.mine + 2 * self.qty + 2 * self.price + 4
+
+
+def columns_for(width: int, scales: Scales) -> Columns:
+    price = len(scales.price_text(scales.max_price)) + 2
+    spare = max(0, width - 2 * price - 4)
+    qty = max(4, min(9, spare // 3))
+    mine = max(4, min(12, spare - 2 * qty))
+    cols = Columns(0, mine, qty, price)
+    return Columns(max(0, (width - cols.total) // 2), mine, qty, price)
+
+
+def compact_qty(scales: Scales, raw: int, width: int) -> str:
+    """Quantity text that fits ``width``: 12345 → 12.3k when it must."""
+    text = scales.qty_text(raw)
+    if len(text) <= width:
+        return text
+    value = scales.qty_to_decimal(raw)
+    for div, suffix in ((Decimal(1_000_000), "M"), (Decimal(1_000), "k")):
+        if value >= div:
+            short = f"{(value / div).quantize(Decimal('0.1'))}{suffix}"
+            return short if len(short) <= width else f"{(value / div):.0f}{suffix}"
+    return text[:width]
+
+
+class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
+    """A price ladder for one market; the app owns the keys and calls the methods."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ladder--bid", "ladder--offer", "ladder--best-bid", "ladder--best-offer",
+        "ladder--price", "ladder--no", "ladder--empty", "ladder--cursor", "ladder--last",
+        "ladder--mine-buy", "ladder--mine-sell", "ladder--pending", "ladder--stale",
+    }
+
+    class CursorMoved(Message):
+        def __init__(self, price: int | None) -> None:
+            super().__init__()
+            self.price = price
+
+    def __init__(self, state: DeskState, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state = state
+        self.symbol: str | None = None
+        self.cursor: int | None = None  # raw YES price
+        self.stale = False
+        self._scales: Scales | None = None
+        self._rows = 0
+        self._keys: dict[int, RowKey] = {}
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._auto_cursor = True  # place on the inside market once a book arrives
+
+    # --- geometry -----------------------------------------------------------------
+    @property
+    def instrument(self) -> Instrument | None:
+        return self.state.instruments.get(self.symbol) if self.symbol else None
+
+    def row_of(self, price: int) -> int | None:
+        scales = self._scales
+        if scales is None or not scales.on_tick(price):
+            return None
+        row = (scales.max_price - price) // scales.tick
+        return row if 0 <= row < self._rows else None
+
+    def price_of(self, row: int) -> int:
+        assert self._scales is not None
+        return self._scales.max_price - row * self._scales.tick
+
+    def _visible_rows(self) -> range:
+        top = round(self.scroll_offset.y)
+        return range(top, top + self.scrollable_content_region.height)
+
+    # --- public API -----------------------------------------------------------------
+    def show(self, symbol: str | None) -> None:
+        """Switch to a market: a new axis, the cursor on its inside market."""
+        instrument = self.state.instruments.get(symbol) if symbol else None
+        self.symbol = symbol if instrument else None
+        self._scales = instrument.scales if instrument else None
+        s = self._scales
+        self._rows = (s.max_price - s.min_price) // s.tick + 1 if s else 0
+        self.virtual_size = Size(0, self._rows)
+        self._keys = {}
+        self._strips.clear()
+        self._auto_cursor = True
+        self.cursor = self._inside() if s else None
+        self.refresh_book()
+        self.refresh()
+        self.call_after_refresh(self.centre_on_cursor)
+        self.post_message(self.CursorMoved(self.cursor))
+
+    def refresh_book(self) -> None:
+        """Recompute row keys from the state; repaint only rows that changed."""
+        book = self.state.books.get(self.symbol) if self.symbol else None
+        if self._auto_cursor and book is not None and (book.bids or book.offers):
+            self._auto_cursor = False
+            self.set_cursor(self._inside(), centre=True)
+        keys = self._compute_keys(book)
+        old, self._keys = self._keys, keys
+        visible = self._visible_rows()
+        for row in keys.keys() | old.keys():
+            if keys.get(row) != old.get(row) and row in visible:
+                self.refresh_line(row)
+
+    def set_stale(self, stale: bool) -> None:
+        if stale != self.stale:
+            self.stale = stale
+            self._strips.clear()
+            self.refresh()
+
+    def move_cursor(self, ticks: int) -> None:
+        if self.cursor is not None and self._scales is not None:
+            self.set_cursor(self.cursor + ticks * self._scales.tick)
+
+    def set_cursor(self, price: int, *, centre: bool = False) -> None:
+        s = self._scales
+        if s is None:
+            return
+        price = min(max(price, s.min_price), s.max_price)
+        self._auto_cursor = False
+        old = self.row_of(self.cursor) if self.cursor is not None else None
+        self.cursor = price
+        if old is not None:
+            self.refresh_line(old)
+        row = self.row_of(price)
+        if row is not None:
+            self.refresh_line(row)
+            if centre:
+                self.centre_on_cursor()
+            else:
+                self.scroll_to_region(Region(0, row, 1, 1), spacing=Spacing(1, 0, 1, 0),
+                                      animate=False, x_axis=False, force=True)
+        self.post_message(self.CursorMoved(price))
+
+    def recentre(self) -> None:
+        """Cursor back to the inside market, scrolled to the middle."""
+        if self._scales is not None:
+            self.set_cursor(self._inside(), centre=True)
+
+    def centre_on_cursor(self) -> None:
+        row = self.row_of(self.cursor) if self.cursor is not None else None
+        if row is not None:
+            height = self.scrollable_content_region.height
+            self.scroll_to(y=max(0, row - height // 2), animate=False, force=True)
+
+    def _inside(self) -> int:
+        """Best bid; else the offer of a one-sided book; else 0.50 on the tick."""
+        s = self._scales
+        assert s is not None
+        book = self.state.books.get(self.symbol) if self.symbol else None
+        if book is not None and book.best_bid is not None:
+            return book.best_bid
+        if book is not None and book.best_offer is not None:
+            return book.best_offer
+        return (s.price_scale // 2 // s.tick) * s.tick
+
+    # --- keys -----------------------------------------------------------------------
+    def _compute_keys(self, book: Book | None) -> dict[int, RowKey]:
+        s = self._scales
+        if s is None or self.symbol is None:
+            return {}
+        rows: dict[int, _Row] = {}
+
+        def slot(price: int) -> _Row | None:
+            row = self.row_of(price)
+            return None if row is None else rows.setdefault(row, _Row())
+
+        if book is not None:
+            for i, (price, qty) in enumerate(book.bids):
+                if (cell := slot(price)) is not None:
+                    cell.bid, cell.best_bid = qty, i == 0
+            for i, (price, qty) in enumerate(book.offers):
+                if (cell := slot(price)) is not None:
+                    cell.offer, cell.best_offer = qty, i == 0
+            if book.last_trade_px is not None and (cell := slot(book.last_trade_px)):
+                cell.last = True
+        for order in self.state.working_orders(self.symbol):
+            if (cell := slot(order.price)) is None:
+                continue
+            intent = order.shown_intent
+            label = ("B" if intent.is_buy else "S") + ("N" if intent.outcome is Outcome.NO else "")
+            kind = "pending" if order.is_pending else (
+                "buy" if order.side is Side.BUY else "sell")
+            cell.mine[(label, kind)] = cell.mine.get((label, kind), 0) + order.leaves_qty
+        return {row: cell.key(s) for row, cell in rows.items()}
+
+    # --- rendering ----------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def column_titles(self) -> Text:
+        """Column headings aligned with the rows below (for the header above the ladder)."""
+        if self._scales is None:
+            return Text("")
+        c = columns_for(self.scrollable_content_region.width, self._scales)
+        return Text(" " * c.pad + "mine".rjust(c.mine) + " " + "bid".rjust(c.qty) + " "
+                    + "YES".center(c.price) + " " + "NO".center(c.price) + " "
+                    + "offer".ljust(c.qty), no_wrap=True)
+
+    def render_line(self, y: int) -> Strip:
+        row = y + round(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        if self._scales is None or not 0 <= row < self._rows:
+            return Strip.blank(width, self.rich_style)
+        key = self._keys.get(row, EMPTY_ROW)
+        is_cursor = self.cursor is not None and self.row_of(self.cursor) == row
+        cache_key = (row, key, width, is_cursor, self.stale)
+        strip = self._strips.get(cache_key)
+        if strip is None:
+            strip = self._render_row(row, key, width, is_cursor)
+            self._strips[cache_key] = strip
+        return strip
+
+    def _render_row(self, row: int, key: RowKey, width: int, is_cursor: bool) -> Strip:
+        s = self._scales
+        assert s is not None
+        st = self.get_component_rich_style
+        base = self.rich_style
+        mine, bid, offer, best_bid, best_offer, last = key
+        c = columns_for(width, s)
+        price = self.price_of(row)
+        empty = bid is None and offer is None
+        price_style = st("ladder--empty") if empty else st("ladder--price")
+        segs: list[Segment] = [Segment(" " * c.pad, base)]
+
+        mine_text = " ".join(t for t, _ in mine)
+        if len(mine_text) > c.mine:
+            mine_text = mine_text[: c.mine - 1] + "…"
+        kinds = {k for _, k in mine}
+        mine_style = st("ladder--pending") if "pending" in kinds else st(
+            "ladder--mine-sell" if kinds == {"sell"} else "ladder--mine-buy")
+        segs.append(Segment(mine_text.rjust(c.mine) + " ", base + mine_style))
+
+        def qty_cell(qty: int | None, kind: str, best: bool, justify: str) -> Segment:
+            if qty is None:
+                return Segment(" " * c.qty, base)
+            text = compact_qty(s, qty, c.qty)
+            text = text.rjust(c.qty) if justify == "r" else text.ljust(c.qty)
+            style = st("ladder--stale") if self.stale else st(
+                f"ladder--best-{kind}" if best else f"ladder--{kind}")
+            return Segment(text, base + style)
+
+        segs.append(qty_cell(bid, "bid", best_bid, "r"))
+        segs.append(Segment(" ", base))
+        yes = s.price_text(price)
+        yes_text = f"›{yes}‹" if last else yes
+        yes_style = st("ladder--last") if last else price_style
+        segs.append(Segment(yes_text.center(c.price), base + yes_style))
+        segs.append(Segment(" ", base))
+        no_style = st("ladder--empty") if empty else st("ladder--no")
+        segs.append(Segment(s.price_text(s.complement(price)).center(c.price), base + no_style))
+        segs.append(Segment(" ", base))
+        segs.append(qty_cell(offer, "offer", best_offer, "l"))
+        strip = Strip(segs).adjust_cell_length(width, base)
+        if is_cursor:
+            cursor_style: Style = st("ladder--cursor")
+            strip = strip.apply_style(cursor_style)
+        return strip
+
+    # --- mouse ----------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and self._scales is not None:
+            row = offset.y + round(self.scroll_offset.y)
+            if 0 <= row < self._rows:
+                self.set_cursor(self.price_of(row))
+
+
+def mid_text(scales: Scales, bid: int, offer: int) -> str:
+    total = bid + offer
+    if total % 2 == 0:
+        return scales.price_text(total // 2)
+    return f"{scales.to_decimal(total) / 2:f}"
+
+
+class LadderHeader(Static):
+    """Two lines above the ladder: the inside market, then the column titles."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ladder-head--symbol", "ladder-head--bid", "ladder-head--offer", "ladder-head--last",
+        "ladder-head--dim", "ladder-head--stale",
+    }
+
+    def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
+                  titles: Text) -> None:
+        st = self.get_component_rich_style
+        if instrument is None:
+            self.update(Text("no market selected", style=st("ladder-head--dim")))
+            return
+        s = instrument.scales
+        line = Text(no_wrap=True, overflow="ellipsis")
+        bid = book.best_bid if book else None
+        offer = book.best_offer if book else None
+        line.append(s.price_text(bid) if bid is not None else "--", style=st("ladder-head--bid"))
+        line.append(" / ")
+        line.append(s.price_text(offer) if offer is not None else "--",
+                    style=st("ladder-head--offer"))
+        if bid is not None and offer is not None:
+            line.append("  spr ", style=st("ladder-head--dim"))
+            line.append(s.price_text(offer - bid))
+            line.append("  mid ", style=st("ladder-head--dim"))
+            line.append(mid_text(s, bid, offer))
+        if book is not None and book.last_trade_px is not None:
+            line.append("  last ", style=st("ladder-head--dim"))
+            line.append(s.price_text(book.last_trade_px), style=st("ladder-head--last"))
+        if stale_text:
+            line.append(f" {stale_text} ", style=st("ladder-head--stale"))
+        self.update(Text("\n").join([line, titles]))

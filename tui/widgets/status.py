@@ -1,0 +1,89 @@
+"""The status bar: venue, account, balance, and every stream's state with its age."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.core.state import DeskState, LinkState, StreamStatus
+
+STALE_AFTER = 2.0  # seconds without a message before a live feed is shown as stale
+
+
+def age_text(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.1f}s"
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.0f}h"
+
+
+def stream_age(stream: StreamStatus, now: float) -> float | None:
+    return now - stream.last_message_at if stream.last_message_at else None
+
+
+def is_stale(stream: StreamStatus, now: float) -> bool:
+    """Live, but quiet for more than STALE_AFTER (counting from connect if never heard)."""
+    if stream.state is not LinkState.LIVE:
+        return False
+    heard = stream.last_message_at or stream.since
+    return now - heard > STALE_AFTER
+
+
+def stream_word(stream: StreamStatus, now: float) -> tuple[str, str, str]:
+    """(dot, words, style name) for one stream."""
+    age = stream_age(stream, now)
+    if stream.state is LinkState.DOWN:
+        since = age_text(now - stream.since)
+        return "✕", f"DOWN {since}", "status--down"
+    if stream.state is LinkState.CONNECTING:
+        return "◌", "connecting", "status--connecting"
+    if is_stale(stream, now):
+        quiet = age if age is not None else now - stream.since
+        return "●", f"STALE {age_text(quiet)}", "status--stale"
+    return "●", age_text(age) if age is not None else "live", "status--live"
+
+
+def signature(state: DeskState, now: float) -> tuple[tuple[str, str], ...]:
+    """What would change the bar's colours; cheap enough to compare every frame."""
+    return tuple((s.name, "stale" if is_stale(s, now) else s.state.value)
+                 for s in state.streams.values())
+
+
+class StatusBar(Static):
+    """One line; the app calls show() when status_version moves, staleness flips, or 1/s."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status--venue", "status--dim", "status--live", "status--stale", "status--connecting",
+        "status--down", "status--error",
+    }
+
+    def show(self, state: DeskState, now: float, error: str = "") -> None:
+        st = self.get_component_rich_style
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if error:
+            text.append(f" {error} ", style=st("status--error"))
+            text.append(" ")
+        text.append(f" {state.venue or 'venue'} ", style=st("status--venue"))
+        who = "/".join(p for p in (state.user, state.account) if p)
+        if who:
+            text.append(f" {who}")
+        if state.balance is not None:
+            bal = state.balance
+            text.append(f"  ${bal.balance:,.2f}")
+            if bal.buying_power != bal.balance:
+                text.append(f" bp ${bal.buying_power:,.2f}", style=st("status--dim"))
+        for stream in state.streams.values():
+            dot, words, style = stream_word(stream, now)
+            text.append("  │ ", style=st("status--dim"))
+            text.append(f"{dot} ", style=st(style))
+            text.append(f"{stream.name} ")
+            text.append(words, style=st(style))
+        if not state.streams and not error:
+            text.append("  │ ", style=st("status--dim"))
+            text.append("◌ starting", style=st("status--connecting"))
+        self.update(text)
