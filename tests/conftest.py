@@ -15,16 +15,16 @@ from tui.venues.gateway.venue import GatewayVenue
 DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"
 
 
-async def eventually(check: Callable[[], object], timeout: float = 10.0,
+async def eventually(check: Callable[[], object], within: float = 10.0,
                      what: str = "condition") -> object:
-    """Poll until check() is truthy; fail with `what` after timeout seconds."""
-    deadline = time.monotonic() + timeout
+    """Poll until check() is truthy; fail naming `what` after `within` seconds."""
+    deadline = time.monotonic() + within
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+            pytest.fail(f"timed out after {within:.0f} s waiting for {what}")
         await asyncio.sleep(0.02)
 
 

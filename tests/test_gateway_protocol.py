@@ -181,10 +181,8 @@ async def test_fill_updates_orders_positions_and_fills(venue: GatewayVenue,
 async def test_off_tick_order_is_rejected_with_reason_in_words(
         venue: GatewayVenue, quiet_sim: SimServer) -> None:
     """The client's own check stops this first; here a raw request proves the exchange does too."""
-    symbol = _symbol_with_scale(venue, 1000)
-    tick = venue.state.instruments[symbol].scales.tick
-    if tick == 1:
-        pytest.skip("instrument has a one-unit tick")
+    symbol = next(s for s, i in venue.state.instruments.items() if i.scales.tick > 1)
+    assert venue.state.instruments[symbol].scales.tick == 5  # the 0.005 market at scale 1000
     await venue.rest.insert_order(tr_pb.InsertOrderRequest(
         type=2, side=1, order_qty=1, symbol=symbol, price=500 + 1, time_in_force=2,
         clord_id="off-tick-1", account=DEMO_ACCOUNT))

@@ -11,14 +11,14 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from importlib import resources
 from pathlib import Path
-from typing import ClassVar, ParamSpec
+from typing import ClassVar, ParamSpec, TypeVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 
-from tui.core.enums import OrderState
 from tui.core.model import Instrument
 from tui.core.prices import Intent, Outcome
 from tui.core.state import DeskState
@@ -27,32 +27,30 @@ from tui.core.venue import Venue, VenueError
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.ladder import Ladder, LadderHeader
 from tui.widgets.markets import MarketList
-from tui.widgets.status import StatusBar, is_stale, signature
+from tui.widgets.status import StatusBar, feed_warning, signature
 from tui.widgets.tables import OrdersTable, PositionsTable
 from tui.widgets.ticket import OrderTicket, intent_line
 
 P = ParamSpec("P")
+T = TypeVar("T")
 MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
 STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
-TRADING_ACTIONS = frozenset({
-    "buy", "sell", "toggle_outcome", "size", "cancel_here", "cancel_all", "cursor", "recentre",
-    "market", "focus_ladder",
-})
+SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
+DIALOG_ACTIONS = frozenset({"help", "quit"})  # the only app keys while a dialog is open
 
 
 def _load_css() -> str:
     """styles/app.tcss: tui.styles when installed (editable or wheel), else the source tree."""
     try:
         return (resources.files("tui.styles") / "app.tcss").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        source = Path(__file__).resolve().parent.parent / "styles" / "app.tcss"
-        return source.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # a source checkout, not installed
+        return (Path(__file__).resolve().parents[1] / "styles" / "app.tcss").read_text("utf-8")
 
 
 def plain(error: BaseException) -> str:
     """One sentence for a trader: the message, never a traceback."""
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return text or error.__class__.__name__
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
 
 
 def guarded(method: Callable[P, None]) -> Callable[P, None]:
@@ -62,7 +60,7 @@ def guarded(method: Callable[P, None]) -> Callable[P, None]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             method(*args, **kwargs)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
             app = args[0]
             if isinstance(app, PmdeskApp):
                 app.report(f"Something went wrong: {plain(error)}.", error)
@@ -71,7 +69,11 @@ def guarded(method: Callable[P, None]) -> Callable[P, None]:
 
 
 class PmdeskApp(App[None]):
-    """pmdesk's screen. Tests may read: ladder.cursor, ticket.outcome/qty, symbol, cursor_price, order_size."""
+    """pmdesk's screen.
+
+    Tests may read: symbol, instrument, cursor_price (raw YES), outcome, order_size (raw),
+    ladder (Ladder), ticket (OrderTicket), state (DeskState), error_text.
+    """
 
     CSS = _load_css()
     ENABLE_COMMAND_PALETTE = False
@@ -81,11 +83,11 @@ class PmdeskApp(App[None]):
         (0, "-short"), (32, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("b", "buy", "Buy"),
-        Binding("s", "sell", "Sell"),
+        Binding("b", "order(True)", "Buy"),
+        Binding("s", "order(False)", "Sell"),
         Binding("t", "toggle_outcome", "YES/NO"),
-        Binding("plus,equals_sign", "size(1)", "Size+", key_display="+"),
-        Binding("minus", "size(-1)", "Size-", key_display="-"),
+        Binding("plus,equals_sign", "size(1)", "Size", key_display="+/-"),
+        Binding("minus", "size(-1)", "Size down a step", show=False),
         Binding("x", "cancel_here", "Cancel"),
         Binding("X,shift+x", "cancel_all", "Cancel all", key_display="X"),
         Binding("c", "recentre", "Centre"),
@@ -101,12 +103,12 @@ class PmdeskApp(App[None]):
     ]
 
     def __init__(self, venue: Venue, *, frame_hz: float = 20.0, title: str = "pmdesk",
-                 repeat_guard: float = 0.25) -> None:
+                 repeat_guard: float = 0.7) -> None:
         super().__init__()
         self.venue = venue
         self.frame_hz = frame_hz
         self.title = title
-        self.repeat_guard = repeat_guard  # b/s within this many seconds of the last: ignored
+        self.repeat_guard = repeat_guard  # the same order again this soon: ignored (held key)
         self.symbol: str | None = None  # the market on the ladder
         self.error_text = ""  # a startup failure, shown in the status bar
         self._seen: dict[str, int] = {}
@@ -115,9 +117,10 @@ class PmdeskApp(App[None]):
         self._quotes_at = 0.0
         self._status_at = 0.0
         self._status_sig: tuple[tuple[str, str], ...] = ()
-        self._last_order_key = 0.0
+        self._last_order: tuple[float, object] = (0.0, None)
+        self._told_held = False
         self._stopped = False
-        self._reported: set[str] = set()
+        self._reported: dict[str, float] = {}
 
     # --- shortcuts tests can use ---------------------------------------------------
     @property
@@ -162,21 +165,21 @@ class PmdeskApp(App[None]):
             yield OrdersTable(id="orders")
             yield PositionsTable(id="positions")
         yield StatusBar("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.ladder.focus()
+        self.frame()
         self.run_worker(self._start_venue(), name="venue-start", exit_on_error=False)
         self.set_interval(1 / max(self.frame_hz, 1.0), self.frame, name="frame")
-        self.frame()
 
     async def _start_venue(self) -> None:
         try:
             await self.venue.start()
         except VenueError as error:
-            self.report(plain(error))
-        except Exception as error:
-            self.report(f"Could not start the venue: {plain(error)}.", error)
+            self.report(plain(error), sticky=True)
+        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
+            self.report(f"Could not start the venue: {plain(error)}.", error, sticky=True)
 
     async def _stop_venue(self) -> None:
         if self._stopped:
@@ -184,7 +187,7 @@ class PmdeskApp(App[None]):
         self._stopped = True
         try:
             await self.venue.stop()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
             self.log.error(f"venue stop failed: {plain(error)}")
 
     async def on_unmount(self) -> None:
@@ -194,15 +197,18 @@ class PmdeskApp(App[None]):
         await self._stop_venue()
         self.exit()
 
-    def report(self, text: str, error: BaseException | None = None) -> None:
-        """An error for the trader: a toast and the status bar; the details go to the log."""
+    def report(self, text: str, error: BaseException | None = None, *,
+               sticky: bool = False) -> None:
+        """An error as a toast (sticky: also in the status bar); the details go to the log."""
         if error is not None:
             self.log.error(repr(error))
-        self.error_text = text
-        if text not in self._reported or len(self._reported) > 50:
-            self._reported.add(text)
+        if sticky:
+            self.error_text, self._status_at = text, 0.0
+        now = time.monotonic()
+        if now - self._reported.get(text, -60.0) > 5.0:  # a fault repeating every frame: once
             self.notify(text, severity="error", timeout=8)
-        self._status_at = 0.0
+        self._reported = {t: at for t, at in self._reported.items() if now - at < 5.0}
+        self._reported[text] = now
 
     # --- the frame -------------------------------------------------------------------
     @guarded
@@ -230,17 +236,16 @@ class PmdeskApp(App[None]):
                     or now - self._status_at >= STATUS_PERIOD):
                 self._status_sig, self._status_at = sig, now
                 self.query_one(StatusBar).show(state, now, self.error_text)
-                self._show_stale(now)
+                self.ladder.set_stale(bool(feed_warning(state, now)))
+                self._show_header()
             if self._pending_quotes and now - self._quotes_at >= MARKET_LIST_PERIOD:
                 self.query_one(MarketList).update_quotes(self._pending_quotes)
                 self._pending_quotes, self._quotes_at = set(), now
             self._show_notices()
 
     def _changed(self, name: str, version: int) -> bool:
-        if self._seen.get(name) == version:
-            return False
-        self._seen[name] = version
-        return True
+        changed, self._seen[name] = self._seen.get(name) != version, version
+        return changed
 
     def _instruments_changed(self) -> None:
         symbols = list(self.state.instruments)
@@ -252,41 +257,16 @@ class PmdeskApp(App[None]):
         notices = self.state.notices_after(self._notice_seq)
         if notices:
             self._notice_seq = notices[-1].seq
-            for notice in notices[-5:]:
-                severity = notice.severity if notice.severity in (
-                    "information", "warning", "error") else "information"
-                self.notify(notice.text, severity=severity)  # type: ignore[arg-type]
+            for notice in notices[-5:]:  # a backlog after a reconnect: the latest few
+                self.notify(notice.text, severity=SEVERITY.get(notice.severity, "information"))
 
-    def _stale_text(self, now: float) -> str:
-        """'STALE' / 'DOWN' when the feeds that draw the ladder are not live."""
-        streams = list(self.state.streams.values())
-        market = [s for s in streams if any(w in s.name.lower() for w in ("market", "md", "book"))]
-        for stream in market or streams:
-            if stream.state.value == "down":
-                return "FEED DOWN"
-            if stream.state.value == "connecting":
-                return "CONNECTING"
-            if is_stale(stream, now):
-                return "STALE"
-        return ""
-
-    def _show_stale(self, now: float) -> None:
-        stale = self._stale_text(now)
-        self.ladder.set_stale(bool(stale))
-        self._show_header(stale)
-
-    def _show_header(self, stale: str | None = None) -> None:
-        if stale is None:
-            stale = self._stale_text(time.monotonic())
+    def _show_header(self) -> None:
         book = self.state.books.get(self.symbol) if self.symbol else None
-        self.query_one(LadderHeader).show_book(self.instrument, book, stale,
-                                               self.ladder.column_titles())
+        self.query_one(LadderHeader).show_book(self.instrument, book, feed_warning(
+            self.state, time.monotonic()), self.ladder.column_titles())
 
     def _show_ticket(self) -> None:
-        sym = self.symbol
-        position = self.state.positions.get(sym) if sym else None
-        working = len(self.state.working_orders(sym)) if sym else 0
-        self.ticket.show(self.ladder.cursor, position, working)
+        self.ticket.show_for(self.state, self.ladder.cursor)
 
     # --- market selection ------------------------------------------------------------
     def show_market(self, symbol: str | None) -> None:
@@ -318,9 +298,7 @@ class PmdeskApp(App[None]):
     # --- keys ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No trading keys while a dialog (help) is on top."""
-        if action in TRADING_ACTIONS and len(self.screen_stack) > 1:
-            return False
-        return True
+        return len(self.screen_stack) == 1 or action in DIALOG_ACTIONS
 
     @guarded
     def action_cursor(self, ticks: int) -> None:
@@ -350,44 +328,34 @@ class PmdeskApp(App[None]):
             self.push_screen(HelpScreen(key_rows(self, self.BINDINGS), title=f"{self.title} keys"))
 
     @guarded
-    def action_buy(self) -> None:
-        self.place(buy=True)
-
-    @guarded
-    def action_sell(self) -> None:
-        self.place(buy=False)
-
-    def place(self, *, buy: bool) -> OrderRequest | None:
+    def action_order(self, buy: bool) -> None:
         """Build the ticket's order at the cursor and send it; a bad ticket is never sent."""
-        now = time.monotonic()
-        repeated = now - self._last_order_key < self.repeat_guard
-        self._last_order_key = now
-        if repeated:
-            return None  # a held key sends one order, not a burst
-        inst, cursor = self.instrument, self.ladder.cursor
+        inst, cursor, ticket = self.instrument, self.ladder.cursor, self.ticket
         if inst is None or cursor is None:
             self.notify("No market on the ladder.", severity="warning")
-            return None
+            return
+        now, last = time.monotonic(), self._last_order
+        self._last_order = (now, (inst.symbol, buy, ticket.outcome, cursor, ticket.qty))
+        if last[1] == self._last_order[1] and now - last[0] < self.repeat_guard:
+            if not self._told_held:  # a held key sends one order, not a burst
+                self.notify("Repeated key ignored: one order per press.", severity="warning")
+            self._told_held = True
+            return
+        self._told_held = False
         try:
-            request = build_order(inst, Intent.of(buy, self.ticket.outcome),
-                                  self.ticket.price_for(cursor), self.ticket.qty)
+            request = build_order(inst, Intent.of(buy, ticket.outcome),
+                                  ticket.price_for(cursor), ticket.qty)
         except TicketError as error:
             self.notify(f"Not sent: {plain(error)}", severity="error")
-            return None
+            return
         self._run(self._submit(request), "orders")
-        return request
 
     async def _submit(self, request: OrderRequest) -> None:
         scales = self.state.instruments[request.symbol].scales
         what = (f"{intent_line(request.intent, request.price, scales)} "
                 f"x {scales.qty_text(request.qty)} {request.symbol}")
-        try:
-            await self.venue.submit(request)
-        except VenueError as error:
-            self.notify(f"Not sent: {what}: {plain(error)}", severity="error", timeout=8)
-        except Exception as error:
-            self.report(f"Not sent: {what}: {plain(error)}.", error)
-        else:
+        ok, _ = await self._call(self.venue.submit(request), f"Not sent: {what}")
+        if ok:
             self.notify(f"Sent {what}", timeout=3)
 
     @guarded
@@ -396,8 +364,7 @@ class PmdeskApp(App[None]):
         inst, cursor = self.instrument, self.ladder.cursor
         if inst is None or cursor is None:
             return
-        orders = [o for o in self.state.working_orders(inst.symbol)
-                  if o.price == cursor and o.state is not OrderState.PENDING_CANCEL]
+        orders = self.ladder.orders_at(cursor)
         price = inst.scales.price_text(cursor)
         if not orders:
             self.notify(f"No working order of yours at {price}.", severity="warning")
@@ -412,23 +379,20 @@ class PmdeskApp(App[None]):
         self._run(self._cancel_all(), "cancels")
 
     async def _cancel_all(self) -> None:
-        try:
-            count = await self.venue.cancel_all()
-        except VenueError as error:
-            self.notify(f"Cancel all failed: {plain(error)}", severity="error", timeout=8)
-        except Exception as error:
-            self.report(f"Cancel all failed: {plain(error)}.", error)
-        else:
+        ok, count = await self._call(self.venue.cancel_all(), "Cancel all failed")
+        if ok:
             words = f"Cancelling {count} working orders." if count else "No working orders."
             self.notify(words, severity="warning" if count else "information")
 
-    async def _call(self, call: Awaitable[object], failure: str) -> None:
+    async def _call(self, call: Awaitable[T], failure: str) -> tuple[bool, T | None]:
+        """Await a venue command; a refusal or a fault becomes a toast, never a traceback."""
         try:
-            await call
+            return True, await call
         except VenueError as error:
             self.notify(f"{failure}: {plain(error)}", severity="error", timeout=8)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
             self.report(f"{failure}: {plain(error)}.", error)
+        return False, None
 
-    def _run(self, work: Awaitable[None], group: str) -> None:
+    def _run(self, work: Awaitable[object], group: str) -> None:
         self.run_worker(work, group=group, exit_on_error=False)

@@ -63,8 +63,9 @@ def cmd_connect(args: argparse.Namespace) -> int:
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
-    from tui.sim.__main__ import serve
     import asyncio
+
+    from tui.sim.__main__ import serve
 
     try:
         asyncio.run(serve(args))

@@ -64,7 +64,7 @@ class Intent(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Scales:
-    """An instrument's scales: raw price = dollars * price_scale; raw qty = contracts * qty_scale."""
+    """Scales: raw price = dollars × price_scale; raw qty = contracts × qty_scale."""
 
     price_scale: int
     tick: int  # raw price units per tick
@@ -116,8 +116,9 @@ class Scales:
         return self.price_scale - raw
 
     def price_text(self, raw: int) -> str:
-        places = max(0, -self.to_decimal(self.tick).normalize().as_tuple().exponent)  # type: ignore[operator]
-        return f"{self.to_decimal(raw):.{max(places, 2)}f}"
+        exponent = self.to_decimal(self.tick).normalize().as_tuple().exponent
+        places = max(2, -exponent) if isinstance(exponent, int) else 2
+        return f"{self.to_decimal(raw):.{places}f}"
 
     # --- quantities ---------------------------------------------------------------
     def qty_to_decimal(self, raw: int) -> Decimal:

@@ -1,9 +1,10 @@
 """Synthetic traders that keep the embedded exchange's books alive, reproducibly.
 
-Each market has a hidden fair value: a mean-reverting random walk with occasional jumps,
-kept within 0.05–0.95. Market makers quote a few levels each side around it and re-quote at
-random times; when the fair value has moved, a maker's new quote trades through the stale
-resting orders of everybody else (other makers, and a human trader's order at the touch).
+Each market has a hidden fair value, kept within 0.05–0.95: a slow, weakly mean-reverting
+random walk with occasional jumps, plus a fast wobble of about a tick. Market makers quote
+a few levels each side around it and re-quote at random times; when the fair value has
+moved, a maker's new quote trades through the stale resting orders of everybody else
+(other makers, and a human trader's order at the touch).
 Takers send IOC orders across the spread at Poisson times, sometimes sweeping levels.
 
 Everything random comes from one seeded ``random.Random``; given the seed and the sequence
@@ -20,7 +21,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tui.core.enums import ExecType, OrderState, Side, TimeInForce
+from tui.core.enums import ExecType, InstrumentState, OrderState, Side, TimeInForce
 from tui.sim.exchange import Exchange
 from tui.sim.model import ExecReport, SimInstrument
 
@@ -32,10 +33,12 @@ CASH = Decimal(10_000_000)
 
 REQUOTE_MEAN = 2.0  # seconds between one maker's re-quotes in one market
 RESIZE = 0.15  # chance a re-quote changes the size of a level whose price stays
-TAKE_MEAN = 6.0  # seconds between taker orders in one market
+TAKE_MEAN = 10.0  # seconds between taker orders in one market
 JUMP_MEAN = 60.0  # seconds between fair-value jumps in one market
-REVERSION = 0.003  # per second, toward the market's starting fair value
-VOL_TICKS = 0.3  # fair-value volatility, ticks per √second
+REVERSION = 0.003  # per second: the slow level drifts back toward the starting value
+LEVEL_VOL = 0.2  # the slow level's volatility, ticks per √second
+WOBBLE_REVERSION = 0.2  # per second: the fast wobble around the level dies out
+WOBBLE_VOL = 0.5  # ticks per √second; about one tick either side of the level
 MAX_SUBSTEP = 0.25  # a long gap between steps plays out as several short ones
 
 
@@ -54,10 +57,15 @@ class _Maker:
 
 @dataclass
 class _Market:
+    """Fair value = a slow level (a walk with jumps) + a fast wobble that keeps both
+    sides of the touch trading. All in ppm."""
+
     inst: SimInstrument
-    fair: int  # ppm
-    anchor: int  # ppm; where the fair value drifts back to
+    fair: int
+    start: int  # where the slow level drifts back to
+    level: int
     makers: list[_Maker]
+    wobble: int = 0
     next_take: float = 0.0
     next_jump: float = 0.0
 
@@ -78,7 +86,10 @@ class SyntheticFlow:
 
     # --- driving ------------------------------------------------------------------------
     def step(self, now: float) -> None:
-        """Play out what happens between the previous step and ``now``."""
+        """Play out what happens between the previous step and ``now``.
+
+        The first call only puts up the makers' opening quotes.
+        """
         if self._last is None:
             self._last = now
             for market in self._markets:
@@ -121,7 +132,7 @@ class SyntheticFlow:
                          spacing=self._rng.choice((1, 2, 3)) if fine else 1)
                   for a, p in self.makers]
         fair = int(inst.start_fair * PPM)
-        return _Market(inst, fair, fair, makers)
+        return _Market(inst, fair, fair, fair, makers)
 
     def _start(self, market: _Market, now: float) -> None:
         for maker in market.makers:
@@ -134,6 +145,8 @@ class SyntheticFlow:
     def _advance(self, now: float, dt: float) -> None:
         for market in self._markets:
             self._move_fair(market, now, dt)
+            if market.inst.state is not InstrumentState.OPEN:
+                continue  # a halted market stays quiet; the fair value keeps moving
             for maker in market.makers:
                 if now >= maker.next_quote:
                     self._quote(market, maker)
@@ -141,23 +154,29 @@ class SyntheticFlow:
             if now >= market.next_take:
                 self._take(market)
                 market.next_take = now + self._rng.expovariate(1 / TAKE_MEAN)
-        # a maker that was traded out of a level fills its ladder back in: no book stays bare
-        due, self._refill = self._refill, set()
-        for market in self._markets:
-            for maker in market.makers:
-                if (maker.account, market.inst.symbol) in due:
-                    self._quote(market, maker)
+        # a maker traded out of a level fills its ladder back in, and a refill that trades
+        # can empty another maker's level: settle (a few rounds at most) before returning
+        for _ in range(4):
+            due, self._refill = self._refill, set()
+            for market in self._markets:
+                for maker in market.makers:
+                    if (maker.account, market.inst.symbol) in due:
+                        self._quote(market, maker)
+            if not self._refill:
+                break
 
     def _move_fair(self, market: _Market, now: float, dt: float) -> None:
-        tick = self._tick_ppm(market.inst)
-        drift = REVERSION * (market.anchor - market.fair) * dt
-        shock = self._rng.gauss(0.0, VOL_TICKS * tick * math.sqrt(dt))
-        move = round(drift + shock)
+        tick, root = self._tick_ppm(market.inst), math.sqrt(dt)
+        level = market.level + round(REVERSION * (market.start - market.level) * dt
+                                     + self._rng.gauss(0.0, LEVEL_VOL * tick * root))
         if now >= market.next_jump:
             # news: a jump of one to four cents (several ticks on fine markets)
-            move += self._rng.choice((-1, 1)) * self._rng.randint(1, 4) * 10_000
+            level += self._rng.choice((-1, 1)) * self._rng.randint(1, 4) * 10_000
             market.next_jump = now + self._rng.expovariate(1 / JUMP_MEAN)
-        market.fair = min(FAIR_HIGH, max(FAIR_LOW, market.fair + move))
+        market.level = min(FAIR_HIGH, max(FAIR_LOW, level))
+        market.wobble += round(-WOBBLE_REVERSION * market.wobble * dt
+                               + self._rng.gauss(0.0, WOBBLE_VOL * tick * root))
+        market.fair = min(FAIR_HIGH, max(FAIR_LOW, market.level + market.wobble))
 
     # --- market makers ------------------------------------------------------------------
     def _quote(self, market: _Market, maker: _Maker) -> None:
@@ -166,7 +185,7 @@ class SyntheticFlow:
         base = market.fair * scales.price_scale // PPM // tick * tick
         step = maker.spacing * tick
         if maker.base is None or rng.random() < 0.2:
-            maker.edge = (rng.choice((0, 1)), rng.choice((0, 1)))
+            maker.edge = (rng.choice((0, 1, 1)), rng.choice((0, 1, 1)))
         bid0 = base - maker.edge[0] * tick
         ask0 = base + (1 + maker.edge[1]) * tick
         bids = [p for p in (bid0 - i * step for i in range(maker.levels)) if p >= scales.min_price]

@@ -64,7 +64,8 @@ Handler = Callable[[Request, SimUser], Awaitable[Message]]
 
 
 def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
-    def authed(handler: Handler, *, account_scoped: bool) -> Callable[[Request], Awaitable[Response]]:
+    def authed(handler: Handler, *,
+               account_scoped: bool) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
                 user = auth.check(request.headers.get("authorization"))

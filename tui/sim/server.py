@@ -75,7 +75,7 @@ class SimServer:
         self._uvicorn = uvicorn.Server(config)
         self._uvicorn.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._tasks.append(asyncio.create_task(self._uvicorn.serve(sockets=[sock])))
-        while not self._uvicorn.started:
+        while not self._uvicorn.started:  # noqa: ASYNC110 - uvicorn offers a flag, no event
             await asyncio.sleep(0.01)
 
         if self.flow is not None:

@@ -6,8 +6,9 @@ and repaints only the rows whose key changed; strips are cached by row, key and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -21,30 +22,33 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
-from tui.core.enums import Side
-from tui.core.model import Book, Instrument
+from tui.core.enums import OrderState, Side
+from tui.core.model import Book, Instrument, Order
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 
 # (mine, bid qty, offer qty, best bid?, best offer?, last trade?)
 Mine = tuple[tuple[str, str], ...]  # (text, kind) with kind buy | sell | pending
 RowKey = tuple[Mine, int | None, int | None, bool, bool, bool]
-EMPTY_ROW: RowKey = ((), None, None, False, False, False)
 
 
-@dataclass(slots=True)
-class _Row:
-    mine: dict[tuple[str, str], int] = field(default_factory=dict)
-    bid: int | None = None
-    offer: int | None = None
-    best_bid: bool = False
-    best_offer: bool = False
-    last: bool = False
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One book and my orders, indexed by YES price; row keys are computed per visible row."""
 
-    def key(self, scales: Scales) -> RowKey:
-        mine = tuple((f"{label} {scales.qty_text(q)}", kind)
-                     for (label, kind), q in sorted(self.mine.items()))
-        return (mine, self.bid, self.offer, self.best_bid, self.best_offer, self.last)
+    bids: dict[int, int]
+    offers: dict[int, int]
+    mine: dict[int, Mine]
+    best_bid: int | None = None
+    best_offer: int | None = None
+    last: int | None = None
+
+    def key(self, price: int) -> RowKey:
+        return (self.mine.get(price, ()), self.bids.get(price), self.offers.get(price),
+                price == self.best_bid, price == self.best_offer, price == self.last)
+
+
+EMPTY = Snapshot({}, {}, {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +107,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self.stale = False
         self._scales: Scales | None = None
         self._rows = 0
-        self._keys: dict[int, RowKey] = {}
+        self._snap = EMPTY
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._auto_cursor = True  # place on the inside market once a book arrives
 
@@ -136,7 +140,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         s = self._scales
         self._rows = (s.max_price - s.min_price) // s.tick + 1 if s else 0
         self.virtual_size = Size(0, self._rows)
-        self._keys = {}
+        self._snap = EMPTY
         self._strips.clear()
         self._auto_cursor = True
         self.cursor = self._inside() if s else None
@@ -151,12 +155,15 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         if self._auto_cursor and book is not None and (book.bids or book.offers):
             self._auto_cursor = False
             self.set_cursor(self._inside(), centre=True)
-        keys = self._compute_keys(book)
-        old, self._keys = self._keys, keys
-        visible = self._visible_rows()
-        for row in keys.keys() | old.keys():
-            if keys.get(row) != old.get(row) and row in visible:
-                self.refresh_line(row)
+        old, new = self._snap, self._snapshot(book)
+        self._snap = new
+        rows = [row for row in self._visible_rows() if 0 <= row < self._rows
+                and new.key(price := self.price_of(row)) != old.key(price)]
+        while rows:  # one refresh per run of adjacent changed rows
+            start = end = rows.pop(0)
+            while rows and rows[0] == end + 1:
+                end = rows.pop(0)
+            self.refresh_lines(start, end - start + 1)
 
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale:
@@ -188,6 +195,11 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
                                       animate=False, x_axis=False, force=True)
         self.post_message(self.CursorMoved(price))
 
+    def orders_at(self, price: int) -> list[Order]:
+        """My working orders in this market at a YES price (not those already cancelling)."""
+        return [o for o in self.state.working_orders(self.symbol) if o.price == price
+                and o.state is not OrderState.PENDING_CANCEL] if self.symbol else []
+
     def recentre(self) -> None:
         """Cursor back to the inside market, scrolled to the middle."""
         if self._scales is not None:
@@ -211,34 +223,25 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         return (s.price_scale // 2 // s.tick) * s.tick
 
     # --- keys -----------------------------------------------------------------------
-    def _compute_keys(self, book: Book | None) -> dict[int, RowKey]:
+    def _snapshot(self, book: Book | None) -> Snapshot:
         s = self._scales
         if s is None or self.symbol is None:
-            return {}
-        rows: dict[int, _Row] = {}
-
-        def slot(price: int) -> _Row | None:
-            row = self.row_of(price)
-            return None if row is None else rows.setdefault(row, _Row())
-
-        if book is not None:
-            for i, (price, qty) in enumerate(book.bids):
-                if (cell := slot(price)) is not None:
-                    cell.bid, cell.best_bid = qty, i == 0
-            for i, (price, qty) in enumerate(book.offers):
-                if (cell := slot(price)) is not None:
-                    cell.offer, cell.best_offer = qty, i == 0
-            if book.last_trade_px is not None and (cell := slot(book.last_trade_px)):
-                cell.last = True
+            return EMPTY
+        sums: dict[int, dict[tuple[str, str], int]] = {}
         for order in self.state.working_orders(self.symbol):
-            if (cell := slot(order.price)) is None:
-                continue
             intent = order.shown_intent
             label = ("B" if intent.is_buy else "S") + ("N" if intent.outcome is Outcome.NO else "")
             kind = "pending" if order.is_pending else (
                 "buy" if order.side is Side.BUY else "sell")
-            cell.mine[(label, kind)] = cell.mine.get((label, kind), 0) + order.leaves_qty
-        return {row: cell.key(s) for row, cell in rows.items()}
+            at = sums.setdefault(order.price, {})
+            at[(label, kind)] = at.get((label, kind), 0) + order.leaves_qty
+        mine = {price: tuple((f"{label} {s.qty_text(q)}", kind)
+                             for (label, kind), q in sorted(at.items()))
+                for price, at in sums.items()}
+        if book is None:
+            return Snapshot({}, {}, mine)
+        return Snapshot(dict(book.bids), dict(book.offers), mine, book.best_bid,
+                        book.best_offer, book.last_trade_px)
 
     # --- rendering ----------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -259,7 +262,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         if self._scales is None or not 0 <= row < self._rows:
             return Strip.blank(width, self.rich_style)
-        key = self._keys.get(row, EMPTY_ROW)
+        key = self._snap.key(self.price_of(row))
         is_cursor = self.cursor is not None and self.row_of(self.cursor) == row
         cache_key = (row, key, width, is_cursor, self.stale)
         strip = self._strips.get(cache_key)
@@ -340,26 +343,28 @@ class LadderHeader(Static):
 
     def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
                   titles: Text) -> None:
-        st = self.get_component_rich_style
+        st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
             return
         s = instrument.scales
         line = Text(no_wrap=True, overflow="ellipsis")
+        if stale_text:
+            line.append(f" {stale_text} ", style=st("ladder-head--stale"))
+            line.append(" ")
         bid = book.best_bid if book else None
         offer = book.best_offer if book else None
         line.append(s.price_text(bid) if bid is not None else "--", style=st("ladder-head--bid"))
         line.append(" / ")
         line.append(s.price_text(offer) if offer is not None else "--",
                     style=st("ladder-head--offer"))
+        if book is not None and book.last_trade_px is not None:
+            line.append("  last ", style=st("ladder-head--dim"))
+            line.append(s.price_text(book.last_trade_px), style=st("ladder-head--last"))
         if bid is not None and offer is not None:
             line.append("  spr ", style=st("ladder-head--dim"))
             line.append(s.price_text(offer - bid))
             line.append("  mid ", style=st("ladder-head--dim"))
             line.append(mid_text(s, bid, offer))
-        if book is not None and book.last_trade_px is not None:
-            line.append("  last ", style=st("ladder-head--dim"))
-            line.append(s.price_text(book.last_trade_px), style=st("ladder-head--last"))
-        if stale_text:
-            line.append(f" {stale_text} ", style=st("ladder-head--stale"))
-        self.update(Text("\n").join([line, titles]))
+        both = Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles])
+        self.update(both)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -47,8 +48,12 @@ class MarketList(Vertical):
     def _width(self) -> int:
         return max(12, self.options.scrollable_content_region.width)
 
-    def _show_last(self, width: int) -> bool:
-        return width >= 26
+    def _layout(self, width: int) -> tuple[bool, list[str], int]:
+        """(two lines per market?, price columns, symbol width) for a panel width."""
+        two_lines = width < 30
+        cols = ["bid", "offer"] + (["last"] if width >= (18 if two_lines else 26) else [])
+        name_w = width if two_lines else width - len(cols) * (PX + 1)
+        return two_lines, cols, name_w
 
     def set_markets(self, symbols: Iterable[str], current: str | None) -> None:
         self.symbols = list(symbols)
@@ -71,30 +76,32 @@ class MarketList(Vertical):
 
     def _head(self) -> None:
         width = self._head_width = self._width()
-        cols = ["bid", "offer"] + (["last"] if self._show_last(width) else [])
-        name_w = width - len(cols) * (PX + 1)
-        head = "market".ljust(name_w) + "".join(" " + c.rjust(PX) for c in cols)
+        cols = self._layout(width)[1]
+        prices = "".join(" " + c.rjust(PX) for c in cols)
+        room = width - len(prices)
+        head = ("market" if room >= 6 else "").ljust(room) + prices
         self.query_one("#markets-head", Static).update(
-            Text(" " + head, style=self.get_component_rich_style("markets--dim"), no_wrap=True))
+            Text(head, style=self.get_component_rich_style("markets--dim", partial=True)))
 
     def row_text(self, symbol: str) -> Text:
-        st = self.get_component_rich_style
+        st = partial(self.get_component_rich_style, partial=True)
         width = self._width()
-        last_col = self._show_last(width)
-        name_w = width - (3 if last_col else 2) * (PX + 1)
+        two_lines, cols, name_w = self._layout(width)
         inst = self.state.instruments.get(symbol)
         book = self.state.books.get(symbol)
         name = symbol if len(symbol) <= name_w else symbol[: name_w - 1] + "…"
         text = Text(name.ljust(name_w), no_wrap=True)
-
-        def px(value: int | None, style: str) -> None:
+        if two_lines:
+            text.append("\n" + " " * (width - len(cols) * (PX + 1)))
+        values = {
+            "bid": (book.best_bid if book else None, "markets--bid"),
+            "offer": (book.best_offer if book else None, "markets--offer"),
+            "last": (book.last_trade_px if book else None, "markets--last"),
+        }
+        for col in cols:
+            value, style = values[col]
             shown = inst.scales.price_text(value) if inst and value is not None else "--"
             text.append(" " + shown.rjust(PX), style=st(style) if value is not None else "")
-
-        px(book.best_bid if book else None, "markets--bid")
-        px(book.best_offer if book else None, "markets--offer")
-        if last_col:
-            px(book.last_trade_px if book else None, "markets--last")
         return text
 
     def on_resize(self, event: events.Resize) -> None:

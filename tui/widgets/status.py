@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,7 +10,19 @@ from textual.widgets import Static
 
 from tui.core.state import DeskState, LinkState, StreamStatus
 
-STALE_AFTER = 2.0  # seconds without a message before a live feed is shown as stale
+STALE_AFTER = 2.0  # seconds without a message before a live price feed is shown as stale
+QUIET_AFTER = 35.0  # order/position streams are quiet by nature; heartbeats come ~30 s apart
+FEED_WORDS = ("market", "md", "book", "feed", "quote", "price")
+
+
+def is_feed(name: str) -> bool:
+    """A price feed (judged by the stream's name), as opposed to orders or positions."""
+    lowered = name.lower()
+    return any(word in lowered for word in FEED_WORDS)
+
+
+def stale_after(stream: StreamStatus) -> float:
+    return STALE_AFTER if is_feed(stream.name) else QUIET_AFTER
 
 
 def age_text(seconds: float) -> str:
@@ -27,11 +40,11 @@ def stream_age(stream: StreamStatus, now: float) -> float | None:
 
 
 def is_stale(stream: StreamStatus, now: float) -> bool:
-    """Live, but quiet for more than STALE_AFTER (counting from connect if never heard)."""
+    """Live, but quiet for too long (counting from connect if never heard)."""
     if stream.state is not LinkState.LIVE:
         return False
     heard = stream.last_message_at or stream.since
-    return now - heard > STALE_AFTER
+    return now - heard > stale_after(stream)
 
 
 def stream_word(stream: StreamStatus, now: float) -> tuple[str, str, str]:
@@ -46,6 +59,19 @@ def stream_word(stream: StreamStatus, now: float) -> tuple[str, str, str]:
         quiet = age if age is not None else now - stream.since
         return "●", f"STALE {age_text(quiet)}", "status--stale"
     return "●", age_text(age) if age is not None else "live", "status--live"
+
+
+def feed_warning(state: DeskState, now: float) -> str:
+    """'FEED DOWN' / 'CONNECTING' / 'STALE' when the price feeds are not live, else ''."""
+    streams = list(state.streams.values())
+    for stream in [s for s in streams if is_feed(s.name)] or streams:
+        if stream.state is LinkState.DOWN:
+            return "FEED DOWN"
+        if stream.state is LinkState.CONNECTING:
+            return "CONNECTING"
+        if is_stale(stream, now):
+            return "STALE"
+    return ""
 
 
 def signature(state: DeskState, now: float) -> tuple[tuple[str, str], ...]:
@@ -63,27 +89,28 @@ class StatusBar(Static):
     }
 
     def show(self, state: DeskState, now: float, error: str = "") -> None:
-        st = self.get_component_rich_style
+        st = partial(self.get_component_rich_style, partial=True)
         text = Text(no_wrap=True, overflow="ellipsis")
         if error:
             text.append(f" {error} ", style=st("status--error"))
             text.append(" ")
         text.append(f" {state.venue or 'venue'} ", style=st("status--venue"))
+        for stream in state.streams.values():
+            dot, words, style = stream_word(stream, now)
+            text.append(" │ ", style=st("status--dim"))
+            text.append(f"{dot} ", style=st(style))
+            text.append(f"{stream.name} ")
+            text.append(words, style=st(style))
+        if not state.streams and not error:
+            text.append(" │ ", style=st("status--dim"))
+            text.append("◌ starting", style=st("status--connecting"))
         who = "/".join(p for p in (state.user, state.account) if p)
+        text.append(" │ ", style=st("status--dim"))
         if who:
-            text.append(f" {who}")
+            text.append(who)
         if state.balance is not None:
             bal = state.balance
             text.append(f"  ${bal.balance:,.2f}")
             if bal.buying_power != bal.balance:
                 text.append(f" bp ${bal.buying_power:,.2f}", style=st("status--dim"))
-        for stream in state.streams.values():
-            dot, words, style = stream_word(stream, now)
-            text.append("  │ ", style=st("status--dim"))
-            text.append(f"{dot} ", style=st(style))
-            text.append(f"{stream.name} ")
-            text.append(words, style=st(style))
-        if not state.streams and not error:
-            text.append("  │ ", style=st("status--dim"))
-            text.append("◌ starting", style=st("status--connecting"))
         self.update(text)

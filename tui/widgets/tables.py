@@ -34,7 +34,7 @@ STATE_WORDS: dict[OrderState, str] = {
 Cells = tuple[Text, ...]
 
 
-def short(text: str, width: int = 16) -> str:
+def short(text: str, width: int = 14) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -91,7 +91,7 @@ class SyncedTable(DataTable[Text]):
                 self.move_cursor(row=index, animate=False, scroll=False)
 
     def cell(self, text: str, style_name: str = "", right: bool = False) -> Text:
-        style = self.get_component_rich_style(style_name) if style_name else ""
+        style = self.get_component_rich_style(style_name, partial=True) if style_name else ""
         return Text(text, style=style, justify="right" if right else "left", no_wrap=True)
 
 

@@ -11,6 +11,8 @@ from textual.widgets import Label, Static
 from tui.core.enums import InstrumentState, Side
 from tui.core.model import Instrument, Position
 from tui.core.prices import Intent, Outcome, Scales
+from tui.core.state import DeskState
+from tui.widgets.tables import avg_price_text
 
 DEFAULT_CONTRACTS = 10
 
@@ -91,6 +93,11 @@ class OrderTicket(Vertical):
         return yes_cursor
 
     # --- drawing --------------------------------------------------------------------
+    def show_for(self, state: DeskState, cursor: int | None) -> None:
+        symbol = self.instrument.symbol if self.instrument else None
+        position = state.positions.get(symbol) if symbol else None
+        self.show(cursor, position, len(state.working_orders(symbol)) if symbol else 0)
+
     def show(self, cursor: int | None, position: Position | None, working: int) -> None:
         inst = self.instrument
         symbol = self.query_one("#ticket-symbol", Static)
@@ -111,11 +118,22 @@ class OrderTicket(Vertical):
             sell.update("s sell --")
         else:
             price = self.price_for(cursor)
-            buy.update("b " + intent_line(Intent.of(True, self.outcome), price, s))
-            sell.update("s " + intent_line(Intent.of(False, self.outcome), price, s))
-        held = position_text(position, s) if position else "flat"
-        orders = f"  {working} working" if working else ""
+            width = self.content_region.width
+            buy.update(fit("b " + intent_line(Intent.of(True, self.outcome), price, s), width))
+            sell.update(fit("s " + intent_line(Intent.of(False, self.outcome), price, s), width))
+        held = "flat"
+        if position is not None and position.net:
+            held = f"{position_text(position, s)} @ {avg_price_text(position, s)}"
+        orders = f"\n{working} working here" if working else ""
         self.query_one("#ticket-position", Static).update(f"pos {held}{orders}")
+
+
+def fit(line: str, width: int) -> str:
+    """'b BUY NO 0.40 = SELL YES 0.60' on two lines when the panel is narrow."""
+    if len(line) <= width or " = " not in line:
+        return line
+    head, tail = line.split(" = ", 1)
+    return f"{head}\n  = {tail}"
 
 
 def position_text(position: Position, scales: Scales) -> str:

@@ -41,7 +41,7 @@ class Tokens:
 
 def _pick(body: dict[str, Any], *names: str) -> Any:
     for name in names:
-        if name in body and body[name]:
+        if body.get(name):
             return body[name]
     return None
 

@@ -95,7 +95,7 @@ class StreamWorker:
                 except Exception as refresh_exc:  # noqa: BLE001 - reported, then retried
                     return f"login refused: {refresh_exc}"
             return _rpc_words(exc)
-        except Exception as exc:  # noqa: BLE001 - a bad message must not kill the worker
+        except Exception as exc:
             log.exception("stream %s failed", self.name)
             return f"stream error: {type(exc).__name__}"
         finally:

@@ -1,0 +1,124 @@
+"""The app driven by key presses against the real embedded exchange; asserts the exchange's state."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tui.app import PmdeskApp
+from tui.core.enums import Side
+from tui.core.prices import Outcome
+from tui.sim.server import SimServer
+from tui.widgets.tables import OrdersTable, PositionsTable
+
+ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
+
+
+def _scale_100_symbol(sim: SimServer) -> str:
+    return next(s for s, i in sorted(sim.exchange.instruments.items())
+                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
+
+
+def _quote(sim: SimServer, symbol: str, bid: int, offer: int, qty: int = 100) -> None:
+    """Another trader makes a two-sided market, so the ladder has an inside to start on."""
+    account, participant = ALICE
+    for side, price in ((Side.BUY, bid), (Side.SELL, offer)):
+        sim.exchange.insert_order(account=account, participant=participant, symbol=symbol,
+                                  side=side, price=price, order_qty=qty)
+
+
+async def _open_market(app: PmdeskApp, pilot: Pilot[None], symbol: str) -> None:
+    await eventually(lambda: app.instrument is not None, what="the first market")
+    for _ in range(len(app.state.instruments)):
+        if app.instrument is not None and app.instrument.symbol == symbol:
+            break
+        await pilot.press("right_square_bracket")
+    assert app.instrument is not None and app.instrument.symbol == symbol
+    await eventually(lambda: app.cursor_price is not None and symbol in app.state.books,
+                     what="the book on the ladder")
+
+
+def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
+    return sorted((o.side, o.price, o.leaves_qty)
+                  for o in sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]))
+
+
+def _table_text(table: DataTable[object]) -> list[str]:
+    return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_keys_buy_yes_buy_no_cancel_and_cancel_all(quiet_sim: SimServer) -> None:
+    symbol = _scale_100_symbol(quiet_sim)
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    app = PmdeskApp(make_venue(quiet_sim))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_market(app, pilot, symbol)
+        assert app.cursor_price == 40  # the cursor starts on the best bid
+        size = app.order_size
+
+        await pilot.press("b")  # buy YES at 0.40
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size)],
+                         what="BUY YES 0.40 at the exchange")
+
+        await pilot.press("t")  # NO
+        assert app.outcome is Outcome.NO
+        await pilot.press("up")  # YES 0.41 = NO 0.59
+        await pilot.press("b")  # buy NO at 0.59 is a YES sell at 0.41
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size),
+                                                      (Side.SELL, 41, size)],
+                         what="BUY NO 0.59 as SELL YES 0.41 at the exchange")
+        orders = app.query_one(OrdersTable)
+        rows = await eventually(lambda: len(_table_text(orders)) == 2
+                                and _table_text(orders), what="two rows in open orders")
+        no_row = next(r for r in rows if "BUY NO" in r)  # type: ignore[union-attr]
+        assert "0.59" in no_row and "0.41" in no_row  # as entered, and on the YES book
+
+        await pilot.press("x")  # cancel the order under the cursor (0.41)
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size)],
+                         what="the cancel at the cursor")
+
+        await pilot.press("X")  # cancel all
+        await eventually(lambda: _mine(quiet_sim) == [], what="cancel all at the exchange")
+        # alice's quotes are untouched: cancel all is this trader's orders only
+        assert len(quiet_sim.exchange.open_orders(accounts=[ALICE[0]])) == 2
+
+
+async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer) -> None:
+    symbol = _scale_100_symbol(quiet_sim)
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    app = PmdeskApp(make_venue(quiet_sim))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_market(app, pilot, symbol)
+        await pilot.press("t", "down", "s")  # sell NO at 0.61: a YES bid at 0.39
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 39, app.order_size)],
+                         what="SELL NO 0.61 as BUY YES 0.39")
+        # the market trades through it: another trader sells YES down to 0.39
+        account, participant = ALICE
+        quiet_sim.exchange.insert_order(account=account, participant=participant,
+                                        symbol=symbol, side=Side.SELL, price=39,
+                                        order_qty=1000)
+        await eventually(lambda: _mine(quiet_sim) == [], what="the fill")
+        assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == app.order_size
+        positions = app.query_one(PositionsTable)
+        await eventually(lambda: any(f"{app.order_size} YES" in r
+                                     for r in _table_text(positions)),
+                         what="the position in the positions table")
+
+
+async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimServer) -> None:
+    symbol = _scale_100_symbol(busy_sim)
+    app = PmdeskApp(make_venue(busy_sim))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_market(app, pilot, symbol)
+        await eventually(lambda: app.state.books[symbol].best_offer is not None,
+                         what="a synthetic offer")
+        offer = app.state.books[symbol].best_offer
+        assert offer is not None and app.cursor_price is not None
+        # put the cursor two ticks through the offer and buy: it must trade at once
+        await pilot.press(*["up"] * ((offer - app.cursor_price) + 2), "b")
+        await eventually(lambda: busy_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position
+                         > 0, what="a fill against a synthetic maker")
+        await eventually(lambda: symbol in app.state.positions
+                         and app.state.positions[symbol].net > 0,
+                         what="the position on the client")
