@@ -1,4 +1,4 @@
-"""The app driven by key presses against the real embedded exchange; asserts the exchange's state."""
+"""The app driven by key presses against the real embedded exchange; checks the exchange."""
 
 from __future__ import annotations
 

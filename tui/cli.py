@@ -44,7 +44,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         with embedded_exchange(args.seed) as sim:
             return _run_app(sim.rest_url, sim.grpc_target, args.user, DEMO_PASSWORD,
-                            "demo (embedded exchange)", silence_timeout=10.0)
+                            "demo", silence_timeout=10.0)
     except DemoError as exc:
         print(f"pmdesk demo: {exc}", file=sys.stderr)
         return 1

@@ -15,11 +15,16 @@ from textual.widgets import Static
 
 
 def key_rows(app: App[object], bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, description) per action, in declaration order; 'up,k' shows as '↑ k'."""
+    """(keys, description) per action, in declaration order; 'up,k' shows as '↑ k'.
+
+    Every real key is listed (not the footer's short key_display), with the binding's
+    tooltip as the description when it has one.
+    """
     rows: dict[tuple[str, str], list[str]] = {}
     for binding in Binding.make_bindings(bindings):
-        shown = app.get_key_display(binding)
-        keys = rows.setdefault((binding.action, binding.description), [])
+        shown = app.get_key_display(Binding(binding.key, binding.action))
+        words = binding.tooltip or binding.description
+        keys = rows.setdefault((binding.action, words), [])
         if shown not in keys:
             keys.append(shown)
     return [(" ".join(keys), desc or action) for (action, desc), keys in rows.items()]

@@ -95,6 +95,16 @@ class StatusBar(Static):
             text.append(f" {error} ", style=st("status--error"))
             text.append(" ")
         text.append(f" {state.venue or 'venue'} ", style=st("status--venue"))
+        # the account and its money first: at 80 columns the ellipsis eats the end
+        account = state.account.rsplit("/", 1)[-1]
+        if account:
+            text.append(" │ ", style=st("status--dim"))
+            text.append(account)
+        if state.balance is not None:
+            bal = state.balance
+            text.append(f" ${bal.balance:,.2f}")
+            if bal.buying_power != bal.balance:
+                text.append(f" bp ${bal.buying_power:,.2f}", style=st("status--dim"))
         for stream in state.streams.values():
             dot, words, style = stream_word(stream, now)
             text.append(" │ ", style=st("status--dim"))
@@ -104,13 +114,7 @@ class StatusBar(Static):
         if not state.streams and not error:
             text.append(" │ ", style=st("status--dim"))
             text.append("◌ starting", style=st("status--connecting"))
-        who = "/".join(p for p in (state.user, state.account) if p)
-        text.append(" │ ", style=st("status--dim"))
-        if who:
-            text.append(who)
-        if state.balance is not None:
-            bal = state.balance
-            text.append(f"  ${bal.balance:,.2f}")
-            if bal.buying_power != bal.balance:
-                text.append(f" bp ${bal.buying_power:,.2f}", style=st("status--dim"))
+        if state.user:
+            text.append(" │ ", style=st("status--dim"))
+            text.append(state.user, style=st("status--dim"))
         self.update(text)

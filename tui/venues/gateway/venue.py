@@ -86,7 +86,7 @@ class GatewayVenue:
         positions = pos_grpc.PositionAPIStub(self._channel)
         symbols = list(self.state.instruments)
         self._workers = [
-            self._worker("market data", lambda m: md.CreateMarketDataSubscription(
+            self._worker("prices", lambda m: md.CreateMarketDataSubscription(
                 md_pb.CreateMarketDataSubscriptionRequest(symbols=symbols, depth=BOOK_DEPTH),
                 metadata=m), self._on_market),
             self._worker("orders", lambda m: orders.CreateOrderSubscription(

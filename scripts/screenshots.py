@@ -1,0 +1,68 @@
+"""Regenerate screenshots/ (SVG) from the real demo: the embedded exchange with a fixed seed.
+
+    python scripts/screenshots.py [--seed 7] [--out screenshots]
+
+The exchange runs as `pmdesk demo` runs it (a child process on loopback ports); the desk
+runs headless and is driven with the same keys a trader would press.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from pathlib import Path
+
+from tui.app import PmdeskApp
+from tui.demo import embedded_exchange
+from tui.sim.auth import DEMO_PASSWORD
+from tui.venues.gateway.venue import GatewayVenue
+
+SETTLE = 4.0  # seconds of synthetic flow before the first picture
+
+
+async def _wait_for(check: object, within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
+    while not check():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise SystemExit("the demo did not come up in time")
+        await asyncio.sleep(0.05)
+
+
+async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int],
+                suffix: str, keys: bool) -> None:
+    venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username="demo",
+                         password=DEMO_PASSWORD, venue_name="demo")
+    app = PmdeskApp(venue, title="pmdesk — demo (embedded exchange)")
+    async with app.run_test(size=size) as pilot:
+        await _wait_for(lambda: app.cursor_price is not None and app.state.books)
+        await asyncio.sleep(SETTLE)
+        await pilot.pause()
+        app.save_screenshot(str(out / f"demo{suffix}.svg"))
+        if not keys:
+            return
+        # a trader's first minute: buy YES at the bid, then buy NO two ticks above it
+        await pilot.press("down", "b")
+        await pilot.press("t", "up", "up", "up", "b", "t")
+        await asyncio.sleep(1.5)
+        await pilot.pause()
+        app.save_screenshot(str(out / f"orders{suffix}.svg"))
+        await pilot.press("question_mark")
+        await pilot.pause()
+        app.save_screenshot(str(out / f"help{suffix}.svg"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for size, suffix, keys in (((120, 36), "", True), ((80, 24), "-80x24", False)):
+        with embedded_exchange(args.seed) as sim:
+            asyncio.run(shoot(sim.rest_url, sim.grpc_target, args.out, size, suffix, keys))
+    print(f"screenshots written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
