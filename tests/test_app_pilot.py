@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -10,6 +13,7 @@ from tui.app import PmdeskApp
 from tui.core.enums import Side
 from tui.core.prices import Outcome
 from tui.sim.server import SimServer
+from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.tables import OrdersTable, PositionsTable
 
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
@@ -122,3 +126,19 @@ async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimSe
         await eventually(lambda: symbol in app.state.positions
                          and app.state.positions[symbol].net > 0,
                          what="the position on the client")
+
+
+async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer) -> None:
+    symbol = _scale_100_symbol(quiet_sim)
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    app = PmdeskApp(make_venue(quiet_sim))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open_market(app, pilot, symbol)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.rows == key_rows(App(), PmdeskApp.BINDINGS)
+        await pilot.press("b", "s", "X")  # a stray keystroke in a dialog sends nothing
+        await asyncio.sleep(0.3)
+        assert not [c for c in quiet_sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)

@@ -106,7 +106,10 @@ class PmdeskApp(App[None]):
         Binding("right_square_bracket", "market(1)", "Next market", show=False),
         Binding("escape", "focus_ladder", "Back to the ladder", show=False),
         Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", tooltip="Quit (working orders stay at the exchange)"),
+        # a terminal user's Ctrl+C means quit; Textual's default only hints at ctrl+q
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
+                tooltip="Quit (working orders stay at the exchange)"),
     ]
 
     def __init__(self, venue: Venue, *, frame_hz: float = 20.0, title: str = "pmdesk",
