@@ -6,6 +6,9 @@ counters) and repaints only that, inside one batch_update. Nothing here runs per
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -14,11 +17,12 @@ from pathlib import Path
 from typing import ClassVar, ParamSpec, TypeVar
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 
+from tui.bindings import DESK_BINDINGS
 from tui.core.model import Instrument
 from tui.core.prices import Intent, Outcome
 from tui.core.state import DeskState
@@ -82,35 +86,7 @@ class PmdeskApp(App[None]):
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-short"), (32, "-tall")]
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # tooltip = the long words for the help screen and README; description = the footer
-        Binding("b", "order(True)", "Buy",
-                tooltip="Buy the ticket's outcome (YES or NO) at the cursor, ticket size"),
-        Binding("s", "order(False)", "Sell",
-                tooltip="Sell the ticket's outcome (YES or NO) at the cursor, ticket size"),
-        Binding("t", "toggle_outcome", "YES/NO", tooltip="Toggle the ticket between YES and NO"),
-        Binding("plus,equals_sign", "size(1)", "Size", key_display="+/-",
-                tooltip="Ticket size up a step"),
-        Binding("minus", "size(-1)", "Size down a step", show=False,
-                tooltip="Ticket size down a step"),
-        Binding("x", "cancel_here", "Cancel",
-                tooltip="Cancel my working orders at the cursor price"),
-        Binding("X,shift+x", "cancel_all", "Cancel all", key_display="X",
-                tooltip="Cancel all my working orders, in every market"),
-        Binding("c", "recentre", "Centre", tooltip="Put the cursor on the inside market"),
-        Binding("up,k", "cursor(1)", "Cursor up a tick", show=False),
-        Binding("down,j", "cursor(-1)", "Cursor down a tick", show=False),
-        Binding("pageup", "cursor(10)", "Cursor up 10 ticks", show=False),
-        Binding("pagedown", "cursor(-10)", "Cursor down 10 ticks", show=False),
-        Binding("left_square_bracket", "market(-1)", "Previous market", show=False),
-        Binding("right_square_bracket", "market(1)", "Next market", show=False),
-        Binding("escape", "focus_ladder", "Back to the ladder", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit", tooltip="Quit (working orders stay at the exchange)"),
-        # a terminal user's Ctrl+C means quit; Textual's default only hints at ctrl+q
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
-                tooltip="Quit (working orders stay at the exchange)"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DESK_BINDINGS
 
     def __init__(self, venue: Venue, *, frame_hz: float = 20.0, title: str = "pmdesk",
                  repeat_guard: float = 0.7) -> None:
@@ -178,10 +154,18 @@ class PmdeskApp(App[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._quit_on_signals()
         self.ladder.focus()
         self.frame()
         self.run_worker(self._start_venue(), name="venue-start", exit_on_error=False)
         self.set_interval(1 / max(self.frame_hz, 1.0), self.frame, name="frame")
+
+    def _quit_on_signals(self) -> None:
+        """A closed SSH session (SIGHUP) or a kill (SIGTERM) quits cleanly: terminal restored."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.exit)
 
     async def _start_venue(self) -> None:
         try:

@@ -10,7 +10,15 @@ from tui.core.ticket import OrderRequest
 
 
 class VenueError(Exception):
-    """A venue refused or could not be reached; the message is for the trader."""
+    """A venue refused or could not be reached; the message is for the trader.
+
+    uncertain: the request may have reached the venue (a timeout, a 5xx), so its outcome
+    must come from the venue's own report, never from a guess.
+    """
+
+    def __init__(self, message: str, *, uncertain: bool = False) -> None:
+        super().__init__(message)
+        self.uncertain = uncertain
 
 
 class Venue(Protocol):

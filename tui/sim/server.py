@@ -29,7 +29,7 @@ class SimServer:
 
     def __init__(self, *, host: str = "127.0.0.1", rest_port: int = 0, grpc_port: int = 0,
                  seed: int = 7, flow: bool = True, access_ttl: float = 180.0,
-                 heartbeat: float = 2.0) -> None:
+                 heartbeat: float = 1.0) -> None:
         self.host = host
         self._rest_port = rest_port
         self._grpc_port = grpc_port

@@ -51,13 +51,12 @@ def _epoch(rfc3339: str) -> float:
 
 
 class GatewayRest:
-    def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None
-                 ) -> None:
+    def __init__(self, base_url: str, *, timeout: float = REST_TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self.tokens = Tokens()
         self.participant_id = ""
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=REST_TIMEOUT,
-                                       transport=transport)
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -117,7 +116,7 @@ class GatewayRest:
 
     # --- plumbing -------------------------------------------------------------------
     def headers(self, *, account_scoped: bool = False) -> dict[str, str]:
-        headers = {"authorization": f"Bearer {self.tokens.access}"}
+        headers = {"authorization": f"Bearer {self.tokens.access}"} if self.tokens.access else {}
         if account_scoped and self.participant_id:
             headers["x-participant-id"] = self.participant_id
         return headers
@@ -129,13 +128,17 @@ class GatewayRest:
         try:
             resp = await self._http.request(method, path, json=body, params=params,
                                             headers=headers)
-        except httpx.TimeoutException as exc:
-            raise VenueError(f"The exchange did not answer within {REST_TIMEOUT:.0f} s "
-                             f"({path}).") from exc
-        except httpx.HTTPError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            # nothing was sent: safe to say so
             raise VenueError(f"Cannot reach the exchange at {self.base_url}.") from exc
+        except httpx.TimeoutException as exc:
+            raise VenueError(f"The exchange did not answer within {self.timeout:g} s "
+                             f"({path}).", uncertain=True) from exc
+        except httpx.HTTPError as exc:
+            raise VenueError(f"The connection to the exchange broke during {path}.",
+                             uncertain=True) from exc
         if resp.status_code >= 400:
-            raise VenueError(_error_words(resp, path))
+            raise VenueError(_error_words(resp), uncertain=resp.status_code >= 500)
         try:
             data = resp.json()
         except ValueError as exc:
@@ -167,7 +170,7 @@ _STATUS_WORDS = {
 }
 
 
-def _error_words(resp: httpx.Response, path: str) -> str:
+def _error_words(resp: httpx.Response) -> str:
     detail = ""
     try:
         body = resp.json()

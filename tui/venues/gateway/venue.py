@@ -169,8 +169,12 @@ class GatewayVenue:
             resp = await self.rest.insert_order(msg)
         except VenueError as exc:
             if self.state.find_order(clord_id=request.clord_id) is pending:
-                pending.state = OrderState.REJECTED
-                pending.reject_text = str(exc)
+                if exc.uncertain:
+                    # it may be working at the exchange: stay pending until a stream says
+                    pending.reject_text = "no answer yet; waiting for the exchange's report"
+                else:
+                    pending.state = OrderState.REJECTED
+                    pending.reject_text = str(exc)
                 self.state.upsert_order(pending)
             raise
         # the stream may have reported the order already; only fill in the id if not
