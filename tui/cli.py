@@ -41,8 +41,11 @@ def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
 def cmd_demo(args: argparse.Namespace) -> int:
     from tui.demo import DemoError, embedded_exchange
 
+    def load_ui() -> None:
+        import tui.app  # noqa: F401 - textual's import time overlaps the exchange's boot
+
     try:
-        with embedded_exchange(args.seed) as sim:
+        with embedded_exchange(args.seed, meanwhile=load_ui) as sim:
             return _run_app(sim.rest_url, sim.grpc_target, args.user, DEMO_PASSWORD,
                             "demo", silence_timeout=10.0)
     except DemoError as exc:

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 
@@ -27,11 +27,13 @@ class SimEndpoints:
 
 
 @contextlib.contextmanager
-def embedded_exchange(seed: int) -> Iterator[SimEndpoints]:
+def embedded_exchange(seed: int, meanwhile: Callable[[], object] | None = None
+                      ) -> Iterator[SimEndpoints]:
     """Start `pmdesk sim` on free loopback ports; stop it on exit, Ctrl+C, SIGTERM or SIGHUP.
 
-    If this process dies without cleaning up (SIGKILL, a crash), the child sees its stdin
-    close and exits by itself.
+    `meanwhile` runs while the child boots (the desk loads its UI then), so the two start
+    in parallel. If this process dies without cleaning up (SIGKILL, a crash), the child
+    sees its stdin close and exits by itself.
     """
     cmd = [sys.executable, "-m", "tui.sim", "--host", "127.0.0.1", "--port", "0",
            "--grpc-port", "0", "--seed", str(seed), "--ready-json", "--exit-with-parent"]
@@ -39,6 +41,8 @@ def embedded_exchange(seed: int) -> Iterator[SimEndpoints]:
                              stderr=subprocess.PIPE, start_new_session=True)
     previous = _exit_on_signals()
     try:
+        if meanwhile is not None:
+            meanwhile()
         yield _wait_ready(child)
     finally:
         _stop(child)
