@@ -214,3 +214,26 @@ async def test_stopped_exchange_is_reported_in_words() -> None:
     with pytest.raises(VenueError, match="Cannot reach the exchange"):
         await v.start()
     await v.rest.close()
+
+
+async def test_background_refresh_keeps_a_short_lived_session_trading() -> None:
+    sim = SimServer(flow=False, access_ttl=1.0, heartbeat=0.5)
+    await sim.start()
+    v = make_venue(sim)
+    try:
+        await v.start()
+        first = v.rest.tokens.access
+        await asyncio.sleep(2.5)  # more than two token lifetimes
+        assert v.rest.tokens.access != first
+        symbol = _symbol_with_scale(v, 100)
+        await v.submit(build_order(v.state.instruments[symbol], Intent.BUY_YES, 20, 1))
+        await eventually(lambda: sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]),
+                         what="an order sent on a refreshed token")
+        # streams opened after the first token died still authenticate
+        before = {w.name: w.connects for w in v._workers}
+        sim.drop_streams()
+        await eventually(lambda: all(w.connects > before[w.name] for w in v._workers),
+                         what="reconnects on a fresh token")
+    finally:
+        await v.stop()
+        await sim.stop()

@@ -253,7 +253,8 @@ class Health(health_pb2_grpc.HealthAPIServicer):
 
 def build_grpc_server(auth: TokenIssuer, service: GatewayService, hub: Hub,
                       heartbeat: float) -> grpc.aio.Server:
-    server = grpc.aio.server()
+    # no SO_REUSEPORT: a second exchange on a taken port must fail, not share the port
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
     args = (auth, service, hub, heartbeat)
     md_grpc.add_MarketDataSubscriptionAPIServicer_to_server(MarketData(*args), server)
     tr_grpc.add_OrderEntryAPIServicer_to_server(OrderEntry(*args), server)

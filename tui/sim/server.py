@@ -59,8 +59,19 @@ class SimServer:
         return f"{self.host}:{self.grpc_port}"
 
     async def start(self) -> None:
+        """Listen on both ports; if either is taken, release the other and raise OSError."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         self._grpc = build_grpc_server(self.auth, self.service, self.hub, self.heartbeat)
-        self.grpc_port = self._grpc.add_insecure_port(f"{self.host}:{self._grpc_port}")
+        try:
+            self.grpc_port = self._grpc.add_insecure_port(f"{self.host}:{self._grpc_port}")
+        except RuntimeError as exc:  # grpcio raises instead of returning 0 on a taken port
+            raise OSError(f"gRPC port {self._grpc_port} is taken") from exc
         if self.grpc_port == 0:
             raise OSError(f"cannot listen for gRPC on {self.host}:{self._grpc_port}")
         await self._grpc.start()
