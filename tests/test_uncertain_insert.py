@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.conftest import make_venue
 from tui.core.enums import OrderState
-from tui.core.model import Instrument
-from tui.core.prices import Intent, Scales
+from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
+from tui.sim.server import SimServer
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
 
@@ -32,12 +33,18 @@ async def silent_server() -> AsyncIterator[str]:
         server.close()
 
 
-async def test_timed_out_insert_stays_pending(silent_server: str) -> None:
-    venue = GatewayVenue(rest_url=silent_server, grpc_target="127.0.0.1:9", username="demo",
-                         password="x")
-    venue.rest = GatewayRest(silent_server, timeout=0.3)
-    inst = Instrument("AEC-TEST", "test", Scales.from_refdata(100, "0.01"))
-    request = build_order(inst, Intent.BUY_YES, 40, 5)
+def _reroute_rest(venue: GatewayVenue, url: str, timeout: float = 5.0) -> None:
+    """Keep the live streams and session, but send REST commands to another peer."""
+    rest = GatewayRest(url, timeout=timeout)
+    rest.tokens, rest.participant_id = venue.rest.tokens, venue.rest.participant_id
+    venue.rest = rest
+
+
+async def test_timed_out_insert_stays_pending(venue: GatewayVenue, silent_server: str) -> None:
+    old = venue.rest
+    _reroute_rest(venue, silent_server, timeout=0.3)
+    inst = next(iter(venue.state.instruments.values()))
+    request = build_order(inst, Intent.BUY_YES, inst.scales.min_price, inst.scales.min_qty)
     with pytest.raises(VenueError, match="did not answer") as err:
         await venue.submit(request)
     assert err.value.uncertain
@@ -45,16 +52,32 @@ async def test_timed_out_insert_stays_pending(silent_server: str) -> None:
     assert order is not None and order.state is OrderState.PENDING_NEW
     assert "waiting for the exchange" in order.reject_text
     await venue.rest.close()
+    venue.rest = old
 
 
-async def test_refused_connection_is_certain_and_rejects_locally() -> None:
-    venue = GatewayVenue(rest_url="http://127.0.0.1:9", grpc_target="127.0.0.1:9",
-                         username="demo", password="x")
-    inst = Instrument("AEC-TEST", "test", Scales.from_refdata(100, "0.01"))
-    request = build_order(inst, Intent.BUY_NO, 40, 5)
+async def test_refused_connection_is_certain_and_rejects_locally(venue: GatewayVenue) -> None:
+    old = venue.rest
+    _reroute_rest(venue, "http://127.0.0.1:9")
+    inst = next(iter(venue.state.instruments.values()))
+    request = build_order(inst, Intent.BUY_NO, inst.scales.min_price, inst.scales.min_qty)
     with pytest.raises(VenueError, match="Cannot reach") as err:
         await venue.submit(request)
     assert not err.value.uncertain
     order = venue.state.find_order(clord_id=request.clord_id)
     assert order is not None and order.state is OrderState.REJECTED
     await venue.rest.close()
+    venue.rest = old
+
+
+async def test_no_order_is_sent_without_a_live_order_stream(quiet_sim: SimServer) -> None:
+    v = make_venue(quiet_sim)
+    await v.start()
+    try:
+        await v._workers[1].stop()  # the order stream, and only it, goes away
+        inst = next(iter(v.state.instruments.values()))
+        with pytest.raises(VenueError, match="order stream is not live"):
+            await v.submit(build_order(inst, Intent.BUY_YES, inst.scales.min_price,
+                                       inst.scales.min_qty))
+        assert not quiet_sim.exchange.order_log
+    finally:
+        await v.stop()

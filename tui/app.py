@@ -274,8 +274,10 @@ class PmdeskApp(App[None]):
 
     @guarded
     def on_market_list_selected(self, event: MarketList.Selected) -> None:
-        self.show_market(event.symbol)
-        self.ladder.focus()
+        if event.symbol != self.symbol:
+            self.show_market(event.symbol)
+        if event.done:
+            self.ladder.focus()
 
     @guarded
     def on_ladder_cursor_moved(self, event: Ladder.CursorMoved) -> None:
@@ -348,8 +350,17 @@ class PmdeskApp(App[None]):
         scales = self.state.instruments[request.symbol].scales
         what = (f"{intent_line(request.intent, request.price, scales)} "
                 f"x {scales.qty_text(request.qty)} {request.symbol}")
-        ok, _ = await self._call(self.venue.submit(request), f"Not sent: {what}")
-        if ok:
+        try:
+            await self.venue.submit(request)
+        except VenueError as error:
+            if error.uncertain:  # it may be working: resending could double the size
+                self.notify(f"Outcome unknown: {what}. {plain(error)} Watch open orders; "
+                            "do not resend.", severity="warning", timeout=15)
+            else:
+                self.notify(f"Not sent: {what}. {plain(error)}", severity="error", timeout=8)
+        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
+            self.report(f"Outcome unknown: {what}: {plain(error)}.", error)
+        else:
             self.notify(f"Sent {what}", timeout=3)
 
     @guarded

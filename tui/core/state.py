@@ -78,7 +78,9 @@ class DeskState:
 
     def replace_open_orders(self, orders: list[Order]) -> None:
         """A stream snapshot: the venue's open orders, keeping only our own unsent pendings."""
-        pending = {k: o for k, o in self.orders.items() if o.is_pending and not o.order_id}
+        acked = {o.clord_id for o in orders if o.clord_id}
+        pending = {k: o for k, o in self.orders.items()
+                   if o.is_pending and not o.order_id and o.clord_id not in acked}
         for order in self.orders.values():
             self.dirty_books.add(order.symbol)
         self.orders = {o.order_id: o for o in orders}

@@ -27,9 +27,12 @@ class MarketList(Vertical):
     }
 
     class Selected(Message):
-        def __init__(self, symbol: str) -> None:
+        """A market was chosen; done=True (Enter, click) also hands focus back to the ladder."""
+
+        def __init__(self, symbol: str, *, done: bool = True) -> None:
             super().__init__()
             self.symbol = symbol
+            self.done = done
 
     def __init__(self, state: DeskState, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -115,3 +118,10 @@ class MarketList(Vertical):
         event.stop()
         if event.option.id is not None:
             self.post_message(self.Selected(event.option.id))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # the ladder (and so b/s) always follows the highlighted market: never trade one
+        # market while the list points at another
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Selected(event.option.id, done=False))

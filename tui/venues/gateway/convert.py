@@ -14,9 +14,24 @@ from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 
 
+def instruments(msgs: list[ref_pb.Instrument]) -> tuple[list[Instrument], list[str]]:
+    """The tradable instruments, and the symbols left out because a scale is missing."""
+    good: list[Instrument] = []
+    skipped: list[str] = []
+    for msg in msgs:
+        try:
+            good.append(instrument(msg))
+        except ValueError:
+            skipped.append(msg.symbol)
+    return good, skipped
+
+
 def instrument(msg: ref_pb.Instrument) -> Instrument:
+    """Raises ValueError when the scales are missing: a guessed scale is a wrong price."""
+    if msg.price_scale <= 0 or msg.tick_size <= 0:
+        raise ValueError(f"{msg.symbol}: no price scale or tick size")
     scales = Scales.from_refdata(
-        price_scale=msg.price_scale or 1000, tick_size=msg.tick_size or 0.01,
+        price_scale=msg.price_scale, tick_size=msg.tick_size,
         qty_scale=msg.fractional_qty_scale or 1, min_qty=msg.minimum_trade_qty or 1,
     )
     state = (InstrumentState(msg.state) if msg.state in InstrumentState._value2member_map_

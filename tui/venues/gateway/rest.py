@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -26,14 +27,20 @@ class Tokens:
     def __init__(self) -> None:
         self.access = ""
         self.refresh = ""
-        self.access_expires = 0.0  # wall-clock epoch seconds
+        self.access_expires = 0.0  # local wall-clock epoch seconds
 
     def update(self, body: dict[str, Any]) -> None:
         self.access = str(_pick(body, "accessToken", "access_token"))
         if refresh := _pick(body, "refreshToken", "refresh_token"):
             self.refresh = str(refresh)
+        # the server's issue->expiry span, laid on our own clock: a skewed local clock
+        # must not make us use a token the server already considers dead
+        issued = _pick(body, "accessIssueTime", "access_issue_time")
         expires = _pick(body, "accessExpirationTime", "access_expiration_time")
-        self.access_expires = _epoch(str(expires)) if expires else time.time() + 180.0
+        lifetime = 180.0
+        if issued and expires:
+            lifetime = max(_epoch(str(expires)) - _epoch(str(issued)), 1.0)
+        self.access_expires = time.time() + lifetime
 
     def __repr__(self) -> str:  # keep secrets out of any repr that reaches a log
         return f"Tokens(expires={self.access_expires:.0f})"
@@ -54,6 +61,9 @@ class GatewayRest:
     def __init__(self, base_url: str, *, timeout: float = REST_TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        # called on a 401 to renew the session; the request is then sent once more (a 401
+        # means the gateway did not act on it, so the retry cannot double an order)
+        self.on_unauthorized: Callable[[str], Awaitable[None]] | None = None
         self.tokens = Tokens()
         self.participant_id = ""
         self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
@@ -124,6 +134,23 @@ class GatewayRest:
     async def _send(self, method: str, path: str, body: dict[str, Any] | None = None, *,
                     params: dict[str, Any] | None = None, auth: bool = True,
                     account_scoped: bool = False) -> dict[str, Any]:
+        used = self.tokens.access
+        try:
+            return await self._send_once(method, path, body, params=params, auth=auth,
+                                         account_scoped=account_scoped)
+        except _UnauthorizedError as exc:
+            if not auth or self.on_unauthorized is None:
+                raise VenueError(exc.words) from None
+            await self.on_unauthorized(used)
+        try:
+            return await self._send_once(method, path, body, params=params, auth=auth,
+                                         account_scoped=account_scoped)
+        except _UnauthorizedError as exc:
+            raise VenueError(exc.words) from None
+
+    async def _send_once(self, method: str, path: str, body: dict[str, Any] | None, *,
+                         params: dict[str, Any] | None, auth: bool,
+                         account_scoped: bool) -> dict[str, Any]:
         headers = self.headers(account_scoped=account_scoped) if auth else {}
         try:
             resp = await self._http.request(method, path, json=body, params=params,
@@ -137,13 +164,23 @@ class GatewayRest:
         except httpx.HTTPError as exc:
             raise VenueError(f"The connection to the exchange broke during {path}.",
                              uncertain=True) from exc
+        if resp.status_code == 401:
+            raise _UnauthorizedError(_error_words(resp))
         if resp.status_code >= 400:
             raise VenueError(_error_words(resp), uncertain=resp.status_code >= 500)
         try:
             data = resp.json()
         except ValueError as exc:
-            raise VenueError(f"The exchange sent an unreadable answer to {path}.") from exc
+            # a 2xx we cannot read: the command may well have been acted on
+            raise VenueError(f"The exchange sent an unreadable answer to {path}.",
+                             uncertain=True) from exc
         return data if isinstance(data, dict) else {}
+
+
+class _UnauthorizedError(Exception):
+    def __init__(self, words: str) -> None:
+        super().__init__(words)
+        self.words = words
 
 
 def _body(msg: Message) -> dict[str, Any]:
@@ -155,8 +192,8 @@ def _parse(data: dict[str, Any], msg: M) -> M:
     try:
         json_format.ParseDict(data, msg, ignore_unknown_fields=True)
     except json_format.ParseError as exc:
-        raise VenueError(f"The exchange sent a {type(msg).__name__} this desk cannot read."
-                         ) from exc
+        raise VenueError(f"The exchange sent a {type(msg).__name__} this desk cannot read.",
+                         uncertain=True) from exc
     return msg
 
 

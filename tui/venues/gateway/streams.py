@@ -21,6 +21,12 @@ log = logging.getLogger(__name__)
 Metadata = list[tuple[str, str]]
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 30.0
+GRPC_OPTIONS = [  # spec §11.8
+    ("grpc.keepalive_time_ms", 60_000),
+    ("grpc.keepalive_timeout_ms", 20_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+]
 
 
 class StreamWorker:
@@ -31,7 +37,7 @@ class StreamWorker:
         open_stream: Callable[[Metadata], Any],
         handle: Callable[[Any], None],
         metadata: Callable[[], Awaitable[Metadata]],
-        on_unauthenticated: Callable[[], Awaitable[None]],
+        on_unauthenticated: Callable[[str], Awaitable[None]],
         *,
         silence_timeout: float = 180.0,
     ) -> None:
@@ -57,13 +63,15 @@ class StreamWorker:
             except asyncio.CancelledError:
                 pass
             self._task = None
+            self.state.set_link(self.name, LinkState.DOWN, "stopped")
 
     async def _run(self) -> None:
         backoff = BACKOFF_FIRST
         while True:
             self.state.set_link(self.name, LinkState.CONNECTING)
+            connects = self.connects
             detail = await self._session()
-            if detail is None:  # a healthy session ended by the server: reconnect at once
+            if self.connects > connects:  # that session worked: the next outage starts fresh
                 backoff = BACKOFF_FIRST
             self.state.set_link(self.name, LinkState.DOWN, detail or "stream ended")
             # jitter so many clients do not reconnect in lockstep after an outage
@@ -73,8 +81,11 @@ class StreamWorker:
     async def _session(self) -> str | None:
         """One connection; returns why it ended (None = a clean end after data)."""
         call = None
+        token = ""
         try:
-            call = self._open(await self._metadata())
+            metadata = await self._metadata()
+            token = dict(metadata).get("authorization", "")
+            call = self._open(metadata)
             got_data = False
             while True:
                 msg = await asyncio.wait_for(call.read(), timeout=self.silence_timeout)
@@ -91,7 +102,7 @@ class StreamWorker:
         except grpc.aio.AioRpcError as exc:
             if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
                 try:
-                    await self._on_unauthenticated()
+                    await self._on_unauthenticated(token.removeprefix("Bearer "))
                 except Exception as refresh_exc:  # noqa: BLE001 - reported, then retried
                     return f"login refused: {refresh_exc}"
             return _rpc_words(exc)
@@ -101,6 +112,19 @@ class StreamWorker:
         finally:
             if call is not None:
                 call.cancel()
+
+
+LOOPBACK = ("127.", "localhost", "[::1]", "::1")
+
+
+def open_channel(target: str, *, tls: bool | None = None) -> grpc.aio.Channel:
+    """A channel with the spec's keepalive; TLS unless the target is this machine (§1.2)."""
+    if tls is None:
+        tls = not target.startswith(LOOPBACK)
+    if tls:
+        return grpc.aio.secure_channel(target, grpc.ssl_channel_credentials(),
+                                       options=GRPC_OPTIONS)
+    return grpc.aio.insecure_channel(target, options=GRPC_OPTIONS)
 
 
 def _rpc_words(exc: grpc.aio.AioRpcError) -> str:

@@ -21,7 +21,7 @@ from tui.core.enums import (
 )
 from tui.core.model import Fill, Order
 from tui.core.prices import Intent
-from tui.core.state import DeskState
+from tui.core.state import DeskState, LinkState
 from tui.core.ticket import OrderRequest
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
@@ -32,19 +32,14 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
 from tui.venues.gateway import convert
 from tui.venues.gateway.rest import GatewayRest
-from tui.venues.gateway.streams import Metadata, StreamWorker
+from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
 
 log = logging.getLogger(__name__)
 
 MANUAL = 1  # MANUAL_ORDER_INDICATOR_MANUAL: a person pressed the key
+ORDER_STREAM = "orders"
 BOOK_DEPTH = 25
 REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spec §2.1)
-GRPC_OPTIONS = [  # spec §11.8
-    ("grpc.keepalive_time_ms", 60_000),
-    ("grpc.keepalive_timeout_ms", 20_000),
-    ("grpc.keepalive_permit_without_calls", 1),
-    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
-]
 
 
 class GatewayVenue:
@@ -65,6 +60,11 @@ class GatewayVenue:
         self._tasks: list[asyncio.Task[None]] = []
         self._balance_due = asyncio.Event()
         self._auth_lock = asyncio.Lock()
+        self.rest.on_unauthorized = self._reauth_now
+        # inserts whose REST answer has not come back: a cancel waits for it (clord_id ->
+        # the exchange's order id, or an exception)
+        self._inflight: dict[str, asyncio.Future[str]] = {}
+        self._before_cancel: dict[str, OrderState] = {}  # order_id -> state to restore
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -77,10 +77,18 @@ class GatewayVenue:
         self.account = accounts.accounts[0]
         self.state.user = who.user_display_name or who.user
         self.state.account = self.account
-        self.state.set_instruments([convert.instrument(i) for i in await self.rest.instruments()])
-        self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
+        instruments, skipped = convert.instruments(await self.rest.instruments())
+        self.state.set_instruments(instruments)
+        if skipped:
+            self.state.notify(f"{len(skipped)} markets left out: their reference data has no "
+                              f"usable price scale or tick ({', '.join(skipped[:3])}).",
+                              "warning")
+        try:
+            self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
+        except VenueError as exc:  # the desk can trade without it; say so and carry on
+            self.state.notify(f"Balance unavailable: {exc}", "warning")
 
-        self._channel = grpc.aio.insecure_channel(self.grpc_target, options=GRPC_OPTIONS)
+        self._channel = open_channel(self.grpc_target)
         md = md_grpc.MarketDataSubscriptionAPIStub(self._channel)
         orders = tr_grpc.OrderEntryAPIStub(self._channel)
         positions = pos_grpc.PositionAPIStub(self._channel)
@@ -89,7 +97,7 @@ class GatewayVenue:
             self._worker("prices", lambda m: md.CreateMarketDataSubscription(
                 md_pb.CreateMarketDataSubscriptionRequest(symbols=symbols, depth=BOOK_DEPTH),
                 metadata=m), self._on_market),
-            self._worker("orders", lambda m: orders.CreateOrderSubscription(
+            self._worker(ORDER_STREAM, lambda m: orders.CreateOrderSubscription(
                 tr_pb.CreateOrderSubscriptionRequest(accounts=[self.account]), metadata=m),
                 self._on_orders),
             self._worker("positions", lambda m: positions.CreatePositionSubscription(
@@ -115,7 +123,7 @@ class GatewayVenue:
 
     def _worker(self, name: str, open_stream: Any, handle: Any) -> StreamWorker:
         return StreamWorker(name, self.state, open_stream, handle, self._metadata,
-                            self._reauth, silence_timeout=self.silence_timeout)
+                            self._reauth_now, silence_timeout=self.silence_timeout)
 
     # --- auth -----------------------------------------------------------------------
     async def _metadata(self) -> Metadata:
@@ -124,14 +132,21 @@ class GatewayVenue:
         return [("authorization", f"Bearer {self.rest.tokens.access}"),
                 ("x-participant-id", self.rest.participant_id)]
 
-    async def _reauth(self) -> None:
+    async def _reauth(self, *, refused: str | None = None) -> None:
+        """Renew the access token: when near expiry, or at once when the venue refused one."""
         async with self._auth_lock:
-            if self.rest.tokens.access_expires - time.time() > REFRESH_MARGIN:
+            if refused is not None and refused != self.rest.tokens.access:
+                return  # the refused token was already replaced by another caller
+            if refused is None and self.rest.tokens.access_expires - time.time() > (
+                    REFRESH_MARGIN):
                 return  # another caller already renewed it
             try:
                 await self.rest.refresh()
             except VenueError:
                 await self.rest.login(self._username, self._password)
+
+    async def _reauth_now(self, refused: str) -> None:
+        await self._reauth(refused=refused)
 
     async def _keep_token_fresh(self) -> None:
         while True:
@@ -139,7 +154,7 @@ class GatewayVenue:
             await asyncio.sleep(max(wait, 1.0))
             try:
                 await self._reauth()
-            except VenueError as exc:
+            except Exception as exc:  # noqa: BLE001 - this loop must outlive any one failure
                 self.state.notify(f"Could not renew the session: {exc}", "error")
                 await asyncio.sleep(5.0)
 
@@ -154,6 +169,10 @@ class GatewayVenue:
 
     # --- commands -------------------------------------------------------------------
     async def submit(self, request: OrderRequest) -> None:
+        link = self.state.streams.get(ORDER_STREAM)
+        if link is None or link.state is not LinkState.LIVE:
+            # without the order stream the desk could not see the fill or the reject
+            raise VenueError("The order stream is not live, so this order was not sent.")
         self._intents[request.clord_id] = request.intent
         pending = Order(order_id="", clord_id=request.clord_id, symbol=request.symbol,
                         side=request.yes_side, price=request.yes_price, order_qty=request.qty,
@@ -165,9 +184,14 @@ class GatewayVenue:
             symbol=request.symbol, price=request.yes_price, time_in_force=int(request.tif),
             clord_id=request.clord_id, account=self.account, manual_order_indicator=MANUAL,
         )
+        answered: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._inflight[request.clord_id] = answered
         try:
             resp = await self.rest.insert_order(msg)
+            answered.set_result(resp.order_id)
         except VenueError as exc:
+            answered.set_exception(exc)
+            answered.exception()  # retrieved here, so an unawaited future logs nothing
             if self.state.find_order(clord_id=request.clord_id) is pending:
                 if exc.uncertain:
                     # it may be working at the exchange: stay pending until a stream says
@@ -177,25 +201,44 @@ class GatewayVenue:
                     pending.reject_text = str(exc)
                 self.state.upsert_order(pending)
             raise
+        finally:
+            del self._inflight[request.clord_id]
         # the stream may have reported the order already; only fill in the id if not
         if self.state.find_order(clord_id=request.clord_id) is pending and resp.order_id:
             pending.order_id = resp.order_id
             self.state.upsert_order(pending, pending_key=request.clord_id)
 
     async def cancel(self, order: Order) -> None:
-        if not order.state.is_working:
+        current = self.state.find_order(order_id=order.order_id, clord_id=order.clord_id)
+        if not current or not current.state.is_working or (
+                current.state is OrderState.PENDING_CANCEL):
             return
-        msg = tr_pb.CancelOrderRequest(order_id=order.order_id, clord_id=order.clord_id,
-                                       symbol=order.symbol)
-        previous = order.state
-        order.state = OrderState.PENDING_CANCEL
-        self.state.upsert_order(order)
+        if not current.order_id:
+            # the insert is in flight: let it land first so the cancel cannot overtake it
+            answered = self._inflight.get(current.clord_id)
+            if answered is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(answered), self.rest.timeout)
+            current = self.state.find_order(clord_id=order.clord_id)
+            if not current or not current.state.is_working:
+                return
+            if not current.order_id:
+                raise VenueError("The exchange has not acknowledged this order yet; cancel "
+                                 "again once it shows as working.")
+        msg = tr_pb.CancelOrderRequest(order_id=current.order_id, clord_id=current.clord_id,
+                                       symbol=current.symbol)
+        self._before_cancel[current.order_id] = current.state
+        current.state = OrderState.PENDING_CANCEL
+        self.state.upsert_order(current)
         try:
             await self.rest.cancel_order(msg)
-        except VenueError:
-            if order.state is OrderState.PENDING_CANCEL:
-                order.state = previous
-                self.state.upsert_order(order)
+        except VenueError as exc:
+            # undo only our own marker, and only if no stream report replaced the order
+            still = self.state.find_order(order_id=current.order_id)
+            if (not exc.uncertain and still is current
+                    and current.state is OrderState.PENDING_CANCEL):
+                current.state = self._before_cancel.pop(current.order_id, OrderState.NEW)
+                self.state.upsert_order(current)
             raise
 
     async def cancel_all(self, symbol: str | None = None) -> int:
@@ -257,6 +300,8 @@ class GatewayVenue:
             self._balance_due.set()
         elif kind is ExecType.EXPIRED and order.intent is not None:
             self.state.notify(f"{self._describe(order)} expired unfilled.", "warning")
+        if order.state.is_terminal:
+            self._before_cancel.pop(order.order_id, None)
         self.state.upsert_order(order, pending_key=pending_key)
 
     def _on_cancel_reject(self, rej: tr_pb.CancelReject) -> None:
@@ -267,8 +312,8 @@ class GatewayVenue:
         words = CANCEL_REJECT_WORDS[reason]
         if order is not None:
             if order.state is OrderState.PENDING_CANCEL:
-                order.state = (OrderState.PARTIALLY_FILLED if order.cum_qty
-                               else OrderState.NEW)
+                # back to what the exchange last said, never a state it did not report
+                order.state = self._before_cancel.pop(order.order_id, order.state)
                 self.state.upsert_order(order)
             self.state.notify(f"Cancel of {self._describe(order)} refused: {words}.", "error")
         else:

@@ -1,0 +1,81 @@
+"""Races a trader meets in real life: a cancel against a fill, dropped links, lost sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.conftest import DEMO_ACCOUNT, eventually
+from tui.core.enums import OrderState, Side
+from tui.core.model import Order
+from tui.core.prices import Intent
+from tui.core.state import DeskState
+from tui.core.ticket import build_order
+from tui.sim.server import SimServer
+from tui.venues.gateway.venue import GatewayVenue
+
+ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
+
+
+def _symbol(venue: GatewayVenue) -> str:
+    return next(s for s, i in sorted(venue.state.instruments.items())
+                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
+
+
+async def test_a_cancel_that_loses_to_a_fill_leaves_the_order_filled(
+        venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    symbol = _symbol(venue)
+    await venue.submit(build_order(venue.state.instruments[symbol], Intent.BUY_YES, 30, 5))
+    local = await eventually(lambda: next(iter(venue.state.working_orders(symbol)), None)
+                             and venue.state.working_orders(symbol)[0].order_id
+                             and venue.state.working_orders(symbol)[0], what="working order")
+    assert isinstance(local, Order)
+    # the market fills it at the exchange before the trader's cancel gets there
+    quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                    side=Side.SELL, price=30, order_qty=5)
+    await venue.cancel(local)  # refused by the exchange: the order is already filled
+    await eventually(lambda: any("refused" in n.text for n in venue.state.notices),
+                     what="the cancel reject")
+    await asyncio.sleep(0.2)
+    assert venue.state.orders[local.order_id].state is OrderState.FILLED
+    assert venue.state.working_orders(symbol) == []
+    assert venue.state.positions[symbol].net == 5
+
+
+def test_a_snapshot_replaces_the_pending_copy_of_the_same_order() -> None:
+    state = DeskState()
+    pending = Order(order_id="", clord_id="c-1", symbol="S", side=Side.BUY, price=40,
+                    order_qty=5, leaves_qty=5, state=OrderState.PENDING_NEW)
+    state.upsert_order(pending)
+    acked = Order(order_id="o-1", clord_id="c-1", symbol="S", side=Side.BUY, price=40,
+                  order_qty=5, leaves_qty=5, state=OrderState.NEW)
+    state.replace_open_orders([acked])
+    assert list(state.orders) == ["o-1"]  # shown once, not twice
+    assert sum(o.leaves_qty for o in state.working_orders("S")) == 5
+
+
+async def test_repeated_drops_reconnect_quickly_every_time(
+        venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    """Backoff starts over after a session that worked: the fifth outage is as short."""
+    for _ in range(5):
+        before = {w.name: w.connects for w in venue._workers}
+        started = time.monotonic()
+        quiet_sim.drop_streams()
+        await eventually(lambda b=before: all(w.connects > b[w.name] for w in venue._workers),
+                         within=10.0, what="reconnect")
+        assert time.monotonic() - started < 2.5
+
+
+async def test_a_session_the_exchange_forgot_recovers_at_once(
+        venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    """Tokens revoked early: REST and streams log in again instead of waiting for expiry."""
+    quiet_sim.auth._access.clear()  # the exchange forgets every access token
+    symbol = _symbol(venue)
+    await venue.submit(build_order(venue.state.instruments[symbol], Intent.BUY_YES, 20, 1))
+    await eventually(lambda: quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]),
+                     what="the order after a 401 and a fresh login")
+    quiet_sim.auth._access.clear()
+    before = {w.name: w.connects for w in venue._workers}
+    quiet_sim.drop_streams()
+    await eventually(lambda: all(w.connects > before[w.name] for w in venue._workers),
+                     within=6.0, what="streams back on a renewed token")
