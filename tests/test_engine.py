@@ -6,6 +6,7 @@ import pytest
 from simkit import CENT, A, B, C, FakeClock, Recorder, buy, make_exchange, sell
 
 from tui.core.enums import CxlRejReason, ExecType, OrderState, TimeInForce
+from tui.sim import wire
 from tui.sim.exchange import Exchange
 from tui.sim.model import TradePrint
 
@@ -102,7 +103,7 @@ def test_cancel_reject_unknown_order(ex: Exchange, rec: Recorder, case: str) -> 
     elif case == "filled":
         sell(ex, B, 40, 10)
     elif case == "canceled":
-        ex.cancel_order(order_id=oid)
+        ex.cancel_order(order_id=oid, account=A)
     rec.clear()
     ex.cancel_order(order_id=oid, account=C if case == "other account" else A)
     [reject] = rec.rejects()
@@ -118,11 +119,36 @@ def test_cancel_reject_unknown_order(ex: Exchange, rec: Recorder, case: str) -> 
 def _replace(ex: Exchange, rec: Recorder, oid: str, **kw) -> str:
     rec.clear()
     ex.replace_order(order_id=oid, clord_id=f"r-{oid}", account=A, **kw)
-    [report] = rec.reports()
-    assert report.type is ExecType.REPLACE and report.replaced_order_id == oid
+    [gone, report] = rec.reports()
+    assert gone.type is report.type is ExecType.REPLACE
+    assert gone.order.order_id == oid and gone.order.state is OrderState.REPLACED
+    assert report.replaced_order_id == oid
     assert ex.order(oid).state is OrderState.REPLACED
     assert report.order.clord_id == f"r-{oid}" and report.order.order_id != oid
+    assert report.order.parent_order_id == oid
     return report.order.order_id
+
+
+def test_replace_reports_the_old_order_replaced_then_the_new_one(ex: Exchange,
+                                                                 rec: Recorder) -> None:
+    mine = buy(ex, A, 50, 10, clord_id="first")
+    sell(ex, B, 50, 4)
+    rec.clear()
+    ex.replace_order(order_id=mine, clord_id="second", price=48, account=A)
+    old, new = (r.order for r in rec.reports())
+    assert [r.type for r in rec.reports()] == [ExecType.REPLACE, ExecType.REPLACE]
+    assert (old.order_id, old.clord_id, old.state, old.leaves_qty) == (
+        mine, "first", OrderState.REPLACED, 0)
+    assert new.order_id != mine and new.clord_id == "second"
+    assert (new.state, new.cum_qty, new.leaves_qty, new.avg_px, new.price) == (
+        OrderState.PARTIALLY_FILLED, 4, 6, 50, 48)
+    assert [o.order_id for o in ex.open_orders(accounts=[A])] == [new.order_id]
+    # on the wire: the old order is done, the new one names its parent
+    old_pb, new_pb = (wire.execution_pb(r) for r in rec.reports())
+    assert (old_pb.order.id, old_pb.order.state) == (mine, int(OrderState.REPLACED))
+    assert old_pb.type == new_pb.type == int(ExecType.REPLACE)
+    assert (new_pb.order.id, new_pb.order.parent_order_id) == (new.order_id, mine)
+    assert new_pb.order.state == int(OrderState.PARTIALLY_FILLED)
 
 
 def test_replace_price_change_loses_priority(ex: Exchange, rec: Recorder) -> None:
@@ -179,7 +205,8 @@ def test_replace_that_crosses_trades(ex: Exchange, rec: Recorder) -> None:
 def _replace_and_keep_events(ex: Exchange, rec: Recorder, oid: str, **kw) -> str:
     rec.clear()
     ex.replace_order(order_id=oid, clord_id="moved", account=A, **kw)
-    return rec.reports()[0].order.order_id
+    assert rec.reports()[0].order.order_id == oid  # the old order's REPLACED report first
+    return rec.reports()[1].order.order_id
 
 
 @pytest.mark.parametrize(("kw", "reason"), [

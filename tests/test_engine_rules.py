@@ -61,7 +61,7 @@ def test_off_tick_on_cent_market(ex: Exchange, rec: Recorder) -> None:
     # 0.505 on a 0.01 tick cannot even be written at scale 100; on scale 1000 it is off tick
     cent_1000 = SimInstrument.make("C1000", "cent at 1000", price_scale=1000, tick_size="0.01")
     exchange = Exchange([cent_1000], id_prefix="t")
-    exchange.add_account(A, "p", Decimal(0))
+    exchange.add_account(A, "p", Decimal(100))
     r = Recorder(exchange)
     buy(exchange, A, 505, 1, symbol="C1000")
     buy(exchange, A, 510, 1, symbol="C1000")
@@ -80,7 +80,7 @@ def test_min_qty_on_partial_contract_market(ex: Exchange, rec: Recorder) -> None
     small = SimInstrument.make("MIN5", "min 0.05", price_scale=100, tick_size="0.01",
                                qty_scale=100, min_qty=5)
     exchange = Exchange([small], id_prefix="t")
-    exchange.add_account(A, "p", Decimal(0))
+    exchange.add_account(A, "p", Decimal(100))
     r = Recorder(exchange)
     buy(exchange, A, 50, 4, symbol="MIN5")
     [report] = r.reports()
@@ -127,7 +127,7 @@ def test_buy_no_rests_as_yes_offer_and_trades(ex: Exchange, rec: Recorder) -> No
     buy(ex, B, 60, 10)
     assert ex.order(oid).state is OrderState.FILLED
     assert ex.position(A, CENT).net_position == -10  # long NO is short YES
-    assert ex.balance(A).cash == Decimal("1006.00")  # sold YES at 0.60 for 10
+    assert ex.balance(A).cash == Decimal("996.00")  # 10 NO at 0.40 cost $4
 
 
 def test_sell_no_is_a_yes_bid(ex: Exchange) -> None:
@@ -260,7 +260,7 @@ def test_stats_and_queries(ex: Exchange) -> None:
 def test_ids_unique_across_restarts_and_increasing() -> None:
     one, two = Exchange(demo_instruments()), Exchange(demo_instruments())
     for exchange in (one, two):
-        exchange.add_account(A, "p", Decimal(0))
+        exchange.add_account(A, "p", Decimal(100))
     sym = demo_instruments()[0].symbol
     a = [buy(one, A, 50, 1, symbol=sym) for _ in range(3)]
     b = buy(two, A, 50, 1, symbol=sym)

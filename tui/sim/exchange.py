@@ -25,6 +25,7 @@ from tui.core.enums import (
     InstrumentState,
     OrderState,
     OrderType,
+    OrdRejectReason,
     Side,
     TimeInForce,
 )
@@ -135,6 +136,8 @@ class Exchange:
         self._register(order)
         problem = rules.insert_problem(order, inst, self._books.get(symbol), now,
                                        known_account=account in self._ledger.participants)
+        if problem is None and not self._ledger.can_fund(order):
+            problem = OrdRejectReason.EXCHANGE_OPTION, rules.NO_BUYING_POWER
         if problem is not None:
             reason, text = problem
             self._end(order, OrderState.REJECTED, now)
@@ -144,6 +147,7 @@ class Exchange:
             assert inst is not None
             self._report(order, ExecType.NEW, now)
             self._log("insert", now, params, order.order_id, "accepted")
+            self._ledger.hold(order)
             self._work(order, now)
         self._finish()
         return order.order_id
@@ -157,15 +161,15 @@ class Exchange:
         return self.insert_order(account=account, participant=participant, symbol=symbol,
                                  side=side, price=yes_price, order_qty=order_qty, **kw)
 
-    def cancel_order(self, *, order_id: str = "", clord_id: str = "",
-                     account: str | None = None) -> None:
+    def cancel_order(self, *, account: str, order_id: str = "", clord_id: str = "") -> None:
+        """Cancel ``account``'s working order, by order id or else by clord_id."""
         now = self.clock()
         params = dict(order_id=order_id, clord_id=clord_id, account=account)
         self._expire(now)
         order = self._find(order_id, clord_id, account)
         if order is None:
             text = "order is not working (unknown, already done, or not yours)"
-            self._emit(CancelRejectReport(account or "", order_id, clord_id,
+            self._emit(CancelRejectReport(account, order_id, clord_id,
                                           CxlRejReason.UNKNOWN_ORDER, text, False, now))
             self._log("cancel", now, params, order_id, "rejected", text)
         else:
@@ -176,9 +180,13 @@ class Exchange:
             self._log("cancel", now, params, order.order_id, "accepted")
         self._finish()
 
-    def replace_order(self, *, order_id: str, clord_id: str, price: int | None = None,
-                      order_qty: int | None = None, account: str | None = None) -> None:
-        """Cancel-replace: the old order ends REPLACED and a new order id takes over."""
+    def replace_order(self, *, account: str, order_id: str, clord_id: str,
+                      price: int | None = None, order_qty: int | None = None) -> None:
+        """Cancel-replace: the old order ends REPLACED and a new order id takes over.
+
+        Reported twice, both REPLACE: the old order, REPLACED and done; then the new one
+        (new ids, parent_order_id = the old id, fills carried over) that works on.
+        """
         now = self.clock()
         params = dict(order_id=order_id, clord_id=clord_id, price=price, order_qty=order_qty,
                       account=account)
@@ -191,17 +199,19 @@ class Exchange:
             self._books[old.symbol] if old else None, new_price, new_qty,
             clord_taken=bool(old and clord_id and clord_id != old.clord_id
                              and (old.account, clord_id) in self._by_clord))
+        if problem is None and old is not None and not self._ledger.can_fund(
+                replace(old, price=new_price, leaves_qty=new_qty - old.cum_qty), old.order_id):
+            problem = CxlRejReason.EXCHANGE_OPTION, rules.NO_BUYING_POWER
         if problem is not None:
             reason, text = problem
-            owner = old.account if old else account or ""
-            self._emit(CancelRejectReport(owner, order_id, clord_id, reason, text, True, now))
+            self._emit(CancelRejectReport(account, order_id, clord_id, reason, text, True, now))
             self._log("replace", now, params, order_id, "rejected", text)
             self._finish()
             return
         assert old is not None
         new = replace(old, order_id=self._next_id("O"), clord_id=clord_id or old.clord_id,
                       price=new_price, order_qty=new_qty, leaves_qty=new_qty - old.cum_qty,
-                      insert_time=now, last_transact_time=now)
+                      insert_time=now, last_transact_time=now, parent_order_id=old.order_id)
         # time priority survives only an unchanged price with no more quantity to work
         keep_place = new.price == old.price and new.leaves_qty <= old.leaves_qty
         book = self._books[old.symbol]
@@ -210,10 +220,11 @@ class Exchange:
         else:
             book.remove(old.order_id)
         self._dirty_books[old.symbol] = None
+        self._ledger.hand_over(old.order_id, new)  # the new order takes over its reservation
         self._end(old, OrderState.REPLACED, now)
-        self._touched.append(old)
         self._register(new)
-        self._report(new, ExecType.REPLACE, now, replaced_order_id=old.order_id)
+        for order in (old, new):  # the old order's end first, then its successor
+            self._report(order, ExecType.REPLACE, now, replaced_order_id=old.order_id)
         self._log("replace", now, params, new.order_id, "accepted")
         if keep_place:
             self._track_gtd(new)
@@ -239,21 +250,16 @@ class Exchange:
                     symbols: Iterable[str] | None = None) -> list[SimOrder]:
         want_accounts = set(accounts) if accounts is not None else None
         want_symbols = list(symbols) if symbols is not None else list(self._books)
-        out = []
-        for symbol in want_symbols:
-            book = self._books.get(symbol)
-            for order in book.orders() if book else ():
-                if want_accounts is None or order.account in want_accounts:
-                    out.append(order.snapshot())
-        return out
+        books = [self._books[s] for s in want_symbols if s in self._books]
+        return [o.snapshot() for book in books for o in book.orders()
+                if want_accounts is None or o.account in want_accounts]
 
     def book(self, symbol: str, depth: int = 10
              ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         return self._books[symbol].levels(depth)
 
     def best(self, symbol: str) -> tuple[int | None, int | None]:
-        book = self._books[symbol]
-        return book.best_bid, book.best_offer
+        return self._books[symbol].best_bid, self._books[symbol].best_offer
 
     def positions(self, account: str) -> list[SimPosition]:
         return self._ledger.positions(account)
@@ -264,13 +270,15 @@ class Exchange:
     def balance(self, account: str) -> SimBalance:
         return self._ledger.balance(account)
 
+    def buying_power(self, account: str) -> Decimal:
+        """Cash less what the account's working orders reserve (see ledger)."""
+        return self._ledger.buying_power(account)
+
     def stats(self, symbol: str) -> SimStats:
         return replace(self._stats[symbol])
 
     def executions(self, account: str | None = None) -> list[ExecReport]:
-        if account is None:
-            return list(self._executions)
-        return [e for e in self._executions if e.order.account == account]
+        return [e for e in self._executions if account in (None, e.order.account)]
 
     # --- order life -----------------------------------------------------------------------
     def _work(self, order: SimOrder, now: float) -> None:
@@ -300,14 +308,14 @@ class Exchange:
             order.apply_fill(qty, px, trade_id, now)
             if order.state is OrderState.FILLED:
                 self._gtd.pop(order.order_id, None)
+                self._ledger.release(order.order_id)
             kind = ExecType.FILL if order.state is OrderState.FILLED else ExecType.PARTIAL_FILL
             self._report(order, kind, now, last_shares=qty, last_px=px, trade_id=trade_id,
                          aggressor=is_aggressor)
         self._emit(TradePrint(aggressor.symbol, px, qty, aggressor.side, trade_id, now))
         self._stats[aggressor.symbol].record(px, qty)
         for order in (aggressor, resting):
-            self._ledger.fill(order.account, order.symbol, order.side, qty, px,
-                              order.price_scale * order.qty_scale, now)
+            self._ledger.fill(order, qty, px, now)
             self._dirty_positions[(order.account, order.symbol)] = None
 
     def _expire(self, now: float) -> None:
@@ -328,20 +336,13 @@ class Exchange:
         if order.clord_id:
             self._by_clord[(order.account, order.clord_id)] = order.order_id
 
-    def _find(self, order_id: str, clord_id: str, account: str | None) -> SimOrder | None:
-        """The working order addressed, if the caller may touch it."""
+    def _find(self, order_id: str, clord_id: str, account: str) -> SimOrder | None:
+        """The working order addressed, if it is ``account``'s: never another account's."""
         if not order_id and clord_id:
-            if account is not None:
-                order_id = self._by_clord.get((account, clord_id), "")
-            else:
-                order_id = next((oid for (_, c), oid in reversed(self._by_clord.items())
-                                 if c == clord_id), "")
+            order_id = self._by_clord.get((account, clord_id), "")
         order = self._orders.get(order_id)
-        if order is None or order.state.is_terminal:
-            return None
-        if account is not None and order.account != account:
-            return None
-        return order
+        mine = order is not None and order.account == account and not order.state.is_terminal
+        return order if mine else None
 
     def _track_gtd(self, order: SimOrder) -> None:
         if order.tif is TimeInForce.GOOD_TILL_TIME:
@@ -352,6 +353,7 @@ class Exchange:
         order.leaves_qty = 0
         order.last_transact_time = now
         self._gtd.pop(order.order_id, None)
+        self._ledger.release(order.order_id)
 
     def _report(self, order: SimOrder, kind: ExecType, now: float, **kw: Any) -> None:
         report = ExecReport(self._next_id("E"), order.snapshot(), kind, now, **kw)

@@ -74,6 +74,7 @@ class SimOrder:
     qty_scale: int = 1
     last_trade_id: str = ""
     filled_notional: int = 0  # Σ raw px × raw qty over fills; avg_px derives from it
+    parent_order_id: str = ""  # on a replacement: the order id it took over from
 
     def snapshot(self) -> SimOrder:
         return replace(self)
@@ -100,7 +101,8 @@ class ExecReport:
     aggressor: bool = False
     reject_reason: OrdRejectReason = OrdRejectReason.EXCHANGE_OPTION
     text: str = ""
-    replaced_order_id: str = ""  # on REPLACE: the order id the new order took over from
+    # on REPLACE (both reports: the old order's and the new one's): the replaced order id
+    replaced_order_id: str = ""
 
     @property
     def account(self) -> str:
@@ -147,8 +149,10 @@ class PositionChanged:
 class SimPosition:
     """Net YES position by the average-cost method.
 
-    cost is the signed cost basis of the open position (long +, short −) and realized the
+    cost is the signed YES cost basis of the open position (long +, short −) and realized the
     closed P&L, both in notional units (raw px × raw qty); dollars = value / (ps × qs).
+    A short YES position is |n| NO contracts held: their cash outlay is |n| × ps + cost
+    (1 − p per contract), so realized P&L always equals the cash a round trip made.
     """
 
     account: str

@@ -20,6 +20,7 @@ from tui.sim.model import SimInstrument, SimOrder
 Problem = tuple[OrdRejectReason, str]
 
 POST_ONLY_CROSS = "post-only order would cross"
+NO_BUYING_POWER = "insufficient buying power"  # checked by the exchange, on the ledger
 
 
 def market_problem(inst: SimInstrument | None, symbol: str) -> Problem | None:

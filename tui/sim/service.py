@@ -7,7 +7,7 @@ an insert's 200 means "received": rejects arrive on the order stream.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from tui.core.enums import OrderType, Side, TimeInForce
 from tui.proto.polymarket.v1 import accounts_pb2 as acc_pb
@@ -17,6 +17,7 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim import wire
 from tui.sim.auth import SimUser
 from tui.sim.exchange import Exchange
+from tui.sim.model import SimOrder
 
 # gRPC status numbers (spec §3.3)
 INVALID_ARGUMENT = 3
@@ -109,21 +110,36 @@ class GatewayService:
                      ) -> tr_pb.CancelOrderResponse:
         if not req.order_id and not req.clord_id:
             raise ServiceError(INVALID_ARGUMENT, "order_id or clord_id is required")
-        self.exchange.cancel_order(order_id=req.order_id, clord_id=req.clord_id,
-                                   account=user.accounts[0] if len(user.accounts) == 1
-                                   else None)
+        target = self._target(user, req.order_id, req.clord_id)
+        if target is None:
+            # not one of the caller's orders: the exchange refuses it to the caller's account
+            self.exchange.cancel_order(order_id=req.order_id, clord_id=req.clord_id,
+                                       account=self._account(user, ""))
+        else:
+            self.exchange.cancel_order(order_id=target.order_id, clord_id=req.clord_id,
+                                       account=target.account)
         return tr_pb.CancelOrderResponse()
 
     def cancel_replace(self, user: SimUser, req: tr_pb.CancelReplaceOrderRequest
                        ) -> tr_pb.CancelReplaceOrderResponse:
         if not req.order_id:
             raise ServiceError(INVALID_ARGUMENT, "order_id is required")
+        target = self._target(user, req.order_id, "")
         self.exchange.replace_order(
             order_id=req.order_id, clord_id=req.clord_id, price=req.price or None,
             order_qty=req.order_qty or None,
-            account=user.accounts[0] if len(user.accounts) == 1 else None,
+            account=target.account if target else self._account(user, ""),
         )
         return tr_pb.CancelReplaceOrderResponse()
+
+    def _target(self, user: SimUser, order_id: str, clord_id: str) -> SimOrder | None:
+        """The order addressed, if it belongs to one of the caller's accounts."""
+        if order_id:
+            order = self.exchange.order(order_id)
+            return order if order is not None and order.account in user.accounts else None
+        found = [o for a in user.accounts if (o := self.exchange.order_by_clord(a, clord_id))]
+        # a clord_id may be reused across the caller's accounts: prefer the working one
+        return next((o for o in found if not o.state.is_terminal), found[0] if found else None)
 
     def open_orders(self, user: SimUser, req: tr_pb.GetOpenOrdersRequest
                     ) -> tr_pb.GetOpenOrdersResponse:
@@ -137,11 +153,14 @@ class GatewayService:
         account = self._account(user, req.name)
         if req.currency and req.currency != "USD":
             raise ServiceError(NOT_FOUND, f"no {req.currency} balance")
-        bal = self.exchange.balance(account)
-        cash = bal.cash.quantize(Decimal("0.01"))
+        cent = Decimal("0.01")
+        cash = self.exchange.balance(account).cash
+        power = self.exchange.buying_power(account)  # cash less working orders' reserve
+        spendable = str(power.quantize(cent, rounding=ROUND_DOWN))  # never overstated
         resp = pos_pb.GetAccountBalanceResponse(
-            balance=str(cash), buying_power=str(cash), excess_capital=str(cash),
-            capital_requirement="0.00", open_orders="0.00", unsettled_funds="0.00",
+            balance=str(cash.quantize(cent)), buying_power=spendable, excess_capital=spendable,
+            capital_requirement="0.00", open_orders=str((cash - power).quantize(cent)),
+            unsettled_funds="0.00",
         )
         resp.update_time.CopyFrom(wire.timestamp(self.exchange.clock()))
         return resp

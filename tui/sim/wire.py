@@ -42,7 +42,7 @@ def order_pb(o: SimOrder) -> tr_pb.Order:
         participant=o.participant, price=o.price, participate_dont_initiate=(
             o.participate_dont_initiate),
         last_trade_id=o.last_trade_id, price_scale=o.price_scale,
-        fractional_quantity_scale=o.qty_scale,
+        fractional_quantity_scale=o.qty_scale, parent_order_id=o.parent_order_id,
     )
     msg.insert_time.CopyFrom(timestamp(o.insert_time))
     msg.create_time.CopyFrom(timestamp(o.create_time))
