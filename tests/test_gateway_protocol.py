@@ -133,9 +133,10 @@ async def test_buy_yes_rests_at_its_price_and_cancels(venue: GatewayVenue,
                               what="the order at the exchange")
     (order,) = orders  # type: ignore[misc]
     assert (order.side, order.price, order.order_qty) == (Side.BUY, 20, 5)
-    local = await eventually(lambda: venue.state.find_order(order_id=order.order_id),
-                             what="the order on the client's order stream")
-    assert local.state is OrderState.NEW  # type: ignore[union-attr]
+    # pending until the order stream says NEW (the REST answer may come first)
+    local = await eventually(lambda: (o := venue.state.find_order(order_id=order.order_id))
+                             and o.state is OrderState.NEW and o,
+                             what="NEW on the client's order stream")
 
     await venue.cancel(local)  # type: ignore[arg-type]
     await eventually(lambda: not quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]),

@@ -10,8 +10,7 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import Awaitable, Callable
-from functools import wraps
+from collections.abc import Awaitable
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar, ParamSpec, TypeVar
@@ -20,23 +19,28 @@ from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from tui.bindings import DESK_BINDINGS
-from tui.core.model import Instrument
+from tui.core.config import DeskConfig
+from tui.core.model import Instrument, Order
 from tui.core.prices import Intent, Outcome
 from tui.core.state import DeskState
-from tui.core.ticket import OrderRequest, TicketError, build_order
+from tui.core.ticket import TicketError
 from tui.core.venue import Venue, VenueError
+from tui.guard import guarded, plain
+from tui.trading import TradingActions
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.ladder import Ladder, LadderHeader
 from tui.widgets.markets import MarketList
 from tui.widgets.status import StatusBar, feed_warning, signature
 from tui.widgets.tables import OrdersTable, PositionsTable
-from tui.widgets.ticket import OrderTicket, intent_line
+from tui.widgets.ticket import OrderTicket
 
 P = ParamSpec("P")
 T = TypeVar("T")
+ESTIMATE_DELAY = 0.25  # seconds the cursor must rest before asking for a preview
 MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
 STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
 SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
@@ -51,28 +55,7 @@ def _load_css() -> str:
         return (Path(__file__).resolve().parents[1] / "styles" / "app.tcss").read_text("utf-8")
 
 
-def plain(error: BaseException) -> str:
-    """One sentence for a trader: the message, never a traceback."""
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else error.__class__.__name__
-
-
-def guarded(method: Callable[P, None]) -> Callable[P, None]:
-    """Run a UI handler; an unexpected error becomes a toast instead of killing the app."""
-
-    @wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            method(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
-            app = args[0]
-            if isinstance(app, PmdeskApp):
-                app.report(f"Something went wrong: {plain(error)}.", error)
-
-    return wrapper
-
-
-class PmdeskApp(App[None]):
+class PmdeskApp(TradingActions, App[None]):
     """pmdesk's screen.
 
     Tests may read: symbol, instrument, cursor_price (raw YES), outcome, order_size (raw),
@@ -88,10 +71,14 @@ class PmdeskApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = DESK_BINDINGS
 
-    def __init__(self, venue: Venue, *, frame_hz: float = 20.0, title: str = "pmdesk",
+    def __init__(self, venue: Venue, *, config: DeskConfig | None = None,
+                 frame_hz: float = 20.0, title: str = "pmdesk",
                  repeat_guard: float = 0.7) -> None:
         super().__init__()
         self.venue = venue
+        self.config = config or DeskConfig()
+        self.grabbed: Order | None = None  # a working order picked up with m, to move
+        self._estimate_timer: Timer | None = None
         self.frame_hz = frame_hz
         self.title = title
         self.repeat_guard = repeat_guard  # the same order again this soon: ignored (held key)
@@ -155,6 +142,8 @@ class PmdeskApp(App[None]):
 
     def on_mount(self) -> None:
         self._quit_on_signals()
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
         self.ladder.focus()
         self.frame()
         self.run_worker(self._start_venue(), name="venue-start", exit_on_error=False)
@@ -260,7 +249,53 @@ class PmdeskApp(App[None]):
             self.state, time.monotonic()), self.ladder.column_titles())
 
     def _show_ticket(self) -> None:
-        self.ticket.show_for(self.state, self.ladder.cursor)
+        ticket, grabbed, inst = self.ticket, self.grabbed, self.instrument
+        ticket.note = ""
+        if grabbed is not None and inst is not None:
+            ticket.note = (f"moving {grabbed.shown_intent.label} "
+                           f"{inst.scales.qty_text(grabbed.leaves_qty)} from "
+                           f"{inst.scales.price_text(grabbed.shown_price(inst.scales))}: "
+                           "m places, Esc drops")
+        ticket.show_for(self.state, self.ladder.cursor)
+        self._schedule_estimate()
+
+    def _schedule_estimate(self) -> None:
+        """Ask the exchange what b and s would get, once the cursor and ticket settle."""
+        if self._estimate_timer is not None:
+            self._estimate_timer.stop()
+        self.ticket.estimates = {}
+        self._estimate_timer = self.set_timer(ESTIMATE_DELAY, self._estimate)
+
+    async def _estimate(self) -> None:
+        try:
+            await self._estimate_now()
+        except Exception as error:  # noqa: BLE001 - an estimate is a nicety; never a crash
+            self.log.error(f"estimate failed: {plain(error)}")
+
+    async def _estimate_now(self) -> None:
+        inst, cursor = self.instrument, self.ladder.cursor
+        if inst is None or cursor is None:
+            return
+        estimates: dict[bool, str] = {}
+        for buy in (True, False):
+            try:
+                request = self.ticket_order(Intent.of(buy, self.ticket.outcome), cursor)
+                est = await self.venue.preview(request)
+            except (TicketError, VenueError) as error:
+                estimates[buy] = f"\n  ✕ {plain(error)}"
+                continue
+            except Exception:  # noqa: BLE001 - an estimate is a nicety; never a crash
+                continue
+            if est.fill_qty:
+                px = est.avg_px if request.intent.outcome is Outcome.YES else (
+                    inst.scales.complement(est.avg_px))
+                estimates[buy] = (f"\n  ≈ fills {inst.scales.qty_text(est.fill_qty)} @ "
+                                  f"{inst.scales.price_text(px)}")
+            elif est.leaves_qty:
+                estimates[buy] = "\n  ≈ rests, no fill now"
+        if inst is self.instrument and cursor == self.ladder.cursor:
+            self.ticket.estimates = estimates
+            self.ticket.show_for(self.state, cursor)
 
     # --- market selection ------------------------------------------------------------
     def show_market(self, symbol: str | None) -> None:
@@ -305,7 +340,11 @@ class PmdeskApp(App[None]):
         self.ladder.recentre()
 
     @guarded
-    def action_focus_ladder(self) -> None:
+    def action_escape(self) -> None:
+        if self.grabbed is not None:
+            self.grabbed = None
+            self.notify("Move dropped; the order stays where it was.", timeout=3)
+            self._show_ticket()
         self.ladder.focus()
 
     @guarded
@@ -321,73 +360,8 @@ class PmdeskApp(App[None]):
     @guarded
     def action_help(self) -> None:
         if len(self.screen_stack) == 1:
-            self.push_screen(HelpScreen(key_rows(self, self.BINDINGS), title=f"{self.title} keys"))
-
-    @guarded
-    def action_order(self, buy: bool) -> None:
-        """Build the ticket's order at the cursor and send it; a bad ticket is never sent."""
-        inst, cursor, ticket = self.instrument, self.ladder.cursor, self.ticket
-        if inst is None or cursor is None:
-            self.notify("No market on the ladder.", severity="warning")
-            return
-        now, last = time.monotonic(), self._last_order
-        self._last_order = (now, (inst.symbol, buy, ticket.outcome, cursor, ticket.qty))
-        if last[1] == self._last_order[1] and now - last[0] < self.repeat_guard:
-            if not self._told_held:  # a held key sends one order, not a burst
-                self.notify("Repeated key ignored: one order per press.", severity="warning")
-            self._told_held = True
-            return
-        self._told_held = False
-        try:
-            request = build_order(inst, Intent.of(buy, ticket.outcome),
-                                  ticket.price_for(cursor), ticket.qty)
-        except TicketError as error:
-            self.notify(f"Not sent: {plain(error)}", severity="error")
-            return
-        self._run(self._submit(request), "orders")
-
-    async def _submit(self, request: OrderRequest) -> None:
-        scales = self.state.instruments[request.symbol].scales
-        what = (f"{intent_line(request.intent, request.price, scales)} "
-                f"x {scales.qty_text(request.qty)} {request.symbol}")
-        try:
-            await self.venue.submit(request)
-        except VenueError as error:
-            if error.uncertain:  # it may be working: resending could double the size
-                self.notify(f"Outcome unknown: {what}. {plain(error)} Watch open orders; "
-                            "do not resend.", severity="warning", timeout=15)
-            else:
-                self.notify(f"Not sent: {what}. {plain(error)}", severity="error", timeout=8)
-        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
-            self.report(f"Outcome unknown: {what}: {plain(error)}.", error)
-        else:
-            self.notify(f"Sent {what}", timeout=3)
-
-    @guarded
-    def action_cancel_here(self) -> None:
-        """Cancel my working orders at the cursor price in this market."""
-        inst, cursor = self.instrument, self.ladder.cursor
-        if inst is None or cursor is None:
-            return
-        orders = self.ladder.orders_at(cursor)
-        price = inst.scales.price_text(cursor)
-        if not orders:
-            self.notify(f"No working order of yours at {price}.", severity="warning")
-            return
-        for order in orders:
-            self._run(self._call(self.venue.cancel(order), "Cancel failed"), "cancels")
-        self.notify(f"Cancelling {len(orders)} order{'s' * (len(orders) > 1)} at {price}.",
-                    timeout=3)
-
-    @guarded
-    def action_cancel_all(self) -> None:
-        self._run(self._cancel_all(), "cancels")
-
-    async def _cancel_all(self) -> None:
-        ok, count = await self._call(self.venue.cancel_all(), "Cancel all failed")
-        if ok:
-            words = f"Cancelling {count} working orders." if count else "No working orders."
-            self.notify(words, severity="warning" if count else "information")
+            rows = key_rows(self, self.BINDINGS, self.config.keymap)
+            self.push_screen(HelpScreen(rows, title=f"{self.title} keys"))
 
     async def _call(self, call: Awaitable[T], failure: str) -> tuple[bool, T | None]:
         """Await a venue command; a refusal or a fault becomes a toast, never a traceback."""

@@ -1,35 +1,78 @@
-"""The desk's keys. The footer, the help screen and the README table all come from here."""
+"""The desk's keys. The footer, the help screen and the README table all come from here.
+
+Each binding has an id: the config file's [keys] table maps an id to the trader's own key
+(Textual's keymap), e.g. `kill_switch = "ctrl+k"`.
+"""
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+
+def _key(key: str, action: str, footer: str, words: str, *, id: str, show: bool = True,
+         key_display: str | None = None, priority: bool = False) -> Binding:
+    # description = the footer's word; tooltip = the long words for help and README
+    return Binding(key, action, footer, show=show, key_display=key_display, id=id,
+                   tooltip=words, priority=priority)
+
+
 DESK_BINDINGS: list[BindingType] = [
-    # tooltip = the long words for the help screen and README; description = the footer
-    Binding("b", "order(True)", "Buy",
-            tooltip="Buy the ticket's outcome (YES or NO) at the cursor, ticket size"),
-    Binding("s", "order(False)", "Sell",
-            tooltip="Sell the ticket's outcome (YES or NO) at the cursor, ticket size"),
-    Binding("t", "toggle_outcome", "YES/NO", tooltip="Toggle the ticket between YES and NO"),
-    Binding("plus,equals_sign", "size(1)", "Size", key_display="+/-",
-            tooltip="Ticket size up a step"),
-    Binding("minus", "size(-1)", "Size down a step", show=False,
-            tooltip="Ticket size down a step"),
-    Binding("x", "cancel_here", "Cancel",
-            tooltip="Cancel my working orders at the cursor price"),
-    Binding("X,shift+x", "cancel_all", "Cancel all", key_display="X",
-            tooltip="Cancel all my working orders, in every market"),
-    Binding("c", "recentre", "Centre", tooltip="Put the cursor on the inside market"),
-    Binding("up,k", "cursor(1)", "Cursor up a tick", show=False),
-    Binding("down,j", "cursor(-1)", "Cursor down a tick", show=False),
-    Binding("pageup", "cursor(10)", "Cursor up 10 ticks", show=False),
-    Binding("pagedown", "cursor(-10)", "Cursor down 10 ticks", show=False),
-    Binding("left_square_bracket", "market(-1)", "Previous market", show=False),
-    Binding("right_square_bracket", "market(1)", "Next market", show=False),
-    Binding("escape", "focus_ladder", "Back to the ladder", show=False),
-    Binding("question_mark", "help", "Help"),
-    Binding("q", "quit", "Quit", tooltip="Quit (working orders stay at the exchange)"),
+    _key("b", "order(True)", "Buy",
+         "Buy the ticket's outcome (YES or NO) at the cursor, ticket size", id="buy"),
+    _key("s", "order(False)", "Sell",
+         "Sell the ticket's outcome (YES or NO) at the cursor, ticket size", id="sell"),
+    _key("t", "toggle_outcome", "YES/NO", "Toggle the ticket between YES and NO",
+         id="toggle_outcome"),
+    _key("plus,equals_sign", "size(1)", "Size", "Ticket size up a step", id="size_up",
+         key_display="+/-"),
+    _key("minus", "size(-1)", "Size down", "Ticket size down a step", id="size_down",
+         show=False),
+    *(_key(str(n), f"preset({n - 1})", f"Preset {n}",
+           f"Ticket size: preset {n} from the config file", id=f"preset_{n}", show=False)
+      for n in range(1, 10)),
+    _key("o", "order_kind", "Limit/Market", "Toggle limit / market (IOC within slippage)",
+         id="order_kind", show=False),
+    _key("i", "tif", "TIF", "Time in force: GTC, GTD (1, 5, 15, 60 min), IOC, FOK",
+         id="tif", show=False),
+    _key("p", "post_only", "Post-only", "Toggle post-only (refused if it would cross)",
+         id="post_only", show=False),
+    _key("dollar_sign", "cash_mode", "Cash size", "Size market buys in dollars",
+         id="cash_mode", show=False),
+    _key("x", "cancel_here", "Cancel", "Cancel my working orders at the cursor price",
+         id="cancel_here"),
+    _key("X", "cancel_market", "Cancel mkt", "Cancel all my working orders in this market",
+         id="cancel_market", key_display="X"),
+    _key("comma", "cancel_market('bids')", "Cancel bids",
+         "Cancel my bids (YES buys, NO sells) in this market", id="cancel_bids", show=False),
+    _key("full_stop", "cancel_market('offers')", "Cancel offers",
+         "Cancel my offers (YES sells, NO buys) in this market", id="cancel_offers",
+         show=False),
+    _key("K", "kill_switch", "KILL", "Kill switch: cancel every order in every market",
+         id="kill_switch"),
+    _key("F", "flatten", "Flatten",
+         "Flatten this market: cancel my orders, close the position (asks first)",
+         id="flatten"),
+    _key("m", "move", "Move", "Move my order: m at it, move the cursor, m again",
+         id="move", show=False),
+    _key("greater_than_sign", "size_of_order(1)", "Order +",
+         "Add a size step to my order at the cursor", id="order_size_up", show=False),
+    _key("less_than_sign", "size_of_order(-1)", "Order -",
+         "Take a size step off my order at the cursor", id="order_size_down", show=False),
+    _key("c", "recentre", "Centre", "Put the cursor on the inside market", id="recentre"),
+    _key("up,k", "cursor(1)", "Up", "Cursor up a tick", id="cursor_up", show=False),
+    _key("down,j", "cursor(-1)", "Down", "Cursor down a tick", id="cursor_down", show=False),
+    _key("pageup", "cursor(10)", "Page up", "Cursor up 10 ticks", id="page_up", show=False),
+    _key("pagedown", "cursor(-10)", "Page down", "Cursor down 10 ticks", id="page_down",
+         show=False),
+    _key("left_square_bracket", "market(-1)", "Prev", "Previous market", id="prev_market",
+         show=False),
+    _key("right_square_bracket", "market(1)", "Next", "Next market", id="next_market",
+         show=False),
+    _key("escape", "escape", "Back", "Drop an order being moved; back to the ladder",
+         id="escape", show=False),
+    _key("question_mark", "help", "Help", "Help: every key", id="help"),
+    _key("q", "quit", "Quit", "Quit (working orders stay at the exchange)", id="quit"),
     # a terminal user's Ctrl+C means quit; Textual's default only hints at ctrl+q
-    Binding("ctrl+c", "quit", "Quit", show=False, priority=True,
-            tooltip="Quit (working orders stay at the exchange)"),
+    _key("ctrl+c", "quit", "Quit", "Quit (working orders stay at the exchange)",
+         id="quit_ctrl_c", show=False, priority=True),
 ]

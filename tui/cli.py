@@ -28,12 +28,20 @@ def _log_to_file() -> None:
 def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
              venue_name: str, silence_timeout: float) -> int:
     from tui.app import PmdeskApp  # textual only loads for the UI commands
+    from tui.core.config import ConfigError, load_config
     from tui.venues.gateway.venue import GatewayVenue
+
+    try:
+        # a broken config stops the desk: trading without the trader's limits is worse
+        config = load_config()
+    except ConfigError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return 2
 
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
                          password=password, venue_name=venue_name,
                          silence_timeout=silence_timeout)
-    app = PmdeskApp(venue, title=f"pmdesk — {venue_name}")
+    app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
     app.run()
     return app.return_code or 0
 

@@ -105,3 +105,12 @@ class Fill:
     qty: int
     intent: Intent | None
     at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A venue's estimate of an order if it were sent now (PreviewOrder)."""
+
+    fill_qty: int  # raw quantity that would trade at once
+    avg_px: int  # raw YES price of that fill (0 when nothing would fill)
+    leaves_qty: int  # raw quantity that would rest (or expire, for IOC/FOK)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
-from tui.core.model import Order
+from tui.core.enums import Side
+from tui.core.model import Estimate, Order
 from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest
 
@@ -36,5 +38,21 @@ class Venue(Protocol):
     async def cancel(self, order: Order) -> None:
         """Ask to cancel one working order."""
 
-    async def cancel_all(self, symbol: str | None = None) -> int:
-        """Cancel every working order (in one market, or everywhere); returns how many."""
+    async def replace(self, order: Order, *, price: int | None = None,
+                      qty: int | None = None) -> None:
+        """Move a working order to a YES price and/or a new total quantity."""
+
+    async def cancel_orders(self, orders: Iterable[Order]) -> int:
+        """Cancel these working orders; returns how many were asked."""
+
+    async def cancel_all(self, symbol: str | None = None, side: Side | None = None) -> int:
+        """Cancel my working orders (in one market; on one YES side); returns how many."""
+
+    async def kill_switch(self) -> int:
+        """Cancel every open order of the account in every market, as the venue lists them."""
+
+    def wire_text(self, request: OrderRequest) -> str:
+        """Exactly what would be sent for this request (shown in confirmations)."""
+
+    async def preview(self, request: OrderRequest) -> Estimate:
+        """The venue's estimate of this order now; raises VenueError if it would be refused."""

@@ -1,28 +1,25 @@
 """The embedded exchange's façade: commands in, execution reports and market events out.
 
+Its state and read-only queries live in state.ExchangeState; this adds the commands.
+
 Pure and synchronous. Every command runs to completion, then its events are delivered to
-the listeners in order. Events raised while listeners run (a listener may send a command)
-queue behind the ones being delivered, so every listener sees one global order.
-Business errors never raise: they become REJECTED reports or cancel rejects (spec §11.4).
+the listeners in order (see bus). Business errors never raise: they become REJECTED
+reports or cancel rejects (spec §11.4). ``preview`` answers what an insert would do now
+without doing it (see quote).
 """
 
 from __future__ import annotations
 
-import logging
 import secrets
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal
 from itertools import count
-from types import MappingProxyType
 from typing import Any
 
 from tui.core.enums import (
     CxlRejReason,
     ExecType,
-    InstrumentState,
     OrderState,
     OrderType,
     OrdRejectReason,
@@ -30,127 +27,104 @@ from tui.core.enums import (
     TimeInForce,
 )
 from tui.core.prices import Intent, yes_order
-from tui.sim import rules
-from tui.sim.book import OrderBook
-from tui.sim.ledger import Ledger
+from tui.sim import intake, quote, rules
+from tui.sim.bus import EventBus
 from tui.sim.model import (
     BookChanged,
     CancelRejectReport,
     ExecReport,
     LoggedCommand,
     PositionChanged,
-    SimBalance,
     SimInstrument,
     SimOrder,
-    SimPosition,
-    SimStats,
     TradePrint,
 )
+from tui.sim.quote import OrderPreview
+from tui.sim.state import ExchangeState
 
-log = logging.getLogger(__name__)
-
-Listener = Callable[[object], None]
 _IMMEDIATE = (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
 
 
-class Exchange:
+class Exchange(ExchangeState, EventBus):
     def __init__(self, instruments: list[SimInstrument], *,
                  clock: Callable[[], float] = time.time, id_prefix: str | None = None) -> None:
+        ExchangeState.__init__(self, instruments)
+        EventBus.__init__(self)
         self.clock = clock
-        self._instruments = {i.symbol: i for i in instruments}
-        self._books = {s: OrderBook(s) for s in self._instruments}
-        self._stats = {s: SimStats(s) for s in self._instruments}
         # wall-clock seconds plus random bits: ids from a restarted exchange never collide
         self._prefix = id_prefix if id_prefix is not None else (
             f"{time.time_ns() // 1_000_000_000:x}{secrets.token_hex(4)}")
         self._counters = {kind: count(1) for kind in "OET"}
-        self._orders: dict[str, SimOrder] = {}
-        self._by_clord: dict[tuple[str, str], str] = {}
         self._gtd: dict[str, SimOrder] = {}  # working good-till-time orders
-        self._ledger = Ledger()
-        self._quiet = self._ledger.quiet  # accounts whose history is not kept (synthetic flow)
-        self._executions: list[ExecReport] = []
         self.order_log: list[LoggedCommand] = []
-        self._listeners: list[Listener] = []
-        self._pending: deque[object] = deque()
-        self._delivering = False
         self._dirty_books: dict[str, None] = {}  # dicts as ordered sets
         self._dirty_positions: dict[tuple[str, str], None] = {}
         self._touched: list[SimOrder] = []
-
-    # --- accounts and instruments ---------------------------------------------------------
-    def add_account(self, account: str, participant: str, cash: Decimal, *,
-                    history: bool = True) -> None:
-        """Open an account; history=False keeps no order/execution history (synthetic flow)."""
-        self._ledger.open(account, participant, cash, history)
-
-    @property
-    def accounts(self) -> Mapping[str, str]:
-        """account → participant."""
-        return MappingProxyType(self._ledger.participants)
-
-    @property
-    def instruments(self) -> Mapping[str, SimInstrument]:
-        """symbol → instrument."""
-        return MappingProxyType(self._instruments)
-
-    def set_instrument_state(self, symbol: str, state: InstrumentState) -> None:
-        self._instruments[symbol].state = state
-
-    # --- listeners ------------------------------------------------------------------------
-    def add_listener(self, cb: Listener) -> None:
-        self._listeners.append(cb)
-
-    def remove_listener(self, cb: Listener) -> None:
-        if cb in self._listeners:
-            self._listeners.remove(cb)
 
     # --- commands -------------------------------------------------------------------------
     def insert_order(self, *, account: str, participant: str, symbol: str, side: Side,
                      price: int, order_qty: int, order_type: OrderType = OrderType.LIMIT,
                      tif: TimeInForce = TimeInForce.GOOD_TILL_CANCEL, clord_id: str = "",
                      participate_dont_initiate: bool = False,
-                     good_till_time: float | None = None) -> str:
+                     good_till_time: float | None = None, cash_order_qty: int = 0) -> str:
+        """Insert an order; its outcome is reported to the listeners. Returns its order id.
+
+        A buy with ``cash_order_qty`` (raw notional, px × qty units, and no order_qty) spends
+        at most that cash: its order_qty becomes what the cash buys walking the book up to
+        its limit now plus, with what is left, what can rest at the limit (an IOC's unfilled
+        rest expires; a FOK needs the whole amount to fill now).
+        """
         now = self.clock()
         params: dict[str, Any] = dict(
             account=account, participant=participant, symbol=symbol, side=side, price=price,
             order_qty=order_qty, order_type=order_type, tif=tif, clord_id=clord_id,
-            participate_dont_initiate=participate_dont_initiate, good_till_time=good_till_time)
+            participate_dont_initiate=participate_dont_initiate, good_till_time=good_till_time,
+            cash_order_qty=cash_order_qty)
         existing = self._by_clord.get((account, clord_id)) if clord_id else None
         if existing is not None:
             # a retried insert must never create a second order: answer with the first one
             self._log("insert", now, params, existing, "duplicate", "clord_id already used")
             return existing
         self._expire(now)
-        inst = self._instruments.get(symbol)
-        tif = TimeInForce(tif) or TimeInForce.DAY  # absent/zero means DAY (spec §6 Order)
-        order = SimOrder(
-            order_id=self._next_id("O"), clord_id=clord_id, account=account,
-            participant=participant, symbol=symbol, side=side, type=order_type, tif=tif,
-            price=price, order_qty=order_qty, leaves_qty=order_qty, insert_time=now,
-            create_time=now, last_transact_time=now,
-            good_till_time=good_till_time if tif is TimeInForce.GOOD_TILL_TIME else None,
-            participate_dont_initiate=participate_dont_initiate,
-            price_scale=inst.scales.price_scale if inst else 0,
-            qty_scale=inst.scales.qty_scale if inst else 1)
+        order = self._new_order(self._next_id("O"), now, params)
         self._register(order)
-        problem = rules.insert_problem(order, inst, self._books.get(symbol), now,
-                                       known_account=account in self._ledger.participants)
-        if problem is None and not self._ledger.can_fund(order):
-            problem = OrdRejectReason.EXCHANGE_OPTION, rules.NO_BUYING_POWER
+        problem = self._refusal(order, order_qty, now)
         if problem is not None:
             reason, text = problem
             self._end(order, OrderState.REJECTED, now)
             self._report(order, ExecType.REJECTED, now, reject_reason=reason, text=text)
             self._log("insert", now, params, order.order_id, "rejected", text)
         else:
-            assert inst is not None
             self._report(order, ExecType.NEW, now)
             self._log("insert", now, params, order.order_id, "accepted")
             self._ledger.hold(order)
             self._work(order, now)
         self._finish()
         return order.order_id
+
+    def preview(self, *, account: str, participant: str, symbol: str, side: Side,
+                price: int, order_qty: int, order_type: OrderType = OrderType.LIMIT,
+                tif: TimeInForce = TimeInForce.GOOD_TILL_CANCEL, clord_id: str = "",
+                participate_dont_initiate: bool = False, good_till_time: float | None = None,
+                cash_order_qty: int = 0) -> OrderPreview:
+        """What ``insert_order`` with these arguments would do now, changing nothing.
+
+        Validated as an insert is (buying power and post-only crossing included); the fill is
+        the book walked as it stands. A clord_id already used is refused: an insert with it
+        would create no order.
+        """
+        now = self.clock()
+        params: dict[str, Any] = dict(
+            account=account, participant=participant, symbol=symbol, side=side, price=price,
+            order_qty=order_qty, order_type=order_type, tif=tif, clord_id=clord_id,
+            participate_dont_initiate=participate_dont_initiate, good_till_time=good_till_time,
+            cash_order_qty=cash_order_qty)
+        order = self._new_order("", now, params)
+        problem: rules.Problem | None = None
+        if clord_id and (account, clord_id) in self._by_clord:
+            problem = OrdRejectReason.EXCHANGE_OPTION, "clord_id already used"
+        problem = problem or self._refusal(order, order_qty, now)
+        return quote.estimate(order, self._books.get(symbol), now, problem)
 
     def insert_intent(self, *, intent: Intent, price: int, account: str, participant: str,
                       symbol: str, order_qty: int, **kw: Any) -> str:
@@ -185,7 +159,8 @@ class Exchange:
         """Cancel-replace: the old order ends REPLACED and a new order id takes over.
 
         Reported twice, both REPLACE: the old order, REPLACED and done; then the new one
-        (new ids, parent_order_id = the old id, fills carried over) that works on.
+        (new ids, parent_order_id = the old id, fills carried over) that works on. The new
+        one has a quantity, never a cash amount: it may spend what its size costs.
         """
         now = self.clock()
         params = dict(order_id=order_id, clord_id=clord_id, price=price, order_qty=order_qty,
@@ -199,8 +174,9 @@ class Exchange:
             self._books[old.symbol] if old else None, new_price, new_qty,
             clord_taken=bool(old and clord_id and clord_id != old.clord_id
                              and (old.account, clord_id) in self._by_clord))
-        if problem is None and old is not None and not self._ledger.can_fund(
-                replace(old, price=new_price, leaves_qty=new_qty - old.cum_qty), old.order_id):
+        new = replace(old, price=new_price, order_qty=new_qty, cash_order_qty=0,
+                      leaves_qty=new_qty - old.cum_qty) if old else None
+        if problem is None and new and not self._ledger.can_fund(new, new.order_id):
             problem = CxlRejReason.EXCHANGE_OPTION, rules.NO_BUYING_POWER
         if problem is not None:
             reason, text = problem
@@ -208,9 +184,8 @@ class Exchange:
             self._log("replace", now, params, order_id, "rejected", text)
             self._finish()
             return
-        assert old is not None
-        new = replace(old, order_id=self._next_id("O"), clord_id=clord_id or old.clord_id,
-                      price=new_price, order_qty=new_qty, leaves_qty=new_qty - old.cum_qty,
+        assert old is not None and new is not None
+        new = replace(new, order_id=self._next_id("O"), clord_id=clord_id or old.clord_id,
                       insert_time=now, last_transact_time=now, parent_order_id=old.order_id)
         # time priority survives only an unchanged price with no more quantity to work
         keep_place = new.price == old.price and new.leaves_qty <= old.leaves_qty
@@ -237,49 +212,6 @@ class Exchange:
         self._expire(now)
         self._finish()
 
-    # --- queries --------------------------------------------------------------------------
-    def order(self, order_id: str) -> SimOrder | None:
-        order = self._orders.get(order_id)
-        return order.snapshot() if order else None
-
-    def order_by_clord(self, account: str, clord_id: str) -> SimOrder | None:
-        order_id = self._by_clord.get((account, clord_id))
-        return self.order(order_id) if order_id else None
-
-    def open_orders(self, accounts: Iterable[str] | None = None,
-                    symbols: Iterable[str] | None = None) -> list[SimOrder]:
-        want_accounts = set(accounts) if accounts is not None else None
-        want_symbols = list(symbols) if symbols is not None else list(self._books)
-        books = [self._books[s] for s in want_symbols if s in self._books]
-        return [o.snapshot() for book in books for o in book.orders()
-                if want_accounts is None or o.account in want_accounts]
-
-    def book(self, symbol: str, depth: int = 10
-             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        return self._books[symbol].levels(depth)
-
-    def best(self, symbol: str) -> tuple[int | None, int | None]:
-        return self._books[symbol].best_bid, self._books[symbol].best_offer
-
-    def positions(self, account: str) -> list[SimPosition]:
-        return self._ledger.positions(account)
-
-    def position(self, account: str, symbol: str) -> SimPosition:
-        return self._ledger.position(account, symbol)
-
-    def balance(self, account: str) -> SimBalance:
-        return self._ledger.balance(account)
-
-    def buying_power(self, account: str) -> Decimal:
-        """Cash less what the account's working orders reserve (see ledger)."""
-        return self._ledger.buying_power(account)
-
-    def stats(self, symbol: str) -> SimStats:
-        return replace(self._stats[symbol])
-
-    def executions(self, account: str | None = None) -> list[ExecReport]:
-        return [e for e in self._executions if account in (None, e.order.account)]
-
     # --- order life -----------------------------------------------------------------------
     def _work(self, order: SimOrder, now: float) -> None:
         """Match an accepted order, then rest it or expire what is left."""
@@ -287,7 +219,7 @@ class Exchange:
         if order.tif is TimeInForce.FILL_OR_KILL and book.available(
                 order.side, order.price, order.leaves_qty) < order.leaves_qty:
             self._end(order, OrderState.EXPIRED, now)
-            self._report(order, ExecType.EXPIRED, now, text="fill-or-kill could not fill in full")
+            self._report(order, ExecType.EXPIRED, now, text=quote.FOK_EXPIRED)
             return
         for resting, qty in book.match(order.side, order.price, order.leaves_qty):
             self._trade(order, resting, qty, now)
@@ -296,7 +228,7 @@ class Exchange:
             return
         if order.tif in _IMMEDIATE:
             self._end(order, OrderState.EXPIRED, now)
-            self._report(order, ExecType.EXPIRED, now, text="unfilled rest of an IOC expired")
+            self._report(order, ExecType.EXPIRED, now, text=quote.IOC_EXPIRED)
         else:
             book.add(order)
             self._dirty_books[order.symbol] = None
@@ -330,6 +262,15 @@ class Exchange:
     def _next_id(self, kind: str) -> str:
         # zero-padded so ids also sort in issue order within a run
         return f"{self._prefix}-{kind}{next(self._counters[kind]):010d}"
+
+    def _new_order(self, order_id: str, now: float, params: dict[str, Any]) -> SimOrder:
+        symbol = params["symbol"]
+        return intake.new_order(order_id, now, params, self._instruments.get(symbol),
+                                self._books.get(symbol))
+
+    def _refusal(self, order: SimOrder, asked_qty: int, now: float) -> rules.Problem | None:
+        return intake.refusal(order, asked_qty, self._instruments.get(order.symbol),
+                              self._books.get(order.symbol), self._ledger, now)
 
     def _register(self, order: SimOrder) -> None:
         self._orders[order.order_id] = order
@@ -368,9 +309,6 @@ class Exchange:
         if (order.account if order else params.get("account")) not in self._quiet:
             self.order_log.append(LoggedCommand(kind, now, params, order_id, outcome, text))
 
-    def _emit(self, event: object) -> None:
-        self._pending.append(event)
-
     def _finish(self) -> None:
         """End a command: coalesced position and book events, then deliver everything."""
         for account, symbol in self._dirty_positions:
@@ -384,16 +322,4 @@ class Exchange:
             if order.account in self._quiet and order.state.is_terminal:
                 self._orders.pop(order.order_id, None)
         self._touched.clear()
-        if self._delivering:
-            return  # a listener sent this command; the outer loop delivers in order
-        self._delivering = True
-        try:
-            while self._pending:
-                event = self._pending.popleft()
-                for cb in list(self._listeners):
-                    try:
-                        cb(event)
-                    except Exception:
-                        log.exception("exchange listener failed on %r", event)
-        finally:
-            self._delivering = False
+        self._deliver()

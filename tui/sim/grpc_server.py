@@ -128,10 +128,21 @@ class OrderEntry(_Base, tr_grpc.OrderEntryAPIServicer):
         user = await self._user(context, account_scoped=True)
         return await self._call(context, self.service.insert_order, user, request)
 
+    async def PreviewOrder(self, request: tr_pb.PreviewOrderRequest,  # noqa: N802
+                           context: grpc.aio.ServicerContext) -> tr_pb.PreviewOrderResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.service.preview_order, user, request)
+
     async def CancelOrder(self, request: tr_pb.CancelOrderRequest,  # noqa: N802
                           context: grpc.aio.ServicerContext) -> tr_pb.CancelOrderResponse:
         user = await self._user(context, account_scoped=True)
         return await self._call(context, self.service.cancel_order, user, request)
+
+    async def CancelOrderList(  # noqa: N802
+        self, request: tr_pb.CancelOrderListRequest, context: grpc.aio.ServicerContext,
+    ) -> tr_pb.CancelOrderListResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.service.cancel_order_list, user, request)
 
     async def CancelReplaceOrder(  # noqa: N802
         self, request: tr_pb.CancelReplaceOrderRequest, context: grpc.aio.ServicerContext,

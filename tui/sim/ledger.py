@@ -15,8 +15,9 @@ position (closing costs nothing; its proceeds are not counted). The rule, conser
 construction: on one account, symbol and side, working orders close the position held now
 (NO held for buys, YES held for sells) in arrival order, so an order can close only what
 the earlier orders on its side leave; everything else it would fill opens at p per YES or
-1 − p per NO. A replacement keeps its predecessor's place in that order. Fills never
-reduce buying power: an opening fill pays at most what it reserved, a closing one pays in.
+1 − p per NO; a buy sized by a cash amount reserves at most the cash it has left to spend.
+A replacement keeps its predecessor's place in that order. Fills never reduce buying
+power: an opening fill pays at most what it reserved, a closing one pays in.
 """
 
 from __future__ import annotations
@@ -138,7 +139,10 @@ class Ledger:
             if order.side is Side.BUY:
                 closes = min(order.leaves_qty, close_buys)
                 close_buys -= closes
-                total += order.price * (order.leaves_qty - closes)
+                opening = order.price * (order.leaves_qty - closes)
+                if order.cash_order_qty:  # a cash buy never spends more than its cash left
+                    opening = min(opening, max(order.cash_order_qty - order.filled_notional, 0))
+                total += opening
             else:
                 closes = min(order.leaves_qty, close_sells)
                 close_sells -= closes

@@ -75,6 +75,8 @@ class SimOrder:
     last_trade_id: str = ""
     filled_notional: int = 0  # Σ raw px × raw qty over fills; avg_px derives from it
     parent_order_id: str = ""  # on a replacement: the order id it took over from
+    # a buy sized by cash (raw notional, px × qty units): it spends at most this much
+    cash_order_qty: int = 0
 
     def snapshot(self) -> SimOrder:
         return replace(self)
@@ -83,10 +85,15 @@ class SimOrder:
         self.cum_qty += qty
         self.leaves_qty -= qty
         self.filled_notional += qty * px
-        self.avg_px = (2 * self.filled_notional + self.cum_qty) // (2 * self.cum_qty)
+        self.avg_px = avg_price(self.filled_notional, self.cum_qty)
         self.state = OrderState.FILLED if self.leaves_qty == 0 else OrderState.PARTIALLY_FILLED
         self.last_trade_id = trade_id
         self.last_transact_time = when
+
+
+def avg_price(notional: int, qty: int) -> int:
+    """Volume-weighted raw price of ``qty`` bought for ``notional``, rounded half up."""
+    return (2 * notional + qty) // (2 * qty) if qty else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,6 +116,14 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
         return service.insert_order(user, _parse(await _body(request),
                                                  tr_pb.InsertOrderRequest()))
 
+    async def preview(request: Request, user: SimUser) -> Message:
+        return service.preview_order(user, _parse(await _body(request),
+                                                  tr_pb.PreviewOrderRequest()))
+
+    async def cancel_list(request: Request, user: SimUser) -> Message:
+        return service.cancel_order_list(user, _parse(await _body(request),
+                                                      tr_pb.CancelOrderListRequest()))
+
     async def cancel(request: Request, user: SimUser) -> Message:
         return service.cancel_order(user, _parse(await _body(request),
                                                  tr_pb.CancelOrderRequest()))
@@ -159,8 +167,12 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
               ["POST"], account_scoped=False),
         *both(("/v1/trading/orders", "/v1beta1/insert_order"), insert, ["POST"],
               account_scoped=True),
+        *both(("/v1/trading/orders/preview", "/v1beta1/preview_order"), preview, ["POST"],
+              account_scoped=True),
         *both(("/v1/trading/orders/cancel", "/v1beta1/cancel_order"), cancel, ["POST"],
               account_scoped=True),
+        *both(("/v1/trading/orders/cancel/list", "/v1beta1/cancel_order_list"), cancel_list,
+              ["POST"], account_scoped=True),
         *both(("/v1/trading/orders/replace", "/v1beta1/cancel_replace_order"), replace,
               ["POST"], account_scoped=True),
         Route("/v1/trading/orders/open", authed(open_orders_get, account_scoped=True),

@@ -6,6 +6,8 @@ maps them onto CxlRejReason by name (the enums share the names that apply to bot
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tui.core.enums import (
     CxlRejReason,
     InstrumentState,
@@ -72,9 +74,39 @@ def as_cancel_reason(reason: OrdRejectReason) -> CxlRejReason:
     return CxlRejReason.__members__.get(reason.name, CxlRejReason.EXCHANGE_OPTION)
 
 
+def dollars(inst: SimInstrument, notional: int) -> str:
+    """Raw notional (px × qty units) as dollars in words: "$12.50", "$0.005"."""
+    amount = Decimal(notional) / (inst.scales.price_scale * inst.scales.qty_scale)
+    cents = amount.quantize(Decimal("0.01"))
+    return f"${cents if cents == amount else amount.normalize():f}"
+
+
+def cash_problem(order: SimOrder, inst: SimInstrument, asked_qty: int) -> Problem | None:
+    """Why a cash-quantity order is refused; ``order.order_qty`` is what its cash buys and
+    ``asked_qty`` the quantity the request gave besides (0 when it gave none)."""
+    scales, cash = inst.scales, order.cash_order_qty
+    if cash <= 0:
+        return OrdRejectReason.INCORRECT_QUANTITY, "cash amount must be more than zero"
+    if order.side is not Side.BUY:
+        return OrdRejectReason.INCORRECT_QUANTITY, "a cash amount is for buy orders only"
+    if asked_qty:
+        return (OrdRejectReason.INCORRECT_QUANTITY,
+                "give a quantity or a cash amount, not both")
+    problem = price_problem(inst, order.price)
+    if problem is None and order.order_qty < scales.min_qty:
+        return (OrdRejectReason.INCORRECT_QUANTITY,
+                f"{dollars(inst, cash)} buys less than the minimum quantity of "
+                f"{scales.qty_text(scales.min_qty)} at {scales.price_text(order.price)}")
+    return problem or qty_problem(inst, order.order_qty)
+
+
 def insert_problem(order: SimOrder, inst: SimInstrument | None, book: OrderBook | None,
-                   now: float, *, known_account: bool) -> Problem | None:
-    """Why a new order is refused, checked in the order a trader would fix things."""
+                   now: float, *, known_account: bool, asked_qty: int) -> Problem | None:
+    """Why a new order is refused, checked in the order a trader would fix things.
+
+    ``asked_qty`` is the quantity the request gave; it differs from ``order.order_qty`` only
+    when a cash amount sized the order.
+    """
     if not known_account:
         return OrdRejectReason.EXCHANGE_OPTION, f"unknown account {order.account!r}"
     problem = market_problem(inst, order.symbol) or shape_problem(order.type, order.side)
@@ -83,7 +115,10 @@ def insert_problem(order: SimOrder, inst: SimInstrument | None, book: OrderBook 
     if order.tif is TimeInForce.GOOD_TILL_TIME and (
             order.good_till_time is None or order.good_till_time <= now):
         return OrdRejectReason.EXCHANGE_OPTION, "good-till-time needs a future expiry time"
-    problem = qty_problem(inst, order.order_qty) or price_problem(inst, order.price)
+    if order.cash_order_qty:
+        problem = cash_problem(order, inst, asked_qty)
+    else:
+        problem = qty_problem(inst, order.order_qty) or price_problem(inst, order.price)
     if problem is None and order.participate_dont_initiate and book.would_cross(
             order.side, order.price):
         problem = OrdRejectReason.EXCHANGE_OPTION, POST_ONLY_CROSS

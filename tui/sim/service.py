@@ -8,6 +8,7 @@ an insert's 200 means "received": rejects arrive on the order stream.
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from tui.core.enums import OrderType, Side, TimeInForce
 from tui.proto.polymarket.v1 import accounts_pb2 as acc_pb
@@ -24,6 +25,8 @@ INVALID_ARGUMENT = 3
 NOT_FOUND = 5
 PERMISSION_DENIED = 7
 UNAUTHENTICATED = 16
+
+MAX_LIST = 20  # operations in one list request (spec §6, §11.4)
 
 
 class ServiceError(Exception):
@@ -84,27 +87,45 @@ class GatewayService:
         )
 
     # --- orders -------------------------------------------------------------------
-    def insert_order(self, user: SimUser, req: tr_pb.InsertOrderRequest
-                     ) -> tr_pb.InsertOrderResponse:
+    def _order_args(self, user: SimUser, req: tr_pb.InsertOrderRequest) -> dict[str, Any]:
+        """An InsertOrderRequest as the exchange's insert arguments; missing fields refused."""
         if not req.symbol:
             raise ServiceError(INVALID_ARGUMENT, "symbol is required")
         if req.side not in (Side.BUY, Side.SELL):
             raise ServiceError(INVALID_ARGUMENT, "side is required")
-        account = self._account(user, req.account)
         good_till = None
         if req.HasField("good_till_time"):
             good_till = req.good_till_time.ToNanoseconds() / 1e9
-        order_id = self.exchange.insert_order(
-            account=account, participant=user.participant_id, symbol=req.symbol,
-            side=Side(req.side), price=req.price, order_qty=req.order_qty,
+        return dict(
+            account=self._account(user, req.account), participant=user.participant_id,
+            symbol=req.symbol, side=Side(req.side), price=req.price, order_qty=req.order_qty,
             order_type=OrderType(req.type) if req.type in OrderType._value2member_map_
             else OrderType.UNDEFINED,
             tif=TimeInForce(req.time_in_force)
             if req.time_in_force in TimeInForce._value2member_map_ else TimeInForce.DAY,
             clord_id=req.clord_id, participate_dont_initiate=req.participate_dont_initiate,
-            good_till_time=good_till,
+            good_till_time=good_till, cash_order_qty=req.cash_order_qty,
         )
+
+    def insert_order(self, user: SimUser, req: tr_pb.InsertOrderRequest
+                     ) -> tr_pb.InsertOrderResponse:
+        order_id = self.exchange.insert_order(**self._order_args(user, req))
         return tr_pb.InsertOrderResponse(order_id=order_id)
+
+    def preview_order(self, user: SimUser, req: tr_pb.PreviewOrderRequest
+                      ) -> tr_pb.PreviewOrderResponse:
+        """The order as the exchange would leave it if inserted now; nothing is inserted.
+
+        The spec does not say how a preview reports an order that would be rejected, and
+        Order has no text field to carry the reason. We refuse the call instead:
+        INVALID_ARGUMENT (HTTP 400) whose message is the reject reason in words, exactly the
+        text the insert's REJECTED execution would carry. A preview that succeeds is never
+        REJECTED; it is NEW, PARTIALLY_FILLED, FILLED, or EXPIRED (an IOC/FOK's unfilled rest).
+        """
+        est = self.exchange.preview(**self._order_args(user, req.request))
+        if est.rejected:
+            raise ServiceError(INVALID_ARGUMENT, est.text)
+        return tr_pb.PreviewOrderResponse(preview_order=wire.order_pb(est.order))
 
     def cancel_order(self, user: SimUser, req: tr_pb.CancelOrderRequest
                      ) -> tr_pb.CancelOrderResponse:
@@ -119,6 +140,18 @@ class GatewayService:
             self.exchange.cancel_order(order_id=target.order_id, clord_id=req.clord_id,
                                        account=target.account)
         return tr_pb.CancelOrderResponse()
+
+    def cancel_order_list(self, user: SimUser, req: tr_pb.CancelOrderListRequest
+                          ) -> tr_pb.CancelOrderListResponse:
+        """Up to 20 cancels, each as ``cancel_order``; all are checked before any is sent."""
+        if len(req.requests) > MAX_LIST:
+            raise ServiceError(INVALID_ARGUMENT, f"at most {MAX_LIST} cancels per request")
+        for i, one in enumerate(req.requests):
+            if not one.order_id and not one.clord_id:
+                raise ServiceError(INVALID_ARGUMENT,
+                                   f"cancel {i + 1}: order_id or clord_id is required")
+        return tr_pb.CancelOrderListResponse(
+            responses=[self.cancel_order(user, one) for one in req.requests])
 
     def cancel_replace(self, user: SimUser, req: tr_pb.CancelReplaceOrderRequest
                        ) -> tr_pb.CancelReplaceOrderResponse:

@@ -43,6 +43,7 @@ def order_pb(o: SimOrder) -> tr_pb.Order:
             o.participate_dont_initiate),
         last_trade_id=o.last_trade_id, price_scale=o.price_scale,
         fractional_quantity_scale=o.qty_scale, parent_order_id=o.parent_order_id,
+        cash_order_qty=o.cash_order_qty,
     )
     msg.insert_time.CopyFrom(timestamp(o.insert_time))
     msg.create_time.CopyFrom(timestamp(o.create_time))

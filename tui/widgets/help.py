@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from rich.table import Table
@@ -14,15 +14,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def key_rows(app: App[object], bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+def key_rows(app: App[object], bindings: Iterable[BindingType],
+             keymap: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """(keys, description) per action, in declaration order; 'up,k' shows as '↑ k'.
 
     Every real key is listed (not the footer's short key_display), with the binding's
     tooltip as the description when it has one.
     """
     rows: dict[tuple[str, str], list[str]] = {}
+    keymap = keymap or {}
     for binding in Binding.make_bindings(bindings):
-        shown = app.get_key_display(Binding(binding.key, binding.action))
+        key = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        shown = app.get_key_display(Binding(key, binding.action))
         words = binding.tooltip or binding.description
         keys = rows.setdefault((binding.action, words), [])
         if shown not in keys:

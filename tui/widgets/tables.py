@@ -1,19 +1,25 @@
 """The blotter tables under the ladder: open orders and positions.
 
-Both are refreshed only when their version counter moves. Rows are keyed (order by clord_id,
-position by symbol), only changed cells are updated, and the cursor stays on its row.
+Both are refreshed only when something they show changed: orders on ``orders_version``,
+positions on ``positions_version`` (``refresh_from``) or when a held market's book moved
+(``refresh_marks``, only those rows). Rows are keyed (order by clord_id, position by
+symbol), only changed cells are updated, and the cursor stays on its row.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import ClassVar
 
 from rich.text import Text
+from textual.timer import Timer
 from textual.widgets import DataTable
 
 from tui.core.enums import OrderState, Side
-from tui.core.model import Instrument, Order, Position
+from tui.core.model import Book, Instrument, Order, Position
+from tui.core.pnl import avg_price, in_outcome, notional_dollars, position_pnl
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 
@@ -38,21 +44,31 @@ def short(text: str, width: int = 14) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def dollars_text(dollars: Decimal) -> str:
+    """Signed dollars to the cent: +$1.25 / -$0.40 / $0.00."""
+    cents = dollars.quantize(Decimal("0.01"))
+    sign = "-" if cents < 0 else "+" if cents > 0 else ""
+    return f"{sign}${abs(cents):,.2f}"
+
+
 def money(scales: Scales, notional: int) -> str:
     """Notional units (raw price x raw qty) as signed dollars: +$1.25 / -$0.40."""
-    dollars = Decimal(notional) / (scales.price_scale * scales.qty_scale)
-    sign = "-" if dollars < 0 else "+" if dollars > 0 else ""
-    return f"{sign}${abs(dollars):,.2f}"
+    return dollars_text(notional_dollars(scales, notional))
+
+
+def fine_price_text(price: Decimal, scales: Scales) -> str:
+    """A dollar price one place finer than the tick (averages and mids fall between ticks)."""
+    places = len(scales.price_text(scales.tick).split(".")[-1]) + 1
+    return f"{price:.{places}f}"
 
 
 def avg_price_text(position: Position, scales: Scales) -> str:
     """Average open price in the held outcome (a NO position shows its NO price)."""
-    if position.net == 0:
+    avg = avg_price(position, scales)
+    if avg is None:
         return "--"
-    avg_yes = Decimal(position.cost) / Decimal(position.net)
-    avg = avg_yes if position.net > 0 else Decimal(scales.price_scale) - avg_yes
-    places = len(scales.price_text(scales.tick).split(".")[-1]) + 1
-    return f"{avg / scales.price_scale:.{places}f}"
+    return fine_price_text(in_outcome(avg, Outcome.YES if position.net > 0 else Outcome.NO),
+                           scales)
 
 
 class SyncedTable(DataTable[Text]):
@@ -69,6 +85,7 @@ class SyncedTable(DataTable[Text]):
             self.add_column(Text(label, justify="right" if right else "left"), key=key)
 
     def sync(self, rows: dict[str, Cells]) -> None:
+        """Make the table show exactly these rows (added, removed, changed cells updated)."""
         keep = None
         if self.row_count:
             keep = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
@@ -76,19 +93,33 @@ class SyncedTable(DataTable[Text]):
             self.remove_row(key)
             del self._shown[key]
         for key, cells in rows.items():
-            plain = tuple(c.plain + str(c.style) for c in cells)
             if key not in self._shown:
                 self.add_row(*cells, key=key)
-            elif plain != self._shown[key]:
-                for (col, _, _), old, cell, new in zip(
-                        self.COLUMNS, self._shown[key], cells, plain, strict=True):
-                    if old != new:
-                        self.update_cell(key, col, cell)
-            self._shown[key] = plain
+                self._shown[key] = self._plain(cells)
+        self.update_rows(rows)
         if keep is not None and keep in self._shown:
             index = self.get_row_index(keep)
             if index != self.cursor_row:
                 self.move_cursor(row=index, animate=False, scroll=False)
+
+    def update_rows(self, rows: dict[str, Cells]) -> None:
+        """Update the changed cells of rows already shown; unknown keys are ignored."""
+        for key, cells in rows.items():
+            shown = self._shown.get(key)
+            if shown is None:
+                continue
+            plain = self._plain(cells)
+            if plain == shown:
+                continue
+            for (col, _, _), old, cell, new in zip(
+                    self.COLUMNS, shown, cells, plain, strict=True):
+                if old != new:
+                    self.update_cell(key, col, cell)
+            self._shown[key] = plain
+
+    @staticmethod
+    def _plain(cells: Cells) -> tuple[str, ...]:
+        return tuple(c.plain + str(c.style) for c in cells)
 
     def cell(self, text: str, style_name: str = "", right: bool = False) -> Text:
         style = self.get_component_rich_style(style_name, partial=True) if style_name else ""
@@ -96,75 +127,169 @@ class SyncedTable(DataTable[Text]):
 
 
 class OrdersTable(SyncedTable):
-    """My working orders: the intent as entered, its price, its YES price, its state."""
+    """My working orders, plus this session's rejects for a minute after the reject.
+
+    Columns: the intent as entered, its price, its YES price, quantities, and the order's
+    state in words ("working", "rejected: price is not on the tick").
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "orders--buy", "orders--sell", "orders--pending", "orders--partial",
+        "orders--rejected",
     }
     COLUMNS = (
         ("market", "market", False), ("intent", "intent", False), ("price", "price", True),
         ("yes", "YES px", True), ("qty", "qty", True), ("filled", "filled", True),
         ("state", "state", False),
     )
+    REJECT_SECONDS: ClassVar[float] = 60.0  # how long a rejected order stays on screen
+
+    def __init__(self, *, id: str | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(id=id)
+        self.clock = clock
+        self._state: DeskState | None = None
+        self._reject_seen: dict[str, float] = {}  # row key -> when this table first saw it
+        self._reject_rows: dict[str, Cells] = {}  # rejects still on screen
+        self._expiry: Timer | None = None
 
     def refresh_from(self, state: DeskState) -> None:
+        self._state = state
+        now = self.clock()
         rows: dict[str, Cells] = {}
-        for order in state.working_orders():
+        for order in state.orders.values():
             inst = state.instruments.get(order.symbol)
-            if inst is not None:
-                rows[order.clord_id or order.order_id] = self.order_cells(order, inst)
+            key = order.clord_id or order.order_id
+            if inst is None:
+                continue
+            if order.state.is_working:
+                rows[key] = self.order_cells(order, inst)
+            elif order.state is OrderState.REJECTED and key not in self._reject_seen:
+                self._reject_seen[key] = now
+                self._reject_rows[key] = self.order_cells(order, inst)
+        # a reject stays for its minute even if a snapshot has dropped it from the state
+        for key, seen in list(self._reject_seen.items()):
+            if key in self._reject_rows and now - seen >= self.REJECT_SECONDS:
+                del self._reject_rows[key]
+        for key, cells in self._reject_rows.items():
+            rows.setdefault(key, cells)
         self.sync(rows)
+        self._schedule_expiry(now)
+
+    def _schedule_expiry(self, now: float) -> None:
+        if self._expiry is not None:
+            self._expiry.stop()
+            self._expiry = None
+        if self._reject_rows:
+            first = min(self._reject_seen[k] for k in self._reject_rows)
+            delay = max(first + self.REJECT_SECONDS - now, 0.05)
+            self._expiry = self.set_timer(delay, self._expire, name="reject expiry")
+
+    def _expire(self) -> None:
+        self._expiry = None
+        if self._state is not None:
+            self.refresh_from(self._state)
 
     def order_cells(self, order: Order, inst: Instrument) -> Cells:
         s = inst.scales
         intent = order.shown_intent
         side = "orders--buy" if order.side is Side.BUY else "orders--sell"
-        word = STATE_WORDS.get(order.state, order.state.name.lower())
-        state_style = ("orders--pending" if order.is_pending else
-                       "orders--partial" if order.state is OrderState.PARTIALLY_FILLED else "")
         return (
             self.cell(short(order.symbol)),
             self.cell(intent.label, side),
-            self.cell(s.price_text(order.shown_price(s)), side, right=True),
-            self.cell(s.price_text(order.price), right=True),
+            self.cell(order_price_text(order.shown_price(s), s), side, right=True),
+            self.cell(order_price_text(order.price, s), right=True),
             self.cell(s.qty_text(order.order_qty), right=True),
             self.cell(s.qty_text(order.cum_qty), right=True),
-            self.cell(word, state_style),
+            self.cell(state_text(order), state_style(order)),
         )
 
 
+def order_price_text(raw: int, scales: Scales) -> str:
+    """A price as sent: on the tick as usual, off the tick in full (never rounded onto it)."""
+    if scales.on_tick(raw):
+        return scales.price_text(raw)
+    return f"{scales.to_decimal(raw).normalize():f}"
+
+
+def state_text(order: Order) -> str:
+    """The order's state in plain words, with the venue's reason when it gave one."""
+    word = STATE_WORDS.get(order.state, order.state.name.lower().replace("_", " "))
+    if order.reject_text and (order.state is OrderState.REJECTED or order.is_pending):
+        return f"{word}: {order.reject_text}"
+    return word
+
+
+def state_style(order: Order) -> str:
+    if order.state is OrderState.REJECTED:
+        return "orders--rejected"
+    if order.is_pending:
+        return "orders--pending"
+    return "orders--partial" if order.state is OrderState.PARTIALLY_FILLED else ""
+
+
 class PositionsTable(SyncedTable):
-    """Net position per market as YES or NO contracts, average price and realized P&L."""
+    """Net position per market in the held outcome, its average price and mark in that
+    outcome, and realized and unrealized P&L in dollars (blank without a mark)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "positions--yes", "positions--no", "positions--gain", "positions--loss",
     }
     COLUMNS = (
         ("market", "market", False), ("net", "net", True), ("avg", "avg", True),
-        ("realized", "realized", True),
+        ("mark", "mark", True), ("realized", "realized", True),
+        ("unrealized", "unrealized", True),
     )
 
     def refresh_from(self, state: DeskState) -> None:
+        """All rows: call when positions_version (or the instruments) changed."""
         rows: dict[str, Cells] = {}
         for symbol, position in state.positions.items():
             inst = state.instruments.get(symbol)
             if inst is None or (position.net == 0 and position.realized == 0):
                 continue
-            rows[symbol] = self.position_cells(position, inst.scales)
+            rows[symbol] = self.position_cells(position, inst.scales, state.books.get(symbol))
         self.sync(rows)
 
-    def position_cells(self, position: Position, s: Scales) -> Cells:
-        if position.net == 0:
+    def refresh_marks(self, state: DeskState, symbols: Iterable[str]) -> None:
+        """Only the rows of these symbols (the dirty books): their mark and unrealized P&L."""
+        rows: dict[str, Cells] = {}
+        for symbol in symbols:
+            if symbol not in self._shown:
+                continue
+            position, inst = state.positions.get(symbol), state.instruments.get(symbol)
+            if position is not None and inst is not None:
+                rows[symbol] = self.position_cells(position, inst.scales,
+                                                   state.books.get(symbol))
+        self.update_rows(rows)
+
+    def position_cells(self, position: Position, s: Scales, book: Book | None) -> Cells:
+        pnl = position_pnl(position, s, book)
+        outcome = pnl.outcome
+        if outcome is None:
             net, net_style = "flat", ""
         else:
-            outcome = Outcome.YES if position.net > 0 else Outcome.NO
             net = f"{s.qty_text(abs(position.net))} {outcome.value}"
             net_style = "positions--yes" if outcome is Outcome.YES else "positions--no"
-        pnl_style = ("positions--gain" if position.realized > 0 else
-                     "positions--loss" if position.realized < 0 else "")
+        avg = mark = unrealized = ""
+        unrealized_style = ""
+        if outcome is not None and pnl.avg_price is not None:
+            avg = fine_price_text(in_outcome(pnl.avg_price, outcome), s)
+        if outcome is not None and pnl.mark is not None and pnl.unrealized is not None:
+            mark = fine_price_text(in_outcome(pnl.mark, outcome), s)
+            unrealized = dollars_text(pnl.unrealized)
+            unrealized_style = gain_style(pnl.unrealized)
         return (
             self.cell(short(position.symbol)),
             self.cell(net, net_style, right=True),
-            self.cell(avg_price_text(position, s), right=True),
-            self.cell(money(s, position.realized), pnl_style, right=True),
+            self.cell(avg, right=True),
+            self.cell(mark, right=True),
+            self.cell(dollars_text(pnl.realized), gain_style(pnl.realized), right=True),
+            self.cell(unrealized, unrealized_style, right=True),
         )
+
+
+def gain_style(dollars: Decimal) -> str:
+    """Green for a gain and red for a loss, judged to the cent as shown."""
+    cents = dollars.quantize(Decimal("0.01"))
+    return "positions--gain" if cents > 0 else "positions--loss" if cents < 0 else ""

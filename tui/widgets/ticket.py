@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN
+import time
+from decimal import ROUND_DOWN, Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
-from tui.core.enums import InstrumentState, Side
+from tui.core.enums import InstrumentState, Side, TimeInForce
 from tui.core.model import Instrument, Position
 from tui.core.prices import Intent, Outcome, Scales
 from tui.core.state import DeskState
+from tui.core.ticket import OrderKind
 from tui.widgets.tables import avg_price_text
 
 DEFAULT_CONTRACTS = 10
@@ -45,6 +47,15 @@ def intent_line(intent: Intent, price: int, scales: Scales) -> str:
     return text
 
 
+TIF_CYCLE = (TimeInForce.GOOD_TILL_CANCEL, TimeInForce.GOOD_TILL_TIME,
+             TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
+TIF_WORDS = {TimeInForce.GOOD_TILL_CANCEL: "GTC", TimeInForce.GOOD_TILL_TIME: "GTD",
+             TimeInForce.IMMEDIATE_OR_CANCEL: "IOC", TimeInForce.FILL_OR_KILL: "FOK"}
+GTD_CHOICES = (60, 300, 900, 3600)  # seconds a GTD order lives; g cycles them
+CASH_STEP = Decimal(5)
+DEFAULT_CASH = Decimal(25)
+
+
 class OrderTicket(Vertical):
     """What the next order will be. The app changes it; it only shows it."""
 
@@ -53,6 +64,83 @@ class OrderTicket(Vertical):
         self.outcome = Outcome.YES
         self.qty = DEFAULT_CONTRACTS
         self.instrument: Instrument | None = None
+        self.kind = OrderKind.LIMIT
+        self.tif = TimeInForce.GOOD_TILL_CANCEL
+        self.post_only = False
+        self.gtd_seconds = GTD_CHOICES[1]
+        self.cash: Decimal | None = None  # dollars, for market buys; None = contracts
+        self.note = ""  # e.g. an order picked up to move
+        self.estimates: dict[bool, str] = {}  # buy? -> the exchange's preview, in words
+
+    # --- order type, time in force, post-only, cash --------------------------------------
+    def cycle_kind(self) -> OrderKind:
+        self.kind = OrderKind.MARKET if self.kind is OrderKind.LIMIT else OrderKind.LIMIT
+        if self.kind is OrderKind.MARKET:
+            self.post_only = False  # a market order takes liquidity by definition
+        else:
+            self.cash = None
+        return self.kind
+
+    def cycle_tif(self) -> TimeInForce:
+        if self.tif is TimeInForce.GOOD_TILL_TIME:
+            # GTD steps through its lifetimes before moving on to IOC
+            i = GTD_CHOICES.index(self.gtd_seconds)
+            if i + 1 < len(GTD_CHOICES):
+                self.gtd_seconds = GTD_CHOICES[i + 1]
+                return self.tif
+            self.gtd_seconds = GTD_CHOICES[1]
+        self.tif = TIF_CYCLE[(TIF_CYCLE.index(self.tif) + 1) % len(TIF_CYCLE)]
+        if self.tif in (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL):
+            self.post_only = False
+        return self.tif
+
+    def toggle_post_only(self) -> bool:
+        self.post_only = not self.post_only
+        if self.post_only:
+            self.kind = OrderKind.LIMIT
+            self.cash = None
+            if self.tif not in (TimeInForce.GOOD_TILL_CANCEL, TimeInForce.GOOD_TILL_TIME):
+                self.tif = TimeInForce.GOOD_TILL_CANCEL
+        return self.post_only
+
+    def toggle_cash(self) -> bool:
+        """Size market buys in dollars instead of contracts (sells stay in contracts)."""
+        self.cash = None if self.cash is not None else DEFAULT_CASH
+        if self.cash is not None:
+            self.kind = OrderKind.MARKET
+            self.post_only = False
+        return self.cash is not None
+
+    @property
+    def expire_at(self) -> float | None:
+        if self.tif is not TimeInForce.GOOD_TILL_TIME:
+            return None
+        return time.time() + self.gtd_seconds
+
+    @property
+    def cash_qty(self) -> int | None:
+        """The cash size in raw notional units (dollars x price_scale x qty_scale)."""
+        if self.cash is None or self.instrument is None:
+            return None
+        s = self.instrument.scales
+        return int(self.cash * s.price_scale * s.qty_scale)
+
+    def set_contracts(self, contracts: Decimal) -> None:
+        if self.instrument is None:
+            return
+        s = self.instrument.scales
+        raw = int((contracts * s.qty_scale).to_integral_value(rounding=ROUND_DOWN))
+        self.qty = max(raw - raw % size_step(s), s.min_qty)
+
+    def settings_text(self) -> str:
+        kind = "MARKET" if self.kind is OrderKind.MARKET else "LIMIT"
+        tif = TIF_WORDS[self.tif]
+        if self.tif is TimeInForce.GOOD_TILL_TIME:
+            tif += f" {self.gtd_seconds // 60}m"
+        if self.kind is OrderKind.MARKET:
+            tif = "IOC"
+        parts = [kind, tif] + (["post-only"] if self.post_only else [])
+        return " ".join(parts) + "   o i p $"
 
     def compose(self) -> ComposeResult:
         yield Static("", id="ticket-symbol")
@@ -62,6 +150,7 @@ class OrderTicket(Vertical):
             yield Label(" NO ", id="ticket-no")
             yield Label(" t", classes="ticket-key")
         yield Static("", id="ticket-size")
+        yield Static("", id="ticket-settings")
         yield Static("", id="ticket-buy")
         yield Static("", id="ticket-sell")
         yield Static("", id="ticket-position")
@@ -80,6 +169,9 @@ class OrderTicket(Vertical):
         return self.outcome
 
     def bump_size(self, steps: int) -> int:
+        if self.cash is not None:
+            self.cash = max(self.cash + steps * CASH_STEP, CASH_STEP)
+            return self.qty
         if self.instrument is None:
             return self.qty
         scales = self.instrument.scales
@@ -103,14 +195,17 @@ class OrderTicket(Vertical):
         symbol = self.query_one("#ticket-symbol", Static)
         if inst is None:
             symbol.update("no market")
-            for part in ("description", "size", "buy", "sell", "position"):
+            for part in ("description", "size", "settings", "buy", "sell", "position"):
                 self.query_one(f"#ticket-{part}", Static).update("")
             return
         s = inst.scales
         symbol.update(inst.symbol)
         state = "" if inst.state is InstrumentState.OPEN else f" ({inst.state.name.lower()})"
         self.query_one("#ticket-description", Static).update(inst.description + state)
-        self.query_one("#ticket-size", Static).update(f"size {s.qty_text(self.qty)}  +/-")
+        size = f"${self.cash:,.2f} buys, {s.qty_text(self.qty)} sells" if self.cash else (
+            s.qty_text(self.qty))
+        self.query_one("#ticket-size", Static).update(f"size {size}  +/- 1-9")
+        self.query_one("#ticket-settings", Static).update(self.settings_text())
         buy = self.query_one("#ticket-buy", Static)
         sell = self.query_one("#ticket-sell", Static)
         if cursor is None:
@@ -119,12 +214,22 @@ class OrderTicket(Vertical):
         else:
             price = self.price_for(cursor)
             width = self.content_region.width
-            buy.update(fit("b " + intent_line(Intent.of(True, self.outcome), price, s), width))
-            sell.update(fit("s " + intent_line(Intent.of(False, self.outcome), price, s), width))
+            if self.kind is OrderKind.MARKET:
+                buy.update(f"b {Intent.of(True, self.outcome).label} at market"
+                           + self.estimates.get(True, ""))
+                sell.update(f"s {Intent.of(False, self.outcome).label} at market"
+                            + self.estimates.get(False, ""))
+            else:
+                buy.update(fit("b " + intent_line(Intent.of(True, self.outcome), price, s),
+                               width) + self.estimates.get(True, ""))
+                sell.update(fit("s " + intent_line(Intent.of(False, self.outcome), price, s),
+                                width) + self.estimates.get(False, ""))
         held = "flat"
         if position is not None and position.net:
             held = f"{position_text(position, s)} @ {avg_price_text(position, s)}"
         orders = f"\n{working} working here" if working else ""
+        if self.note:
+            orders += f"\n{self.note}"
         self.query_one("#ticket-position", Static).update(f"pos {held}{orders}")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from decimal import Decimal, InvalidOperation
 
+from google.protobuf.timestamp_pb2 import Timestamp
+
 from tui.core.enums import InstrumentState, OrderState, Side
 from tui.core.model import Balance, Book, Instrument, Order, Position
 from tui.core.prices import Scales
@@ -70,6 +72,12 @@ def position(msg: pos_pb.Position) -> Position:
 
 def balance(msg: pos_pb.GetAccountBalanceResponse) -> Balance:
     return Balance(balance=_money(msg.balance), buying_power=_money(msg.buying_power))
+
+
+def timestamp(epoch_seconds: float) -> Timestamp:
+    ts = Timestamp()
+    ts.FromNanoseconds(int(epoch_seconds * 1_000_000_000))
+    return ts
 
 
 def _money(text: str) -> Decimal:

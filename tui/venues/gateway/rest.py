@@ -19,6 +19,7 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 
 M = TypeVar("M", bound=Message)
 REST_TIMEOUT = 15.0  # spec §11.8
+INSERT_PATH = "/v1/trading/orders"
 
 
 class Tokens:
@@ -95,7 +96,7 @@ class GatewayRest:
         token = ""
         for _ in range(1000):  # pages; bounded so a broken server cannot loop us forever
             req = ref_pb.ListInstrumentsRequest(page_size=1000, page_token=token)
-            resp = _parse(await self._send("POST", "/v1/refdata/instruments", _body(req)),
+            resp = _parse(await self._send("POST", "/v1/refdata/instruments", json_body(req)),
                           ref_pb.ListInstrumentsResponse())
             out.extend(resp.instruments)
             token = resp.next_page_token
@@ -104,14 +105,26 @@ class GatewayRest:
         return out
 
     async def insert_order(self, req: tr_pb.InsertOrderRequest) -> tr_pb.InsertOrderResponse:
-        return _parse(await self._send("POST", "/v1/trading/orders", _body(req),
+        return _parse(await self._send("POST", INSERT_PATH, json_body(req),
                                        account_scoped=True), tr_pb.InsertOrderResponse())
 
+    async def preview_order(self, req: tr_pb.InsertOrderRequest) -> tr_pb.Order:
+        resp = _parse(await self._send("POST", "/v1/trading/orders/preview",
+                                       {"request": json_body(req)}, account_scoped=True),
+                      tr_pb.PreviewOrderResponse())
+        return resp.preview_order
+
+    async def cancel_order_list(self, reqs: list[tr_pb.CancelOrderRequest]) -> None:
+        body = json_body(tr_pb.CancelOrderListRequest(requests=reqs))
+        await self._send("POST", "/v1/trading/orders/cancel/list", body, account_scoped=True)
+
     async def cancel_order(self, req: tr_pb.CancelOrderRequest) -> None:
-        await self._send("POST", "/v1/trading/orders/cancel", _body(req), account_scoped=True)
+        await self._send("POST", "/v1/trading/orders/cancel", json_body(req),
+                         account_scoped=True)
 
     async def replace_order(self, req: tr_pb.CancelReplaceOrderRequest) -> None:
-        await self._send("POST", "/v1/trading/orders/replace", _body(req), account_scoped=True)
+        await self._send("POST", "/v1/trading/orders/replace", json_body(req),
+                         account_scoped=True)
 
     async def open_orders(self, accounts: list[str]) -> list[tr_pb.Order]:
         resp = _parse(await self._send("GET", "/v1/trading/orders/open",
@@ -121,7 +134,7 @@ class GatewayRest:
 
     async def balance(self, account: str) -> pos_pb.GetAccountBalanceResponse:
         req = pos_pb.GetAccountBalanceRequest(name=account, currency="USD")
-        return _parse(await self._send("POST", "/v1/positions/balance", _body(req),
+        return _parse(await self._send("POST", "/v1/positions/balance", json_body(req),
                                        account_scoped=True), pos_pb.GetAccountBalanceResponse())
 
     # --- plumbing -------------------------------------------------------------------
@@ -183,7 +196,7 @@ class _UnauthorizedError(Exception):
         self.words = words
 
 
-def _body(msg: Message) -> dict[str, Any]:
+def json_body(msg: Message) -> dict[str, Any]:
     # snake_case keys as the official samples send; the gateway accepts both spellings
     return json_format.MessageToDict(msg, preserving_proto_field_name=True)
 

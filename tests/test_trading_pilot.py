@@ -1,0 +1,297 @@
+"""Every order type, time in force, intent, modify and cancel, by keys, against the exchange.
+
+Each test presses keys in the real app connected to the real embedded exchange and then
+asserts what the exchange itself holds (its open orders, positions, order log).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from decimal import Decimal
+
+from textual.pilot import Pilot
+
+from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tui.app import PmdeskApp
+from tui.core.config import DeskConfig
+from tui.core.enums import OrderState, Side, TimeInForce
+from tui.core.limits import Limit, Limits
+from tui.sim.model import SimOrder
+from tui.sim.server import SimServer
+from tui.widgets.confirm import ConfirmScreen
+
+ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
+LOOSE = Limits()  # no limits: tests of order types are not about limits
+
+
+def _symbols(sim: SimServer) -> list[str]:
+    return [s for s, i in sorted(sim.exchange.instruments.items())
+            if i.scales.price_scale == 100 and i.scales.qty_scale == 1]
+
+
+def _quote(sim: SimServer, symbol: str, bid: int = 40, offer: int = 45, qty: int = 100) -> None:
+    for side, price in ((Side.BUY, bid), (Side.SELL, offer)):
+        sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                  side=side, price=price, order_qty=qty)
+
+
+def _mine(sim: SimServer, symbol: str | None = None) -> list[tuple[Side, int, int]]:
+    return sorted((o.side, o.price, o.leaves_qty) for o in sim.exchange.open_orders(
+        accounts=[DEMO_ACCOUNT], symbols=[symbol] if symbol else None))
+
+
+def _my_orders(sim: SimServer) -> list[SimOrder]:
+    return sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])
+
+
+def _sent(sim: SimServer) -> list[object]:
+    return [c for c in sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]
+
+
+@asynccontextmanager
+async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE
+               ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
+    config = DeskConfig(limits=limits, confirm_delay=1.0)
+    app = PmdeskApp(make_venue(sim), config=config, repeat_guard=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 3
+                         and all(s.state.value == "live" for s in app.state.streams.values()),
+                         what="the desk live")
+        for _ in range(len(app.state.instruments)):
+            if app.symbol == symbol:
+                break
+            await pilot.press("right_square_bracket")
+        await eventually(lambda: app.symbol == symbol and app.cursor_price is not None
+                         and app.state.books.get(symbol) is not None
+                         and app.state.books[symbol].best_bid is not None,
+                         what="the market on the ladder")
+        app.ladder.set_cursor(app.state.books[symbol].best_bid or 50)
+        yield app, pilot
+
+
+async def _to(app: PmdeskApp, pilot: Pilot[None], price: int) -> None:
+    """Walk the cursor to a YES price with the arrow keys."""
+    assert app.cursor_price is not None
+    steps = price - app.cursor_price
+    await pilot.press(*(["up"] * steps if steps > 0 else ["down"] * -steps))
+    assert app.cursor_price == price
+
+
+async def test_each_intent_rests_on_the_right_side_and_price(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        q = app.order_size
+        await pilot.press("b")  # BUY YES 0.40
+        await _to(app, pilot, 43)
+        await pilot.press("s")  # SELL YES 0.43
+        await pilot.press("t")
+        await _to(app, pilot, 44)
+        await pilot.press("b")  # BUY NO 0.56 = SELL YES 0.44
+        await _to(app, pilot, 41)
+        await pilot.press("s")  # SELL NO 0.59 = BUY YES 0.41
+        await eventually(lambda: _mine(quiet_sim) == [
+            (Side.BUY, 40, q), (Side.BUY, 41, q), (Side.SELL, 43, q), (Side.SELL, 44, q)],
+            what="four intents at the exchange")
+
+
+async def test_market_order_takes_liquidity_within_slippage(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        await pilot.press("o")  # MARKET
+        await pilot.press("b")
+        await eventually(lambda: quiet_sim.exchange.position(DEMO_ACCOUNT, symbol)
+                         .net_position == app.order_size, what="the market buy filled")
+        assert _mine(quiet_sim) == []  # IOC: nothing rests
+        (cmd,) = [c for c in _sent(quiet_sim) if c.kind == "insert"]
+        assert cmd.params["tif"] is TimeInForce.IMMEDIATE_OR_CANCEL
+        assert cmd.params["price"] == 45 + app.config.slippage.ticks  # worst price allowed
+
+
+async def test_cash_sized_market_buy(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    async with desk(quiet_sim, symbol) as (_, pilot):
+        await pilot.press("dollar_sign")  # $25 of YES at 0.45 buys 55 contracts
+        await pilot.press("b")
+        await eventually(lambda: quiet_sim.exchange.position(DEMO_ACCOUNT, symbol)
+                         .net_position == 55, what="55 contracts for $25")
+
+
+async def test_gtd_carries_its_expiry_and_ioc_fok_never_rest(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol, qty=5)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        await pilot.press("i")  # GTD, 5 minutes
+        await pilot.press("b")
+        order = (await eventually(lambda: _my_orders(quiet_sim), what="the GTD order"))[0]
+        assert order.tif is TimeInForce.GOOD_TILL_TIME and order.good_till_time is not None
+        assert 250 < order.good_till_time - quiet_sim.exchange.clock() < 310
+        await pilot.press("X")
+        await eventually(lambda: not _my_orders(quiet_sim), what="GTD cancelled")
+
+        for _ in range(3):  # past GTD's other lifetimes to IOC
+            await pilot.press("i")
+        assert app.ticket.tif is TimeInForce.IMMEDIATE_OR_CANCEL
+        await pilot.press("b")  # IOC at the bid: nothing to trade with, expires at once
+        await eventually(lambda: any(c.kind == "insert" and c.params["tif"] is
+                                     TimeInForce.IMMEDIATE_OR_CANCEL for c in _sent(quiet_sim)),
+                         what="the IOC at the exchange")
+        await pilot.press("i")  # FOK for 10 against 5 offered: NEW then EXPIRED, no fill
+        await _to(app, pilot, 45)
+        await pilot.press("b")
+        await eventually(lambda: any(o.state is OrderState.EXPIRED and o.cum_qty == 0
+                                     for o in app.state.orders.values()
+                                     if o.symbol == symbol and o.price == 45),
+                         what="the FOK expired unfilled")
+        assert _my_orders(quiet_sim) == []
+        assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == 0
+
+
+async def test_post_only_that_would_cross_is_refused(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        await pilot.press("p")
+        await _to(app, pilot, 45)
+        await pilot.press("b")
+        await eventually(lambda: any("post-only" in n.text for n in app.state.notices),
+                         what="the post-only reject in words")
+        assert _mine(quiet_sim) == []
+        assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == 0
+
+
+async def test_move_and_resize_a_working_order(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        q = app.order_size
+        await pilot.press("b")
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, q)], what="the order")
+        await eventually(lambda: app.ladder.orders_at(40) and
+                         app.ladder.orders_at(40)[0].order_id, what="acknowledged")
+        await pilot.press("m", "down", "down", "m")  # two ticks lower
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, q)], what="moved")
+        await _to(app, pilot, 38)
+        await eventually(lambda: app.ladder.orders_at(38) and not
+                         app.ladder.orders_at(38)[0].is_pending, what="new order working")
+        await pilot.press("greater_than_sign")  # one size step more
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, q + 1)], what="resized")
+
+
+async def test_every_cancel_variant(quiet_sim: SimServer) -> None:
+    here, there = _symbols(quiet_sim)[:2]
+    for s in (here, there):
+        _quote(quiet_sim, s)
+    async with desk(quiet_sim, here) as (app, pilot):
+        async def orders_both_sides() -> None:
+            await _to(app, pilot, 39)
+            await pilot.press("b")
+            await _to(app, pilot, 46)
+            await pilot.press("s")
+            await eventually(lambda: {s for s, _, _ in _mine(quiet_sim, here)} ==
+                             {Side.BUY, Side.SELL}, what="a bid and an offer")
+            await asyncio.sleep(0.2)  # acknowledged before cancelling
+
+        await orders_both_sides()
+        await pilot.press("comma")  # my bids here
+        await eventually(lambda: [s for s, _, _ in _mine(quiet_sim, here)] == [Side.SELL],
+                         what="bids cancelled, offer kept")
+        await pilot.press("full_stop")  # my offers here
+        await eventually(lambda: _mine(quiet_sim, here) == [], what="offers cancelled")
+
+        await orders_both_sides()
+        await _to(app, pilot, 46)
+        await pilot.press("x")  # at the cursor
+        await eventually(lambda: [s for s, _, _ in _mine(quiet_sim, here)] == [Side.BUY],
+                         what="the cursor's order cancelled")
+        await pilot.press("X")  # all in this market
+        await eventually(lambda: _mine(quiet_sim, here) == [], what="market cancelled")
+
+        # an order in another market, then the kill switch takes everything everywhere
+        quiet_sim.exchange.insert_order(account=DEMO_ACCOUNT,
+                                        participant="firms/DEMO/users/demo", symbol=there,
+                                        side=Side.BUY, price=30, order_qty=1,
+                                        clord_id="elsewhere")
+        await orders_both_sides()
+        await pilot.press("K")
+        await eventually(lambda: _mine(quiet_sim) == [], what="kill switch: nothing left")
+        assert len(quiet_sim.exchange.open_orders(accounts=[ALICE[0]])) == 4  # not theirs
+
+
+async def _confirm(app: PmdeskApp, pilot: Pilot[None]) -> None:
+    await eventually(lambda: isinstance(app.screen, ConfirmScreen), what="a confirmation")
+    await pilot.press("enter")  # too early: the dialog is still arming
+    assert isinstance(app.screen, ConfirmScreen)
+    await asyncio.sleep(app.config.confirm_delay + 0.05)
+    await pilot.press("enter")
+
+
+async def test_flatten_cancels_and_closes_after_a_confirmation(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        await _to(app, pilot, 45)
+        await pilot.press("b")  # crosses: long YES
+        await eventually(lambda: app.state.positions.get(symbol) is not None
+                         and app.state.positions[symbol].net == app.order_size,
+                         what="long YES")
+        await _to(app, pilot, 38)
+        await pilot.press("b")  # and a working bid
+        await eventually(lambda: _mine(quiet_sim, symbol), what="the working bid")
+        await pilot.press("F")
+        await _confirm(app, pilot)
+        await eventually(lambda: _mine(quiet_sim, symbol) == [] and quiet_sim.exchange
+                         .position(DEMO_ACCOUNT, symbol).net_position == 0, what="flat")
+
+
+async def test_hard_limit_refuses_and_nothing_reaches_the_exchange(
+        quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    limits = Limits(max_qty=Limit(Decimal(5), hard=True))
+    async with desk(quiet_sim, symbol, limits) as (app, pilot):
+        assert app.order_size == 10
+        await pilot.press("b", "s", "t", "b", "s")
+        await eventually(lambda: any("hard limit" in str(n.message)
+                                     for n in app._notifications), what="the refusal")
+        await asyncio.sleep(0.3)
+        assert _sent(quiet_sim) == []
+
+
+async def test_soft_limit_asks_and_sends_only_on_confirm(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    limits = Limits(max_qty=Limit(Decimal(5), hard=False))
+    async with desk(quiet_sim, symbol, limits) as (app, pilot):
+        await pilot.press("b")
+        await eventually(lambda: isinstance(app.screen, ConfirmScreen), what="a question")
+        shown = str(app.screen.request_text)
+        assert '"order_qty": "10"' in shown and '"price": "40"' in shown  # the exact request
+        await pilot.press("escape")
+        await asyncio.sleep(0.3)
+        assert _sent(quiet_sim) == []
+        await pilot.press("b")
+        await _confirm(app, pilot)
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 10)], what="sent")
+
+
+async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol, bid=30, offer=70)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        await pilot.press("t")
+        await _to(app, pilot, 60)
+        await pilot.press("b")  # BUY NO 0.40 rests as SELL YES 0.60
+        await eventually(lambda: _mine(quiet_sim) == [(Side.SELL, 60, app.order_size)],
+                         what="my NO bid")
+        await pilot.press("t", "b")  # BUY YES 0.60 would trade with it
+        await eventually(lambda: isinstance(app.screen, ConfirmScreen), what="the warning")
+        warnings: Callable[[], list[str]] = lambda: app.screen.warnings  # noqa: E731
+        assert any("your own BUY NO 0.40" in w for w in warnings())
+        await pilot.press("n")
+        await asyncio.sleep(0.2)
+        assert _mine(quiet_sim) == [(Side.SELL, 60, app.order_size)]

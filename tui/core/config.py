@@ -1,0 +1,349 @@
+"""The trader's config file: fat-finger limits, ticket defaults and key bindings.
+
+Where: ``$PMDESK_CONFIG`` if set, else ``config.toml`` in the user config directory
+(platformdirs ``user_config_dir("pmdesk")``, e.g. ``~/.config/pmdesk/config.toml``).
+A missing file means the defaults below. pmdesk only reads this file, never writes it; it
+holds no secrets, so it may be readable by others.
+
+Format (TOML; every section and key is optional; this is :data:`EXAMPLE_CONFIG`)::
+
+    [limits]
+    # mode: "hard" refuses the order, "soft" asks you to confirm it, "off" turns it off
+    max_qty = { value = 1000, mode = "soft" }          # contracts per order
+    max_notional = { value = "5000", mode = "soft" }   # dollars per order (worst case)
+    max_ticks_from_mid = { value = 20, mode = "soft" } # ticks from the mid
+
+    [ticket]
+    size_presets = [1, 5, 10, 25, 100]  # contracts on keys 1-9; at most 9
+    slippage_ticks = 3                  # market orders; or slippage_bips = 50 (not both)
+    confirm_delay = 0.6                 # seconds before a confirmation can be accepted
+
+    [keys]
+    # action = "key" overrides a binding; several keys separated by commas
+    # buy = "b"
+    # kill_switch = "ctrl+k"
+
+Numbers may be written as integers, decimals (read exactly, never as binary floats) or
+decimal strings ("5000"). Anything else — bad TOML, a wrong type, an unknown mode, a
+negative number, an unknown section or key — stops with a :class:`ConfigError` that names
+the file, the line where known, the key and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_config_dir
+
+from tui.core.limits import Limit, Limits
+from tui.core.prices import parse_decimal
+from tui.core.ticket import BIPS_PER_ONE, Slippage
+
+ENV_VAR = "PMDESK_CONFIG"
+MAX_PRESETS = 9
+CONFIRM_DELAY_MIN = 0.2
+CONFIRM_DELAY_MAX = 5.0
+
+EXAMPLE_CONFIG = """\
+[limits]
+# mode: "hard" refuses the order, "soft" asks you to confirm it, "off" turns it off
+max_qty = { value = 1000, mode = "soft" }          # contracts per order
+max_notional = { value = "5000", mode = "soft" }   # dollars per order (worst case)
+max_ticks_from_mid = { value = 20, mode = "soft" } # ticks from the mid
+
+[ticket]
+size_presets = [1, 5, 10, 25, 100]  # contracts on keys 1-9; at most 9
+slippage_ticks = 3                  # market orders; or slippage_bips = 50 (not both)
+confirm_delay = 0.6                 # seconds before a confirmation can be accepted
+
+[keys]
+# action = "key" overrides a binding; several keys separated by commas
+# buy = "b"
+# kill_switch = "ctrl+k"
+"""
+
+DEFAULT_LIMITS = Limits(
+    max_qty=Limit(Decimal(1000), hard=False),
+    max_notional=Limit(Decimal(5000), hard=False),
+    max_ticks_from_mid=Limit(Decimal(20), hard=False),
+)
+DEFAULT_SIZE_PRESETS = (1, 5, 10, 25, 100)
+DEFAULT_SLIPPAGE = Slippage(ticks=3)
+DEFAULT_CONFIRM_DELAY = 0.6
+
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "limits": ("max_qty", "max_notional", "max_ticks_from_mid"),
+    "ticket": ("size_presets", "slippage_ticks", "slippage_bips", "confirm_delay"),
+    "keys": (),  # any action id
+}
+_MODES = {"soft": False, "hard": True}
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message is one or two plain sentences."""
+
+    def __init__(self, message: str, *, path: Path, line: int | None = None,
+                 key: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.key = key
+
+
+@dataclass(frozen=True)
+class DeskConfig:
+    limits: Limits = DEFAULT_LIMITS
+    size_presets: list[Decimal] = field(
+        default_factory=lambda: [Decimal(n) for n in DEFAULT_SIZE_PRESETS])  # contracts
+    slippage: Slippage = DEFAULT_SLIPPAGE
+    keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s)
+    confirm_delay: float = DEFAULT_CONFIRM_DELAY  # seconds
+    path: Path | None = field(default=None, compare=False)  # the file read; None: defaults
+
+
+def config_path() -> Path:
+    """``$PMDESK_CONFIG``, else config.toml in the user's config directory."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return Path(user_config_dir("pmdesk", appauthor=False)) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> DeskConfig:
+    """Read the config file (never writing it); a missing file gives the defaults."""
+    path = config_path() if path is None else Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return DeskConfig()
+    except IsADirectoryError:
+        raise ConfigError(f"Config file {path} is a directory; expected a TOML file.",
+                          path=path) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"Config file {path} could not be read ({reason}).",
+                          path=path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"Config file {path} is not UTF-8 text; expected a TOML file.",
+                          path=path) from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> DeskConfig:
+    """The config in ``text`` (read from ``path``, which names it in errors)."""
+    return _Reader(text, path).read()
+
+
+class _Reader:
+    def __init__(self, text: str, path: Path) -> None:
+        self.text = text
+        self.path = path
+
+    # --- errors -----------------------------------------------------------------------
+    def fail(self, key: tuple[str, ...], problem: str, expected: str) -> ConfigError:
+        line = self._line_of(key)
+        where = f"Config file {self.path}" + (f", line {line}" if line else "")
+        dotted = ".".join(key)
+        return ConfigError(f"{where}: {dotted} {problem}; expected {expected}.",
+                           path=self.path, line=line, key=dotted)
+
+    def _line_of(self, key: tuple[str, ...]) -> int | None:
+        """Best effort: the line that sets ``key`` (tomllib gives no positions for values)."""
+        tries = [(".".join(key[:n - 1]), key[n - 1]) for n in range(len(key), 0, -1)]
+        for section, name in tries:
+            line = self._find(section, name)
+            if line:
+                return line
+        return None
+
+    def _find(self, section: str, name: str) -> int | None:
+        current = ""
+        header = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
+        setting = re.compile(rf"""^\s*["']?{re.escape(name)}["']?\s*=""")
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            found = header.match(line)
+            if found:
+                current = found.group(1).replace(" ", "").replace('"', "")
+                if section == "" and current == name:
+                    return number
+                continue
+            if current == section and setting.match(line):
+                return number
+        return None
+
+    # --- the file ---------------------------------------------------------------------
+    def read(self) -> DeskConfig:
+        try:
+            doc = tomllib.loads(self.text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as exc:
+            raise self._syntax(exc) from None
+        for name, value in doc.items():
+            if name not in _SECTIONS:
+                known = ", ".join(f"[{s}]" for s in _SECTIONS)
+                raise self.fail((name,), "is not a section pmdesk knows", f"one of {known}")
+            if not isinstance(value, dict):
+                raise self.fail((name,), f"is {_shown(value)}", f"a section [{name}]")
+            if name != "keys":
+                for key in value:
+                    if key not in _SECTIONS[name]:
+                        raise self.fail((name, key), "is not a setting pmdesk knows",
+                                        f"one of {', '.join(_SECTIONS[name])}")
+        limits = self._limits(doc.get("limits", {}))
+        ticket = doc.get("ticket", {})
+        return DeskConfig(
+            limits=limits,
+            size_presets=self._presets(ticket),
+            slippage=self._slippage(ticket),
+            keymap=self._keys(doc.get("keys", {})),
+            confirm_delay=self._delay(ticket),
+            path=self.path,
+        )
+
+    def _syntax(self, exc: tomllib.TOMLDecodeError) -> ConfigError:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(found.group(1)) if found else None
+        where = f"at line {line}" if line else ""
+        if found is None:
+            found = re.search(r"\(at end of document\)", message)
+            where = "at the end of the file" if found else ""
+        reason = (message[:found.start()] if found else message).strip().rstrip(".")
+        return ConfigError(f"Config file {self.path} is not valid TOML {where}: {reason}."
+                           .replace(" :", ":"), path=self.path, line=line)
+
+    def _limits(self, section: dict[str, Any]) -> Limits:
+        return Limits(
+            max_qty=self._limit(section, "max_qty", "a number of contracts more than 0",
+                                whole=False, default=DEFAULT_LIMITS.max_qty),
+            max_notional=self._limit(section, "max_notional", 'dollars more than 0, e.g. "5000"',
+                                     whole=False, default=DEFAULT_LIMITS.max_notional),
+            max_ticks_from_mid=self._limit(section, "max_ticks_from_mid",
+                                           "a whole number of ticks more than 0", whole=True,
+                                           default=DEFAULT_LIMITS.max_ticks_from_mid),
+        )
+
+    def _limit(self, section: dict[str, Any], name: str, expected: str, *, whole: bool,
+               default: Limit | None) -> Limit | None:
+        if name not in section:
+            return default
+        key = ("limits", name)
+        spec = section[name]
+        form = f'{{ value = ..., mode = "soft" }} with value {expected}'
+        if not isinstance(spec, dict):
+            raise self.fail(key, f"is {_shown(spec)}", form)
+        for part in spec:
+            if part not in ("value", "mode"):
+                raise self.fail((*key, part), "is not a setting pmdesk knows", "value or mode")
+        if "mode" not in spec:
+            raise self.fail(key, "has no mode", 'mode = "soft", "hard" or "off"')
+        mode = spec["mode"]
+        if mode == "off":
+            return None
+        if mode not in _MODES:
+            raise self.fail((*key, "mode"), f"is {_shown(mode)}", '"soft", "hard" or "off"')
+        if "value" not in spec:
+            raise self.fail(key, "has no value", f"value = {expected}")
+        value = self._number((*key, "value"), spec["value"], expected, whole=whole)
+        if value <= 0:
+            raise self.fail((*key, "value"), f"is {_shown(spec['value'])}", expected)
+        return Limit(value, hard=_MODES[mode])
+
+    def _number(self, key: tuple[str, ...], raw: object, expected: str, *,
+                whole: bool, verb: str = "is") -> Decimal:
+        value: Decimal | None = None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = Decimal(raw)
+        elif isinstance(raw, Decimal):
+            value = raw
+        elif isinstance(raw, str):
+            value = parse_decimal(raw)
+        if value is None or not value.is_finite() or (
+                whole and value != value.to_integral_value()):
+            raise self.fail(key, f"{verb} {_shown(raw)}", expected)
+        return value
+
+    def _presets(self, ticket: dict[str, Any]) -> list[Decimal]:
+        if "size_presets" not in ticket:
+            return [Decimal(n) for n in DEFAULT_SIZE_PRESETS]
+        key = ("ticket", "size_presets")
+        raw = ticket["size_presets"]
+        expected = f"a list of 1 to {MAX_PRESETS} quantities in contracts, each more than 0"
+        if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_PRESETS:
+            shown = f"a list of {len(raw)}" if isinstance(raw, list) else _shown(raw)
+            raise self.fail(key, f"is {shown}", expected)
+        presets = []
+        for item in raw:
+            value = self._number(key, item, expected, whole=False, verb="has")
+            if value <= 0:
+                raise self.fail(key, f"has {_shown(item)}", expected)
+            presets.append(value)
+        return presets
+
+    def _slippage(self, ticket: dict[str, Any]) -> Slippage:
+        ticks, bips = ticket.get("slippage_ticks"), ticket.get("slippage_bips")
+        if ticks is not None and bips is not None:
+            raise self.fail(("ticket", "slippage_bips"), "is set as well as slippage_ticks",
+                            "only one of the two")
+        if ticks is not None:
+            whole = self._whole(("ticket", "slippage_ticks"), ticks, 0, None,
+                                "a whole number of ticks, 0 or more")
+            return Slippage(ticks=whole)
+        if bips is not None:
+            whole = self._whole(("ticket", "slippage_bips"), bips, 0, BIPS_PER_ONE,
+                                f"a whole number of bips from 0 to {BIPS_PER_ONE}")
+            return Slippage(bips=whole)
+        return DEFAULT_SLIPPAGE
+
+    def _whole(self, key: tuple[str, ...], raw: object, low: int, high: int | None,
+               expected: str) -> int:
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise self.fail(key, f"is {_shown(raw)}", expected)
+        if raw < low or (high is not None and raw > high):
+            raise self.fail(key, f"is {_shown(raw)}", expected)
+        return raw
+
+    def _delay(self, ticket: dict[str, Any]) -> float:
+        if "confirm_delay" not in ticket:
+            return DEFAULT_CONFIRM_DELAY
+        key = ("ticket", "confirm_delay")
+        raw = ticket["confirm_delay"]
+        expected = f"seconds from {CONFIRM_DELAY_MIN} to {CONFIRM_DELAY_MAX:g}"
+        if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+            raise self.fail(key, f"is {_shown(raw)}", expected)
+        value = Decimal(raw)
+        if not value.is_finite() or not (
+                Decimal(str(CONFIRM_DELAY_MIN)) <= value <= Decimal(str(CONFIRM_DELAY_MAX))):
+            raise self.fail(key, f"is {_shown(raw)}", expected)
+        return float(value)  # a delay in seconds, not money
+
+    def _keys(self, section: dict[str, Any]) -> dict[str, str]:
+        keymap: dict[str, str] = {}
+        for action, keys in section.items():
+            if not isinstance(keys, str) or not keys.strip():
+                raise self.fail(("keys", action), f"is {_shown(keys)}",
+                                'a key name in quotes, e.g. "b" or "ctrl+k"')
+            keymap[action] = keys.strip()
+        return keymap
+
+
+def _shown(value: object) -> str:
+    """A TOML value as the trader wrote it, roughly."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"

@@ -1,0 +1,150 @@
+"""Fat-finger limits: a hard limit refuses a request, a soft one asks the trader to confirm.
+
+Limits are kept in the trader's units (contracts, dollars, ticks) and compared with a
+request per instrument, so one config serves markets of any price or quantity scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tui.core.model import Book, Instrument
+from tui.core.prices import Outcome, Scales
+from tui.core.ticket import (
+    OrderRequest,
+    dollars_words,
+    half_price_words,
+    money_words,
+    price_words,
+    qty_words,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """One limit: ``value`` in the limit's own unit; ``hard`` refuses, soft asks."""
+
+    value: Decimal
+    hard: bool
+
+    def __post_init__(self) -> None:
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise TypeError("a limit is an int or a Decimal, never a float")
+        value = Decimal(value)
+        if not value.is_finite() or value <= 0:
+            raise ValueError("a limit must be more than zero")
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "hard", bool(self.hard))
+
+    @property
+    def mode(self) -> str:
+        return "hard" if self.hard else "soft"
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A limit a request goes over; ``words`` name the numbers for the trader."""
+
+    name: str  # max_qty | max_notional | max_ticks_from_mid (the config's keys)
+    hard: bool
+    words: str
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_qty: Limit | None = None  # contracts
+    max_notional: Limit | None = None  # dollars
+    max_ticks_from_mid: Limit | None = None  # ticks of the instrument
+
+    def check(self, request: OrderRequest, instrument: Instrument,
+              book: Book | None) -> list[Breach]:
+        """Every limit the request goes over, hard ones first; empty when it is within all."""
+        scales = instrument.scales
+        found = [b for b in (self._qty(request, scales), self._notional(request, scales),
+                             self._mid(request, scales, book, instrument.symbol)) if b]
+        return sorted(found, key=lambda b: not b.hard)
+
+    def _qty(self, request: OrderRequest, scales: Scales) -> Breach | None:
+        limit = self.max_qty
+        if limit is None:
+            return None
+        if request.cash_qty is not None:
+            if request.reference_yes_price is None:
+                return None
+            best = _outcome_price(request, request.reference_yes_price, scales)
+            if best <= 0:
+                return None
+            most = request.cash_qty // best  # the most raw quantity the cash could buy
+            what = (f"Quantity up to {qty_words(most, scales)} "
+                    f"({money_words(request.cash_qty, scales)} at {price_words(best, scales)})")
+        else:
+            most = request.qty
+            what = f"Quantity {qty_words(most, scales)}"
+        if scales.qty_to_decimal(most) <= limit.value:
+            return None
+        return Breach("max_qty", limit.hard,
+                      f"{what} is over your {limit.mode} limit of "
+                      f"{_number(limit.value)}{_confirm(limit)}.")
+
+    def _notional(self, request: OrderRequest, scales: Scales) -> Breach | None:
+        limit = self.max_notional
+        if limit is None:
+            return None
+        cost = notional(request, scales)
+        if cost <= limit.value:
+            return None
+        return Breach("max_notional", limit.hard,
+                      f"Notional {dollars_words(cost)} is over your {limit.mode} limit of "
+                      f"{dollars_words(limit.value)}{_confirm(limit)}.")
+
+    def _mid(self, request: OrderRequest, scales: Scales, book: Book | None,
+             symbol: str) -> Breach | None:
+        limit = self.max_ticks_from_mid
+        if limit is None or book is None or book.symbol != symbol:
+            return None
+        bid, offer = book.best_bid, book.best_offer
+        if bid is None or offer is None:
+            return None  # no mid on a one-sided book
+        twice_mid = bid + offer  # YES mid, doubled so it stays an integer
+        ticks = Decimal(abs(2 * request.yes_price - twice_mid)) / Decimal(2 * scales.tick)
+        if ticks <= limit.value:
+            return None
+        if request.intent.outcome is Outcome.NO:  # the same distance, in the trader's terms
+            twice_mid = 2 * scales.price_scale - twice_mid
+        unit = "tick" if ticks == 1 else "ticks"
+        return Breach("max_ticks_from_mid", limit.hard,
+                      f"Price {price_words(request.price, scales)} is {_number(ticks)} {unit} "
+                      f"from the mid {half_price_words(twice_mid, scales)}; your {limit.mode} "
+                      f"limit is {_number(limit.value)}{_confirm(limit)}.")
+
+
+def notional(request: OrderRequest, scales: Scales) -> Decimal:
+    """Worst-case dollars: quantity x the price in the intent's outcome, or the cash amount."""
+    raw = request.cash_qty if request.cash_qty is not None else request.qty * request.price
+    return Decimal(raw) / Decimal(scales.price_scale * scales.qty_scale)
+
+
+def hard(breaches: list[Breach]) -> list[Breach]:
+    """The breaches that refuse the request."""
+    return [b for b in breaches if b.hard]
+
+
+def soft(breaches: list[Breach]) -> list[Breach]:
+    """The breaches the trader may confirm past."""
+    return [b for b in breaches if not b.hard]
+
+
+def _outcome_price(request: OrderRequest, yes_price: int, scales: Scales) -> int:
+    if request.intent.outcome is Outcome.NO:
+        return scales.complement(yes_price)
+    return yes_price
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():,f}"
+
+
+def _confirm(limit: Limit) -> str:
+    return "" if limit.hard else " (confirm to send)"

@@ -1,0 +1,289 @@
+"""The desk's trading keys: orders, cancels, moves, flatten, the kill switch.
+
+Every order is checked (ticket rules, then the trader's fat-finger limits, then a
+self-match look) before anything is sent. Hard limits refuse; soft limits and self-matches
+ask, in a dialog that shows exactly the request that will go out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
+
+from tui.core.enums import Side
+from tui.core.model import Order
+from tui.core.prices import Intent
+from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, describe
+from tui.core.venue import VenueError
+from tui.core.vetting import vet
+from tui.guard import guarded, plain
+from tui.widgets.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from tui.app import PmdeskApp
+
+    _Base = PmdeskApp
+else:
+    _Base = object
+
+FLATTEN_WAIT = 3.0  # seconds to wait for the market's cancels before closing the position
+
+
+class TradingActions(_Base):
+    # --- new orders ---------------------------------------------------------------
+    @guarded
+    def action_order(self, buy: bool) -> None:
+        """Build the ticket's order at the cursor and send it; a bad ticket is never sent."""
+        inst, cursor, ticket = self.instrument, self.ladder.cursor, self.ticket
+        if inst is None or cursor is None:
+            self.notify("No market on the ladder.", severity="warning")
+            return
+        now, last = time.monotonic(), self._last_order
+        self._last_order = (now, (inst.symbol, buy, ticket.outcome, cursor, ticket.qty,
+                                  ticket.kind))
+        if last[1] == self._last_order[1] and now - last[0] < self.repeat_guard:
+            if not self._told_held:  # a held key sends one order, not a burst
+                self.notify("Repeated key ignored: one order per press.", severity="warning")
+            self._told_held = True
+            return
+        self._told_held = False
+        try:
+            request = self.ticket_order(Intent.of(buy, ticket.outcome), cursor)
+        except TicketError as error:
+            self.notify(f"Not sent: {plain(error)}", severity="error")
+            return
+        self.check_and_send(request)
+
+    def ticket_order(self, intent: Intent, cursor: int) -> OrderRequest:
+        """The ticket's order for an intent at a YES cursor price (raises TicketError)."""
+        inst, ticket = self.instrument, self.ticket
+        assert inst is not None
+        cash = ticket.cash_qty if intent.is_buy else None  # sells stay in contracts
+        return build_order(
+            inst, intent, ticket.price_for(cursor), 0 if cash else ticket.qty,
+            kind=ticket.kind, tif=ticket.tif, expire_at=ticket.expire_at,
+            post_only=ticket.post_only, cash_qty=cash,
+            slippage=self.config.slippage, book=self.state.books.get(inst.symbol),
+            now=time.time())
+
+    def check_and_send(self, request: OrderRequest, *, title: str = "Send this order?"
+                       ) -> None:
+        """Hard limits refuse; soft limits and self-matches ask first; then send."""
+        inst = self.state.instruments[request.symbol]
+        verdict = vet(request, self.state, self.config.limits)
+        if verdict.refusal is not None:
+            self.notify(f"Not sent: {verdict.refusal}", severity="error", timeout=10)
+            return
+        warnings = verdict.warnings
+        if not warnings:
+            self._run(self._submit(request), "orders")
+            return
+        text = f"{describe(request, inst.scales)}\n\n{self.venue.wire_text(request)}"
+
+        def answer(send: bool | None) -> None:
+            if send:
+                self._run(self._submit(request), "orders")
+            else:
+                self.notify("Not sent.", timeout=3)
+
+        self.push_screen(ConfirmScreen(title, warnings, text,
+                                       arm_delay=self.config.confirm_delay), answer)
+
+    async def _submit(self, request: OrderRequest) -> bool:
+        scales = self.state.instruments[request.symbol].scales
+        what = f"{describe(request, scales)} {request.symbol}"
+        try:
+            await self.venue.submit(request)
+        except VenueError as error:
+            if error.uncertain:  # it may be working: resending could double the size
+                self.notify(f"Outcome unknown: {what}. {plain(error)} Watch open orders; "
+                            "do not resend.", severity="warning", timeout=15)
+            else:
+                self.notify(f"Not sent: {what}. {plain(error)}", severity="error", timeout=8)
+            return False
+        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
+            self.report(f"Outcome unknown: {what}: {plain(error)}.", error)
+            return False
+        self.notify(f"Sent {what}", timeout=3)
+        return True
+
+    # --- the ticket -----------------------------------------------------------------
+    @guarded
+    def action_preset(self, index: int) -> None:
+        presets = self.config.size_presets
+        if self.instrument is None or not 0 <= index < len(presets):
+            return
+        self.ticket.set_contracts(presets[index])
+        self._show_ticket()
+
+    @guarded
+    def action_order_kind(self) -> None:
+        self.ticket.cycle_kind()
+        self._show_ticket()
+
+    @guarded
+    def action_tif(self) -> None:
+        self.ticket.cycle_tif()
+        self._show_ticket()
+
+    @guarded
+    def action_post_only(self) -> None:
+        self.ticket.toggle_post_only()
+        self._show_ticket()
+
+    @guarded
+    def action_cash_mode(self) -> None:
+        self.ticket.toggle_cash()
+        self._show_ticket()
+
+    # --- working orders -------------------------------------------------------------
+    def _orders_here(self) -> list[Order]:
+        cursor = self.ladder.cursor
+        return self.ladder.orders_at(cursor) if cursor is not None else []
+
+    @guarded
+    def action_cancel_here(self) -> None:
+        """Cancel my working orders at the cursor price in this market."""
+        inst, cursor = self.instrument, self.ladder.cursor
+        if inst is None or cursor is None:
+            return
+        orders = self._orders_here()
+        price = inst.scales.price_text(cursor)
+        if not orders:
+            self.notify(f"No working order of yours at {price}.", severity="warning")
+            return
+        self._run(self._cancels(self.venue.cancel_orders(orders), f"at {price}"), "cancels")
+
+    @guarded
+    def action_cancel_market(self, side: str = "") -> None:
+        """Cancel my working orders in this market: all, or only bids / only offers."""
+        if self.symbol is None:
+            return
+        yes_side = {"bids": Side.BUY, "offers": Side.SELL}.get(side)
+        where = {"bids": "bids", "offers": "offers"}.get(side, "orders")
+        self._run(self._cancels(self.venue.cancel_all(self.symbol, yes_side),
+                                f"{where} in {self.symbol}"), "cancels")
+
+    @guarded
+    def action_kill_switch(self) -> None:
+        """Cancel every order in every market, as the exchange lists them. No question asked:
+        a cancel can never add risk."""
+        self._run(self._cancels(self.venue.kill_switch(), "in every market"), "cancels")
+
+    async def _cancels(self, call: Awaitable[int], where: str) -> None:
+        ok, count = await self._call(call, "Cancel failed")
+        if ok:
+            words = (f"Cancelling {count} order{'s' * (count != 1)} {where}." if count
+                     else f"No working orders {where}.")
+            self.notify(words, severity="warning" if count else "information", timeout=4)
+
+    @guarded
+    def action_move(self) -> None:
+        """First press picks up my order at the cursor; the second puts it at the new price."""
+        cursor, grabbed = self.ladder.cursor, self.grabbed
+        if cursor is None or self.instrument is None:
+            return
+        if grabbed is None:
+            orders = self._orders_here()
+            if not orders:
+                self.notify("No working order of yours at the cursor to move.",
+                            severity="warning")
+                return
+            self.grabbed = orders[0]
+            self.notify("Move the cursor, then m to place it there (Esc drops it).",
+                        timeout=4)
+        else:
+            self.grabbed = None
+            if cursor == grabbed.price:
+                self.notify("Order left where it was.", timeout=3)
+            else:
+                self._run(self._replace(grabbed, price=cursor), "orders")
+        self._show_ticket()
+
+    async def _replace(self, order: Order, *, price: int | None = None,
+                       qty: int | None = None) -> None:
+        ok, _ = await self._call(self.venue.replace(order, price=price, qty=qty),
+                                 "Change not sent")
+        if ok:
+            self.notify("Change sent.", timeout=3)
+
+    @guarded
+    def action_size_of_order(self, steps: int) -> None:
+        """Change the quantity of my order at the cursor by size steps (cancel-replace)."""
+        orders, inst = self._orders_here(), self.instrument
+        if not orders or inst is None:
+            self.notify("No working order of yours at the cursor.", severity="warning")
+            return
+        order = orders[0]
+        step = max(inst.scales.min_qty, 1) * steps
+        new_qty = order.order_qty + step
+        if new_qty - order.cum_qty < inst.scales.min_qty:
+            self.notify("Not sent: that would leave nothing to work; cancel it instead.",
+                        severity="error")
+            return
+        self._run(self._replace(order, qty=new_qty), "orders")
+
+    # --- flatten ----------------------------------------------------------------------
+    @guarded
+    def action_flatten(self) -> None:
+        """Cancel my orders in this market and close the position, after a confirmation."""
+        inst = self.instrument
+        if inst is None:
+            return
+        working = self.state.working_orders(inst.symbol)
+        position = self.state.positions.get(inst.symbol)
+        close: OrderRequest | None = None
+        if position is not None and position.net:
+            intent = Intent.SELL_YES if position.net > 0 else Intent.SELL_NO
+            try:
+                close = build_order(inst, intent, 0, abs(position.net), kind=OrderKind.MARKET,
+                                    slippage=self.config.slippage,
+                                    book=self.state.books.get(inst.symbol), now=time.time())
+            except TicketError as error:
+                self.notify(f"Cannot close the position: {plain(error)}", severity="error")
+                return
+        if not working and close is None:
+            self.notify(f"Nothing to flatten in {inst.symbol}.", timeout=3)
+            return
+        lines = [f"Cancel {len(working)} working order{'s' * (len(working) != 1)} in "
+                 f"{inst.symbol}."] if working else []
+        text = "\n".join(lines)
+        if close is not None:
+            text += (f"\nThen close: {describe(close, inst.scales)}\n\n"
+                     f"{self.venue.wire_text(close)}")
+
+        def answer(go: bool | None) -> None:
+            if go:
+                self._run(self._flatten(inst.symbol, close), "orders")
+            else:
+                self.notify("Flatten cancelled; nothing sent.", timeout=3)
+
+        self.push_screen(ConfirmScreen(f"Flatten {inst.symbol}?", [], text.strip(),
+                                       arm_delay=self.config.confirm_delay,
+                                       confirm_words="flatten"), answer)
+
+    async def _flatten(self, symbol: str, close: OrderRequest | None) -> None:
+        ok, _ = await self._call(self.venue.cancel_all(symbol), "Flatten: cancels failed")
+        if not ok or close is None:
+            return
+        deadline = time.monotonic() + FLATTEN_WAIT
+        # DeskState has no events to await (the UI polls it too): poll briefly
+        while self.state.working_orders(symbol) and (  # noqa: ASYNC110
+                time.monotonic() < deadline):
+            await asyncio.sleep(0.05)
+        position = self.state.positions.get(symbol)
+        if self.state.working_orders(symbol):
+            self.notify("Flatten stopped: orders are still working, so the close was not "
+                        "sent.", severity="error", timeout=10)
+            return
+        net = position.net if position is not None else 0
+        # close no more than confirmed, and never past flat if a fill moved the position
+        if net == 0 or (net > 0) != (close.yes_side is Side.SELL):
+            self.notify(f"{symbol} is already flat; no close sent.", timeout=5)
+            return
+        if abs(net) < close.qty:
+            close = dataclasses.replace(close, qty=abs(net))
+        await self._submit(close)
