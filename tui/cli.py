@@ -11,6 +11,7 @@ from pathlib import Path
 
 from platformdirs import user_log_dir
 
+from tui.core.config import ConfigError, DeskConfig, load_config
 from tui.sim.auth import DEMO_PASSWORD
 
 
@@ -25,18 +26,22 @@ def _log_to_file() -> None:
         logging.basicConfig(level=logging.CRITICAL)
 
 
-def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
-             venue_name: str, silence_timeout: float) -> int:
-    from tui.app import PmdeskApp  # textual only loads for the UI commands
-    from tui.core.config import ConfigError, load_config
-    from tui.venues.gateway.venue import GatewayVenue
+def _config() -> DeskConfig | None:
+    """The trader's config, or None after saying in one sentence why it cannot be used.
 
+    A broken config stops the desk: trading without the trader's own limits is worse.
+    """
     try:
-        # a broken config stops the desk: trading without the trader's limits is worse
-        config = load_config()
+        return load_config()
     except ConfigError as exc:
         print(f"pmdesk: {exc}", file=sys.stderr)
-        return 2
+        return None
+
+
+def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
+             venue_name: str, silence_timeout: float, config: DeskConfig) -> int:
+    from tui.app import PmdeskApp  # textual only loads for the UI commands
+    from tui.venues.gateway.venue import GatewayVenue
 
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
                          password=password, venue_name=venue_name,
@@ -49,19 +54,26 @@ def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
 def cmd_demo(args: argparse.Namespace) -> int:
     from tui.demo import DemoError, embedded_exchange
 
+    config = _config()
+    if config is None:
+        return 2
+
     def load_ui() -> None:
         import tui.app  # noqa: F401 - textual's import time overlaps the exchange's boot
 
     try:
         with embedded_exchange(args.seed, meanwhile=load_ui) as sim:
             return _run_app(sim.rest_url, sim.grpc_target, args.user, DEMO_PASSWORD,
-                            "demo", silence_timeout=10.0)
+                            "demo", silence_timeout=10.0, config=config)
     except DemoError as exc:
         print(f"pmdesk demo: {exc}", file=sys.stderr)
         return 1
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
+    config = _config()
+    if config is None:
+        return 2
     password = os.environ.get(args.password_env, "")
     if not password:
         if not sys.stdin.isatty():
@@ -70,7 +82,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
             return 2
         password = getpass.getpass(f"Password for {args.user}: ")
     return _run_app(args.rest, args.grpc, args.user, password, args.rest,
-                    silence_timeout=args.silence_timeout)
+                    silence_timeout=args.silence_timeout, config=config)
 
 
 def cmd_sim(args: argparse.Namespace) -> int:

@@ -1,0 +1,26 @@
+"""The command line in front of a user: a broken config is one sentence and is left alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.parametrize("command", [["demo"], ["connect", "--rest", "http://127.0.0.1:9",
+                                                 "--grpc", "127.0.0.1:9", "--user", "x"]])
+def test_garbage_config_stops_the_desk_in_one_sentence(tmp_path: Path,
+                                                       command: list[str]) -> None:
+    config = tmp_path / "config.toml"
+    garbage = "[limits]\nmax_qty = { value = 10, mode = \"medium\" }\n"
+    config.write_text(garbage)
+    env = os.environ | {"PMDESK_CONFIG": str(config), "PMDESK_PASSWORD": "x"}
+    result = subprocess.run([sys.executable, "-m", "tui", *command], capture_output=True,
+                            text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert "line 2" in result.stderr and "limits.max_qty.mode" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert config.read_text() == garbage  # never rewritten
