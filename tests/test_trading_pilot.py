@@ -7,6 +7,7 @@ asserts what the exchange itself holds (its open orders, positions, order log).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -223,11 +224,24 @@ async def test_every_cancel_variant(quiet_sim: SimServer) -> None:
 
 
 async def _confirm(app: PmdeskApp, pilot: Pilot[None]) -> None:
-    await eventually(lambda: isinstance(app.screen, ConfirmScreen), what="a confirmation")
-    await pilot.press("enter")  # too early: the dialog is still arming
-    assert isinstance(app.screen, ConfirmScreen)
-    await asyncio.sleep(app.config.confirm_delay + 0.05)
+    await eventually(lambda: isinstance(app.screen, ConfirmScreen) and app.screen.armed,
+                     what="an armed confirmation")
     await pilot.press("enter")
+
+
+async def test_a_confirmation_cannot_be_taken_while_it_arms(quiet_sim: SimServer) -> None:
+    """A key held down (or pressed in a hurry) right after the dialog opens sends nothing."""
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    async with desk(quiet_sim, symbol, Limits(max_qty=Limit(Decimal(5), hard=False))) as (
+            app, pilot):
+        app.config = dataclasses.replace(app.config, confirm_delay=5.0)
+        await pilot.press("b")
+        await eventually(lambda: isinstance(app.screen, ConfirmScreen), what="a question")
+        await pilot.press("enter", "y", "enter", "y")
+        assert isinstance(app.screen, ConfirmScreen) and not app.screen.armed
+        await asyncio.sleep(0.3)
+        assert _sent(quiet_sim) == []
 
 
 async def test_flatten_cancels_and_closes_after_a_confirmation(quiet_sim: SimServer) -> None:

@@ -31,6 +31,8 @@ from tui.core.ticket import TicketError
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
 from tui.trading import TradingActions
+from tui.widgets.account import AccountPanel
+from tui.widgets.blotter import FillsTable
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.ladder import Ladder, LadderHeader
 from tui.widgets.markets import MarketList
@@ -65,7 +67,7 @@ class PmdeskApp(TradingActions, App[None]):
     CSS = _load_css()
     ENABLE_COMMAND_PALETTE = False
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (110, "-wide")]
+        (0, "-narrow"), (110, "-wide"), (150, "-xwide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-short"), (32, "-tall")]
 
@@ -133,10 +135,13 @@ class PmdeskApp(TradingActions, App[None]):
             with Vertical(id="ladder-pane"):
                 yield LadderHeader("", id="ladder-head")
                 yield Ladder(self.state, id="ladder")
-            yield OrderTicket(id="ticket")
-        with Horizontal(id="blotter"):
+            with Vertical(id="ticket-pane"):
+                yield OrderTicket(id="ticket")
+                yield AccountPanel(id="account")
+        with Horizontal(id="blotter", classes="-show-positions"):
             yield OrdersTable(id="orders")
             yield PositionsTable(id="positions")
+            yield FillsTable(id="fills")
         yield StatusBar("", id="status")
         yield Footer(compact=True)
 
@@ -210,8 +215,14 @@ class PmdeskApp(TradingActions, App[None]):
                 self._show_header()
             if orders_moved:
                 self.query_one(OrdersTable).refresh_from(state)
-            if positions_moved:
-                self.query_one(PositionsTable).refresh_from(state)
+                self.query_one(FillsTable).refresh_from(state)
+            positions, account = self.query_one(PositionsTable), self.query_one(AccountPanel)
+            if positions_moved or self._changed("account", state.status_version):
+                positions.refresh_from(state)
+                account.refresh_from(state)
+            elif dirty:  # marks moved: only the rows of markets whose book changed
+                positions.refresh_marks(state, dirty)
+                account.refresh_marks(state, dirty)
             if orders_moved or positions_moved:
                 self._show_ticket()
             sig = signature(state, now)
@@ -340,6 +351,13 @@ class PmdeskApp(TradingActions, App[None]):
         self.ladder.recentre()
 
     @guarded
+    @guarded
+    def action_blotter_view(self) -> None:
+        """Switch the blotter's right side between positions and fills (narrower screens)."""
+        blotter = self.query_one("#blotter")
+        fills = blotter.has_class("-show-positions")
+        blotter.set_class(fills, "-show-fills").set_class(not fills, "-show-positions")
+
     def action_escape(self) -> None:
         if self.grabbed is not None:
             self.grabbed = None

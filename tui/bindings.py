@@ -58,6 +58,8 @@ DESK_BINDINGS: list[BindingType] = [
          "Add a size step to my order at the cursor", id="order_size_up", show=False),
     _key("less_than_sign", "size_of_order(-1)", "Order -",
          "Take a size step off my order at the cursor", id="order_size_down", show=False),
+    _key("f", "blotter_view", "Fills/Pos", "Show fills or positions beside open orders",
+         id="blotter_view", show=False),
     _key("c", "recentre", "Centre", "Put the cursor on the inside market", id="recentre"),
     _key("up,k", "cursor(1)", "Up", "Cursor up a tick", id="cursor_up", show=False),
     _key("down,j", "cursor(-1)", "Down", "Cursor down a tick", id="cursor_down", show=False),
