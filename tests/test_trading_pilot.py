@@ -22,6 +22,7 @@ from tui.core.limits import Limit, Limits
 from tui.sim.model import SimOrder
 from tui.sim.server import SimServer
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.tables import OrdersTable
 
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 LOOSE = Limits()  # no limits: tests of order types are not about limits
@@ -161,6 +162,11 @@ async def test_post_only_that_would_cross_is_refused(quiet_sim: SimServer) -> No
         await pilot.press("b")
         await eventually(lambda: any("post-only" in n.text for n in app.state.notices),
                          what="the post-only reject in words")
+        table = app.query_one(OrdersTable)
+        await eventually(lambda: any("rejected: post-only order would cross" in
+                                     " ".join(str(c) for c in table.get_row_at(i))
+                                     for i in range(table.row_count)),
+                         what="the reject on the order's row")
         assert _mine(quiet_sim) == []
         assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == 0
 
@@ -309,3 +315,31 @@ async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer
         await pilot.press("n")
         await asyncio.sleep(0.2)
         assert _mine(quiet_sim) == [(Side.SELL, 60, app.order_size)]
+
+
+async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    config = DeskConfig(limits=LOOSE, keymap={"buy": "w", "kill_switch": "ctrl+k"})
+    app = PmdeskApp(make_venue(quiet_sim), config=config, repeat_guard=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await eventually(lambda: app.instrument is not None and
+                         app.state.streams.get("orders") is not None and
+                         app.state.streams["orders"].state.value == "live",
+                         what="the desk live")
+        for _ in range(len(app.state.instruments)):
+            if app.symbol == symbol:
+                break
+            await pilot.press("right_square_bracket")
+        await eventually(lambda: app.cursor_price is not None and
+                         app.state.books.get(symbol) is not None, what="the market")
+        await pilot.press("b")  # no longer buys
+        await asyncio.sleep(0.3)
+        assert _sent(quiet_sim) == []
+        await pilot.press("w")
+        await eventually(lambda: len(_mine(quiet_sim)) == 1, what="w buys")
+        await pilot.press("ctrl+k")
+        await eventually(lambda: _mine(quiet_sim) == [], what="ctrl+k kills")
+        await pilot.press("question_mark")
+        rows = dict((action, keys) for keys, action in app.screen.rows)  # type: ignore[attr-defined]
+        assert rows["Buy the ticket's outcome (YES or NO) at the cursor, ticket size"] == "w"

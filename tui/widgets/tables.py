@@ -215,7 +215,7 @@ def order_price_text(raw: int, scales: Scales) -> str:
 def state_text(order: Order) -> str:
     """The order's state in plain words, with the venue's reason when it gave one."""
     word = STATE_WORDS.get(order.state, order.state.name.lower().replace("_", " "))
-    if order.reject_text and (order.state is OrderState.REJECTED or order.is_pending):
+    if order.reject_text:  # a reject, a refused cancel or change, or an unanswered insert
         return f"{word}: {order.reject_text}"
     return word
 
