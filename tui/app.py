@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
 from collections.abc import Awaitable
@@ -155,11 +156,16 @@ class PmdeskApp(TradingActions, App[None]):
         self.set_interval(1 / max(self.frame_hz, 1.0), self.frame, name="frame")
 
     def _quit_on_signals(self) -> None:
-        """A closed SSH session (SIGHUP) or a kill (SIGTERM) quits cleanly: terminal restored."""
+        """SIGTERM quits cleanly (terminal restored). SIGHUP means the terminal is gone.
+
+        With no terminal, Textual's writer can block the event loop forever on its way
+        out, so a hang-up leaves at once: the venue keeps every order (as on any quit),
+        the sockets close with the process, and the demo exchange sees its stdin close.
+        """
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.exit)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGTERM, self.exit)
+            loop.add_signal_handler(signal.SIGHUP, os._exit, 128 + signal.SIGHUP)
 
     async def _start_venue(self) -> None:
         try:
