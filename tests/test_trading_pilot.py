@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
@@ -343,3 +344,44 @@ async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) ->
         await pilot.press("question_mark")
         rows = dict((action, keys) for keys, action in app.screen.rows)  # type: ignore[attr-defined]
         assert rows["Buy the ticket's outcome (YES or NO) at the cursor, ticket size"] == "w"
+
+
+@pytest.mark.parametrize("limits", [
+    Limits(max_qty=Limit(Decimal(5), hard=True)),
+    Limits(max_notional=Limit(Decimal(2), hard=True)),  # 10 x 0.40 = $4
+    Limits(max_ticks_from_mid=Limit(Decimal(3), hard=True)),
+], ids=["max_qty", "max_notional", "max_ticks_from_mid"])
+async def test_each_hard_limit_refuses_by_keys(quiet_sim: SimServer, limits: Limits) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol, bid=40, offer=50)
+    async with desk(quiet_sim, symbol, limits) as (app, pilot):
+        await _to(app, pilot, 36)  # 9 ticks under the 0.45 mid
+        await pilot.press("b", "t", "s")
+        await eventually(lambda: any("hard limit" in str(n.message) or "limit is" in
+                                     str(n.message) for n in app._notifications),
+                         what="the refusal in words")
+        await asyncio.sleep(0.3)
+        assert _sent(quiet_sim) == []
+
+
+async def test_market_order_into_an_empty_side_is_refused_by_the_desk(
+        quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                    side=Side.BUY, price=40, order_qty=10)  # bids only
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        await pilot.press("o", "b")  # buy YES at market: there is nothing offered
+        await eventually(lambda: any("no YES offers" in str(n.message)
+                                     for n in app._notifications), what="the reason")
+        await asyncio.sleep(0.3)
+        assert _sent(quiet_sim) == []
+
+
+async def test_size_presets_on_number_keys(quiet_sim: SimServer) -> None:
+    symbol = _symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        await pilot.press("2")
+        assert app.order_size == 5  # the second default preset, in contracts
+        await pilot.press("5", "b")
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 100)], what="100 sent")

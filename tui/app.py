@@ -12,6 +12,7 @@ import os
 import signal
 import time
 from collections.abc import Awaitable
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar, ParamSpec, TypeVar
@@ -304,10 +305,12 @@ class PmdeskApp(TradingActions, App[None]):
             except Exception:  # noqa: BLE001 - an estimate is a nicety; never a crash
                 continue
             if est.fill_qty:
+                s = inst.scales
                 px = est.avg_px if request.intent.outcome is Outcome.YES else (
-                    inst.scales.complement(est.avg_px))
-                estimates[buy] = (f"\n  ≈ fills {inst.scales.qty_text(est.fill_qty)} @ "
-                                  f"{inst.scales.price_text(px)}")
+                    s.complement(est.avg_px))
+                cost = Decimal(est.fill_qty * px) / (s.price_scale * s.qty_scale)
+                estimates[buy] = (f"\n  ≈ fills {s.qty_text(est.fill_qty)} @ "
+                                  f"{s.price_text(px)} (${cost:,.2f})")
             elif est.leaves_qty:
                 estimates[buy] = "\n  ≈ rests, no fill now"
         if inst is self.instrument and cursor == self.ladder.cursor:
