@@ -12,7 +12,6 @@ import os
 import signal
 import time
 from collections.abc import Awaitable
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar, ParamSpec, TypeVar
@@ -27,9 +26,8 @@ from textual.widgets import Footer
 from tui.bindings import DESK_BINDINGS
 from tui.core.config import DeskConfig
 from tui.core.model import Instrument, Order
-from tui.core.prices import Intent, Outcome
+from tui.core.prices import Outcome
 from tui.core.state import DeskState
-from tui.core.ticket import TicketError
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
 from tui.trading import TradingActions
@@ -44,7 +42,6 @@ from tui.widgets.ticket import OrderTicket
 
 P = ParamSpec("P")
 T = TypeVar("T")
-ESTIMATE_DELAY = 0.25  # seconds the cursor must rest before asking for a preview
 MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
 STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
 SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
@@ -276,46 +273,6 @@ class PmdeskApp(TradingActions, App[None]):
                            "m places, Esc drops")
         ticket.show_for(self.state, self.ladder.cursor)
         self._schedule_estimate()
-
-    def _schedule_estimate(self) -> None:
-        """Ask the exchange what b and s would get, once the cursor and ticket settle."""
-        if self._estimate_timer is not None:
-            self._estimate_timer.stop()
-        self.ticket.estimates = {}
-        self._estimate_timer = self.set_timer(ESTIMATE_DELAY, self._estimate)
-
-    async def _estimate(self) -> None:
-        try:
-            await self._estimate_now()
-        except Exception as error:  # noqa: BLE001 - an estimate is a nicety; never a crash
-            self.log.error(f"estimate failed: {plain(error)}")
-
-    async def _estimate_now(self) -> None:
-        inst, cursor = self.instrument, self.ladder.cursor
-        if inst is None or cursor is None:
-            return
-        estimates: dict[bool, str] = {}
-        for buy in (True, False):
-            try:
-                request = self.ticket_order(Intent.of(buy, self.ticket.outcome), cursor)
-                est = await self.venue.preview(request)
-            except (TicketError, VenueError) as error:
-                estimates[buy] = f"\n  ✕ {plain(error)}"
-                continue
-            except Exception:  # noqa: BLE001 - an estimate is a nicety; never a crash
-                continue
-            if est.fill_qty:
-                s = inst.scales
-                px = est.avg_px if request.intent.outcome is Outcome.YES else (
-                    s.complement(est.avg_px))
-                cost = Decimal(est.fill_qty * px) / (s.price_scale * s.qty_scale)
-                estimates[buy] = (f"\n  ≈ fills {s.qty_text(est.fill_qty)} @ "
-                                  f"{s.price_text(px)} (${cost:,.2f})")
-            elif est.leaves_qty:
-                estimates[buy] = "\n  ≈ rests, no fill now"
-        if inst is self.instrument and cursor == self.ladder.cursor:
-            self.ticket.estimates = estimates
-            self.ticket.show_for(self.state, cursor)
 
     # --- market selection ------------------------------------------------------------
     def show_market(self, symbol: str | None) -> None:

@@ -11,11 +11,12 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Awaitable
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tui.core.enums import Side
 from tui.core.model import Order
-from tui.core.prices import Intent
+from tui.core.prices import Intent, Outcome
 from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, describe
 from tui.core.venue import VenueError
 from tui.core.vetting import vet
@@ -30,6 +31,7 @@ else:
     _Base = object
 
 FLATTEN_WAIT = 3.0  # seconds to wait for the market's cancels before closing the position
+ESTIMATE_DELAY = 0.25  # seconds the cursor must rest before asking for a preview
 
 
 class TradingActions(_Base):
@@ -287,3 +289,44 @@ class TradingActions(_Base):
         if abs(net) < close.qty:
             close = dataclasses.replace(close, qty=abs(net))
         await self._submit(close)
+
+    # --- the exchange's preview of b and s ------------------------------------------------
+    def _schedule_estimate(self) -> None:
+        """Ask the exchange what b and s would get, once the cursor and ticket settle."""
+        if self._estimate_timer is not None:
+            self._estimate_timer.stop()
+        self.ticket.estimates = {}
+        self._estimate_timer = self.set_timer(ESTIMATE_DELAY, self._estimate)
+
+    async def _estimate(self) -> None:
+        try:
+            await self._estimate_now()
+        except Exception as error:  # noqa: BLE001 - an estimate is a nicety; never a crash
+            self.log.error(f"estimate failed: {plain(error)}")
+
+    async def _estimate_now(self) -> None:
+        inst, cursor = self.instrument, self.ladder.cursor
+        if inst is None or cursor is None:
+            return
+        estimates: dict[bool, str] = {}
+        for buy in (True, False):
+            try:
+                request = self.ticket_order(Intent.of(buy, self.ticket.outcome), cursor)
+                est = await self.venue.preview(request)
+            except (TicketError, VenueError) as error:
+                estimates[buy] = f"\n  ✕ {plain(error)}"
+                continue
+            except Exception:  # noqa: BLE001 - an estimate is a nicety; never a crash
+                continue
+            if est.fill_qty:
+                s = inst.scales
+                px = est.avg_px if request.intent.outcome is Outcome.YES else (
+                    s.complement(est.avg_px))
+                cost = Decimal(est.fill_qty * px) / (s.price_scale * s.qty_scale)
+                estimates[buy] = (f"\n  ≈ fills {s.qty_text(est.fill_qty)} @ "
+                                  f"{s.price_text(px)} (${cost:,.2f})")
+            elif est.leaves_qty:
+                estimates[buy] = "\n  ≈ rests, no fill now"
+        if inst is self.instrument and cursor == self.ladder.cursor:
+            self.ticket.estimates = estimates
+            self.ticket.show_for(self.state, cursor)
