@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from tests.simkit import FakeClock, Recorder, make_exchange
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.exchange import Exchange
 from tui.sim.server import SimServer
 from tui.venues.gateway.venue import GatewayVenue
 
@@ -26,6 +28,24 @@ async def eventually(check: Callable[[], object], within: float = 10.0,
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {within:.0f} s waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock the engine tests move by hand."""
+    return FakeClock()
+
+
+@pytest.fixture
+def ex(clock: FakeClock) -> Exchange:
+    """A bare matching engine (no sockets) with funded test accounts."""
+    return make_exchange(clock)
+
+
+@pytest.fixture
+def rec(ex: Exchange) -> Recorder:
+    """Every event the engine emits, in order."""
+    return Recorder(ex)
 
 
 @pytest.fixture

@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from simkit import CENT, A, B, C, FakeClock, Recorder, buy, make_exchange, sell
+from simkit import CENT, A, B, C, FakeClock, Recorder, buy, sell
 
 from tui.core.enums import CxlRejReason, ExecType, OrderState, TimeInForce
 from tui.sim import wire
 from tui.sim.exchange import Exchange
 from tui.sim.model import TradePrint
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def ex(clock: FakeClock) -> Exchange:
-    return make_exchange(clock)
-
-
-@pytest.fixture
-def rec(ex: Exchange) -> Recorder:
-    return Recorder(ex)
-
 
 # --- priority and fills ---------------------------------------------------------------------
 

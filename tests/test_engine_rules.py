@@ -6,29 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from simkit import CENT, FRAC, HALF, SHUT, A, B, C, FakeClock, Recorder, buy, make_exchange, sell
+from simkit import CENT, FRAC, HALF, SHUT, A, B, C, FakeClock, Recorder, buy, sell
 
 from tui.core.enums import ExecType, InstrumentState, OrderState, OrderType, OrdRejectReason, Side
 from tui.core.prices import Intent
 from tui.sim.exchange import Exchange
 from tui.sim.markets import demo_instruments
 from tui.sim.model import BookChanged, ExecReport, PositionChanged, SimInstrument, TradePrint
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def ex(clock: FakeClock) -> Exchange:
-    return make_exchange(clock)
-
-
-@pytest.fixture
-def rec(ex: Exchange) -> Recorder:
-    return Recorder(ex)
-
 
 # --- rejects --------------------------------------------------------------------------------
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-from simkit import CENT, FRAC, A, B, C, FakeClock, Recorder, buy, make_exchange, sell
+from simkit import CENT, FRAC, A, B, C, Recorder, buy, sell
 
 from tui.core.enums import CxlRejReason, ExecType, OrderState, OrdRejectReason
 from tui.core.prices import Intent
@@ -17,21 +16,6 @@ from tui.sim.service import GatewayService
 
 START = Decimal("1000")  # every simkit account starts with $1000
 NO_FUNDS = "insufficient buying power"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def ex(clock: FakeClock) -> Exchange:
-    return make_exchange(clock)
-
-
-@pytest.fixture
-def rec(ex: Exchange) -> Recorder:
-    return Recorder(ex)
 
 
 def _user(name: str, *accounts: str) -> SimUser:

@@ -18,21 +18,6 @@ IOC, FOK, GTT = (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL,
                  TimeInForce.GOOD_TILL_TIME)
 
 
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def ex(clock: FakeClock) -> Exchange:
-    return make_exchange(clock)
-
-
-@pytest.fixture
-def rec(ex: Exchange) -> Recorder:
-    return Recorder(ex)
-
-
 def cash_buy(ex: Exchange, account: str, price: int, cash: int, symbol: str = CENT,
              **kw: Any) -> str:
     return buy(ex, account, price, 0, symbol=symbol, cash_order_qty=cash, **kw)
