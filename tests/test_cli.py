@@ -24,3 +24,18 @@ def test_garbage_config_stops_the_desk_in_one_sentence(tmp_path: Path,
     assert "line 2" in result.stderr and "limits.max_qty.mode" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert config.read_text() == garbage  # never rewritten
+
+
+@pytest.mark.parametrize(("keys", "words"), [
+    ('[keys]\nbuy = "y"\n', "keys.buy uses y"),
+    ('[keys]\nkil_switch = "K"\n', "keys.kil_switch is not an action"),
+])
+def test_a_keymap_that_could_trade_by_accident_is_refused(tmp_path: Path, keys: str,
+                                                          words: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(keys)
+    env = os.environ | {"PMDESK_CONFIG": str(config)}
+    result = subprocess.run([sys.executable, "-m", "tui", "demo"], capture_output=True,
+                            text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and words in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -9,7 +9,7 @@ import pytest
 from tui.core.limits import Breach, Limit, Limits, hard, notional, soft
 from tui.core.model import Book, Instrument
 from tui.core.prices import Intent, Scales
-from tui.core.ticket import OrderKind, Slippage, build_order
+from tui.core.ticket import OrderKind, Slippage, TicketError, build_order
 
 CENTS = Scales(price_scale=100, tick=1)
 PARTIAL = Scales(price_scale=1000, tick=10, qty_scale=100, min_qty=1)
@@ -66,10 +66,17 @@ def test_cash_market_buy_notional_and_quantity_estimate() -> None:
     assert notional(request, CENTS) == Decimal("2500")
     words = [b.words for b in limits(1000, "5000", hard_=True).check(request, MARKET, BOOK)]
     assert words == ["Quantity up to 4,464 ($2,500.00 at 0.56) is over your hard limit of 1,000."]
-    no = build_order(MARKET, Intent.BUY_NO, 0, 0, kind=OrderKind.MARKET, cash_qty=4600,
-                     slippage=Slippage(ticks=2), book=BOOK)  # $46 at NO 0.46
-    assert [b.words for b in limits(99).check(no, MARKET, BOOK)] == [
-        "Quantity up to 100 ($46.00 at 0.46) is over your soft limit of 99 (confirm to send)."]
+    with pytest.raises(TicketError, match="YES buys only"):  # a NO buy is a YES sell
+        build_order(MARKET, Intent.BUY_NO, 0, 0, kind=OrderKind.MARKET, cash_qty=4600,
+                    slippage=Slippage(ticks=2), book=BOOK)
+
+
+def test_a_no_sell_risks_the_yes_price_not_its_premium() -> None:
+    """SELL NO 10 at 0.05 is a YES buy at 0.95: $9.50 at risk, over a $2 hard limit."""
+    request = build_order(MARKET, Intent.SELL_NO, 5, 10)
+    assert notional(request, CENTS) == Decimal("9.5")
+    assert limits(dollars="2", hard_=True).check(request, MARKET, None)[0].name == (
+        "max_notional")
 
 
 def test_market_notional_uses_the_worst_price() -> None:
@@ -96,9 +103,11 @@ def test_distance_from_mid_words_for_yes_and_no() -> None:
 
 @pytest.mark.parametrize("book", [None, Book("M", bids=[(54, 1)]), Book("M", offers=[(56, 1)]),
                                   Book("M"), Book("OTHER", bids=[(54, 1)], offers=[(56, 1)])])
-def test_distance_from_mid_is_skipped_without_a_two_sided_book(book: Book | None) -> None:
+def test_a_band_with_no_mid_to_check_against_refuses_when_hard(book: Book | None) -> None:
+    """BUY YES 0.99 into a book with no offers must not slip past a hard band unchecked."""
     request = build_order(MARKET, Intent.BUY_YES, 99, 1)
-    assert limits(ticks=1, hard_=True).check(request, MARKET, book) == []
+    (breach,) = limits(ticks=1, hard_=True).check(request, MARKET, book)
+    assert breach.hard and breach.words.startswith("There is no mid to check your hard")
 
 
 def test_hard_breaches_come_first_and_split() -> None:

@@ -45,7 +45,7 @@ hard_limits = st.builds(
 )
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(tickets=tickets, limits=hard_limits)
 def test_no_bad_order_ever_reaches_the_exchange(tickets: list[dict[str, object]],
                                                 limits: Limits) -> None:

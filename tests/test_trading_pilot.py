@@ -202,7 +202,6 @@ async def test_every_cancel_variant(quiet_sim: SimServer) -> None:
             await pilot.press("s")
             await eventually(lambda: {s for s, _, _ in _mine(quiet_sim, here)} ==
                              {Side.BUY, Side.SELL}, what="a bid and an offer")
-            await asyncio.sleep(0.2)  # acknowledged before cancelling
 
         await orders_both_sides()
         await pilot.press("comma")  # my bids here

@@ -80,6 +80,8 @@ class PmdeskApp(TradingActions, App[None]):
         self.config = config or DeskConfig()
         self.grabbed: Order | None = None  # a working order picked up with m, to move
         self._estimate_timer: Timer | None = None
+        self._estimated_for: tuple[object, ...] | None = None  # the ticket estimated
+        self._estimated_at = 0.0
         self.frame_hz = frame_hz
         self.title = title
         self.repeat_guard = repeat_guard  # the same order again this soon: ignored (held key)
@@ -217,6 +219,7 @@ class PmdeskApp(TradingActions, App[None]):
             if self.symbol in dirty:
                 self.ladder.refresh_book()
                 self._show_header()
+                self._schedule_estimate(book_moved=True)
             if orders_moved:
                 self.query_one(OrdersTable).refresh_from(state)
                 self.query_one(FillsTable).refresh_from(state)
@@ -271,12 +274,13 @@ class PmdeskApp(TradingActions, App[None]):
                            f"{inst.scales.qty_text(grabbed.leaves_qty)} from "
                            f"{inst.scales.price_text(grabbed.shown_price(inst.scales))}: "
                            "m places, Esc drops")
+        self._schedule_estimate()  # wipes a stale estimate before it can be drawn
         ticket.show_for(self.state, self.ladder.cursor)
-        self._schedule_estimate()
 
     # --- market selection ------------------------------------------------------------
     def show_market(self, symbol: str | None) -> None:
         """Put a market on the ladder and the ticket."""
+        self.grabbed = None  # an order picked up to move stays in its own market
         self.symbol = symbol if symbol in self.state.instruments else None
         self.ticket.set_instrument(self.instrument)
         self.ladder.show(self.symbol)

@@ -14,6 +14,8 @@ from platformdirs import user_log_dir
 from tui.core.config import ConfigError, DeskConfig, load_config
 from tui.sim.auth import DEMO_PASSWORD
 
+CONFIRM_KEYS = {"enter", "y"}  # they answer "send" in a confirmation: never a trading key
+
 
 def _log_to_file() -> None:
     # the screen belongs to the app; diagnostics go to a file, never secrets
@@ -32,10 +34,29 @@ def _config() -> DeskConfig | None:
     A broken config stops the desk: trading without the trader's own limits is worse.
     """
     try:
-        return load_config()
+        config = load_config()
+        check_keymap(config)
+        return config
     except ConfigError as exc:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return None
+
+
+def check_keymap(config: DeskConfig) -> None:
+    """Refuse a keymap that names no action or puts one on a confirmation's keys."""
+    from tui.bindings import DESK_BINDINGS
+
+    ids = {b.id for b in DESK_BINDINGS if not isinstance(b, tuple) and b.id}
+    where = config.path or Path("config.toml")
+    for action, keys in config.keymap.items():
+        if action not in ids:
+            raise ConfigError(f"Config file {where}: keys.{action} is not an action; "
+                              f"expected one of {', '.join(sorted(ids))}.", path=where)
+        taken = {k.strip() for k in keys.split(",")} & CONFIRM_KEYS
+        if taken:
+            raise ConfigError(f"Config file {where}: keys.{action} uses "
+                              f"{', '.join(sorted(taken))}, which confirm orders; "
+                              f"choose another key.", path=where)
 
 
 def _run_app(rest_url: str, grpc_target: str, username: str, password: str,

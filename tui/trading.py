@@ -32,6 +32,7 @@ else:
 
 FLATTEN_WAIT = 3.0  # seconds to wait for the market's cancels before closing the position
 ESTIMATE_DELAY = 0.25  # seconds the cursor must rest before asking for a preview
+ESTIMATE_REFRESH = 1.0  # seconds between previews while only the book moves
 
 
 class TradingActions(_Base):
@@ -202,8 +203,44 @@ class TradingActions(_Base):
             if cursor == grabbed.price:
                 self.notify("Order left where it was.", timeout=3)
             else:
-                self._run(self._replace(grabbed, price=cursor), "orders")
+                self.check_and_change(grabbed, price=cursor)
         self._show_ticket()
+
+    def check_and_change(self, order: Order, *, price: int | None = None,
+                         qty: int | None = None) -> None:
+        """Vet a cancel-replace as if it were a new order; hard refuses, soft asks."""
+        inst = self.state.instruments.get(order.symbol)
+        if inst is None or order.symbol != self.symbol:
+            self.notify("Not sent: that order is in another market.", severity="error")
+            return
+        s = inst.scales
+        yes_price = order.price if price is None else price
+        total = order.order_qty if qty is None else qty
+        intent = order.shown_intent
+        shown = yes_price if intent.outcome is Outcome.YES else s.complement(yes_price)
+        # what will work after the change, checked like a fresh order at that price
+        request = OrderRequest(symbol=order.symbol, intent=intent, price=shown,
+                               yes_side=order.side, yes_price=yes_price,
+                               qty=max(total - order.cum_qty, 0))
+        verdict = vet(request, self.state, self.config.limits)
+        if verdict.refusal is not None:
+            self.notify(f"Not sent: {verdict.refusal}", severity="error", timeout=10)
+            return
+        if not verdict.warnings:
+            self._run(self._replace(order, price=price, qty=qty), "orders")
+            return
+        text = (f"Change {intent.label} {s.qty_text(order.leaves_qty)} @ "
+                f"{s.price_text(order.shown_price(s))} to {s.qty_text(request.qty)} @ "
+                f"{s.price_text(shown)} (YES {s.price_text(yes_price)})")
+
+        def answer(send: bool | None) -> None:
+            if send:
+                self._run(self._replace(order, price=price, qty=qty), "orders")
+            else:
+                self.notify("Not changed.", timeout=3)
+
+        self.push_screen(ConfirmScreen("Change this order?", verdict.warnings, text,
+                                       arm_delay=self.config.confirm_delay), answer)
 
     async def _replace(self, order: Order, *, price: int | None = None,
                        qty: int | None = None) -> None:
@@ -220,13 +257,17 @@ class TradingActions(_Base):
             self.notify("No working order of yours at the cursor.", severity="warning")
             return
         order = orders[0]
+        now, last = time.monotonic(), self._last_order
+        self._last_order = (now, ("resize", order.order_id, steps))
+        if last[1] == self._last_order[1] and now - last[0] < self.repeat_guard:
+            return  # a held key changes the order once, not on every repeat
         step = max(inst.scales.min_qty, 1) * steps
         new_qty = order.order_qty + step
         if new_qty - order.cum_qty < inst.scales.min_qty:
             self.notify("Not sent: that would leave nothing to work; cancel it instead.",
                         severity="error")
             return
-        self._run(self._replace(order, qty=new_qty), "orders")
+        self.check_and_change(order, qty=new_qty)
 
     # --- flatten ----------------------------------------------------------------------
     @guarded
@@ -291,11 +332,25 @@ class TradingActions(_Base):
         await self._submit(close)
 
     # --- the exchange's preview of b and s ------------------------------------------------
-    def _schedule_estimate(self) -> None:
-        """Ask the exchange what b and s would get, once the cursor and ticket settle."""
+    def _ticket_signature(self) -> tuple[object, ...]:
+        t = self.ticket
+        return (self.symbol, self.ladder.cursor, t.outcome, t.kind, t.tif, t.qty, t.cash,
+                t.post_only, t.gtd_seconds)
+
+    def _schedule_estimate(self, *, book_moved: bool = False) -> None:
+        """Ask the exchange what b and s would get, once the cursor and ticket settle.
+
+        An estimate is for one exact ticket: when the ticket changes the old one is wiped
+        before anything is drawn; when only the book moves it is refreshed, at most 1/s.
+        """
+        signature = self._ticket_signature()
+        if signature != self._estimated_for:
+            self.ticket.estimates = {}
+            self._estimated_for = None
+        elif not book_moved or time.monotonic() - self._estimated_at < ESTIMATE_REFRESH:
+            return
         if self._estimate_timer is not None:
             self._estimate_timer.stop()
-        self.ticket.estimates = {}
         self._estimate_timer = self.set_timer(ESTIMATE_DELAY, self._estimate)
 
     async def _estimate(self) -> None:
@@ -308,6 +363,7 @@ class TradingActions(_Base):
         inst, cursor = self.instrument, self.ladder.cursor
         if inst is None or cursor is None:
             return
+        signature = self._ticket_signature()
         estimates: dict[bool, str] = {}
         for buy in (True, False):
             try:
@@ -327,6 +383,7 @@ class TradingActions(_Base):
                                   f"{s.price_text(px)} (${cost:,.2f})")
             elif est.leaves_qty:
                 estimates[buy] = "\n  ≈ rests, no fill now"
-        if inst is self.instrument and cursor == self.ladder.cursor:
+        if signature == self._ticket_signature():  # still the ticket it was asked for
             self.ticket.estimates = estimates
+            self._estimated_for, self._estimated_at = signature, time.monotonic()
             self.ticket.show_for(self.state, cursor)

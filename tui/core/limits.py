@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tui.core.enums import Side
 from tui.core.model import Book, Instrument
 from tui.core.prices import Outcome, Scales
 from tui.core.ticket import (
@@ -102,11 +103,17 @@ class Limits:
     def _mid(self, request: OrderRequest, scales: Scales, book: Book | None,
              symbol: str) -> Breach | None:
         limit = self.max_ticks_from_mid
-        if limit is None or book is None or book.symbol != symbol:
+        if limit is None:
             return None
-        bid, offer = book.best_bid, book.best_offer
+        bid = book.best_bid if book is not None and book.symbol == symbol else None
+        offer = book.best_offer if book is not None and book.symbol == symbol else None
         if bid is None or offer is None:
-            return None  # no mid on a one-sided book
+            # no mid to measure from: a band the trader set cannot be checked, so say so
+            return Breach("max_ticks_from_mid", limit.hard,
+                          f"There is no mid to check your {limit.mode} "
+                          f"{_number(limit.value)}-tick band against (the book is "
+                          f"{'empty' if bid is None and offer is None else 'one-sided'})"
+                          f"{_confirm(limit)}.")
         twice_mid = bid + offer  # YES mid, doubled so it stays an integer
         ticks = Decimal(abs(2 * request.yes_price - twice_mid)) / Decimal(2 * scales.tick)
         if ticks <= limit.value:
@@ -121,8 +128,17 @@ class Limits:
 
 
 def notional(request: OrderRequest, scales: Scales) -> Decimal:
-    """Worst-case dollars: quantity x the price in the intent's outcome, or the cash amount."""
-    raw = request.cash_qty if request.cash_qty is not None else request.qty * request.price
+    """Worst-case dollars at risk: the collateral of the YES-book side, or the cash amount.
+
+    A YES buy at p risks p; a YES sell at p (selling YES, or buying NO at 1 - p) risks 1 - p.
+    So SELL NO 0.05 (a YES buy at 0.95) risks 0.95 a contract, not the 0.05 premium.
+    """
+    if request.cash_qty is not None:
+        raw = request.cash_qty
+    else:
+        per = (request.yes_price if request.yes_side is Side.BUY
+               else scales.price_scale - request.yes_price)
+        raw = request.qty * per
     return Decimal(raw) / Decimal(scales.price_scale * scales.qty_scale)
 
 

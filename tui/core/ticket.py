@@ -161,6 +161,10 @@ def _market(instrument: Instrument, intent: Intent, qty: int, tif: TimeInForce,
     if cash_qty is not None:
         if not intent.is_buy:
             raise TicketError("A cash amount is only for market buys; a sale takes a quantity.")
+        if intent.yes_side is not Side.BUY:
+            # on the wire a NO buy is a YES sell, and a cash size only works on a buy
+            raise TicketError("A cash amount works for YES buys only; size a NO buy in "
+                              "contracts.")
         if not _is_int(cash_qty) or cash_qty <= 0:
             raise TicketError("The cash amount must be more than zero.")
         if qty != 0:

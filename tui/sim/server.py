@@ -109,7 +109,9 @@ class SimServer:
             self._uvicorn.should_exit = True
         if self._grpc is not None:
             await self._grpc.stop(grace=0.2)
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(task, timeout=2.0)
+        # bounded: a task that ignores its stop is cancelled and left behind, never awaited
+        if self._tasks:
+            _, late = await asyncio.wait(self._tasks, timeout=2.0)
+            for task in late:
+                task.cancel()
         self._tasks.clear()

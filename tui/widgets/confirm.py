@@ -11,6 +11,7 @@ import time
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -49,6 +50,13 @@ class ConfirmScreen(ModalScreen[bool]):
         self.opened_at = time.monotonic()  # the delay counts from when the trader can see it
         self._show_keys()
         self.set_timer(self.arm_delay, self._show_keys)
+
+    def on_key(self, event: events.Key) -> None:
+        # any key while arming starts the delay again: a held key (auto-repeat) can never
+        # outlast it, whatever key the trader's keymap puts trading on
+        if not self.armed and event.key not in ("escape", "n", "q"):
+            self.opened_at = time.monotonic()
+            self.set_timer(self.arm_delay, self._show_keys)
 
     @property
     def armed(self) -> bool:

@@ -138,7 +138,9 @@ class OrderTicket(Vertical):
         if self.tif is TimeInForce.GOOD_TILL_TIME:
             tif += f" {self.gtd_seconds // 60}m"
         if self.kind is OrderKind.MARKET:
-            tif = "IOC"
+            # what build_order will send: GTC becomes IOC, FOK stays, GTD is refused
+            tif = {TimeInForce.FILL_OR_KILL: "FOK",
+                   TimeInForce.GOOD_TILL_TIME: "GTD (not for market)"}.get(self.tif, "IOC")
         parts = [kind, tif] + (["post-only"] if self.post_only else [])
         return " ".join(parts) + "   o i p $"
 

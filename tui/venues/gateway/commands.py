@@ -118,7 +118,8 @@ class Commands:
         return current
 
     def _mark(self, order: Order, state: OrderState) -> None:
-        self._before_cancel[order.order_id] = order.state
+        if order.state not in (OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
+            self._before_cancel[order.order_id] = order.state
         order.state = state
         self.state.upsert_order(order)
 
@@ -162,10 +163,17 @@ class Commands:
             self._unmark(current, exc, OrderState.PENDING_REPLACE)
             raise
 
-    async def cancel_orders(self, orders: Iterable[Order]) -> int:
-        """Cancel these orders with list requests of up to 20; returns how many were asked."""
-        targets = [o for o in orders if o.order_id and o.state.is_working
-                   and o.state is not OrderState.PENDING_CANCEL]
+    async def cancel_orders(self, orders: Iterable[Order], *, again: bool = False) -> int:
+        """Cancel these orders with list requests of up to 20; returns how many were asked.
+
+        Orders whose insert is still unanswered are cancelled once the answer comes (never
+        skipped). again: also re-send for orders already marked cancelling (kill switch: a
+        cancel whose answer was lost must not leave an order working).
+        """
+        orders = [o for o in orders if o.state.is_working]
+        unacked = [o for o in orders if not o.order_id]
+        targets = [o for o in orders if o.order_id
+                   and (again or o.state is not OrderState.PENDING_CANCEL)]
         failures: list[VenueError] = []
         for start in range(0, len(targets), LIST_MAX):
             batch = targets[start:start + LIST_MAX]
@@ -179,10 +187,13 @@ class Commands:
                 failures.append(exc)
                 for order in batch:
                     self._unmark(order, exc, OrderState.PENDING_CANCEL)
+        results = await asyncio.gather(*(self.cancel(o) for o in unacked),
+                                       return_exceptions=True)
+        failures += [r for r in results if isinstance(r, VenueError)]
         if failures:
             raise VenueError(f"Some cancels were not sent: {failures[0]}",
                              uncertain=any(f.uncertain for f in failures))
-        return len(targets)
+        return len(targets) + len(unacked)
 
     async def cancel_all(self, symbol: str | None = None, side: Side | None = None) -> int:
         """Cancel my working orders (in one market; on one YES side); returns how many."""
@@ -193,4 +204,6 @@ class Commands:
         """Cancel every open order of the account in every market, as the exchange lists them."""
         listed = await self.rest.open_orders([self.account])
         known = [self.state.find_order(order_id=o.id) or convert.order(o) for o in listed]
-        return await self.cancel_orders(known)
+        # and inserts still in flight, which the exchange may not list yet
+        unacked = [o for o in self.state.working_orders() if not o.order_id]
+        return await self.cancel_orders(known + unacked, again=True)

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 Metadata = list[tuple[str, str]]
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 30.0
+STOP_WAIT = 2.0  # seconds a stopping worker may take
 GRPC_OPTIONS = [  # spec §11.8
     ("grpc.keepalive_time_ms", 60_000),
     ("grpc.keepalive_timeout_ms", 20_000),
@@ -50,6 +51,7 @@ class StreamWorker:
         self.silence_timeout = silence_timeout
         self.connects = 0
         self._task: asyncio.Task[None] | None = None
+        self._call: Any = None  # the open RPC, so stop() can cancel it directly
 
     def start(self) -> None:
         self.state.stream(self.name)
@@ -57,11 +59,11 @@ class StreamWorker:
 
     async def stop(self) -> None:
         if self._task is not None:
+            if self._call is not None:
+                self._call.cancel()  # the RPC first: a read blocked inside grpc ends with it
             self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            # bounded: a stop must never hang the desk on its way out
+            await asyncio.wait([self._task], timeout=STOP_WAIT)
             self._task = None
             self.state.set_link(self.name, LinkState.DOWN, "stopped")
 
@@ -85,7 +87,7 @@ class StreamWorker:
         try:
             metadata = await self._metadata()
             token = dict(metadata).get("authorization", "")
-            call = self._open(metadata)
+            call = self._call = self._open(metadata)
             got_data = False
             while True:
                 msg = await asyncio.wait_for(call.read(), timeout=self.silence_timeout)
@@ -112,6 +114,7 @@ class StreamWorker:
         finally:
             if call is not None:
                 call.cancel()
+            self._call = None
 
 
 LOOPBACK = ("127.", "localhost", "[::1]", "::1")

@@ -29,6 +29,7 @@ from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
 log = logging.getLogger(__name__)
 
 BOOK_DEPTH = 25
+STOP_WAIT = 2.0  # seconds each part of a stop may take
 REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spec §2.1)
 
 
@@ -100,16 +101,16 @@ class GatewayVenue(Commands, Reports):
                        asyncio.create_task(self._keep_balance_fresh())]
 
     async def stop(self) -> None:
+        """Close everything, in bounded time: quitting must never hang."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        for worker in self._workers:
-            await worker.stop()
-        if self._channel is not None:
-            await self._channel.close(grace=None)
-        await self.rest.close()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=STOP_WAIT)
+        await asyncio.gather(*(w.stop() for w in self._workers))
+        with contextlib.suppress(TimeoutError):
+            if self._channel is not None:
+                await asyncio.wait_for(self._channel.close(grace=None), STOP_WAIT)
+            await asyncio.wait_for(self.rest.close(), STOP_WAIT)
 
     def _worker(self, name: str, open_stream: Any, handle: Any) -> StreamWorker:
         return StreamWorker(name, self.state, open_stream, handle, self._metadata,
