@@ -197,7 +197,8 @@ def test_market_messages(kwargs: dict[str, object], words: str) -> None:
     (Intent.SELL_YES, Slippage(bips=50), 520, 520),
     (Intent.BUY_NO, Slippage(bips=50), 520, 480),
     (Intent.SELL_YES, Slippage(bips=100), 515, 515),
-    (Intent.BUY_NO, Slippage(bips=100), 515, 485),
+    # NO bips are of the NO price: 100 bips of 0.480 is 0.0048, 0.4848 rounds back to 0.480
+    (Intent.BUY_NO, Slippage(bips=100), 520, 480),
 ])
 def test_market_protective_price(intent: Intent, slippage: Slippage, yes_price: int,
                                  price: int) -> None:
@@ -386,3 +387,16 @@ def test_a_request_without_hard_breaches_is_within_every_hard_limit(
     if cap and cap.hard and book and book.symbol == "M" and book.bids and book.offers:
         twice_mid = book.bids[0][0] + book.offers[0][0]
         assert abs(2 * request.yes_price - twice_mid) <= 2 * cap.value * scales.tick
+
+
+def test_bips_on_a_no_order_are_of_the_no_price() -> None:
+    """BUY NO with the YES bid at 0.950: NO costs 0.050, and 50 bips of that is 0.00025, so
+    the worst NO price on a 0.005 tick stays 0.050 (never 8% away, as bips of YES would)."""
+    fine = Instrument("F", "fine", Scales.from_refdata(1000, "0.005"))
+    book = Book("F", bids=[(950, 10)], offers=[(955, 10)])
+    no = build_order(fine, Intent.BUY_NO, 0, 1, kind=MARKET, slippage=Slippage(bips=50),
+                     book=book)
+    assert (no.price, no.yes_price) == (50, 950)
+    wide = build_order(fine, Intent.BUY_NO, 0, 1, kind=MARKET, slippage=Slippage(bips=2000),
+                       book=book)  # 20% of 0.050 = 0.010: worst NO 0.060 = YES 0.940
+    assert (wide.price, wide.yes_price) == (60, 940)

@@ -184,7 +184,13 @@ def _market(instrument: Instrument, intent: Intent, qty: int, tif: TimeInForce,
         if intent.outcome is Outcome.NO:
             there += f" (no YES {'offers' if yes_side is Side.BUY else 'bids'})"
         raise TicketError(f"There are no {there}, so a market order cannot trade.")
-    yes_price = protective_price(yes_side, reference, slippage, scales)
+    if intent.outcome is Outcome.NO and slippage.bips is not None:
+        # bips are of the price the trader pays: work in NO terms, then map back to YES
+        no_side = Side.BUY if intent.is_buy else Side.SELL
+        yes_price = scales.complement(
+            protective_price(no_side, scales.complement(reference), slippage, scales))
+    else:
+        yes_price = protective_price(yes_side, reference, slippage, scales)
     price = _outcome_price(intent, yes_price, scales)
     if cash_qty is not None:
         best = _outcome_price(intent, reference, scales)
