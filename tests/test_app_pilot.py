@@ -13,6 +13,7 @@ from tui.app import PmdeskApp
 from tui.core.enums import Side
 from tui.core.prices import Outcome
 from tui.sim.server import SimServer
+from tui.widgets.blotter import FillsTable
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.tables import OrdersTable, PositionsTable
 
@@ -108,6 +109,11 @@ async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer
         await eventually(lambda: any(f"{app.order_size} YES" in r
                                      for r in _table_text(positions)),
                          what="the position in the positions table")
+        await pilot.press("f")  # the blotter shows the fill, as the trader entered it
+        fills = app.query_one(FillsTable)
+        assert fills.display
+        await eventually(lambda: any("SELL NO" in r and "0.61" in r
+                                     for r in _table_text(fills)), what="the fill")
 
 
 async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimServer) -> None:
