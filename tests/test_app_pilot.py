@@ -148,3 +148,15 @@ async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer
         assert not [c for c in quiet_sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_cursor_jumps_to_best_bid_and_offer(quiet_sim: SimServer) -> None:
+    symbol = _scale_100_symbol(quiet_sim)
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    app = PmdeskApp(make_venue(quiet_sim))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_market(app, pilot, symbol)
+        await pilot.press("down", "down", "l")
+        assert app.cursor_price == 45
+        await pilot.press("h")
+        assert app.cursor_price == 40

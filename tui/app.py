@@ -317,6 +317,16 @@ class PmdeskApp(TradingActions, App[None]):
         self.ladder.move_cursor(ticks)
 
     @guarded
+    def action_jump(self, side: str) -> None:
+        """Cursor to the best bid or best offer of the book on the ladder."""
+        book = self.state.books.get(self.symbol) if self.symbol else None
+        price = None if book is None else (book.best_bid if side == "bid" else book.best_offer)
+        if price is None:
+            self.notify(f"No {side} in this market.", severity="warning", timeout=3)
+            return
+        self.ladder.set_cursor(price, centre=True)
+
+    @guarded
     def action_recentre(self) -> None:
         self.ladder.recentre()
 
