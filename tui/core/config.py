@@ -5,23 +5,8 @@ Where: ``$PMDESK_CONFIG`` if set, else ``config.toml`` in the user config direct
 A missing file means the defaults below. pmdesk only reads this file, never writes it; it
 holds no secrets, so it may be readable by others.
 
-Format (TOML; every section and key is optional; this is :data:`EXAMPLE_CONFIG`)::
-
-    [limits]
-    # mode: "hard" refuses the order, "soft" asks you to confirm it, "off" turns it off
-    max_qty = { value = 1000, mode = "soft" }          # contracts per order
-    max_notional = { value = "5000", mode = "soft" }   # dollars per order (worst case)
-    max_ticks_from_mid = { value = 20, mode = "soft" } # ticks from the mid
-
-    [ticket]
-    size_presets = [1, 5, 10, 25, 100]  # contracts on keys 1-9; at most 9
-    slippage_ticks = 3                  # market orders; or slippage_bips = 50 (not both)
-    confirm_delay = 0.6                 # seconds before a confirmation can be accepted
-
-    [keys]
-    # action = "key" overrides a binding; several keys separated by commas
-    # buy = "b"
-    # kill_switch = "ctrl+k"
+Format: TOML; every section and key is optional. :data:`EXAMPLE_CONFIG` below is a
+commented example that parses to the defaults (the README shows it too).
 
 Numbers may be written as integers, decimals (read exactly, never as binary floats) or
 decimal strings ("5000"). Anything else — bad TOML, a wrong type, an unknown mode, a

@@ -13,7 +13,7 @@ from tui.core.enums import InstrumentState, Side, TimeInForce
 from tui.core.model import Instrument, Position
 from tui.core.prices import Intent, Outcome, Scales
 from tui.core.state import DeskState
-from tui.core.ticket import OrderKind
+from tui.core.ticket import TIF_WORDS, OrderKind
 from tui.widgets.tables import avg_price_text
 
 DEFAULT_CONTRACTS = 10
@@ -49,8 +49,6 @@ def intent_line(intent: Intent, price: int, scales: Scales) -> str:
 
 TIF_CYCLE = (TimeInForce.GOOD_TILL_CANCEL, TimeInForce.GOOD_TILL_TIME,
              TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
-TIF_WORDS = {TimeInForce.GOOD_TILL_CANCEL: "GTC", TimeInForce.GOOD_TILL_TIME: "GTD",
-             TimeInForce.IMMEDIATE_OR_CANCEL: "IOC", TimeInForce.FILL_OR_KILL: "FOK"}
 GTD_CHOICES = (60, 300, 900, 3600)  # seconds a GTD order lives; g cycles them
 CASH_STEP = Decimal(5)
 DEFAULT_CASH = Decimal(25)

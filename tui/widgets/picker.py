@@ -1,0 +1,112 @@
+"""The market picker: `/`, type part of a symbol or description, Enter opens the market.
+
+A modal screen, so while it is open no trading key reaches the app: the Input takes the
+letters, the screen takes up/down/Enter/Escape, and the app's check_action refuses every
+app action but help and quit while a screen is pushed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from tui.core.search import rank
+
+
+def market_option(symbol: str, description: str) -> Option:
+    """One row: the symbol bold, its description dim after it."""
+    return Option(Text.assemble((symbol, "bold"), "  ", (description, "dim")), id=symbol)
+
+
+class MarketPicker(ModalScreen[str | None]):
+    """Fuzzy-find a market; dismisses with its symbol, or None on Escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+    ]
+
+    def __init__(self, items: list[tuple[str, str]], current: str | None = None) -> None:
+        super().__init__()
+        self._items = list(items)
+        self._descriptions = dict(self._items)
+        self._current = current
+        self.matches: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box") as box:
+            box.border_title = "Find a market"
+            box.border_subtitle = "↑↓ choose · Enter opens · Esc closes"
+            yield Input(placeholder="symbol or words, e.g. chiefs, aec-nfl, btc 150",
+                        id="picker-input")
+            options = OptionList(id="picker-options")
+            options.can_focus = False  # the letters always go to the Input
+            yield options
+
+    def on_mount(self) -> None:
+        self._show("")
+        if self._current in self.matches:
+            self.options.highlighted = self.matches.index(self._current)
+        self.query_one(Input).focus()
+
+    @property
+    def options(self) -> OptionList:
+        return self.query_one("#picker-options", OptionList)
+
+    @property
+    def selected(self) -> str | None:
+        """The highlighted symbol, or None when nothing matches."""
+        index = self.options.highlighted
+        if index is None or not 0 <= index < len(self.matches):
+            return None
+        return self.matches[index]
+
+    def _show(self, query: str) -> None:
+        self.matches = rank(query, self._items)
+        options = self.options
+        options.clear_options()
+        options.add_options(market_option(s, self._descriptions[s]) for s in self.matches)
+        options.highlighted = 0 if self.matches else None
+        count = len(self.matches)
+        options.border_title = (f"{count} of {len(self._items)}" if count
+                                else "No market matches")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        symbol = self.selected
+        if symbol is None:
+            self.app.bell()  # nothing to open: stay, so the trader can fix the query
+            return
+        self.dismiss(symbol)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A click on a row opens it, like Enter."""
+        event.stop()
+        if event.option.id is not None:
+            self.dismiss(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        if self.matches:
+            index = self.options.highlighted
+            index = 0 if index is None else index
+            self.options.highlighted = max(0, min(len(self.matches) - 1, index + step))
+
+    def action_page(self, step: int) -> None:
+        self.action_move(step * max(1, self.options.scrollable_content_region.height - 1))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
