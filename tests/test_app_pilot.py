@@ -160,3 +160,12 @@ async def test_cursor_jumps_to_best_bid_and_offer(quiet_sim: SimServer) -> None:
         assert app.cursor_price == 45
         await pilot.press("h")
         assert app.cursor_price == 40
+
+
+async def test_slash_finds_a_market_by_its_description(quiet_sim: SimServer) -> None:
+    app = PmdeskApp(make_venue(quiet_sim))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await eventually(lambda: app.instrument is not None, what="the first market")
+        await pilot.press("slash", *"chiefs", "enter")
+        assert app.instrument is not None and "Chiefs" in app.instrument.description
+        assert not [c for c in quiet_sim.exchange.order_log]  # typing sent nothing

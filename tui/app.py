@@ -36,6 +36,7 @@ from tui.widgets.blotter import FillsTable
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.ladder import Ladder, LadderHeader
 from tui.widgets.markets import MarketList
+from tui.widgets.picker import MarketPicker
 from tui.widgets.status import StatusBar, feed_warning, signature
 from tui.widgets.tables import OrdersTable, PositionsTable
 from tui.widgets.ticket import OrderTicket
@@ -315,6 +316,18 @@ class PmdeskApp(TradingActions, App[None]):
     @guarded
     def action_cursor(self, ticks: int) -> None:
         self.ladder.move_cursor(ticks)
+
+    @guarded
+    def action_pick_market(self) -> None:
+        """`/`: find a market by symbol or description; Enter opens its ladder."""
+        items = [(s, i.description) for s, i in self.state.instruments.items()]
+
+        def chosen(symbol: str | None) -> None:
+            if symbol is not None and symbol != self.symbol:
+                self.show_market(symbol)
+            self.ladder.focus()
+
+        self.push_screen(MarketPicker(items, self.symbol), chosen)
 
     @guarded
     def action_jump(self, side: str) -> None:

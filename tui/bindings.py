@@ -73,6 +73,8 @@ DESK_BINDINGS: list[BindingType] = [
          show=False),
     _key("right_square_bracket", "market(1)", "Next", "Next market", id="next_market",
          show=False),
+    _key("slash", "pick_market", "Find", "Find a market by symbol or description",
+         id="pick_market"),
     _key("escape", "escape", "Back", "Drop an order being moved; back to the ladder",
          id="escape", show=False),
     _key("question_mark", "help", "Help", "Help: every key", id="help"),

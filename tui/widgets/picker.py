@@ -21,7 +21,7 @@ from tui.core.search import rank
 
 
 def market_option(symbol: str, description: str) -> Option:
-    """One row: the symbol bold, its description dim after it."""
+    """One row: the symbol bold, its description dim after it (CSS keeps it to one line)."""
     return Option(Text.assemble((symbol, "bold"), "  ", (description, "dim")), id=symbol)
 
 
@@ -45,7 +45,6 @@ class MarketPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box") as box:
-            box.border_title = "Find a market"
             box.border_subtitle = "↑↓ choose · Enter opens · Esc closes"
             yield Input(placeholder="symbol or words, e.g. chiefs, aec-nfl, btc 150",
                         id="picker-input")
@@ -78,8 +77,9 @@ class MarketPicker(ModalScreen[str | None]):
         options.add_options(market_option(s, self._descriptions[s]) for s in self.matches)
         options.highlighted = 0 if self.matches else None
         count = len(self.matches)
-        options.border_title = (f"{count} of {len(self._items)}" if count
-                                else "No market matches")
+        self.query_one("#picker-box").border_title = (
+            f"Find a market · {count} of {len(self._items)}" if count
+            else "Find a market · no match")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
