@@ -169,3 +169,27 @@ async def test_slash_finds_a_market_by_its_description(quiet_sim: SimServer) -> 
         await pilot.press("slash", *"chiefs", "enter")
         assert app.instrument is not None and "Chiefs" in app.instrument.description
         assert not [c for c in quiet_sim.exchange.order_log]  # typing sent nothing
+
+
+async def test_ladder_marks_the_average_entry_and_the_pnl_of_closing(
+        quiet_sim: SimServer) -> None:
+    symbol = _scale_100_symbol(quiet_sim)
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    app = PmdeskApp(make_venue(quiet_sim))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_market(app, pilot, symbol)
+        await pilot.press(*["up"] * 5, "b")  # buy 10 YES at 0.45 from the offer
+        await eventually(lambda: symbol in app.state.positions
+                         and app.state.positions[symbol].net == 10, what="long 10 YES")
+
+        def row_text(price: int) -> str:
+            app.ladder.set_cursor(price, centre=True)
+            row = app.ladder.row_of(price)
+            assert row is not None
+            y = row - round(app.ladder.scroll_offset.y)
+            return "".join(seg.text for seg in app.ladder.render_line(y))
+
+        await eventually(lambda: "◆" in row_text(45), what="the average entry marked")
+        assert "+0.50" in row_text(50)  # closing 10 at 0.50 realises 10 x 0.05
+        assert "-0.50" in row_text(40)
+        assert "◆" not in row_text(50)

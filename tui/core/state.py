@@ -105,6 +105,7 @@ class DeskState:
             self.positions = {}
         for p in positions:
             self.positions[p.symbol] = p
+            self.dirty_books.add(p.symbol)  # the ladder marks the position and its P&L
         self.positions_version += 1
 
     def add_fill(self, fill: Fill) -> None:

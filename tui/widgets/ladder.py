@@ -27,9 +27,9 @@ from tui.core.model import Book, Instrument, Order
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 
-# (mine, bid qty, offer qty, best bid?, best offer?, last trade?)
+# (mine, bid qty, offer qty, best bid?, best offer?, last trade?, avg entry?, close P&L)
 Mine = tuple[tuple[str, str], ...]  # (text, kind) with kind buy | sell | pending
-RowKey = tuple[Mine, int | None, int | None, bool, bool, bool]
+RowKey = tuple[Mine, int | None, int | None, bool, bool, bool, bool, int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +42,16 @@ class Snapshot:
     best_bid: int | None = None
     best_offer: int | None = None
     last: int | None = None
+    net: int = 0  # my position, raw YES contracts
+    cost: int = 0  # its cost basis, raw notional
+    avg: int | None = None  # average entry as a YES price on the tick
 
     def key(self, price: int) -> RowKey:
+        # what closing the whole position at this YES price would realise, raw notional
+        pnl = self.net * price - self.cost if self.net else None
         return (self.mine.get(price, ()), self.bids.get(price), self.offers.get(price),
-                price == self.best_bid, price == self.best_offer, price == self.last)
+                price == self.best_bid, price == self.best_offer, price == self.last,
+                price == self.avg, pnl)
 
 
 EMPTY = Snapshot({}, {}, {})
@@ -57,19 +63,34 @@ class Columns:
     mine: int
     qty: int
     price: int
+    pnl: int = 0  # the P&L-if-closed column; 0 when the ladder is too narrow for it
 
     @property
     def total(self) -> int:
-        return self.mine + 2 * self.qty + 2 * self.price + 4
+        return self.mine + 2 * self.qty + 2 * self.price + 4 + (self.pnl + 1 if self.pnl else 0)
+
+
+PNL_WIDTH = 9  # "+1,234.56"
+PNL_FROM = 48  # ladder width from which the P&L column is shown
 
 
 def columns_for(width: int, scales: Scales) -> Columns:
     price = len(scales.price_text(scales.max_price)) + 2
-    spare = max(0, width - 2 * price - 4)
+    pnl = PNL_WIDTH if width >= PNL_FROM else 0
+    spare = max(0, width - 2 * price - 4 - (pnl + 1 if pnl else 0))
     qty = max(4, min(9, spare // 3))
     mine = max(4, min(12, spare - 2 * qty))
-    cols = Columns(0, mine, qty, price)
-    return Columns(max(0, (width - cols.total) // 2), mine, qty, price)
+    cols = Columns(0, mine, qty, price, pnl)
+    return Columns(max(0, (width - cols.total) // 2), mine, qty, price, pnl)
+
+
+def pnl_text(raw: int, scales: Scales, width: int) -> str:
+    """Raw notional as signed dollars with cents, rounded half away from zero."""
+    unit = scales.price_scale * scales.qty_scale
+    cents = (abs(raw) * 100 * 2 + unit) // (2 * unit)
+    sign = "+" if raw > 0 else "-" if raw < 0 and cents else " "
+    text = f"{sign}{cents // 100:,}.{cents % 100:02d}"
+    return text if len(text) <= width else f"{sign}{cents // 100:,}"[:width]
 
 
 def compact_qty(scales: Scales, raw: int, width: int) -> str:
@@ -92,6 +113,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         "ladder--bid", "ladder--offer", "ladder--best-bid", "ladder--best-offer",
         "ladder--price", "ladder--no", "ladder--empty", "ladder--cursor", "ladder--last",
         "ladder--mine-buy", "ladder--mine-sell", "ladder--pending", "ladder--stale",
+        "ladder--avg", "ladder--gain", "ladder--loss",
     }
 
     class CursorMoved(Message):
@@ -238,10 +260,15 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         mine = {price: tuple((f"{label} {s.qty_text(q)}", kind)
                              for (label, kind), q in sorted(at.items()))
                 for price, at in sums.items()}
+        position = self.state.positions.get(self.symbol)
+        net = position.net if position is not None else 0
+        cost = position.cost if net else 0
+        # the average entry, on the nearest tick, marked on the axis
+        avg = ((2 * cost + net) // (2 * net) + s.tick // 2) // s.tick * s.tick if net else None
         if book is None:
-            return Snapshot({}, {}, mine)
+            return Snapshot({}, {}, mine, net=net, cost=cost, avg=avg)
         return Snapshot(dict(book.bids), dict(book.offers), mine, book.best_bid,
-                        book.best_offer, book.last_trade_px)
+                        book.best_offer, book.last_trade_px, net, cost, avg)
 
     # --- rendering ----------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -255,7 +282,8 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         c = columns_for(self.scrollable_content_region.width, self._scales)
         return Text(" " * c.pad + "mine".rjust(c.mine) + " " + "bid".rjust(c.qty) + " "
                     + "YES".center(c.price) + " " + "NO".center(c.price) + " "
-                    + "offer".ljust(c.qty), no_wrap=True)
+                    + "offer".ljust(c.qty) + (" " + "if closed".rjust(c.pnl) if c.pnl else ""),
+                    no_wrap=True)
 
     def render_line(self, y: int) -> Strip:
         row = y + round(self.scroll_offset.y)
@@ -276,7 +304,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         assert s is not None
         st = self.get_component_rich_style
         base = self.rich_style
-        mine, bid, offer, best_bid, best_offer, last = key
+        mine, bid, offer, best_bid, best_offer, last, avg, pnl = key
         c = columns_for(width, s)
         price = self.price_of(row)
         empty = bid is None and offer is None
@@ -289,7 +317,8 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         kinds = {k for _, k in mine}
         mine_style = st("ladder--pending") if "pending" in kinds else st(
             "ladder--mine-sell" if kinds == {"sell"} else "ladder--mine-buy")
-        segs.append(Segment(mine_text.rjust(c.mine) + " ", base + mine_style))
+        segs.append(Segment(mine_text.rjust(c.mine), base + mine_style))
+        segs.append(Segment("◆" if avg else " ", base + st("ladder--avg")))
 
         def qty_cell(qty: int | None, kind: str, best: bool, justify: str) -> Segment:
             if qty is None:
@@ -311,6 +340,13 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         segs.append(Segment(s.price_text(s.complement(price)).center(c.price), base + no_style))
         segs.append(Segment(" ", base))
         segs.append(qty_cell(offer, "offer", best_offer, "l"))
+        if c.pnl:
+            segs.append(Segment(" ", base))
+            if pnl is None:
+                segs.append(Segment(" " * c.pnl, base))
+            else:
+                tone = "ladder--gain" if pnl > 0 else "ladder--loss" if pnl < 0 else "ladder--no"
+                segs.append(Segment(pnl_text(pnl, s, c.pnl).rjust(c.pnl), base + st(tone)))
         strip = Strip(segs).adjust_cell_length(width, base)
         if is_cursor:
             cursor_style: Style = st("ladder--cursor")
