@@ -34,7 +34,8 @@ from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
 from tui.widgets.blotter import FillsTable
 from tui.widgets.help import HelpScreen, key_rows
-from tui.widgets.ladder import Ladder, LadderHeader
+from tui.widgets.ladder import Ladder
+from tui.widgets.ladder_header import LadderHeader
 from tui.widgets.markets import MarketList
 from tui.widgets.picker import MarketPicker
 from tui.widgets.status import StatusBar, feed_warning, signature

@@ -1,0 +1,57 @@
+"""The two lines above the ladder: the inside market (bid / offer, last, spread, mid) and
+the column titles, with the feed's stale warning when there is one."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.core.model import Book, Instrument
+from tui.core.prices import Scales
+
+
+def mid_text(scales: Scales, bid: int, offer: int) -> str:
+    total = bid + offer
+    if total % 2 == 0:
+        return scales.price_text(total // 2)
+    return f"{scales.to_decimal(total) / 2:f}"
+
+
+class LadderHeader(Static):
+    """Two lines above the ladder: the inside market, then the column titles."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ladder-head--symbol", "ladder-head--bid", "ladder-head--offer", "ladder-head--last",
+        "ladder-head--dim", "ladder-head--stale",
+    }
+
+    def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
+                  titles: Text) -> None:
+        st = partial(self.get_component_rich_style, partial=True)
+        if instrument is None:
+            self.update(Text("no market selected", style=st("ladder-head--dim")))
+            return
+        s = instrument.scales
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if stale_text:
+            line.append(f" {stale_text} ", style=st("ladder-head--stale"))
+            line.append(" ")
+        bid = book.best_bid if book else None
+        offer = book.best_offer if book else None
+        line.append(s.price_text(bid) if bid is not None else "--", style=st("ladder-head--bid"))
+        line.append(" / ")
+        line.append(s.price_text(offer) if offer is not None else "--",
+                    style=st("ladder-head--offer"))
+        if book is not None and book.last_trade_px is not None:
+            line.append("  last ", style=st("ladder-head--dim"))
+            line.append(s.price_text(book.last_trade_px), style=st("ladder-head--last"))
+        if bid is not None and offer is not None:
+            line.append("  spr ", style=st("ladder-head--dim"))
+            line.append(s.price_text(offer - bid))
+            line.append("  mid ", style=st("ladder-head--dim"))
+            line.append(mid_text(s, bid, offer))
+        both = Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles])
+        self.update(both)
