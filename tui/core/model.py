@@ -30,7 +30,8 @@ class Book:
     offers: list[Level] = field(default_factory=list)  # best (lowest) first
     last_trade_px: int | None = None
     last_trade_qty: int | None = None
-    volume: int = 0
+    volume: int = 0  # the session's shares traded, raw
+    open_px: int | None = None  # the session's opening price, raw YES
     received_at: float = 0.0  # monotonic time of the last message for this symbol
 
     @property

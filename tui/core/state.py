@@ -12,6 +12,16 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
+from tui.core.queue import QueueEstimates
+from tui.core.tape import FeedGap, MarketTape, Trade
+
+FEED_WORDS = ("market", "md", "book", "feed", "quote", "price")
+
+
+def is_feed(name: str) -> bool:
+    """A price feed (judged by the stream's name), as opposed to orders or positions."""
+    lowered = name.lower()
+    return any(word in lowered for word in FEED_WORDS)
 
 
 class LinkState(Enum):
@@ -52,12 +62,18 @@ class DeskState:
         self.venue = ""
         self.streams: dict[str, StreamStatus] = {}
         self.notices: deque[Notice] = deque(maxlen=200)
+        self.tapes: dict[str, MarketTape] = {}
+        self.trades: deque[Trade] = deque(maxlen=500)  # every market, newest first
+        self.gaps: deque[FeedGap] = deque(maxlen=100)  # price-feed outages, oldest first
+        self.queue = QueueEstimates()
+        self.clock = time.time  # wall clock for trade times (tests may freeze it)
         # change tracking for the UI's pull loop
         self.dirty_books: set[str] = set()
         self.orders_version = 0
         self.positions_version = 0
         self.status_version = 0
         self.instruments_version = 0
+        self.trades_version = 0
         self._notice_seq = 0
 
     # --- writers (venue side) -----------------------------------------------------
@@ -66,13 +82,29 @@ class DeskState:
         self.instruments_version += 1
 
     def replace_book(self, book: Book) -> None:
+        before = self.books.get(book.symbol)
         self.books[book.symbol] = book
         self.dirty_books.add(book.symbol)
+        tape = self.tape(book.symbol)
+        trade = tape.on_book(before, book, self.clock())
+        if trade is not None:
+            self.trades.appendleft(trade)
+            self.trades_version += 1
+        mine = self.working_orders(book.symbol)
+        if mine:
+            self.queue.on_book(book, mine, trade)
+
+    def tape(self, symbol: str) -> MarketTape:
+        if symbol not in self.tapes:
+            self.tapes[symbol] = MarketTape(symbol)
+        return self.tapes[symbol]
 
     def upsert_order(self, order: Order, *, pending_key: str | None = None) -> None:
         if pending_key and pending_key != order.order_id:
             self.orders.pop(pending_key, None)
         self.orders[order.order_id or order.clord_id] = order
+        self.queue.on_order(order, self.books.get(order.symbol),
+                            self.working_orders(order.symbol))
         self.orders_version += 1
         self.dirty_books.add(order.symbol)  # the ladder shows working orders
 
@@ -87,6 +119,10 @@ class DeskState:
         self.orders.update(pending)
         for order in orders:
             self.dirty_books.add(order.symbol)
+        self.queue.forget_missing({o.order_id for o in orders})
+        for order in orders:
+            self.queue.on_order(order, self.books.get(order.symbol),
+                                self.working_orders(order.symbol))
         self.orders_version += 1
 
     def find_order(self, *, order_id: str = "", clord_id: str = "") -> Order | None:
@@ -129,8 +165,24 @@ class DeskState:
                 status.reconnects += 1
             status.state = state
             status.since = time.monotonic()
+            if is_feed(name):
+                self._feed_link(state)
         status.detail = detail
         self.status_version += 1
+
+    def _feed_link(self, state: LinkState) -> None:
+        """Record price-feed outages; trades during one are not on the tape, so rebase."""
+        open_gap = self.gaps[-1] if self.gaps and self.gaps[-1].end is None else None
+        if state is LinkState.LIVE:
+            if open_gap is not None:
+                open_gap.end = self.clock()
+                self.trades_version += 1
+        elif open_gap is None and state is LinkState.DOWN:
+            self.gaps.append(FeedGap(self.clock()))
+            self.trades_version += 1
+        if state is not LinkState.LIVE:
+            for tape in self.tapes.values():
+                tape.rebase()
 
     def touch_stream(self, name: str) -> None:
         self.stream(name).last_message_at = time.monotonic()

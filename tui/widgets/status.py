@@ -8,19 +8,10 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.core.state import DeskState, LinkState, StreamStatus
+from tui.core.state import DeskState, LinkState, StreamStatus, is_feed
 
 STALE_AFTER = 2.0  # seconds without a message before a live price feed is shown as stale
 QUIET_AFTER = 35.0  # order/position streams are quiet by nature; heartbeats come ~30 s apart
-FEED_WORDS = ("market", "md", "book", "feed", "quote", "price")
-
-
-def is_feed(name: str) -> bool:
-    """A price feed (judged by the stream's name), as opposed to orders or positions."""
-    lowered = name.lower()
-    return any(word in lowered for word in FEED_WORDS)
-
-
 def stale_after(stream: StreamStatus) -> float:
     return STALE_AFTER if is_feed(stream.name) else QUIET_AFTER
 

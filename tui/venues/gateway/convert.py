@@ -51,6 +51,7 @@ def book(msg: md_pb.MarketDataUpdate) -> Book:
         last_trade_px=stats.last_trade_px if stats.HasField("last_trade_px") else None,
         last_trade_qty=stats.last_trade_qty if stats.HasField("last_trade_qty") else None,
         volume=stats.shares_traded if stats.HasField("shares_traded") else 0,
+        open_px=stats.open_px if stats.HasField("open_px") else None,
         received_at=time.monotonic(),
     )
 

@@ -1,0 +1,99 @@
+"""The trade tape and queue estimates, derived from consecutive market-data snapshots."""
+
+from __future__ import annotations
+
+from tui.core.enums import OrderState, Side
+from tui.core.model import Book, Order
+from tui.core.state import DeskState, LinkState
+from tui.core.tape import BUCKET_SECONDS, FeedGap, MarketTape, spark
+
+
+def book(volume: int, last: int | None = None, last_qty: int | None = None,
+         bids: list[tuple[int, int]] | None = None,
+         offers: list[tuple[int, int]] | None = None, open_px: int | None = None) -> Book:
+    return Book("M", bids=bids or [(50, 10)], offers=offers or [(55, 10)],
+                last_trade_px=last, last_trade_qty=last_qty, volume=volume, open_px=open_px)
+
+
+def test_a_rise_in_volume_is_a_trade_with_its_direction() -> None:
+    tape = MarketTape("M")
+    first = book(100, last=52, last_qty=5, open_px=48)
+    assert tape.on_book(None, first, 0.0) is None  # a baseline, not a trade of 100
+    lifted = tape.on_book(first, second := book(107, last=55, last_qty=7), 1.0)
+    assert lifted is not None and (lifted.px, lifted.qty, lifted.aggressor) == (55, 7, Side.BUY)
+    hit = tape.on_book(second, third := book(110, last=50, last_qty=3), 2.0)
+    assert hit is not None and hit.aggressor is Side.SELL
+    assert tape.on_book(third, book(110, last=50, last_qty=3), 3.0) is None  # book-only
+    assert tape.volume_at == {55: 7, 50: 3}
+    assert tape.last_qty_at == {55: 7, 50: 3}
+    assert tape.change == 50 - 48
+
+
+def test_merged_trades_keep_the_last_price_and_count_the_rest_unplaced() -> None:
+    tape = MarketTape("M")
+    tape.on_book(None, first := book(10), 0.0)
+    trade = tape.on_book(first, book(25, last=53, last_qty=4), 1.0)
+    assert trade is not None and (trade.qty, trade.merged) == (4, 11)
+    assert tape.volume_at == {53: 4} and tape.unplaced == 11
+    assert tape.session_volume == 25
+
+
+def test_inside_the_spread_uses_the_tick_rule() -> None:
+    tape = MarketTape("M")
+    tape.on_book(None, a := book(0), 0.0)
+    tape.on_book(a, b := book(1, last=52, last_qty=1, bids=[(50, 1)], offers=[(56, 1)]), 1.0)
+    up = tape.on_book(b, book(2, last=53, last_qty=1, bids=[(50, 1)], offers=[(56, 1)]), 2.0)
+    assert up is not None and up.aggressor is Side.BUY
+
+
+def test_a_feed_outage_rebases_and_breaks_the_sparkline() -> None:
+    state = DeskState()
+    state.clock = lambda: 1000.0
+    state.set_link("prices", LinkState.LIVE)
+    state.replace_book(book(10, last=50, last_qty=1))
+    state.set_link("prices", LinkState.DOWN)
+    state.clock = lambda: 1000.0 + 5 * BUCKET_SECONDS
+    state.set_link("prices", LinkState.CONNECTING)
+    state.set_link("prices", LinkState.LIVE)
+    state.replace_book(book(60, last=52, last_qty=2))  # 50 traded while away: not one trade
+    assert list(state.trades) == []
+    assert len(state.gaps) == 1 and state.gaps[0].end == 1000.0 + 5 * BUCKET_SECONDS
+    points = state.tapes["M"].history(1000.0 + 6 * BUCKET_SECONDS, 8, list(state.gaps))
+    assert points[:2] == [None, 50]  # nothing before the first price
+    assert None in points[2:]  # the outage is a break, not a flat line
+    assert spark(points).startswith(" ")
+
+
+def test_history_carries_the_price_through_quiet_buckets() -> None:
+    tape = MarketTape("M")
+    tape.on_book(None, a := book(0), 0.0)
+    tape.on_book(a, book(1, last=60, last_qty=1), 0.0)
+    assert tape.history(3 * BUCKET_SECONDS, 4, [FeedGap(100.0 * BUCKET_SECONDS)]) == [60] * 4
+
+
+def resting(order_id: str, price: int, qty: int, side: Side = Side.BUY) -> Order:
+    return Order(order_id, "c" + order_id, "M", side, price, qty, qty, state=OrderState.NEW)
+
+
+def test_queue_position_shrinks_with_trades_and_is_capped_by_the_level() -> None:
+    state = DeskState()
+    state.replace_book(book(0, bids=[(50, 30), (49, 5)]))
+    state.upsert_order(resting("A", 50, 4))  # 30 shown at 50 when it joined
+    assert state.queue.ahead("A") == 30
+    # 12 traded at 50 (the bids there were hit); the level now shows 30 - 12 + my 4
+    state.replace_book(book(12, last=50, last_qty=12, bids=[(50, 22), (49, 5)]))
+    assert state.queue.ahead("A") == 18
+    state.replace_book(book(12, last=50, last_qty=12, bids=[(50, 9), (49, 5)]))  # cancels
+    assert state.queue.ahead("A") == 5  # at most what is shown, less my own 4
+    state.upsert_order(resting("B", 50, 2))  # joins behind A: A's 4 are not counted twice
+    assert state.queue.ahead("B") == 5
+    state.upsert_order(Order("A", "cA", "M", Side.BUY, 50, 4, 0, cum_qty=4,
+                             state=OrderState.FILLED))
+    assert state.queue.ahead("A") is None
+
+
+def test_queue_position_is_unknown_past_the_shown_depth() -> None:
+    state = DeskState()
+    state.replace_book(book(0, bids=[(50, 30), (49, 5)]))
+    state.upsert_order(resting("deep", 40, 1))
+    assert state.queue.ahead("deep") is None

@@ -1,0 +1,154 @@
+"""The trade tape, derived from market data.
+
+The gateway's market data carries no trade messages: each update holds the book plus the
+session's statistics (cumulative volume, last trade price and quantity). A rise in volume
+between two updates of one market is a trade. When a feed merges several trades into one
+update, only the last one's price is known; the rest is counted as volume without a price.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from tui.core.enums import Side
+from tui.core.model import Book
+
+BUCKET_SECONDS = 15.0  # one sparkline point per 15 s
+BUCKETS_KEPT = 240  # an hour of points
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    symbol: str
+    px: int  # raw YES price
+    qty: int  # raw quantity
+    aggressor: Side | None  # BUY lifted the offer (up), SELL hit the bid (down); None: unknown
+    at: float  # wall-clock seconds
+    merged: int = 0  # other volume the feed merged into this update, price unknown
+
+
+@dataclass(slots=True)
+class FeedGap:
+    """A time the price feed was down: the tape and the sparklines draw a break there."""
+
+    start: float  # wall-clock seconds
+    end: float | None = None  # None while still down
+
+
+def aggressor_of(px: int, before: Book | None, last_px: int | None) -> Side | None:
+    """Who crossed the spread: judged against the book just before, else by the tick rule."""
+    if before is not None:
+        if before.best_offer is not None and px >= before.best_offer:
+            return Side.BUY
+        if before.best_bid is not None and px <= before.best_bid:
+            return Side.SELL
+    if last_px is not None and px != last_px:
+        return Side.BUY if px > last_px else Side.SELL
+    return None
+
+
+class MarketTape:
+    """One market's trades this session: volume and last size at each price, and history."""
+
+    def __init__(self, symbol: str) -> None:
+        self.symbol = symbol
+        self.volume_at: dict[int, int] = {}  # raw price -> raw quantity traded there
+        self.last_qty_at: dict[int, int] = {}  # raw price -> size of the latest trade there
+        self.last: Trade | None = None
+        self.open_px: int | None = None  # the session's opening price, as the venue says
+        self.session_volume = 0  # the venue's own total (includes what we did not see)
+        self.unplaced = 0  # volume seen only as a jump in the total: price unknown
+        self._volume: int | None = None  # the total at the last update; None = rebase
+        self._points: deque[tuple[int, int]] = deque(maxlen=BUCKETS_KEPT)  # (bucket, px)
+
+    def rebase(self) -> None:
+        """The feed broke: the next update is a new baseline, not a trade of the gap's volume."""
+        self._volume = None
+
+    def on_book(self, before: Book | None, book: Book, now: float) -> Trade | None:
+        """Apply one update; returns the trade it reveals, if any."""
+        if book.open_px is not None:
+            self.open_px = book.open_px
+        known, self._volume = self._volume, book.volume
+        self.session_volume = book.volume
+        if book.last_trade_px is not None and self.last is None and known is None:
+            self._sample(now, book.last_trade_px)  # a price to start the sparkline from
+        if known is None or book.volume <= known or book.last_trade_px is None:
+            return None
+        delta = book.volume - known
+        qty = book.last_trade_qty if book.last_trade_qty and book.last_trade_qty <= delta \
+            else delta
+        px = book.last_trade_px
+        last_px = self.last.px if self.last is not None else None
+        trade = Trade(book.symbol, px, qty, aggressor_of(px, before, last_px), now,
+                      merged=delta - qty)
+        self.volume_at[px] = self.volume_at.get(px, 0) + qty
+        self.last_qty_at[px] = qty
+        self.unplaced += delta - qty
+        self.last = trade
+        self._sample(now, px)
+        return trade
+
+    def _sample(self, now: float, px: int) -> None:
+        bucket = int(now // BUCKET_SECONDS)
+        if self._points and self._points[-1][0] == bucket:
+            self._points[-1] = (bucket, px)
+        else:
+            self._points.append((bucket, px))
+
+    @property
+    def last_px(self) -> int | None:
+        if self.last is not None:
+            return self.last.px
+        return self._points[-1][1] if self._points else None
+
+    @property
+    def change(self) -> int | None:
+        """Last price minus the session's opening price (raw), when both are known."""
+        last = self.last_px
+        return None if last is None or self.open_px is None else last - self.open_px
+
+    def history(self, now: float, count: int, gaps: list[FeedGap]) -> list[int | None]:
+        """The last ``count`` points, oldest first: the last price in each 15 s bucket,
+        carried forward through quiet buckets; None before any price and while the feed
+        was down (a break, not a flat line)."""
+        newest = int(now // BUCKET_SECONDS)
+        first = newest - count + 1
+        by_bucket = dict(self._points)
+        carried = None
+        for bucket, px in self._points:  # the price standing when the window opens
+            if bucket < first:
+                carried = px
+        down = [(int(g.start // BUCKET_SECONDS),
+                 int((g.end if g.end is not None else now) // BUCKET_SECONDS)) for g in gaps]
+        out: list[int | None] = []
+        for bucket in range(first, newest + 1):
+            if bucket in by_bucket:
+                carried = by_bucket[bucket]
+                out.append(carried)
+            elif any(a < bucket <= b for a, b in down):
+                out.append(None)  # the feed was down for this whole bucket's span
+            else:
+                out.append(carried)
+        return out
+
+
+def spark(points: list[int | None], low: int | None = None, high: int | None = None) -> str:
+    """Eight-level block sparkline; a space where there is no data (a break)."""
+    bars = "▁▂▃▄▅▆▇█"
+    known = [p for p in points if p is not None]
+    if not known:
+        return " " * len(points)
+    lo = min(known) if low is None else low
+    hi = max(known) if high is None else high
+    span = hi - lo
+    out = []
+    for p in points:
+        if p is None:
+            out.append(" ")
+        elif span <= 0:
+            out.append(bars[3])
+        else:
+            out.append(bars[min(7, (p - lo) * 8 // span)])
+    return "".join(out)
