@@ -140,7 +140,7 @@ GARBAGE = [
     ('[limits]\nmax_size = { value = 1, mode = "hard" }\n', "limits.max_size", 2,
      "is not a setting pmdesk knows; expected one of max_qty, max_notional"),
     ("[colors]\nbg = 1\n", "colors", 1, "is not a section pmdesk knows; expected one of "
-     "[limits], [ticket], [keys]"),
+     "[limits], [ticket], [ladder], [keys]"),
     ("limits = 5\n", "limits", 1, "is 5; expected a section [limits]"),
     ("[ticket]\nsize_presets = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n", "ticket.size_presets", 2,
      "is a list of 10; expected a list of 1 to 9 quantities"),
@@ -218,3 +218,12 @@ def test_parse_config_directly() -> None:
     assert config.keymap == {"kill_switch": "ctrl+k"}
     with pytest.raises(ConfigError, match=r"^Config file inline.toml, line 2: keys.x is 1;"):
         parse_config("[keys]\nx = 1\n", Path("inline.toml"))
+
+
+def test_ladder_settings_are_read_and_checked(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[ladder]\nauto_recentre = true\nrecentre_ticks = 8\n"))
+    assert (config.auto_recentre, config.recentre_ticks) == (True, 8)
+    with pytest.raises(ConfigError, match="recentre_ticks"):
+        load_config(write(tmp_path, "[ladder]\nrecentre_ticks = 0\n"))
+    with pytest.raises(ConfigError, match="auto_recentre"):
+        load_config(write(tmp_path, '[ladder]\nauto_recentre = "yes"\n'))

@@ -30,14 +30,15 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
+from tui.navigation import LadderActions
 from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
 from tui.widgets.blotter import FillsTable
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.ladder import Ladder
-from tui.widgets.ladder_header import LadderHeader
+from tui.widgets.ladder_pane import LadderPane
+from tui.widgets.ladder_rows import DEFAULT_ORDER
 from tui.widgets.markets import MarketList
-from tui.widgets.picker import MarketPicker
 from tui.widgets.status import StatusBar, feed_warning, signature
 from tui.widgets.tables import OrdersTable, PositionsTable
 from tui.widgets.ticket import OrderTicket
@@ -58,7 +59,7 @@ def _load_css() -> str:
         return (Path(__file__).resolve().parents[1] / "styles" / "app.tcss").read_text("utf-8")
 
 
-class PmdeskApp(TradingActions, App[None]):
+class PmdeskApp(TradingActions, LadderActions, App[None]):
     """pmdesk's screen.
 
     Tests may read: symbol, instrument, cursor_price (raw YES), outcome, order_size (raw),
@@ -68,7 +69,7 @@ class PmdeskApp(TradingActions, App[None]):
     CSS = _load_css()
     ENABLE_COMMAND_PALETTE = False
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (110, "-wide"), (150, "-xwide")]
+        (0, "-narrow"), (110, "-wide"), (150, "-xwide"), (210, "-xxwide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-short"), (32, "-tall")]
 
@@ -99,6 +100,8 @@ class PmdeskApp(TradingActions, App[None]):
         self._told_held = False
         self._stopped = False
         self._reported: dict[str, float] = {}
+        self._active = 0  # which ladder pane the keys trade in
+        self._column_order = DEFAULT_ORDER
 
     # --- shortcuts tests can use ---------------------------------------------------
     @property
@@ -106,8 +109,21 @@ class PmdeskApp(TradingActions, App[None]):
         return self.venue.state
 
     @property
+    def panes(self) -> list[LadderPane]:
+        return list(self.query(LadderPane))
+
+    @property
+    def visible_panes(self) -> list[LadderPane]:
+        return [p for p in self.panes if p.display]
+
+    @property
+    def pane(self) -> LadderPane:
+        """The active ladder pane: the one whose market the keys trade."""
+        return self.panes[self._active]
+
+    @property
     def ladder(self) -> Ladder:
-        return self.query_one(Ladder)
+        return self.pane.ladder
 
     @property
     def ticket(self) -> OrderTicket:
@@ -135,9 +151,11 @@ class PmdeskApp(TradingActions, App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield MarketList(self.state, id="markets")
-            with Vertical(id="ladder-pane"):
-                yield LadderHeader("", id="ladder-head")
-                yield Ladder(self.state, id="ladder")
+            with Horizontal(id="ladders"):
+                # the second and third show only on wide terminals (styles/app.tcss)
+                for n in range(3):
+                    yield LadderPane(self.state, id=f"pane-{n}",
+                                     classes="-active" if n == 0 else "")
             with Vertical(id="ticket-pane"):
                 yield OrderTicket(id="ticket")
                 yield AccountPanel(id="account")
@@ -152,6 +170,9 @@ class PmdeskApp(TradingActions, App[None]):
         self._quit_on_signals()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        for pane in self.panes:
+            pane.ladder.auto_recentre = (self.config.recentre_ticks
+                                         if self.config.auto_recentre else 0)
         self.ladder.focus()
         self.frame()
         self.run_worker(self._start_venue(), name="venue-start", exit_on_error=False)
@@ -218,9 +239,12 @@ class PmdeskApp(TradingActions, App[None]):
             self._pending_quotes |= dirty
             orders_moved = self._changed("orders", state.orders_version)
             positions_moved = self._changed("positions", state.positions_version)
+            for pane in self.visible_panes:
+                if pane.symbol in dirty:
+                    pane.ladder.refresh_book()
+                    pane.ladder.follow_market()
+                    self._show_header(pane)
             if self.symbol in dirty:
-                self.ladder.refresh_book()
-                self._show_header()
                 self._schedule_estimate(book_moved=True)
             if orders_moved:
                 self.query_one(OrdersTable).refresh_from(state)
@@ -239,8 +263,10 @@ class PmdeskApp(TradingActions, App[None]):
                     or now - self._status_at >= STATUS_PERIOD):
                 self._status_sig, self._status_at = sig, now
                 self.query_one(StatusBar).show(state, now, self.error_text)
-                self.ladder.set_stale(bool(feed_warning(state, now)))
-                self._show_header()
+                stale = bool(feed_warning(state, now))
+                for pane in self.visible_panes:
+                    pane.ladder.set_stale(stale)
+                    self._show_header(pane)
             if self._pending_quotes and now - self._quotes_at >= MARKET_LIST_PERIOD:
                 self.query_one(MarketList).update_quotes(self._pending_quotes)
                 self._pending_quotes, self._quotes_at = set(), now
@@ -252,6 +278,9 @@ class PmdeskApp(TradingActions, App[None]):
 
     def _instruments_changed(self) -> None:
         symbols = list(self.state.instruments)
+        for n, pane in enumerate(self.panes):  # side ladders start on the next markets
+            if n != self._active and pane.symbol not in self.state.instruments:
+                pane.ladder.show(symbols[n % len(symbols)] if symbols else None)
         if self.symbol not in self.state.instruments:
             self.show_market(symbols[0] if symbols else None)
         self.query_one(MarketList).set_markets(symbols, self.symbol)
@@ -262,11 +291,6 @@ class PmdeskApp(TradingActions, App[None]):
             self._notice_seq = notices[-1].seq
             for notice in notices[-5:]:  # a backlog after a reconnect: the latest few
                 self.notify(notice.text, severity=SEVERITY.get(notice.severity, "information"))
-
-    def _show_header(self) -> None:
-        book = self.state.books.get(self.symbol) if self.symbol else None
-        self.query_one(LadderHeader).show_book(self.instrument, book, feed_warning(
-            self.state, time.monotonic()), self.ladder.column_titles())
 
     def _show_ticket(self) -> None:
         ticket, grabbed, inst = self.ticket, self.grabbed, self.instrument
@@ -279,72 +303,11 @@ class PmdeskApp(TradingActions, App[None]):
         self._schedule_estimate()  # wipes a stale estimate before it can be drawn
         ticket.show_for(self.state, self.ladder.cursor)
 
-    # --- market selection ------------------------------------------------------------
-    def show_market(self, symbol: str | None) -> None:
-        """Put a market on the ladder and the ticket."""
-        self.grabbed = None  # an order picked up to move stays in its own market
-        self.symbol = symbol if symbol in self.state.instruments else None
-        self.ticket.set_instrument(self.instrument)
-        self.ladder.show(self.symbol)
-        self.query_one(MarketList).highlight(self.symbol)
-        self._show_header()
-        self._show_ticket()
-
-    @guarded
-    def on_market_list_selected(self, event: MarketList.Selected) -> None:
-        if event.symbol != self.symbol:
-            self.show_market(event.symbol)
-        if event.done:
-            self.ladder.focus()
-
-    @guarded
-    def on_ladder_cursor_moved(self, event: Ladder.CursorMoved) -> None:
-        self._show_ticket()
-
-    @guarded
-    def action_market(self, step: int) -> None:
-        symbols = list(self.state.instruments)
-        if not symbols:
-            return
-        index = symbols.index(self.symbol) if self.symbol in symbols else -step
-        self.show_market(symbols[(index + step) % len(symbols)])
-
     # --- keys ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No trading keys while a dialog (help) is on top."""
         return len(self.screen_stack) == 1 or action in DIALOG_ACTIONS
 
-    @guarded
-    def action_cursor(self, ticks: int) -> None:
-        self.ladder.move_cursor(ticks)
-
-    @guarded
-    def action_pick_market(self) -> None:
-        """`/`: find a market by symbol or description; Enter opens its ladder."""
-        items = [(s, i.description) for s, i in self.state.instruments.items()]
-
-        def chosen(symbol: str | None) -> None:
-            if symbol is not None and symbol != self.symbol:
-                self.show_market(symbol)
-            self.ladder.focus()
-
-        self.push_screen(MarketPicker(items, self.symbol), chosen)
-
-    @guarded
-    def action_jump(self, side: str) -> None:
-        """Cursor to the best bid or best offer of the book on the ladder."""
-        book = self.state.books.get(self.symbol) if self.symbol else None
-        price = None if book is None else (book.best_bid if side == "bid" else book.best_offer)
-        if price is None:
-            self.notify(f"No {side} in this market.", severity="warning", timeout=3)
-            return
-        self.ladder.set_cursor(price, centre=True)
-
-    @guarded
-    def action_recentre(self) -> None:
-        self.ladder.recentre()
-
-    @guarded
     @guarded
     def action_blotter_view(self) -> None:
         """Switch the blotter's right side between positions and fills (narrower screens)."""
@@ -362,6 +325,8 @@ class PmdeskApp(TradingActions, App[None]):
     @guarded
     def action_toggle_outcome(self) -> None:
         self.ticket.toggle_outcome()
+        for pane in self.panes:
+            pane.ladder.set_view(outcome=self.ticket.outcome)
         self._show_ticket()
 
     @guarded

@@ -47,6 +47,10 @@ size_presets = [1, 5, 10, 25, 100]  # contracts on keys 1-9; at most 9
 slippage_ticks = 3                  # market orders; or slippage_bips = 50 (not both)
 confirm_delay = 0.6                 # seconds before a confirmation can be accepted
 
+[ladder]
+auto_recentre = false  # keep the inside market mid-ladder (the a key toggles it)
+recentre_ticks = 5     # how far the inside may stray before the ladder scrolls
+
 [keys]
 # action = "key" overrides a binding; several keys separated by commas
 # buy = "b"
@@ -61,10 +65,12 @@ DEFAULT_LIMITS = Limits(
 DEFAULT_SIZE_PRESETS = (1, 5, 10, 25, 100)
 DEFAULT_SLIPPAGE = Slippage(ticks=3)
 DEFAULT_CONFIRM_DELAY = 0.6
+DEFAULT_RECENTRE_TICKS = 5
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "limits": ("max_qty", "max_notional", "max_ticks_from_mid"),
     "ticket": ("size_presets", "slippage_ticks", "slippage_bips", "confirm_delay"),
+    "ladder": ("auto_recentre", "recentre_ticks"),
     "keys": (),  # any action id
 }
 _MODES = {"soft": False, "hard": True}
@@ -89,6 +95,8 @@ class DeskConfig:
     slippage: Slippage = DEFAULT_SLIPPAGE
     keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s)
     confirm_delay: float = DEFAULT_CONFIRM_DELAY  # seconds
+    auto_recentre: bool = False
+    recentre_ticks: int = DEFAULT_RECENTRE_TICKS
     path: Path | None = field(default=None, compare=False)  # the file read; None: defaults
 
 
@@ -183,12 +191,17 @@ class _Reader:
                                         f"one of {', '.join(_SECTIONS[name])}")
         limits = self._limits(doc.get("limits", {}))
         ticket = doc.get("ticket", {})
+        ladder = doc.get("ladder", {})
         return DeskConfig(
             limits=limits,
             size_presets=self._presets(ticket),
             slippage=self._slippage(ticket),
             keymap=self._keys(doc.get("keys", {})),
             confirm_delay=self._delay(ticket),
+            auto_recentre=self._flag(ladder, "auto_recentre"),
+            recentre_ticks=self._whole(("ladder", "recentre_ticks"),
+                                       ladder.get("recentre_ticks", DEFAULT_RECENTRE_TICKS),
+                                       1, 50, "a whole number of ticks from 1 to 50"),
             path=self.path,
         )
 
@@ -293,6 +306,12 @@ class _Reader:
             raise self.fail(key, f"is {_shown(raw)}", expected)
         if raw < low or (high is not None and raw > high):
             raise self.fail(key, f"is {_shown(raw)}", expected)
+        return raw
+
+    def _flag(self, section: dict[str, Any], name: str) -> bool:
+        raw = section.get(name, False)
+        if not isinstance(raw, bool):
+            raise self.fail(("ladder", name), f"is {_shown(raw)}", "true or false")
         return raw
 
     def _delay(self, ticket: dict[str, Any]) -> float:

@@ -22,7 +22,20 @@ from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Instrument, Order
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
-from tui.widgets.ladder_rows import EMPTY, RowKey, Snapshot, columns_for, compact_qty, pnl_text
+from tui.widgets.ladder_rows import (
+    DEFAULT_ORDER,
+    EMPTY,
+    TITLES,
+    Columns,
+    RowKey,
+    Snapshot,
+    columns_for,
+    compact_qty,
+    cumulative,
+    pnl_text,
+)
+
+DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
 
 
 class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
@@ -32,7 +45,8 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         "ladder--bid", "ladder--offer", "ladder--best-bid", "ladder--best-offer",
         "ladder--price", "ladder--no", "ladder--empty", "ladder--cursor", "ladder--last",
         "ladder--mine-buy", "ladder--mine-sell", "ladder--pending", "ladder--stale",
-        "ladder--avg", "ladder--gain", "ladder--loss",
+        "ladder--avg", "ladder--gain", "ladder--loss", "ladder--last-up", "ladder--last-down",
+        "ladder--vol", "ladder--ltq", "ladder--ahead", "ladder--dim",
     }
 
     class CursorMoved(Message):
@@ -51,6 +65,10 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self._snap = EMPTY
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._auto_cursor = True  # place on the inside market once a book arrives
+        self.cumulative = False  # bid/offer columns show size from the inside out
+        self.column_order: tuple[str, ...] = DEFAULT_ORDER  # which optional columns fit first
+        self.outcome = Outcome.YES  # the ticket's outcome: its price column is the bright one
+        self.auto_recentre = 0  # ticks the inside may stray from the middle; 0 = off
 
     # --- geometry -----------------------------------------------------------------
     @property
@@ -169,6 +187,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         if s is None or self.symbol is None:
             return EMPTY
         sums: dict[int, dict[tuple[str, str], int]] = {}
+        ahead: dict[int, int] = {}
         for order in self.state.working_orders(self.symbol):
             intent = order.shown_intent
             label = ("B" if intent.is_buy else "S") + ("N" if intent.outcome is Outcome.NO else "")
@@ -176,6 +195,9 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
                 "buy" if order.side is Side.BUY else "sell")
             at = sums.setdefault(order.price, {})
             at[(label, kind)] = at.get((label, kind), 0) + order.leaves_qty
+            queued = self.state.queue.ahead(order.order_id) if order.order_id else None
+            if queued is not None:
+                ahead[order.price] = min(queued, ahead.get(order.price, queued))
         mine = {price: tuple((f"{label} {s.qty_text(q)}", kind)
                              for (label, kind), q in sorted(at.items()))
                 for price, at in sums.items()}
@@ -184,25 +206,69 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         cost = position.cost if net else 0
         # the average entry, on the nearest tick, marked on the axis
         avg = ((2 * cost + net) // (2 * net) + s.tick // 2) // s.tick * s.tick if net else None
+        tape = self.state.tapes.get(self.symbol)
+        vol = dict(tape.volume_at) if tape else {}
+        ltq = dict(tape.last_qty_at) if tape else {}
+        last_dir = DIRECTION[tape.last.aggressor] if tape and tape.last else "flat"
         if book is None:
-            return Snapshot({}, {}, mine, net=net, cost=cost, avg=avg)
-        return Snapshot(dict(book.bids), dict(book.offers), mine, book.best_bid,
-                        book.best_offer, book.last_trade_px, net, cost, avg)
+            return Snapshot({}, {}, mine, net=net, cost=cost, avg=avg, vol=vol, ltq=ltq,
+                            ahead=ahead)
+        bids = cumulative(book.bids) if self.cumulative else dict(book.bids)
+        offers = cumulative(book.offers) if self.cumulative else dict(book.offers)
+        return Snapshot(bids, offers, mine, book.best_bid, book.best_offer,
+                        book.last_trade_px, last_dir, net, cost, avg, vol, ltq, ahead)
+
+    def set_view(self, *, cumulative: bool | None = None,
+                 column_order: tuple[str, ...] | None = None,
+                 outcome: Outcome | None = None) -> None:
+        """Change how rows are drawn (not what they hold): repaint everything once."""
+        if cumulative is not None:
+            self.cumulative = cumulative
+        if column_order is not None:
+            self.column_order = column_order
+        if outcome is not None:
+            self.outcome = outcome
+        self._strips.clear()
+        self._snap = self._snapshot(self.state.books.get(self.symbol) if self.symbol else None)
+        self.refresh()
+
+    def follow_market(self) -> None:
+        """Auto-recentre: scroll (never move the cursor) when the inside strays too far."""
+        if not self.auto_recentre or self._scales is None:
+            return
+        row = self.row_of(self._inside())
+        if row is None:
+            return
+        height = self.scrollable_content_region.height
+        middle = round(self.scroll_offset.y) + height // 2
+        if abs(row - middle) > min(self.auto_recentre, max(1, height // 2 - 1)):
+            self.scroll_to(y=max(0, row - height // 2), animate=False, force=True)
 
     # --- rendering ----------------------------------------------------------------
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
 
+    def columns(self, width: int | None = None) -> Columns:
+        assert self._scales is not None
+        return columns_for(self.scrollable_content_region.width if width is None else width,
+                           self._scales, self.column_order)
+
     def column_titles(self) -> Text:
         """Column headings aligned with the rows below (for the header above the ladder)."""
         if self._scales is None:
             return Text("")
-        c = columns_for(self.scrollable_content_region.width, self._scales)
-        return Text(" " * c.pad + "mine".rjust(c.mine) + " " + "bid".rjust(c.qty) + " "
-                    + "YES".center(c.price) + " " + "NO".center(c.price) + " "
-                    + "offer".ljust(c.qty) + (" " + "if closed".rjust(c.pnl) if c.pnl else ""),
-                    no_wrap=True)
+        c = self.columns()
+        bid, offer = ("Σbid", "Σoffer") if self.cumulative else ("bid", "offer")
+        text = (" " * c.pad + "mine".rjust(c.mine) + " " + bid[:c.qty].rjust(c.qty) + " "
+                + "YES".center(c.price))
+        if c.has("no"):
+            text += " " + "NO".center(c.price)
+        text += " " + offer[:c.qty].ljust(c.qty)
+        for name in c.shown:
+            if name != "no":
+                text += " " + TITLES[name].rjust(c.widths[name])
+        return Text(text, no_wrap=True)
 
     def render_line(self, y: int) -> Strip:
         row = y + round(self.scroll_offset.y)
@@ -211,7 +277,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, self.rich_style)
         key = self._snap.key(self.price_of(row))
         is_cursor = self.cursor is not None and self.row_of(self.cursor) == row
-        cache_key = (row, key, width, is_cursor, self.stale)
+        cache_key = (row, key, width, is_cursor, self.stale)  # view changes clear the cache
         strip = self._strips.get(cache_key)
         if strip is None:
             strip = self._render_row(row, key, width, is_cursor)
@@ -223,21 +289,19 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         assert s is not None
         st = self.get_component_rich_style
         base = self.rich_style
-        mine, bid, offer, best_bid, best_offer, last, avg, pnl = key
-        c = columns_for(width, s)
+        c = self.columns(width)
         price = self.price_of(row)
-        empty = bid is None and offer is None
-        price_style = st("ladder--empty") if empty else st("ladder--price")
+        empty = key.bid is None and key.offer is None
         segs: list[Segment] = [Segment(" " * c.pad, base)]
 
-        mine_text = " ".join(t for t, _ in mine)
+        mine_text = " ".join(t for t, _ in key.mine)
         if len(mine_text) > c.mine:
             mine_text = mine_text[: c.mine - 1] + "…"
-        kinds = {k for _, k in mine}
+        kinds = {k for _, k in key.mine}
         mine_style = st("ladder--pending") if "pending" in kinds else st(
             "ladder--mine-sell" if kinds == {"sell"} else "ladder--mine-buy")
         segs.append(Segment(mine_text.rjust(c.mine), base + mine_style))
-        segs.append(Segment("◆" if avg else " ", base + st("ladder--avg")))
+        segs.append(Segment("◆" if key.avg else " ", base + st("ladder--avg")))
 
         def qty_cell(qty: int | None, kind: str, best: bool, justify: str) -> Segment:
             if qty is None:
@@ -248,24 +312,47 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
                 f"ladder--best-{kind}" if best else f"ladder--{kind}")
             return Segment(text, base + style)
 
-        segs.append(qty_cell(bid, "bid", best_bid, "r"))
+        def extra(name: str, value: int | None, style: str) -> None:
+            w = c.widths[name]
+            segs.append(Segment(" ", base))
+            text = "" if value is None else compact_qty(s, value, w)
+            segs.append(Segment(text.rjust(w), base + st(style)))
+
+        # the ticket's outcome is the bright price; the other is dimmed
+        bright = st("ladder--empty") if empty else st("ladder--price")
+        dim = st("ladder--empty") if empty else st("ladder--no")
+        yes_style, no_style = (bright, dim) if self.outcome is Outcome.YES else (dim, bright)
+        segs.append(qty_cell(key.bid, "bid", key.best_bid, "r"))
         segs.append(Segment(" ", base))
         yes = s.price_text(price)
-        yes_text = f"›{yes}‹" if last else yes
-        yes_style = st("ladder--last") if last else price_style
-        segs.append(Segment(yes_text.center(c.price), base + yes_style))
-        segs.append(Segment(" ", base))
-        no_style = st("ladder--empty") if empty else st("ladder--no")
-        segs.append(Segment(s.price_text(s.complement(price)).center(c.price), base + no_style))
-        segs.append(Segment(" ", base))
-        segs.append(qty_cell(offer, "offer", best_offer, "l"))
-        if c.pnl:
+        if key.last:  # the last trade, with the side that crossed the spread
+            arrow = {"up": "▲", "down": "▼"}.get(key.last, "•")
+            segs.append(Segment((arrow + yes).center(c.price),
+                                base + st(f"ladder--last-{key.last}" if key.last != "flat"
+                                          else "ladder--last")))
+        else:
+            segs.append(Segment(yes.center(c.price), base + yes_style))
+        if c.has("no"):
             segs.append(Segment(" ", base))
-            if pnl is None:
-                segs.append(Segment(" " * c.pnl, base))
+            segs.append(Segment(s.price_text(s.complement(price)).center(c.price),
+                                base + no_style))
+        segs.append(Segment(" ", base))
+        segs.append(qty_cell(key.offer, "offer", key.best_offer, "l"))
+        if c.has("vol"):
+            extra("vol", key.vol, "ladder--vol")
+        if c.has("ltq"):
+            extra("ltq", key.ltq, "ladder--ltq")
+        if c.has("ahead"):
+            extra("ahead", key.ahead, "ladder--ahead")
+        if c.has("pnl"):
+            w = c.widths["pnl"]
+            segs.append(Segment(" ", base))
+            if key.pnl is None:
+                segs.append(Segment(" " * w, base))
             else:
+                pnl = key.pnl
                 tone = "ladder--gain" if pnl > 0 else "ladder--loss" if pnl < 0 else "ladder--no"
-                segs.append(Segment(pnl_text(pnl, s, c.pnl).rjust(c.pnl), base + st(tone)))
+                segs.append(Segment(pnl_text(pnl, s, w).rjust(w), base + st(tone)))
         strip = Strip(segs).adjust_cell_length(width, base)
         if is_cursor:
             cursor_style: Style = st("ladder--cursor")

@@ -29,13 +29,17 @@ class LadderHeader(Static):
     }
 
     def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
-                  titles: Text) -> None:
+                  titles: Text, age: str = "", flags: str = "", *,
+                  named: bool = False) -> None:
         st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
             return
         s = instrument.scales
         line = Text(no_wrap=True, overflow="ellipsis")
+        if named:  # several ladders side by side: say which market each one is
+            line.append(instrument.symbol, style=st("ladder-head--symbol"))
+            line.append(" ")
         if stale_text:
             line.append(f" {stale_text} ", style=st("ladder-head--stale"))
             line.append(" ")
@@ -53,5 +57,9 @@ class LadderHeader(Static):
             line.append(s.price_text(offer - bid))
             line.append("  mid ", style=st("ladder-head--dim"))
             line.append(mid_text(s, bid, offer))
+        if age:  # how old this book is: the trader must never trust a frozen price
+            line.append(f"  {age}", style=st("ladder-head--dim"))
+        if flags:
+            line.append(f"  {flags}", style=st("ladder-head--dim"))
         both = Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles])
         self.update(both)

@@ -6,14 +6,27 @@ repainted only when what it shows changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from tui.core.prices import Scales
 
-# (mine, bid qty, offer qty, best bid?, best offer?, last trade?, avg entry?, close P&L)
 Mine = tuple[tuple[str, str], ...]  # (text, kind) with kind buy | sell | pending
-RowKey = tuple[Mine, int | None, int | None, bool, bool, bool, bool, int | None]
+
+
+class RowKey(NamedTuple):
+    mine: Mine
+    bid: int | None  # size shown (or cumulative size, in cumulative mode)
+    offer: int | None
+    best_bid: bool
+    best_offer: bool
+    last: str  # "" | "up" | "down" | "flat": the last trade was here, and its direction
+    avg: bool  # my average entry is here
+    pnl: int | None  # closing the whole position here would realise this (raw notional)
+    vol: int | None  # session volume traded here (raw)
+    ltq: int | None  # size of the latest trade here (raw)
+    ahead: int | None  # estimated size ahead of my best-placed order here (raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,19 +39,40 @@ class Snapshot:
     best_bid: int | None = None
     best_offer: int | None = None
     last: int | None = None
+    last_dir: str = "flat"
     net: int = 0  # my position, raw YES contracts
     cost: int = 0  # its cost basis, raw notional
     avg: int | None = None  # average entry as a YES price on the tick
+    vol: dict[int, int] = field(default_factory=dict)
+    ltq: dict[int, int] = field(default_factory=dict)
+    ahead: dict[int, int] = field(default_factory=dict)
 
     def key(self, price: int) -> RowKey:
-        # what closing the whole position at this YES price would realise, raw notional
         pnl = self.net * price - self.cost if self.net else None
-        return (self.mine.get(price, ()), self.bids.get(price), self.offers.get(price),
-                price == self.best_bid, price == self.best_offer, price == self.last,
-                price == self.avg, pnl)
+        return RowKey(self.mine.get(price, ()), self.bids.get(price), self.offers.get(price),
+                      price == self.best_bid, price == self.best_offer,
+                      self.last_dir if price == self.last else "", price == self.avg, pnl,
+                      self.vol.get(price), self.ltq.get(price), self.ahead.get(price))
 
 
 EMPTY = Snapshot({}, {}, {})
+
+
+def cumulative(levels: list[tuple[int, int]]) -> dict[int, int]:
+    """Size available from the inside out to each level (best first in ``levels``)."""
+    total, out = 0, {}
+    for price, qty in levels:
+        total += qty
+        out[price] = total
+    return out
+
+
+# the optional columns, in their place left to right; the trader's order says which fit first
+OPTIONAL = ("no", "vol", "ltq", "ahead", "pnl")
+DEFAULT_ORDER = ("no", "vol", "pnl", "ltq", "ahead")  # v rotates it
+TITLES = {"no": "NO", "vol": "vol", "ltq": "last", "ahead": "ahead", "pnl": "if closed"}
+WIDTHS = {"vol": 6, "ltq": 5, "ahead": 5, "pnl": 9}  # "12.3k ", "+1,234.56"
+MINE_MIN, QTY_MIN = 6, 4  # "BN 100" must fit before any optional column
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,25 +81,40 @@ class Columns:
     mine: int
     qty: int
     price: int
-    pnl: int = 0  # the P&L-if-closed column; 0 when the ladder is too narrow for it
+    shown: tuple[str, ...] = ()  # optional columns shown, in canonical order
+    widths: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def total(self) -> int:
-        return self.mine + 2 * self.qty + 2 * self.price + 4 + (self.pnl + 1 if self.pnl else 0)
-
-
-PNL_WIDTH = 9  # "+1,234.56"
-PNL_FROM = 48  # ladder width from which the P&L column is shown
+    def has(self, name: str) -> bool:
+        return name in self.shown
 
 
-def columns_for(width: int, scales: Scales) -> Columns:
-    price = len(scales.price_text(scales.max_price)) + 2
-    pnl = PNL_WIDTH if width >= PNL_FROM else 0
-    spare = max(0, width - 2 * price - 4 - (pnl + 1 if pnl else 0))
-    qty = max(4, min(9, spare // 3))
-    mine = max(4, min(12, spare - 2 * qty))
-    cols = Columns(0, mine, qty, price, pnl)
-    return Columns(max(0, (width - cols.total) // 2), mine, qty, price, pnl)
+def _fixed(mine: int, qty: int, price: int) -> int:
+    return mine + 1 + qty + 1 + price + 1 + qty  # mine ◆ bid YES offer, with spaces
+
+
+def columns_for(width: int, scales: Scales, order: tuple[str, ...] = DEFAULT_ORDER
+                ) -> Columns:
+    """Fit the core columns, then optional ones in the trader's order, then grow sizes."""
+    price = len(scales.price_text(scales.max_price)) + 1
+    widths = {"no": price, **WIDTHS}
+    used = _fixed(MINE_MIN, QTY_MIN, price)
+    shown: list[str] = []
+    for name in order:
+        if used + widths[name] + 1 <= width:
+            shown.append(name)
+            used += widths[name] + 1
+    spare = max(0, width - used)
+    if spare >= 2 + (2 if "no" in shown else 0):  # breathing room around the prices
+        price += 1
+        spare -= 2 if "no" in shown else 1
+        widths["no"] = price
+    grow_qty = min(9 - QTY_MIN, spare // 3)
+    spare -= 2 * grow_qty
+    grow_mine = min(12 - MINE_MIN, spare)
+    spare -= grow_mine
+    canonical = tuple(n for n in OPTIONAL if n in shown)
+    return Columns(spare // 2, MINE_MIN + grow_mine, QTY_MIN + grow_qty, price, canonical,
+                   widths)
 
 
 def pnl_text(raw: int, scales: Scales, width: int) -> str:
