@@ -244,8 +244,15 @@ class Exchange(ExchangeState, EventBus):
             kind = ExecType.FILL if order.state is OrderState.FILLED else ExecType.PARTIAL_FILL
             self._report(order, kind, now, last_shares=qty, last_px=px, trade_id=trade_id,
                          aggressor=is_aggressor)
-        self._emit(TradePrint(aggressor.symbol, px, qty, aggressor.side, trade_id, now))
-        self._stats[aggressor.symbol].record(px, qty)
+        # stats first: the print carries them as of this trade (a sweep makes several);
+        # record() has just set open/high/low, the `else px` only narrows their Optional type
+        stats = self._stats[aggressor.symbol]
+        stats.record(px, qty)
+        self._emit(TradePrint(aggressor.symbol, px, qty, aggressor.side, trade_id, now,
+                              volume=stats.volume, notional=stats.notional,
+                              open_px=stats.open_px if stats.open_px is not None else px,
+                              high_px=stats.high_px if stats.high_px is not None else px,
+                              low_px=stats.low_px if stats.low_px is not None else px))
         for order in (aggressor, resting):
             self._ledger.fill(order, qty, px, now)
             self._dirty_positions[(order.account, order.symbol)] = None

@@ -26,6 +26,7 @@ from tui.sim.model import CancelRejectReport, ExecReport, PositionChanged
 from tui.sim.service import GatewayService, ServiceError
 
 MAX_SYMBOLS = 1000
+Levels = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # (bids, offers) of (px, qty)
 # pace of coalesced book snapshots per stream; bursts within this window merge into one
 MD_FLUSH_INTERVAL = 0.05
 
@@ -100,23 +101,46 @@ class MarketData(_Base, md_grpc.MarketDataSubscriptionAPIServicer):
         depth = request.depth if request.depth > 0 else 10
         sub = self.hub.add(self.hub.market, Subscriber(frozenset(request.symbols) or None))
         try:
-            for symbol in symbols:
-                yield self._update(symbol, depth)
+            # built before the first yield: a trade during the yields is queued on sub and
+            # is newer than every snapshot, so shares_traded never goes backwards
+            snapshot = [self._update(symbol, depth) for symbol in symbols]
+            for msg in snapshot:
+                yield msg
             if request.snapshot_only:
                 return
             while True:
                 if not await self._wait(sub, context):
                     yield md_pb.CreateMarketDataSubscriptionResponse(heartbeat=wire.HEARTBEAT)
                     continue
-                dirty, sub.dirty = sub.dirty, set()
-                for symbol in sorted(dirty):
-                    yield self._update(symbol, depth)
+                for msg in self._batch(sub, depth):
+                    yield msg
                 await asyncio.sleep(MD_FLUSH_INTERVAL)
         finally:
             self.hub.market.discard(sub)
 
-    def _update(self, symbol: str, depth: int) -> md_pb.CreateMarketDataSubscriptionResponse:
-        bids, offers = self.exchange.book(symbol, depth)
+    def _batch(self, sub: Subscriber, depth: int
+               ) -> list[md_pb.CreateMarketDataSubscriptionResponse]:
+        """One update per pending trade (in trade order, stats as of that trade), then one
+        per dirty symbol with the current book and stats, so the last word is the present.
+
+        Built in one go with no await, so the engine cannot trade between the take and the
+        reads of current state.
+        """
+        trades, dirty = sub.take_market()
+        books = {symbol: self.exchange.book(symbol, depth) for symbol in dirty}
+        msgs: list[md_pb.CreateMarketDataSubscriptionResponse] = []
+        for trade in trades:
+            # the book as it is now (a trade's symbol is always dirty): the engine keeps no
+            # history of books, and every update is a full snapshot for the client
+            bids, offers = books[trade.symbol]
+            msgs.append(md_pb.CreateMarketDataSubscriptionResponse(update=wire.book_update_pb(
+                trade.symbol, bids, offers, trade.stats_dict(), trade.time)))
+        msgs.extend(self._update(symbol, depth, books[symbol]) for symbol in dirty)
+        return msgs
+
+    def _update(self, symbol: str, depth: int, book: Levels | None = None
+                ) -> md_pb.CreateMarketDataSubscriptionResponse:
+        bids, offers = book if book is not None else self.exchange.book(symbol, depth)
         update = wire.book_update_pb(symbol, bids, offers, self.exchange.stats(symbol).as_dict(),
                                      self.exchange.clock())
         return md_pb.CreateMarketDataSubscriptionResponse(update=update)

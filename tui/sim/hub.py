@@ -1,17 +1,29 @@
 """Fan-out of exchange events to stream subscribers, coalescing market data per subscriber.
 
-Market data is not queued per tick: a subscriber keeps a set of dirty symbols and sends
+Book changes are not queued per tick: a subscriber keeps a set of dirty symbols and sends
 each one's current book when it wakes, so a slow reader gets the latest, never a backlog.
-Order and position events are queued in order: every execution matters.
+Trades are queued, in order, because a client builds its tape and volume from one update
+per trade; the queue is bounded (oldest dropped) so a slow reader never grows it without
+end and the matching engine never waits. Order and position events are queued in order:
+every execution matters.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import dataclass, field
 
 from tui.sim.exchange import Exchange
 from tui.sim.model import BookChanged, CancelRejectReport, ExecReport, PositionChanged, TradePrint
+
+# pending trade prints per market-data subscriber; past this the oldest are dropped and the
+# client sees a shares_traded jump larger than last_trade_qty (unattributed volume)
+MAX_PENDING_TRADES = 1000
+
+
+def _trade_queue() -> deque[TradePrint]:
+    return deque(maxlen=MAX_PENDING_TRADES)
 
 
 @dataclass(eq=False)
@@ -19,12 +31,31 @@ class Subscriber:
     symbols: frozenset[str] | None  # None = every symbol
     accounts: frozenset[str] = frozenset()
     dirty: set[str] = field(default_factory=set)
+    trades: deque[TradePrint] = field(default_factory=_trade_queue)
+    trades_dropped: int = 0  # prints lost to the bound, for tests and diagnostics
     queue: asyncio.Queue[object] = field(default_factory=asyncio.Queue)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     dropped: bool = False
 
     def wants(self, symbol: str) -> bool:
         return self.symbols is None or symbol in self.symbols
+
+    def add_trade(self, trade: TradePrint) -> None:
+        if self.trades.maxlen is not None and len(self.trades) >= self.trades.maxlen:
+            self.trades_dropped += 1  # the deque drops the oldest on append
+        self.trades.append(trade)
+        self.dirty.add(trade.symbol)
+
+    def take_market(self) -> tuple[list[TradePrint], list[str]]:
+        """Pending trades in trade order and the dirty symbols (sorted); both emptied.
+
+        Build every message from one take before the next await: then the current stats
+        read for the dirty symbols include exactly the trades taken, never a later one.
+        """
+        trades = list(self.trades)
+        self.trades.clear()
+        dirty, self.dirty = self.dirty, set()
+        return trades, sorted(dirty)
 
 
 class Hub:
@@ -35,7 +66,12 @@ class Hub:
         exchange.add_listener(self._on_event)
 
     def _on_event(self, event: object) -> None:
-        if isinstance(event, BookChanged | TradePrint):
+        if isinstance(event, TradePrint):
+            for sub in self.market:
+                if sub.wants(event.symbol):
+                    sub.add_trade(event)
+                    sub.wake.set()
+        elif isinstance(event, BookChanged):
             for sub in self.market:
                 if sub.wants(event.symbol):
                     sub.dirty.add(event.symbol)

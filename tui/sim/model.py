@@ -138,12 +138,29 @@ class BookChanged:
 
 @dataclass(frozen=True, slots=True)
 class TradePrint:
+    """One trade, with the symbol's session statistics right after it (raw ints).
+
+    Events are delivered after the whole command, when the live stats already include any
+    later trades of the same sweep; so each print carries its own copy of them.
+    """
+
     symbol: str
     px: int
     qty: int
     aggressor_side: Side
     trade_id: str
     time: float
+    volume: int  # cumulative raw quantity traded this session, this trade included
+    notional: int  # cumulative raw px × raw qty, this trade included
+    open_px: int
+    high_px: int
+    low_px: int
+
+    def stats_dict(self) -> dict[str, int | None]:
+        """InstrumentStats as of this trade, named as SimStats.as_dict names them."""
+        return {"open_px": self.open_px, "high_px": self.high_px, "low_px": self.low_px,
+                "last_trade_px": self.px, "last_trade_qty": self.qty,
+                "shares_traded": self.volume, "notional_traded": self.notional}
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,7 @@ def book_update_pb(symbol: str, bids: list[tuple[int, int]], offers: list[tuple[
         offers=[md_pb.BookEntry(px=px, qty=qty) for px, qty in offers],
     )
     for name in ("open_px", "high_px", "low_px", "last_trade_px", "shares_traded",
-                 "last_trade_qty"):
+                 "last_trade_qty", "notional_traded"):
         value = stats.get(name)
         if value is not None:
             setattr(msg.stats, name, value)
