@@ -1,11 +1,25 @@
-"""The market list: symbol, bid, offer, last for every instrument; Enter or click opens one."""
+"""The watchlist: every market's bid, offer, last, change since the open and a sparkline.
+
+Columns drop as the panel narrows (the symbol stays readable):
+
+* under 24 columns: two lines a market, the symbol, then bid / offer / last;
+* from 24: the change since the open joins the first line, a sparkline the second;
+* from 56: one line a market, symbol, sparkline, bid, offer, last, change.
+
+The app pulls, the list never pushes: ``update_quotes`` (the dirty symbols, at most twice a
+second) and ``tick`` (once a second: rows whose sparkline moved to a new 15 s point) redraw
+only rows whose shown values changed. ``show_age`` (once a second) puts the price feed's
+age in the heading, and greys every price while the feed is stale or down.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -14,16 +28,134 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.state import DeskState
+from tui.core.model import Instrument
+from tui.core.state import DeskState, LinkState, is_feed
+from tui.core.tape import BUCKET_SECONDS, spark
+from tui.widgets.status import age_text, is_stale, stream_word
 
 PX = 5  # width of a price column ("0.555")
+CHG = 6  # width of the change column ("+0.125")
+NUMBERS = ("bid", "offer", "last")
+ONE_LINE_FROM = 56  # panel widths from here get one line a market
+CHANGE_FROM = 24  # the change column needs this much (the symbol keeps 17)
+SPARK_MIN = 4  # a sparkline narrower than this says nothing
+SPARK_MAX = 40  # ten minutes of 15 s points
+NAME_MIN = 20  # the one-line layout's narrowest symbol column
+MIN_SPAN_CENTS = 2  # a sparkline's vertical range is at least 2 cents: no 1-tick cliffs
+
+
+# --- the price feed's age, shared with the trade tape --------------------------------
+FEED_RANK = {"down": 3, "connecting": 2, "stale": 1, "live": 0}
+
+
+def feed_age(state: DeskState, now: float) -> tuple[str, str]:
+    """(words, kind) for the price feed: kind is live, stale, down or connecting.
+
+    ``now`` is monotonic, like the streams' timestamps. With several price feeds the worst
+    one speaks. Words: "0.4s" (age of the last message), "STALE 3.1s", "DOWN 12s".
+    """
+    feeds = [s for s in state.streams.values() if is_feed(s.name)]
+    if not feeds:
+        return "waiting", "connecting"
+    best: tuple[int, float, str, str] | None = None
+    for stream in feeds:
+        words = stream_word(stream, now)[1]
+        if stream.state is LinkState.DOWN:
+            kind = "down"
+        elif stream.state is LinkState.CONNECTING:
+            kind = "connecting"
+        else:
+            kind = "stale" if is_stale(stream, now) else "live"
+        quiet = now - (stream.last_message_at or stream.since)
+        key = (FEED_RANK[kind], quiet, words, kind)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    assert best is not None
+    return best[2], best[3]
+
+
+def feed_heading(title: str, words: str, kind: str, width: int,
+                 styles: Mapping[str, Style]) -> Text:
+    """'title  0.4s', the age styled by kind (reverse when stale or down); the title goes
+    first when the room is short."""
+    text = Text(no_wrap=True, overflow="crop")
+    badge = f" {words} " if kind in ("stale", "down") else words
+    gap = "  " if len(title) + 2 + len(badge) <= width else " "
+    if title and (not badge or len(title) + len(gap) + len(badge) <= width):
+        text.append(title, style=styles["dim"])
+        if badge:
+            text.append(gap)
+    if badge:
+        text.append(badge, style=styles.get(kind, styles["dim"]))
+    return text
+
+
+def common_prefix(symbols: list[str]) -> str:
+    """What every symbol starts with, up to a separator ("AEC-"): dropped when room is short."""
+    if len(symbols) < 2:
+        return ""
+    first, last = min(symbols), max(symbols)  # the two that differ soonest
+    pairs = zip(first, last, strict=False)
+    same = next((i for i, (a, b) in enumerate(pairs) if a != b), len(first))
+    prefix = first[:same]
+    cut = max(prefix.rfind("-"), prefix.rfind("."), prefix.rfind("_"))
+    return prefix[: cut + 1] if cut >= 0 else ""
+
+
+def fit(name: str, width: int) -> str:
+    return name if len(name) <= width else name[: max(width - 1, 0)] + "…"
+
+
+def change_text(inst: Instrument | None, change: int | None) -> str:
+    if change is None or inst is None:
+        return "--"
+    if change == 0:
+        return inst.scales.price_text(0)
+    return ("+" if change > 0 else "-") + inst.scales.price_text(abs(change))
+
+
+def spark_text(state: DeskState, symbol: str, wall: float, count: int) -> str:
+    """The sparkline of a market: the last ``count`` 15 s points, breaks where the feed was
+    down; the vertical range is at least 2 cents so a one-tick wobble is not a cliff."""
+    tape = state.tapes.get(symbol)
+    if count <= 0 or tape is None:
+        return " " * max(count, 0)
+    points = tape.history(wall, count, list(state.gaps))
+    known = [p for p in points if p is not None]
+    if not known:
+        return " " * count
+    inst = state.instruments.get(symbol)
+    lo, hi = min(known), max(known)
+    if inst is not None:
+        least = max(inst.scales.price_scale * MIN_SPAN_CENTS // 100, 2 * inst.scales.tick)
+        if hi - lo < least:
+            mid2 = lo + hi  # twice the middle, to stay in integers
+            lo = (mid2 - least) // 2
+            hi = lo + least
+    return spark(points, lo, hi)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    width: int  # the rows' width in cells
+    two_lines: bool
+    numbers: tuple[str, ...]  # of NUMBERS, in order
+    change: bool
+    spark_w: int
+    name_w: int
+    strip: str  # the common prefix dropped from every symbol ("" = none)
+
+
+Row = tuple[object, ...]  # what a row shows; a row is redrawn only when this changes
 
 
 class MarketList(Vertical):
-    """A heading line over an OptionList whose rows are formatted to the panel's width."""
+    """A heading over an OptionList whose rows are formatted to the panel's width."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "markets--bid", "markets--offer", "markets--last", "markets--dim",
+        "markets--up", "markets--down", "markets--spark", "markets--stale-px",
+        "markets--live", "markets--stale", "markets--feed-down", "markets--connecting",
     }
 
     class Selected(Message):
@@ -38,7 +170,14 @@ class MarketList(Vertical):
         super().__init__(id=id)
         self.state = state
         self.symbols: list[str] = []
-        self._head_width = 0
+        self._listed: set[str] = set()
+        self._prefix = ""
+        self._plan_cache: Layout | None = None
+        self._rows: dict[str, Row] = {}  # what each row shows now
+        self._bucket: int | None = None  # the sparkline point tick() last drew
+        self._feed: tuple[str, str] = ("", "unknown")  # (words, kind); show_age sets it
+        self._head_shown: tuple[object, ...] = ()
+        self._sparks: dict[str, tuple[tuple[object, ...], str]] = {}  # symbol -> (key, line)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="markets-head")
@@ -48,71 +187,236 @@ class MarketList(Vertical):
     def options(self) -> OptionList:
         return self.query_one("#markets-list", OptionList)
 
+    @property
+    def heading(self) -> Static:
+        return self.query_one("#markets-head", Static)
+
+    @property
+    def stale(self) -> bool:
+        """The price feed is stale, down or not up yet: prices are greyed, never green.
+        (Before the first ``show_age`` nothing is known and the prices keep their colours.)"""
+        return self._feed[1] in ("stale", "down", "connecting")
+
+    # --- layout ----------------------------------------------------------------------
     def _width(self) -> int:
         return max(12, self.options.scrollable_content_region.width)
 
-    def _layout(self, width: int) -> tuple[bool, list[str], int]:
-        """(two lines per market?, price columns, symbol width) for a panel width."""
-        two_lines = width < 30
-        cols = ["bid", "offer"] + (["last"] if width >= (18 if two_lines else 26) else [])
-        name_w = width if two_lines else width - len(cols) * (PX + 1)
-        return two_lines, cols, name_w
+    def plan(self) -> Layout:
+        width = self._width()
+        cached = self._plan_cache
+        if cached is None or cached.width != width:
+            # one line or two is judged on the panel's own width, which a scrollbar coming
+            # and going does not change: no flip-flop at the threshold
+            cached = self._plan_cache = self._plan(width, self.size.width or width)
+        return cached
 
+    def _plan(self, width: int, panel: int) -> Layout:
+        longest = max((len(s) for s in self.symbols), default=0)
+        longest_bare = longest - len(self._prefix)  # the longest without the common prefix
+        if panel >= ONE_LINE_FROM and width >= ONE_LINE_FROM - 2:
+            fixed = len(NUMBERS) * (PX + 1) + CHG + 1
+            rest = width - fixed
+            spark_w = max(SPARK_MIN,
+                          min(SPARK_MAX, rest - 1 - max(NAME_MIN, longest_bare)))
+            name_w = rest - 1 - spark_w
+            return Layout(width, False, NUMBERS, True, spark_w, name_w,
+                          self._prefix if longest > name_w else "")
+        numbers = NUMBERS if width >= 3 * (PX + 1) else NUMBERS[:2]
+        change = width >= CHANGE_FROM
+        name_w = width - (CHG + 1 if change else 0)
+        spark_w = width - len(numbers) * (PX + 1) - 1
+        spark_w = min(spark_w, SPARK_MAX) if spark_w >= SPARK_MIN else 0
+        return Layout(width, True, numbers, change, spark_w, name_w,
+                      self._prefix if longest > name_w else "")
+
+    def _width_moved(self) -> bool:
+        """A scrollbar came or went, or the panel was resized: redraw all, say so."""
+        if self._plan_cache is not None and self._width() == self._plan_cache.width:
+            return False
+        self._relayout()
+        return True
+
+    def _relayout(self) -> None:
+        """The width or the market set changed: redraw everything."""
+        self._plan_cache = None
+        self._rows.clear()
+        self.heading.styles.height = 2 if self.plan().two_lines else 1
+        self._update_rows(self.symbols)
+        self._head()
+
+    # --- what the app calls ----------------------------------------------------------
     def set_markets(self, symbols: Iterable[str], current: str | None) -> None:
         self.symbols = list(symbols)
-        options = self.options
-        options.set_options(Option(self.row_text(sym), id=sym) for sym in self.symbols)
+        self._listed = set(self.symbols)
+        self._prefix = common_prefix(self.symbols)
+        self._plan_cache = None
+        self._rows.clear()
+        layout = self.plan()
+        self.heading.styles.height = 2 if layout.two_lines else 1
+        wall = self.state.clock()
+        options = []
+        for sym in self.symbols:
+            row = self._row(sym, layout, wall)
+            self._rows[sym] = row
+            options.append(Option(self._format(row, layout), id=sym))
+        self.options.set_options(options)
         self.highlight(current)
         self._head()
 
     def update_quotes(self, symbols: Iterable[str]) -> None:
-        options = self.options
-        if self._width() != self._head_width:
-            self._head()
-        for symbol in symbols:
-            if symbol in self.symbols:
-                options.replace_option_prompt(symbol, self.row_text(symbol))
+        """Redraw the rows of these markets (their books moved), where what they show changed."""
+        if not self._width_moved():
+            self._update_rows(symbols)
+
+    def tick(self, wall: float | None = None) -> int:
+        """Once a second: when the sparklines moved to a new 15 s point, redraw the rows whose
+        line changed. ``wall`` is wall-clock time (DeskState.clock). Returns rows redrawn."""
+        wall = self.state.clock() if wall is None else wall
+        bucket = int(wall // BUCKET_SECONDS)
+        if bucket == self._bucket:
+            return 0
+        self._bucket = bucket
+        if self._width_moved():
+            return len(self.symbols)
+        if not self.plan().spark_w:
+            return 0
+        return self._update_rows(self.symbols, wall)
+
+    def show_age(self, state: DeskState, now: float) -> None:
+        """Once a second (``now`` monotonic): the feed's age in the heading; every price
+        greyed while the feed is stale or down, back in colour when it is live again."""
+        was_stale = self.stale
+        self._feed = feed_age(state, now)
+        if self.stale != was_stale:
+            self._update_rows(self.symbols)
+        self._head()
 
     def highlight(self, symbol: str | None) -> None:
         if symbol in self.symbols:
             self.options.highlighted = self.symbols.index(symbol)
 
-    def _head(self) -> None:
-        width = self._head_width = self._width()
-        cols = self._layout(width)[1]
-        prices = "".join(" " + c.rjust(PX) for c in cols)
-        room = width - len(prices)
-        head = ("market" if room >= 6 else "").ljust(room) + prices
-        self.query_one("#markets-head", Static).update(
-            Text(head, style=self.get_component_rich_style("markets--dim", partial=True)))
+    # --- rows --------------------------------------------------------------------------
+    def _update_rows(self, symbols: Iterable[str], wall: float | None = None) -> int:
+        layout, options = self.plan(), self.options
+        wall = self.state.clock() if wall is None else wall
+        redrawn = 0
+        for symbol in symbols:
+            if symbol not in self._listed:
+                continue
+            row = self._row(symbol, layout, wall)
+            if row != self._rows.get(symbol):
+                self._rows[symbol] = row
+                options.replace_option_prompt(symbol, self._format(row, layout))
+                redrawn += 1
+        return redrawn
+
+    def _row(self, symbol: str, layout: Layout, wall: float) -> Row:
+        book = self.state.books.get(symbol)
+        tape = self.state.tapes.get(symbol)
+        last = book.last_trade_px if book is not None else None
+        if last is None and tape is not None:
+            last = tape.last_px
+        return (
+            symbol,
+            book.best_bid if book is not None else None,
+            book.best_offer if book is not None else None,
+            last,
+            tape.change if tape is not None else None,
+            self._spark(symbol, wall, layout.spark_w),
+            self.stale,
+        )
+
+    def _spark(self, symbol: str, wall: float, count: int) -> str:
+        """The sparkline, recomputed only when its 15 s point, the market's last trade or
+        the feed's outages moved."""
+        tape, gaps = self.state.tapes.get(symbol), self.state.gaps
+        key = (int(wall // BUCKET_SECONDS), count, tape.last if tape else None,
+               tape.last_px if tape else None, len(gaps),
+               (gaps[-1].start, gaps[-1].end) if gaps else None)
+        cached = self._sparks.get(symbol)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        line = spark_text(self.state, symbol, wall, count)
+        self._sparks[symbol] = (key, line)
+        return line
 
     def row_text(self, symbol: str) -> Text:
+        """The row as drawn now (tests read it)."""
+        layout = self.plan()
+        return self._format(self._row(symbol, layout, self.state.clock()), layout)
+
+    def _format(self, row: Row, layout: Layout) -> Text:
         st = partial(self.get_component_rich_style, partial=True)
-        width = self._width()
-        two_lines, cols, name_w = self._layout(width)
+        symbol, bid, offer, last, change, sparkline, stale = row
+        assert isinstance(symbol, str)
         inst = self.state.instruments.get(symbol)
-        book = self.state.books.get(symbol)
-        name = symbol if len(symbol) <= name_w else symbol[: name_w - 1] + "…"
-        text = Text(name.ljust(name_w), no_wrap=True)
-        if two_lines:
-            text.append("\n" + " " * (width - len(cols) * (PX + 1)))
-        values = {
-            "bid": (book.best_bid if book else None, "markets--bid"),
-            "offer": (book.best_offer if book else None, "markets--offer"),
-            "last": (book.last_trade_px if book else None, "markets--last"),
-        }
-        for col in cols:
+        name = symbol[len(layout.strip):] if layout.strip else symbol
+        text = Text(fit(name, layout.name_w).ljust(layout.name_w), no_wrap=True,
+                    overflow="crop")
+        chg = change_text(inst, change if isinstance(change, int) else None)
+        chg_style = ("markets--dim" if not isinstance(change, int) or change == 0 or stale
+                     else "markets--up" if change > 0 else "markets--down")
+        if layout.two_lines:
+            if layout.change:
+                text.append(" " + chg.rjust(CHG), style=st(chg_style))
+            text.append("\n")
+            text.append(" " if layout.spark_w else "")
+        else:
+            text.append(" ")
+        text.append(str(sparkline), style=st("markets--dim" if stale else "markets--spark"))
+        pad = layout.width - (len(layout.numbers) * (PX + 1)
+                              + (CHG + 1 if layout.change and not layout.two_lines else 0))
+        if layout.two_lines:
+            text.append(" " * max(pad - (1 + layout.spark_w if layout.spark_w else 0), 0))
+        values = {"bid": (bid, "markets--bid"), "offer": (offer, "markets--offer"),
+                  "last": (last, "markets--last")}
+        for col in layout.numbers:
             value, style = values[col]
-            shown = inst.scales.price_text(value) if inst and value is not None else "--"
-            text.append(" " + shown.rjust(PX), style=st(style) if value is not None else "")
+            shown = inst.scales.price_text(value) if inst and isinstance(value, int) else "--"
+            text.append(" ")
+            text.append(shown.rjust(PX),
+                        style=st("markets--stale-px" if stale else style)
+                        if isinstance(value, int) else st("markets--dim"))
+        if layout.change and not layout.two_lines:
+            text.append(" " + chg.rjust(CHG), style=st(chg_style))
         return text
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.call_after_refresh(self._reformat)
+    # --- the heading -------------------------------------------------------------------
+    def _head(self) -> None:
+        layout = self.plan()
+        words, kind = self._feed
+        shown = (layout, words, kind)
+        if shown == self._head_shown:
+            return
+        self._head_shown = shown
+        st = partial(self.get_component_rich_style, partial=True)
+        style = {"dim": st("markets--dim"), "live": st("markets--live"),
+                 "stale": st("markets--stale"), "down": st("markets--feed-down"),
+                 "connecting": st("markets--connecting")}
 
-    def _reformat(self) -> None:
-        self.update_quotes(self.symbols)
-        self._head()
+        labels = "".join(" " + c.rjust(PX) for c in layout.numbers)
+        if layout.two_lines:
+            chg = " " + "chg".rjust(CHG) if layout.change else ""
+            first = feed_heading("markets", words, kind, layout.width - len(chg), style)
+            first.append(" " * (layout.width - len(chg) - first.cell_len))
+            first.append(chg, style=st("markets--dim"))
+            second = ""
+            if layout.spark_w >= 8:
+                second = " " + fit("trend " + age_text(layout.spark_w * BUCKET_SECONDS),
+                                   layout.spark_w)
+            second = second.ljust(layout.width - len(labels)) + labels
+            first.append("\n" + second, style=st("markets--dim"))
+            self.heading.update(first)
+        else:
+            right = labels + " " + "chg".rjust(CHG)
+            head = feed_heading("markets", words, kind, layout.width - len(right), style)
+            head.append(" " * (layout.width - len(right) - head.cell_len))
+            head.append(right, style=st("markets--dim"))
+            self.heading.update(head)
+
+    # --- events ------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._relayout)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
