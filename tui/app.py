@@ -11,7 +11,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar, ParamSpec, TypeVar
@@ -42,6 +42,7 @@ from tui.widgets.markets import MarketList
 from tui.widgets.status import StatusBar, feed_warning, signature
 from tui.widgets.tables import OrdersTable, PositionsTable
 from tui.widgets.ticket import OrderTicket
+from tui.widgets.trades import TradeTape
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -101,6 +102,8 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         self._stopped = False
         self._reported: dict[str, float] = {}
         self._active = 0  # which ladder pane the keys trade in
+        # the clock data ages are shown against (snapshot tests freeze it)
+        self.clock: Callable[[], float] = time.monotonic
         self._column_order = DEFAULT_ORDER
 
     # --- shortcuts tests can use ---------------------------------------------------
@@ -163,6 +166,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             yield OrdersTable(id="orders")
             yield PositionsTable(id="positions")
             yield FillsTable(id="fills")
+            yield TradeTape(self.state, id="tape")
         yield StatusBar("", id="status")
         yield Footer(compact=True)
 
@@ -231,7 +235,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     @guarded
     def frame(self) -> None:
         """Pull what changed from DeskState and repaint only that."""
-        state, now = self.state, time.monotonic()
+        state, now = self.state, self.clock()
         with self.batch_update():
             if self._changed("instruments", state.instruments_version):
                 self._instruments_changed()
@@ -246,6 +250,8 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
                     self._show_header(pane)
             if self.symbol in dirty:
                 self._schedule_estimate(book_moved=True)
+            if self._changed("trades", state.trades_version):
+                self.query_one(TradeTape).refresh_from(state)
             if orders_moved:
                 self.query_one(OrdersTable).refresh_from(state)
                 self.query_one(FillsTable).refresh_from(state)
@@ -263,6 +269,10 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
                     or now - self._status_at >= STATUS_PERIOD):
                 self._status_sig, self._status_at = sig, now
                 self.query_one(StatusBar).show(state, now, self.error_text)
+                markets = self.query_one(MarketList)
+                markets.show_age(state, now)
+                markets.tick()  # sparklines step on the wall clock, every 15 s
+                self.query_one(TradeTape).show_age(state, now)
                 stale = bool(feed_warning(state, now))
                 for pane in self.visible_panes:
                     pane.ladder.set_stale(stale)
@@ -310,10 +320,13 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
 
     @guarded
     def action_blotter_view(self) -> None:
-        """Switch the blotter's right side between positions and fills (narrower screens)."""
+        """f: the blotter's right side cycles positions, fills, trades (below 110 columns
+        the whole blotter cycles open orders, fills, trades)."""
         blotter = self.query_one("#blotter")
-        fills = blotter.has_class("-show-positions")
-        blotter.set_class(fills, "-show-fills").set_class(not fills, "-show-positions")
+        views = ("-show-positions", "-show-fills", "-show-trades")
+        at = next((n for n, view in enumerate(views) if blotter.has_class(view)), 0)
+        for n, view in enumerate(views):
+            blotter.set_class(n == (at + 1) % len(views), view)
 
     def action_escape(self) -> None:
         if self.grabbed is not None:

@@ -3,7 +3,6 @@ cursor moves, and how the ladder draws (cumulative depth, columns, auto-recentre
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -159,7 +158,7 @@ class LadderActions(_Base):
 
     def _show_header(self, pane: LadderPane | None = None) -> None:
         pane = pane or self.pane
-        ladder, now = pane.ladder, time.monotonic()
+        ladder, now = pane.ladder, self.clock()
         symbol = ladder.symbol
         book = self.state.books.get(symbol) if symbol else None
         age = age_text(now - book.received_at) if book and book.received_at else ""

@@ -300,8 +300,9 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         kinds = {k for _, k in key.mine}
         mine_style = st("ladder--pending") if "pending" in kinds else st(
             "ladder--mine-sell" if kinds == {"sell"} else "ladder--mine-buy")
-        segs.append(Segment(mine_text.rjust(c.mine), base + mine_style))
-        segs.append(Segment("◆" if key.avg else " ", base + st("ladder--avg")))
+        # styles only where there is text: the cursor's reverse would paint empty cells
+        segs.append(Segment(mine_text.rjust(c.mine), base + mine_style if mine_text else base))
+        segs.append(Segment("◆", base + st("ladder--avg")) if key.avg else Segment(" ", base))
 
         def qty_cell(qty: int | None, kind: str, best: bool, justify: str) -> Segment:
             if qty is None:
@@ -315,8 +316,10 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         def extra(name: str, value: int | None, style: str) -> None:
             w = c.widths[name]
             segs.append(Segment(" ", base))
-            text = "" if value is None else compact_qty(s, value, w)
-            segs.append(Segment(text.rjust(w), base + st(style)))
+            if value is None:
+                segs.append(Segment(" " * w, base))
+            else:
+                segs.append(Segment(compact_qty(s, value, w).rjust(w), base + st(style)))
 
         # the ticket's outcome is the bright price; the other is dimmed
         bright = st("ladder--empty") if empty else st("ladder--price")

@@ -71,8 +71,8 @@ def cumulative(levels: list[tuple[int, int]]) -> dict[int, int]:
 OPTIONAL = ("no", "vol", "ltq", "ahead", "pnl")
 DEFAULT_ORDER = ("no", "vol", "pnl", "ltq", "ahead")  # v rotates it
 TITLES = {"no": "NO", "vol": "vol", "ltq": "last", "ahead": "ahead", "pnl": "if closed"}
-WIDTHS = {"vol": 6, "ltq": 5, "ahead": 5, "pnl": 9}  # "12.3k ", "+1,234.56"
-MINE_MIN, QTY_MIN = 6, 4  # "BN 100" must fit before any optional column
+WIDTHS = {"vol": 5, "ltq": 5, "ahead": 5, "pnl": 9}  # "12.3k", "+1,234.56"
+MINE_MIN, QTY_MIN = 6, 5  # "BN 100" must fit before any optional column
 
 
 @dataclass(frozen=True, slots=True)

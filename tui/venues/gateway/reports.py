@@ -7,7 +7,6 @@ only what the trader meant (intent by clord_id) and its own in-flight markers.
 from __future__ import annotations
 
 import asyncio
-import time
 
 from tui.core.enums import (
     CANCEL_REJECT_WORDS,
@@ -75,7 +74,7 @@ class Reports:
             self.state.add_fill(Fill(exec_id=ex.id, order_id=order.order_id,
                                      symbol=order.symbol, side=order.side, price=ex.last_px,
                                      qty=ex.last_shares, intent=order.intent,
-                                     at=time.time()))
+                                     at=self.state.clock()))
             if order.intent is not None:
                 self.state.notify(f"Filled {self._qty(order, ex.last_shares)} "
                                   f"{self._describe(order, ex.last_px)}.")
