@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from tests.conftest import eventually, make_venue
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Order
 from tui.core.state import DeskState, LinkState
 from tui.core.tape import BUCKET_SECONDS, FeedGap, MarketTape, spark
+from tui.sim.server import SimServer
+from tui.widgets.status import is_stale
 
 
 def book(volume: int, last: int | None = None, last_qty: int | None = None,
@@ -97,3 +100,28 @@ def test_queue_position_is_unknown_past_the_shown_depth() -> None:
     state.replace_book(book(0, bids=[(50, 30), (49, 5)]))
     state.upsert_order(resting("deep", 40, 1))
     assert state.queue.ahead("deep") is None
+
+
+def test_a_feed_is_stale_when_a_heartbeat_was_due_and_none_came() -> None:
+    state = DeskState()
+    state.set_link("prices", LinkState.LIVE)
+    feed = state.streams["prices"]
+    feed.last_message_at = 100.0
+    assert not is_stale(feed, 101.9)
+    assert is_stale(feed, 102.1)  # the embedded exchange's 1 s heartbeats: stale after 2 s
+    feed.quiet_gaps.extend([29.0, 30.0])  # a venue that heartbeats every 30 s of quiet
+    assert not is_stale(feed, 130.5)  # a quiet market is not a dead feed
+    assert is_stale(feed, 131.5)  # a heartbeat was due and none came
+
+
+async def test_the_desk_learns_the_exchanges_heartbeat(quiet_sim: SimServer) -> None:
+    venue = make_venue(quiet_sim)
+    await venue.start()
+    try:
+        await eventually(lambda: venue.state.streams.get("prices") is not None
+                         and venue.state.streams["prices"].heartbeat_every is not None,
+                         what="a heartbeat on the price stream")
+        every = venue.state.streams["prices"].heartbeat_every
+        assert every is not None and 0.3 < every < 1.5  # quiet_sim heartbeats every 0.5 s
+    finally:
+        await venue.stop()

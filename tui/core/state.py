@@ -38,6 +38,13 @@ class StreamStatus:
     last_message_at: float = 0.0
     reconnects: int = 0
     detail: str = ""
+    # the quiet the venue allows before it sends a heartbeat (the largest of the last few):
+    # a feed is stale only when a heartbeat was due and none came
+    quiet_gaps: deque[float] = field(default_factory=lambda: deque(maxlen=5))
+
+    @property
+    def heartbeat_every(self) -> float | None:
+        return max(self.quiet_gaps) if self.quiet_gaps else None
 
 
 @dataclass(slots=True)
@@ -184,8 +191,11 @@ class DeskState:
             for tape in self.tapes.values():
                 tape.rebase()
 
-    def touch_stream(self, name: str) -> None:
-        self.stream(name).last_message_at = time.monotonic()
+    def touch_stream(self, name: str, *, heartbeat: bool = False) -> None:
+        status, now = self.stream(name), time.monotonic()
+        if heartbeat and status.last_message_at:
+            status.quiet_gaps.append(now - status.last_message_at)
+        status.last_message_at = now
 
     def notify(self, text: str, severity: str = "information") -> None:
         self._notice_seq += 1

@@ -13,7 +13,12 @@ from tui.core.state import DeskState, LinkState, StreamStatus, is_feed
 STALE_AFTER = 2.0  # seconds without a message before a live price feed is shown as stale
 QUIET_AFTER = 35.0  # order/position streams are quiet by nature; heartbeats come ~30 s apart
 def stale_after(stream: StreamStatus) -> float:
-    return STALE_AFTER if is_feed(stream.name) else QUIET_AFTER
+    """A feed is stale 2 s after its last message, or a second after a heartbeat was due
+    when the venue's heartbeats come further apart (the gateway's: about 30 s)."""
+    every = stream.heartbeat_every
+    if not is_feed(stream.name):
+        return max(QUIET_AFTER, every + 1.0) if every else QUIET_AFTER
+    return max(STALE_AFTER, every + 1.0) if every else STALE_AFTER
 
 
 def age_text(seconds: float) -> str:

@@ -97,7 +97,7 @@ class StreamWorker:
                     got_data = True
                     self.connects += 1
                     self.state.set_link(self.name, LinkState.LIVE)
-                self.state.touch_stream(self.name)
+                self.state.touch_stream(self.name, heartbeat=_is_heartbeat(msg))
                 self._handle(msg)
         except TimeoutError:
             return f"no message for {self.silence_timeout:.0f} s"
@@ -139,3 +139,12 @@ def _rpc_words(exc: grpc.aio.AioRpcError) -> str:
     if code == grpc.StatusCode.PERMISSION_DENIED:
         return "not permitted"
     return f"{code.name.lower().replace('_', ' ')}: {exc.details() or ''}".strip()
+
+
+def _is_heartbeat(msg: object) -> bool:
+    """Every gateway stream's response is a oneof ``event`` whose heartbeat is an empty
+    message; the quiet before one tells how long this venue lets a stream stay silent."""
+    try:
+        return msg.WhichOneof("event") == "heartbeat"  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
