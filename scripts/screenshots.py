@@ -58,7 +58,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "screenshots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for size, suffix, keys in (((120, 36), "", True), ((80, 24), "-80x24", False)):
+    for size, suffix, keys in (((120, 36), "", True), ((80, 24), "-80x24", False),
+                               ((160, 48), "-160x48", False)):
         with embedded_exchange(args.seed) as sim:
             asyncio.run(shoot(sim.rest_url, sim.grpc_target, args.out, size, suffix, keys))
     print(f"screenshots written to {args.out}")
