@@ -128,7 +128,7 @@ async def test_gtd_carries_its_expiry_and_ioc_fok_never_rest(quiet_sim: SimServe
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol, qty=5)
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await pilot.press("i")  # GTD, 5 minutes
+        await pilot.press("i", "i")  # GTD 1 minute, then 5 minutes
         await pilot.press("b")
         order = (await eventually(lambda: _my_orders(quiet_sim), what="the GTD order"))[0]
         assert order.tif is TimeInForce.GOOD_TILL_TIME and order.good_till_time is not None

@@ -49,7 +49,7 @@ def intent_line(intent: Intent, price: int, scales: Scales) -> str:
 
 TIF_CYCLE = (TimeInForce.GOOD_TILL_CANCEL, TimeInForce.GOOD_TILL_TIME,
              TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
-GTD_CHOICES = (60, 300, 900, 3600)  # seconds a GTD order lives; g cycles them
+GTD_CHOICES = (60, 300, 900, 3600)  # seconds a GTD order lives; i steps through them
 CASH_STEP = Decimal(5)
 DEFAULT_CASH = Decimal(25)
 
@@ -63,9 +63,10 @@ class OrderTicket(Vertical):
         self.qty = DEFAULT_CONTRACTS
         self.instrument: Instrument | None = None
         self.kind = OrderKind.LIMIT
+        self._kind_before_cash = OrderKind.LIMIT
         self.tif = TimeInForce.GOOD_TILL_CANCEL
         self.post_only = False
-        self.gtd_seconds = GTD_CHOICES[1]
+        self.gtd_seconds = GTD_CHOICES[0]
         self.cash: Decimal | None = None  # dollars, for market buys; None = contracts
         self.note = ""  # e.g. an order picked up to move
         self.estimates: dict[bool, str] = {}  # buy? -> the exchange's preview, in words
@@ -86,7 +87,7 @@ class OrderTicket(Vertical):
             if i + 1 < len(GTD_CHOICES):
                 self.gtd_seconds = GTD_CHOICES[i + 1]
                 return self.tif
-            self.gtd_seconds = GTD_CHOICES[1]
+            self.gtd_seconds = GTD_CHOICES[0]
         self.tif = TIF_CYCLE[(TIF_CYCLE.index(self.tif) + 1) % len(TIF_CYCLE)]
         if self.tif in (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL):
             self.post_only = False
@@ -105,8 +106,11 @@ class OrderTicket(Vertical):
         """Size market buys in dollars instead of contracts (sells stay in contracts)."""
         self.cash = None if self.cash is not None else DEFAULT_CASH
         if self.cash is not None:
+            self._kind_before_cash = self.kind
             self.kind = OrderKind.MARKET
             self.post_only = False
+        else:  # a stray $ undone puts the ticket back as it was, not on market orders
+            self.kind = self._kind_before_cash
         return self.cash is not None
 
     @property
