@@ -1,31 +1,31 @@
 """Ladder benchmark: pmdesk's ladder against a stock DataTable, fed the same books.
 
+Exchange phase:
 1. The real desk (PmdeskApp + GatewayVenue, headless) on the embedded exchange, in-process, while
    a driver inserts, cancels and replaces resting orders on the ladder's market at --rate/s over
-   2 x LEVELS levels (never crossing: no trades); the books the desk receives are recorded.
+   2 x LEVELS levels (never crossing: no trades); the books the desk receives are recorded. The
+   exchange coalesces market data per subscriber: the desk receives far fewer books than changes.
 2. A stock DataTable ladder (bid / price / offer, a row per tick) fed those books on the same
    timeline; the same frame timer updates only the cells that changed.
-Figure: main-thread CPU (time.thread_time) per painted frame = frame-timer pull + Textual paint
-(Screen._on_timer_update / _compositor_refresh) + the terminal string headless mode skips.
+Feed phase (ladder_feed.py):
+3. The real desk again, on a fresh exchange, with resting orders of its own in the ladder's
+   market; its market-data ingest is handed --books synthetic book updates a second, in-process,
+   through the steps of its market-data worker (parse, convert.book, DeskState.replace_book).
+4. The stock DataTable ladder fed the same updates on the same timeline.
+Figures: main-thread CPU per painted frame (see ladder_common.py) and CPU per book update inside
+DeskState.replace_book (tape, queue estimates, dirty marking).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-import textual
-from textual.app import App, ComposeResult
-from textual.screen import Screen
-from textual.widgets import DataTable
+from ladder_common import METER, SIZE, Result, TableLadder, install_hooks, machine, until
+from ladder_feed import run_desk_feed, run_table_feed
 
 from tui.app import PmdeskApp
 from tui.core.enums import Side
@@ -35,140 +35,13 @@ from tui.core.state import DeskState
 from tui.sim.exchange import Exchange
 from tui.sim.model import BookChanged
 from tui.sim.server import SimServer
-from tui.venues.gateway.venue import GatewayVenue
-from tui.widgets.ladder import Ladder
+from tui.venues.gateway.venue import BOOK_DEPTH, GatewayVenue
 
-SIZE = (160, 48)
 ACCOUNTS = [(f"firms/DEMO/accounts/bench-{n}", f"firms/DEMO/users/bench-{n}") for n in range(30)]
 LEVELS = 20  # price levels used on each side of the middle
 POOL = 300  # resting orders the driver keeps at most, spread over ACCOUNTS (the exchange's
 # buying-power check walks one account's orders in a market: one account would dominate)
 Stream = list[tuple[float, Book]]  # (seconds since the window opened, book as received)
-
-
-@dataclass
-class Meter:
-    """Main-thread CPU of frame work, charged to the painted frame it led to."""
-
-    on: bool = False
-    depth: int = 0
-    displayed: bool = False
-    pending: float = 0.0  # pull/paint CPU not yet charged to a painted frame
-    frames: list[float] = field(default_factory=list)  # CPU per painted frame, seconds
-    widget: float = 0.0  # CPU inside the ladder widget's render_lines
-
-    def reset(self) -> None:
-        self.on, self.pending, self.frames, self.widget = True, 0.0, [], 0.0
-
-    def span(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """Time the outermost call; a span that displayed closes a frame."""
-        def wrapper(*args: Any, **kw: Any) -> Any:
-            outer, self.depth, start = self.depth == 0, self.depth + 1, time.thread_time()
-            try:
-                return fn(*args, **kw)
-            finally:
-                self.depth -= 1
-                if outer and self.on:
-                    self.pending += time.thread_time() - start
-                    if self.displayed:
-                        self.frames.append(self.pending)
-                        self.pending, self.displayed = 0.0, False
-        return wrapper
-
-    def render(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kw: Any) -> Any:
-            start = time.thread_time()
-            lines = fn(*args, **kw)
-            self.widget += time.thread_time() - start
-            return lines
-        return wrapper
-
-    def display(self, fn: Callable[..., None]) -> Callable[..., None]:
-        """App._display, plus building the terminal string that headless mode skips."""
-        def wrapper(app: App[Any], screen: Screen[Any], renderable: Any) -> None:
-            fn(app, screen, renderable)
-            if self.on and renderable is not None and not app._batch_count:
-                renderable.render_segments(app.console)  # a CompositorUpdate
-                self.displayed = True
-        return wrapper
-
-
-METER = Meter()
-
-
-class TableLadder(App[None]):
-    """The stock alternative: one DataTable, cells updated from DeskState on a frame timer."""
-
-    def __init__(self, state: DeskState, symbol: str, frame_hz: float) -> None:
-        super().__init__()
-        self.state, self.symbol, self.frame_hz = state, symbol, frame_hz
-        self.scales: Scales = state.instruments[symbol].scales
-        self.shown: dict[tuple[str, str], str] = {}  # (row key, column) -> text on screen
-        self.centred = False  # scrolled to the inside once
-
-    def compose(self) -> ComposeResult:
-        yield DataTable(cursor_type="row")
-
-    def on_mount(self) -> None:
-        table, s = self.query_one(DataTable), self.scales
-        for key, width in (("bid", 10), ("price", 8), ("offer", 10)):
-            table.add_column(key, key=key, width=width)
-        for price in range(s.max_price, s.min_price - 1, -s.tick):
-            table.add_row("", s.price_text(price), "", key=str(price))
-        table.focus()
-        self.set_interval(1 / self.frame_hz, self.frame, name="frame")
-
-    def frame(self) -> None:
-        if self.symbol not in self.state.take_dirty_books():
-            return
-        table, s, book = self.query_one(DataTable), self.scales, self.state.books[self.symbol]
-        now = {(str(price), "bid"): s.qty_text(qty) for price, qty in book.bids}
-        now |= {(str(price), "offer"): s.qty_text(qty) for price, qty in book.offers}
-        with self.batch_update():
-            for cell in self.shown.keys() | now.keys():
-                if self.shown.get(cell, "") != (text := now.get(cell, "")):
-                    table.update_cell(*cell, text)
-            if not self.centred and book.bids:
-                self.centred = True
-                row = (s.max_price - book.bids[0][0]) // s.tick
-                table.move_cursor(row=row, animate=False)
-                table.scroll_to(y=max(row - table.size.height // 2, 0), animate=False)
-        self.shown = now
-
-
-def install_hooks() -> None:
-    """Class-level wrappers, installed before any app or timer exists (timers bind early)."""
-    span, render = METER.span, METER.render
-    for cls, name, wrap in ((PmdeskApp, "frame", span), (TableLadder, "frame", span),
-                            (Screen, "_on_timer_update", span), (App, "_display", METER.display),
-                            (Screen, "_compositor_refresh", span),
-                            (Ladder, "render_lines", render), (DataTable, "render_lines", render)):
-        setattr(cls, name, wrap(getattr(cls, name)))
-
-
-@dataclass
-class Result:
-    name: str
-    wall: float  # seconds
-    cpu: float  # process CPU, all threads, seconds
-    frames: list[float]  # main-thread CPU per painted frame, seconds
-    widget: float  # render_lines CPU in total, seconds
-
-    def row(self) -> str:
-        fps = len(self.frames) / self.wall
-        ms = sorted(f * 1000 for f in self.frames) or [0.0]
-        pct = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
-        widget = self.widget * 1000 / max(len(self.frames), 1)
-        return (f"{self.name:<28}{fps:>9.1f}{ms[len(ms) // 2]:>10.2f}{pct:>10.2f}"
-                f"{widget:>12.2f}{100 * self.cpu / self.wall:>11.1f}")
-
-
-async def until(check: Callable[[], object], what: str, within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 class Driver:
@@ -241,13 +114,17 @@ async def run_pmdesk(args: argparse.Namespace) -> tuple[Result, Stream, Instrume
                         "the book on the ladder")
             await asyncio.sleep(1.0)  # settle: first paint, layout, status
             stream: Stream = []
-            changes, opened = [0], time.monotonic()
+            changes, ingest, opened = [0], [0.0], time.monotonic()
             replace_book = app.state.replace_book
 
             def record(book: Book) -> None:
-                if book.symbol == symbol:
-                    stream.append((time.monotonic() - opened, book))
+                if book.symbol != symbol:
+                    replace_book(book)
+                    return
+                stream.append((time.monotonic() - opened, book))
+                start = time.thread_time()  # includes one clock read (~0.5 µs)
                 replace_book(book)
+                ingest[0] += time.thread_time() - start
 
             def count(event: object) -> None:
                 if isinstance(event, BookChanged) and event.symbol == symbol:
@@ -263,10 +140,11 @@ async def run_pmdesk(args: argparse.Namespace) -> tuple[Result, Stream, Instrume
             METER.on = False
             ex.remove_listener(count)
             app.state.replace_book = replace_book  # type: ignore[method-assign]
-        result = Result("pmdesk (whole desk)", wall, cpu, METER.frames, METER.widget)
-        print(f"market {symbol}: {commands} exchange commands, {changes[0]} exchange book "
-              f"changes ({changes[0] / wall:.0f}/s), {len(stream) - 1} book messages received "
-              f"by the desk ({(len(stream) - 1) / wall:.0f}/s)")
+        result = Result("pmdesk, via exchange", wall, cpu, METER.frames, METER.widget,
+                        len(stream) - 1, ingest[0])
+        print(f"market {symbol}, exchange phase: {commands} exchange commands, {changes[0]} "
+              f"exchange book changes ({changes[0] / wall:.0f}/s), {len(stream) - 1} book "
+              f"messages received by the desk ({(len(stream) - 1) / wall:.0f}/s)")
         return result, stream, inst, symbol
     finally:
         await server.stop()
@@ -281,41 +159,60 @@ async def run_table(args: argparse.Namespace, stream: Stream, inst: Instrument,
     async with app.run_test(size=SIZE):
         await asyncio.sleep(1.0)  # settle: rows added, first paint, centred
         METER.reset()
-        cpu0, opened = time.process_time(), time.monotonic()
+        cpu0, opened, ingest = time.process_time(), time.monotonic(), 0.0
         for offset, book in stream[1:]:  # the same books, on the same timeline
             delay = offset - (time.monotonic() - opened)
             if delay > 0:
                 await asyncio.sleep(delay)
+            start = time.thread_time()
             state.replace_book(book)
+            ingest += time.thread_time() - start
         await asyncio.sleep(max(0.0, args.seconds - (time.monotonic() - opened)))
         wall, cpu = time.monotonic() - opened, time.process_time() - cpu0
         METER.on = False
-    return Result("stock DataTable (replay)", wall, cpu, METER.frames, METER.widget)
+    return Result("stock DataTable, replayed", wall, cpu, METER.frames, METER.widget,
+                  len(stream) - 1, ingest)
 
 
 async def main(args: argparse.Namespace) -> None:
     install_hooks()
-    desk, stream, inst, symbol = await run_pmdesk(args)
-    table = await run_table(args, stream, inst, symbol)
-    s = inst.scales
-    print(f"machine: {platform.machine()} {platform.processor() or '?'}, {os.cpu_count()} CPUs,"
-          f" {platform.system()} {platform.release()}; Python {platform.python_version()};"
-          f" Textual {textual.__version__}")
-    print(f"feed: {args.rate} commands/s for {args.seconds:g} s over {2 * LEVELS} levels;"
-          f" {SIZE[0]}x{SIZE[1]}; frame timer {args.frame_hz:g} Hz;"
-          f" {(s.max_price - s.min_price) // s.tick + 1} price rows; {len(stream) - 1} books")
-    print(f"{'':<28}{'frames/s':>9}{'p50 ms':>10}{'p99 ms':>10}{'widget ms':>12}"
-          f"{'proc CPU%':>11}\n{desk.row()}\n{table.row()}")
-    print("ms = main-thread CPU per painted frame (frame pull + Textual paint + terminal"
-          " string); widget ms = mean render_lines CPU per painted frame")
+    rows: list[Result] = []
+    lines: list[str] = []
+    if args.phase in ("both", "exchange"):
+        desk, stream, inst, symbol = await run_pmdesk(args)
+        rows += [desk, await run_table(args, stream, inst, symbol)]
+        s = inst.scales
+        lines.append(f"exchange phase: {args.rate} commands/s for {args.seconds:g} s over "
+                     f"{2 * LEVELS} levels; {(s.max_price - s.min_price) // s.tick + 1} price "
+                     f"rows; {len(stream) - 1} books reached the desk")
+    if args.phase in ("both", "feed"):
+        desk, updates, inst = await run_desk_feed(args)
+        rows += [desk, await run_table_feed(args, updates, inst)]
+        lines.append(f"feed phase: {args.books} book updates/s asked for {args.seconds:g} s, "
+                     f"{BOOK_DEPTH} levels a side, ~10% of updates a trade; the desk rests 4 "
+                     "orders in the market")
+    print(machine())
+    print(f"screen {SIZE[0]}x{SIZE[1]}; frame timer {args.frame_hz:g} Hz")
+    print("\n".join(lines))
+    print(Result.HEADER)
+    print("\n".join(row.row() for row in rows))
+    print("books/s = book updates that reached DeskState.replace_book per second; ms = main-"
+          "thread CPU per painted frame (frame pull + Textual paint + terminal string); widget "
+          "ms = mean render_lines CPU per painted frame; ingest µs = mean CPU per book update "
+          "inside DeskState.replace_book (the DataTable's state has no orders: no queue "
+          "estimates)")
     print(f"reproduce: .venv/bin/python bench/ladder_bench.py --rate {args.rate} "
-          f"--seconds {args.seconds:g} --frame-hz {args.frame_hz:g} --seed {args.seed}")
+          f"--books {args.books} --seconds {args.seconds:g} --frame-hz {args.frame_hz:g} "
+          f"--seed {args.seed}" + (f" --phase {args.phase}" if args.phase != "both" else ""))
 
 
 if __name__ == "__main__":
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--rate", type=int, default=2000, help="exchange commands per second")
-    cli.add_argument("--seconds", type=float, default=30.0, help="length of each phase")
+    cli.add_argument("--books", type=int, default=2000,
+                     help="book updates per second fed to the desk in the feed phase")
+    cli.add_argument("--seconds", type=float, default=30.0, help="length of each window")
     cli.add_argument("--frame-hz", type=float, default=20.0, help="both apps' frame timer")
-    cli.add_argument("--seed", type=int, default=7, help="the driver's random seed")
+    cli.add_argument("--seed", type=int, default=7, help="the driver's and the feed's seed")
+    cli.add_argument("--phase", choices=("both", "exchange", "feed"), default="both")
     asyncio.run(main(cli.parse_args()))
