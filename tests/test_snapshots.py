@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from tui.app import PmdeskApp
 from tui.core.enums import Side
@@ -177,8 +178,13 @@ def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
         app._status_at = 0.0  # repaint the status bar against the frozen clock
         app.query_one(MarketList).update_quotes(list(state.instruments))  # not in 0.5 s
         app.frame()
-        for _ in range(3):  # tables size their columns when idle
-            await pilot.pause(0.2)
+        # tables size their columns when the app is idle, which a loaded machine delays
+        tables = list(app.query(DataTable))
+        await _until(lambda: not any(t._require_update_dimensions or t._updated_cells
+                                     for t in tables), "the tables to size their columns")()
+        await pilot.pause(0.2)
+        await _until(lambda: not any(t._require_update_dimensions for t in tables),
+                     "the tables to settle")()
 
     return run_before
 
