@@ -708,6 +708,8 @@ async def test_a_keeps_the_exchanges_inside_mid_ladder(quiet_sim: SimServer) -> 
         assert best_bid == 75
         await eventually(lambda: ladder.row_of(best_bid) == middle(), what="scrolled to 0.75")
         assert app.cursor_price == 40  # it scrolls; the cursor stays where the trader put it
+        await eventually(lambda: "cursor ↓0.40" in str(app.pane.header.content),
+                         what="the header pointing down to the cursor, out of sight")
 
         await pilot.press("a")
         assert ladder.auto_recentre == 0

@@ -74,25 +74,57 @@ def test_history_carries_the_price_through_quiet_buckets() -> None:
     assert tape.history(3 * BUCKET_SECONDS, 4, [FeedGap(100.0 * BUCKET_SECONDS)]) == [60] * 4
 
 
-def resting(order_id: str, price: int, qty: int, side: Side = Side.BUY) -> Order:
-    return Order(order_id, "c" + order_id, "M", side, price, qty, qty, state=OrderState.NEW)
+def resting(order_id: str, price: int, qty: int, side: Side = Side.BUY, *,
+            at: int = 100) -> Order:
+    return Order(order_id, "c" + order_id, "M", side, price, qty, qty, state=OrderState.NEW,
+                 inserted_ns=at)
+
+
+def timed(at: int, *args: object, **kwargs: object) -> Book:
+    b = book(*args, **kwargs)  # type: ignore[arg-type]
+    b.transact_ns = at
+    return b
 
 
 def test_queue_position_shrinks_with_trades_and_is_capped_by_the_level() -> None:
     state = DeskState()
-    state.replace_book(book(0, bids=[(50, 30), (49, 5)]))
-    state.upsert_order(resting("A", 50, 4))  # 30 shown at 50 when it joined
+    state.replace_book(timed(50, 0, bids=[(50, 30), (49, 5)]))
+    state.upsert_order(resting("A", 50, 4, at=100))  # 30 shown at 50 when it joined
     assert state.queue.ahead("A") == 30
     # 12 traded at 50 (the bids there were hit); the level now shows 30 - 12 + my 4
-    state.replace_book(book(12, last=50, last_qty=12, bids=[(50, 22), (49, 5)]))
+    state.replace_book(timed(200, 12, last=50, last_qty=12, bids=[(50, 22), (49, 5)]))
     assert state.queue.ahead("A") == 18
-    state.replace_book(book(12, last=50, last_qty=12, bids=[(50, 9), (49, 5)]))  # cancels
-    assert state.queue.ahead("A") == 5  # at most what is shown, less my own 4
-    state.upsert_order(resting("B", 50, 2))  # joins behind A: A's 4 are not counted twice
-    assert state.queue.ahead("B") == 5
+    state.replace_book(timed(300, 12, last=50, last_qty=12, bids=[(50, 9), (49, 5)]))
+    assert state.queue.ahead("A") == 5  # cancels: at most what is shown, less my own 4
+    state.upsert_order(resting("B", 50, 2, at=400))  # behind A: A's 4 are not counted twice
+    assert state.queue.ahead("B") == 9  # A's 5 ahead, then A itself
     state.upsert_order(Order("A", "cA", "M", Side.BUY, 50, 4, 0, cum_qty=4,
-                             state=OrderState.FILLED))
+                             state=OrderState.FILLED, inserted_ns=100))
     assert state.queue.ahead("A") is None
+
+
+def test_a_book_from_before_my_order_never_shrinks_the_queue_ahead() -> None:
+    """Market data often lags the order's ack: a book without my order must not be read
+    as if it held it (that would show less ahead than there is)."""
+    state = DeskState()
+    state.replace_book(timed(50, 0, bids=[(45, 10)]))
+    state.upsert_order(resting("A", 45, 5, at=100))
+    state.replace_book(timed(60, 0, bids=[(45, 10)]))  # sent before my order joined
+    assert state.queue.ahead("A") == 10
+    state.replace_book(timed(150, 0, bids=[(45, 15)]))  # now it shows me too
+    assert state.queue.ahead("A") == 10
+
+
+def test_volume_of_unknown_size_does_not_move_me_up() -> None:
+    state = DeskState()
+    state.replace_book(timed(50, 0, bids=[(44, 10), (43, 1)]))
+    state.upsert_order(resting("A", 44, 5, at=100))
+    # a sweep the feed merged into one update, without the last trade's size
+    state.replace_book(timed(200, 12, last=44, bids=[(44, 8), (43, 1)]))
+    assert state.queue.ahead("A") == 3  # capped by the level (8 less my 5), not taken to 0
+    state.upsert_order(Order("A", "cA", "M", Side.BUY, 44, 5, 3, cum_qty=2,
+                             state=OrderState.PARTIALLY_FILLED, inserted_ns=100))
+    assert state.queue.ahead("A") == 0  # it traded: nothing is ahead of it any more
 
 
 def test_queue_position_is_unknown_past_the_shown_depth() -> None:
@@ -125,3 +157,30 @@ async def test_the_desk_learns_the_exchanges_heartbeat(quiet_sim: SimServer) -> 
         assert every is not None and 0.3 < every < 1.5  # quiet_sim heartbeats every 0.5 s
     finally:
         await venue.stop()
+
+
+def test_after_an_outage_the_price_the_feed_comes_back_with_is_the_last() -> None:
+    state = DeskState()
+    state.set_link("prices", LinkState.LIVE)
+    state.replace_book(book(10, last=46, last_qty=1, open_px=40))
+    state.set_link("prices", LinkState.DOWN)
+    state.set_link("prices", LinkState.LIVE)
+    state.replace_book(book(90, last=61, last_qty=3, open_px=40))  # it moved while away
+    tape = state.tapes["M"]
+    assert list(state.trades) == []  # the gap's volume is not a trade
+    assert (tape.last_px, tape.change) == (61, 21)
+
+
+def test_an_update_without_the_session_volume_is_not_a_phantom_trade() -> None:
+    state = DeskState()
+    state.replace_book(book(5000, last=50, last_qty=1))
+    state.replace_book(Book("M", bids=[(50, 10)], offers=[(55, 10)], last_trade_px=50))
+    state.replace_book(book(5001, last=51, last_qty=1))
+    assert [(t.px, t.qty, t.merged) for t in state.trades] == [(51, 1, 0)]
+
+
+def test_one_stall_does_not_teach_a_long_heartbeat() -> None:
+    state = DeskState()
+    feed = state.stream("prices")
+    feed.quiet_gaps.extend([1.0, 1.0, 9.0])  # one 9 s stall that ended in a heartbeat
+    assert feed.heartbeat_every == 1.0

@@ -250,9 +250,9 @@ async def test_the_sparkline_breaks_where_the_feed_was_down() -> None:
         width = app.watchlist.plan().spark_w
         assert width == 10
         sparkline = row(app.watchlist, CHIEFS).plain.split("\n")[1][1:1 + width]
-        # nothing before the first price; 0.45, four points of outage (a break, not a flat
-        # line); 0.47
-        assert sparkline == "    ▁    █"
+        # nothing before the first price; 0.45, three points of outage (a break, not a flat
+        # line); 0.46 as the feed came back (a price, though not a trade); 0.47
+        assert sparkline == "    ▁   ▅█"
 
 
 async def test_the_heading_shows_the_feed_age_stale_and_down() -> None:
@@ -375,9 +375,9 @@ async def test_a_tape_for_one_market_leaves_the_others_out() -> None:
         body = app.tape.body
         original = body.update
 
-        def spy(content: object = "") -> None:
+        def spy(content: object = "", *, layout: bool = True) -> None:
             drawn.append(content)
-            original(content)  # type: ignore[arg-type]
+            original(content, layout=layout)  # type: ignore[arg-type]
 
         body.update = spy  # type: ignore[method-assign]
         clock.now += 1

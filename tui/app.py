@@ -49,6 +49,7 @@ T = TypeVar("T")
 MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
 STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
 SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
+SECOND_LADDER_FROM, THIRD_LADDER_FROM = 150, 210  # columns; styles/app.tcss agrees
 DIALOG_ACTIONS = frozenset({"help", "quit"})  # the only app keys while a dialog is open
 
 
@@ -70,7 +71,8 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     CSS = _load_css()
     ENABLE_COMMAND_PALETTE = False
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (110, "-wide"), (150, "-xwide"), (210, "-xxwide")]
+        (0, "-narrow"), (110, "-wide"), (SECOND_LADDER_FROM, "-xwide"),
+        (THIRD_LADDER_FROM, "-xxwide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-short"), (32, "-tall")]
 
@@ -102,6 +104,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         self._stopped = False
         self._reported: dict[str, float] = {}
         self._active = 0  # which ladder pane the keys trade in
+        self._panes: list[LadderPane] = []
         # the clock data ages are shown against (snapshot tests freeze it)
         self.clock: Callable[[], float] = time.monotonic
         self._column_order = DEFAULT_ORDER
@@ -113,11 +116,17 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
 
     @property
     def panes(self) -> list[LadderPane]:
-        return list(self.query(LadderPane))
+        if not self._panes:
+            self._panes = list(self.query(LadderPane))
+        return self._panes
 
     @property
     def visible_panes(self) -> list[LadderPane]:
-        return [p for p in self.panes if p.display]
+        """The panes the terminal's width shows (as styles/app.tcss lays them out); decided
+        from the width, not from styles that may not be applied yet after a resize."""
+        width = self.size.width
+        count = 1 if width < SECOND_LADDER_FROM else 2 if width < THIRD_LADDER_FROM else 3
+        return self.panes[:count]
 
     @property
     def pane(self) -> LadderPane:
@@ -239,6 +248,8 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         with self.batch_update():
             if self._changed("instruments", state.instruments_version):
                 self._instruments_changed()
+            if self.pane not in self.visible_panes:  # the terminal narrowed under it
+                self.activate(0)
             dirty = state.take_dirty_books()
             self._pending_quotes |= dirty
             orders_moved = self._changed("orders", state.orders_version)

@@ -55,7 +55,8 @@ class LadderActions(_Base):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Clicking or tabbing into a ladder makes its pane the active one."""
-        if isinstance(event.widget, Ladder):
+        # a late event for a ladder that has lost focus since must not switch back to it
+        if isinstance(event.widget, Ladder) and event.widget is self.focused:
             for n, pane in enumerate(self.panes):
                 if pane.ladder is event.widget:
                     self.activate(n)
@@ -66,9 +67,11 @@ class LadderActions(_Base):
     @guarded
     def _panes_resized(self) -> None:
         visible = self.visible_panes
-        if visible and self.pane not in visible:
-            self.activate(self.panes.index(visible[0]))
+        if self.pane not in visible:
+            self.activate(0)
+        stale = bool(feed_warning(self.state, self.clock()))
         for pane in visible:
+            pane.ladder.set_stale(stale)
             pane.ladder.refresh_book()
             self._show_header(pane)
 
@@ -162,8 +165,12 @@ class LadderActions(_Base):
         symbol = ladder.symbol
         book = self.state.books.get(symbol) if symbol else None
         age = age_text(now - book.received_at) if book and book.received_at else ""
+        away = ladder.cursor_away()
+        cursor = (f"cursor {away}{ladder.instrument.scales.price_text(ladder.cursor)}"
+                  if away and ladder.instrument and ladder.cursor is not None else "")
         flags = " ".join(f for f, on in (("Σ", ladder.cumulative),
-                                         ("auto", bool(ladder.auto_recentre))) if on)
+                                         ("auto", bool(ladder.auto_recentre)),
+                                         (cursor, bool(cursor))) if on)
         pane.header.show_book(ladder.instrument, book, feed_warning(self.state, now),
                               ladder.column_titles(), age, flags,
                               named=len(self.visible_panes) > 1)

@@ -30,8 +30,9 @@ class Book:
     offers: list[Level] = field(default_factory=list)  # best (lowest) first
     last_trade_px: int | None = None
     last_trade_qty: int | None = None
-    volume: int = 0  # the session's shares traded, raw
+    volume: int | None = None  # the session's shares traded, raw (None: not sent)
     open_px: int | None = None  # the session's opening price, raw YES
+    transact_ns: int | None = None  # the exchange's time of this book, ns since the epoch
     received_at: float = 0.0  # monotonic time of the last message for this symbol
 
     @property
@@ -60,6 +61,7 @@ class Order:
     intent: Intent | None = None  # set when this desk sent it; else derived from side
     reject_text: str = ""
     updated_at: float = 0.0
+    inserted_ns: int | None = None  # the exchange's insert time, ns since the epoch
 
     @property
     def shown_intent(self) -> Intent:

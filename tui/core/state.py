@@ -6,6 +6,7 @@ timer and redraws only what moved. Nothing here pushes to the UI per tick.
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
 from tui.core.queue import QueueEstimates
 from tui.core.tape import FeedGap, MarketTape, Trade
 
+MAX_QUIET = 35.0  # seconds: the longest heartbeat interval a venue is believed to have
 FEED_WORDS = ("market", "md", "book", "feed", "quote", "price")
 
 
@@ -38,13 +40,14 @@ class StreamStatus:
     last_message_at: float = 0.0
     reconnects: int = 0
     detail: str = ""
-    # the quiet the venue allows before it sends a heartbeat (the largest of the last few):
+    # the quiet the venue allows before it sends a heartbeat (the median of the last few,
+    # so one stall or freeze that ends in a heartbeat does not teach a long silence):
     # a feed is stale only when a heartbeat was due and none came
     quiet_gaps: deque[float] = field(default_factory=lambda: deque(maxlen=5))
 
     @property
     def heartbeat_every(self) -> float | None:
-        return max(self.quiet_gaps) if self.quiet_gaps else None
+        return statistics.median(self.quiet_gaps) if self.quiet_gaps else None
 
 
 @dataclass(slots=True)
@@ -61,6 +64,9 @@ class DeskState:
         self.instruments: dict[str, Instrument] = {}
         self.books: dict[str, Book] = {}
         self.orders: dict[str, Order] = {}  # by order_id, or by clord_id while pending
+        # working orders by symbol, under the same keys: every market-data message looks
+        # up its market's orders, and finished orders pile up in self.orders all session
+        self._working: dict[str, dict[str, Order]] = {}
         self.positions: dict[str, Position] = {}
         self.fills: deque[Fill] = deque(maxlen=500)
         self.balance: Balance | None = None
@@ -108,8 +114,12 @@ class DeskState:
 
     def upsert_order(self, order: Order, *, pending_key: str | None = None) -> None:
         if pending_key and pending_key != order.order_id:
-            self.orders.pop(pending_key, None)
-        self.orders[order.order_id or order.clord_id] = order
+            gone = self.orders.pop(pending_key, None)
+            if gone is not None:
+                self._working.get(gone.symbol, {}).pop(pending_key, None)
+        key = order.order_id or order.clord_id
+        self.orders[key] = order
+        self._index(key, order)
         self.queue.on_order(order, self.books.get(order.symbol),
                             self.working_orders(order.symbol))
         self.orders_version += 1
@@ -124,6 +134,9 @@ class DeskState:
             self.dirty_books.add(order.symbol)
         self.orders = {o.order_id: o for o in orders}
         self.orders.update(pending)
+        self._working = {}
+        for key, order in self.orders.items():
+            self._index(key, order)
         for order in orders:
             self.dirty_books.add(order.symbol)
         self.queue.forget_missing({o.order_id for o in orders})
@@ -131,6 +144,13 @@ class DeskState:
             self.queue.on_order(order, self.books.get(order.symbol),
                                 self.working_orders(order.symbol))
         self.orders_version += 1
+
+    def _index(self, key: str, order: Order) -> None:
+        bucket = self._working.setdefault(order.symbol, {})
+        if order.state.is_working:
+            bucket[key] = order
+        else:
+            bucket.pop(key, None)
 
     def find_order(self, *, order_id: str = "", clord_id: str = "") -> Order | None:
         if order_id and order_id in self.orders:
@@ -193,7 +213,7 @@ class DeskState:
 
     def touch_stream(self, name: str, *, heartbeat: bool = False) -> None:
         status, now = self.stream(name), time.monotonic()
-        if heartbeat and status.last_message_at:
+        if heartbeat and status.last_message_at and now - status.last_message_at <= MAX_QUIET:
             status.quiet_gaps.append(now - status.last_message_at)
         status.last_message_at = now
 
@@ -210,5 +230,6 @@ class DeskState:
         return [n for n in self.notices if n.seq > seq]
 
     def working_orders(self, symbol: str | None = None) -> list[Order]:
-        return [o for o in self.orders.values()
-                if o.state.is_working and (symbol is None or o.symbol == symbol)]
+        if symbol is not None:  # orders change state in place: check it again
+            return [o for o in self._working.get(symbol, {}).values() if o.state.is_working]
+        return [o for o in self.orders.values() if o.state.is_working]

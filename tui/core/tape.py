@@ -26,6 +26,7 @@ class Trade:
     aggressor: Side | None  # BUY lifted the offer (up), SELL hit the bid (down); None: unknown
     at: float  # wall-clock seconds
     merged: int = 0  # other volume the feed merged into this update, price unknown
+    exact: bool = True  # the venue said this trade's size (else: the whole volume jump)
 
 
 @dataclass(slots=True)
@@ -36,8 +37,14 @@ class FeedGap:
     end: float | None = None  # None while still down
 
 
-def aggressor_of(px: int, before: Book | None, last_px: int | None) -> Side | None:
-    """Who crossed the spread: judged against the book just before, else by the tick rule."""
+def same_levels(a: Book, b: Book) -> bool:
+    return a.bids == b.bids and a.offers == b.offers
+
+
+def aggressor_of(px: int, before: Book | None, last_px: int | None,
+                 last_side: Side | None = None) -> Side | None:
+    """Who crossed the spread: judged against the book just before, else by the tick rule
+    (a trade at the last price keeps the last trade's direction)."""
     if before is not None:
         if before.best_offer is not None and px >= before.best_offer:
             return Side.BUY
@@ -45,7 +52,7 @@ def aggressor_of(px: int, before: Book | None, last_px: int | None) -> Side | No
             return Side.SELL
     if last_px is not None and px != last_px:
         return Side.BUY if px > last_px else Side.SELL
-    return None
+    return last_side if last_px is not None else None
 
 
 class MarketTape:
@@ -58,8 +65,10 @@ class MarketTape:
         self.last: Trade | None = None
         self.open_px: int | None = None  # the session's opening price, as the venue says
         self.session_volume = 0  # the venue's own total (includes what we did not see)
+        self.last_seen_px: int | None = None  # the last price, from a trade or a book
         self.unplaced = 0  # volume seen only as a jump in the total: price unknown
         self._volume: int | None = None  # the total at the last update; None = rebase
+        self._last_was_trade = False
         self._points: deque[tuple[int, int]] = deque(maxlen=BUCKETS_KEPT)  # (bucket, px)
 
     def rebase(self) -> None:
@@ -70,23 +79,38 @@ class MarketTape:
         """Apply one update; returns the trade it reveals, if any."""
         if book.open_px is not None:
             self.open_px = book.open_px
+        if book.volume is None:
+            return None  # no session total in this update: nothing to compare, keep the base
         known, self._volume = self._volume, book.volume
         self.session_volume = book.volume
-        if book.last_trade_px is not None and self.last is None and known is None:
-            self._sample(now, book.last_trade_px)  # a price to start the sparkline from
-        if known is None or book.volume <= known or book.last_trade_px is None:
+        was_trade, self._last_was_trade = self._last_was_trade, False
+        if known is None or book.volume < known:
+            # a baseline (first update, after an outage, a new session): the price it
+            # shows stands as the last, but the volume behind it is not one trade
+            if book.last_trade_px is not None and book.last_trade_px != self.last_seen_px:
+                self.last_seen_px = book.last_trade_px
+                self._sample(now, book.last_trade_px)
+            return None
+        if book.volume == known or book.last_trade_px is None:
             return None
         delta = book.volume - known
-        qty = book.last_trade_qty if book.last_trade_qty and book.last_trade_qty <= delta \
-            else delta
+        exact = bool(book.last_trade_qty) and book.last_trade_qty <= delta  # type: ignore[operator]
+        qty = book.last_trade_qty if exact and book.last_trade_qty else delta
         px = book.last_trade_px
-        last_px = self.last.px if self.last is not None else None
-        trade = Trade(book.symbol, px, qty, aggressor_of(px, before, last_px), now,
-                      merged=delta - qty)
+        # a feed may send one update per trade of a sweep, each with the book as it is
+        # after the whole sweep: then the update before says nothing about this trade
+        if before is not None and was_trade and same_levels(before, book):
+            before = None
+        last_side = self.last.aggressor if self.last is not None else None
+        trade = Trade(book.symbol, px, qty,
+                      aggressor_of(px, before, self.last_seen_px, last_side), now,
+                      merged=delta - qty, exact=exact)
         self.volume_at[px] = self.volume_at.get(px, 0) + qty
         self.last_qty_at[px] = qty
         self.unplaced += delta - qty
         self.last = trade
+        self.last_seen_px = px
+        self._last_was_trade = True
         self._sample(now, px)
         return trade
 
@@ -99,9 +123,7 @@ class MarketTape:
 
     @property
     def last_px(self) -> int | None:
-        if self.last is not None:
-            return self.last.px
-        return self._points[-1][1] if self._points else None
+        return self.last_seen_px
 
     @property
     def change(self) -> int | None:

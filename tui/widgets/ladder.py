@@ -209,7 +209,9 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         tape = self.state.tapes.get(self.symbol)
         vol = dict(tape.volume_at) if tape else {}
         ltq = dict(tape.last_qty_at) if tape else {}
-        last_dir = DIRECTION[tape.last.aggressor] if tape and tape.last else "flat"
+        # the arrow belongs to the trade the book's last price is (not one from before a gap)
+        last_dir = (DIRECTION[tape.last.aggressor] if tape and tape.last and book
+                    and tape.last.px == book.last_trade_px else "flat")
         if book is None:
             return Snapshot({}, {}, mine, net=net, cost=cost, avg=avg, vol=vol, ltq=ltq,
                             ahead=ahead)
@@ -242,7 +244,18 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         height = self.scrollable_content_region.height
         middle = round(self.scroll_offset.y) + height // 2
         if abs(row - middle) > min(self.auto_recentre, max(1, height // 2 - 1)):
+            # the cursor stays on its price even if that scrolls out of sight: the header
+            # then points to it (cursor_away), and the ticket names the price b and s use
             self.scroll_to(y=max(0, row - height // 2), animate=False, force=True)
+
+    def cursor_away(self) -> str:
+        """'↑' / '↓' when the cursor's row is scrolled out of sight above / below, else ''."""
+        row = self.row_of(self.cursor) if self.cursor is not None else None
+        if row is None:
+            return ""
+        top = round(self.scroll_offset.y)
+        return "↑" if row < top else "↓" if row >= top + self.scrollable_content_region.height \
+            else ""
 
     # --- rendering ----------------------------------------------------------------
     def notify_style_update(self) -> None:

@@ -12,6 +12,8 @@ from textual.widgets import Static
 from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
 
+NAME_MAX = 16  # side by side, the prices and the book's age matter more than a long name
+
 
 def mid_text(scales: Scales, bid: int, offer: int) -> str:
     total = bid + offer
@@ -38,7 +40,9 @@ class LadderHeader(Static):
         s = instrument.scales
         line = Text(no_wrap=True, overflow="ellipsis")
         if named:  # several ladders side by side: say which market each one is
-            line.append(instrument.symbol, style=st("ladder-head--symbol"))
+            name = instrument.symbol
+            name = name if len(name) <= NAME_MAX else name[: NAME_MAX - 1] + "…"
+            line.append(name, style=st("ladder-head--symbol"))
             line.append(" ")
         if stale_text:
             line.append(f" {stale_text} ", style=st("ladder-head--stale"))
@@ -62,4 +66,4 @@ class LadderHeader(Static):
         if flags:
             line.append(f"  {flags}", style=st("ladder-head--dim"))
         both = Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles])
-        self.update(both)
+        self.update(both, layout=False)  # fixed height: no layout pass each frame

@@ -69,9 +69,9 @@ def cumulative(levels: list[tuple[int, int]]) -> dict[int, int]:
 
 # the optional columns, in their place left to right; the trader's order says which fit first
 OPTIONAL = ("no", "vol", "ltq", "ahead", "pnl")
-DEFAULT_ORDER = ("no", "vol", "pnl", "ahead", "ltq")  # v rotates it
-TITLES = {"no": "NO", "vol": "vol", "ltq": "last", "ahead": "ahead", "pnl": "if closed"}
-WIDTHS = {"vol": 5, "ltq": 5, "ahead": 5, "pnl": 9}  # "12.3k", "+1,234.56"
+DEFAULT_ORDER = ("no", "ahead", "vol", "pnl", "ltq")  # v rotates it
+TITLES = {"no": "NO", "vol": "vol", "ltq": "last", "ahead": "qpos", "pnl": "if closed"}
+WIDTHS = {"vol": 5, "ltq": 5, "ahead": 4, "pnl": 9}  # "12.3k", "12k", "+1,234.56"
 MINE_MIN, QTY_MIN = 6, 5  # "BN 100" must fit before any optional column
 
 

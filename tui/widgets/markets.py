@@ -292,8 +292,11 @@ class MarketList(Vertical):
         self._head()
 
     def highlight(self, symbol: str | None) -> None:
+        """Point the list at the market the app shows; not an echo back as a selection
+        (a late echo would put a stale market on the ladder the keys trade)."""
         if symbol in self.symbols:
-            self.options.highlighted = self.symbols.index(symbol)
+            with self.options.prevent(OptionList.OptionHighlighted):
+                self.options.highlighted = self.symbols.index(symbol)
 
     # --- rows --------------------------------------------------------------------------
     def _update_rows(self, symbols: Iterable[str], wall: float | None = None) -> int:
@@ -427,5 +430,5 @@ class MarketList(Vertical):
         # the ladder (and so b/s) always follows the highlighted market: never trade one
         # market while the list points at another
         event.stop()
-        if event.option.id is not None:
+        if event.option.id is not None and event.option_index == self.options.highlighted:
             self.post_message(self.Selected(event.option.id, done=False))

@@ -113,4 +113,4 @@ class StatusBar(Static):
         if state.user:
             text.append(" │ ", style=st("status--dim"))
             text.append(state.user, style=st("status--dim"))
-        self.update(text)
+        self.update(text, layout=False)  # one line, always

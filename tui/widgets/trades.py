@@ -152,7 +152,7 @@ class TradeTape(Vertical):
         text = Text("\n").join(self.lines) if self.lines else Text(
             "no trades yet", style=self._st("tape--dim"))
         text.no_wrap, text.overflow = True, "crop"
-        self.body.update(text)
+        self.body.update(text, layout=False)
 
     def show_age(self, state: DeskState, now: float) -> None:
         """Once a second (``now`` monotonic): the price feed's age in the heading."""
@@ -246,7 +246,7 @@ class TradeTape(Vertical):
         badge = len(words) + 2 if words else 0
         if self._symbol is not None and len(title) + 2 + badge > width:
             title = fit(title, max(width - 2 - badge, 6))
-        self.heading.update(feed_heading(title, words, kind, width, styles))
+        self.heading.update(feed_heading(title, words, kind, width, styles), layout=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._redraw)

@@ -50,8 +50,9 @@ def book(msg: md_pb.MarketDataUpdate) -> Book:
         offers=[(e.px, e.qty) for e in msg.offers],
         last_trade_px=stats.last_trade_px if stats.HasField("last_trade_px") else None,
         last_trade_qty=stats.last_trade_qty if stats.HasField("last_trade_qty") else None,
-        volume=stats.shares_traded if stats.HasField("shares_traded") else 0,
+        volume=stats.shares_traded if stats.HasField("shares_traded") else None,
         open_px=stats.open_px if stats.HasField("open_px") else None,
+        transact_ns=_ns(msg.transact_time) if msg.HasField("transact_time") else None,
         received_at=time.monotonic(),
     )
 
@@ -63,7 +64,12 @@ def order(msg: tr_pb.Order) -> Order:
     return Order(order_id=msg.id, clord_id=msg.clord_id, symbol=msg.symbol, side=side,
                  price=msg.price, order_qty=msg.order_qty, leaves_qty=msg.leaves_qty,
                  cum_qty=msg.cum_qty, avg_px=msg.avg_px, state=state,
-                 updated_at=time.monotonic())
+                 updated_at=time.monotonic(),
+                 inserted_ns=_ns(msg.insert_time) if msg.HasField("insert_time") else None)
+
+
+def _ns(ts: Timestamp) -> int:
+    return ts.seconds * 1_000_000_000 + ts.nanos
 
 
 def position(msg: pos_pb.Position) -> Position:
