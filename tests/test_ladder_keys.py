@@ -749,6 +749,24 @@ async def test_w_makes_the_next_ladder_the_one_that_trades(quiet_sim: SimServer)
                          what="b trades in the first ladder's market again")
 
 
+async def test_narrowing_the_terminal_never_leaves_the_keys_on_a_hidden_ladder(
+        quiet_sim: SimServer) -> None:
+    home = _market(quiet_sim, last=True)
+    _quote(quiet_sim, home)
+    async with desk(quiet_sim, home, size=(230, 40)) as (app, pilot):  # three ladders
+        assert len(app.visible_panes) == 3
+        await pilot.press("w", "w")
+        third = app.panes[2]
+        assert app.pane is third and app.symbol == third.symbol != home
+        await pilot.resize_terminal(120, 36)  # one ladder fits now: the first
+        await eventually(lambda: app.pane is app.panes[0] and app.symbol == home,
+                         what="the keys back on the ladder in sight")
+        await pilot.press("b")
+        await eventually(lambda: _mine(quiet_sim, home) == [(Side.BUY, 40, 10)],
+                         what="b trades the market on screen")
+        assert _mine(quiet_sim, third.symbol) == []
+
+
 # --- quitting ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("keys", [("q",), ("slash", "ctrl+c")], ids=["q", "ctrl+c-in-picker"])
