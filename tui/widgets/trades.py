@@ -27,7 +27,7 @@ from textual.widgets import Static
 from tui.core.enums import Side
 from tui.core.state import DeskState
 from tui.core.tape import FeedGap, Trade
-from tui.widgets.markets import common_prefix, feed_age, feed_heading, fit
+from tui.widgets.watch_text import common_prefix, feed_age, feed_heading, fit
 
 PX = 5  # "0.555"
 QTY = 5  # right-aligned quantity column ("12000")
