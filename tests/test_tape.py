@@ -113,6 +113,9 @@ def test_a_book_from_before_my_order_never_shrinks_the_queue_ahead() -> None:
     assert state.queue.ahead("A") == 10
     state.replace_book(timed(150, 0, bids=[(45, 15)]))  # now it shows me too
     assert state.queue.ahead("A") == 10
+    # a trade at 45 reported now, but the exchange made it before my order joined
+    state.replace_book(timed(90, 4, last=45, last_qty=4, bids=[(45, 15)]))
+    assert state.queue.ahead("A") == 10
 
 
 def test_volume_of_unknown_size_does_not_move_me_up() -> None:

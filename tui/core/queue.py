@@ -2,9 +2,10 @@
 
 No venue says where an order stands in its price level. The estimate starts from the size
 shown at the level when the order joined, goes down by each trade of known size at that
-price, and is never more than the size shown now, less those of my own orders the book is
-known to include (its exchange time is at or after their insert). It must never say
-less is ahead than really is: a trader leans on it to decide whether to stay in line.
+price that the exchange's clock puts after the order's insert, and is never more than the
+size shown now, less those of my own orders the book is known to include (its exchange
+time is at or after their insert). It must never say less is ahead than really is: a
+trader leans on it to decide whether to stay in line.
 A trade at the price of my resting buy can only have hit the bids there (an offer at that
 price would have crossed me), so no aggressor guess is needed. A fill of my order means
 the queue ahead of it is gone (price-time priority).
@@ -93,8 +94,11 @@ class QueueEstimates:
                         self.on_order(order, book, mine)
                     continue
                 ahead = self._ahead[order.order_id]
-                if trade is not None and trade.px == price and trade.exact:
-                    ahead = max(0, ahead - trade.qty)  # unknown sizes are not counted
+                # only a trade of known size, known to be from after the order joined (a
+                # report may arrive after the ack while the trade happened before it)
+                if trade is not None and trade.px == price and trade.exact \
+                        and included(book, order):
+                    ahead = max(0, ahead - trade.qty)
                 if shown is not None:
                     ahead = min(ahead, max(0, shown - own))
                 self._ahead[order.order_id] = ahead
