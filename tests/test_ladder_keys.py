@@ -51,6 +51,7 @@ from tui.core.limits import Limits
 from tui.core.prices import Outcome
 from tui.sim.model import SimOrder
 from tui.sim.server import SimServer
+from tui.widgets.account import AccountPanel
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.markets import MarketList
 from tui.widgets.picker import MarketPicker
@@ -280,6 +281,9 @@ async def test_dollar_twice_puts_the_ticket_back_on_limit_orders(
         await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 10)],
                          what="a limit bid resting at 0.38, not a market buy")
+        panel = app.query_one(AccountPanel)
+        await eventually(lambda: panel.values["open orders"] == "1", within=1.5,
+                         what="the account panel counting the working order at once")
 
 
 PRESETS = [1, 2, 3, 4, 6, 7, 8, 9, 11]  # none is the ticket's default 10

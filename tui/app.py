@@ -267,11 +267,14 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
                 self.query_one(OrdersTable).refresh_from(state)
                 self.query_one(FillsTable).refresh_from(state)
             positions, account = self.query_one(PositionsTable), self.query_one(AccountPanel)
-            if positions_moved or self._changed("account", state.status_version):
+            account_moved = self._changed("account", state.status_version)
+            if positions_moved or account_moved:
                 positions.refresh_from(state)
-                account.refresh_from(state)
             elif dirty:  # marks moved: only the rows of markets whose book changed
                 positions.refresh_marks(state, dirty)
+            if positions_moved or account_moved or orders_moved:  # it counts open orders
+                account.refresh_from(state)
+            elif dirty:
                 account.refresh_marks(state, dirty)
             if orders_moved or positions_moved:
                 self._show_ticket()
