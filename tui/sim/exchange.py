@@ -61,6 +61,11 @@ class Exchange(ExchangeState, EventBus):
         self._dirty_positions: dict[tuple[str, str], None] = {}
         self._touched: list[SimOrder] = []
 
+    @property
+    def session_id(self) -> str:
+        """Names this exchange's life: a resume token from another one means nothing here."""
+        return self._prefix
+
     # --- commands -------------------------------------------------------------------------
     def insert_order(self, *, account: str, participant: str, symbol: str, side: Side,
                      price: int, order_qty: int, order_type: OrderType = OrderType.LIMIT,
@@ -304,9 +309,11 @@ class Exchange(ExchangeState, EventBus):
         self._ledger.release(order.order_id)
 
     def _report(self, order: SimOrder, kind: ExecType, now: float, **kw: Any) -> None:
-        report = ExecReport(self._next_id("E"), order.snapshot(), kind, now, **kw)
+        kept = order.account not in self._quiet
+        report = ExecReport(self._next_id("E"), order.snapshot(), kind, now,
+                            seq=len(self._executions) + 1 if kept else 0, **kw)
         self._touched.append(order)
-        if order.account not in self._quiet:
+        if kept:
             self._executions.append(report)
         self._emit(report)
 

@@ -5,25 +5,30 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
 
 from tui.proto.polymarket.v1 import accounts_pb2_grpc, health_pb2, health_pb2_grpc
+from tui.proto.polymarket.v1 import dropcopy_pb2_grpc as dc_grpc
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
+from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
+from tui.proto.polymarket.v1 import orders_pb2_grpc as rep_grpc
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import positions_pb2_grpc as pos_grpc
 from tui.proto.polymarket.v1 import refdata_pb2_grpc as ref_grpc
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
 from tui.sim import wire
-from tui.sim.auth import AuthError, SimUser, TokenIssuer
-from tui.sim.exchange import Exchange
+from tui.sim.auth import TokenIssuer
+from tui.sim.dropcopy import DropCopy
+from tui.sim.grpc_base import Base
 from tui.sim.hub import Hub, Subscriber
 from tui.sim.model import CancelRejectReport, ExecReport, PositionChanged
-from tui.sim.service import GatewayService, ServiceError
+from tui.sim.reports import Reports
+from tui.sim.service import GatewayService
 
 MAX_SYMBOLS = 1000
 Levels = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # (bids, offers) of (px, qty)
@@ -31,60 +36,7 @@ Levels = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # (bids, offers) o
 MD_FLUSH_INTERVAL = 0.05
 
 
-class _Base:
-    def __init__(self, auth: TokenIssuer, service: GatewayService, hub: Hub,
-                 heartbeat: float) -> None:
-        self.auth = auth
-        self.service = service
-        self.hub = hub
-        self.heartbeat = heartbeat
-
-    @property
-    def exchange(self) -> Exchange:
-        return self.service.exchange
-
-    async def _user(self, context: grpc.aio.ServicerContext, *, account_scoped: bool
-                    ) -> SimUser:
-        md = {k: v for k, v in (context.invocation_metadata() or ())}
-        try:
-            user = self.auth.check(str(md.get("authorization", "")))
-        except AuthError as exc:
-            await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(exc))
-            raise  # abort raises; keeps type checkers honest
-        if account_scoped:
-            await self._call(context, self.service.require_participant, user,
-                             md.get("x-participant-id"))
-        return user
-
-    @staticmethod
-    async def _call(context: grpc.aio.ServicerContext, fn: Callable[..., Any],
-                    *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except ServiceError as exc:
-            await context.abort(grpc.StatusCode(_code(exc.code)), exc.message)
-
-    async def _wait(self, sub: Subscriber, context: grpc.aio.ServicerContext) -> bool:
-        """Wait for news; False on a heartbeat timeout. Aborts when the exchange drops us."""
-        try:
-            await asyncio.wait_for(sub.wake.wait(), timeout=self.heartbeat)
-        except TimeoutError:
-            return False
-        finally:
-            if sub.dropped:
-                await context.abort(grpc.StatusCode.UNAVAILABLE, "stream reset by the exchange")
-        sub.wake.clear()
-        return True
-
-
-def _code(number: int) -> tuple[int, str]:
-    for code in grpc.StatusCode:
-        if code.value[0] == number:
-            return code.value
-    return grpc.StatusCode.UNKNOWN.value
-
-
-class MarketData(_Base, md_grpc.MarketDataSubscriptionAPIServicer):
+class MarketData(Base, md_grpc.MarketDataSubscriptionAPIServicer):
     async def CreateMarketDataSubscription(  # noqa: N802 - gRPC method name
         self, request: md_pb.CreateMarketDataSubscriptionRequest,
         context: grpc.aio.ServicerContext,
@@ -146,7 +98,7 @@ class MarketData(_Base, md_grpc.MarketDataSubscriptionAPIServicer):
         return md_pb.CreateMarketDataSubscriptionResponse(update=update)
 
 
-class OrderEntry(_Base, tr_grpc.OrderEntryAPIServicer):
+class OrderEntry(Base, tr_grpc.OrderEntryAPIServicer):
     async def InsertOrder(self, request: tr_pb.InsertOrderRequest,  # noqa: N802
                           context: grpc.aio.ServicerContext) -> tr_pb.InsertOrderResponse:
         user = await self._user(context, account_scoped=True)
@@ -222,7 +174,7 @@ class OrderEntry(_Base, tr_grpc.OrderEntryAPIServicer):
         return msg
 
 
-class Positions(_Base, pos_grpc.PositionAPIServicer):
+class Positions(Base, pos_grpc.PositionAPIServicer):
     async def GetAccountBalance(  # noqa: N802
         self, request: pos_pb.GetAccountBalanceRequest, context: grpc.aio.ServicerContext,
     ) -> pos_pb.GetAccountBalanceResponse:
@@ -262,14 +214,14 @@ class Positions(_Base, pos_grpc.PositionAPIServicer):
             self.hub.positions.discard(sub)
 
 
-class RefData(_Base, ref_grpc.RefDataAPIServicer):
+class RefData(Base, ref_grpc.RefDataAPIServicer):
     async def ListInstruments(self, request: Any, context: grpc.aio.ServicerContext  # noqa: N802
                               ) -> Any:
         await self._user(context, account_scoped=False)
         return await self._call(context, self.service.list_instruments, request)
 
 
-class Accounts(_Base, accounts_pb2_grpc.AccountsAPIServicer):
+class Accounts(Base, accounts_pb2_grpc.AccountsAPIServicer):
     async def GetWhoAmI(self, request: Any, context: grpc.aio.ServicerContext) -> Any:  # noqa: N802
         user = await self._user(context, account_scoped=False)
         return self.service.whoami(user)
@@ -278,6 +230,26 @@ class Accounts(_Base, accounts_pb2_grpc.AccountsAPIServicer):
                            ) -> Any:
         user = await self._user(context, account_scoped=False)
         return self.service.list_accounts(user)
+
+
+class Report(Base, rep_grpc.ReportAPIServicer):
+    """SearchOrders and SearchExecutions (see reports); the other report RPCs are not served."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.reports = Reports(self.exchange)
+
+    async def SearchOrders(  # noqa: N802
+        self, request: rep_pb.SearchOrdersRequest, context: grpc.aio.ServicerContext,
+    ) -> rep_pb.SearchOrdersResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.reports.search_orders, user, request)
+
+    async def SearchExecutions(  # noqa: N802
+        self, request: rep_pb.SearchExecutionsRequest, context: grpc.aio.ServicerContext,
+    ) -> rep_pb.SearchExecutionsResponse:
+        user = await self._user(context, account_scoped=True)
+        return await self._call(context, self.reports.search_executions, user, request)
 
 
 class Health(health_pb2_grpc.HealthAPIServicer):
@@ -296,5 +268,7 @@ def build_grpc_server(auth: TokenIssuer, service: GatewayService, hub: Hub,
     pos_grpc.add_PositionAPIServicer_to_server(Positions(*args), server)
     ref_grpc.add_RefDataAPIServicer_to_server(RefData(*args), server)
     accounts_pb2_grpc.add_AccountsAPIServicer_to_server(Accounts(*args), server)
+    rep_grpc.add_ReportAPIServicer_to_server(Report(*args), server)
+    dc_grpc.add_DropCopyAPIServicer_to_server(DropCopy(*args), server)
     health_pb2_grpc.add_HealthAPIServicer_to_server(Health(), server)
     return server

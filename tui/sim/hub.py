@@ -5,7 +5,8 @@ each one's current book when it wakes, so a slow reader gets the latest, never a
 Trades are queued, in order, because a client builds its tape and volume from one update
 per trade; the queue is bounded (oldest dropped) so a slow reader never grows it without
 end and the matching engine never waits. Order and position events are queued in order:
-every execution matters.
+every execution matters. Drop-copy subscribers get no queue, only a wake: they read the
+exchange's execution journal from their own cursor, so replay and live are one path.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from tui.sim.exchange import Exchange
-from tui.sim.model import BookChanged, CancelRejectReport, ExecReport, PositionChanged, TradePrint
+from tui.sim.model import (
+    BookChanged,
+    CancelRejectReport,
+    ExecReport,
+    PositionChanged,
+    TradePrint,
+    firm_of,
+)
 
 # pending trade prints per market-data subscriber; past this the oldest are dropped and the
 # client sees a shares_traded jump larger than last_trade_qty (unattributed volume)
@@ -30,6 +38,7 @@ def _trade_queue() -> deque[TradePrint]:
 class Subscriber:
     symbols: frozenset[str] | None  # None = every symbol
     accounts: frozenset[str] = frozenset()
+    firm: str = ""  # drop copy: the firm whose executions wake it
     dirty: set[str] = field(default_factory=set)
     trades: deque[TradePrint] = field(default_factory=_trade_queue)
     trades_dropped: int = 0  # prints lost to the bound, for tests and diagnostics
@@ -63,6 +72,7 @@ class Hub:
         self.market: set[Subscriber] = set()
         self.orders: set[Subscriber] = set()
         self.positions: set[Subscriber] = set()
+        self.dropcopy: set[Subscriber] = set()
         exchange.add_listener(self._on_event)
 
     def _on_event(self, event: object) -> None:
@@ -78,6 +88,11 @@ class Hub:
                     sub.wake.set()
         elif isinstance(event, ExecReport):
             self._queue(self.orders, event.order.account, event.order.symbol, event)
+            if event.seq:  # journalled: drop copy reads it from the journal
+                firm = firm_of(event.account)
+                for sub in self.dropcopy:
+                    if sub.firm == firm and sub.wants(event.symbol):
+                        sub.wake.set()
         elif isinstance(event, CancelRejectReport):
             self._queue(self.orders, event.account, None, event)
         elif isinstance(event, PositionChanged):
@@ -97,7 +112,7 @@ class Hub:
     def drop_all(self) -> int:
         """Break every open stream (as a network fault would); returns how many."""
         count = 0
-        for subs in (self.market, self.orders, self.positions):
+        for subs in (self.market, self.orders, self.positions, self.dropcopy):
             for sub in subs:
                 sub.dropped = True
                 sub.wake.set()
@@ -106,4 +121,4 @@ class Hub:
 
     @property
     def stream_count(self) -> int:
-        return len(self.market) + len(self.orders) + len(self.positions)
+        return len(self.market) + len(self.orders) + len(self.positions) + len(self.dropcopy)

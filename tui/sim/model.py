@@ -110,6 +110,9 @@ class ExecReport:
     text: str = ""
     # on REPLACE (both reports: the old order's and the new one's): the replaced order id
     replaced_order_id: str = ""
+    # place in the exchange's execution journal, from 1 (0: not kept, synthetic flow); drop
+    # copy resume tokens and report page tokens are positions in it
+    seq: int = 0
 
     @property
     def account(self) -> str:
@@ -118,6 +121,12 @@ class ExecReport:
     @property
     def symbol(self) -> str:
         return self.order.symbol
+
+
+def firm_of(account: str) -> str:
+    """The firm segment of an account or participant name (``firms/<firm>/...``)."""
+    parts = account.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "firms" else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.auth import AuthError, SimUser, TokenIssuer
+from tui.sim.reports import Reports
 from tui.sim.service import (
     INVALID_ARGUMENT,
     UNAUTHENTICATED,
@@ -64,6 +66,8 @@ Handler = Callable[[Request, SimUser], Awaitable[Message]]
 
 
 def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
+    reports = Reports(service.exchange)
+
     def authed(handler: Handler, *,
                account_scoped: bool) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -149,6 +153,14 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
         name = request.query_params.get("name", "")
         return pos_pb.ListAccountPositionsResponse(positions=service.positions(user, name))
 
+    async def search_orders(request: Request, user: SimUser) -> Message:
+        return reports.search_orders(user, _parse(await _body(request),
+                                                  rep_pb.SearchOrdersRequest()))
+
+    async def search_executions(request: Request, user: SimUser) -> Message:
+        return reports.search_executions(user, _parse(await _body(request),
+                                                      rep_pb.SearchExecutionsRequest()))
+
     def both(paths: tuple[str, ...], handler: Handler, methods: list[str], *,
              account_scoped: bool) -> list[Route]:
         endpoint = authed(handler, account_scoped=account_scoped)
@@ -182,5 +194,9 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
         *both(("/v1/positions/balance", "/v1beta1/get_account_balance"), balance, ["POST"],
               account_scoped=True),
         Route("/v1/positions", authed(positions, account_scoped=True), methods=["GET"]),
+        *both(("/v1/report/orders/search", "/v1beta1/search_orders"), search_orders,
+              ["POST"], account_scoped=True),
+        *both(("/v1/report/executions/search", "/v1beta1/search_executions"),
+              search_executions, ["POST"], account_scoped=True),
     ]
     return Starlette(routes=routes)

@@ -90,3 +90,18 @@ class ExchangeState:
 
     def executions(self, account: str | None = None) -> list[ExecReport]:
         return [e for e in self._executions if account in (None, e.order.account)]
+
+    # --- the execution journal: every kept execution, in order, numbered from 1 ----------
+    @property
+    def journal_seq(self) -> int:
+        """Sequence number of the latest journalled execution (0: none yet)."""
+        return len(self._executions)
+
+    def journal(self, after: int = 0) -> list[ExecReport]:
+        """Journalled executions with seq > ``after``, oldest first."""
+        return self._executions[max(after, 0):]
+
+    def orders(self, accounts: Iterable[str]) -> list[SimOrder]:
+        """Every order of these accounts, finished ones too, in the order they were issued."""
+        wanted = set(accounts)
+        return [o.snapshot() for o in self._orders.values() if o.account in wanted]
