@@ -80,7 +80,7 @@ async def venue(quiet_sim: SimServer) -> AsyncIterator[GatewayVenue]:
     v = make_venue(quiet_sim)
     await v.start()
     await eventually(lambda: all(s.state.value == "live" for s in v.state.streams.values())
-                     and len(v.state.streams) == 3, what="all three streams live")
+                     and len(v.state.streams) == 4, what="all four streams live")
     try:
         yield v
     finally:

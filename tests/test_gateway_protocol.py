@@ -197,7 +197,8 @@ async def test_streams_reconnect_and_resnapshot_after_a_drop(
         venue: GatewayVenue, quiet_sim: SimServer) -> None:
     symbol = _symbol_with_scale(venue, 100)
     before = {w.name: w.connects for w in venue._workers}
-    assert quiet_sim.drop_streams() == 3
+    await eventually(lambda: quiet_sim.hub.stream_count == 4, what="every stream subscribed")
+    assert quiet_sim.drop_streams() == 4
     # while the order stream is down, an order is placed at the exchange directly by REST
     await venue.rest.insert_order(tr_pb.InsertOrderRequest(
         type=2, side=1, order_qty=2, symbol=symbol, price=30, time_in_force=2,

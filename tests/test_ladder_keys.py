@@ -190,7 +190,7 @@ async def desk(sim: SimServer, symbol: str, config: DeskConfig | None = None,
     config = config or DeskConfig(limits=Limits(), confirm_delay=0.2)
     app = PmdeskApp(make_venue(sim), config=config, repeat_guard=0)
     async with app.run_test(size=size) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 3
+        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
                          and all(s.state.value == "live" for s in app.state.streams.values()),
                          what="the desk live")
         await _settle(app, pilot)  # the market list's first highlight handled: it follows

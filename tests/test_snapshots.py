@@ -142,7 +142,7 @@ def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
     async def run_before(pilot: Pilot[None]) -> None:
         app: PmdeskApp = pilot.app  # type: ignore[assignment]
         state = app.state
-        await _until(lambda: len(state.streams) == 3 and all(
+        await _until(lambda: len(state.streams) == 4 and all(
             s.state is LinkState.LIVE for s in state.streams.values())
             and len(state.books) == len(state.instruments) > 0, "the desk to load")()
         symbol = app.symbol

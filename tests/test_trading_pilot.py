@@ -59,7 +59,7 @@ async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE
     config = DeskConfig(limits=limits, confirm_delay=1.0)
     app = PmdeskApp(make_venue(sim), config=config, repeat_guard=0)
     async with app.run_test(size=(120, 36)) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 3
+        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
                          and all(s.state.value == "live" for s in app.state.streams.values()),
                          what="the desk live")
         for _ in range(len(app.state.instruments)):

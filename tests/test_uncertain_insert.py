@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.conftest import make_venue
+from tests.conftest import eventually, make_venue
 from tui.core.enums import OrderState
+from tui.core.model import Order
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
 from tui.sim.server import SimServer
+from tui.venues.gateway.commands import insert_msg
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
 
@@ -50,9 +52,47 @@ async def test_timed_out_insert_stays_pending(venue: GatewayVenue, silent_server
     assert err.value.uncertain
     order = venue.state.find_order(clord_id=request.clord_id)
     assert order is not None and order.state is OrderState.PENDING_NEW
-    assert "waiting for the exchange" in order.reject_text
+    assert "looking it up" in order.reject_text
     await venue.rest.close()
     venue.rest = old
+
+
+async def _lost_answer(venue: GatewayVenue, silent_server: str,
+                       reached: bool) -> tuple[str, Order | None]:
+    """An insert whose answer is lost; the order stream goes down before any report of it
+    (so only the lookup by clord_id can tell); the exchange got it, or never did."""
+    old = venue.rest
+    venue.lookup_waits = (0.2, 0.2, 0.2)
+    _reroute_rest(venue, silent_server, timeout=0.3)
+    inst = next(i for i in venue.state.instruments.values() if i.scales.price_scale == 100)
+    request = build_order(inst, Intent.BUY_NO, 60, inst.scales.min_qty)
+    with pytest.raises(VenueError, match="did not answer"):
+        await venue.submit(request)
+    await venue._workers[1].stop()  # the order stream: it cannot report the order now
+    await venue.rest.close()
+    venue.rest = old
+    if reached:
+        await old.insert_order(insert_msg(request, venue.account))
+    await eventually(lambda: not venue.state.find_order(clord_id=request.clord_id)
+                     .is_pending, what="the lookup's answer")  # type: ignore[union-attr]
+    return request.clord_id, venue.state.find_order(clord_id=request.clord_id)
+
+
+async def test_an_insert_whose_answer_was_lost_is_found_by_its_clord_id(
+        venue: GatewayVenue, silent_server: str, quiet_sim: SimServer) -> None:
+    clord_id, order = await _lost_answer(venue, silent_server, reached=True)
+    at_exchange = [o for o in quiet_sim.exchange.open_orders() if o.clord_id == clord_id]
+    assert len(at_exchange) == 1  # found, not sent again
+    assert order is not None and order.order_id == at_exchange[0].order_id
+    assert order.state is OrderState.NEW and order.shown_intent is Intent.BUY_NO
+
+
+async def test_an_insert_the_exchange_never_got_is_marked_so(
+        venue: GatewayVenue, silent_server: str, quiet_sim: SimServer) -> None:
+    clord_id, order = await _lost_answer(venue, silent_server, reached=False)
+    assert not [o for o in quiet_sim.exchange.open_orders() if o.clord_id == clord_id]
+    assert order is not None and order.state is OrderState.REJECTED
+    assert "never reached the exchange" in order.reject_text
 
 
 async def test_refused_connection_is_certain_and_rejects_locally(venue: GatewayVenue) -> None:

@@ -35,6 +35,7 @@ from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
 from tui.widgets.blotter import FillsTable
 from tui.widgets.help import HelpScreen, key_rows
+from tui.widgets.history import OrderHistoryTable
 from tui.widgets.ladder import Ladder
 from tui.widgets.ladder_pane import LadderPane
 from tui.widgets.ladder_rows import DEFAULT_ORDER
@@ -176,6 +177,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             yield PositionsTable(id="positions")
             yield FillsTable(id="fills")
             yield TradeTape(self.state, id="tape")
+            yield OrderHistoryTable(id="history")
         yield StatusBar("", id="status")
         yield Footer(compact=True)
 
@@ -201,7 +203,14 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signal.SIGTERM, self.exit)
-            loop.add_signal_handler(signal.SIGHUP, os._exit, 128 + signal.SIGHUP)
+            loop.add_signal_handler(signal.SIGHUP, self._hang_up)
+
+    def _hang_up(self) -> None:
+        flush = getattr(self.venue, "flush_now", None)
+        if flush is not None:
+            with contextlib.suppress(Exception):
+                flush(1.0)  # the local database first: bounded, then gone
+        os._exit(128 + signal.SIGHUP)
 
     async def _start_venue(self) -> None:
         try:
@@ -266,6 +275,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             if orders_moved:
                 self.query_one(OrdersTable).refresh_from(state)
                 self.query_one(FillsTable).refresh_from(state)
+                self.query_one(OrderHistoryTable).refresh_from(state)
             positions, account = self.query_one(PositionsTable), self.query_one(AccountPanel)
             account_moved = self._changed("account", state.status_version)
             if positions_moved or account_moved:
@@ -282,7 +292,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             if (self._changed("status", state.status_version) or sig != self._status_sig
                     or now - self._status_at >= STATUS_PERIOD):
                 self._status_sig, self._status_at = sig, now
-                self.query_one(StatusBar).show(state, now, self.error_text)
+                self.query_one(StatusBar).show(state, now, self.error_text or state.problem)
                 markets = self.query_one(MarketList)
                 markets.show_age(state, now)
                 markets.tick()  # sparklines step on the wall clock, every 15 s
@@ -334,10 +344,10 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
 
     @guarded
     def action_blotter_view(self) -> None:
-        """f: the blotter's right side cycles positions, fills, trades (below 110 columns
-        the whole blotter cycles open orders, fills, trades)."""
+        """f: the blotter's right side cycles positions, fills, trades, order history (below
+        110 columns the whole blotter cycles open orders, fills, trades, history)."""
         blotter = self.query_one("#blotter")
-        views = ("-show-positions", "-show-fills", "-show-trades")
+        views = ("-show-positions", "-show-fills", "-show-trades", "-show-history")
         at = next((n for n, view in enumerate(views) if blotter.has_class(view)), 0)
         for n, view in enumerate(views):
             blotter.set_class(n == (at + 1) % len(views), view)

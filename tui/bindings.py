@@ -59,7 +59,7 @@ DESK_BINDINGS: list[BindingType] = [
     _key("less_than_sign", "size_of_order(-1)", "Order -",
          "Take a size step off my order at the cursor", id="order_size_down", show=False),
     _key("f", "blotter_view", "Fills/Pos/Tape",
-         "Blotter: cycle positions, fills and the trade tape beside open orders",
+         "Blotter: cycle positions, fills, the trade tape and order history",
          id="blotter_view", show=False),
     _key("c", "recentre", "Centre", "Put the cursor on the inside market", id="recentre"),
     _key("d", "depth_view", "Σ depth", "Ladder sizes: per price, or cumulative from the inside",

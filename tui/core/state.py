@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -69,10 +70,13 @@ class DeskState:
         self._working: dict[str, dict[str, Order]] = {}
         self.positions: dict[str, Position] = {}
         self.fills: deque[Fill] = deque(maxlen=500)
+        self._fill_ids: set[str] = set()  # a fill reported twice (order stream, drop copy) once
+        self.history: list[Order] = []  # finished orders of past sessions, newest first
         self.balance: Balance | None = None
         self.user = ""
         self.account = ""
         self.venue = ""
+        self.problem = ""  # something the trader must keep seeing (e.g. no local database)
         self.streams: dict[str, StreamStatus] = {}
         self.notices: deque[Notice] = deque(maxlen=200)
         self.tapes: dict[str, MarketTape] = {}
@@ -80,6 +84,8 @@ class DeskState:
         self.gaps: deque[FeedGap] = deque(maxlen=100)  # price-feed outages, oldest first
         self.queue = QueueEstimates()
         self.clock = time.time  # wall clock for trade times (tests may freeze it)
+        # told of every link change (name, state, detail): the local database records them
+        self.link_listeners: list[Callable[[str, LinkState, str], None]] = []
         # change tracking for the UI's pull loop
         self.dirty_books: set[str] = set()
         self.orders_version = 0
@@ -94,7 +100,7 @@ class DeskState:
         self.instruments = {i.symbol: i for i in instruments}
         self.instruments_version += 1
 
-    def replace_book(self, book: Book) -> None:
+    def replace_book(self, book: Book) -> Trade | None:
         before = self.books.get(book.symbol)
         self.books[book.symbol] = book
         self.dirty_books.add(book.symbol)
@@ -106,6 +112,7 @@ class DeskState:
         mine = self.working_orders(book.symbol)
         if mine:
             self.queue.on_book(book, mine, trade)
+        return trade
 
     def tape(self, symbol: str) -> MarketTape:
         if symbol not in self.tapes:
@@ -171,8 +178,22 @@ class DeskState:
             self.dirty_books.add(p.symbol)  # the ladder marks the position and its P&L
         self.positions_version += 1
 
-    def add_fill(self, fill: Fill) -> None:
+    def add_fill(self, fill: Fill) -> bool:
+        """Record a fill; False when this execution id was seen already (nothing changes)."""
+        if fill.exec_id in self._fill_ids:
+            return False
+        self._fill_ids.add(fill.exec_id)
         self.fills.appendleft(fill)
+        self.orders_version += 1
+        return True
+
+    def load_history(self, fills: list[Fill], orders: list[Order]) -> None:
+        """Past sessions from the local database (both newest first), under this session's."""
+        for fill in fills:
+            if fill.exec_id not in self._fill_ids:
+                self._fill_ids.add(fill.exec_id)
+                self.fills.append(fill)
+        self.history = orders
         self.orders_version += 1
 
     def set_balance(self, balance: Balance) -> None:
@@ -192,6 +213,8 @@ class DeskState:
                 status.reconnects += 1
             status.state = state
             status.since = time.monotonic()
+            for listener in self.link_listeners:
+                listener(name, state, detail)
             if is_feed(name):
                 self._feed_link(state)
         status.detail = detail

@@ -11,6 +11,7 @@ import contextlib
 import json
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from tui.core.enums import OrderState, OrderType, Side
 from tui.core.model import Estimate, Order
@@ -50,6 +51,10 @@ class Commands:
     _intents: dict[str, Intent]
     _inflight: dict[str, asyncio.Future[str]]
     _before_cancel: dict[str, OrderState]
+    _lookups: set[asyncio.Task[None]]
+
+    if TYPE_CHECKING:  # from Recovery
+        async def _resolve_uncertain(self, clord_id: str) -> None: ...
 
     def _require_order_stream(self) -> None:
         link = self.state.streams.get(ORDER_STREAM)
@@ -75,8 +80,10 @@ class Commands:
             answered.exception()  # retrieved here, so an unawaited future logs nothing
             if self.state.find_order(clord_id=request.clord_id) is pending:
                 if exc.uncertain:
-                    # it may be working at the exchange: stay pending until a stream says
-                    pending.reject_text = "no answer yet; waiting for the exchange's report"
+                    # it may be working at the exchange: stay pending, and ask by clord_id
+                    pending.reject_text = "no answer yet; looking it up by its id"
+                    self._lookups.add(asyncio.create_task(
+                        self._resolve_uncertain(request.clord_id)))
                 else:
                     pending.state = OrderState.REJECTED
                     pending.reject_text = str(exc)

@@ -7,6 +7,7 @@ only what the trader meant (intent by clord_id) and its own in-flight markers.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from tui.core.enums import (
     CANCEL_REJECT_WORDS,
@@ -24,34 +25,76 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway import convert
 
+if TYPE_CHECKING:
+    from tui.store import Store
+
 
 class Reports:
     state: DeskState
+    store: Store | None
     _intents: dict[str, Intent]
     _before_cancel: dict[str, OrderState]
     _balance_due: asyncio.Event
 
     def _on_market(self, msg: md_pb.CreateMarketDataSubscriptionResponse) -> None:
         if msg.HasField("update"):
-            self.state.replace_book(convert.book(msg.update))
+            book = convert.book(msg.update)
+            trade = self.state.replace_book(book)
+            if self.store is not None:  # the store downsamples; this only queues
+                at = self.state.clock()
+                self.store.top_of_book(book.symbol, book.best_bid, book.best_offer,
+                                       book.last_trade_px, book.volume, at)
+                self.store.book(book.symbol, book.bids, book.offers, at)
+                if trade is not None:
+                    self.store.trade(trade)
 
     def _on_positions(self, msg: pos_pb.CreatePositionSubscriptionResponse) -> None:
-        if msg.HasField("snapshot"):
-            self.state.set_positions([convert.position(p) for p in msg.snapshot.positions],
-                                     snapshot=True)
-        elif msg.HasField("update"):
-            self.state.set_positions([convert.position(p) for p in msg.update.positions],
-                                     snapshot=False)
+        snapshot = msg.HasField("snapshot")
+        if not snapshot and not msg.HasField("update"):
+            return
+        positions = [convert.position(p) for p in
+                     (msg.snapshot.positions if snapshot else msg.update.positions)]
+        self.state.set_positions(positions, snapshot=snapshot)
+        if self.store is not None:
+            for position in positions:
+                self.store.position(position, self.state.clock())
 
     def _on_orders(self, msg: tr_pb.CreateOrderSubscriptionResponse) -> None:
         if msg.HasField("snapshot"):
             orders = [self._ours(convert.order(o)) for o in msg.snapshot.orders]
+            self._note_ended(orders)
             self.state.replace_open_orders(orders)
+            if self.store is not None:
+                for order in orders:
+                    self.store.order_event(order, self.state.clock())
         elif msg.HasField("update"):
             for execution in msg.update.executions:
                 self._on_execution(execution)
             if msg.update.HasField("cancel_reject"):
                 self._on_cancel_reject(msg.update.cancel_reject)
+
+    def _fill(self, ex: tr_pb.Execution, order: Order) -> Fill:
+        return Fill(exec_id=ex.id, order_id=order.order_id, symbol=order.symbol,
+                    side=order.side, price=ex.last_px, qty=ex.last_shares, intent=order.intent,
+                    at=self.state.clock())
+
+    def _record_fill(self, ex: tr_pb.Execution, order: Order, fill: Fill) -> None:
+        if self.store is not None:  # the store keeps each execution id once
+            self.store.execution(ex.id, order.order_id, order.clord_id, order.symbol,
+                                 order.side, ex.last_px, ex.last_shares, order.intent,
+                                 "fill", fill.at)
+
+    def _note_ended(self, snapshot: list[Order]) -> None:
+        """After an outage: say which working orders ended while the stream was down."""
+        still = {o.order_id for o in snapshot}
+        ended = [o for o in self.state.working_orders() if o.order_id
+                 and not o.is_pending and o.order_id not in still]
+        if ended:
+            words = ", ".join(self._describe(o) for o in ended[:3])
+            more = f" and {len(ended) - 3} more" if len(ended) > 3 else ""
+            self.state.notify(f"While the order stream was down, {len(ended)} order(s) "
+                              f"stopped working: {words}{more}. Their fills come from the "
+                              "drop copy.", "warning")
 
     def _ours(self, order: Order) -> Order:
         order.intent = self._intents.get(order.clord_id)
@@ -71,11 +114,10 @@ class Reports:
             self.state.notify(f"{self._describe(order)} rejected: {order.reject_text}.",
                               "error")
         elif kind in (ExecType.FILL, ExecType.PARTIAL_FILL):
-            self.state.add_fill(Fill(exec_id=ex.id, order_id=order.order_id,
-                                     symbol=order.symbol, side=order.side, price=ex.last_px,
-                                     qty=ex.last_shares, intent=order.intent,
-                                     at=self.state.clock()))
-            if order.intent is not None:
+            fill = self._fill(ex, order)
+            first = self.state.add_fill(fill)
+            self._record_fill(ex, order, fill)
+            if first and order.intent is not None:  # the drop copy may have told it already
                 self.state.notify(f"Filled {self._qty(order, ex.last_shares)} "
                                   f"{self._describe(order, ex.last_px)}.")
             self._balance_due.set()
@@ -85,6 +127,8 @@ class Reports:
         if order.state.is_terminal:
             self._before_cancel.pop(order.order_id, None)
         self.state.upsert_order(order, pending_key=pending_key)
+        if self.store is not None:
+            self.store.order_event(order, self.state.clock())
 
     def _on_cancel_reject(self, rej: tr_pb.CancelReject) -> None:
         order = self.state.find_order(order_id=rej.order_id, clord_id=rej.clord_id)

@@ -13,6 +13,7 @@ from google.protobuf.message import Message
 
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import accounts_pb2 as acc_pb
+from tui.proto.polymarket.v1 import orders_pb2 as ord_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
@@ -20,6 +21,9 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 M = TypeVar("M", bound=Message)
 REST_TIMEOUT = 15.0  # spec §11.8
 INSERT_PATH = "/v1/trading/orders"
+PREVIEW_PATH = "/v1/trading/orders/preview"  # an estimate, asked for as the cursor moves
+JOURNALLED = ("/v1/trading/", "/v1/report/")  # commands and lookups; never the auth paths
+Journal = Callable[[str, dict[str, Any], object], None]
 
 
 class Tokens:
@@ -67,6 +71,7 @@ class GatewayRest:
         self.on_unauthorized: Callable[[str], Awaitable[None]] | None = None
         self.tokens = Tokens()
         self.participant_id = ""
+        self.journal: Journal | None = None  # the local database's command journal
         self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
 
     async def close(self) -> None:
@@ -109,7 +114,7 @@ class GatewayRest:
                                        account_scoped=True), tr_pb.InsertOrderResponse())
 
     async def preview_order(self, req: tr_pb.InsertOrderRequest) -> tr_pb.Order:
-        resp = _parse(await self._send("POST", "/v1/trading/orders/preview",
+        resp = _parse(await self._send("POST", PREVIEW_PATH,
                                        {"request": json_body(req)}, account_scoped=True),
                       tr_pb.PreviewOrderResponse())
         return resp.preview_order
@@ -132,12 +137,22 @@ class GatewayRest:
                       tr_pb.GetOpenOrdersResponse())
         return list(resp.orders)
 
+    async def search_orders(self, req: ord_pb.SearchOrdersRequest) -> ord_pb.SearchOrdersResponse:
+        """ReportAPI.SearchOrders: finished orders too; how an uncertain insert is resolved."""
+        return _parse(await self._send("POST", "/v1/report/orders/search", json_body(req),
+                                       account_scoped=True), ord_pb.SearchOrdersResponse())
+
     async def balance(self, account: str) -> pos_pb.GetAccountBalanceResponse:
         req = pos_pb.GetAccountBalanceRequest(name=account, currency="USD")
         return _parse(await self._send("POST", "/v1/positions/balance", json_body(req),
                                        account_scoped=True), pos_pb.GetAccountBalanceResponse())
 
     # --- plumbing -------------------------------------------------------------------
+    def _journal(self, path: str, body: dict[str, Any] | None, answer: object) -> None:
+        """Every command sent (not logins: their bodies hold secrets), with its answer."""
+        if self.journal is not None and path.startswith(JOURNALLED) and path != PREVIEW_PATH:
+            self.journal(path, body or {}, answer)
+
     def headers(self, *, account_scoped: bool = False) -> dict[str, str]:
         headers = {"authorization": f"Bearer {self.tokens.access}"} if self.tokens.access else {}
         if account_scoped and self.participant_id:
@@ -170,13 +185,17 @@ class GatewayRest:
                                             headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             # nothing was sent: safe to say so
+            self._journal(path, body, "not sent: cannot connect")
             raise VenueError(f"Cannot reach the exchange at {self.base_url}.") from exc
         except httpx.TimeoutException as exc:
+            self._journal(path, body, "no answer: timed out")
             raise VenueError(f"The exchange did not answer within {self.timeout:g} s "
                              f"({path}).", uncertain=True) from exc
         except httpx.HTTPError as exc:
+            self._journal(path, body, "no answer: the connection broke")
             raise VenueError(f"The connection to the exchange broke during {path}.",
                              uncertain=True) from exc
+        self._journal(path, body, _answer(resp))
         if resp.status_code == 401:
             raise _UnauthorizedError(_error_words(resp))
         if resp.status_code >= 400:
@@ -194,6 +213,13 @@ class _UnauthorizedError(Exception):
     def __init__(self, words: str) -> None:
         super().__init__(words)
         self.words = words
+
+
+def _answer(resp: httpx.Response) -> object:
+    try:
+        return {"status": resp.status_code, "body": resp.json()}
+    except ValueError:
+        return {"status": resp.status_code, "body": resp.text[:500]}
 
 
 def json_body(msg: Message) -> dict[str, Any]:

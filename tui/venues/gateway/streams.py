@@ -52,6 +52,7 @@ class StreamWorker:
         self.connects = 0
         self._task: asyncio.Task[None] | None = None
         self._call: Any = None  # the open RPC, so stop() can cancel it directly
+        self.on_refused: Callable[[], None] | None = None  # the request itself was refused
 
     def start(self) -> None:
         self.state.stream(self.name)
@@ -107,6 +108,8 @@ class StreamWorker:
                     await self._on_unauthenticated(token.removeprefix("Bearer "))
                 except Exception as refresh_exc:  # noqa: BLE001 - reported, then retried
                     return f"login refused: {refresh_exc}"
+            if exc.code() == grpc.StatusCode.INVALID_ARGUMENT and self.on_refused is not None:
+                self.on_refused()  # e.g. a resume token this exchange does not know
             return _rpc_words(exc)
         except Exception as exc:
             log.exception("stream %s failed", self.name)

@@ -6,38 +6,51 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import grpc
 
 from tui.core.enums import OrderState
+from tui.core.model import Balance, Instrument
 from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.core.venue import VenueError
+from tui.proto.polymarket.v1 import dropcopy_pb2_grpc as dc_grpc
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import positions_pb2_grpc as pos_grpc
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
-from tui.venues.gateway import convert
+from tui.venues.gateway import convert, history
 from tui.venues.gateway.commands import ORDER_STREAM, Commands
+from tui.venues.gateway.recovery import DROP_COPY, Recovery
 from tui.venues.gateway.reports import Reports
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
 
+if TYPE_CHECKING:
+    from tui.store import Store
+
 log = logging.getLogger(__name__)
+FILLS_SHOWN = 500  # past fills brought back into the blotter
+ORDERS_SHOWN = 500  # past orders brought back into the history
 
 BOOK_DEPTH = 25
 STOP_WAIT = 2.0  # seconds each part of a stop may take
 REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spec §2.1)
 
 
-class GatewayVenue(Commands, Reports):
+class GatewayVenue(Commands, Reports, Recovery):
     def __init__(self, *, rest_url: str, grpc_target: str, username: str, password: str,
                  state: DeskState | None = None, silence_timeout: float = 180.0,
-                 venue_name: str = "gateway") -> None:
+                 venue_name: str = "gateway", store: Store | None = None,
+                 open_store: Callable[[str], Store] | None = None) -> None:
         self.state = state or DeskState()
+        self.store = store  # the local database; None: remember nothing across sessions
+        self._open_store = open_store  # opens the account's database once it is known
+        self._drop_copy_token = b""
         self.state.venue = venue_name
         self.rest = GatewayRest(rest_url)
         self.grpc_target = grpc_target
@@ -56,6 +69,7 @@ class GatewayVenue(Commands, Reports):
         # the exchange's order id, or an exception)
         self._inflight: dict[str, asyncio.Future[str]] = {}
         self._before_cancel: dict[str, OrderState] = {}  # order_id -> state to restore
+        self._lookups: set[asyncio.Task[None]] = set()  # uncertain inserts being looked up
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -68,14 +82,23 @@ class GatewayVenue(Commands, Reports):
         self.account = accounts.accounts[0]
         self.state.user = who.user_display_name or who.user
         self.state.account = self.account
+        if self.store is None and self._open_store is not None:
+            try:
+                self.store = self._open_store(self.account)
+            except Exception as exc:  # noqa: BLE001 - StoreError, said in its own words
+                # trading on without history beats a desk that cannot even cancel; the
+                # trader keeps seeing why nothing is being kept
+                self.state.problem = f"{exc} History is not being kept."
         instruments, skipped = convert.instruments(await self.rest.instruments())
         self.state.set_instruments(instruments)
+        if self.store is not None:
+            self._remember(instruments)
         if skipped:
             self.state.notify(f"{len(skipped)} markets left out: their reference data has no "
                               f"usable price scale or tick ({', '.join(skipped[:3])}).",
                               "warning")
         try:
-            self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
+            self._set_balance(convert.balance(await self.rest.balance(self.account)))
         except VenueError as exc:  # the desk can trade without it; say so and carry on
             self.state.notify(f"Balance unavailable: {exc}", "warning")
 
@@ -83,6 +106,7 @@ class GatewayVenue(Commands, Reports):
         md = md_grpc.MarketDataSubscriptionAPIStub(self._channel)
         orders = tr_grpc.OrderEntryAPIStub(self._channel)
         positions = pos_grpc.PositionAPIStub(self._channel)
+        drop_copy = dc_grpc.DropCopyAPIStub(self._channel)
         symbols = list(self.state.instruments)
         self._workers = [
             self._worker("prices", lambda m: md.CreateMarketDataSubscription(
@@ -94,7 +118,10 @@ class GatewayVenue(Commands, Reports):
             self._worker("positions", lambda m: positions.CreatePositionSubscription(
                 pos_pb.CreatePositionSubscriptionRequest(accounts=[self.account]), metadata=m),
                 self._on_positions),
+            self._worker(DROP_COPY, lambda m: drop_copy.CreateDropCopySubscription(
+                self._drop_copy_request(), metadata=m), self._on_drop_copy),
         ]
+        self._workers[-1].on_refused = self._forget_drop_copy_token
         for worker in self._workers:
             worker.start()
         self._tasks = [asyncio.create_task(self._keep_token_fresh()),
@@ -102,15 +129,47 @@ class GatewayVenue(Commands, Reports):
 
     async def stop(self) -> None:
         """Close everything, in bounded time: quitting must never hang."""
-        for task in self._tasks:
+        tasks = [*self._tasks, *self._lookups]
+        for task in tasks:
             task.cancel()
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=STOP_WAIT)
+        if tasks:
+            await asyncio.wait(tasks, timeout=STOP_WAIT)
         await asyncio.gather(*(w.stop() for w in self._workers))
         with contextlib.suppress(TimeoutError):
             if self._channel is not None:
                 await asyncio.wait_for(self._channel.close(grace=None), STOP_WAIT)
             await asyncio.wait_for(self.rest.close(), STOP_WAIT)
+        if self.store is not None:
+            await asyncio.to_thread(self.store.close)  # flushes what is queued
+
+    def flush_now(self, timeout: float = 1.0) -> None:
+        """On a hang-up, before the process ends at once: what is queued reaches the disk."""
+        if self.store is not None:
+            self.store.flush(timeout)
+
+    def _remember(self, instruments: list[Instrument]) -> None:
+        """Wire the local database in, and bring back what it holds of past sessions."""
+        store = self.store
+        assert store is not None
+        store.instruments(instruments)
+        self._drop_copy_token = store.resume_token(DROP_COPY) or b""
+        fills = store.fills(limit=FILLS_SHOWN)
+        orders = store.orders(limit=ORDERS_SHOWN)
+        for row in orders:
+            if row.clord_id and row.intent is not None:
+                self._intents.setdefault(row.clord_id, row.intent)
+        self.state.load_history([history.fill(row) for row in fills],
+                                [history.order(row) for row in orders
+                                 if not row.state.is_working])
+        self.rest.journal = lambda path, body, answer: store.journal(
+            path, body, answer, time.time())
+        self.state.link_listeners.append(lambda name, link, detail: store.stream_event(
+            name, link.value, detail, time.time()))
+
+    def _set_balance(self, balance: Balance) -> None:
+        self.state.set_balance(balance)
+        if self.store is not None:
+            self.store.balance(balance, time.time())
 
     def _worker(self, name: str, open_stream: Any, handle: Any) -> StreamWorker:
         return StreamWorker(name, self.state, open_stream, handle, self._metadata,
@@ -155,6 +214,6 @@ class GatewayVenue(Commands, Reports):
                 await asyncio.wait_for(self._balance_due.wait(), timeout=10.0)
             self._balance_due.clear()
             with contextlib.suppress(VenueError):
-                self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
+                self._set_balance(convert.balance(await self.rest.balance(self.account)))
             await asyncio.sleep(0.5)  # at most two balance calls a second
 
