@@ -23,7 +23,7 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import positions_pb2_grpc as pos_grpc
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
-from tui.venues.gateway import convert, history
+from tui.venues.gateway import convert
 from tui.venues.gateway.commands import ORDER_STREAM, Commands
 from tui.venues.gateway.recovery import DROP_COPY, Recovery
 from tui.venues.gateway.reports import Reports
@@ -158,9 +158,8 @@ class GatewayVenue(Commands, Reports, Recovery):
         for row in orders:
             if row.clord_id and row.intent is not None:
                 self._intents.setdefault(row.clord_id, row.intent)
-        self.state.load_history([history.fill(row) for row in fills],
-                                [history.order(row) for row in orders
-                                 if not row.state.is_working])
+        self.state.load_history([row.to_fill() for row in fills],
+                                [row.to_order() for row in orders if not row.state.is_working])
         self.rest.journal = lambda path, body, answer: store.journal(
             path, body, answer, time.time())
         self.state.link_listeners.append(lambda name, link, detail: store.stream_event(
