@@ -60,13 +60,16 @@ def check_keymap(config: DeskConfig) -> None:
 
 
 def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
-             venue_name: str, silence_timeout: float, config: DeskConfig) -> int:
+             venue_name: str, silence_timeout: float, config: DeskConfig,
+             profile: str) -> int:
     from tui.app import PmdeskApp  # textual only loads for the UI commands
+    from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
 
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
                          password=password, venue_name=venue_name,
-                         silence_timeout=silence_timeout)
+                         silence_timeout=silence_timeout,
+                         open_store=lambda account: Store.open(db_path(profile, account)))
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
     app.run()
     return app.return_code or 0
@@ -85,7 +88,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         with embedded_exchange(args.seed, meanwhile=load_ui) as sim:
             return _run_app(sim.rest_url, sim.grpc_target, args.user, DEMO_PASSWORD,
-                            "demo", silence_timeout=10.0, config=config)
+                            "demo", silence_timeout=10.0, config=config, profile="demo")
     except DemoError as exc:
         print(f"pmdesk demo: {exc}", file=sys.stderr)
         return 1
@@ -103,7 +106,14 @@ def cmd_connect(args: argparse.Namespace) -> int:
             return 2
         password = getpass.getpass(f"Password for {args.user}: ")
     return _run_app(args.rest, args.grpc, args.user, password, args.rest,
-                    silence_timeout=args.silence_timeout, config=config)
+                    silence_timeout=args.silence_timeout, config=config,
+                    profile=profile_name(args.rest))
+
+
+def profile_name(rest_url: str) -> str:
+    """Until issue 6's profiles: one database folder per gateway address."""
+    host = rest_url.split("://", 1)[-1].rstrip("/")
+    return "".join(c if c.isalnum() or c in "-." else "-" for c in host) or "gateway"
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
@@ -120,6 +130,45 @@ def cmd_sim(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tui.export import ExportError, export
+    from tui.store import StoreError
+
+    try:
+        text = export(args.what, profile=args.profile, account=args.account,
+                      since=args.since, fmt=args.format)
+    except (ExportError, StoreError) as exc:
+        print(f"pmdesk export: {exc}", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from tui.export import ExportError, find_database, parse_since
+    from tui.store import Store, StoreError
+
+    config = _config()
+    if config is None:
+        return 2
+    try:
+        store = Store.open(find_database(args.profile, args.account))
+        since = parse_since(args.since)
+    except (ExportError, StoreError) as exc:
+        print(f"pmdesk replay: {exc}", file=sys.stderr)
+        return 2
+    from tui.app import PmdeskApp
+    from tui.venues.replay import ReplayVenue
+
+    venue = ReplayVenue(store, speed=args.speed, since=since, symbol=args.symbol)
+    app = PmdeskApp(venue, config=config, title=f"pmdesk — replay x{args.speed:g}")
+    app.run()
+    return app.return_code or 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,7 +197,30 @@ def build_parser() -> argparse.ArgumentParser:
     connect.add_argument("--silence-timeout", type=float, default=180.0,
                          help="reconnect a stream after this many silent seconds")
     connect.set_defaults(func=cmd_connect)
+
+    export = sub.add_parser("export", help="fills or orders from the local database, "
+                                           "as CSV or JSON")
+    export.add_argument("what", choices=["fills", "orders"])
+    export.add_argument("--since", help="YYYY-MM-DD (UTC) or an ISO time; default: all")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    _where(export)
+    export.add_argument("--out", help="write to this file instead of standard output")
+    export.set_defaults(func=cmd_export)
+
+    replay = sub.add_parser("replay", help="play recorded market data back into the ladder")
+    _where(replay)
+    replay.add_argument("--since", help="start from YYYY-MM-DD (UTC) or an ISO time")
+    replay.add_argument("--speed", type=float, default=1.0, help="playback speed, e.g. 4")
+    replay.add_argument("--symbol", help="only this market")
+    replay.set_defaults(func=cmd_replay)
     return parser
+
+
+def _where(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default="demo",
+                        help="demo, or the gateway address pmdesk connect used "
+                             "(e.g. 127.0.0.1-8700); default demo")
+    parser.add_argument("--account", help="the account, when the profile holds several")
 
 
 def main(argv: list[str] | None = None) -> int:

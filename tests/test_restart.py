@@ -1,0 +1,117 @@
+"""The local database across restarts: a new desk process shows the previous session's
+orders and fills; a corrupt or newer-schema database is named in words and left alone."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.conftest import eventually
+from tui.app import PmdeskApp
+from tui.core.config import DeskConfig
+from tui.core.enums import Side
+from tui.core.limits import Limits
+from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.server import SimServer
+from tui.store import DATA_DIR_ENV, SCHEMA_VERSION, Store, db_path
+from tui.venues.gateway.venue import GatewayVenue
+
+ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
+DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"
+PROBE = Path(__file__).parent / "desk_probe.py"
+
+
+def _desk(sim: SimServer) -> PmdeskApp:
+    venue = GatewayVenue(rest_url=sim.rest_url, grpc_target=sim.grpc_target, username="demo",
+                         password=DEMO_PASSWORD, venue_name="probe",
+                         open_store=lambda account: Store.open(db_path("probe", account)))
+    # no fat-finger limits: this test is about memory, not about confirmations
+    return PmdeskApp(venue, config=DeskConfig(limits=Limits()), repeat_guard=0)
+
+
+async def _live(app: PmdeskApp, pilot: Pilot[None]) -> None:
+    await eventually(lambda: app.cursor_price is not None and len(app.state.streams) == 4
+                     and all(s.state.value == "live" for s in app.state.streams.values()),
+                     what="the desk live")
+    await pilot.pause()
+
+
+async def _probe(sim: SimServer) -> dict[str, object]:
+    """A new process: nothing of the first desk's memory, only its database."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(PROBE), sim.rest_url, sim.grpc_target, "demo",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(PROBE.parents[1])})
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    return tmp_path
+
+
+async def test_a_new_desk_process_shows_the_last_sessions_orders_and_fills(
+        quiet_sim: SimServer, data_dir: Path) -> None:
+    app = _desk(quiet_sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _live(app, pilot)
+        symbol = app.symbol
+        assert symbol is not None
+        scales = app.state.instruments[symbol].scales
+        offer = scales.price_scale * 60 // 100 // scales.tick * scales.tick
+        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                        side=Side.SELL, price=offer,
+                                        order_qty=1000 * scales.qty_scale)
+        await eventually(lambda: app.state.books.get(symbol) is not None
+                         and app.state.books[symbol].best_offer == offer, what="the offer")
+        await pilot.press("l", "b")  # buy at the offer: a fill
+        await eventually(lambda: app.state.fills, what="the fill")
+        await pilot.press("down", "down", "b", "x")  # rest a bid, then cancel it
+        await eventually(lambda: any(o.state.name == "CANCELED" for o in app.state.orders
+                                     .values()), what="the cancelled order")
+        fill_id = app.state.fills[0].exec_id
+        ended = sorted(o.order_id for o in app.state.orders.values() if not o.state.is_working)
+        await app.action_quit()
+
+    shown = await _probe(quiet_sim)
+    assert fill_id in shown["fill_ids"]  # type: ignore[operator]
+    assert ended == shown["order_ids"]
+    fills, history = shown["fills"], shown["history"]
+    assert any(symbol[:10] in " ".join(row) and "BUY YES" in row for row in fills)  # type: ignore[union-attr]
+    states = [row[-1] for row in history]  # type: ignore[union-attr]
+    assert "filled" in states and "cancelled" in states
+
+
+@pytest.mark.parametrize("damage", ["garbage", "newer"])
+async def test_a_corrupt_or_newer_database_is_named_and_left_alone(
+        quiet_sim: SimServer, data_dir: Path, damage: str) -> None:
+    path = db_path("probe", DEMO_ACCOUNT)
+    path.parent.mkdir(parents=True)
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database, it is a shopping list\n" * 200)
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE notes (text TEXT)")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    before = path.read_bytes()
+    app = _desk(quiet_sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _live(app, pilot)  # the desk still trades (and can cancel): it says why
+        problem = app.state.problem
+        assert str(path) in problem and "History is not being kept" in problem
+        assert ("made by a newer pmdesk" in problem) if damage == "newer" else (
+            "is not an SQLite database" in problem)
+        await pilot.press("b")  # trading goes on, nothing is written to that file
+        await eventually(lambda: app.state.working_orders(), what="an order working")
+        await app.action_quit()
+    assert path.read_bytes() == before

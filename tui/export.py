@@ -1,0 +1,135 @@
+"""`pmdesk export fills|orders`: the local database's fills or orders as CSV or JSON, for
+accounting. Prices and quantities are decimal strings in dollars and contracts (never
+float); times are UTC, ISO 8601."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from tui.core.model import Instrument
+from tui.core.prices import Outcome
+from tui.store import FillRow, OrderRow, Store, StoreError, data_dir, db_path
+
+FILL_FIELDS = ("time", "market", "intent", "qty", "price", "yes_price", "notional",
+               "exec_id", "order_id", "clord_id")
+ORDER_FIELDS = ("time", "first_seen", "market", "intent", "price", "yes_price", "qty",
+                "filled", "state", "reject_text", "order_id", "clord_id")
+
+
+class ExportError(Exception):
+    """One sentence for the trader."""
+
+
+def parse_since(text: str | None) -> float | None:
+    """YYYY-MM-DD (midnight UTC) or a full ISO 8601 time; None: everything."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ExportError(f"--since {text!r} is not a date; expected YYYY-MM-DD or an ISO "
+                          "time such as 2026-11-23T09:30:00+00:00.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def find_database(profile: str, account: str | None) -> Path:
+    """The account's database in the profile; with no account, the profile's only one."""
+    if account:
+        path = db_path(profile, account)
+        if not path.exists():
+            raise ExportError(f"No pmdesk database for account {account} in profile "
+                              f"{profile} (looked for {path}).")
+        return path
+    folder = data_dir() / profile
+    found = sorted(folder.glob("*.sqlite3")) if folder.is_dir() else []
+    if not found:
+        raise ExportError(f"No pmdesk database in profile {profile} ({folder}); trade in it "
+                          "first, or name another with --profile.")
+    if len(found) > 1:
+        names = ", ".join(p.stem for p in found)
+        raise ExportError(f"Profile {profile} holds several accounts ({names}); name one "
+                          "with --account.")
+    return found[0]
+
+
+def _time(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds")
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def fill_record(row: FillRow, inst: Instrument | None) -> dict[str, str]:
+    intent = row.intent.label if row.intent else ("BUY YES" if row.side == 1 else "SELL YES")
+    if inst is None:  # a market this database never saw listed: raw units, said so
+        return {"time": _time(row.at), "market": row.symbol, "intent": intent,
+                "qty": f"raw:{row.qty}", "price": f"raw:{row.price}",
+                "yes_price": f"raw:{row.price}", "notional": "", "exec_id": row.exec_id,
+                "order_id": row.order_id, "clord_id": row.clord_id}
+    s = inst.scales
+    yes = s.to_decimal(row.price)
+    price = Decimal(1) - yes if row.intent and row.intent.outcome is Outcome.NO else yes
+    qty = s.qty_to_decimal(row.qty)
+    return {"time": _time(row.at), "market": row.symbol, "intent": intent,
+            "qty": _money(qty), "price": _money(price), "yes_price": _money(yes),
+            "notional": _money(price * qty), "exec_id": row.exec_id,
+            "order_id": row.order_id, "clord_id": row.clord_id}
+
+
+def order_record(row: OrderRow, inst: Instrument | None) -> dict[str, str]:
+    order = row.to_order()
+    intent = order.shown_intent.label
+    record = {"time": _time(row.at), "first_seen": _time(row.first_at), "market": row.symbol,
+              "intent": intent, "state": row.state.name.lower(),
+              "reject_text": row.reject_text, "order_id": row.order_id,
+              "clord_id": row.clord_id}
+    if inst is None:
+        return {**record, "price": f"raw:{row.price}", "yes_price": f"raw:{row.price}",
+                "qty": f"raw:{row.order_qty}", "filled": f"raw:{row.cum_qty}"}
+    s = inst.scales
+    return {**record, "price": _money(s.to_decimal(order.shown_price(s))),
+            "yes_price": _money(s.to_decimal(row.price)),
+            "qty": _money(s.qty_to_decimal(row.order_qty)),
+            "filled": _money(s.qty_to_decimal(row.cum_qty))}
+
+
+def render(records: Iterable[dict[str, str]], fields: tuple[str, ...], fmt: str) -> str:
+    rows = list(records)
+    if fmt == "json":
+        return json.dumps([{f: r.get(f, "") for f in fields} for r in rows], indent=2) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def export(what: str, *, profile: str, account: str | None, since: str | None,
+           fmt: str) -> str:
+    """The export's text (oldest first); raises ExportError or StoreError with a sentence."""
+    path = find_database(profile, account)
+    store = Store.open(path)
+    try:
+        instruments = {i.symbol: i for i in store.load_instruments()}
+        start = parse_since(since)
+        if what == "fills":
+            fills = list(reversed(store.fills(since=start, limit=None)))
+            return render((fill_record(r, instruments.get(r.symbol)) for r in fills),
+                          FILL_FIELDS, fmt)
+        orders = list(reversed(store.orders(since=start, limit=None)))
+        return render((order_record(r, instruments.get(r.symbol)) for r in orders),
+                      ORDER_FIELDS, fmt)
+    finally:
+        store.close()
+
+
+__all__ = ["ExportError", "StoreError", "export"]
