@@ -1,0 +1,24 @@
+"""The local SQLite database (WAL): one per profile and account.
+
+Orders with every state change, executions (once per execution id), positions, balances,
+the tape, downsampled top of book and depth, a redacted journal of every command sent, each
+stream's connects and disconnects, and the streams' resume tokens. Never imports textual.
+"""
+
+from tui.store.paths import DATA_DIR_ENV, StoreError, data_dir, db_path
+from tui.store.rows import BookRow, FillRow, OrderRow, StreamEventRow
+from tui.store.schema import SCHEMA_VERSION
+from tui.store.store import Store
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "SCHEMA_VERSION",
+    "BookRow",
+    "FillRow",
+    "OrderRow",
+    "Store",
+    "StoreError",
+    "StreamEventRow",
+    "data_dir",
+    "db_path",
+]

@@ -1,0 +1,260 @@
+"""The local database of one profile and account: what was traded, sent and seen.
+
+Writes return at once: they are queued for the writer thread (see writer.py), which commits
+them in batches, off the UI loop. Reads run on the caller's thread through their own
+connection; WAL lets them run beside the writer.
+"""
+
+from __future__ import annotations
+
+import atexit
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+from tui.core.enums import InstrumentState, Side
+from tui.core.model import Balance, Instrument, Order, Position
+from tui.core.prices import Intent, Scales
+from tui.core.tape import Trade
+from tui.store import opening
+from tui.store.paths import StoreError, make_dirs
+from tui.store.redact import journal_json, scrub
+from tui.store.rows import (
+    ORDER_FIELDS,
+    BookRow,
+    FillRow,
+    OrderRow,
+    Params,
+    StreamEventRow,
+    balance_of,
+    intent_of,
+    intent_text,
+    levels_of,
+    order_params,
+    order_row,
+    position_of,
+)
+from tui.store.writer import BOOK_RATE, Writer
+
+_FILL_FIELDS = "exec_id, order_id, clord_id, symbol, side, price, qty, intent, kind, at"
+_CHUNK = 2000  # book rows fetched at a time while replaying
+
+
+class Store:
+    """Use :meth:`open`; ``close()`` when done (also run at interpreter exit)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, reader: sqlite3.Connection,
+                 writer: Writer) -> None:
+        self.path = path
+        self._conn = conn
+        self._reader = reader
+        self._read_lock = threading.Lock()  # one reading connection, shared by threads
+        self._writer = writer
+        self._closed = False
+        self._writer.start()
+        atexit.register(self.close)
+
+    @classmethod
+    def open(cls, path: Path, *, capacity: int = 100_000, interval: float = 0.05,
+             batch: int = 20_000, block: float = 0.25) -> Store:
+        """Create (directories 0700, file 0600) or open and migrate the database at ``path``.
+
+        Raises StoreError, without writing a byte, for a file that is damaged, not a database,
+        another program's, made by a newer pmdesk, or unreadable. The writer commits every
+        ``interval`` seconds, at most ``batch`` rows a transaction; past ``capacity`` queued
+        rows it drops market data, and the first order-side write waits up to ``block``."""
+        path = Path(path).expanduser()
+        make_dirs(path.parent)
+        opening.inspect(path)
+        conn = opening.connect(path)
+        try:
+            reader = opening.reader(path)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise opening.from_sqlite(path, exc) from None
+        writer = Writer(conn, capacity=capacity, interval=interval, batch=batch, block=block)
+        return cls(path, conn, reader, writer)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    @property
+    def error(self) -> str | None:
+        """Why the latest write failed (disk full, I/O error), until a commit succeeds."""
+        return self._writer.error
+
+    @property
+    def dropped(self) -> int:
+        """Market-data rows dropped because the writer fell too far behind."""
+        return self._writer.dropped
+
+    @property
+    def committed(self) -> int:
+        """Rows committed since open (after downsampling)."""
+        return self._writer.committed
+
+    @property
+    def backlog(self) -> int:
+        """Items queued and not yet taken by the writer: how far behind the disk is."""
+        return len(self._writer._items)
+
+    def close(self) -> None:
+        """Commit what is queued, stop the writer thread, close the files. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        atexit.unregister(self.close)
+        stopped = self._writer.stop(timeout=10.0)
+        with self._read_lock:
+            self._reader.close()
+        if stopped:  # else the thread still holds it; it is a daemon and dies with us
+            self._conn.close()  # the last connection: checkpoints and removes the -wal
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Block until everything queued so far is committed; False if it was not in time."""
+        return self._writer.flush(timeout)
+
+    # -- writes: queued, return at once ---------------------------------------------------
+
+    def instruments(self, items: list[Instrument]) -> None:
+        at = time.time()
+        for i in items:
+            s = i.scales
+            self._writer.put("instrument", (i.symbol, i.description, s.price_scale, s.tick,
+                                            s.qty_scale, s.min_qty, int(i.state), i.category,
+                                            at))
+
+    def order_event(self, order: Order, at: float) -> None:
+        """One history row, and the order's latest state (keyed by order id, or by clord id
+        until the venue names it)."""
+        self._writer.put("order", (*order_params(order), at))
+
+    def execution(self, exec_id: str, order_id: str, clord_id: str, symbol: str, side: Side,
+                  price: int, qty: int, intent: Intent | None, kind: str, at: float) -> None:
+        """Kept once per execution id: a replayed stream's duplicates are ignored."""
+        self._writer.put("execution", (exec_id, order_id, clord_id, symbol, int(side), price,
+                                       qty, intent_text(intent), kind, at))
+
+    def position(self, position: Position, at: float) -> None:
+        p = position
+        self._writer.put("position", (p.symbol, p.net, p.qty_bought, p.qty_sold, p.cost,
+                                      p.realized, at))
+
+    def balance(self, balance: Balance, at: float) -> None:
+        self._writer.put("balance", (balance.currency, str(balance.balance),
+                                     str(balance.buying_power), at))
+
+    def trade(self, trade: Trade) -> None:
+        aggressor = None if trade.aggressor is None else int(trade.aggressor)
+        self._writer.put("trade", (trade.symbol, trade.px, trade.qty, aggressor, trade.merged,
+                                   int(trade.exact), trade.at))
+
+    def top_of_book(self, symbol: str, bid: int | None, offer: int | None, last: int | None,
+                    volume: int | None, at: float) -> None:
+        """At most one row per symbol per second: the latest of that second."""
+        sec = int(at)
+        self._writer.hold("tob", symbol, sec, (symbol, sec, bid, offer, last, volume, at))
+
+    def book(self, symbol: str, bids: list[tuple[int, int]], offers: list[tuple[int, int]],
+             at: float) -> None:
+        """Full depth for replay, at most BOOK_RATE snapshots per symbol per second."""
+        slot = int(at * BOOK_RATE)
+        self._writer.hold("book", symbol, slot, (symbol, slot, at, tuple(bids), tuple(offers)))
+
+    def journal(self, kind: str, request: object, response: object, at: float) -> None:
+        """A command sent and its answer, as JSON with every secret replaced by "***"."""
+        self._writer.put("journal", (kind, journal_json(request), journal_json(response), at))
+
+    def stream_event(self, name: str, state: str, detail: str, at: float) -> None:
+        self._writer.put("stream", (name, state, scrub(detail), at))
+
+    def set_resume_token(self, stream: str, token: bytes) -> None:
+        """Queued behind what came before: it commits with or after those executions."""
+        self._writer.put("token", (stream, bytes(token), time.time()))
+
+    # -- reads: on the caller's thread -----------------------------------------------------
+
+    def _query(self, sql: str, params: Params = ()) -> list[Params]:
+        with self._read_lock:
+            if self._closed:
+                raise StoreError(f"The pmdesk database {self.path} is closed.", path=self.path)
+            return self._reader.execute(sql, params).fetchall()
+
+    def resume_token(self, stream: str) -> bytes | None:
+        rows = self._query("SELECT token FROM resume_tokens WHERE stream = ?", (stream,))
+        return bytes(rows[0][0]) if rows else None
+
+    def fills(self, since: float | None = None, limit: int | None = 500) -> list[FillRow]:
+        """Executions, newest first; ``limit=None`` for all of them."""
+        rows = self._query(f"SELECT {_FILL_FIELDS} FROM executions WHERE at >= ? "
+                           "ORDER BY at DESC, id DESC LIMIT ?", _window(since, limit))
+        return [FillRow(r[0], r[1], r[2], r[3], Side(r[4]), r[5], r[6], intent_of(r[7]),
+                        r[8], r[9]) for r in rows]
+
+    def orders(self, since: float | None = None, limit: int | None = 500) -> list[OrderRow]:
+        """The latest state of each order changed since ``since``, newest change first."""
+        rows = self._query(f"SELECT {ORDER_FIELDS}, first_at, at FROM orders WHERE at >= ? "
+                           "ORDER BY at DESC, rowid DESC LIMIT ?", _window(since, limit))
+        return [order_row(r) for r in rows]
+
+    def order_history(self, order_id: str = "", clord_id: str = "") -> list[OrderRow]:
+        """Every recorded state of one order, oldest first (first_at is each row's time)."""
+        rows = self._query(f"SELECT {ORDER_FIELDS}, at, at FROM order_events WHERE "
+                           "(order_id = ? AND order_id != '') OR (clord_id = ? AND "
+                           "clord_id != '') ORDER BY id", (order_id, clord_id))
+        return [order_row(r) for r in rows]
+
+    def books(self, symbol: str | None = None, since: float | None = None,
+              until: float | None = None) -> Iterator[BookRow]:
+        """Depth snapshots oldest first, for replay; read a chunk at a time, so other reads
+        and the writer carry on while the caller plays them back."""
+        lo = float("-inf") if since is None else since
+        hi = float("inf") if until is None else until
+        after: tuple[float, str] | None = None
+        while True:
+            where = "at >= ?" if after is None else "(at, symbol) > (?, ?)"
+            params: Params = (lo,) if after is None else after
+            if symbol is not None:
+                where += " AND symbol = ?"
+                params += (symbol,)
+            rows = self._query(f"SELECT symbol, at, bids, offers FROM books WHERE {where} "
+                               "AND at <= ? ORDER BY at, symbol LIMIT ?",
+                               (*params, hi, _CHUNK))
+            for r in rows:
+                yield BookRow(r[0], levels_of(r[2]), levels_of(r[3]), r[1])
+            if len(rows) < _CHUNK:
+                return
+            after = (rows[-1][1], rows[-1][0])
+
+    def sessions(self, since: float | None = None,
+                 limit: int | None = 500) -> list[StreamEventRow]:
+        """Each stream's connects and disconnects, newest first."""
+        rows = self._query("SELECT name, state, detail, at FROM stream_events WHERE at >= ? "
+                           "ORDER BY at DESC, id DESC LIMIT ?", _window(since, limit))
+        return [StreamEventRow(*r) for r in rows]
+
+    def load_instruments(self) -> list[Instrument]:
+        rows = self._query("SELECT symbol, description, price_scale, tick, qty_scale, "
+                           "min_qty, state, category FROM instruments ORDER BY symbol")
+        return [Instrument(r[0], r[1], Scales(r[2], r[3], r[4], r[5]), InstrumentState(r[6]),
+                           r[7]) for r in rows]
+
+    def load_positions(self) -> list[Position]:
+        rows = self._query("SELECT symbol, net, qty_bought, qty_sold, cost, realized "
+                           "FROM positions ORDER BY symbol")
+        return [position_of(r) for r in rows]
+
+    def load_balances(self) -> list[Balance]:
+        return [balance_of(r) for r in self._query(
+            "SELECT currency, balance, buying_power FROM balances ORDER BY currency")]
+
+
+def _window(since: float | None, limit: int | None) -> tuple[float, int]:
+    return (float("-inf") if since is None else since, -1 if limit is None else limit)
