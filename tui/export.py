@@ -116,11 +116,10 @@ def render(records: Iterable[dict[str, str]], fields: tuple[str, ...], fmt: str)
 def export(what: str, *, profile: str, account: str | None, since: str | None,
            fmt: str) -> str:
     """The export's text (oldest first); raises ExportError or StoreError with a sentence."""
-    path = find_database(profile, account)
-    store = Store.open(path)
+    start = parse_since(since)  # bad input first, before any file is opened
+    store = Store.open(find_database(profile, account))
     try:
         instruments = {i.symbol: i for i in store.load_instruments()}
-        start = parse_since(since)
         if what == "fills":
             fills = list(reversed(store.fills(since=start, limit=None)))
             return render((fill_record(r, instruments.get(r.symbol)) for r in fills),
