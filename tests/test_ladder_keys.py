@@ -93,8 +93,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
              f"{HERE}::test_escape_drops_an_order_picked_up_to_move"),
     "order_size_up": (f"{TRADING}::test_move_and_resize_a_working_order",),
     "order_size_down": (f"{HERE}::test_less_than_takes_a_step_off_my_order",),
-    "blotter_view": (f"{APP}::test_a_resting_order_fills_and_the_position_shows",
-                     f"{HERE}::test_f_cycles_the_blotter_through_positions_fills_and_trades"),
+    "blotter_view": (
+        f"{APP}::test_a_resting_order_fills_and_the_position_shows",
+        f"{HERE}::test_f_cycles_the_blotter_through_positions_fills_trades_and_history"),
     "recentre": (f"{HERE}::test_c_recentres_on_the_exchanges_inside_market",),
     "cumulative_depth": (f"{HERE}::test_d_sums_the_exchanges_depth_from_the_inside",),
     "ladder_columns": (f"{HERE}::test_v_rotates_the_optional_columns_on_every_ladder",),
@@ -498,18 +499,18 @@ async def test_escape_drops_an_order_picked_up_to_move(quiet_sim: SimServer) -> 
 
 # --- views and navigation -----------------------------------------------------------------
 
-async def test_f_cycles_the_blotter_through_positions_fills_and_trades(
+async def test_f_cycles_the_blotter_through_positions_fills_trades_and_history(
         quiet_sim: SimServer) -> None:
     symbol = _market(quiet_sim)
     async with desk(quiet_sim, symbol) as (app, pilot):
         blotter = app.query_one("#blotter")
-        views = ("-show-positions", "-show-fills", "-show-trades")
+        views = ("-show-positions", "-show-fills", "-show-trades", "-show-history")
         shown = [tuple(v for v in views if blotter.has_class(v))]
-        for _ in range(4):
+        for _ in range(5):
             await pilot.press("f")
             shown.append(tuple(v for v in views if blotter.has_class(v)))
         assert shown == [("-show-positions",), ("-show-fills",), ("-show-trades",),
-                         ("-show-positions",), ("-show-fills",)]
+                         ("-show-history",), ("-show-positions",), ("-show-fills",)]
         assert _commands(quiet_sim, "insert") == 0
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tui.store import Store
 
 log = logging.getLogger(__name__)
+STORE_CHECK = 2.0  # seconds between looks at the local database's writer
 FILLS_SHOWN = 500  # past fills brought back into the blotter
 ORDERS_SHOWN = 500  # past orders brought back into the history
 
@@ -125,7 +126,8 @@ class GatewayVenue(Commands, Reports, Recovery):
         for worker in self._workers:
             worker.start()
         self._tasks = [asyncio.create_task(self._keep_token_fresh()),
-                       asyncio.create_task(self._keep_balance_fresh())]
+                       asyncio.create_task(self._keep_balance_fresh()),
+                       asyncio.create_task(self._watch_store())]
 
     async def stop(self) -> None:
         """Close everything, in bounded time: quitting must never hang."""
@@ -164,6 +166,21 @@ class GatewayVenue(Commands, Reports, Recovery):
             path, body, answer, time.time())
         self.state.link_listeners.append(lambda name, link, detail: store.stream_event(
             name, link.value, detail, time.time()))
+
+    async def _watch_store(self) -> None:
+        """A database that cannot write (disk full, locked) is said, and unsaid once it can."""
+        said = ""
+        while True:
+            await asyncio.sleep(STORE_CHECK)
+            error = self.store.error if self.store is not None else None
+            text = f"The local database cannot write: {error}" if error else ""
+            if text != said:
+                if said and self.state.problem == said:
+                    self.state.problem = ""
+                if text:
+                    self.state.problem = text
+                said = text
+                self.state.status_version += 1
 
     def _set_balance(self, balance: Balance) -> None:
         self.state.set_balance(balance)
