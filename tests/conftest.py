@@ -12,9 +12,17 @@ from tests.simkit import FakeClock, Recorder, make_exchange
 from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.exchange import Exchange
 from tui.sim.server import SimServer
+from tui.store import DATA_DIR_ENV
 from tui.venues.gateway.venue import GatewayVenue
 
 DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test (nor a desk it starts as a process) touches the user's own pmdesk database."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("pmdesk-data")))
 
 
 async def eventually(check: Callable[[], object], within: float = 10.0,
