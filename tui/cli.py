@@ -12,6 +12,7 @@ from pathlib import Path
 from platformdirs import user_log_dir
 
 from tui.core.config import ConfigError, DeskConfig, load_config
+from tui.core.profiles import Profile
 from tui.sim.auth import DEMO_PASSWORD
 
 CONFIRM_KEYS = {"enter", "y"}  # they answer "send" in a confirmation: never a trading key
@@ -171,11 +172,82 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def _profiles() -> dict[str, Profile] | None:
+    from tui.core.profiles import ProfileError, load_profiles
+
+    try:
+        return load_profiles()
+    except ProfileError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return None
+
+
+def _profile(name: str) -> Profile | None:
+    from tui.core.profiles import profiles_path
+
+    profiles = _profiles()
+    if profiles is None:
+        return None
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        print(f"pmdesk: no profile {name!r} in {profiles_path()} (it has: {known}).",
+              file=sys.stderr)
+        return None
+    return profiles[name]
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from tui.core.profiles import profiles_path
+
+    profiles = _profiles()
+    if profiles is None:
+        return 2
+    print(f"profiles in {profiles_path()}:")
+    for profile in profiles.values():
+        print(f"  {profile.describe()}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from tui.check import Checker, report
+
+    profile = _profile(args.profile)
+    if profile is None:
+        return 2
+    print(f"checking {profile.describe()}")
+    steps = asyncio.run(Checker(profile).run())
+    print(report(steps))
+    return 0 if all(s.ok for s in steps) else 1
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    """`pmdesk --profile NAME`: the desk on that profile's venue."""
+    profile = _profile(args.profile)
+    config = _config()
+    if profile is None or config is None:
+        return 2
+    if profile.venue == "retail" or profile.auth == "auth0":
+        print(f"pmdesk: profile {profile.name} needs the {profile.venue} venue with "
+              f"{profile.auth} auth, which this pmdesk cannot trade yet.", file=sys.stderr)
+        return 2
+    password = os.environ.get(profile.password_env, "") if profile.password_env else ""
+    if not password:
+        print(f"pmdesk: set {profile.password_env or 'the profile password_env variable'} "
+              f"to the password for {profile.user}.", file=sys.stderr)
+        return 2
+    return _run_app(profile.rest, profile.grpc, profile.user, password, profile.name,
+                    silence_timeout=180.0, config=config, profile=profile.name)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from tui.sim.__main__ import add_arguments
 
     parser = argparse.ArgumentParser(prog="pmdesk",
                                      description="A terminal trading desk for Polymarket US.")
+    parser.add_argument("--profile", help="open the desk on this connection profile "
+                                           "(see pmdesk profiles)")
     sub = parser.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="trade against the embedded exchange (no account needed)")
@@ -213,6 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--speed", type=float, default=1.0, help="playback speed, e.g. 4")
     replay.add_argument("--symbol", help="only this market")
     replay.set_defaults(func=cmd_replay)
+
+    profiles = sub.add_parser("profiles", help="list the connection profiles")
+    profiles.set_defaults(func=cmd_profiles)
+    check = sub.add_parser("check", help="test a profile's connectivity and login, step by step")
+    check.add_argument("--profile", dest="profile", required=True, help="the profile to check")
+    check.set_defaults(func=cmd_check)
     return parser
 
 
@@ -227,7 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        args = parser.parse_args(["demo", *(argv or [])])
+        if args.profile:
+            args.func = cmd_profile
+        else:
+            args = parser.parse_args(["demo", *(argv or [])])
     _log_to_file()
     try:
         return int(args.func(args))

@@ -1,0 +1,95 @@
+"""Connection profiles and `pmdesk check`, against a running and a stopped embedded exchange."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.check import Checker
+from tui.cli import main
+from tui.core.profiles import ENV_VAR, ProfileError, load_profiles
+from tui.sim.server import SimServer
+
+
+def _write(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "profiles.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(path))
+    return path
+
+
+def _local(rest: str, grpc: str) -> str:
+    return (f'[profiles.local]\nvenue = "sim"\nrest = "{rest}"\ngrpc = "{grpc}"\n'
+            'user = "demo"\npassword_env = "PMDESK_TEST_PASSWORD"\n')
+
+
+def test_the_profiles_file_is_written_with_comments_on_first_use(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "conf" / "profiles.toml"
+    monkeypatch.setenv(ENV_VAR, str(path))
+    assert main(["profiles"]) == 0
+    assert "never go in this file" in path.read_text(encoding="utf-8")
+    out = capsys.readouterr().out
+    assert "local: sim, http://127.0.0.1:8700" in out
+    assert "preprod: gateway, preprod, auth0 auth" in out
+
+
+def test_privatelink_connects_to_the_private_name_with_the_public_host(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, '[profiles.pl]\nvenue = "gateway"\nenvironment = "prod"\n'
+                     'privatelink = true\n', monkeypatch)
+    p = load_profiles()["pl"]
+    assert p.rest == "https://traderapi.us-east-1.privatelink.prod.polymarketexchange.com"
+    assert p.rest_host == "rest.prod.polymarketexchange.com"
+    assert p.grpc_authority == "traderapi.prod.polymarketexchange.com"
+    assert p.token_url == "https://pmx-prod.us.auth0.com/oauth/token"
+
+
+def test_a_secret_written_inline_is_refused(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, '[profiles.bad]\nvenue = "sim"\nrest = "http://x"\ngrpc = "x:1"\n'
+                     'password = "hunter2"\n', monkeypatch)
+    with pytest.raises(ProfileError, match="password must not be written here"):
+        load_profiles()
+
+
+async def test_check_walks_every_step_against_a_running_exchange(
+        quiet_sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, _local(quiet_sim.rest_url, quiet_sim.grpc_target), monkeypatch)
+    monkeypatch.setenv("PMDESK_TEST_PASSWORD", "demo")
+    steps = await Checker(load_profiles()["local"]).run()
+    assert [(s.name, s.ok) for s in steps] == [
+        ("credentials", True), ("REST reachable", True), ("log in", True), ("account", True),
+        ("gRPC market data", True)]
+    assert "demo-1" in steps[3].words
+
+
+async def test_check_names_a_wrong_password(
+        quiet_sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, _local(quiet_sim.rest_url, quiet_sim.grpc_target), monkeypatch)
+    monkeypatch.setenv("PMDESK_TEST_PASSWORD", "not-the-password")
+    steps = await Checker(load_profiles()["local"]).run()
+    assert [s.ok for s in steps] == [True, True, False, None, None]
+    assert "not-the-password" not in " ".join(s.words for s in steps)
+
+
+def test_check_against_a_stopped_exchange_says_what_is_unreachable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _write(tmp_path, _local(f"http://127.0.0.1:{port}", f"127.0.0.1:{port + 1}"), monkeypatch)
+    env = {**os.environ, "PMDESK_TEST_PASSWORD": "demo"}
+    done = subprocess.run([sys.executable, "-m", "tui", "check", "--profile", "local"],
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 1
+    assert f"✗ REST reachable: cannot reach http://127.0.0.1:{port}" in done.stdout
+    assert "nothing is listening there" in done.stdout
+    assert "· log in: skipped" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr

@@ -1,0 +1,159 @@
+"""`pmdesk check`: connectivity and login, step by step, in plain words.
+
+Each step runs only if the one before it worked, and says what it found or what failed
+and what to try. Nothing is traded; no secret is ever printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import grpc
+import httpx
+
+from tui.core.profiles import Profile
+from tui.core.venue import VenueError
+from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
+from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
+from tui.venues.gateway.rest import GatewayRest
+from tui.venues.gateway.streams import open_channel
+
+STEP_TIMEOUT = 8.0  # seconds any one step may take
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    ok: bool | None  # None: skipped, because a step before it failed
+    words: str
+
+
+class Checker:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.rest = GatewayRest(profile.rest, timeout=STEP_TIMEOUT)
+        self.password = ""
+        self.symbol = ""
+
+    async def run(self) -> list[Step]:
+        steps: list[tuple[str, Callable[[], Awaitable[str]]]] = [
+            ("credentials", self._credentials), ("REST reachable", self._health),
+            ("log in", self._login), ("account", self._account),
+            ("gRPC market data", self._stream)]
+        done: list[Step] = []
+        failed = False
+        try:
+            for name, step in steps:
+                if failed:
+                    done.append(Step(name, None, "skipped"))
+                    continue
+                try:
+                    words = await asyncio.wait_for(step(), STEP_TIMEOUT)
+                    done.append(Step(name, True, words))
+                except TimeoutError:
+                    failed = True
+                    done.append(Step(name, False, f"no answer within {STEP_TIMEOUT:g} s"))
+                except CheckError as exc:
+                    failed = True
+                    done.append(Step(name, False, str(exc)))
+        finally:
+            await self.rest.close()
+        return done
+
+    async def _credentials(self) -> str:
+        p = self.profile
+        if p.auth == "auth0":
+            raise CheckError("Auth0 private-key login is not wired into pmdesk check yet; "
+                              "use auth = \"legacy\" for now.")
+        if not p.user:
+            raise CheckError(f"profile {p.name} names no user.")
+        if not p.password_env:
+            raise CheckError(f"profile {p.name} names no password_env variable.")
+        self.password = os.environ.get(p.password_env, "")
+        if not self.password:
+            raise CheckError(f"${p.password_env} is not set; export the password in it.")
+        return f"user {p.user}, password from ${p.password_env}"
+
+    async def _health(self) -> str:
+        headers = {"Host": self.profile.rest_host} if self.profile.rest_host else {}
+        try:
+            async with httpx.AsyncClient(timeout=STEP_TIMEOUT) as http:
+                resp = await http.get(f"{self.profile.rest}/v1/health", headers=headers)
+        except httpx.ConnectError as exc:
+            raise CheckError(f"cannot reach {self.profile.rest} ({_reason(exc)}).") from None
+        except httpx.HTTPError as exc:
+            raise CheckError(f"{self.profile.rest} did not answer ({_reason(exc)}).") from None
+        if resp.status_code == 464:
+            raise CheckError("HTTP 464: the Host header is wrong (PrivateLink needs "
+                              "privatelink = true).")
+        if resp.status_code != 200:
+            raise CheckError(f"{self.profile.rest}/v1/health answered HTTP "
+                              f"{resp.status_code}.")
+        return f"{self.profile.rest} answers"
+
+    async def _login(self) -> str:
+        try:
+            await self.rest.login(self.profile.user, self.password)
+        except VenueError as exc:
+            raise CheckError(str(exc)) from None
+        return "logged in"
+
+    async def _account(self) -> str:
+        try:
+            who = await self.rest.whoami()
+            self.rest.participant_id = self.profile.participant_id or who.user
+            accounts = await self.rest.accounts(who.user)
+            instruments = await self.rest.instruments()
+        except VenueError as exc:
+            raise CheckError(str(exc)) from None
+        if not accounts.accounts:
+            raise CheckError(f"user {who.user} has no trading account.")
+        if self.profile.account and self.profile.account not in accounts.accounts:
+            raise CheckError(f"account {self.profile.account} is not one of this user's: "
+                              f"{', '.join(accounts.accounts)}.")
+        self.symbol = instruments[0].symbol if instruments else ""
+        return (f"{who.user}; accounts {', '.join(accounts.accounts)}; "
+                f"{len(instruments)} markets")
+
+    async def _stream(self) -> str:
+        channel = open_channel(self.profile.grpc)
+        metadata = [("authorization", f"Bearer {self.rest.tokens.access}"),
+                    ("x-participant-id", self.rest.participant_id)]
+        try:
+            stub = md_grpc.MarketDataSubscriptionAPIStub(channel)
+            call = stub.CreateMarketDataSubscription(md_pb.CreateMarketDataSubscriptionRequest(
+                symbols=[self.symbol] if self.symbol else [], depth=1, snapshot_only=True),
+                metadata=metadata)
+            first = await call.read()
+            call.cancel()
+        except grpc.aio.AioRpcError as exc:
+            raise CheckError(f"{self.profile.grpc}: {exc.code().name.lower()} "
+                              f"({exc.details() or 'no detail'}).") from None
+        finally:
+            await channel.close(grace=None)
+        if first is grpc.aio.EOF:
+            raise CheckError(f"{self.profile.grpc} ended the stream without data.")
+        return f"{self.profile.grpc} streams ({self.symbol or 'all markets'})"
+
+
+class CheckError(Exception):
+    """What failed, in words."""
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "Connection refused" in text or "All connection attempts failed" in text:
+        return "nothing is listening there"
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return "the name does not resolve"
+    if "CERTIFICATE" in text.upper():
+        return "its TLS certificate is not trusted; set ca_file"
+    return text
+
+
+def report(steps: list[Step]) -> str:
+    marks = {True: "✓", False: "✗", None: "·"}
+    return "\n".join(f"{marks[s.ok]} {s.name}: {s.words}" for s in steps)

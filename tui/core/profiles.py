@@ -1,0 +1,167 @@
+"""Connection profiles: where a desk connects and how it proves who it is.
+
+A TOML file (profiles.toml beside config.toml, or $PMDESK_PROFILES), written with comments
+on first use. Credentials are named, never held: an environment variable or a key file.
+Environments resolve to the hosts of spec §1.1; PrivateLink to the names of spec §1.3.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_config_dir
+
+ENV_VAR = "PMDESK_PROFILES"
+VENUES = ("sim", "gateway", "retail")
+AUTHS = ("legacy", "auth0")
+
+# spec §1.1: REST base, gRPC target, Auth0 token URL, audience
+ENVIRONMENTS: dict[str, tuple[str, str, str, str]] = {
+    "preprod": ("https://api.preprod.polymarketexchange.com",
+                "grpc-api.preprod.polymarketexchange.com:443",
+                "https://pmx-preprod.us.auth0.com/oauth/token",
+                "https://api.preprod.polymarketexchange.com"),
+    "prod": ("https://api.prod.polymarketexchange.com",
+             "grpc-api.prod.polymarketexchange.com:443",
+             "https://pmx-prod.us.auth0.com/oauth/token",
+             "https://api.prod.polymarketexchange.com"),
+}
+# spec §1.3: the name to connect to, the REST Host header, the gRPC :authority
+PRIVATELINK: dict[str, tuple[str, str, str]] = {
+    "preprod": ("traderapi.us-east-1.privatelink.preprod.polymarketexchange.com",
+                "rest.preprod.polymarketexchange.com", "traderapi.preprod.polymarketexchange.com"),
+    "prod": ("traderapi.us-east-1.privatelink.prod.polymarketexchange.com",
+             "rest.prod.polymarketexchange.com", "traderapi.prod.polymarketexchange.com"),
+}
+
+EXAMPLE_PROFILES = """\
+# pmdesk connection profiles: `pmdesk --profile NAME`, `pmdesk profiles`, `pmdesk check`.
+# Secrets never go in this file: name the environment variable or the key file that holds
+# them (key files must be readable by you alone: chmod 600).
+
+[profiles.local]
+venue = "sim"                    # sim (a `pmdesk sim` you run) | gateway | retail
+rest = "http://127.0.0.1:8700"
+grpc = "127.0.0.1:8701"
+user = "demo"
+password_env = "PMDESK_PASSWORD" # the variable holding the password ("demo" for the sim)
+
+[profiles.preprod]
+venue = "gateway"
+environment = "preprod"          # preprod | prod | custom (then set rest and grpc)
+auth = "auth0"                   # auth0 (private-key JWT) | legacy (user and password)
+client_id_env = "PM_CLIENT_ID"   # the variable holding your Auth0 client id
+key_file = "~/.config/pmdesk/keys/preprod-rsa.pem"  # from `pmdesk keys new --kind rsa`
+account = ""                     # empty: the first account the user may trade
+participant_id = ""              # empty: the one the exchange names for the user
+privatelink = false              # connect through AWS PrivateLink (spec §1.3)
+ca_file = ""                     # empty: the system's trusted roots
+"""
+
+
+class ProfileError(Exception):
+    """One sentence naming the file, the profile and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    venue: str
+    rest: str
+    grpc: str
+    environment: str = "custom"
+    auth: str = "legacy"
+    user: str = ""
+    password_env: str = ""
+    client_id_env: str = ""
+    key_file: str = ""
+    token_url: str = ""
+    audience: str = ""
+    account: str = ""
+    participant_id: str = ""
+    privatelink: bool = False
+    rest_host: str = ""  # a Host header to send (PrivateLink)
+    grpc_authority: str = ""  # a :authority to send (PrivateLink)
+    ca_file: str = ""
+
+    def describe(self) -> str:
+        where = self.environment if self.environment != "custom" else self.rest
+        via = " via PrivateLink" if self.privatelink else ""
+        who = self.user or (f"client from ${self.client_id_env}" if self.client_id_env else "")
+        return f"{self.name}: {self.venue}, {where}{via}, {self.auth} auth" + (
+            f", {who}" if who else "")
+
+
+def profiles_path() -> Path:
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return Path(user_config_dir("pmdesk", appauthor=False)) / "profiles.toml"
+
+
+def load_profiles(path: Path | None = None, *, write_example: bool = True) -> dict[str, Profile]:
+    """Every profile in the file; a missing file is written first, with comments."""
+    path = profiles_path() if path is None else path
+    if not path.exists() and write_example:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(EXAMPLE_PROFILES, encoding="utf-8")
+        except OSError as exc:
+            raise ProfileError(f"Cannot write the example profiles file {path} "
+                               f"({exc.strerror or exc}); set {ENV_VAR} to another path."
+                               ) from None
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"Profiles file {path} cannot be read: {exc}.") from None
+    table = doc.get("profiles", {})
+    if not isinstance(table, dict):
+        raise ProfileError(f"Profiles file {path}: [profiles] must be a table of profiles.")
+    return {name: _profile(name, body, path) for name, body in table.items()}
+
+
+def _profile(name: str, body: Any, path: Path) -> Profile:
+    where = f"Profiles file {path}, profile {name}"
+    if not isinstance(body, dict):
+        raise ProfileError(f"{where}: expected a table of settings.")
+    for secret in ("password", "secret", "token", "private_key", "api_secret"):
+        if secret in body:  # never inline: a file anyone can cat is not where secrets live
+            raise ProfileError(f"{where}: {secret} must not be written here; name an "
+                               "environment variable (password_env) or a key file instead.")
+    text = {k: v for k, v in body.items() if isinstance(v, str)}
+    venue = text.get("venue", "gateway")
+    if venue not in VENUES:
+        raise ProfileError(f"{where}: venue is {venue!r}; expected one of {', '.join(VENUES)}.")
+    auth = text.get("auth", "legacy")
+    if auth not in AUTHS:
+        raise ProfileError(f"{where}: auth is {auth!r}; expected one of {', '.join(AUTHS)}.")
+    environment = text.get("environment", "custom")
+    privatelink = body.get("privatelink", False) is True
+    rest, grpc = text.get("rest", ""), text.get("grpc", "")
+    token_url = audience = rest_host = authority = ""
+    if environment in ENVIRONMENTS:
+        rest, grpc, token_url, audience = ENVIRONMENTS[environment]
+        if privatelink:
+            connect, rest_host, authority = PRIVATELINK[environment]
+            rest, grpc = f"https://{connect}", f"{connect}:443"
+    elif environment != "custom":
+        raise ProfileError(f"{where}: environment is {environment!r}; expected preprod, "
+                           "prod or custom.")
+    if not rest or not grpc:
+        raise ProfileError(f"{where}: a custom environment needs rest and grpc.")
+    return Profile(name=name, venue=venue, rest=rest, grpc=grpc, environment=environment,
+                   auth=auth, user=text.get("user", ""),
+                   password_env=text.get("password_env", ""),
+                   client_id_env=text.get("client_id_env", ""),
+                   key_file=text.get("key_file", ""),
+                   token_url=text.get("token_url", token_url),
+                   audience=text.get("audience", audience), account=text.get("account", ""),
+                   participant_id=text.get("participant_id", ""), privatelink=privatelink,
+                   rest_host=rest_host, grpc_authority=authority,
+                   ca_file=text.get("ca_file", ""))
