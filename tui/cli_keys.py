@@ -1,0 +1,77 @@
+"""`pmdesk keys new|show`: make a key pair and say what to register; never print a secret."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from platformdirs import user_config_dir
+
+from tui.venues.keys import KeyFileError, describe, new_ed25519, new_rsa
+
+KINDS = ("ed25519", "rsa")
+# one file per venue's scheme, so both can live side by side in the default directory
+DEFAULT_NAMES = {"ed25519": "retail-ed25519.key", "rsa": "gateway-rsa.pem"}
+
+
+def default_key_path(kind: str) -> Path:
+    """``<user config dir>/pmdesk/keys/<name>``, e.g. ``~/.config/pmdesk/keys/gateway-rsa.pem``."""
+    return Path(user_config_dir("pmdesk", appauthor=False)) / "keys" / DEFAULT_NAMES[kind]
+
+
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    path = Path(args.out).expanduser() if args.out else default_key_path(args.kind)
+    try:
+        if args.kind == "rsa":
+            text = new_rsa(path, force=args.force, bits=args.bits)
+        else:
+            text = new_ed25519(path, force=args.force)
+    except KeyFileError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return 1
+    print(text)
+    return 0
+
+
+def cmd_keys_show(args: argparse.Namespace) -> int:
+    if args.path:
+        path = Path(args.path).expanduser()
+    elif args.kind:
+        path = default_key_path(args.kind)
+    else:
+        print("pmdesk: keys show needs a key file path or --kind ed25519|rsa.", file=sys.stderr)
+        return 2
+    try:
+        print(describe(path, args.kind))
+    except KeyFileError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``keys`` (with ``new`` and ``show``) to the ``pmdesk`` sub-commands."""
+    keys = sub.add_parser("keys", help="make a key pair for a venue, or show what to register")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="{new,show}", required=True)
+
+    new = ksub.add_parser("new", help="write a new private key (mode 0600) and print the "
+                                      "public key to register")
+    new.add_argument("--kind", choices=KINDS, required=True,
+                     help="ed25519: retail API request signing; rsa: gateway Auth0 login")
+    new.add_argument("--out", metavar="PATH",
+                     help="private key file (default: keys/ in pmdesk's config directory; "
+                          "rsa also writes PATH.pub)")
+    new.add_argument("--force", action="store_true",
+                     help="replace an existing key file (the old key stops working)")
+    new.add_argument("--bits", type=int, default=2048, choices=(2048, 3072, 4096),
+                     help="RSA key size; default 2048")
+    new.set_defaults(func=cmd_keys_new)
+
+    show = ksub.add_parser("show", help="print the public key to register for a private "
+                                        "key file")
+    show.add_argument("path", nargs="?", metavar="PATH",
+                      help="private key file (default: the --kind's default file)")
+    show.add_argument("--kind", choices=KINDS,
+                      help="key type; without it a PEM file is rsa, anything else ed25519")
+    show.set_defaults(func=cmd_keys_show)
