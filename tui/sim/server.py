@@ -12,6 +12,7 @@ import grpc
 import uvicorn
 
 from tui.sim.auth import TokenIssuer, demo_users
+from tui.sim.auth0 import Auth0Server
 from tui.sim.exchange import Exchange
 from tui.sim.flow import SyntheticFlow
 from tui.sim.grpc_server import build_grpc_server
@@ -36,6 +37,7 @@ class SimServer:
         self.seed = seed
         self.exchange = Exchange(demo_instruments())
         self.auth = TokenIssuer(demo_users(), access_ttl=access_ttl)
+        self.auth0 = Auth0Server(self.auth)  # POST /oauth/token: private-key JWT clients
         for user in self.auth.users.values():
             for account in user.accounts:
                 self.exchange.add_account(account, user.participant_id, DEMO_CASH)
@@ -81,7 +83,9 @@ class SimServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self._rest_port))
         self.rest_port = sock.getsockname()[1]
-        config = uvicorn.Config(build_rest_app(self.auth, self.service), log_level="warning",
+        app = build_rest_app(self.auth, self.service)
+        app.router.routes.extend(self.auth0.routes())
+        config = uvicorn.Config(app, log_level="warning",
                                 access_log=False, lifespan="off")
         self._uvicorn = uvicorn.Server(config)
         self._uvicorn.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -98,6 +102,10 @@ class SimServer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=0.25)
             self.exchange.expire_due(self.exchange.clock())
+
+    def register_client(self, client_id: str, public_pem: bytes | str, username: str) -> None:
+        """Register an Auth0 client: its RSA public key (PEM), acting as the named user."""
+        self.auth0.register_client(client_id, public_pem, self.auth.users[username])
 
     def drop_streams(self) -> int:
         """Break every open stream, as a network fault would."""
