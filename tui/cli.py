@@ -291,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="test a profile's connectivity and login, step by step")
     check.add_argument("--profile", dest="profile", required=True, help="the profile to check")
     check.set_defaults(func=cmd_check)
+
+    from tui.cli_keys import add_parser as add_keys
+    add_keys(sub)
     return parser
 
 
