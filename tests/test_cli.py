@@ -39,3 +39,22 @@ def test_a_keymap_that_could_trade_by_accident_is_refused(tmp_path: Path, keys: 
                             text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 2 and words in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_log_lines_never_carry_the_password() -> None:
+    import io
+    import logging
+
+    from tui.cli import redact_logs
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        redact_logs(["hunter2-secret"])
+        logging.getLogger("tui.test").warning("login failed for demo with hunter2-secret")
+    finally:
+        root.removeHandler(handler)
+    assert "hunter2-secret" not in stream.getvalue()
+    assert "***" in stream.getvalue()

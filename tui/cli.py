@@ -29,6 +29,16 @@ def _log_to_file() -> None:
         logging.basicConfig(level=logging.CRITICAL)
 
 
+def redact_logs(secrets: list[str]) -> None:
+    """Every log line passes a filter that masks these secrets (and their encodings)."""
+    from tui.venues.keys import RedactFilter
+
+    wanted = [s for s in secrets if s]
+    if wanted:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactFilter(wanted))
+
+
 def _config() -> DeskConfig | None:
     """The trader's config, or None after saying in one sentence why it cannot be used.
 
@@ -66,6 +76,8 @@ def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
     from tui.app import PmdeskApp  # textual only loads for the UI commands
     from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
+
+    redact_logs([password])
 
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
                          password=password, venue_name=venue_name,
