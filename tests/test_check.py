@@ -10,10 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tui.check import Checker
+from tests.conftest import eventually
+from tui.check import Checker, auth0_client
 from tui.cli import main
+from tui.core.prices import Intent
 from tui.core.profiles import ENV_VAR, ProfileError, load_profiles
+from tui.core.ticket import build_order
 from tui.sim.server import SimServer
+from tui.venues.gateway.venue import GatewayVenue
+from tui.venues.keys import new_rsa
 
 
 def _write(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -93,3 +98,49 @@ def test_check_against_a_stopped_exchange_says_what_is_unreachable(
     assert "nothing is listening there" in done.stdout
     assert "· log in: skipped" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def _auth0_profile(sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key pair made by `pmdesk keys new`, its public half registered at the exchange."""
+    key = tmp_path / "keys" / "gateway-rsa.pem"
+    new_rsa(key)
+    sim.register_client("client-7", key.with_name(key.name + ".pub").read_bytes(), "demo")
+    monkeypatch.setenv("PMDESK_TEST_CLIENT", "client-7")
+    _write(tmp_path, f'[profiles.jwt]\nvenue = "sim"\nauth = "auth0"\n'
+                     f'rest = "{sim.rest_url}"\ngrpc = "{sim.grpc_target}"\n'
+                     f'client_id_env = "PMDESK_TEST_CLIENT"\nkey_file = "{key}"\n', monkeypatch)
+
+
+async def test_check_logs_in_with_the_private_key_jwt(
+        quiet_sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _auth0_profile(quiet_sim, tmp_path, monkeypatch)
+    steps = await Checker(load_profiles()["jwt"]).run()
+    assert all(s.ok for s in steps), steps
+    assert "oauth/token" in steps[2].words
+
+
+async def test_the_desk_trades_on_an_auth0_login(
+        quiet_sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _auth0_profile(quiet_sim, tmp_path, monkeypatch)
+    venue = GatewayVenue(rest_url=quiet_sim.rest_url, grpc_target=quiet_sim.grpc_target,
+                         username="", password="", auth0=auth0_client(load_profiles()["jwt"]))
+    await venue.start()
+    try:
+        await eventually(lambda: len(venue.state.streams) == 4 and all(
+            s.state.value == "live" for s in venue.state.streams.values()), what="live")
+        inst = next(iter(venue.state.instruments.values()))
+        request = build_order(inst, Intent.BUY_YES, inst.scales.min_price, inst.scales.min_qty)
+        await venue.submit(request)
+        await eventually(lambda: [o for o in quiet_sim.exchange.open_orders()
+                                  if o.clord_id == request.clord_id], what="at the exchange")
+    finally:
+        await venue.stop()
+
+
+async def test_a_key_file_others_can_read_stops_the_check(
+        quiet_sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _auth0_profile(quiet_sim, tmp_path, monkeypatch)
+    key = tmp_path / "keys" / "gateway-rsa.pem"
+    key.chmod(0o644)
+    steps = await Checker(load_profiles()["jwt"]).run()
+    assert steps[0].ok is False and f"chmod 600 {key}" in steps[0].words

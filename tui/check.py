@@ -18,6 +18,7 @@ from tui.core.profiles import Profile
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
+from tui.venues.gateway.auth0 import Auth0Client, client_for
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.streams import open_channel
 
@@ -37,6 +38,7 @@ class Checker:
         self.rest = GatewayRest(profile.rest, timeout=STEP_TIMEOUT)
         self.password = ""
         self.symbol = ""
+        self.auth0: Auth0Client | None = None
 
     async def run(self) -> list[Step]:
         steps: list[tuple[str, Callable[[], Awaitable[str]]]] = [
@@ -66,8 +68,11 @@ class Checker:
     async def _credentials(self) -> str:
         p = self.profile
         if p.auth == "auth0":
-            raise CheckError("Auth0 private-key login is not wired into pmdesk check yet; "
-                              "use auth = \"legacy\" for now.")
+            try:
+                self.auth0 = auth0_client(p)
+            except VenueError as exc:
+                raise CheckError(str(exc)) from None
+            return f"client from ${p.client_id_env}, key {p.key_file} (private)"
         if not p.user:
             raise CheckError(f"profile {p.name} names no user.")
         if not p.password_env:
@@ -96,6 +101,10 @@ class Checker:
 
     async def _login(self) -> str:
         try:
+            if self.auth0 is not None:
+                await self.auth0.renew(self.rest.tokens)
+                await self.auth0.close()
+                return f"access token from {self.profile.token_url}"
             await self.rest.login(self.profile.user, self.password)
         except VenueError as exc:
             raise CheckError(str(exc)) from None
@@ -137,6 +146,11 @@ class Checker:
         if first is grpc.aio.EOF:
             raise CheckError(f"{self.profile.grpc} ended the stream without data.")
         return f"{self.profile.grpc} streams ({self.symbol or 'all markets'})"
+
+
+def auth0_client(profile: Profile) -> Auth0Client:
+    return client_for(token_url=profile.token_url, audience=profile.audience,
+                      client_id_env=profile.client_id_env, key_file=profile.key_file)
 
 
 class CheckError(Exception):

@@ -8,11 +8,15 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_log_dir
 
 from tui.core.config import ConfigError, DeskConfig, load_config
 from tui.core.profiles import Profile
+
+if TYPE_CHECKING:
+    from tui.venues.gateway.auth0 import Auth0Client
 from tui.sim.auth import DEMO_PASSWORD
 
 CONFIRM_KEYS = {"enter", "y"}  # they answer "send" in a confirmation: never a trading key
@@ -72,7 +76,7 @@ def check_keymap(config: DeskConfig) -> None:
 
 def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
              venue_name: str, silence_timeout: float, config: DeskConfig,
-             profile: str) -> int:
+             profile: str, auth0: Auth0Client | None = None) -> int:
     from tui.app import PmdeskApp  # textual only loads for the UI commands
     from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
@@ -82,7 +86,8 @@ def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
                          password=password, venue_name=venue_name,
                          silence_timeout=silence_timeout,
-                         open_store=lambda account: Store.open(db_path(profile, account)))
+                         open_store=lambda account: Store.open(db_path(profile, account)),
+                         auth0=auth0)
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
     app.run()
     return app.return_code or 0
@@ -240,17 +245,29 @@ def cmd_profile(args: argparse.Namespace) -> int:
     config = _config()
     if profile is None or config is None:
         return 2
-    if profile.venue == "retail" or profile.auth == "auth0":
-        print(f"pmdesk: profile {profile.name} needs the {profile.venue} venue with "
-              f"{profile.auth} auth, which this pmdesk cannot trade yet.", file=sys.stderr)
+    if profile.venue == "retail":
+        print(f"pmdesk: profile {profile.name} is for the retail API, which this pmdesk "
+              "cannot trade yet.", file=sys.stderr)
         return 2
-    password = os.environ.get(profile.password_env, "") if profile.password_env else ""
-    if not password:
-        print(f"pmdesk: set {profile.password_env or 'the profile password_env variable'} "
-              f"to the password for {profile.user}.", file=sys.stderr)
-        return 2
+    auth0 = None
+    password = ""
+    if profile.auth == "auth0":
+        from tui.check import auth0_client
+        from tui.core.venue import VenueError
+
+        try:
+            auth0 = auth0_client(profile)
+        except VenueError as exc:
+            print(f"pmdesk: profile {profile.name}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        password = os.environ.get(profile.password_env, "") if profile.password_env else ""
+        if not password:
+            print(f"pmdesk: set {profile.password_env or 'the profile password_env variable'}"
+                  f" to the password for {profile.user}.", file=sys.stderr)
+            return 2
     return _run_app(profile.rest, profile.grpc, profile.user, password, profile.name,
-                    silence_timeout=180.0, config=config, profile=profile.name)
+                    silence_timeout=180.0, config=config, profile=profile.name, auth0=auth0)
 
 
 def build_parser() -> argparse.ArgumentParser:

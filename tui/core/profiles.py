@@ -155,6 +155,8 @@ def _profile(name: str, body: Any, path: Path) -> Profile:
                            "prod or custom.")
     if not rest or not grpc:
         raise ProfileError(f"{where}: a custom environment needs rest and grpc.")
+    if environment == "custom" and auth == "auth0":  # e.g. `pmdesk sim`: its own token URL
+        token_url, audience = f"{rest.rstrip('/')}/oauth/token", rest.rstrip("/")
     return Profile(name=name, venue=venue, rest=rest, grpc=grpc, environment=environment,
                    auth=auth, user=text.get("user", ""),
                    password_env=text.get("password_env", ""),

@@ -236,3 +236,19 @@ def _json(resp: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def client_for(*, token_url: str, audience: str, client_id_env: str,
+               key_file: str) -> Auth0Client:
+    """The Auth0 client a profile describes; a missing id or an unsafe key file in words."""
+    from tui.venues.keys import KeyFileError, load_rsa_private_key
+
+    client_id = os.environ.get(client_id_env, "").strip() if client_id_env else ""
+    if not client_id:
+        raise VenueError(f"Set {client_id_env or 'client_id_env'} to your Auth0 client id.")
+    try:
+        key = load_rsa_private_key(Path(key_file).expanduser())
+    except KeyFileError as exc:
+        raise VenueError(str(exc)) from None
+    return Auth0Client(token_url=token_url, client_id=client_id, private_key=key,
+                       audience=audience)

@@ -32,6 +32,7 @@ from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
 
 if TYPE_CHECKING:
     from tui.store import Store
+    from tui.venues.gateway.auth0 import Auth0Client
 
 log = logging.getLogger(__name__)
 STORE_CHECK = 2.0  # seconds between looks at the local database's writer
@@ -47,10 +48,12 @@ class GatewayVenue(Commands, Reports, Recovery):
     def __init__(self, *, rest_url: str, grpc_target: str, username: str, password: str,
                  state: DeskState | None = None, silence_timeout: float = 180.0,
                  venue_name: str = "gateway", store: Store | None = None,
-                 open_store: Callable[[str], Store] | None = None) -> None:
+                 open_store: Callable[[str], Store] | None = None,
+                 auth0: Auth0Client | None = None) -> None:
         self.state = state or DeskState()
         self.store = store  # the local database; None: remember nothing across sessions
         self._open_store = open_store  # opens the account's database once it is known
+        self._auth0 = auth0  # the private-key JWT login; None: the legacy user/password one
         self._drop_copy_token = b""
         self.state.venue = venue_name
         self.rest = GatewayRest(rest_url)
@@ -74,7 +77,7 @@ class GatewayVenue(Commands, Reports, Recovery):
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
-        await self.rest.login(self._username, self._password)
+        await self._log_in()
         who = await self.rest.whoami()
         self.rest.participant_id = who.user
         accounts = await self.rest.accounts(who.user)
@@ -143,6 +146,8 @@ class GatewayVenue(Commands, Reports, Recovery):
             await asyncio.wait_for(self.rest.close(), STOP_WAIT)
         if self.store is not None:
             await asyncio.to_thread(self.store.close)  # flushes what is queued
+        if self._auth0 is not None:
+            await self._auth0.close()
 
     def flush_now(self, timeout: float = 1.0) -> None:
         """On a hang-up, before the process ends at once: what is queued reaches the disk."""
@@ -206,10 +211,19 @@ class GatewayVenue(Commands, Reports, Recovery):
             if refused is None and self.rest.tokens.access_expires - time.time() > (
                     REFRESH_MARGIN):
                 return  # another caller already renewed it
+            if self._auth0 is not None:  # a new signed assertion; streams keep their token
+                await self._auth0.renew(self.rest.tokens)
+                return
             try:
                 await self.rest.refresh()
             except VenueError:
                 await self.rest.login(self._username, self._password)
+
+    async def _log_in(self) -> None:
+        if self._auth0 is not None:
+            await self._auth0.renew(self.rest.tokens)
+        else:
+            await self.rest.login(self._username, self._password)
 
     async def _reauth_now(self, refused: str) -> None:
         await self._reauth(refused=refused)
