@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import time
 import uuid
 from collections.abc import Callable
@@ -71,18 +70,14 @@ def load_private_key(pem: bytes | str, password: bytes | None = None) -> RSAPriv
     return key
 
 
-def load_private_key_file(path: str | Path, password: bytes | None = None) -> RSAPrivateKey:
-    """Read a key file; refused when other users can read it (secrets stay private)."""
-    path = Path(path).expanduser()
+def load_private_key_file(path: str | Path) -> RSAPrivateKey:
+    """Read a key file (refused when others can read it), as pmdesk's key files are read."""
+    from tui.venues.keys import KeyFileError, load_rsa_private_key
+
     try:
-        mode = path.stat().st_mode
-        data = path.read_bytes()
-    except OSError as exc:
-        raise VenueError(f"Cannot read the private key file {path}: {exc.strerror}.") from exc
-    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise VenueError(f"The private key file {path} is open to other users; "
-                         f"run: chmod 600 {path}")
-    return load_private_key(data, password)
+        return load_rsa_private_key(Path(path).expanduser())
+    except KeyFileError as exc:
+        raise VenueError(str(exc)) from None
 
 
 def client_assertion(client_id: str, private_key: RSAPrivateKey, token_url: str, *,
@@ -241,14 +236,9 @@ def _json(resp: httpx.Response) -> dict[str, Any]:
 def client_for(*, token_url: str, audience: str, client_id_env: str,
                key_file: str) -> Auth0Client:
     """The Auth0 client a profile describes; a missing id or an unsafe key file in words."""
-    from tui.venues.keys import KeyFileError, load_rsa_private_key
-
     client_id = os.environ.get(client_id_env, "").strip() if client_id_env else ""
     if not client_id:
         raise VenueError(f"Set {client_id_env or 'client_id_env'} to your Auth0 client id.")
-    try:
-        key = load_rsa_private_key(Path(key_file).expanduser())
-    except KeyFileError as exc:
-        raise VenueError(str(exc)) from None
+    key = load_private_key_file(key_file)
     return Auth0Client(token_url=token_url, client_id=client_id, private_key=key,
                        audience=audience)
