@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import socket
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 import grpc
 import uvicorn
+from nacl.signing import SigningKey
 
 from tui.sim.auth import TokenIssuer, demo_users
 from tui.sim.auth0 import Auth0Server
@@ -19,6 +21,7 @@ from tui.sim.grpc_server import build_grpc_server
 from tui.sim.hub import Hub
 from tui.sim.markets import demo_instruments
 from tui.sim.rest import build_rest_app
+from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, RetailApi, RetailKeys
 from tui.sim.service import GatewayService
 
 DEMO_CASH = Decimal("100000")
@@ -42,6 +45,10 @@ class SimServer:
             for account in user.accounts:
                 self.exchange.add_account(account, user.participant_id, DEMO_CASH)
         self.service = GatewayService(self.exchange)
+        # retail API keys (Ed25519); the demo user's key has a public seed, like its password
+        self.retail = RetailApi(self.exchange, self.auth.users, RetailKeys())
+        self.register_retail_key(DEMO_RETAIL_KEY_ID, bytes(SigningKey(
+            base64.b64decode(DEMO_RETAIL_SECRET)).verify_key), "demo")
         self.hub = Hub(self.exchange)
         self.heartbeat = heartbeat
         self.flow = SyntheticFlow(self.exchange, seed) if flow else None
@@ -84,6 +91,7 @@ class SimServer:
         sock.bind((self.host, self._rest_port))
         self.rest_port = sock.getsockname()[1]
         app = build_rest_app(self.auth, self.service)
+        app.router.routes.extend(self.retail.routes())  # /v1/orders, /v1/order/..., ...
         app.router.routes.extend(self.auth0.routes())
         config = uvicorn.Config(app, log_level="warning",
                                 access_log=False, lifespan="off")
@@ -106,6 +114,12 @@ class SimServer:
     def register_client(self, client_id: str, public_pem: bytes | str, username: str) -> None:
         """Register an Auth0 client: its RSA public key (PEM), acting as the named user."""
         self.auth0.register_client(client_id, public_pem, self.auth.users[username])
+
+    def register_retail_key(self, key_id: str, public_key: bytes, username: str) -> None:
+        """Register a retail API key: its Ed25519 public key, acting as the named user."""
+        if username not in self.auth.users:
+            raise KeyError(f"no user {username!r}")
+        self.retail.keys.register(key_id, public_key, username)
 
     def drop_streams(self) -> int:
         """Break every open stream, as a network fault would."""
