@@ -57,8 +57,7 @@ def token_url_for(token_host: str) -> str:
 
 
 def load_private_key(pem: bytes | str, password: bytes | None = None) -> RSAPrivateKey:
-    """An RSA private key from PEM, PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1
-    (`BEGIN RSA PRIVATE KEY`)."""
+    """An RSA private key from PEM text, in PKCS#8 or PKCS#1 form."""
     data = pem.encode() if isinstance(pem, str) else pem
     try:
         key = load_pem_private_key(data, password=password)
