@@ -11,6 +11,8 @@ from textual.widgets import Static
 from tui.core.state import DeskState, LinkState, StreamStatus, is_feed
 
 STALE_AFTER = 2.0  # seconds without a message before a live price feed is shown as stale
+SHORT_BELOW = 110  # columns: below this the bar names streams briefly
+SHORT_NAMES = {"prices": "px", "orders": "ord", "positions": "pos", "dropcopy": "drop"}
 QUIET_AFTER = 35.0  # order/position streams are quiet by nature; heartbeats come ~30 s apart
 def stale_after(stream: StreamStatus) -> float:
     """A feed is stale 2 s after its last message, or a second after a heartbeat was due
@@ -99,13 +101,14 @@ class StatusBar(Static):
         if state.balance is not None:
             bal = state.balance
             text.append(f" ${bal.balance:,.2f}")
-            if bal.buying_power != bal.balance:
+            if bal.buying_power != bal.balance and self.size.width >= SHORT_BELOW:
                 text.append(f" bp ${bal.buying_power:,.2f}", style=st("status--dim"))
+        short = self.size.width < SHORT_BELOW  # every stream must stay in sight at 80 columns
         for stream in state.streams.values():
             dot, words, style = stream_word(stream, now)
             text.append(" │ ", style=st("status--dim"))
             text.append(f"{dot} ", style=st(style))
-            text.append(f"{stream.name} ")
+            text.append(f"{SHORT_NAMES.get(stream.name, stream.name) if short else stream.name} ")
             text.append(words, style=st(style))
         if not state.streams and not error:
             text.append(" │ ", style=st("status--dim"))
