@@ -42,12 +42,21 @@ class TokenIssuer:
     clock: Callable[[], float] = time.time
     _access: dict[str, _Grant] = field(default_factory=dict)
     _refresh: dict[str, _Grant] = field(default_factory=dict)
+    # a check after the password matched and before any token (legacy MFA: the otp)
+    second_factor: Callable[[SimUser, str | None], None] | None = None
 
-    def login(self, username: str, password: str) -> dict[str, str]:
+    def password_user(self, username: str, password: str) -> SimUser:
+        """The user whose password this is; AuthError otherwise."""
         user = self.users.get(username)
         # compare in constant time; say the same thing for a wrong user and a wrong password
         if user is None or not secrets.compare_digest(user.password.encode(), password.encode()):
             raise AuthError("invalid username or password")
+        return user
+
+    def login(self, username: str, password: str, otp: str | None = None) -> dict[str, str]:
+        user = self.password_user(username, password)
+        if self.second_factor is not None:
+            self.second_factor(user, otp)
         now = self.clock()
         refresh = "r_" + secrets.token_urlsafe(24)
         self._refresh[refresh] = _Grant(user, now + self.refresh_ttl)

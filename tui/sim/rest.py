@@ -89,8 +89,10 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
     async def login(request: Request) -> Response:
         try:
             data = await _body(request)
+            otp = data.get("otp")  # only when the user has MFA on (spec §2.3)
             return JSONResponse(auth.login(str(data.get("username", "")),
-                                           str(data.get("password", ""))))
+                                           str(data.get("password", "")),
+                                           otp=str(otp) if otp else None))
         except ServiceError as exc:
             return _status(exc.code, exc.message)
         except AuthError as exc:

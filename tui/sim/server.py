@@ -13,12 +13,13 @@ import grpc
 import uvicorn
 from nacl.signing import SigningKey
 
-from tui.sim.auth import TokenIssuer, demo_users
+from tui.sim.auth import SimUser, TokenIssuer, demo_users
 from tui.sim.auth0 import Auth0Server
 from tui.sim.exchange import Exchange
 from tui.sim.flow import SyntheticFlow
 from tui.sim.grpc_server import build_grpc_server
 from tui.sim.hub import Hub
+from tui.sim.legacy_auth import LegacyAuth
 from tui.sim.markets import demo_instruments
 from tui.sim.rest import build_rest_app
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, RetailApi, RetailKeys
@@ -41,6 +42,9 @@ class SimServer:
         self.exchange = Exchange(demo_instruments())
         self.auth = TokenIssuer(demo_users(), access_ttl=access_ttl)
         self.auth0 = Auth0Server(self.auth)  # POST /oauth/token: private-key JWT clients
+        # legacy register / enroll_mfa / confirm_mfa, and the one-time code at login
+        self.legacy = LegacyAuth(self.auth, on_register=self._open_accounts)
+        self.auth.second_factor = self.legacy.check_login_otp
         for user in self.auth.users.values():
             for account in user.accounts:
                 self.exchange.add_account(account, user.participant_id, DEMO_CASH)
@@ -93,6 +97,7 @@ class SimServer:
         app = build_rest_app(self.auth, self.service)
         app.router.routes.extend(self.retail.routes())  # /v1/orders, /v1/order/..., ...
         app.router.routes.extend(self.auth0.routes())
+        app.router.routes.extend(self.legacy.routes())
         config = uvicorn.Config(app, log_level="warning",
                                 access_log=False, lifespan="off")
         self._uvicorn = uvicorn.Server(config)
@@ -114,6 +119,14 @@ class SimServer:
     def register_client(self, client_id: str, public_pem: bytes | str, username: str) -> None:
         """Register an Auth0 client: its RSA public key (PEM), acting as the named user."""
         self.auth0.register_client(client_id, public_pem, self.auth.users[username])
+
+    def registration_token(self, username: str, ttl: float = 24 * 3600.0) -> str:
+        """A one-time `/auth/v1beta1/register` token with which a new user picks a password."""
+        return self.legacy.registration_token(username, ttl)
+
+    def _open_accounts(self, user: SimUser) -> None:
+        for account in user.accounts:
+            self.exchange.add_account(account, user.participant_id, DEMO_CASH)
 
     def register_retail_key(self, key_id: str, public_key: bytes, username: str) -> None:
         """Register a retail API key: its Ed25519 public key, acting as the named user."""
