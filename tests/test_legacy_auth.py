@@ -16,6 +16,7 @@ import httpx
 import jwt
 import pytest
 
+from tui.cli_auth import login_first
 from tui.core import totp
 from tui.core.venue import VenueError
 from tui.sim.auth import DEMO_PASSWORD
@@ -272,3 +273,22 @@ async def test_registered_user_with_mfa_and_an_expired_access_token() -> None:
     finally:
         await rest.close()
         await sim.stop()
+
+
+async def test_connect_asks_for_the_one_time_code_before_the_screen_opens(
+        quiet_sim: SimServer, rest: GatewayRest) -> None:
+    auth = await _enroll(rest, "bob", DEMO_PASSWORD)
+    await legacy.confirm_mfa(rest, "bob", DEMO_PASSWORD, totp.totp(auth.secret))
+    asked: list[str] = []
+
+    def trader(question: str) -> str:  # types the code their authenticator shows next
+        asked.append(question)
+        return totp.totp(auth.secret, time.time() + 30) if len(asked) > 1 else "000000"
+
+    tokens = await asyncio.to_thread(login_first, quiet_sim.rest_url, "bob", DEMO_PASSWORD,
+                                     trader)
+    assert tokens.access
+    assert asked == ["One-time code from your authenticator: "] * 2  # a wrong code: asked again
+    with pytest.raises(OtpRequiredError):  # no one to ask: said, not hung
+        await asyncio.to_thread(login_first, quiet_sim.rest_url, "bob", DEMO_PASSWORD,
+                                None)

@@ -17,6 +17,7 @@ from tui.core.profiles import Profile
 
 if TYPE_CHECKING:
     from tui.venues.gateway.auth0 import Auth0Client
+    from tui.venues.gateway.rest import Tokens
 from tui.sim.auth import DEMO_PASSWORD
 
 CONFIRM_KEYS = {"enter", "y"}  # they answer "send" in a confirmation: never a trading key
@@ -76,7 +77,8 @@ def check_keymap(config: DeskConfig) -> None:
 
 def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
              venue_name: str, silence_timeout: float, config: DeskConfig,
-             profile: str, auth0: Auth0Client | None = None) -> int:
+             profile: str, auth0: Auth0Client | None = None,
+             tokens: Tokens | None = None) -> int:
     from tui.app import PmdeskApp  # textual only loads for the UI commands
     from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
@@ -87,7 +89,7 @@ def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
                          password=password, venue_name=venue_name,
                          silence_timeout=silence_timeout,
                          open_store=lambda account: Store.open(db_path(profile, account)),
-                         auth0=auth0)
+                         auth0=auth0, tokens=tokens)
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
     app.run()
     return app.return_code or 0
@@ -123,9 +125,24 @@ def cmd_connect(args: argparse.Namespace) -> int:
                   f"{args.user}.", file=sys.stderr)
             return 2
         password = getpass.getpass(f"Password for {args.user}: ")
+    tokens = _logged_in(args.rest, args.user, password)
+    if tokens is None:
+        return 2
     return _run_app(args.rest, args.grpc, args.user, password, args.rest,
                     silence_timeout=args.silence_timeout, config=config,
-                    profile=profile_name(args.rest))
+                    profile=profile_name(args.rest), tokens=tokens)
+
+
+def _logged_in(rest_url: str, user: str, password: str) -> Tokens | None:
+    """The login before the screen opens: a one-time code is asked here, in plain lines."""
+    from tui.cli_auth import login_first
+    from tui.core.venue import VenueError
+
+    try:
+        return login_first(rest_url, user, password)
+    except VenueError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return None
 
 
 def profile_name(rest_url: str) -> str:
@@ -266,8 +283,12 @@ def cmd_profile(args: argparse.Namespace) -> int:
             print(f"pmdesk: set {profile.password_env or 'the profile password_env variable'}"
                   f" to the password for {profile.user}.", file=sys.stderr)
             return 2
+    tokens = _logged_in(profile.rest, profile.user, password) if auth0 is None else None
+    if auth0 is None and tokens is None:
+        return 2
     return _run_app(profile.rest, profile.grpc, profile.user, password, profile.name,
-                    silence_timeout=180.0, config=config, profile=profile.name, auth0=auth0)
+                    silence_timeout=180.0, config=config, profile=profile.name, auth0=auth0,
+                    tokens=tokens)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -321,8 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--profile", dest="profile", required=True, help="the profile to check")
     check.set_defaults(func=cmd_check)
 
+    from tui.cli_auth import add_parser as add_auth
     from tui.cli_keys import add_parser as add_keys
     add_keys(sub)
+    add_auth(sub)
     return parser
 
 

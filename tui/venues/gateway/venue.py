@@ -27,7 +27,7 @@ from tui.venues.gateway import convert
 from tui.venues.gateway.commands import ORDER_STREAM, Commands
 from tui.venues.gateway.recovery import DROP_COPY, Recovery
 from tui.venues.gateway.reports import Reports
-from tui.venues.gateway.rest import GatewayRest
+from tui.venues.gateway.rest import GatewayRest, Tokens
 from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
 
 if TYPE_CHECKING:
@@ -49,11 +49,14 @@ class GatewayVenue(Commands, Reports, Recovery):
                  state: DeskState | None = None, silence_timeout: float = 180.0,
                  venue_name: str = "gateway", store: Store | None = None,
                  open_store: Callable[[str], Store] | None = None,
-                 auth0: Auth0Client | None = None) -> None:
+                 auth0: Auth0Client | None = None, tokens: Tokens | None = None) -> None:
         self.state = state or DeskState()
         self.store = store  # the local database; None: remember nothing across sessions
         self._open_store = open_store  # opens the account's database once it is known
         self._auth0 = auth0  # the private-key JWT login; None: the legacy user/password one
+        if tokens is not None:  # logged in before the screen opened (a one-time code asked)
+            self.rest.tokens = tokens
+        self._logged_in = tokens is not None
         self._drop_copy_token = b""
         self.state.venue = venue_name
         self.rest = GatewayRest(rest_url)
@@ -220,6 +223,9 @@ class GatewayVenue(Commands, Reports, Recovery):
                 await self.rest.login(self._username, self._password)
 
     async def _log_in(self) -> None:
+        if self._logged_in:
+            self._logged_in = False  # once: a later login is a real one
+            return
         if self._auth0 is not None:
             await self._auth0.renew(self.rest.tokens)
         else:

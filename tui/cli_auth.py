@@ -1,0 +1,135 @@
+"""The legacy gateway account's terminal steps: `pmdesk register`, `pmdesk mfa enroll`, and
+the one-time code asked at login. They run before the full screen opens, in plain lines."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from tui.core.venue import VenueError
+
+if TYPE_CHECKING:
+    from tui.venues.gateway.rest import Tokens
+
+CODE_TRIES = 3
+
+
+def login_first(rest_url: str, user: str, password: str,
+                ask: Callable[[str], str] | None = None) -> Tokens:
+    """Log in now, asking for the one-time code when the account has MFA; raises VenueError.
+    ``ask`` puts a question to the trader (default: the terminal, when there is one)."""
+    if ask is None and sys.stdin.isatty():
+        ask = input
+    from tui.venues.gateway.legacy import OtpRequiredError, WrongOtpError, login
+    from tui.venues.gateway.rest import GatewayRest
+
+    async def go() -> Tokens:
+        rest = GatewayRest(rest_url)
+        try:
+            otp: str | None = None
+            for attempt in range(CODE_TRIES + 1):
+                try:
+                    await login(rest, user, password, otp)
+                    return rest.tokens
+                except (OtpRequiredError, WrongOtpError) as exc:
+                    if ask is None or attempt == CODE_TRIES:
+                        raise
+                    if isinstance(exc, WrongOtpError):
+                        print("That code was refused; wait for the next one.")
+                    otp = (await asyncio.to_thread(
+                        ask, "One-time code from your authenticator: ")).strip()
+            raise VenueError("No one-time code was accepted.")
+        finally:
+            await rest.close()
+
+    return asyncio.run(go())
+
+
+def _password(args: argparse.Namespace, prompt: str) -> str:
+    value = os.environ.get(args.password_env, "")
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise VenueError(f"Set {args.password_env} to the password.")
+    return getpass.getpass(prompt)
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from tui.venues.gateway.legacy import register
+    from tui.venues.gateway.rest import GatewayRest
+
+    token = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(
+        "Registration token (from your onboarding email): ").strip()
+    try:
+        password = _password(args, "Choose a password: ")
+        if sys.stdin.isatty() and getpass.getpass("Once more: ") != password:
+            raise VenueError("The two passwords differ; nothing was sent.")
+
+        async def go() -> None:
+            rest = GatewayRest(args.rest)
+            try:
+                await register(rest, token, password)
+            finally:
+                await rest.close()
+
+        asyncio.run(go())
+    except VenueError as exc:
+        print(f"pmdesk register: {exc}", file=sys.stderr)
+        return 1
+    print("Registered. Log in with pmdesk connect, or set up a second factor with "
+          "pmdesk mfa enroll.")
+    return 0
+
+
+def cmd_mfa_enroll(args: argparse.Namespace) -> int:
+    from tui.venues.gateway.legacy import confirm_mfa, enroll_mfa
+    from tui.venues.gateway.qr_text import qr_lines
+    from tui.venues.gateway.rest import GatewayRest
+
+    try:
+        password = _password(args, f"Password for {args.user}: ")
+
+        async def go() -> None:
+            rest = GatewayRest(args.rest)
+            try:
+                uri = await enroll_mfa(rest, args.user, password)
+                print("Scan this with your authenticator app (or type the key it shows):")
+                print("\n".join(qr_lines(uri)))
+                if not sys.stdin.isatty():
+                    print("Confirm with a code from a terminal: pmdesk mfa enroll again.")
+                    return
+                code = (await asyncio.to_thread(input, "Then type the code it shows: ")).strip()
+                await confirm_mfa(rest, args.user, password, code)
+            finally:
+                await rest.close()
+
+        asyncio.run(go())
+    except VenueError as exc:
+        print(f"pmdesk mfa: {exc}", file=sys.stderr)
+        return 1
+    print("Second factor on: pmdesk will ask for a code at each login.")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def where(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--rest", required=True, help="REST base URL of the gateway")
+        p.add_argument("--password-env", default="PMDESK_PASSWORD",
+                       help="environment variable holding the password (else prompted)")
+
+    register = sub.add_parser("register", help="set the password of a new gateway user "
+                                               "(legacy login), with the registration token")
+    where(register)
+    register.set_defaults(func=cmd_register)
+
+    mfa = sub.add_parser("mfa", help="turn on the one-time code for a gateway user")
+    mfa_sub = mfa.add_subparsers(dest="mfa_command", required=True)
+    enroll = mfa_sub.add_parser("enroll", help="show the QR code, then confirm a code")
+    where(enroll)
+    enroll.add_argument("--user", required=True)
+    enroll.set_defaults(func=cmd_mfa_enroll)
