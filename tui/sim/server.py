@@ -24,6 +24,7 @@ from tui.sim.markets import demo_instruments
 from tui.sim.rest import build_rest_app
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, RetailApi, RetailKeys
 from tui.sim.service import GatewayService
+from tui.sim.throttle import Throttle, ThrottleMiddleware
 
 DEMO_CASH = Decimal("100000")
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class SimServer:
 
     def __init__(self, *, host: str = "127.0.0.1", rest_port: int = 0, grpc_port: int = 0,
                  seed: int = 7, flow: bool = True, access_ttl: float = 180.0,
-                 heartbeat: float = 1.0) -> None:
+                 heartbeat: float = 1.0, throttle: bool = False) -> None:
         self.host = host
         self._rest_port = rest_port
         self._grpc_port = grpc_port
@@ -55,6 +56,8 @@ class SimServer:
             base64.b64decode(DEMO_RETAIL_SECRET)).verify_key), "demo")
         self.hub = Hub(self.exchange)
         self.heartbeat = heartbeat
+        # the spec's per-firm, per-method order-entry limits (Tier 1), answered with 429
+        self.throttle = Throttle(self.auth) if throttle else None
         self.flow = SyntheticFlow(self.exchange, seed) if flow else None
         self._grpc: grpc.aio.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
@@ -98,6 +101,8 @@ class SimServer:
         app.router.routes.extend(self.retail.routes())  # /v1/orders, /v1/order/..., ...
         app.router.routes.extend(self.auth0.routes())
         app.router.routes.extend(self.legacy.routes())
+        if self.throttle is not None:
+            app.add_middleware(ThrottleMiddleware, throttle=self.throttle)
         config = uvicorn.Config(app, log_level="warning",
                                 access_log=False, lifespan="off")
         self._uvicorn = uvicorn.Server(config)

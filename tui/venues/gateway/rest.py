@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -17,6 +18,7 @@ from tui.proto.polymarket.v1 import orders_pb2 as ord_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+from tui.venues.ratelimit import BACKOFF, GatewayLimiter, Sleep, retriable, retry_delay
 
 M = TypeVar("M", bound=Message)
 REST_TIMEOUT = 15.0  # spec §11.8
@@ -73,6 +75,13 @@ class GatewayRest:
         self.participant_id = ""
         self.journal: Journal | None = None  # the local database's command journal
         self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+        # client-side pacing by the spec's per-method limits (None: off); on a 429 anyway,
+        # reads are retried after BACKOFF × backoff_base (+ jitter), commands never
+        self.limiter: GatewayLimiter | None = GatewayLimiter()  # Tier 1
+        self.backoff_base = 1.0
+        self.sleep: Sleep = asyncio.sleep
+        self.throttled = 0  # 429s the exchange answered us, for the status line
+        self.on_throttled: Callable[[str], None] | None = None  # told of each 429
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -164,17 +173,49 @@ class GatewayRest:
                     account_scoped: bool = False) -> dict[str, Any]:
         used = self.tokens.access
         try:
-            return await self._send_once(method, path, body, params=params, auth=auth,
-                                         account_scoped=account_scoped)
+            return await self._send_paced(method, path, body, params=params, auth=auth,
+                                          account_scoped=account_scoped)
         except _UnauthorizedError as exc:
             if not auth or self.on_unauthorized is None:
                 raise VenueError(exc.words) from None
             await self.on_unauthorized(used)
         try:
-            return await self._send_once(method, path, body, params=params, auth=auth,
-                                         account_scoped=account_scoped)
+            return await self._send_paced(method, path, body, params=params, auth=auth,
+                                          account_scoped=account_scoped)
         except _UnauthorizedError as exc:
             raise VenueError(exc.words) from None
+
+    async def _send_paced(self, method: str, path: str, body: dict[str, Any] | None, *,
+                          params: dict[str, Any] | None, auth: bool,
+                          account_scoped: bool) -> dict[str, Any]:
+        """Wait for the method's bucket, send; on a 429 retry reads only (spec §11.7)."""
+        bucket = self.limiter.bucket(method, path) if self.limiter is not None else None
+        attempt = 0
+        while True:
+            if bucket is not None:
+                await bucket.acquire()
+            try:
+                return await self._send_once(method, path, body, params=params, auth=auth,
+                                             account_scoped=account_scoped)
+            except _ThrottledError as exc:
+                self.throttled += 1
+                if bucket is not None:
+                    bucket.drain()  # the exchange's count is ahead of ours
+                if not retriable(method, path):
+                    words = ("The exchange is limiting requests (429); nothing was sent again:"
+                             f" it did not act on {path}. Wait a moment, then send it again.")
+                elif attempt >= len(BACKOFF):
+                    words = (f"The exchange is still limiting requests (429) after "
+                             f"{attempt + 1} tries of {path}; try again shortly.")
+                else:
+                    words = ""
+                if self.on_throttled is not None:
+                    self.on_throttled(words or f"The exchange is limiting requests (429); "
+                                               f"retrying {path} shortly.")
+                if words:
+                    raise VenueError(words, uncertain=False) from None  # 429: not acted on
+                await self.sleep(retry_delay(attempt, self.backoff_base, exc.retry_after))
+                attempt += 1
 
     async def _send_once(self, method: str, path: str, body: dict[str, Any] | None, *,
                          params: dict[str, Any] | None, auth: bool,
@@ -198,6 +239,8 @@ class GatewayRest:
         self._journal(path, body, _answer(resp))
         if resp.status_code == 401:
             raise _UnauthorizedError(_error_words(resp))
+        if resp.status_code == 429:
+            raise _ThrottledError(_retry_after(resp))
         if resp.status_code >= 400:
             raise VenueError(_error_words(resp), uncertain=resp.status_code >= 500)
         try:
@@ -207,6 +250,19 @@ class GatewayRest:
             raise VenueError(f"The exchange sent an unreadable answer to {path}.",
                              uncertain=True) from exc
         return data if isinstance(data, dict) else {}
+
+
+class _ThrottledError(Exception):
+    def __init__(self, retry_after: float | None) -> None:
+        super().__init__("429")
+        self.retry_after = retry_after
+
+
+def _retry_after(resp: httpx.Response) -> float | None:
+    try:
+        return float(resp.headers.get("retry-after", ""))
+    except ValueError:
+        return None
 
 
 class _UnauthorizedError(Exception):
