@@ -72,6 +72,8 @@ class GatewayVenue(Commands, Reports, Recovery):
         self._balance_due = asyncio.Event()
         self._auth_lock = asyncio.Lock()
         self.rest.on_unauthorized = self._reauth_now
+        # a 429 is told to the trader (the client paces itself, so it should be rare)
+        self.rest.on_throttled = lambda words: self.state.notify(words, "warning")
         # inserts whose REST answer has not come back: a cancel waits for it (clord_id ->
         # the exchange's order id, or an exception)
         self._inflight: dict[str, asyncio.Future[str]] = {}
