@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import textual
+from machine_info import cpu_model
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable
@@ -157,18 +158,6 @@ async def until(check: Callable[[], object], what: str, within: float = 20.0) ->
         if time.monotonic() > deadline:
             raise SystemExit(f"timed out waiting for {what}")
         await asyncio.sleep(0.05)
-
-
-def cpu_model() -> str:
-    """The processor's name: platform.processor() is empty on most Linux systems."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return platform.processor() or "?"
 
 
 def machine() -> str:

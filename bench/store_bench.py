@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine_info import cpu_model
+
 from tui.core.enums import Side
 from tui.core.prices import Intent
 from tui.store import Store, schema
@@ -38,17 +40,6 @@ SYMBOLS = [f"AEC-BENCH-{n:02d}" for n in range(50)]
 DEPTH = 10
 BATCH = 20_000
 HIGH_WATER = 50_000
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return platform.processor() or "?"
 
 
 def filesystem(path: Path) -> str:
