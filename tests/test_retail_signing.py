@@ -40,6 +40,15 @@ def _client(sim: SimServer, **kw: object) -> RetailRest:
     return RetailRest(sim.rest_url, DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, **kw)  # type: ignore[arg-type]
 
 
+def _order(slug: str, intent: str, qty: int, price: Decimal | str) -> dict[str, object]:
+    """A CreateOrderRequest as the SDK's README example spells it (§5.1)."""
+    return {"marketSlug": slug, "type": "ORDER_TYPE_LIMIT",
+            "price": {"value": f"{Decimal(price):f}", "currency": "USD"},
+            "quantity": Decimal(qty), "tif": "TIME_IN_FORCE_GOOD_TILL_CANCEL",
+            "intent": intent, "manualOrderIndicator": "MANUAL_ORDER_INDICATOR_MANUAL",
+            "participateDontInitiate": False}
+
+
 def _mine(sim: SimServer) -> list:
     return sim.exchange.open_orders(accounts=[ACCOUNT])
 
@@ -93,7 +102,7 @@ async def test_signed_create_order_rests_on_the_engine(quiet_sim: SimServer, int
                                                        price: str, side: Side,
                                                        raw: int) -> None:
     async with _client(quiet_sim) as rest:
-        order_id = await rest.create_order(SLUG, intent, 3, price=Decimal(price))
+        order_id = await rest.create_order(_order(SLUG, intent, 3, Decimal(price)))
         listed = await rest.open_orders()
     [order] = _mine(quiet_sim)
     assert (order.order_id, order.symbol, order.side, order.price, order.order_qty) == (
@@ -108,7 +117,7 @@ async def test_signed_create_order_rests_on_the_engine(quiet_sim: SimServer, int
 async def test_body_captured_at_the_exchange_uses_the_spec_field_names(
         quiet_sim: SimServer) -> None:
     async with _client(quiet_sim) as rest:
-        order_id = await rest.create_order(SLUG, "ORDER_INTENT_BUY_LONG", 2, price="0.41")
+        order_id = await rest.create_order(_order(SLUG, "ORDER_INTENT_BUY_LONG", 2, "0.41"))
         await rest.cancel(order_id, SLUG)
         await rest.balances()
     create, cancel, balances = list(quiet_sim.retail.received)
@@ -146,7 +155,7 @@ async def test_fractional_quantity_and_outcome_side_action(quiet_sim: SimServer)
 
 async def test_cancel_reaches_the_engine(quiet_sim: SimServer) -> None:
     async with _client(quiet_sim) as rest:
-        order_id = await rest.create_order(SLUG, "ORDER_INTENT_BUY_LONG", 1, price="0.20")
+        order_id = await rest.create_order(_order(SLUG, "ORDER_INTENT_BUY_LONG", 1, "0.20"))
         assert len(_mine(quiet_sim)) == 1
         await rest.cancel(order_id, SLUG)
         assert _mine(quiet_sim) == [] and await rest.open_orders() == []
@@ -159,7 +168,7 @@ async def test_cancel_reaches_the_engine(quiet_sim: SimServer) -> None:
 async def test_balances_return_the_account_cash(quiet_sim: SimServer) -> None:
     async with _client(quiet_sim) as rest:
         [before] = await rest.balances()
-        await rest.create_order(SLUG, "ORDER_INTENT_BUY_LONG", 10, price="0.50")
+        await rest.create_order(_order(SLUG, "ORDER_INTENT_BUY_LONG", 10, "0.50"))
         [after] = await rest.balances()
     assert before["currency"] == "USD"
     assert before["currentBalance"] == before["buyingPower"] == 100000
@@ -261,7 +270,7 @@ async def test_every_response_has_one_date_header(quiet_sim: SimServer) -> None:
 async def test_bad_body_is_a_400_in_plain_words(quiet_sim: SimServer) -> None:
     async with _client(quiet_sim) as rest:
         with pytest.raises(VenueError, match=r"HTTP 400\): intent"):
-            await rest.create_order(SLUG, "ORDER_INTENT_BUY_SIDEWAYS", 1, price="0.40")
+            await rest.create_order(_order(SLUG, "ORDER_INTENT_BUY_SIDEWAYS", 1, "0.40"))
     assert _mine(quiet_sim) == []
 
 

@@ -16,6 +16,7 @@ from tui.core.config import ConfigError, DeskConfig, load_config
 from tui.core.profiles import Profile
 
 if TYPE_CHECKING:
+    from tui.core.venue import Venue
     from tui.venues.gateway.auth0 import Auth0Client
     from tui.venues.gateway.rest import Tokens
 from tui.sim.auth import DEMO_PASSWORD
@@ -34,7 +35,7 @@ def _log_to_file() -> None:
         logging.basicConfig(level=logging.CRITICAL)
 
 
-def redact_logs(secrets: list[str]) -> None:
+def redact_logs(secrets: list[str | bytes]) -> None:
     """Every log line passes a filter that masks these secrets (and their encodings)."""
     from tui.venues.keys import RedactFilter
 
@@ -79,17 +80,21 @@ def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
              venue_name: str, silence_timeout: float, config: DeskConfig,
              profile: str, auth0: Auth0Client | None = None,
              tokens: Tokens | None = None) -> int:
-    from tui.app import PmdeskApp  # textual only loads for the UI commands
     from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
 
     redact_logs([password])
-
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
                          password=password, venue_name=venue_name,
                          silence_timeout=silence_timeout,
                          open_store=lambda account: Store.open(db_path(profile, account)),
                          auth0=auth0, tokens=tokens)
+    return run_desk(venue, venue_name, config)
+
+
+def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
+    from tui.app import PmdeskApp  # textual only loads for the UI commands
+
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
     app.run()
     return app.return_code or 0
@@ -107,6 +112,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     try:
         with embedded_exchange(args.seed, meanwhile=load_ui) as sim:
+            if args.venue == "retail":  # the same exchange, through the retail protocol
+                from tui.cli_retail import run_retail
+                from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+
+                return run_retail(sim.rest_url, sim.rest_url, DEMO_RETAIL_KEY_ID,
+                                   DEMO_RETAIL_SECRET, "demo retail", config=config,
+                                   profile="demo-retail", silence_timeout=10.0)
             return _run_app(sim.rest_url, sim.grpc_target, args.user, DEMO_PASSWORD,
                             "demo", silence_timeout=10.0, config=config, profile="demo")
     except DemoError as exc:
@@ -263,9 +275,9 @@ def cmd_profile(args: argparse.Namespace) -> int:
     if profile is None or config is None:
         return 2
     if profile.venue == "retail":
-        print(f"pmdesk: profile {profile.name} is for the retail API, which this pmdesk "
-              "cannot trade yet.", file=sys.stderr)
-        return 2
+        from tui.cli_retail import profile_retail
+
+        return profile_retail(profile, config)
     auth0 = None
     password = ""
     if profile.auth == "auth0":
@@ -304,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="seed of the synthetic traders")
     demo.add_argument("--user", default="demo", choices=["demo", "alice", "bob"],
                       help="demo trader to log in as")
+    demo.add_argument("--venue", default="gateway", choices=["gateway", "retail"],
+                      help="which protocol the desk speaks to the embedded exchange: the "
+                           "Exchange Trading Gateway (default) or the retail API")
     demo.set_defaults(func=cmd_demo)
 
     sim = sub.add_parser("sim", help="run the embedded exchange for several desks to share")

@@ -30,6 +30,8 @@ ENVIRONMENTS: dict[str, tuple[str, str, str, str]] = {
              "https://pmx-prod.us.auth0.com/oauth/token",
              "https://api.prod.polymarketexchange.com"),
 }
+# retail-api.md §1: the signed API host and the public market-data host
+RETAIL_PROD = ("https://api.polymarket.us", "https://gateway.polymarket.us")
 # spec §1.3: the name to connect to, the REST Host header, the gRPC :authority
 PRIVATELINK: dict[str, tuple[str, str, str]] = {
     "preprod": ("traderapi.us-east-1.privatelink.preprod.polymarketexchange.com",
@@ -60,6 +62,12 @@ account = ""                     # empty: the first account the user may trade
 participant_id = ""              # empty: the one the exchange names for the user
 privatelink = false              # connect through AWS PrivateLink (spec §1.3)
 ca_file = ""                     # empty: the system's trusted roots
+
+[profiles.retail]
+venue = "retail"                 # the Polymarket US retail API (api.polymarket.us)
+environment = "prod"             # prod | custom (then set rest, e.g. a `pmdesk sim`)
+key_id_env = "PM_KEY_ID"         # the variable holding your API key id
+key_file = "~/.config/pmdesk/keys/retail-ed25519.key"  # the base64 secret key, chmod 600
 """
 
 
@@ -87,10 +95,16 @@ class Profile:
     rest_host: str = ""  # a Host header to send (PrivateLink)
     grpc_authority: str = ""  # a :authority to send (PrivateLink)
     ca_file: str = ""
+    public: str = ""  # retail: the public market-data host (§1); empty = rest
+    key_id_env: str = ""  # retail: the variable holding the API key id
+    secret_env: str = ""  # retail: the variable holding the secret key (else key_file)
 
     def describe(self) -> str:
         where = self.environment if self.environment != "custom" else self.rest
         via = " via PrivateLink" if self.privatelink else ""
+        if self.venue == "retail":
+            key = f"key from ${self.key_id_env}" if self.key_id_env else "no key id set"
+            return f"{self.name}: retail, {where}, {key}"
         who = self.user or (f"client from ${self.client_id_env}" if self.client_id_env else "")
         return f"{self.name}: {self.venue}, {where}{via}, {self.auth} auth" + (
             f", {who}" if who else "")
@@ -145,6 +159,21 @@ def _profile(name: str, body: Any, path: Path) -> Profile:
     privatelink = body.get("privatelink", False) is True
     rest, grpc = text.get("rest", ""), text.get("grpc", "")
     token_url = audience = rest_host = authority = ""
+    public = text.get("public", "")
+    if venue == "retail":
+        if environment == "prod":
+            rest, public = RETAIL_PROD
+        elif environment != "custom":
+            raise ProfileError(f"{where}: a retail environment is prod or custom.")
+        if not rest:
+            raise ProfileError(f"{where}: a custom retail environment needs rest.")
+        if not text.get("key_id_env") or not (text.get("key_file") or text.get("secret_env")):
+            raise ProfileError(f"{where}: a retail profile needs key_id_env and key_file "
+                               "(or secret_env).")
+        return Profile(name=name, venue=venue, rest=rest, grpc="", environment=environment,
+                       auth="ed25519", public=public or rest,
+                       key_id_env=text.get("key_id_env", ""), key_file=text.get("key_file", ""),
+                       secret_env=text.get("secret_env", ""), ca_file=text.get("ca_file", ""))
     if environment in ENVIRONMENTS:
         rest, grpc, token_url, audience = ENVIRONMENTS[environment]
         if privatelink:

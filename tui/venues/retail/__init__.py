@@ -1,5 +1,6 @@
-"""The Polymarket US retail venue: Ed25519-signed REST (spec/retail-api.md)."""
+"""The Polymarket US retail venue: Ed25519-signed REST and WebSockets (spec/retail-api.md)."""
 
-from tui.venues.retail.signing import RetailRest, load_seed, message, sign
+from tui.venues.retail.rest import RetailRest
+from tui.venues.retail.signing import load_seed, message, sign
 
 __all__ = ["RetailRest", "load_seed", "message", "sign"]

@@ -1,4 +1,4 @@
-"""Retail API request signing (retail-api.md §2) and a small signed REST client (§4–§6).
+"""Retail API request signing (retail-api.md §2) and exact JSON for request bodies (§3).
 
 message = X-PM-Timestamp + METHOD + PATH (no query, no body), Ed25519 over its UTF-8
 bytes, sent as standard base64. Every attempt is signed afresh (§2.2). The server's Date
@@ -8,27 +8,17 @@ reported as a clock problem with its size and fix, not as a bad key.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import json
-import random
-import time
 import uuid
-from collections.abc import Callable, Sequence
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-import httpx
 from nacl.signing import SigningKey
 
-from tui.core.venue import VenueError
-
 WINDOW_S = 30.0
-RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
-IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})  # POST is never retried (§12.1)
 
 
 def _user_agent() -> str:
@@ -75,10 +65,20 @@ def sign(seed: bytes | str, method: str, path: str, now_ms: int, *, key_id: str,
     }
 
 
-def _json_number(value: Decimal | int) -> int | float:
-    # quantities are JSON numbers (§3); a short decimal round-trips through float's repr
-    value = Decimal(value)
-    return int(value) if value == value.to_integral_value() else float(value)
+def json_text(value: Any) -> str:
+    """Compact JSON where a Decimal is written as its exact number text (§3: quantities
+    are JSON numbers), so no price or size ever passes through a float."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("not a finite number")
+        text = f"{value.normalize():f}"
+        return text if text not in ("-0",) else "0"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{json_text(v)}"
+                              for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(json_text(v) for v in value) + "]"
+    return json.dumps(value)
 
 
 def clock_advice(skew: float) -> str:
@@ -87,154 +87,3 @@ def clock_advice(skew: float) -> str:
     return (f"This machine's clock is {abs(skew):.0f} s {way} the exchange's, outside the "
             f"{WINDOW_S:.0f} s window signed requests must fall in. Sync it with NTP "
             "(e.g. `sudo timedatectl set-ntp true`, or `sudo chronyc makestep`) and retry.")
-
-
-class RetailRest:
-    """Signed calls to the retail API (the api host, §1). Errors raise VenueError."""
-
-    def __init__(self, base_url: str, key_id: str, secret: str | bytes, *,
-                 clock: Callable[[], float] = time.time, timeout: float = 10.0,
-                 max_retries: int = 2, transport: httpx.AsyncBaseTransport | None = None
-                 ) -> None:
-        self._seed = load_seed(secret)
-        self._key_id = key_id
-        self._clock = clock
-        self._retries = max_retries
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout,
-                                       transport=transport)
-        self.clock_skew: float | None = None  # server − local seconds, from the Date header
-
-    async def close(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> RetailRest:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    # --- endpoints --------------------------------------------------------------------
-    async def create_order(self, market_slug: str, intent: str, quantity: Decimal | int, *,
-                           price: Decimal | str | None = None,
-                           order_type: str = "ORDER_TYPE_LIMIT",
-                           tif: str = "TIME_IN_FORCE_GOOD_TILL_CANCEL",
-                           participate_dont_initiate: bool = False,
-                           manual: bool = True, good_till_time: str | None = None) -> str:
-        """POST /v1/orders (§5.1); ``price`` is the YES price. Returns the order id."""
-        body: dict[str, Any] = {"marketSlug": market_slug, "type": order_type}
-        if price is not None:
-            body["price"] = {"value": f"{Decimal(price):f}", "currency": "USD"}
-        body |= {
-            "quantity": _json_number(quantity), "tif": tif, "intent": intent,
-            "manualOrderIndicator": "MANUAL_ORDER_INDICATOR_MANUAL" if manual
-            else "MANUAL_ORDER_INDICATOR_AUTOMATIC",
-            "participateDontInitiate": participate_dont_initiate,
-        }
-        if good_till_time is not None:
-            body["goodTillTime"] = good_till_time
-        reply = await self._call("POST", "/v1/orders", body=body)
-        order_id = reply.get("id")
-        if not isinstance(order_id, str) or not order_id:
-            raise VenueError("The exchange answered the order without an id; check open "
-                             "orders before sending it again.", uncertain=True)
-        return order_id
-
-    async def cancel(self, order_id: str, market_slug: str) -> None:
-        """POST /v1/order/{id}/cancel (§5.4); the outcome comes on the order stream."""
-        await self._call("POST", f"/v1/order/{order_id}/cancel",
-                         body={"marketSlug": market_slug})
-
-    async def open_orders(self, slugs: Sequence[str] = ()) -> list[dict[str, Any]]:
-        """GET /v1/orders/open (§5.7), optionally for some markets only."""
-        reply = await self._call("GET", "/v1/orders/open",
-                                 params=[("slugs", s) for s in slugs])
-        return list(reply.get("orders") or [])
-
-    async def balances(self) -> list[dict[str, Any]]:
-        """GET /v1/account/balances (§6.3)."""
-        reply = await self._call("GET", "/v1/account/balances")
-        return list(reply.get("balances") or [])
-
-    # --- transport --------------------------------------------------------------------
-    async def _call(self, method: str, path: str, *, body: dict[str, Any] | None = None,
-                    params: list[tuple[str, str]] | None = None) -> dict[str, Any]:
-        correlation = str(uuid.uuid4())  # one id for every attempt of this call
-        content = json.dumps(body, separators=(",", ":")).encode() if body is not None \
-            else None
-        attempts = self._retries + 1 if method in IDEMPOTENT else 1
-        for attempt in range(attempts):
-            headers = sign(self._seed, method, path, int(self._clock() * 1000),
-                           key_id=self._key_id, correlation_id=correlation)
-            last = attempt == attempts - 1
-            try:
-                response = await self._http.request(method, path, params=params or None,
-                                                    content=content, headers=headers)
-            except httpx.TransportError as exc:
-                if last:
-                    raise self._transport_error(method, exc) from exc
-            else:
-                self._note_date(response)
-                if response.status_code < 300:
-                    return self._decode(response)
-                if last or response.status_code not in RETRY_STATUSES:
-                    raise self._status_error(method, response)
-            await asyncio.sleep(self._backoff(attempt))
-        raise AssertionError("unreachable")
-
-    @staticmethod
-    def _backoff(attempt: int) -> float:
-        cap = min(0.5 * 2 ** attempt, 8.0)  # the SDK's "equal jitter" (§12.1)
-        return cap / 2 + random.random() * cap / 2
-
-    def _note_date(self, response: httpx.Response) -> None:
-        date = response.headers.get("date")
-        if not date:
-            return
-        try:
-            server = parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError):
-            return
-        # Date has whole seconds: the server's time lies in [Date, Date + 1)
-        self.clock_skew = server + 0.5 - self._clock()
-
-    @staticmethod
-    def _decode(response: httpx.Response) -> dict[str, Any]:
-        if not response.content.strip():
-            return {}  # §2.5: an empty success body is {}
-        try:
-            data = json.loads(response.content, parse_float=Decimal)
-        except ValueError:
-            raise VenueError("The exchange sent a reply that is not JSON.") from None
-        return data if isinstance(data, dict) else {}
-
-    @staticmethod
-    def _transport_error(method: str, exc: httpx.TransportError) -> VenueError:
-        timeout = isinstance(exc, httpx.TimeoutException)
-        what = "did not answer in time" if timeout else "could not be reached"
-        return VenueError(f"The retail API {what} ({type(exc).__name__}).",
-                          uncertain=method not in IDEMPOTENT and timeout)
-
-    def _status_error(self, method: str, response: httpx.Response) -> VenueError:
-        status = response.status_code
-        try:
-            data = response.json()
-            text = str(data.get("message") or data.get("error") or response.reason_phrase)
-        except (ValueError, AttributeError):
-            text = response.reason_phrase
-        if status == 401:
-            skew = self.clock_skew
-            if (skew is not None and abs(skew) >= WINDOW_S - 1) or "timestamp" in text.lower():
-                return VenueError(clock_advice(skew if skew is not None else 0.0))
-            return VenueError(f"The exchange refused the API key or signature ({text}). Check "
-                              "the key id and that the secret key is the one issued with it.")
-        if status == 403:
-            return VenueError(f"This API key is not allowed to do that ({text}).")
-        if status == 404:
-            return VenueError(f"Not found: {text}.")
-        if status == 429:
-            return VenueError("Too many requests: the limit is 20 a second per API key. "
-                              "Wait a second before trying again.")
-        if status >= 500:
-            return VenueError(f"The exchange failed (HTTP {status}: {text}); the request may "
-                              "or may not have taken effect.", uncertain=method not in IDEMPOTENT)
-        return VenueError(f"The exchange refused the request (HTTP {status}): {text}.")

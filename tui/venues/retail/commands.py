@@ -1,0 +1,224 @@
+"""Commands to the retail API: insert, preview, modify, cancel (one, many, everything).
+
+A 200 with an id is not acceptance (§5.1): the private socket decides what happened.
+Retail orders carry no client order id, so the desk keeps its own for each insert and
+links it to the exchange's id when the answer comes; executions that outrun that answer
+wait for it. Nothing whose outcome is unknown is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from tui.core.enums import OrderState, Side
+from tui.core.model import Estimate, Instrument, Order
+from tui.core.prices import Intent
+from tui.core.state import DeskState, LinkState
+from tui.core.ticket import OrderRequest
+from tui.core.venue import VenueError
+from tui.venues.retail import convert
+from tui.venues.retail.rest import RetailRest
+from tui.venues.retail.signing import json_text
+
+ORDER_STREAM = "orders"
+
+
+class RetailCommands:
+    state: DeskState
+    rest: RetailRest
+    _clords: dict[str, str]  # exchange order id → the desk's own id for it
+    _intents: dict[str, Intent]  # the desk's id → what the trader meant
+    _inflight: dict[str, asyncio.Future[str]]  # the desk's id → the exchange's answer
+    _early: dict[str, list[dict[str, Any]]]  # executions of ids not yet answered
+    _before: dict[str, OrderState]  # order id → state to restore if a cancel fails
+    _lookups: set[asyncio.Task[None]]  # unanswered inserts being looked for
+
+    def _apply_execution(self, execution: dict[str, Any]) -> None: ...
+
+    def _instrument(self, symbol: str) -> Instrument:
+        inst = self.state.instruments.get(symbol)
+        if inst is None:
+            raise VenueError(f"{symbol} is not a market this desk knows.")
+        return inst
+
+    def _require_order_stream(self) -> None:
+        link = self.state.streams.get(ORDER_STREAM)
+        if link is None or link.state is not LinkState.LIVE:
+            # without the private socket the desk could not see the fill or the reject
+            raise VenueError("The order stream is not live, so nothing was sent.")
+
+    async def submit(self, request: OrderRequest) -> None:
+        self._require_order_stream()
+        inst = self._instrument(request.symbol)
+        self._intents[request.clord_id] = request.intent
+        pending = Order(order_id="", clord_id=request.clord_id, symbol=request.symbol,
+                        side=request.yes_side, price=request.yes_price, order_qty=request.qty,
+                        leaves_qty=request.qty, state=OrderState.PENDING_NEW,
+                        intent=request.intent, updated_at=time.monotonic())
+        self.state.upsert_order(pending)
+        answered: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._inflight[request.clord_id] = answered
+        try:
+            order_id = await self.rest.create_order(convert.order_body(request, inst.scales))
+            answered.set_result(order_id)
+        except VenueError as exc:
+            answered.set_exception(exc)
+            answered.exception()  # retrieved here, so an unawaited future logs nothing
+            if self.state.find_order(clord_id=request.clord_id) is pending:
+                if exc.uncertain:  # it may be working: the open orders will tell
+                    pending.reject_text = "no answer; looking for it in the open orders"
+                    task = asyncio.create_task(self._look_for(pending))
+                    self._lookups.add(task)
+                    task.add_done_callback(self._lookups.discard)
+                else:
+                    pending.state = OrderState.REJECTED
+                    pending.reject_text = str(exc)
+                self.state.upsert_order(pending)
+            raise
+        finally:
+            del self._inflight[request.clord_id]
+            self._replay_early()
+        self._link(order_id, pending)
+
+    def _link(self, order_id: str, pending: Order) -> None:
+        """The exchange named our order: key it by that id, then apply what already came."""
+        self._clords[order_id] = pending.clord_id
+        if self.state.find_order(clord_id=pending.clord_id) is pending:
+            pending.order_id = order_id
+            self.state.upsert_order(pending, pending_key=pending.clord_id)
+        for execution in self._early.pop(order_id, []):
+            self._apply_execution(execution)
+
+    def _replay_early(self) -> None:
+        """With no insert left unanswered, executions still waiting are other orders'."""
+        if self._inflight:
+            return
+        early, self._early = self._early, {}
+        for executions in early.values():
+            for execution in executions:
+                self._apply_execution(execution)
+
+    async def _look_for(self, pending: Order) -> None:
+        """An insert whose answer was lost: adopt a matching open order, else say so."""
+        for _ in range(3):
+            await asyncio.sleep(1.0)
+            try:
+                listed = await self.rest.open_orders([pending.symbol])
+            except VenueError:
+                continue
+            scales = self._instrument(pending.symbol).scales
+            for data in listed:
+                order = convert.order(data, scales)
+                if (order.order_id not in self._clords and order.side is pending.side
+                        and order.price == pending.price and order.order_qty == pending.order_qty):
+                    self._link(order.order_id, pending)
+                    self.state.upsert_order(convert.order(data, scales, clord_id=pending.clord_id),
+                                            pending_key=pending.clord_id)
+                    return
+        if self.state.find_order(clord_id=pending.clord_id) is pending and not pending.order_id:
+            pending.state = OrderState.REJECTED
+            pending.reject_text = ("no answer, and not among the open orders: it did not reach "
+                                   "the book, or it filled at once (see positions)")
+            self.state.upsert_order(pending)
+
+    def wire_text(self, request: OrderRequest) -> str:
+        """Exactly the insert this desk would send: path and JSON body."""
+        body = convert.order_body(request, self._instrument(request.symbol).scales)
+        return f"POST /v1/orders\n{json_text(body)}"
+
+    async def preview(self, request: OrderRequest) -> Estimate:
+        scales = self._instrument(request.symbol).scales
+        data = await self.rest.preview(convert.order_body(request, scales))
+        order = convert.order(data, scales)
+        return Estimate(fill_qty=order.cum_qty, avg_px=order.avg_px, leaves_qty=order.leaves_qty)
+
+    async def _acknowledged(self, order: Order) -> Order | None:
+        """The exchange-named copy of a working order (waits for an unanswered insert)."""
+        current = self.state.find_order(order_id=order.order_id, clord_id=order.clord_id)
+        if current is not None and not current.order_id:
+            answered = self._inflight.get(current.clord_id)
+            if answered is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(answered), self.rest.timeout)
+            current = self.state.find_order(clord_id=order.clord_id)
+            if current is not None and current.state.is_working and not current.order_id:
+                raise VenueError("The exchange has not acknowledged this order yet; try "
+                                 "again once it shows as working.")
+        if current is None or not current.state.is_working or current.state in (
+                OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
+            return None
+        return current
+
+    def _mark(self, order: Order, marker: OrderState) -> None:
+        if order.state not in (OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
+            self._before[order.order_id] = order.state
+        order.state = marker
+        self.state.upsert_order(order)
+
+    def _unmark(self, order: Order, exc: VenueError, marker: OrderState) -> None:
+        still = self.state.find_order(order_id=order.order_id)
+        if not exc.uncertain and still is order and order.state is marker:
+            order.state = self._before.pop(order.order_id, OrderState.NEW)
+            self.state.upsert_order(order)
+
+    async def cancel(self, order: Order) -> None:
+        current = await self._acknowledged(order)
+        if current is None:
+            return
+        self._mark(current, OrderState.PENDING_CANCEL)
+        try:
+            await self.rest.cancel(current.order_id, current.symbol)
+        except VenueError as exc:
+            self._unmark(current, exc, OrderState.PENDING_CANCEL)
+            raise
+
+    async def replace(self, order: Order, *, price: int | None = None,
+                      qty: int | None = None) -> None:
+        """Modify (§5.3): the exchange cancel-replaces; the old order ends REPLACED."""
+        self._require_order_stream()
+        current = await self._acknowledged(order)
+        if current is None:
+            raise VenueError("That order is no longer working.")
+        body = convert.modify_body(current, self._instrument(current.symbol).scales,
+                                   price=price, qty=qty)
+        self._mark(current, OrderState.PENDING_REPLACE)
+        try:
+            await self.rest.modify(current.order_id, body)
+        except VenueError as exc:
+            self._unmark(current, exc, OrderState.PENDING_REPLACE)
+            raise
+
+    async def cancel_orders(self, orders: Iterable[Order]) -> int:
+        """Cancel each (paced under the per-key limit); returns how many were asked."""
+        targets = [o for o in orders if o.state.is_working]
+        results = await asyncio.gather(*(self.cancel(o) for o in targets),
+                                       return_exceptions=True)
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            first = failures[0]
+            raise VenueError(f"Some cancels were not sent: {first}",
+                             uncertain=any(getattr(f, "uncertain", False) for f in failures))
+        return len(targets)
+
+    async def cancel_all(self, symbol: str | None = None, side: Side | None = None) -> int:
+        return await self.cancel_orders(
+            o for o in self.state.working_orders(symbol) if side is None or o.side is side)
+
+    async def kill_switch(self) -> int:
+        """Every open order of the key in every market (§5.5), and inserts in flight."""
+        unacked = [o for o in self.state.working_orders() if not o.order_id]
+        acked = [o for o in self.state.working_orders() if o.order_id]
+        for order in acked:
+            self._mark(order, OrderState.PENDING_CANCEL)
+        try:
+            cancelled = await self.rest.cancel_all()
+        except VenueError as exc:
+            for order in acked:
+                self._unmark(order, exc, OrderState.PENDING_CANCEL)
+            raise
+        late = await asyncio.gather(*(self.cancel(o) for o in unacked), return_exceptions=True)
+        return len(cancelled) + sum(1 for r in late if not isinstance(r, BaseException))

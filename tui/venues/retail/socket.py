@@ -1,0 +1,150 @@
+"""One retail WebSocket (retail-api.md §8) that never gives up.
+
+Connect with freshly signed upgrade headers (§2.4), send the subscriptions, read frames,
+and watch the heartbeats: a socket silent for longer than it may be is closed and opened
+again. After every reconnect the subscriptions are sent again and the venue re-reads what
+has no snapshot on the socket (positions), so no change is lost across an outage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
+
+from tui.core.state import DeskState, LinkState
+
+log = logging.getLogger(__name__)
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 30.0
+STOP_WAIT = 2.0
+OPEN_TIMEOUT = 10.0
+Frame = dict[str, Any]
+
+
+class SocketWorker:
+    def __init__(self, name: str, state: DeskState, url: str, path: str,
+                 headers: Callable[[str], dict[str, str]],
+                 subscriptions: Callable[[], list[Frame]],
+                 handle: Callable[[Frame], None], *,
+                 silence_timeout: float = 60.0,
+                 on_open: Callable[[], Awaitable[None]] | None = None,
+                 refused_words: Callable[[int, str], str] | None = None) -> None:
+        self.name = name
+        self.state = state
+        self.url = url.rstrip("/") + path  # wss://host/v1/ws/private
+        self.path = path
+        self._headers = headers  # signs the upgrade: GET and the socket's path
+        self._subscriptions = subscriptions
+        self._handle = handle
+        self._on_open = on_open
+        self._refused_words = refused_words
+        self.silence_timeout = silence_timeout
+        self.connects = 0
+        self.sent: list[Frame] = []  # the last connection's subscriptions, for diagnostics
+        self._ws: ClientConnection | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.state.stream(self.name)
+        self._task = asyncio.create_task(self._run(), name=f"socket-{self.name}")
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._task.cancel()
+        await asyncio.wait([self._task], timeout=STOP_WAIT)
+        self._task = None
+        if self._ws is not None:
+            ws, self._ws = self._ws, None
+            try:  # the SDK closes with 1000 "OK" (§8.1)
+                await asyncio.wait_for(ws.close(1000, "OK"), STOP_WAIT)
+            except (TimeoutError, WebSocketException, OSError):
+                pass
+        self.state.set_link(self.name, LinkState.DOWN, "stopped")
+
+    async def send(self, frame: Frame) -> None:
+        """One more client frame on the open socket (a later subscribe or unsubscribe)."""
+        if self._ws is not None:
+            await self._ws.send(json.dumps(frame, separators=(",", ":")))
+
+    async def _run(self) -> None:
+        backoff = BACKOFF_FIRST
+        while True:
+            self.state.set_link(self.name, LinkState.CONNECTING)
+            connects = self.connects
+            detail = await self._session()
+            if self.connects > connects:  # that session worked: the next outage starts fresh
+                backoff = BACKOFF_FIRST
+            self.state.set_link(self.name, LinkState.DOWN, detail)
+            # jitter, so many desks do not all come back in the same instant (§8.1)
+            await asyncio.sleep(backoff * (0.8 + 0.4 * random.random()))
+            backoff = min(backoff * 2, BACKOFF_MAX)
+
+    async def _session(self) -> str:
+        """One connection; returns why it ended, in words."""
+        try:
+            async with connect(self.url, additional_headers=self._headers(self.path),
+                               open_timeout=OPEN_TIMEOUT, close_timeout=1.0,
+                               max_size=16 * 1024 * 1024) as ws:
+                self._ws = ws
+                self.sent = self._subscriptions()
+                for frame in self.sent:
+                    await ws.send(json.dumps(frame, separators=(",", ":")))
+                if self._on_open is not None:
+                    await self._on_open()  # after subscribing: nothing falls in between
+                live = False
+                while True:
+                    raw = await asyncio.wait_for(ws.recv(), timeout=self.silence_timeout)
+                    frame = _decode(raw)
+                    if frame is None:
+                        continue
+                    if not live:
+                        live = True
+                        self.connects += 1
+                        self.state.set_link(self.name, LinkState.LIVE)
+                    self.state.touch_stream(self.name, heartbeat="heartbeat" in frame)
+                    if "heartbeat" not in frame:
+                        self._handle(frame)
+        except TimeoutError:
+            return f"no message for {self.silence_timeout:.0f} s"
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            body = exc.response.body.decode("utf-8", "replace") if exc.response.body else ""
+            if self._refused_words is not None:
+                return self._refused_words(status, _message(body))
+            return f"the exchange refused the connection (HTTP {status})"
+        except ConnectionClosed as exc:
+            return f"connection closed ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
+        except (OSError, WebSocketException) as exc:
+            return f"exchange unreachable ({type(exc).__name__})"
+        except Exception as exc:
+            log.exception("socket %s failed", self.name)
+            return f"socket error: {type(exc).__name__}"
+        finally:
+            self._ws = None
+
+
+def _decode(raw: str | bytes) -> dict[str, Any] | None:
+    """A frame as JSON (binary frames are UTF-8 too, §8.1); numbers as exact decimals."""
+    try:
+        data = json.loads(raw, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
+        log.warning("a frame that is not JSON was ignored")
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _message(body: str) -> str:
+    try:
+        data = json.loads(body)
+        return str(data.get("message") or data.get("error") or body)
+    except (ValueError, AttributeError):
+        return body or "no reason given"
