@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -258,10 +259,44 @@ class Health(health_pb2_grpc.HealthAPIServicer):
         return health_pb2.HealthCheckResponse(status="ok")
 
 
+# (full method path, metadata pairs, the request's raw bytes) as the exchange received them
+Received = tuple[str, tuple[tuple[str, str | bytes], ...], bytes]
+
+
+class WireRecorder(grpc.aio.ServerInterceptor):
+    """Keeps the last calls as they arrived, before our own classes parse them, so tests can
+    hold a client's bytes against the spec rather than against our generated code."""
+
+    def __init__(self, received: deque[Received]) -> None:
+        self.received = received
+
+    async def intercept_service(
+        self, continuation: Callable[[grpc.HandlerCallDetails],
+                                     Awaitable[grpc.RpcMethodHandler | None]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        handler = await continuation(handler_call_details)
+        parse = getattr(handler, "request_deserializer", None)
+        if handler is None or parse is None:
+            return handler
+        method = handler_call_details.method
+        path = method.decode() if isinstance(method, bytes) else str(method)
+        metadata = tuple((m[0], m[1]) for m in handler_call_details.invocation_metadata or ())
+
+        def record(raw: bytes) -> Any:
+            self.received.append((path, metadata, raw))
+            return parse(raw)
+
+        return handler._replace(request_deserializer=record)  # type: ignore[attr-defined]
+
+
 def build_grpc_server(auth: TokenIssuer, service: GatewayService, hub: Hub,
-                      heartbeat: float) -> grpc.aio.Server:
+                      heartbeat: float, *,
+                      recorder: deque[Received] | None = None,
+                      ) -> grpc.aio.Server:
     # no SO_REUSEPORT: a second exchange on a taken port must fail, not share the port
-    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    interceptors = [WireRecorder(recorder)] if recorder is not None else []
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)], interceptors=interceptors)
     args = (auth, service, hub, heartbeat)
     md_grpc.add_MarketDataSubscriptionAPIServicer_to_server(MarketData(*args), server)
     tr_grpc.add_OrderEntryAPIServicer_to_server(OrderEntry(*args), server)

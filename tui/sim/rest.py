@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -12,6 +13,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
 
 from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
@@ -63,9 +66,48 @@ def _parse(data: dict[str, Any], msg: M) -> M:
 
 
 Handler = Callable[[Request, SimUser], Awaitable[Message]]
+# (HTTP method, path, header pairs, raw body) as the exchange received them
+RestReceived = tuple[str, str, tuple[tuple[str, str], ...], bytes]
+# login bodies carry passwords and assertions: their bodies are not kept
+_UNKEPT = ("/auth/", "/oauth/")
 
 
-def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
+class RestRecorder:
+    """ASGI middleware keeping the last requests byte for byte, so tests can hold the
+    client's JSON against the spec rather than against what our parser tolerates."""
+
+    def __init__(self, app: ASGIApp, received: deque[RestReceived]) -> None:
+        self.app = app
+        self.received = received
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope["path"])
+        headers = tuple((k.decode("latin-1").lower(), v.decode("latin-1"))
+                        for k, v in scope.get("headers", []))
+        chunks: list[bytes] = []
+        recorded = False
+
+        async def tapped() -> AsgiMessage:
+            nonlocal recorded
+            msg = await receive()
+            if msg["type"] == "http.request" and not recorded:
+                chunks.append(msg.get("body", b""))
+                if not msg.get("more_body", False):
+                    recorded = True
+                    body = b"" if path.startswith(_UNKEPT) else b"".join(chunks)
+                    self.received.append((str(scope["method"]), path, headers, body))
+            return msg
+
+        await self.app(scope, tapped, send)
+        if not recorded:  # a route that never read its body (GET): still seen
+            self.received.append((str(scope["method"]), path, headers, b""))
+
+
+def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
+                   recorder: deque[RestReceived] | None = None) -> Starlette:
     reports = Reports(service.exchange)
 
     def authed(handler: Handler, *,
@@ -201,4 +243,7 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService) -> Starlette:
         *both(("/v1/report/executions/search", "/v1beta1/search_executions"),
               search_executions, ["POST"], account_scoped=True),
     ]
-    return Starlette(routes=routes)
+    app = Starlette(routes=routes)
+    if recorder is not None:
+        app.add_middleware(RestRecorder, received=recorder)
+    return app

@@ -7,7 +7,10 @@ import base64
 import contextlib
 import logging
 import socket
+import tempfile
+from collections import deque
 from decimal import Decimal
+from pathlib import Path
 
 import grpc
 import uvicorn
@@ -17,11 +20,11 @@ from tui.sim.auth import SimUser, TokenIssuer, demo_users
 from tui.sim.auth0 import Auth0Server
 from tui.sim.exchange import Exchange
 from tui.sim.flow import SyntheticFlow
-from tui.sim.grpc_server import build_grpc_server
+from tui.sim.grpc_server import Received, build_grpc_server
 from tui.sim.hub import Hub
 from tui.sim.legacy_auth import LegacyAuth
 from tui.sim.markets import demo_instruments
-from tui.sim.rest import build_rest_app
+from tui.sim.rest import RestReceived, build_rest_app
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, RetailApi, RetailKeys
 from tui.sim.service import GatewayService
 from tui.sim.throttle import Throttle, ThrottleMiddleware
@@ -35,8 +38,14 @@ class SimServer:
 
     def __init__(self, *, host: str = "127.0.0.1", rest_port: int = 0, grpc_port: int = 0,
                  seed: int = 7, flow: bool = True, access_ttl: float = 180.0,
-                 heartbeat: float = 1.0, throttle: bool = False) -> None:
+                 heartbeat: float = 1.0, throttle: bool = False,
+                 tls: tuple[bytes, bytes] | None = None) -> None:
         self.host = host
+        self.tls = tls  # (certificate chain PEM, private key PEM): serve both ports over TLS
+        self._tls_dir: tempfile.TemporaryDirectory[str] | None = None
+        # the last calls as they arrived, before parsing: what a client really sent
+        self.grpc_received: deque[Received] = deque(maxlen=256)
+        self.rest_received: deque[RestReceived] = deque(maxlen=256)
         self._rest_port = rest_port
         self._grpc_port = grpc_port
         self.seed = seed
@@ -68,7 +77,8 @@ class SimServer:
 
     @property
     def rest_url(self) -> str:
-        return f"http://{self.host}:{self.rest_port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.host}:{self.rest_port}"
 
     @property
     def grpc_target(self) -> str:
@@ -83,9 +93,15 @@ class SimServer:
             raise
 
     async def _start(self) -> None:
-        self._grpc = build_grpc_server(self.auth, self.service, self.hub, self.heartbeat)
+        self._grpc = build_grpc_server(self.auth, self.service, self.hub, self.heartbeat,
+                                       recorder=self.grpc_received)
         try:
-            self.grpc_port = self._grpc.add_insecure_port(f"{self.host}:{self._grpc_port}")
+            if self.tls is not None:
+                creds = grpc.ssl_server_credentials([(self.tls[1], self.tls[0])])
+                self.grpc_port = self._grpc.add_secure_port(
+                    f"{self.host}:{self._grpc_port}", creds)
+            else:
+                self.grpc_port = self._grpc.add_insecure_port(f"{self.host}:{self._grpc_port}")
         except RuntimeError as exc:  # grpcio raises instead of returning 0 on a taken port
             raise OSError(f"gRPC port {self._grpc_port} is taken") from exc
         if self.grpc_port == 0:
@@ -97,14 +113,14 @@ class SimServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self._rest_port))
         self.rest_port = sock.getsockname()[1]
-        app = build_rest_app(self.auth, self.service)
+        app = build_rest_app(self.auth, self.service, recorder=self.rest_received)
         app.router.routes.extend(self.retail.routes())  # /v1/orders, /v1/order/..., ...
         app.router.routes.extend(self.auth0.routes())
         app.router.routes.extend(self.legacy.routes())
         if self.throttle is not None:
             app.add_middleware(ThrottleMiddleware, throttle=self.throttle)
         config = uvicorn.Config(app, log_level="warning",
-                                access_log=False, lifespan="off")
+                                access_log=False, lifespan="off", **self._ssl_files())
         self._uvicorn = uvicorn.Server(config)
         self._uvicorn.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._tasks.append(asyncio.create_task(self._uvicorn.serve(sockets=[sock])))
@@ -114,6 +130,17 @@ class SimServer:
         if self.flow is not None:
             self._tasks.append(asyncio.create_task(self.flow.run(self._stop)))
         self._tasks.append(asyncio.create_task(self._expiry_loop()))
+
+    def _ssl_files(self) -> dict[str, str]:
+        """uvicorn reads certificates from files only: a private temp dir for this run."""
+        if self.tls is None:
+            return {}
+        self._tls_dir = tempfile.TemporaryDirectory(prefix="pmdesk-sim-tls-")
+        cert, key = Path(self._tls_dir.name, "cert.pem"), Path(self._tls_dir.name, "key.pem")
+        cert.write_bytes(self.tls[0])
+        key.touch(mode=0o600)
+        key.write_bytes(self.tls[1])
+        return {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
 
     async def _expiry_loop(self) -> None:
         while not self._stop.is_set():
@@ -155,3 +182,6 @@ class SimServer:
             for task in late:
                 task.cancel()
         self._tasks.clear()
+        if self._tls_dir is not None:
+            self._tls_dir.cleanup()
+            self._tls_dir = None
