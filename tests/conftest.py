@@ -14,6 +14,7 @@ from tui.sim.exchange import Exchange
 from tui.sim.server import SimServer
 from tui.store import DATA_DIR_ENV
 from tui.venues.gateway.venue import GatewayVenue
+from tui.venues.retail.venue import RetailVenue
 
 DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"
 
@@ -81,6 +82,20 @@ async def busy_sim() -> AsyncIterator[SimServer]:
 def make_venue(sim: SimServer, user: str = "demo") -> GatewayVenue:
     return GatewayVenue(rest_url=sim.rest_url, grpc_target=sim.grpc_target, username=user,
                         password=DEMO_PASSWORD, silence_timeout=5.0)
+
+
+def make_retail_venue(sim: SimServer) -> RetailVenue:
+    """The desk's retail venue on the same exchange, with the demo user's API key."""
+    from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+
+    return RetailVenue(rest_url=sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
+                       secret=DEMO_RETAIL_SECRET, silence_timeout=5.0)
+
+
+@pytest.fixture(params=["gateway", "retail"])
+def via(request: pytest.FixtureRequest) -> str:
+    """Which protocol a desk test trades through: the same test runs through both."""
+    return str(request.param)
 
 
 @pytest.fixture

@@ -15,12 +15,13 @@ from decimal import Decimal
 import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, make_venue
 from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.limits import Limit, Limits
 from tui.sim.model import SimOrder
+from tui.sim.retail import slug_of
 from tui.sim.server import SimServer
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.tables import OrdersTable
@@ -54,12 +55,19 @@ def _sent(sim: SimServer) -> list[object]:
 
 
 @asynccontextmanager
-async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE
+async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE, via: str = "gateway"
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
+    """A desk on the exchange's market `symbol`, trading through the gateway's protocol
+    (four gRPC streams) or the retail API's (two WebSockets; markets named by slug)."""
     config = DeskConfig(limits=limits, confirm_delay=1.0)
-    app = PmdeskApp(make_venue(sim), config=config, repeat_guard=0)
+    retail = via == "retail"
+    venue = make_retail_venue(sim) if retail else make_venue(sim)
+    streams = 2 if retail else 4
+    symbol = slug_of(symbol) if retail else symbol
+    app = PmdeskApp(venue, config=config, repeat_guard=0)
     async with app.run_test(size=(120, 36)) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
+        await eventually(lambda: app.instrument is not None
+                         and len(app.state.streams) == streams
                          and all(s.state.value == "live" for s in app.state.streams.values()),
                          what="the desk live")
         for _ in range(len(app.state.instruments)):
@@ -82,10 +90,11 @@ async def _to(app: PmdeskApp, pilot: Pilot[None], price: int) -> None:
     assert app.cursor_price == price
 
 
-async def test_each_intent_rests_on_the_right_side_and_price(quiet_sim: SimServer) -> None:
+async def test_each_intent_rests_on_the_right_side_and_price(
+        quiet_sim: SimServer, via: str) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    async with desk(quiet_sim, symbol) as (app, pilot):
+    async with desk(quiet_sim, symbol, via=via) as (app, pilot):
         q = app.order_size
         await pilot.press("b")  # BUY YES 0.40
         await _to(app, pilot, 43)
@@ -100,10 +109,11 @@ async def test_each_intent_rests_on_the_right_side_and_price(quiet_sim: SimServe
             what="four intents at the exchange")
 
 
-async def test_market_order_takes_liquidity_within_slippage(quiet_sim: SimServer) -> None:
+async def test_market_order_takes_liquidity_within_slippage(
+        quiet_sim: SimServer, via: str) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    async with desk(quiet_sim, symbol) as (app, pilot):
+    async with desk(quiet_sim, symbol, via=via) as (app, pilot):
         await pilot.press("o")  # MARKET
         await pilot.press("b")
         await eventually(lambda: quiet_sim.exchange.position(DEMO_ACCOUNT, symbol)
@@ -114,10 +124,11 @@ async def test_market_order_takes_liquidity_within_slippage(quiet_sim: SimServer
         assert cmd.params["price"] == 45 + app.config.slippage.ticks  # worst price allowed
 
 
-async def test_cash_sized_market_buy(quiet_sim: SimServer) -> None:
+async def test_cash_sized_market_buy(
+        quiet_sim: SimServer, via: str) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    async with desk(quiet_sim, symbol) as (_, pilot):
+    async with desk(quiet_sim, symbol, via=via) as (_, pilot):
         await pilot.press("dollar_sign")  # $25 of YES at 0.45 buys 55 contracts
         await pilot.press("b")
         await eventually(lambda: quiet_sim.exchange.position(DEMO_ACCOUNT, symbol)
@@ -154,10 +165,11 @@ async def test_gtd_carries_its_expiry_and_ioc_fok_never_rest(quiet_sim: SimServe
         assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == 0
 
 
-async def test_post_only_that_would_cross_is_refused(quiet_sim: SimServer) -> None:
+async def test_post_only_that_would_cross_is_refused(
+        quiet_sim: SimServer, via: str) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    async with desk(quiet_sim, symbol) as (app, pilot):
+    async with desk(quiet_sim, symbol, via=via) as (app, pilot):
         await pilot.press("p")
         await _to(app, pilot, 45)
         await pilot.press("b")
@@ -172,10 +184,11 @@ async def test_post_only_that_would_cross_is_refused(quiet_sim: SimServer) -> No
         assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == 0
 
 
-async def test_move_and_resize_a_working_order(quiet_sim: SimServer) -> None:
+async def test_move_and_resize_a_working_order(
+        quiet_sim: SimServer, via: str) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    async with desk(quiet_sim, symbol) as (app, pilot):
+    async with desk(quiet_sim, symbol, via=via) as (app, pilot):
         q = app.order_size
         await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, q)], what="the order")
@@ -190,11 +203,12 @@ async def test_move_and_resize_a_working_order(quiet_sim: SimServer) -> None:
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, q + 1)], what="resized")
 
 
-async def test_every_cancel_variant(quiet_sim: SimServer) -> None:
+async def test_every_cancel_variant(
+        quiet_sim: SimServer, via: str) -> None:
     here, there = _symbols(quiet_sim)[:2]
     for s in (here, there):
         _quote(quiet_sim, s)
-    async with desk(quiet_sim, here) as (app, pilot):
+    async with desk(quiet_sim, here, via=via) as (app, pilot):
         async def orders_both_sides() -> None:
             await _to(app, pilot, 39)
             await pilot.press("b")
@@ -250,14 +264,15 @@ async def test_a_confirmation_cannot_be_taken_while_it_arms(quiet_sim: SimServer
         assert _sent(quiet_sim) == []
 
 
-async def test_flatten_cancels_and_closes_after_a_confirmation(quiet_sim: SimServer) -> None:
+async def test_flatten_cancels_and_closes_after_a_confirmation(
+        quiet_sim: SimServer, via: str) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    async with desk(quiet_sim, symbol) as (app, pilot):
+    async with desk(quiet_sim, symbol, via=via) as (app, pilot):
         await _to(app, pilot, 45)
         await pilot.press("b")  # crosses: long YES
-        await eventually(lambda: app.state.positions.get(symbol) is not None
-                         and app.state.positions[symbol].net == app.order_size,
+        await eventually(lambda: app.state.positions.get(app.symbol) is not None
+                         and app.state.positions[app.symbol].net == app.order_size,
                          what="long YES")
         await _to(app, pilot, 38)
         await pilot.press("b")  # and a working bid
