@@ -26,6 +26,7 @@ from tui.sim.legacy_auth import LegacyAuth
 from tui.sim.markets import demo_instruments
 from tui.sim.rest import RestReceived, build_rest_app
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, RetailApi, RetailKeys
+from tui.sim.retail_ws import RetailSockets
 from tui.sim.service import GatewayService
 from tui.sim.throttle import Throttle, ThrottleMiddleware
 
@@ -65,6 +66,8 @@ class SimServer:
             base64.b64decode(DEMO_RETAIL_SECRET)).verify_key), "demo")
         self.hub = Hub(self.exchange)
         self.heartbeat = heartbeat
+        # the retail WebSockets (§8) on the REST port, fanned out by the same Hub as gRPC
+        self.retail_ws = RetailSockets(self.retail, self.hub, lambda: self.heartbeat)
         # the spec's per-firm, per-method order-entry limits (Tier 1), answered with 429
         self.throttle = Throttle(self.auth) if throttle else None
         self.flow = SyntheticFlow(self.exchange, seed) if flow else None
@@ -115,6 +118,7 @@ class SimServer:
         self.rest_port = sock.getsockname()[1]
         app = build_rest_app(self.auth, self.service, recorder=self.rest_received)
         app.router.routes.extend(self.retail.routes())  # /v1/orders, /v1/order/..., ...
+        app.router.routes.extend(self.retail_ws.routes())  # /v1/ws/private, /v1/ws/markets
         app.router.routes.extend(self.auth0.routes())
         app.router.routes.extend(self.legacy.routes())
         if self.throttle is not None:
@@ -167,8 +171,9 @@ class SimServer:
         self.retail.keys.register(key_id, public_key, username)
 
     def drop_streams(self) -> int:
-        """Break every open stream, as a network fault would."""
-        return self.hub.drop_all()
+        """Break every open stream and retail socket, as a network fault would; how many."""
+        sockets = self.retail_ws.drop_all()  # first: it takes its subscribers off the Hub
+        return sockets + self.hub.drop_all()
 
     async def stop(self) -> None:
         self._stop.set()
