@@ -19,6 +19,7 @@ from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
 from tui.venues.gateway.auth0 import Auth0Client, client_for
+from tui.venues.gateway.connection import Connection
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.streams import open_channel
 
@@ -35,7 +36,9 @@ class Step:
 class Checker:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
-        self.rest = GatewayRest(profile.rest, timeout=STEP_TIMEOUT)
+        # the profile's CA file and PrivateLink names, for REST and gRPC alike
+        self.connection = Connection.from_profile(profile)
+        self.rest = GatewayRest(profile.rest, timeout=STEP_TIMEOUT, connection=self.connection)
         self.password = ""
         self.symbol = ""
         self.auth0: Auth0Client | None = None
@@ -83,10 +86,13 @@ class Checker:
         return f"user {p.user}, password from ${p.password_env}"
 
     async def _health(self) -> str:
-        headers = {"Host": self.profile.rest_host} if self.profile.rest_host else {}
         try:
-            async with httpx.AsyncClient(timeout=STEP_TIMEOUT) as http:
-                resp = await http.get(f"{self.profile.rest}/v1/health", headers=headers)
+            settings = self.connection.httpx_kwargs()  # Host header, SNI, the CA to trust
+        except VenueError as exc:
+            raise CheckError(str(exc)) from None
+        try:
+            async with httpx.AsyncClient(timeout=STEP_TIMEOUT, **settings) as http:
+                resp = await http.get(f"{self.profile.rest}/v1/health")
         except httpx.ConnectError as exc:
             raise CheckError(f"cannot reach {self.profile.rest} ({_reason(exc)}).") from None
         except httpx.HTTPError as exc:
@@ -128,7 +134,10 @@ class Checker:
                 f"{len(instruments)} markets")
 
     async def _stream(self) -> str:
-        channel = open_channel(self.profile.grpc)
+        try:
+            channel = open_channel(self.profile.grpc, connection=self.connection)
+        except VenueError as exc:
+            raise CheckError(str(exc)) from None
         metadata = [("authorization", f"Bearer {self.rest.tokens.access}"),
                     ("x-participant-id", self.rest.participant_id)]
         try:
@@ -139,6 +148,8 @@ class Checker:
             first = await call.read()
             call.cancel()
         except grpc.aio.AioRpcError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in (exc.details() or ""):
+                raise CheckError(f"{self.profile.grpc}: {_UNTRUSTED}.") from None
             raise CheckError(f"{self.profile.grpc}: {exc.code().name.lower()} "
                               f"({exc.details() or 'no detail'}).") from None
         finally:
@@ -153,6 +164,10 @@ def auth0_client(profile: Profile) -> Auth0Client:
                       client_id_env=profile.client_id_env, key_file=profile.key_file)
 
 
+_UNTRUSTED = ("its TLS certificate is not trusted (set ca_file to the CA that issued it, "
+              "or check the host name)")
+
+
 class CheckError(Exception):
     """What failed, in words."""
 
@@ -164,7 +179,7 @@ def _reason(exc: Exception) -> str:
     if "Name or service not known" in text or "nodename nor servname" in text:
         return "the name does not resolve"
     if "CERTIFICATE" in text.upper():
-        return "its TLS certificate is not trusted; set ca_file"
+        return _UNTRUSTED
     return text
 
 

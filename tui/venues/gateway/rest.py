@@ -18,6 +18,7 @@ from tui.proto.polymarket.v1 import orders_pb2 as ord_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+from tui.venues.gateway.connection import DIRECT, Connection
 from tui.venues.ratelimit import BACKOFF, GatewayLimiter, Sleep, retriable, retry_delay
 
 M = TypeVar("M", bound=Message)
@@ -65,16 +66,20 @@ def _epoch(rfc3339: str) -> float:
 
 
 class GatewayRest:
-    def __init__(self, base_url: str, *, timeout: float = REST_TIMEOUT) -> None:
+    def __init__(self, base_url: str, *, timeout: float = REST_TIMEOUT,
+                 connection: Connection | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.connection = connection or DIRECT
         # called on a 401 to renew the session; the request is then sent once more (a 401
         # means the gateway did not act on it, so the retry cannot double an order)
         self.on_unauthorized: Callable[[str], Awaitable[None]] | None = None
         self.tokens = Tokens()
         self.participant_id = ""
         self.journal: Journal | None = None  # the local database's command journal
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+        # built on first use: a bad CA file is then a VenueError of the first call,
+        # told like any other, not a crash while the screen is being set up
+        self._http: httpx.AsyncClient | None = None
         # client-side pacing by the spec's per-method limits (None: off); on a 429 anyway,
         # reads are retried after BACKOFF × backoff_base (+ jitter), commands never
         self.limiter: GatewayLimiter | None = GatewayLimiter()  # Tier 1
@@ -84,7 +89,14 @@ class GatewayRest:
         self.on_throttled: Callable[[str], None] | None = None  # told of each 429
 
     async def close(self) -> None:
-        await self._http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout,
+                                           **self.connection.httpx_kwargs())
+        return self._http
 
     # --- auth (legacy /auth/v1beta1, spec §2.3) ------------------------------------
     async def login(self, username: str, password: str) -> None:
@@ -222,12 +234,13 @@ class GatewayRest:
                          account_scoped: bool) -> dict[str, Any]:
         headers = self.headers(account_scoped=account_scoped) if auth else {}
         try:
-            resp = await self._http.request(method, path, json=body, params=params,
-                                            headers=headers)
+            resp = await self._client().request(method, path, json=body, params=params,
+                                                headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             # nothing was sent: safe to say so
             self._journal(path, body, "not sent: cannot connect")
-            raise VenueError(f"Cannot reach the exchange at {self.base_url}.") from exc
+            raise VenueError(f"Cannot reach the exchange at {self.base_url}"
+                             f"{_tls_words(exc)}.") from exc
         except httpx.TimeoutException as exc:
             self._journal(path, body, "no answer: timed out")
             raise VenueError(f"The exchange did not answer within {self.timeout:g} s "
@@ -250,6 +263,17 @@ class GatewayRest:
             raise VenueError(f"The exchange sent an unreadable answer to {path}.",
                              uncertain=True) from exc
         return data if isinstance(data, dict) else {}
+
+
+def _tls_words(exc: Exception) -> str:
+    """Why a TLS handshake failed, in words; "" when it was not TLS."""
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return (": its TLS certificate is not trusted (set ca_file to the CA that issued "
+                "it, or check the host name)")
+    if "SSL" in text or "TLS" in text:
+        return f": the TLS handshake failed ({text})"
+    return ""
 
 
 class _ThrottledError(Exception):

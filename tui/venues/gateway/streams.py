@@ -15,6 +15,7 @@ from typing import Any
 import grpc
 
 from tui.core.state import DeskState, LinkState
+from tui.venues.gateway.connection import DIRECT, Connection
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +23,6 @@ Metadata = list[tuple[str, str]]
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 30.0
 STOP_WAIT = 2.0  # seconds a stopping worker may take
-GRPC_OPTIONS = [  # spec §11.8
-    ("grpc.keepalive_time_ms", 60_000),
-    ("grpc.keepalive_timeout_ms", 20_000),
-    ("grpc.keepalive_permit_without_calls", 1),
-    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
-]
 
 
 class StreamWorker:
@@ -120,22 +115,18 @@ class StreamWorker:
             self._call = None
 
 
-LOOPBACK = ("127.", "localhost", "[::1]", "::1")
-
-
-def open_channel(target: str, *, tls: bool | None = None) -> grpc.aio.Channel:
-    """A channel with the spec's keepalive; TLS unless the target is this machine (§1.2)."""
-    if tls is None:
-        tls = not target.startswith(LOOPBACK)
-    if tls:
-        return grpc.aio.secure_channel(target, grpc.ssl_channel_credentials(),
-                                       options=GRPC_OPTIONS)
-    return grpc.aio.insecure_channel(target, options=GRPC_OPTIONS)
+def open_channel(target: str, *, tls: bool | None = None,
+                 connection: Connection | None = None) -> grpc.aio.Channel:
+    """A channel with the spec's keepalive; TLS unless the target is this machine and no
+    CA file is given (§1.2); PrivateLink's authority when the connection names one."""
+    return (connection or DIRECT).channel(target, tls=tls)
 
 
 def _rpc_words(exc: grpc.aio.AioRpcError) -> str:
     code = exc.code()
     if code == grpc.StatusCode.UNAVAILABLE:
+        if "CERTIFICATE_VERIFY_FAILED" in (exc.details() or ""):
+            return "the exchange's TLS certificate is not trusted (check ca_file)"
         return "exchange unreachable or stream reset"
     if code == grpc.StatusCode.UNAUTHENTICATED:
         return "session expired; logging in again"

@@ -25,6 +25,7 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
 from tui.venues.gateway import convert
 from tui.venues.gateway.commands import ORDER_STREAM, Commands
+from tui.venues.gateway.connection import Connection
 from tui.venues.gateway.recovery import DROP_COPY, Recovery
 from tui.venues.gateway.reports import Reports
 from tui.venues.gateway.rest import GatewayRest, Tokens
@@ -49,8 +50,12 @@ class GatewayVenue(Commands, Reports, Recovery):
                  state: DeskState | None = None, silence_timeout: float = 180.0,
                  venue_name: str = "gateway", store: Store | None = None,
                  open_store: Callable[[str], Store] | None = None,
-                 auth0: Auth0Client | None = None, tokens: Tokens | None = None) -> None:
+                 auth0: Auth0Client | None = None, tokens: Tokens | None = None,
+                 connection: Connection | None = None) -> None:
         self.state = state or DeskState()
+        # CA file and PrivateLink names for both REST and gRPC (None: system roots, direct)
+        self.connection = connection or Connection()
+        self.rest = GatewayRest(rest_url, connection=self.connection)
         self.store = store  # the local database; None: remember nothing across sessions
         self._open_store = open_store  # opens the account's database once it is known
         self._auth0 = auth0  # the private-key JWT login; None: the legacy user/password one
@@ -59,7 +64,6 @@ class GatewayVenue(Commands, Reports, Recovery):
         self._logged_in = tokens is not None
         self._drop_copy_token = b""
         self.state.venue = venue_name
-        self.rest = GatewayRest(rest_url)
         self.grpc_target = grpc_target
         self._username = username
         self._password = password  # kept only in memory, to log in again if refresh fails
@@ -111,7 +115,7 @@ class GatewayVenue(Commands, Reports, Recovery):
         except VenueError as exc:  # the desk can trade without it; say so and carry on
             self.state.notify(f"Balance unavailable: {exc}", "warning")
 
-        self._channel = open_channel(self.grpc_target)
+        self._channel = open_channel(self.grpc_target, connection=self.connection)
         md = md_grpc.MarketDataSubscriptionAPIStub(self._channel)
         orders = tr_grpc.OrderEntryAPIStub(self._channel)
         positions = pos_grpc.PositionAPIStub(self._channel)
