@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from tui.core import words
 from tui.core.enums import (
     CANCEL_REJECT_WORDS,
     REJECT_WORDS,
@@ -18,7 +19,7 @@ from tui.core.enums import (
     OrdRejectReason,
 )
 from tui.core.model import Fill, Order
-from tui.core.prices import Intent, Outcome
+from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
@@ -149,15 +150,7 @@ class Reports:
             self.state.notify(f"{what} refused: {words}.", "error")
 
     def _describe(self, order: Order, yes_px: int | None = None) -> str:
-        inst = self.state.instruments.get(order.symbol)
-        intent = order.shown_intent
-        if inst is None:
-            return f"{intent.label} {order.symbol}"
-        px = order.price if yes_px is None else yes_px
-        if intent.outcome is Outcome.NO:
-            px = inst.scales.complement(px)
-        return f"{intent.label} {order.symbol} at {inst.scales.price_text(px)}"
+        return words.describe(self.state, order, yes_px)
 
     def _qty(self, order: Order, qty: int) -> str:
-        inst = self.state.instruments.get(order.symbol)
-        return inst.scales.qty_text(qty) if inst else str(qty)
+        return words.quantity(self.state, order, qty)

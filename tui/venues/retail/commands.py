@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from tui.core import words
 from tui.core.enums import OrderState, Side
 from tui.core.model import Estimate, Instrument, Order
 from tui.core.prices import Intent
@@ -25,6 +26,7 @@ from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.signing import json_text
 
 ORDER_STREAM = "orders"
+SETTLE_AFTER = 3.0  # seconds a cancel or modify may take before the desk asks how it went
 
 
 class RetailCommands:
@@ -175,6 +177,7 @@ class RetailCommands:
         except VenueError as exc:
             self._unmark(current, exc, OrderState.PENDING_CANCEL)
             raise
+        self._settle_later(current)
 
     async def replace(self, order: Order, *, price: int | None = None,
                       qty: int | None = None) -> None:
@@ -191,6 +194,34 @@ class RetailCommands:
         except VenueError as exc:
             self._unmark(current, exc, OrderState.PENDING_REPLACE)
             raise
+        self._settle_later(current)
+
+    def _settle_later(self, order: Order) -> None:
+        task = asyncio.create_task(self._settle(order))
+        self._lookups.add(task)
+        task.add_done_callback(self._lookups.discard)
+
+    async def _settle(self, order: Order) -> None:
+        """A refused cancel sends nothing on the socket (§5.4): if the order still shows
+        as cancelling after a while, ask the exchange what it is."""
+        await asyncio.sleep(SETTLE_AFTER)
+        current = self.state.find_order(order_id=order.order_id)
+        if current is None or current.state not in (OrderState.PENDING_CANCEL,
+                                                    OrderState.PENDING_REPLACE):
+            return
+        try:
+            data = await self.rest.order(order.order_id)
+        except VenueError:
+            return
+        scales = self._instrument(order.symbol).scales
+        settled = convert.order(data, scales, clord_id=order.clord_id)
+        settled.intent = settled.intent or order.intent
+        if settled.state.is_working:
+            settled.reject_text = "the exchange kept the order as it was"
+            self.state.notify(f"{words.describe(self.state, settled)}: the exchange kept "
+                              "the order working.", "warning")
+        self._before.pop(order.order_id, None)
+        self.state.upsert_order(settled)
 
     async def cancel_orders(self, orders: Iterable[Order]) -> int:
         """Cancel each (paced under the per-key limit); returns how many were asked."""

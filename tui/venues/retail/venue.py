@@ -16,7 +16,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tui.core.enums import OrderState
+from tui.core import words
+from tui.core.enums import REJECT_WORDS, OrderState, OrdRejectReason
 from tui.core.model import Balance, Instrument, Order, Position
 from tui.core.prices import Intent
 from tui.core.state import DeskState
@@ -34,6 +35,16 @@ PRICES = "prices"
 PER_SUBSCRIPTION = 100  # markets per subscription (§8.1)
 LOOKUP_MAX = 50  # orders looked up one by one after an outage
 STOP_WAIT = 2.0
+
+
+def reject_words(execution: dict[str, Any]) -> str:
+    """The reason in words: the exchange's text when the reason is the generic one."""
+    name = str(execution.get("orderRejectReason") or "").removeprefix("ORD_REJECT_REASON_")
+    reason = {"UNKNOWN_MARKET": "UNKNOWN_SYMBOL"}.get(name, name)
+    text = str(execution.get("text") or "")
+    if reason in OrdRejectReason.__members__ and reason != "EXCHANGE_OPTION":
+        return REJECT_WORDS[OrdRejectReason[reason]]
+    return text or REJECT_WORDS[OrdRejectReason.EXCHANGE_OPTION]
 
 
 def ws_base(rest_url: str) -> str:
@@ -262,18 +273,31 @@ class RetailVenue(RetailCommands):
         kind = execution.get("type")
         text = str(execution.get("text") or "")
         if kind == "EXECUTION_TYPE_REJECTED":
-            if order.state.is_working:  # a refused modify or cancel: the order works on
+            if order.state.is_working:  # a refused modify: the order works on, unchanged
                 self._before.pop(oid, None)
-                self.state.notify(f"Refused: {text or 'the exchange kept the order as it was'}",
-                                  "warning")
+                order.reject_text = text or "change refused"
+                self.state.notify(f"Change of {words.describe(self.state, order)} refused: "
+                                  f"{text or 'the order is unchanged'}.", "error")
             else:
-                order.reject_text = text or str(execution.get("orderRejectReason") or "")
+                order.reject_text = reject_words(execution)
+                self.state.notify(f"{words.describe(self.state, order)} rejected: "
+                                  f"{order.reject_text}.", "error")
+        elif kind == "EXECUTION_TYPE_EXPIRED" and order.intent is not None:
+            self.state.notify(f"{words.describe(self.state, order)} expired"
+                              f"{' unfilled' if not order.cum_qty else ''}.", "warning")
         if order.intent is None and order.clord_id:
             order.intent = self._intents.get(order.clord_id)
+        if order.state.is_terminal:
+            self._before.pop(oid, None)
         self._upsert(order)
-        if fill is not None and self.state.add_fill(fill) and self.store is not None:
-            self.store.execution(fill.exec_id, fill.order_id, order.clord_id, fill.symbol,
-                                 fill.side, fill.price, fill.qty, fill.intent, "fill", fill.at)
+        if fill is not None and self.state.add_fill(fill):
+            if self.store is not None:
+                self.store.execution(fill.exec_id, fill.order_id, order.clord_id,
+                                     fill.symbol, fill.side, fill.price, fill.qty,
+                                     fill.intent, "fill", fill.at)
+            if order.clord_id:  # ours from this desk: say it
+                self.state.notify(f"Filled {words.quantity(self.state, order, fill.qty)} "
+                                  f"{words.describe(self.state, order, fill.price)}.")
 
     def _upsert(self, order: Order) -> None:
         pending = order.clord_id if order.clord_id in self.state.orders else None
