@@ -19,12 +19,12 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway.connection import DIRECT, Connection
+from tui.venues.gateway.errors import PREVIEW_PATH, error_words
 from tui.venues.ratelimit import BACKOFF, GatewayLimiter, Sleep, retriable, retry_delay
 
 M = TypeVar("M", bound=Message)
 REST_TIMEOUT = 15.0  # spec §11.8
 INSERT_PATH = "/v1/trading/orders"
-PREVIEW_PATH = "/v1/trading/orders/preview"  # an estimate, asked for as the cursor moves
 JOURNALLED = ("/v1/trading/", "/v1/report/")  # commands and lookups; never the auth paths
 Journal = Callable[[str, dict[str, Any], object], None]
 
@@ -251,11 +251,12 @@ class GatewayRest:
                              uncertain=True) from exc
         self._journal(path, body, _answer(resp))
         if resp.status_code == 401:
-            raise _UnauthorizedError(_error_words(resp))
+            raise _UnauthorizedError(error_words(resp, method, path))
         if resp.status_code == 429:
             raise _ThrottledError(_retry_after(resp))
         if resp.status_code >= 400:
-            raise VenueError(_error_words(resp), uncertain=resp.status_code >= 500)
+            raise VenueError(error_words(resp, method, path),
+                             uncertain=resp.status_code >= 500)
         try:
             data = resp.json()
         except ValueError as exc:
@@ -315,28 +316,3 @@ def _parse(data: dict[str, Any], msg: M) -> M:
                          uncertain=True) from exc
     return msg
 
-
-_STATUS_WORDS = {
-    400: "the exchange refused the request as malformed",
-    401: "the login was refused or the session expired",
-    403: "this user is not allowed to do that",
-    404: "the exchange does not know that",
-    409: "the exchange already has that order id",
-    429: "too many requests; slow down",
-}
-
-
-def _error_words(resp: httpx.Response) -> str:
-    detail = ""
-    try:
-        body = resp.json()
-        if isinstance(body, dict):
-            detail = str(body.get("message", ""))
-    except ValueError:
-        pass
-    words = _STATUS_WORDS.get(resp.status_code)
-    if words is None:
-        words = ("the exchange had an internal error" if resp.status_code >= 500
-                 else f"the exchange answered HTTP {resp.status_code}")
-    text = words[0].upper() + words[1:]
-    return f"{text} ({detail})." if detail else f"{text}."
