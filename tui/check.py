@@ -48,25 +48,10 @@ class Checker:
             ("credentials", self._credentials), ("REST reachable", self._health),
             ("log in", self._login), ("account", self._account),
             ("gRPC market data", self._stream)]
-        done: list[Step] = []
-        failed = False
         try:
-            for name, step in steps:
-                if failed:
-                    done.append(Step(name, None, "skipped"))
-                    continue
-                try:
-                    words = await asyncio.wait_for(step(), STEP_TIMEOUT)
-                    done.append(Step(name, True, words))
-                except TimeoutError:
-                    failed = True
-                    done.append(Step(name, False, f"no answer within {STEP_TIMEOUT:g} s"))
-                except CheckError as exc:
-                    failed = True
-                    done.append(Step(name, False, str(exc)))
+            return await run_steps(steps)
         finally:
             await self.rest.close()
-        return done
 
     async def _credentials(self) -> str:
         p = self.profile
@@ -181,6 +166,26 @@ def _reason(exc: Exception) -> str:
     if "CERTIFICATE" in text.upper():
         return _UNTRUSTED
     return text
+
+
+async def run_steps(steps: list[tuple[str, Callable[[], Awaitable[str]]]]) -> list[Step]:
+    """Each step in turn, each bounded in time; after a failure the rest are skipped."""
+    done: list[Step] = []
+    failed = False
+    for name, step in steps:
+        if failed:
+            done.append(Step(name, None, "skipped"))
+            continue
+        try:
+            words = await asyncio.wait_for(step(), STEP_TIMEOUT)
+            done.append(Step(name, True, words))
+        except TimeoutError:
+            failed = True
+            done.append(Step(name, False, f"no answer within {STEP_TIMEOUT:g} s"))
+        except CheckError as exc:
+            failed = True
+            done.append(Step(name, False, str(exc)))
+    return done
 
 
 def report(steps: list[Step]) -> str:

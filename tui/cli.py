@@ -263,7 +263,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if profile is None:
         return 2
     print(f"checking {profile.describe()}")
-    steps = asyncio.run(Checker(profile).run())
+    if profile.venue == "retail":
+        from tui.check_retail import RetailChecker
+
+        steps = asyncio.run(RetailChecker(profile).run())
+    else:
+        steps = asyncio.run(Checker(profile).run())
     print(report(steps))
     return 0 if all(s.ok for s in steps) else 1
 

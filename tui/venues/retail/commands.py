@@ -67,6 +67,8 @@ class RetailCommands:
         try:
             order_id = await self.rest.create_order(convert.order_body(request, inst.scales))
             answered.set_result(order_id)
+            del self._inflight[request.clord_id]
+            self._link(order_id, pending)  # before any waiting execution is replayed
         except VenueError as exc:
             answered.set_exception(exc)
             answered.exception()  # retrieved here, so an unawaited future logs nothing
@@ -82,9 +84,8 @@ class RetailCommands:
                 self.state.upsert_order(pending)
             raise
         finally:
-            del self._inflight[request.clord_id]
+            self._inflight.pop(request.clord_id, None)
             self._replay_early()
-        self._link(order_id, pending)
 
     def _link(self, order_id: str, pending: Order) -> None:
         """The exchange named our order: key it by that id, then apply what already came."""

@@ -204,6 +204,11 @@ def _rfc3339(epoch: float) -> str:
     return datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="seconds")
 
 
+def price_amount(raw: int, sc: Scales) -> dict[str, str]:
+    """An Amount with the market's own places, as the docs write prices ("0.40")."""
+    return {"value": sc.price_text(raw), "currency": "USD"}
+
+
 def order_body(request: OrderRequest, sc: Scales) -> Json:
     """§5.1 CreateOrderRequest for a ticket: always a limit at its YES price (a market order
     is an IOC limit at its protective price, as on the gateway), quantity in contracts."""
@@ -213,7 +218,7 @@ def order_body(request: OrderRequest, sc: Scales) -> Json:
         tif = TimeInForce.IMMEDIATE_OR_CANCEL
     body: Json = {
         "marketSlug": request.symbol, "type": "ORDER_TYPE_LIMIT",
-        "price": amount(sc.to_decimal(request.yes_price)),
+        "price": price_amount(request.yes_price, sc),
         "quantity": Decimal(request.qty) / sc.qty_scale,
         "tif": TIF_NAMES[tif], "intent": INTENT_NAMES[request.intent],
         "manualOrderIndicator": manual_indicator(True),
@@ -231,7 +236,7 @@ def order_body(request: OrderRequest, sc: Scales) -> Json:
 def modify_body(current: Order, sc: Scales, *, price: int | None, qty: int | None) -> Json:
     """§5.3 ModifyOrderRequest: the market, and the new YES price and total quantity."""
     return {"marketSlug": current.symbol,
-            "price": amount(sc.to_decimal(current.price if price is None else price)),
+            "price": price_amount(current.price if price is None else price, sc),
             "quantity": Decimal(current.order_qty if qty is None else qty) / sc.qty_scale}
 
 

@@ -238,8 +238,16 @@ class RetailRest:
     @staticmethod
     def _transport_error(method: str, exc: httpx.TransportError) -> VenueError:
         timeout = isinstance(exc, httpx.TimeoutException)
-        what = "did not answer in time" if timeout else "could not be reached"
-        return VenueError(f"The retail API {what} ({type(exc).__name__}).",
+        text = str(exc)
+        if timeout:
+            why = "did not answer in time"
+        elif "refused" in text or "All connection attempts failed" in text:
+            why = "could not be reached (nothing is listening there)"
+        elif "not known" in text or "nodename nor servname" in text:
+            why = "could not be reached (the name does not resolve)"
+        else:
+            why = f"could not be reached ({type(exc).__name__})"
+        return VenueError(f"The retail API {why}.",
                           uncertain=method not in IDEMPOTENT and timeout)
 
     def _status_error(self, method: str, response: httpx.Response) -> VenueError:

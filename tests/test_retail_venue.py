@@ -1,0 +1,173 @@
+"""The desk's retail venue against the embedded exchange: what it sends (checked against
+the spec's own field names), recovery across a socket outage, and `pmdesk check` on a
+retail profile, step by step, including the failures a trader meets first."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
+from tui.cli import main
+from tui.core.enums import OrderState, Side
+from tui.core.prices import Intent
+from tui.core.profiles import ENV_VAR
+from tui.core.ticket import build_order
+from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
+from tui.sim.server import SimServer
+from tui.venues.retail.venue import RetailVenue
+
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "retail-api.md"
+ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
+
+
+def _section(title: str) -> str:
+    text = SPEC.read_text(encoding="utf-8")
+    start = text.index(title)
+    return text[start:text.index("\n### ", start + len(title))]
+
+
+def _table_names(title: str) -> set[str]:
+    """The first-column `names` of a section's field table."""
+    return set(re.findall(r"^\| `(\w+)`", _section(title), flags=re.M))
+
+
+def _symbol(sim: SimServer) -> str:
+    return next(s for s, i in sorted(sim.exchange.instruments.items())
+                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
+
+
+async def _live(venue: RetailVenue) -> None:
+    await venue.start()
+    await eventually(lambda: len(venue.state.streams) == 2 and all(
+        s.state.value == "live" for s in venue.state.streams.values()), what="both sockets")
+
+
+def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
+    return sorted((o.side, o.price, o.leaves_qty)
+                  for o in sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]))
+
+
+async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> None:
+    symbol = _symbol(quiet_sim)
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        inst = venue.state.instruments[slug]
+        await venue.submit(build_order(inst, Intent.BUY_NO, 60, 3))  # rests as SELL YES 0.40
+        await eventually(lambda: _mine(quiet_sim) == [(Side.SELL, 40, 3)], what="resting")
+        order = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
+                                               if o.order_id), None), what="acknowledged")
+        await venue.replace(order, price=42)  # type: ignore[arg-type]
+        await eventually(lambda: _mine(quiet_sim) == [(Side.SELL, 42, 3)], what="modified")
+        moved = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
+                                               if o.price == 42 and o.order_id), None),
+                                 what="the new order on the desk")
+        await venue.cancel(moved)  # type: ignore[arg-type]
+        await eventually(lambda: _mine(quiet_sim) == [], what="cancelled")
+    finally:
+        await venue.stop()
+
+    posts = {r.path.split("/")[-1] if "/order/" in r.path else r.path: json.loads(r.body)
+             for r in quiet_sim.retail.received if r.method == "POST"}
+    create = posts["/v1/orders"]
+    assert set(create) <= _table_names("### 5.1"), set(create) - _table_names("### 5.1")
+    assert create["intent"] == "ORDER_INTENT_BUY_SHORT"  # §9.1: buy NO
+    assert create["price"] == {"value": "0.40", "currency": "USD"}  # §10: the YES price
+    assert create["quantity"] == 3 and create["type"] == "ORDER_TYPE_LIMIT"
+    modify_names = set(re.findall(r"`(\w+)`", _section("### 5.3").split("Response")[0]))
+    assert set(posts["modify"]) <= modify_names and posts["modify"]["marketSlug"] == slug
+    assert posts["modify"]["price"] == {"value": "0.42", "currency": "USD"}
+    assert posts["cancel"] == {"marketSlug": slug}  # §5.4, exactly
+
+    frames = [json.loads(r.body) for r in quiet_sim.retail.received if r.method == "WS"]
+    kinds = {f["subscribe"]["subscriptionType"] for f in frames if "subscribe" in f}
+    assert kinds == {"SUBSCRIPTION_TYPE_MARKET_DATA", "SUBSCRIPTION_TYPE_ORDER",
+                     "SUBSCRIPTION_TYPE_ORDER_SNAPSHOT", "SUBSCRIPTION_TYPE_POSITION",
+                     "SUBSCRIPTION_TYPE_ACCOUNT_BALANCE"}
+    for frame in frames:  # §8.2's keys, camelCase; at most 100 markets a subscription
+        assert set(frame) == {"subscribe"}
+        assert set(frame["subscribe"]) <= {"requestId", "subscriptionType", "marketSlugs"}
+        assert len(frame["subscribe"].get("marketSlugs", [])) <= 100
+
+
+async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServer) -> None:
+    symbol = _symbol(quiet_sim)
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
+        await eventually(lambda: any(o.order_id and o.state is OrderState.NEW
+                                     for o in venue.state.working_orders(slug)),
+                         what="working")
+        assert quiet_sim.drop_streams() >= 2
+        # while the desk is reconnecting, someone sells into the bid
+        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                        side=Side.SELL, price=40, order_qty=5)
+        await eventually(lambda: any(o.state is OrderState.FILLED and o.cum_qty == 5
+                                     for o in venue.state.orders.values() if o.symbol == slug),
+                         what="the order shown filled after the outage")
+        await eventually(lambda: venue.state.positions.get(slug) is not None
+                         and venue.state.positions[slug].net == 5, what="the position")
+        assert all(w.connects >= 2 for w in venue._workers)  # both sockets came back
+    finally:
+        await venue.stop()
+
+
+def _retail_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rest: str,
+                    key_id: str = DEMO_RETAIL_KEY_ID, mode: int = 0o600) -> None:
+    key = tmp_path / "retail.key"
+    key.write_text(DEMO_RETAIL_SECRET + "\n", encoding="ascii")
+    key.chmod(mode)
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text(f'[profiles.r]\nvenue = "retail"\nenvironment = "custom"\n'
+                        f'rest = "{rest}"\nkey_id_env = "PMDESK_TEST_KEY_ID"\n'
+                        f'key_file = "{key}"\n', encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(profiles))
+    monkeypatch.setenv("PMDESK_TEST_KEY_ID", key_id)
+
+
+async def _check(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    import asyncio  # main() runs its own loop: keep it off this test's
+
+    code = await asyncio.to_thread(main, ["check", "--profile", "r"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return code, captured.out
+
+
+async def test_check_walks_every_retail_step(quiet_sim: SimServer, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    _retail_profile(tmp_path, monkeypatch, quiet_sim.rest_url)
+    code, out = await _check(capsys)
+    assert code == 0, out
+    for step in ("credentials", "public REST", "signed request", "private socket",
+                 "markets socket"):
+        assert f"✓ {step}" in out
+    assert DEMO_RETAIL_SECRET not in out
+
+
+async def test_check_names_each_retail_failure(quiet_sim: SimServer, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    _retail_profile(tmp_path, monkeypatch, quiet_sim.rest_url, mode=0o644)
+    code, out = await _check(capsys)
+    assert code == 1 and "✗ credentials" in out and "chmod 600" in out
+
+    _retail_profile(tmp_path, monkeypatch, quiet_sim.rest_url,
+                    key_id="00000000-0000-4000-8000-000000000000")
+    code, out = await _check(capsys)
+    assert code == 1 and "✓ public REST" in out and "✗ signed request" in out
+    assert "refused the API key" in out and "· private socket: skipped" in out
+
+    stopped = f"http://127.0.0.1:{quiet_sim.rest_port}"
+    await quiet_sim.stop()
+    _retail_profile(tmp_path, monkeypatch, stopped)
+    code, out = await _check(capsys)
+    assert code == 1 and "✗ public REST" in out and "nothing is listening there" in out
