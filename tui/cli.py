@@ -18,6 +18,7 @@ from tui.core.profiles import Profile
 if TYPE_CHECKING:
     from tui.core.venue import Venue
     from tui.venues.gateway.auth0 import Auth0Client
+    from tui.venues.gateway.connection import Connection
     from tui.venues.gateway.rest import Tokens
 from tui.sim.auth import DEMO_PASSWORD
 
@@ -79,7 +80,7 @@ def check_keymap(config: DeskConfig) -> None:
 def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
              venue_name: str, silence_timeout: float, config: DeskConfig,
              profile: str, auth0: Auth0Client | None = None,
-             tokens: Tokens | None = None) -> int:
+             tokens: Tokens | None = None, connection: Connection | None = None) -> int:
     from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
 
@@ -88,7 +89,7 @@ def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
                          password=password, venue_name=venue_name,
                          silence_timeout=silence_timeout,
                          open_store=lambda account: Store.open(db_path(profile, account)),
-                         auth0=auth0, tokens=tokens)
+                         auth0=auth0, tokens=tokens, connection=connection)
     return run_desk(venue, venue_name, config)
 
 
@@ -145,13 +146,14 @@ def cmd_connect(args: argparse.Namespace) -> int:
                     profile=profile_name(args.rest), tokens=tokens)
 
 
-def _logged_in(rest_url: str, user: str, password: str) -> Tokens | None:
+def _logged_in(rest_url: str, user: str, password: str,
+               connection: Connection | None = None) -> Tokens | None:
     """The login before the screen opens: a one-time code is asked here, in plain lines."""
     from tui.cli_auth import login_first
     from tui.core.venue import VenueError
 
     try:
-        return login_first(rest_url, user, password)
+        return login_first(rest_url, user, password, connection=connection)
     except VenueError as exc:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return None
@@ -273,41 +275,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if all(s.ok for s in steps) else 1
 
 
-def cmd_profile(args: argparse.Namespace) -> int:
-    """`pmdesk --profile NAME`: the desk on that profile's venue."""
-    profile = _profile(args.profile)
-    config = _config()
-    if profile is None or config is None:
-        return 2
-    if profile.venue == "retail":
-        from tui.cli_retail import profile_retail
-
-        return profile_retail(profile, config)
-    auth0 = None
-    password = ""
-    if profile.auth == "auth0":
-        from tui.check import auth0_client
-        from tui.core.venue import VenueError
-
-        try:
-            auth0 = auth0_client(profile)
-        except VenueError as exc:
-            print(f"pmdesk: profile {profile.name}: {exc}", file=sys.stderr)
-            return 2
-    else:
-        password = os.environ.get(profile.password_env, "") if profile.password_env else ""
-        if not password:
-            print(f"pmdesk: set {profile.password_env or 'the profile password_env variable'}"
-                  f" to the password for {profile.user}.", file=sys.stderr)
-            return 2
-    tokens = _logged_in(profile.rest, profile.user, password) if auth0 is None else None
-    if auth0 is None and tokens is None:
-        return 2
-    return _run_app(profile.rest, profile.grpc, profile.user, password, profile.name,
-                    silence_timeout=180.0, config=config, profile=profile.name, auth0=auth0,
-                    tokens=tokens)
-
-
 def build_parser() -> argparse.ArgumentParser:
     from tui.sim.__main__ import add_arguments
 
@@ -381,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         if args.profile:
+            from tui.cli_profile import cmd_profile
+
             args.func = cmd_profile
         else:
             args = parser.parse_args(["demo", *(argv or [])])

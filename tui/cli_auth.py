@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 from tui.core.venue import VenueError
 
 if TYPE_CHECKING:
+    from tui.venues.gateway.connection import Connection
     from tui.venues.gateway.rest import Tokens
 
 CODE_TRIES = 3
 
 
 def login_first(rest_url: str, user: str, password: str,
-                ask: Callable[[str], str] | None = None) -> Tokens:
+                ask: Callable[[str], str] | None = None,
+                connection: Connection | None = None) -> Tokens:
     """Log in now, asking for the one-time code when the account has MFA; raises VenueError.
     ``ask`` puts a question to the trader (default: the terminal, when there is one)."""
     if ask is None and sys.stdin.isatty():
@@ -29,7 +31,7 @@ def login_first(rest_url: str, user: str, password: str,
     from tui.venues.gateway.rest import GatewayRest
 
     async def go() -> Tokens:
-        rest = GatewayRest(rest_url)
+        rest = GatewayRest(rest_url, connection=connection)
         try:
             otp: str | None = None
             for attempt in range(CODE_TRIES + 1):

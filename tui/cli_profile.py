@@ -1,0 +1,49 @@
+"""`pmdesk --profile NAME`: the desk on a connection profile's venue."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from tui import cli
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    """`pmdesk --profile NAME`: the desk on that profile's venue."""
+    profile = cli._profile(args.profile)
+    config = cli._config()
+    if profile is None or config is None:
+        return 2
+    if profile.venue == "retail":
+        from tui.cli_retail import profile_retail
+
+        return profile_retail(profile, config)
+    auth0 = None
+    password = ""
+    if profile.auth == "auth0":
+        from tui.check import auth0_client
+        from tui.core.venue import VenueError
+
+        try:
+            auth0 = auth0_client(profile)
+        except VenueError as exc:
+            print(f"pmdesk: profile {profile.name}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        password = os.environ.get(profile.password_env, "") if profile.password_env else ""
+        if not password:
+            print(f"pmdesk: set {profile.password_env or 'the profile password_env variable'}"
+                  f" to the password for {profile.user}.", file=sys.stderr)
+            return 2
+    from tui.venues.gateway.connection import Connection
+
+    # the profile's CA file and PrivateLink names, for the login, REST and gRPC alike
+    connection = Connection.from_profile(profile)
+    tokens = (cli._logged_in(profile.rest, profile.user, password, connection)
+              if auth0 is None else None)
+    if auth0 is None and tokens is None:
+        return 2
+    return cli._run_app(profile.rest, profile.grpc, profile.user, password, profile.name,
+                    silence_timeout=180.0, config=config, profile=profile.name, auth0=auth0,
+                    tokens=tokens, connection=connection)
