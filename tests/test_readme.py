@@ -34,3 +34,14 @@ def test_readme_lists_every_key_as_the_help_screen_does() -> None:
     table = README.split("<!-- keys:start", 1)[1].split("-->", 1)[1].split("<!-- keys:end")[0]
     assert table.strip() == keys_markdown(), (
         "README keys differ from the app's bindings; paste `python -m tui.keys` output")
+
+
+def test_the_readmes_profiles_are_profiles_pmdesk_reads(tmp_path: Path) -> None:
+    from tui.core.profiles import RETAIL_PROD, load_profiles
+
+    (block,) = re.findall(r"```toml\n(\[profiles.*?)```", README, flags=re.S)
+    path = tmp_path / "profiles.toml"
+    path.write_text(block, encoding="utf-8")
+    profiles = load_profiles(path, write_example=False)
+    assert profiles["preprod"].venue == "gateway" and profiles["preprod"].auth == "auth0"
+    assert (profiles["retail"].rest, profiles["retail"].public) == RETAIL_PROD

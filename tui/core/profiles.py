@@ -155,7 +155,8 @@ def _profile(name: str, body: Any, path: Path) -> Profile:
     auth = text.get("auth", "legacy")
     if auth not in AUTHS:
         raise ProfileError(f"{where}: auth is {auth!r}; expected one of {', '.join(AUTHS)}.")
-    environment = text.get("environment", "custom")
+    # a retail profile with no environment means the one retail API there is
+    environment = text.get("environment", "prod" if venue == "retail" else "custom")
     privatelink = body.get("privatelink", False) is True
     rest, grpc = text.get("rest", ""), text.get("grpc", "")
     token_url = audience = rest_host = authority = ""
