@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -25,6 +26,7 @@ from tui.venues.ratelimit import (
     RetailLimiter,
     TokenBucket,
     gateway_method,
+    gateway_table,
     retriable,
     retry_delay,
 )
@@ -286,3 +288,22 @@ async def test_a_command_that_gets_429_is_not_retried(
         assert bucket is not None and bucket.tokens < 1  # the next command waits
     finally:
         await rest.close()
+
+
+def test_a_profiles_tier_paces_the_desk_by_that_tier(tmp_path: Path) -> None:
+    from tui.core.profiles import ProfileError, load_profiles
+    from tui.venues.gateway.venue import GatewayVenue
+
+    path = tmp_path / "profiles.toml"
+    path.write_text('[profiles.t3]\nvenue = "gateway"\nenvironment = "prod"\ntier = 3\n',
+                    encoding="utf-8")
+    profile = load_profiles(path, write_example=False)["t3"]
+    venue = GatewayVenue(rest_url="http://127.0.0.1:9", grpc_target="127.0.0.1:9",
+                         username="u", password="p", tier=profile.tier)
+    assert venue.rest.limiter is not None and venue.rest.limiter.tier == 3
+    assert venue.rest.limiter.limits == gateway_table(3) != gateway_table(1)
+
+    path.write_text('[profiles.bad]\nvenue = "gateway"\nenvironment = "prod"\ntier = 7\n',
+                    encoding="utf-8")
+    with pytest.raises(ProfileError, match="tier is 7"):
+        load_profiles(path, write_example=False)

@@ -80,7 +80,8 @@ def check_keymap(config: DeskConfig) -> None:
 def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
              venue_name: str, silence_timeout: float, config: DeskConfig,
              profile: str, auth0: Auth0Client | None = None,
-             tokens: Tokens | None = None, connection: Connection | None = None) -> int:
+             tokens: Tokens | None = None, connection: Connection | None = None,
+             tier: int = 1) -> int:
     from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
 
@@ -89,7 +90,7 @@ def _run_app(rest_url: str, grpc_target: str, username: str, password: str,
                          password=password, venue_name=venue_name,
                          silence_timeout=silence_timeout,
                          open_store=lambda account: Store.open(db_path(profile, account)),
-                         auth0=auth0, tokens=tokens, connection=connection)
+                         auth0=auth0, tokens=tokens, connection=connection, tier=tier)
     return run_desk(venue, venue_name, config)
 
 

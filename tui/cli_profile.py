@@ -46,4 +46,4 @@ def cmd_profile(args: argparse.Namespace) -> int:
         return 2
     return cli._run_app(profile.rest, profile.grpc, profile.user, password, profile.name,
                     silence_timeout=180.0, config=config, profile=profile.name, auth0=auth0,
-                    tokens=tokens, connection=connection)
+                    tokens=tokens, connection=connection, tier=profile.tier)

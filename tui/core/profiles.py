@@ -62,6 +62,7 @@ account = ""                     # empty: the first account the user may trade
 participant_id = ""              # empty: the one the exchange names for the user
 privatelink = false              # connect through AWS PrivateLink (spec §1.3)
 ca_file = ""                     # empty: the system's trusted roots
+tier = 1                         # your firm's rate-limit tier (1-4); requests are paced by it
 
 [profiles.retail]
 venue = "retail"                 # the Polymarket US retail API (api.polymarket.us)
@@ -95,6 +96,7 @@ class Profile:
     rest_host: str = ""  # a Host header to send (PrivateLink)
     grpc_authority: str = ""  # a :authority to send (PrivateLink)
     ca_file: str = ""
+    tier: int = 1  # gateway: the firm's rate-limit tier (spec §11.7), 1 to 4
     public: str = ""  # retail: the public market-data host (§1); empty = rest
     key_id_env: str = ""  # retail: the variable holding the API key id
     secret_env: str = ""  # retail: the variable holding the secret key (else key_file)
@@ -187,8 +189,12 @@ def _profile(name: str, body: Any, path: Path) -> Profile:
         raise ProfileError(f"{where}: a custom environment needs rest and grpc.")
     if environment == "custom" and auth == "auth0":  # e.g. `pmdesk sim`: its own token URL
         token_url, audience = f"{rest.rstrip('/')}/oauth/token", rest.rstrip("/")
+    tier = body.get("tier", 1)
+    if not isinstance(tier, int) or isinstance(tier, bool) or not 1 <= tier <= 4:
+        raise ProfileError(f"{where}: tier is {tier!r}; expected 1, 2, 3 or 4 (your firm's "
+                           "rate-limit tier; 1 if unsure).")
     return Profile(name=name, venue=venue, rest=rest, grpc=grpc, environment=environment,
-                   auth=auth, user=text.get("user", ""),
+                   auth=auth, tier=tier, user=text.get("user", ""),
                    password_env=text.get("password_env", ""),
                    client_id_env=text.get("client_id_env", ""),
                    key_file=text.get("key_file", ""),

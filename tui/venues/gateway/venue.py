@@ -30,6 +30,7 @@ from tui.venues.gateway.recovery import DROP_COPY, Recovery
 from tui.venues.gateway.reports import Reports
 from tui.venues.gateway.rest import GatewayRest, Tokens
 from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
+from tui.venues.ratelimit import GatewayLimiter
 
 if TYPE_CHECKING:
     from tui.store import Store
@@ -51,11 +52,12 @@ class GatewayVenue(Commands, Reports, Recovery):
                  venue_name: str = "gateway", store: Store | None = None,
                  open_store: Callable[[str], Store] | None = None,
                  auth0: Auth0Client | None = None, tokens: Tokens | None = None,
-                 connection: Connection | None = None) -> None:
+                 connection: Connection | None = None, tier: int = 1) -> None:
         self.state = state or DeskState()
         # CA file and PrivateLink names for both REST and gRPC (None: system roots, direct)
         self.connection = connection or Connection()
         self.rest = GatewayRest(rest_url, connection=self.connection)
+        self.rest.limiter = GatewayLimiter(tier)  # paced by the firm's tier (§11.7)
         self.store = store  # the local database; None: remember nothing across sessions
         self._open_store = open_store  # opens the account's database once it is known
         self._auth0 = auth0  # the private-key JWT login; None: the legacy user/password one
