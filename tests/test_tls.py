@@ -21,12 +21,13 @@ from cryptography.x509.oid import NameOID
 
 from tests.conftest import eventually
 from tui.check import Checker, report
-from tui.core.profiles import Profile
+from tui.core.profiles import Profile, load_profiles
 from tui.core.venue import VenueError
 from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.server import SimServer
 from tui.venues.gateway.connection import Connection
 from tui.venues.gateway.venue import GatewayVenue
+from tui.venues.keys import new_rsa
 
 REST_HOST = "rest.preprod.example"  # PrivateLink-style names (spec §1.3), never resolved
 AUTHORITY = "traderapi.preprod.example"
@@ -249,3 +250,19 @@ async def test_the_grpc_authority_is_what_the_exchange_receives() -> None:
         await sim.stop()
     assert AUTHORITY.encode() in bytes(seen)
     assert f"127.0.0.1:{port}".encode() not in bytes(seen)
+
+
+async def test_the_private_key_login_trusts_the_profiles_ca_too(
+        tls_sim: SimServer, ca_file: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A custom environment's token endpoint is on the gateway's own TLS host."""
+    key = tmp_path / "keys" / "rsa.pem"
+    new_rsa(key)
+    tls_sim.register_client("client-tls", key.with_name(key.name + ".pub").read_bytes(), "demo")
+    monkeypatch.setenv("PMDESK_TEST_CLIENT", "client-tls")
+    path = tmp_path / "profiles.toml"
+    path.write_text(f'[profiles.jwt]\nvenue = "sim"\nauth = "auth0"\nrest = "{tls_sim.rest_url}"\n'
+                    f'grpc = "{tls_sim.grpc_target}"\nclient_id_env = "PMDESK_TEST_CLIENT"\n'
+                    f'key_file = "{key}"\nca_file = "{ca_file}"\n', encoding="utf-8")
+    steps = await Checker(load_profiles(path, write_example=False)["jwt"]).run()
+    assert all(s.ok for s in steps), report(steps)

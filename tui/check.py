@@ -145,8 +145,13 @@ class Checker:
 
 
 def auth0_client(profile: Profile) -> Auth0Client:
+    # a custom environment's token endpoint is on the gateway's own host, so the profile's
+    # CA file vouches for it; Auth0's public hosts are checked against the system roots
+    verify = (Connection.from_profile(profile).ssl_context()
+              if profile.environment == "custom" and profile.ca_file else True)
     return client_for(token_url=profile.token_url, audience=profile.audience,
-                      client_id_env=profile.client_id_env, key_file=profile.key_file)
+                      client_id_env=profile.client_id_env, key_file=profile.key_file,
+                      verify=verify)
 
 
 _UNTRUSTED = ("its TLS certificate is not trusted (set ca_file to the CA that issued it, "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -233,11 +234,12 @@ def _json(resp: httpx.Response) -> dict[str, Any]:
 
 
 def client_for(*, token_url: str, audience: str, client_id_env: str,
-               key_file: str) -> Auth0Client:
+               key_file: str, verify: ssl.SSLContext | bool = True) -> Auth0Client:
     """The Auth0 client a profile describes; a missing id or an unsafe key file in words."""
     client_id = os.environ.get(client_id_env, "").strip() if client_id_env else ""
     if not client_id:
         raise VenueError(f"Set {client_id_env or 'client_id_env'} to your Auth0 client id.")
     key = load_private_key_file(key_file)
     return Auth0Client(token_url=token_url, client_id=client_id, private_key=key,
-                       audience=audience)
+                       audience=audience,
+                       http=httpx.AsyncClient(timeout=TOKEN_TIMEOUT, verify=verify))
