@@ -40,6 +40,7 @@ class RetailCommands:
     _lookups: set[asyncio.Task[None]]  # unanswered inserts being looked for
 
     def _apply_execution(self, execution: dict[str, Any]) -> None: ...
+    def _upsert(self, order: Order) -> None: ...
 
     def _instrument(self, symbol: str) -> Instrument:
         inst = self.state.instruments.get(symbol)
@@ -90,7 +91,13 @@ class RetailCommands:
     def _link(self, order_id: str, pending: Order) -> None:
         """The exchange named our order: key it by that id, then apply what already came."""
         self._clords[order_id] = pending.clord_id
-        if self.state.find_order(clord_id=pending.clord_id) is pending:
+        known = self.state.orders.get(order_id)
+        if known is not None and known is not pending:
+            # a reconnect's open-order snapshot listed it first: that copy is the truth
+            known.clord_id = pending.clord_id
+            known.intent = known.intent or pending.intent
+            self._upsert(known)  # keyed by the exchange id now, and kept in the store
+        elif self.state.find_order(clord_id=pending.clord_id) is pending:
             pending.order_id = order_id
             self.state.upsert_order(pending, pending_key=pending.clord_id)
         for execution in self._early.pop(order_id, []):

@@ -1,0 +1,77 @@
+"""Review of the retail venue: races and recoveries found by reading it, each shown over
+real loopback sockets against the embedded exchange before it was fixed."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from tests.conftest import eventually, make_retail_venue
+from tui.core.enums import OrderState
+from tui.core.prices import Intent
+from tui.core.ticket import build_order
+from tui.sim.retail import slug_of
+from tui.sim.server import SimServer
+from tui.venues.retail.venue import RetailVenue
+
+
+def _symbol(sim: SimServer) -> str:
+    return next(s for s, i in sorted(sim.exchange.instruments.items())
+                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
+
+
+async def _live(venue: RetailVenue) -> None:
+    await venue.start()
+    await eventually(lambda: len(venue.state.streams) == 2 and all(
+        s.state.value == "live" for s in venue.state.streams.values()), what="both sockets")
+
+
+class _SlowInserts(httpx.AsyncBaseTransport):
+    """Loopback HTTP whose insert answers come late; `before` runs as the insert leaves
+    (a network fault at that instant), the answer returns `delay` seconds after it."""
+
+    def __init__(self, delay: float, before: object = None) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self.delay = delay
+        self.before = before
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        slow = request.method == "POST" and request.url.path == "/v1/orders"
+        if slow and callable(self.before):
+            self.before()
+        response = await self._inner.handle_async_request(request)
+        if slow:
+            await response.aread()
+            await asyncio.sleep(self.delay)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _slow_inserts(venue: RetailVenue, sim: SimServer, delay: float,
+                  before: object = None) -> None:
+    old = venue.rest._http
+    venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=10.0,
+                                         transport=_SlowInserts(delay, before))
+    asyncio.get_running_loop().create_task(old.aclose())
+
+
+async def test_an_insert_answered_after_a_reconnect_shows_working(
+        quiet_sim: SimServer) -> None:
+    """The sockets break as an insert leaves and its answer comes after the reconnect's
+    open-order snapshot (which already lists it): the order shows working, not pending."""
+    symbol = _symbol(quiet_sim)
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        _slow_inserts(venue, quiet_sim, 2.5, before=quiet_sim.drop_streams)
+        await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
+        assert venue._workers[1].connects >= 2, "the answer came before the reconnect"
+        await eventually(lambda: [(o.state, bool(o.clord_id))
+                                  for o in venue.state.working_orders(slug)]
+                         == [(OrderState.NEW, True)], within=3.0, what="shown working")
+    finally:
+        await venue.stop()
