@@ -8,12 +8,14 @@ import asyncio
 import httpx
 
 from tests.conftest import eventually, make_retail_venue
-from tui.core.enums import OrderState
+from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.sim.retail import slug_of
 from tui.sim.server import SimServer
 from tui.venues.retail.venue import RetailVenue
+
+ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 
 
 def _symbol(sim: SimServer) -> str:
@@ -56,6 +58,33 @@ def _slow_inserts(venue: RetailVenue, sim: SimServer, delay: float,
     venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=10.0,
                                          transport=_SlowInserts(delay, before))
     asyncio.get_running_loop().create_task(old.aclose())
+
+
+async def test_a_modified_order_stays_the_desks_and_says_its_fills(
+        quiet_sim: SimServer) -> None:
+    """A modify is a cancel-replace with a new exchange id: the successor is still the
+    desk's order, so its fill is announced like any other (as on the gateway)."""
+    symbol = _symbol(quiet_sim)
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
+        order = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
+                                               if o.order_id and o.state is OrderState.NEW),
+                                              None), what="working")
+        await venue.replace(order, price=41)  # type: ignore[arg-type]
+        moved = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
+                                               if o.price == 41), None), what="moved")
+        assert moved.clord_id, "the successor lost the desk's id"  # type: ignore[union-attr]
+        seen = venue.state._notice_seq
+        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                        side=Side.SELL, price=41, order_qty=5)
+        await eventually(lambda: any(n.text.startswith("Filled")
+                                     for n in venue.state.notices_after(seen)),
+                         what="the fill announced")
+    finally:
+        await venue.stop()
 
 
 async def test_an_insert_answered_after_a_reconnect_shows_working(

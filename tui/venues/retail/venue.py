@@ -21,6 +21,7 @@ from tui.core.enums import REJECT_WORDS, OrderState, OrdRejectReason
 from tui.core.model import Balance, Instrument, Order, Position
 from tui.core.prices import Intent
 from tui.core.state import DeskState
+from tui.core.ticket import new_clord_id
 from tui.core.venue import VenueError
 from tui.venues.retail import convert
 from tui.venues.retail.commands import ORDER_STREAM, RetailCommands
@@ -74,6 +75,7 @@ class RetailVenue(RetailCommands):
         self._inflight: dict[str, asyncio.Future[str]] = {}
         self._early: dict[str, list[dict[str, Any]]] = {}
         self._before: dict[str, OrderState] = {}
+        self._successors: dict[str, str] = {}  # market → desk id of an order just replaced
         self._lookups: set[asyncio.Task[None]] = set()
         self._snapshot: list[Order] = []  # the open-order snapshot being gathered
         self._workers: list[SocketWorker] = []
@@ -252,11 +254,29 @@ class RetailVenue(RetailCommands):
 
     def _on_execution(self, execution: dict[str, Any]) -> None:
         oid = str((execution.get("order") or {}).get("id", ""))
+        if execution.get("type") == "EXECUTION_TYPE_REPLACE":
+            self._follow_replace(execution)
         if oid and oid not in self._clords and self._inflight:
             # perhaps the insert whose answer is on its way: wait for it
             self._early.setdefault(oid, []).append(execution)
             return
         self._apply_execution(execution)
+
+    def _follow_replace(self, execution: dict[str, Any]) -> None:
+        """A modify reports twice (§5.3): the old order REPLACED, then its successor under
+        a new exchange id. The successor is still the desk's order: give it a desk id of
+        its own and the same intent, as a cancel-replace on the gateway does."""
+        data = execution.get("order") or {}
+        oid, slug = str(data.get("id", "")), str(data.get("marketSlug", ""))
+        if data.get("state") == "ORDER_STATE_REPLACED":
+            if oid in self._clords:
+                self._successors[slug] = self._clords[oid]
+        elif oid and oid not in self._clords and slug in self._successors:
+            clord = new_clord_id()
+            self._clords[oid] = clord
+            intent = self._intents.get(self._successors.pop(slug))
+            if intent is not None:
+                self._intents[clord] = intent
 
     def _apply_execution(self, execution: dict[str, Any]) -> None:
         data = execution.get("order") or {}
