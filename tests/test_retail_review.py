@@ -4,13 +4,15 @@ real loopback sockets against the embedded exchange before it was fixed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import httpx
 
-from tests.conftest import eventually, make_retail_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
 from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
+from tui.core.venue import VenueError
 from tui.sim.retail import slug_of
 from tui.sim.server import SimServer
 from tui.venues.retail.venue import RetailVenue
@@ -104,3 +106,57 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
                          == [(OrderState.NEW, True)], within=3.0, what="shown working")
     finally:
         await venue.stop()
+
+
+class _LostInsertAnswer(httpx.AsyncBaseTransport):
+    """Loopback HTTP where an insert reaches the exchange `delay` seconds late and its
+    answer is then lost (a read timeout): the desk cannot know the order is working."""
+
+    def __init__(self, delay: float) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self.delay = delay
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path == "/v1/orders":
+            await asyncio.sleep(self.delay)
+            response = await self._inner.handle_async_request(request)
+            await response.aread()
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def test_the_kill_switch_leaves_no_insert_in_flight_working(
+        quiet_sim: SimServer) -> None:
+    """An insert still on its way when the kill switch is pressed reaches the book after
+    the exchange-wide cancel and its answer is lost: the kill switch must not return with
+    that order working and nothing said."""
+    symbol = _symbol(quiet_sim)
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        old = venue.rest._http
+        venue.rest._http = httpx.AsyncClient(base_url=quiet_sim.rest_url, timeout=10.0,
+                                             transport=_LostInsertAnswer(0.5))
+        await old.aclose()
+        insert = asyncio.create_task(venue.submit(
+            build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5)))
+        await asyncio.sleep(0.1)
+        try:
+            await venue.kill_switch()
+        except VenueError:
+            pass  # said so: acceptable
+        else:
+            assert _mine(quiet_sim) == [], "kill switch returned with an order working"
+        with contextlib.suppress(VenueError):
+            await insert
+    finally:
+        await venue.stop()
+
+
+def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
+    return sorted((o.side, o.price, o.leaves_qty)
+                  for o in sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]))

@@ -260,4 +260,8 @@ class RetailCommands:
                 self._unmark(order, exc, OrderState.PENDING_CANCEL)
             raise
         late = await asyncio.gather(*(self.cancel(o) for o in unacked), return_exceptions=True)
+        if any(isinstance(r, BaseException) for r in late):
+            # an insert whose answer was lost may have reached the book after the sweep
+            # above: sweep once more now that every insert has had its answer
+            cancelled += await self.rest.cancel_all()
         return len(cancelled) + sum(1 for r in late if not isinstance(r, BaseException))
