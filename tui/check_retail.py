@@ -17,6 +17,7 @@ from tui.check import STEP_TIMEOUT, CheckError, Step, _reason, run_steps
 from tui.cli_retail import retail_credentials
 from tui.core.profiles import Profile
 from tui.core.venue import VenueError
+from tui.venues.retail import convert
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.venue import ws_base
 
@@ -69,8 +70,10 @@ class RetailChecker:
             raise CheckError(str(exc)) from None
         skew = self.rest.clock_skew
         clock = f"; clock {abs(skew):.1f} s off the exchange's" if skew is not None else ""
-        usd = next((b for b in balances if b.get("currency", "USD") == "USD"), None)
-        cash = f"balance ${usd.get('currentBalance')}" if usd else "no USD balance"
+        try:
+            cash = f"balance ${convert.balance(balances).balance:,.2f}"
+        except ValueError:
+            cash = "no USD balance"
         return f"signature accepted, {cash}{clock}"
 
     async def _open(self, path: str, subscribe: dict[str, object], wanted: str) -> str:
