@@ -7,14 +7,18 @@ import asyncio
 import contextlib
 
 import httpx
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
 from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
+from tui.core.state import DeskState
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
 from tui.sim.retail import slug_of
 from tui.sim.server import SimServer
+from tui.venues.retail.socket import SocketWorker
 from tui.venues.retail.venue import RetailVenue
 
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
@@ -160,3 +164,28 @@ async def test_the_kill_switch_leaves_no_insert_in_flight_working(
 def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
     return sorted((o.side, o.price, o.leaves_qty)
                   for o in sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]))
+
+
+async def test_stop_closes_the_socket_as_the_sdk_does() -> None:
+    """§8.1: the SDK closes with code 1000 and reason "OK"."""
+    closed: list[tuple[int | None, str | None]] = []
+
+    async def handler(ws: ServerConnection) -> None:
+        try:
+            async for _ in ws:
+                pass
+        except ConnectionClosed:
+            pass
+        closed.append((ws.close_code, ws.close_reason))
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        state = DeskState()
+        worker = SocketWorker("orders", state, f"ws://127.0.0.1:{port}", "/v1/ws/private",
+                              lambda path: {}, lambda: [{"subscribe": {"requestId": "o-1"}}],
+                              lambda frame: None)
+        worker.start()
+        await eventually(lambda: worker._ws is not None, what="connected")
+        await worker.stop()
+        await eventually(lambda: closed, what="the server saw the close")
+    assert closed == [(1000, "OK")]

@@ -59,15 +59,16 @@ class SocketWorker:
     async def stop(self) -> None:
         if self._task is None:
             return
-        self._task.cancel()
-        await asyncio.wait([self._task], timeout=STOP_WAIT)
-        self._task = None
         if self._ws is not None:
+            # close before cancelling: a cancelled `async with connect` closes with 1011
             ws, self._ws = self._ws, None
             try:  # the SDK closes with 1000 "OK" (§8.1)
                 await asyncio.wait_for(ws.close(1000, "OK"), STOP_WAIT)
             except (TimeoutError, WebSocketException, OSError):
                 pass
+        self._task.cancel()
+        await asyncio.wait([self._task], timeout=STOP_WAIT)
+        self._task = None
         self.state.set_link(self.name, LinkState.DOWN, "stopped")
 
     async def send(self, frame: Frame) -> None:
