@@ -6,7 +6,7 @@ from tests.conftest import eventually, make_venue
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Order
 from tui.core.state import DeskState, LinkState
-from tui.core.tape import BUCKET_SECONDS, FeedGap, MarketTape, spark
+from tui.core.tape import BUCKET_SECONDS, FeedGap, MarketTape, Trade, spark
 from tui.sim.server import SimServer
 from tui.widgets.status import is_stale
 
@@ -30,6 +30,17 @@ def test_a_rise_in_volume_is_a_trade_with_its_direction() -> None:
     assert tape.volume_at == {55: 7, 50: 3}
     assert tape.last_qty_at == {55: 7, 50: 3}
     assert tape.change == 50 - 48
+
+
+def test_reported_trades_are_counted_once_and_keep_the_takers_side() -> None:
+    """A venue with a trade feed: each trade as reported; books then only move totals."""
+    state = DeskState()
+    state.replace_book(book(100, last=52, last_qty=5))
+    state.add_trade(Trade("M", 55, 7, Side.SELL, 1.0))  # the taker sold at 0.55
+    assert state.replace_book(book(107, last=55, last_qty=7)) is None  # not a second trade
+    tape = state.tapes["M"]
+    assert tape.volume_at == {55: 7} and tape.last_px == 55 and tape.session_volume == 107
+    assert [(t.px, t.qty, t.aggressor) for t in state.trades] == [(55, 7, Side.SELL)]
 
 
 def test_merged_trades_keep_the_last_price_and_count_the_rest_unplaced() -> None:

@@ -114,6 +114,16 @@ class DeskState:
             self.queue.on_book(book, mine, trade)
         return trade
 
+    def add_trade(self, trade: Trade) -> None:
+        """A trade the venue reported itself: on the tape, and moving my queue places."""
+        self.tape(trade.symbol).on_trade(trade)
+        self.trades.appendleft(trade)
+        self.trades_version += 1
+        self.dirty_books.add(trade.symbol)
+        book, mine = self.books.get(trade.symbol), self.working_orders(trade.symbol)
+        if book is not None and mine:
+            self.queue.on_book(book, mine, trade)
+
     def tape(self, symbol: str) -> MarketTape:
         if symbol not in self.tapes:
             self.tapes[symbol] = MarketTape(symbol)

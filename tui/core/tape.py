@@ -1,6 +1,7 @@
 """The trade tape, derived from market data.
 
-The gateway's market data carries no trade messages: each update holds the book plus the
+The gateway's market data carries no trade messages (the retail API's trade feed does, and
+then each trade is taken as reported, see MarketTape.on_trade): each update holds the book plus the
 session's statistics (cumulative volume, last trade price and quantity). A rise in volume
 between two updates of one market is a trade. When a feed merges several trades into one
 update, only the last one's price is known; the rest is counted as volume without a price.
@@ -69,6 +70,9 @@ class MarketTape:
         self.unplaced = 0  # volume seen only as a jump in the total: price unknown
         self._volume: int | None = None  # the total at the last update; None = rebase
         self._last_was_trade = False
+        # the venue reports each trade itself (the retail trade feed): books then only move
+        # the session's totals, so no trade is counted twice
+        self.explicit = False
         self._points: deque[tuple[int, int]] = deque(maxlen=BUCKETS_KEPT)  # (bucket, px)
 
     def rebase(self) -> None:
@@ -83,6 +87,8 @@ class MarketTape:
             return None  # no session total in this update: nothing to compare, keep the base
         known, self._volume = self._volume, book.volume
         self.session_volume = book.volume
+        if self.explicit:
+            return None
         was_trade, self._last_was_trade = self._last_was_trade, False
         if known is None or book.volume < known:
             # a baseline (first update, after an outage, a new session): the price it
@@ -113,6 +119,15 @@ class MarketTape:
         self._last_was_trade = True
         self._sample(now, px)
         return trade
+
+    def on_trade(self, trade: Trade) -> None:
+        """A trade the venue reported with its price, size and taker's side."""
+        self.explicit = True
+        self.volume_at[trade.px] = self.volume_at.get(trade.px, 0) + trade.qty
+        self.last_qty_at[trade.px] = trade.qty
+        self.last = trade
+        self.last_seen_px = trade.px
+        self._sample(trade.at, trade.px)
 
     def _sample(self, now: float, px: int) -> None:
         bucket = int(now // BUCKET_SECONDS)
