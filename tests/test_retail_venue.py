@@ -4,6 +4,7 @@ retail profile, step by step, including the failures a trader meets first."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ from tui.venues.retail.venue import RetailVenue
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "retail-api.md"
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
+BOB = ("firms/DEMO/accounts/bob-1", "firms/DEMO/users/bob")
 
 
 def _section(title: str) -> str:
@@ -86,7 +88,8 @@ async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> No
 
     frames = [json.loads(r.body) for r in quiet_sim.retail.received if r.method == "WS"]
     kinds = {f["subscribe"]["subscriptionType"] for f in frames if "subscribe" in f}
-    assert kinds == {"SUBSCRIPTION_TYPE_MARKET_DATA", "SUBSCRIPTION_TYPE_ORDER",
+    assert kinds == {"SUBSCRIPTION_TYPE_MARKET_DATA", "SUBSCRIPTION_TYPE_TRADE",
+                     "SUBSCRIPTION_TYPE_ORDER",
                      "SUBSCRIPTION_TYPE_ORDER_SNAPSHOT", "SUBSCRIPTION_TYPE_POSITION",
                      "SUBSCRIPTION_TYPE_ACCOUNT_BALANCE"}
     for frame in frames:  # §8.2's keys, camelCase; at most 100 markets a subscription
@@ -114,7 +117,32 @@ async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServ
                          what="the order shown filled after the outage")
         await eventually(lambda: venue.state.positions.get(slug) is not None
                          and venue.state.positions[slug].net == 5, what="the position")
-        assert all(w.connects >= 2 for w in venue._workers)  # both sockets came back
+        await eventually(lambda: all(w.connects >= 2 for w in venue._workers),
+                         what="both sockets back")
+    finally:
+        await venue.stop()
+
+
+async def test_the_tape_takes_each_reported_trade_once_with_its_taker(
+        quiet_sim: SimServer) -> None:
+    symbol = _symbol(quiet_sim)
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        ex = quiet_sim.exchange
+        ex.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                        side=Side.BUY, price=44, order_qty=6)
+        ex.insert_order(account=BOB[0], participant=BOB[1], symbol=symbol,
+                        side=Side.SELL, price=44, order_qty=4)  # bob hits alice's bid
+        await eventually(lambda: venue.state.tapes.get(slug) is not None
+                         and venue.state.tapes[slug].volume_at == {44: 4}, what="the trade")
+        await eventually(lambda: venue.state.books[slug].volume == 4, what="the book's total")
+        await asyncio.sleep(0.3)  # the books after it must not count it again
+        assert [(t.px, t.qty, t.aggressor) for t in venue.state.trades
+                if t.symbol == slug] == [(44, 4, Side.SELL)]
+        assert venue.state.tapes[slug].volume_at == {44: 4}
+        assert venue.state.tapes[slug].explicit  # taken from the trade feed, not inferred
     finally:
         await venue.stop()
 
@@ -133,8 +161,6 @@ def _retail_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rest: str,
 
 
 async def _check(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    import asyncio  # main() runs its own loop: keep it off this test's
-
     code = await asyncio.to_thread(main, ["check", "--profile", "r"])
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err

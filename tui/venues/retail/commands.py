@@ -264,4 +264,6 @@ class RetailCommands:
             # an insert whose answer was lost may have reached the book after the sweep
             # above: sweep once more now that every insert has had its answer
             cancelled += await self.rest.cancel_all()
+        for order in acked:  # one the sweep did not end is looked up, not left "cancelling"
+            self._settle_later(order)
         return len(cancelled) + sum(1 for r in late if not isinstance(r, BaseException))

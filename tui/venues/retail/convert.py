@@ -16,6 +16,7 @@ from typing import Any
 from tui.core.enums import InstrumentState, OrderState, Side, TimeInForce
 from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
 from tui.core.prices import Intent, Scales
+from tui.core.tape import Trade
 from tui.core.ticket import OrderKind, OrderRequest
 from tui.venues.retail.rest import Json, amount, manual_indicator
 
@@ -132,6 +133,14 @@ def book(data: Json, sc: Scales) -> Book:
         transact_ns=epoch_ns(data.get("transactTime")),
         received_at=time.monotonic(),
     )
+
+
+def trade(data: Json, sc: Scales, now: float) -> Trade:
+    """§8.4 TRADE: the taker's side is the aggressor (BUY lifted the offer)."""
+    taker = str((data.get("taker") or {}).get("side") or "")
+    side = {"ORDER_SIDE_BUY": Side.BUY, "ORDER_SIDE_SELL": Side.SELL}.get(taker)
+    return Trade(str(data.get("marketSlug", "")), raw_price(data.get("price"), sc),
+                 raw_qty(data.get("quantity"), sc), side, now)
 
 
 def order_state(name: object) -> OrderState:
