@@ -33,11 +33,13 @@ def test_a_rise_in_volume_is_a_trade_with_its_direction() -> None:
 
 
 def test_reported_trades_are_counted_once_and_keep_the_takers_side() -> None:
-    """A venue with a trade feed: each trade as reported; books then only move totals."""
+    """A venue with a trade feed: each trade as reported; books only move the totals,
+    even a book that shows the trade before the trade's own message arrives."""
     state = DeskState()
+    state.trades_reported = True
     state.replace_book(book(100, last=52, last_qty=5))
+    assert state.replace_book(book(107, last=55, last_qty=7)) is None  # the book came first
     state.add_trade(Trade("M", 55, 7, Side.SELL, 1.0))  # the taker sold at 0.55
-    assert state.replace_book(book(107, last=55, last_qty=7)) is None  # not a second trade
     tape = state.tapes["M"]
     assert tape.volume_at == {55: 7} and tape.last_px == 55 and tape.session_volume == 107
     assert [(t.px, t.qty, t.aggressor) for t in state.trades] == [(55, 7, Side.SELL)]

@@ -93,6 +93,9 @@ class DeskState:
         self.status_version = 0
         self.instruments_version = 0
         self.trades_version = 0
+        # the venue reports each trade itself (a trade feed): books never imply one, even
+        # when a book that shows a trade arrives before the trade's own message
+        self.trades_reported = False
         self._notice_seq = 0
 
     # --- writers (venue side) -----------------------------------------------------
@@ -126,7 +129,7 @@ class DeskState:
 
     def tape(self, symbol: str) -> MarketTape:
         if symbol not in self.tapes:
-            self.tapes[symbol] = MarketTape(symbol)
+            self.tapes[symbol] = MarketTape(symbol, explicit=self.trades_reported)
         return self.tapes[symbol]
 
     def upsert_order(self, order: Order, *, pending_key: str | None = None) -> None:

@@ -59,7 +59,7 @@ def aggressor_of(px: int, before: Book | None, last_px: int | None,
 class MarketTape:
     """One market's trades this session: volume and last size at each price, and history."""
 
-    def __init__(self, symbol: str) -> None:
+    def __init__(self, symbol: str, *, explicit: bool = False) -> None:
         self.symbol = symbol
         self.volume_at: dict[int, int] = {}  # raw price -> raw quantity traded there
         self.last_qty_at: dict[int, int] = {}  # raw price -> size of the latest trade there
@@ -72,7 +72,7 @@ class MarketTape:
         self._last_was_trade = False
         # the venue reports each trade itself (the retail trade feed): books then only move
         # the session's totals, so no trade is counted twice
-        self.explicit = False
+        self.explicit = explicit
         self._points: deque[tuple[int, int]] = deque(maxlen=BUCKETS_KEPT)  # (bucket, px)
 
     def rebase(self) -> None:
@@ -87,8 +87,6 @@ class MarketTape:
             return None  # no session total in this update: nothing to compare, keep the base
         known, self._volume = self._volume, book.volume
         self.session_volume = book.volume
-        if self.explicit:
-            return None
         was_trade, self._last_was_trade = self._last_was_trade, False
         if known is None or book.volume < known:
             # a baseline (first update, after an outage, a new session): the price it
@@ -97,7 +95,7 @@ class MarketTape:
                 self.last_seen_px = book.last_trade_px
                 self._sample(now, book.last_trade_px)
             return None
-        if book.volume == known or book.last_trade_px is None:
+        if self.explicit or book.volume == known or book.last_trade_px is None:
             return None
         delta = book.volume - known
         exact = bool(book.last_trade_qty) and book.last_trade_qty <= delta  # type: ignore[operator]

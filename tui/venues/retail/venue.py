@@ -51,6 +51,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
                  open_store: Callable[[str], Store] | None = None) -> None:
         self.state = state or DeskState()
         self.state.venue = venue_name
+        self.state.trades_reported = True  # the markets socket's TRADE feed (§8.4)
         self.rest = RetailRest(rest_url, key_id, secret, public_url=public_url)
         self.rest.on_throttled = lambda words: self.state.notify(words, "warning")
         self.ws_url = ws_base(rest_url)
