@@ -7,7 +7,6 @@ re-sends a command whose outcome is unknown.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway import convert
 from tui.venues.gateway.rest import INSERT_PATH, GatewayRest, json_body
+from tui.venues.order_marks import OrderMarks
 
 MANUAL = 1  # MANUAL_ORDER_INDICATOR_MANUAL: a person pressed the key
 ORDER_STREAM = "orders"
@@ -44,7 +44,7 @@ def insert_msg(request: OrderRequest, account: str) -> tr_pb.InsertOrderRequest:
     return msg
 
 
-class Commands:
+class Commands(OrderMarks):
     state: DeskState
     rest: GatewayRest
     account: str
@@ -107,35 +107,9 @@ class Commands:
         return Estimate(fill_qty=order.cum_qty, avg_px=order.avg_px,
                         leaves_qty=order.leaves_qty)
 
-    async def _acknowledged(self, order: Order) -> Order | None:
-        """The current, exchange-acknowledged copy of an order (waits for an in-flight insert)."""
-        current = self.state.find_order(order_id=order.order_id, clord_id=order.clord_id)
-        if current is not None and not current.order_id:
-            answered = self._inflight.get(current.clord_id)
-            if answered is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(asyncio.shield(answered), self.rest.timeout)
-            current = self.state.find_order(clord_id=order.clord_id)
-            if current is not None and current.state.is_working and not current.order_id:
-                raise VenueError("The exchange has not acknowledged this order yet; try "
-                                 "again once it shows as working.")
-        if current is None or not current.state.is_working or current.state in (
-                OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
-            return None
-        return current
-
-    def _mark(self, order: Order, state: OrderState) -> None:
-        if order.state not in (OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
-            self._before_cancel[order.order_id] = order.state
-        order.state = state
-        self.state.upsert_order(order)
-
-    def _unmark(self, order: Order, exc: VenueError, marker: OrderState) -> None:
-        """Undo our own marker after a certain failure, unless a report replaced the order."""
-        still = self.state.find_order(order_id=order.order_id)
-        if not exc.uncertain and still is order and order.state is marker:
-            order.state = self._before_cancel.pop(order.order_id, OrderState.NEW)
-            self.state.upsert_order(order)
+    @property
+    def answer_timeout(self) -> float:
+        return self.rest.timeout
 
     async def cancel(self, order: Order) -> None:
         current = await self._acknowledged(order)

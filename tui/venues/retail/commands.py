@@ -9,7 +9,6 @@ wait for it. Nothing whose outcome is unknown is sent again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -21,6 +20,7 @@ from tui.core.prices import Intent
 from tui.core.state import DeskState, LinkState
 from tui.core.ticket import OrderRequest
 from tui.core.venue import VenueError
+from tui.venues.order_marks import OrderMarks
 from tui.venues.retail import convert
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.signing import json_text
@@ -29,14 +29,13 @@ ORDER_STREAM = "orders"
 SETTLE_AFTER = 3.0  # seconds a cancel or modify may take before the desk asks how it went
 
 
-class RetailCommands:
+class RetailCommands(OrderMarks):
     state: DeskState
     rest: RetailRest
     _clords: dict[str, str]  # exchange order id → the desk's own id for it
     _intents: dict[str, Intent]  # the desk's id → what the trader meant
     _inflight: dict[str, asyncio.Future[str]]  # the desk's id → the exchange's answer
     _early: dict[str, list[dict[str, Any]]]  # executions of ids not yet answered
-    _before: dict[str, OrderState]  # order id → state to restore if a cancel fails
     _lookups: set[asyncio.Task[None]]  # unanswered inserts being looked for
 
     def _apply_execution(self, execution: dict[str, Any]) -> None: ...
@@ -146,34 +145,9 @@ class RetailCommands:
         order = convert.order(data, scales)
         return Estimate(fill_qty=order.cum_qty, avg_px=order.avg_px, leaves_qty=order.leaves_qty)
 
-    async def _acknowledged(self, order: Order) -> Order | None:
-        """The exchange-named copy of a working order (waits for an unanswered insert)."""
-        current = self.state.find_order(order_id=order.order_id, clord_id=order.clord_id)
-        if current is not None and not current.order_id:
-            answered = self._inflight.get(current.clord_id)
-            if answered is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(asyncio.shield(answered), self.rest.timeout)
-            current = self.state.find_order(clord_id=order.clord_id)
-            if current is not None and current.state.is_working and not current.order_id:
-                raise VenueError("The exchange has not acknowledged this order yet; try "
-                                 "again once it shows as working.")
-        if current is None or not current.state.is_working or current.state in (
-                OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
-            return None
-        return current
-
-    def _mark(self, order: Order, marker: OrderState) -> None:
-        if order.state not in (OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
-            self._before[order.order_id] = order.state
-        order.state = marker
-        self.state.upsert_order(order)
-
-    def _unmark(self, order: Order, exc: VenueError, marker: OrderState) -> None:
-        still = self.state.find_order(order_id=order.order_id)
-        if not exc.uncertain and still is order and order.state is marker:
-            order.state = self._before.pop(order.order_id, OrderState.NEW)
-            self.state.upsert_order(order)
+    @property
+    def answer_timeout(self) -> float:
+        return self.rest.timeout
 
     async def cancel(self, order: Order) -> None:
         current = await self._acknowledged(order)
@@ -228,7 +202,7 @@ class RetailCommands:
             settled.reject_text = "the exchange kept the order as it was"
             self.state.notify(f"{words.describe(self.state, settled)}: the exchange kept "
                               "the order working.", "warning")
-        self._before.pop(order.order_id, None)
+        self._before_cancel.pop(order.order_id, None)
         self.state.upsert_order(settled)
 
     async def cancel_orders(self, orders: Iterable[Order]) -> int:

@@ -156,7 +156,7 @@ class PrivateFrames(RetailCommands):
         text = str(execution.get("text") or "")
         if kind == "EXECUTION_TYPE_REJECTED":
             if order.state.is_working:  # a refused modify: the order works on, unchanged
-                self._before.pop(oid, None)
+                self._before_cancel.pop(oid, None)
                 order.reject_text = text or "change refused"
                 self.state.notify(f"Change of {words.describe(self.state, order)} refused: "
                                   f"{text or 'the order is unchanged'}.", "error")
@@ -170,7 +170,7 @@ class PrivateFrames(RetailCommands):
         if order.intent is None and order.clord_id:
             order.intent = self._intents.get(order.clord_id)
         if order.state.is_terminal:
-            self._before.pop(oid, None)
+            self._before_cancel.pop(oid, None)
         self._upsert(order)
         if fill is not None and self.state.add_fill(fill):
             if self.store is not None:

@@ -63,7 +63,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
         self._intents: dict[str, Intent] = {}
         self._inflight: dict[str, asyncio.Future[str]] = {}
         self._early: dict[str, list[dict[str, Any]]] = {}
-        self._before: dict[str, OrderState] = {}
+        self._before_cancel: dict[str, OrderState] = {}
         self._successors: dict[str, str] = {}  # market → desk id of an order just replaced
         self._lookups: set[asyncio.Task[None]] = set()
         self._snapshot: list[Order] = []  # the open-order snapshot being gathered
