@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,16 +15,15 @@ import grpc
 
 from tui.core.state import DeskState, LinkState
 from tui.venues.gateway.connection import DIRECT, Connection
+from tui.venues.reconnect import Reconnecting
 
 log = logging.getLogger(__name__)
 
 Metadata = list[tuple[str, str]]
-BACKOFF_FIRST = 0.5
-BACKOFF_MAX = 30.0
 STOP_WAIT = 2.0  # seconds a stopping worker may take
 
 
-class StreamWorker:
+class StreamWorker(Reconnecting):
     def __init__(
         self,
         name: str,
@@ -62,19 +60,6 @@ class StreamWorker:
             await asyncio.wait([self._task], timeout=STOP_WAIT)
             self._task = None
             self.state.set_link(self.name, LinkState.DOWN, "stopped")
-
-    async def _run(self) -> None:
-        backoff = BACKOFF_FIRST
-        while True:
-            self.state.set_link(self.name, LinkState.CONNECTING)
-            connects = self.connects
-            detail = await self._session()
-            if self.connects > connects:  # that session worked: the next outage starts fresh
-                backoff = BACKOFF_FIRST
-            self.state.set_link(self.name, LinkState.DOWN, detail or "stream ended")
-            # jitter so many clients do not reconnect in lockstep after an outage
-            await asyncio.sleep(backoff * (0.8 + 0.4 * random.random()))
-            backoff = min(backoff * 2, BACKOFF_MAX)
 
     async def _session(self) -> str | None:
         """One connection; returns why it ended (None = a clean end after data)."""

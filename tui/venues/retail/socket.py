@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
@@ -20,16 +19,15 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from tui.core.state import DeskState, LinkState
+from tui.venues.reconnect import Reconnecting
 
 log = logging.getLogger(__name__)
-BACKOFF_FIRST = 0.5
-BACKOFF_MAX = 30.0
 STOP_WAIT = 2.0
 OPEN_TIMEOUT = 10.0
 Frame = dict[str, Any]
 
 
-class SocketWorker:
+class SocketWorker(Reconnecting):
     def __init__(self, name: str, state: DeskState, url: str, path: str,
                  headers: Callable[[str], dict[str, str]],
                  subscriptions: Callable[[], list[Frame]],
@@ -76,20 +74,7 @@ class SocketWorker:
         if self._ws is not None:
             await self._ws.send(json.dumps(frame, separators=(",", ":")))
 
-    async def _run(self) -> None:
-        backoff = BACKOFF_FIRST
-        while True:
-            self.state.set_link(self.name, LinkState.CONNECTING)
-            connects = self.connects
-            detail = await self._session()
-            if self.connects > connects:  # that session worked: the next outage starts fresh
-                backoff = BACKOFF_FIRST
-            self.state.set_link(self.name, LinkState.DOWN, detail)
-            # jitter, so many desks do not all come back in the same instant (§8.1)
-            await asyncio.sleep(backoff * (0.8 + 0.4 * random.random()))
-            backoff = min(backoff * 2, BACKOFF_MAX)
-
-    async def _session(self) -> str:
+    async def _session(self) -> str | None:
         """One connection; returns why it ended, in words."""
         try:
             async with connect(self.url, additional_headers=self._headers(self.path),
