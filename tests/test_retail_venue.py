@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from tui.core.profiles import ENV_VAR
 from tui.core.ticket import build_order
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
 from tui.sim.server import SimServer
+from tui.store import Store, db_path
 from tui.venues.retail.venue import RetailVenue
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "retail-api.md"
@@ -197,3 +199,35 @@ async def test_check_names_each_retail_failure(quiet_sim: SimServer, tmp_path: P
     _retail_profile(tmp_path, monkeypatch, stopped)
     code, out = await _check(capsys)
     assert code == 1 and "✗ public REST" in out and "nothing is listening there" in out
+
+
+async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_commands(
+        quiet_sim: SimServer) -> None:
+    symbol = _symbol(quiet_sim)
+    slug = slug_of(symbol)
+
+    def venue() -> RetailVenue:
+        return RetailVenue(rest_url=quiet_sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
+                           secret=DEMO_RETAIL_SECRET, silence_timeout=5.0,
+                           open_store=lambda account: Store.open(db_path("retail", account)))
+
+    first = venue()
+    await _live(first)
+    try:
+        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                        side=Side.SELL, price=45, order_qty=5)
+        await first.submit(build_order(first.state.instruments[slug], Intent.BUY_YES, 45, 5))
+        await eventually(lambda: len(first.state.fills) == 1, what="the fill")
+    finally:
+        await first.stop()
+    with sqlite3.connect(db_path("retail", first.account)) as db:
+        (kind, request), = db.execute("SELECT kind, request FROM journal").fetchall()
+    assert kind == "/v1/orders" and json.loads(request)["intent"] == "ORDER_INTENT_BUY_LONG"
+
+    second = venue()  # the next session brings the fill and the filled order back
+    await _live(second)
+    try:
+        assert [(f.price, f.qty) for f in second.state.fills] == [(45, 5)]
+        assert [(o.state, o.cum_qty) for o in second.state.history] == [(OrderState.FILLED, 5)]
+    finally:
+        await second.stop()

@@ -55,6 +55,8 @@ class RetailRest:
         self.clock_skew: float | None = None  # server − local seconds, from the Date header
         self.throttled = 0  # 429s the exchange answered, despite the pacing
         self.on_throttled: Callable[[str], None] | None = None
+        # the local database's command journal: every command sent and what came back
+        self.journal: Callable[[str, Json, object], None] | None = None
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -190,9 +192,14 @@ class RetailRest:
                 response = await http.request(method, path, params=params or None,
                                               content=content, headers=headers)
             except httpx.TransportError as exc:
+                if method == "POST":
+                    self._journal(path, body, f"no answer: {type(exc).__name__}")
                 if last:
                     raise self._transport_error(method, exc) from exc
             else:
+                if method == "POST":
+                    self._journal(path, body, {"status": response.status_code,
+                                               "body": response.text[:500]})
                 self._note_date(response)
                 if response.status_code < 300:
                     return self._decode(response)
@@ -202,6 +209,11 @@ class RetailRest:
                     raise self._status_error(method, response)
             await asyncio.sleep(self._backoff(attempt))
         raise AssertionError("unreachable")
+
+    def _journal(self, path: str, body: Json | None, answer: object) -> None:
+        # a preview places nothing: it is not a command
+        if self.journal is not None and path != "/v1/order/preview":
+            self.journal(path, body or {}, answer)
 
     def _throttled(self, method: str, *, retrying: bool) -> None:
         self.throttled += 1

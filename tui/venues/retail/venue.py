@@ -127,6 +127,8 @@ class RetailVenue(PrivateFrames, RetailCommands):
         self.state.load_history([row.to_fill() for row in store.fills(limit=500)],
                                 [row.to_order() for row in store.orders(limit=500)
                                  if not row.state.is_working])
+        self.rest.journal = lambda path, body, answer: store.journal(
+            path, body, answer, time.time())
         self.state.link_listeners.append(lambda name, link, detail: store.stream_event(
             name, link.value, detail, time.time()))
 
