@@ -26,6 +26,7 @@ class SimUser:
 class _Grant:
     user: SimUser
     expires: float
+    scopes: frozenset[str] | None = None  # None: every trader scope (a password login)
 
 
 class AuthError(Exception):
@@ -87,11 +88,21 @@ class TokenIssuer:
             raise AuthError("access token expired")
         return grant.user
 
-    def accept(self, token: str, user: SimUser, expires: float) -> None:
+    def accept(self, token: str, user: SimUser, expires: float,
+               scopes: frozenset[str] | None = None) -> None:
         """Take `token`, minted elsewhere (the Auth0 token endpoint), as `user`'s until
-        `expires`."""
+        `expires`, granting `scopes`."""
         self._purge(self.clock())
-        self._access[token] = _Grant(user, expires)
+        self._access[token] = _Grant(user, expires, scopes)
+
+    def scopes_of(self, authorization: str | None) -> frozenset[str] | None:
+        """The scopes a valid token grants; None when the token is unknown or expired (its
+        caller is told UNAUTHENTICATED, not PERMISSION_DENIED) or grants everything."""
+        token = (authorization or "").removeprefix("Bearer ").strip()
+        grant = self._access.get(token)
+        if grant is None or grant.expires <= self.clock():
+            return None
+        return grant.scopes
 
     def _mint(self, user: SimUser, now: float) -> dict[str, str]:
         self._purge(now)

@@ -199,7 +199,7 @@ class Auth0Server:
         }
         token = jwt.encode(claims, self._signing_key, algorithm="RS256",
                            headers={"kid": "sim-" + _kid(self._signing_key)})
-        self.issuer.accept(token, client.user, now + ttl)
+        self.issuer.accept(token, client.user, now + ttl, frozenset(client.scopes))
         return {"access_token": token, "token_type": "Bearer", "expires_in": ttl,
                 "scope": claims["scope"]}
 

@@ -29,6 +29,7 @@ from tui.sim.grpc_base import Base
 from tui.sim.hub import Hub, Subscriber
 from tui.sim.model import CancelRejectReport, ExecReport, PositionChanged
 from tui.sim.reports import Reports
+from tui.sim.scopes import ScopeCheck
 from tui.sim.service import GatewayService
 
 MAX_SYMBOLS = 1000
@@ -295,7 +296,9 @@ def build_grpc_server(auth: TokenIssuer, service: GatewayService, hub: Hub,
                       recorder: deque[Received] | None = None,
                       ) -> grpc.aio.Server:
     # no SO_REUSEPORT: a second exchange on a taken port must fail, not share the port
-    interceptors = [WireRecorder(recorder)] if recorder is not None else []
+    interceptors: list[grpc.aio.ServerInterceptor] = [ScopeCheck(auth.scopes_of)]
+    if recorder is not None:
+        interceptors.insert(0, WireRecorder(recorder))
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)], interceptors=interceptors)
     args = (auth, service, hub, heartbeat)
     md_grpc.add_MarketDataSubscriptionAPIServicer_to_server(MarketData(*args), server)

@@ -22,8 +22,10 @@ from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.auth import AuthError, SimUser, TokenIssuer
 from tui.sim.reports import Reports
+from tui.sim.scopes import SCOPES, denial
 from tui.sim.service import (
     INVALID_ARGUMENT,
+    PERMISSION_DENIED,
     UNAUTHENTICATED,
     GatewayService,
     ServiceError,
@@ -110,13 +112,18 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
                    recorder: deque[RestReceived] | None = None) -> Starlette:
     reports = Reports(service.exchange)
 
-    def authed(handler: Handler, *,
-               account_scoped: bool) -> Callable[[Request], Awaitable[Response]]:
+    def authed(handler: Handler, *, account_scoped: bool,
+               method: str) -> Callable[[Request], Awaitable[Response]]:
+        need = SCOPES[method]  # the gRPC method this route binds, and its scope
+
         async def endpoint(request: Request) -> Response:
             try:
                 user = auth.check(request.headers.get("authorization"))
             except AuthError as exc:
                 return _status(UNAUTHENTICATED, str(exc))
+            granted = auth.scopes_of(request.headers.get("authorization"))
+            if granted is not None and need not in granted:
+                return _status(PERMISSION_DENIED, denial(need))
             try:
                 if account_scoped:
                     service.require_participant(user, request.headers.get("x-participant-id"))
@@ -206,42 +213,49 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
                                                       rep_pb.SearchExecutionsRequest()))
 
     def both(paths: tuple[str, ...], handler: Handler, methods: list[str], *,
-             account_scoped: bool) -> list[Route]:
-        endpoint = authed(handler, account_scoped=account_scoped)
+             account_scoped: bool, method: str) -> list[Route]:
+        endpoint = authed(handler, account_scoped=account_scoped, method=method)
         return [Route(p, endpoint, methods=methods) for p in paths]
 
     routes = [
         Route("/v1/health", health, methods=["GET"]),
         Route("/auth/v1beta1/login", login, methods=["POST"]),
         Route("/auth/v1beta1/refresh_access_token", refresh, methods=["POST"]),
-        Route("/v1/whoami", authed(whoami, account_scoped=False), methods=["GET"]),
-        Route("/v1beta1/get_who_am_i", authed(whoami, account_scoped=False), methods=["POST"]),
-        Route("/v1/accounts", authed(accounts, account_scoped=False), methods=["GET"]),
-        Route("/v1beta1/list_accounts", authed(accounts, account_scoped=False),
+        Route("/v1/whoami", authed(whoami, account_scoped=False, method="GetWhoAmI"),
+              methods=["GET"]),
+        Route("/v1beta1/get_who_am_i", authed(whoami, account_scoped=False,
+                                                       method="GetWhoAmI"), methods=["POST"]),
+        Route("/v1/accounts", authed(accounts, account_scoped=False, method="ListAccounts"),
+              methods=["GET"]),
+        Route("/v1beta1/list_accounts", authed(accounts, account_scoped=False,
+                                                  method="ListAccounts"),
               methods=["POST"]),
         *both(("/v1/refdata/instruments", "/v1beta1/list_instruments"), instruments,
-              ["POST"], account_scoped=False),
+              ["POST"], account_scoped=False, method="ListInstruments"),
         *both(("/v1/trading/orders", "/v1beta1/insert_order"), insert, ["POST"],
-              account_scoped=True),
+              account_scoped=True, method="InsertOrder"),
         *both(("/v1/trading/orders/preview", "/v1beta1/preview_order"), preview, ["POST"],
-              account_scoped=True),
+              account_scoped=True, method="PreviewOrder"),
         *both(("/v1/trading/orders/cancel", "/v1beta1/cancel_order"), cancel, ["POST"],
-              account_scoped=True),
+              account_scoped=True, method="CancelOrder"),
         *both(("/v1/trading/orders/cancel/list", "/v1beta1/cancel_order_list"), cancel_list,
-              ["POST"], account_scoped=True),
+              ["POST"], account_scoped=True, method="CancelOrderList"),
         *both(("/v1/trading/orders/replace", "/v1beta1/cancel_replace_order"), replace,
-              ["POST"], account_scoped=True),
-        Route("/v1/trading/orders/open", authed(open_orders_get, account_scoped=True),
+              ["POST"], account_scoped=True, method="CancelReplaceOrder"),
+        Route("/v1/trading/orders/open", authed(open_orders_get, account_scoped=True,
+                                                         method="GetOpenOrders"),
               methods=["GET"]),
-        Route("/v1beta1/get_open_orders", authed(open_orders_post, account_scoped=True),
+        Route("/v1beta1/get_open_orders", authed(open_orders_post, account_scoped=True,
+                                                         method="GetOpenOrders"),
               methods=["POST"]),
         *both(("/v1/positions/balance", "/v1beta1/get_account_balance"), balance, ["POST"],
-              account_scoped=True),
-        Route("/v1/positions", authed(positions, account_scoped=True), methods=["GET"]),
+              account_scoped=True, method="GetAccountBalance"),
+        Route("/v1/positions", authed(positions, account_scoped=True,
+                                             method="ListAccountPositions"), methods=["GET"]),
         *both(("/v1/report/orders/search", "/v1beta1/search_orders"), search_orders,
-              ["POST"], account_scoped=True),
+              ["POST"], account_scoped=True, method="SearchOrders"),
         *both(("/v1/report/executions/search", "/v1beta1/search_executions"),
-              search_executions, ["POST"], account_scoped=True),
+              search_executions, ["POST"], account_scoped=True, method="SearchExecutions"),
     ]
     app = Starlette(routes=routes)
     if recorder is not None:

@@ -152,9 +152,12 @@ class SimServer:
                 await asyncio.wait_for(self._stop.wait(), timeout=0.25)
             self.exchange.expire_due(self.exchange.clock())
 
-    def register_client(self, client_id: str, public_pem: bytes | str, username: str) -> None:
-        """Register an Auth0 client: its RSA public key (PEM), acting as the named user."""
-        self.auth0.register_client(client_id, public_pem, self.auth.users[username])
+    def register_client(self, client_id: str, public_pem: bytes | str, username: str,
+                        scopes: tuple[str, ...] | None = None) -> None:
+        """Register an Auth0 client: its RSA public key (PEM), acting as the named user,
+        granted `scopes` (default: every trader scope of spec §2.4)."""
+        extra = {} if scopes is None else {"scopes": scopes}
+        self.auth0.register_client(client_id, public_pem, self.auth.users[username], **extra)
 
     def registration_token(self, username: str, ttl: float = 24 * 3600.0) -> str:
         """A one-time `/auth/v1beta1/register` token with which a new user picks a password."""

@@ -115,8 +115,8 @@ def _rpc_words(exc: grpc.aio.AioRpcError) -> str:
         return "exchange unreachable or stream reset"
     if code == grpc.StatusCode.UNAUTHENTICATED:
         return "session expired; logging in again"
-    if code == grpc.StatusCode.PERMISSION_DENIED:
-        return "not permitted"
+    if code == grpc.StatusCode.PERMISSION_DENIED:  # e.g. a scope this login lacks
+        return f"not permitted ({exc.details()})" if exc.details() else "not permitted"
     return f"{code.name.lower().replace('_', ' ')}: {exc.details() or ''}".strip()
 
 
