@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -98,3 +100,32 @@ def test_a_taken_grpc_port_is_refused_too(standalone: int) -> None:
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 1, result.stdout
     assert "cannot listen" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_pmdesk_check_walks_both_venues_through_a_running_pmdesk_sim(
+        standalone: int, tmp_path: Path) -> None:
+    """As a trader runs it: `pmdesk check` processes against a `pmdesk sim` process."""
+    from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+
+    key = tmp_path / "retail.key"
+    key.write_text(DEMO_RETAIL_SECRET, encoding="ascii")
+    key.chmod(0o600)
+    rest = f"http://127.0.0.1:{standalone}"
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text(
+        f'[profiles.gw]\nvenue = "sim"\nrest = "{rest}"\ngrpc = "127.0.0.1:{standalone + 1}"\n'
+        'user = "demo"\npassword_env = "PMDESK_TEST_PASSWORD"\n'
+        f'[profiles.rt]\nvenue = "retail"\nenvironment = "custom"\nrest = "{rest}"\n'
+        f'key_id_env = "PMDESK_TEST_KEY_ID"\nkey_file = "{key}"\n', encoding="utf-8")
+    env = {**os.environ, "PMDESK_PROFILES": str(profiles), "PMDESK_TEST_KEY_ID":
+           DEMO_RETAIL_KEY_ID, "PMDESK_TEST_PASSWORD": DEMO_PASSWORD}
+    for name, steps in (("gw", ("credentials", "REST reachable", "log in", "account",
+                                "gRPC market data")),
+                        ("rt", ("credentials", "public REST", "signed request",
+                                "private socket", "markets socket"))):
+        done = subprocess.run([sys.executable, "-m", "tui", "check", "--profile", name],
+                              capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert [line.split(":")[0] for line in done.stdout.splitlines()[1:]] == [
+            f"✓ {step}" for step in steps]
+        assert "Traceback" not in done.stderr
