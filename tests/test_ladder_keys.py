@@ -43,6 +43,9 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tests.desk_kit import ALICE
+from tests.desk_kit import mine as _mine
+from tests.desk_kit import quote as _quote
 from tui.app import PmdeskApp
 from tui.bindings import DESK_BINDINGS
 from tui.core.config import DeskConfig
@@ -118,7 +121,6 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "quit_ctrl_c": (f"{HERE}::test_quit_keys_leave_working_orders_at_the_exchange",),
 }
 
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 
 
 def test_every_binding_has_a_pilot_test_listed() -> None:
@@ -147,20 +149,6 @@ def _market(sim: SimServer, *, price_scale: int = 100, tick: int = 1, last: bool
              if i.scales.price_scale == price_scale and i.scales.tick == tick
              and i.scales.qty_scale == 1]
     return found[-1 if last else 0]
-
-
-def _quote(sim: SimServer, symbol: str, bid: int = 40, offer: int = 45,
-           qty: int = 100) -> None:
-    """Another trader makes a two-sided market."""
-    for side, price in ((Side.BUY, bid), (Side.SELL, offer)):
-        sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                  side=side, price=price, order_qty=qty)
-
-
-def _mine(sim: SimServer, symbol: str | None = None) -> list[tuple[Side, int, int]]:
-    """My working orders as the exchange holds them: (YES side, YES price, leaves)."""
-    return sorted((o.side, o.price, o.leaves_qty) for o in sim.exchange.open_orders(
-        accounts=[DEMO_ACCOUNT], symbols=[symbol] if symbol else None))
 
 
 def _net(sim: SimServer, symbol: str) -> int:

@@ -10,7 +10,10 @@ import httpx
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
+from tests.conftest import eventually, make_retail_venue
+from tests.desk_kit import ALICE, cent_symbols
+from tests.desk_kit import mine as _mine
+from tests.desk_kit import retail_live as _live
 from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
 from tui.core.state import DeskState
@@ -20,19 +23,6 @@ from tui.sim.retail import slug_of
 from tui.sim.server import SimServer
 from tui.venues.retail.socket import SocketWorker
 from tui.venues.retail.venue import RetailVenue
-
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
-
-
-def _symbol(sim: SimServer) -> str:
-    return next(s for s, i in sorted(sim.exchange.instruments.items())
-                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
-
-
-async def _live(venue: RetailVenue) -> None:
-    await venue.start()
-    await eventually(lambda: len(venue.state.streams) == 2 and all(
-        s.state.value == "live" for s in venue.state.streams.values()), what="both sockets")
 
 
 class _SlowInserts(httpx.AsyncBaseTransport):
@@ -70,7 +60,7 @@ async def test_a_modified_order_stays_the_desks_and_says_its_fills(
         quiet_sim: SimServer) -> None:
     """A modify is a cancel-replace with a new exchange id: the successor is still the
     desk's order, so its fill is announced like any other (as on the gateway)."""
-    symbol = _symbol(quiet_sim)
+    symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
     await _live(venue)
     try:
@@ -97,7 +87,7 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
         quiet_sim: SimServer) -> None:
     """The sockets break as an insert leaves and its answer comes after the reconnect's
     open-order snapshot (which already lists it): the order shows working, not pending."""
-    symbol = _symbol(quiet_sim)
+    symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
     await _live(venue)
     try:
@@ -137,7 +127,7 @@ async def test_the_kill_switch_leaves_no_insert_in_flight_working(
     """An insert still on its way when the kill switch is pressed reaches the book after
     the exchange-wide cancel and its answer is lost: the kill switch must not return with
     that order working and nothing said."""
-    symbol = _symbol(quiet_sim)
+    symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
     await _live(venue)
     try:
@@ -159,11 +149,6 @@ async def test_the_kill_switch_leaves_no_insert_in_flight_working(
             await insert
     finally:
         await venue.stop()
-
-
-def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
-    return sorted((o.side, o.price, o.leaves_qty)
-                  for o in sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]))
 
 
 async def test_stop_closes_the_socket_as_the_sdk_does() -> None:

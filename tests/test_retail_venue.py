@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
+from tests.conftest import eventually, make_retail_venue
+from tests.desk_kit import ALICE, BOB, cent_symbols
+from tests.desk_kit import mine as _mine
+from tests.desk_kit import retail_live as _live
 from tui.cli import main
 from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
@@ -24,8 +27,6 @@ from tui.store import Store, db_path
 from tui.venues.retail.venue import RetailVenue
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "retail-api.md"
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
-BOB = ("firms/DEMO/accounts/bob-1", "firms/DEMO/users/bob")
 
 
 def _section(title: str) -> str:
@@ -39,24 +40,8 @@ def _table_names(title: str) -> set[str]:
     return set(re.findall(r"^\| `(\w+)`", _section(title), flags=re.M))
 
 
-def _symbol(sim: SimServer) -> str:
-    return next(s for s, i in sorted(sim.exchange.instruments.items())
-                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
-
-
-async def _live(venue: RetailVenue) -> None:
-    await venue.start()
-    await eventually(lambda: len(venue.state.streams) == 2 and all(
-        s.state.value == "live" for s in venue.state.streams.values()), what="both sockets")
-
-
-def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
-    return sorted((o.side, o.price, o.leaves_qty)
-                  for o in sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]))
-
-
 async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> None:
-    symbol = _symbol(quiet_sim)
+    symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
     await _live(venue)
     try:
@@ -101,7 +86,7 @@ async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> No
 
 
 async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServer) -> None:
-    symbol = _symbol(quiet_sim)
+    symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
     await _live(venue)
     try:
@@ -127,7 +112,7 @@ async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServ
 
 async def test_the_tape_takes_each_reported_trade_once_with_its_taker(
         quiet_sim: SimServer) -> None:
-    symbol = _symbol(quiet_sim)
+    symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
     await _live(venue)
     try:
@@ -203,7 +188,7 @@ async def test_check_names_each_retail_failure(quiet_sim: SimServer, tmp_path: P
 
 async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_commands(
         quiet_sim: SimServer) -> None:
-    symbol = _symbol(quiet_sim)
+    symbol = cent_symbols(quiet_sim)[0]
     slug = slug_of(symbol)
 
     def venue() -> RetailVenue:

@@ -16,6 +16,10 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, make_venue
+from tests.desk_kit import ALICE
+from tests.desk_kit import cent_symbols as _symbols
+from tests.desk_kit import mine as _mine
+from tests.desk_kit import quote as _quote
 from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
@@ -26,24 +30,7 @@ from tui.sim.server import SimServer
 from tui.widgets.confirm import ConfirmScreen
 from tui.widgets.tables import OrdersTable
 
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 LOOSE = Limits()  # no limits: tests of order types are not about limits
-
-
-def _symbols(sim: SimServer) -> list[str]:
-    return [s for s, i in sorted(sim.exchange.instruments.items())
-            if i.scales.price_scale == 100 and i.scales.qty_scale == 1]
-
-
-def _quote(sim: SimServer, symbol: str, bid: int = 40, offer: int = 45, qty: int = 100) -> None:
-    for side, price in ((Side.BUY, bid), (Side.SELL, offer)):
-        sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                  side=side, price=price, order_qty=qty)
-
-
-def _mine(sim: SimServer, symbol: str | None = None) -> list[tuple[Side, int, int]]:
-    return sorted((o.side, o.price, o.leaves_qty) for o in sim.exchange.open_orders(
-        accounts=[DEMO_ACCOUNT], symbols=[symbol] if symbol else None))
 
 
 def _my_orders(sim: SimServer) -> list[SimOrder]:

@@ -1,0 +1,37 @@
+"""Helpers the desk tests share: other traders at the embedded exchange, the demo trader's
+orders as the exchange holds them, the plain cent markets, and a retail venue made live."""
+
+from __future__ import annotations
+
+from tests.conftest import DEMO_ACCOUNT, eventually
+from tui.core.enums import Side
+from tui.sim.server import SimServer
+from tui.venues.retail.venue import RetailVenue
+
+ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
+BOB = ("firms/DEMO/accounts/bob-1", "firms/DEMO/users/bob")
+
+
+def quote(sim: SimServer, symbol: str, bid: int = 40, offer: int = 45, qty: int = 100) -> None:
+    """Another trader makes a two-sided market."""
+    for side, price in ((Side.BUY, bid), (Side.SELL, offer)):
+        sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                  side=side, price=price, order_qty=qty)
+
+
+def mine(sim: SimServer, symbol: str | None = None) -> list[tuple[Side, int, int]]:
+    """My working orders as the exchange holds them: (YES side, YES price, leaves)."""
+    return sorted((o.side, o.price, o.leaves_qty) for o in sim.exchange.open_orders(
+        accounts=[DEMO_ACCOUNT], symbols=[symbol] if symbol else None))
+
+
+def cent_symbols(sim: SimServer) -> list[str]:
+    """Markets priced in whole cents and traded in whole contracts."""
+    return [s for s, i in sorted(sim.exchange.instruments.items())
+            if i.scales.price_scale == 100 and i.scales.qty_scale == 1]
+
+
+async def retail_live(venue: RetailVenue) -> None:
+    await venue.start()
+    await eventually(lambda: len(venue.state.streams) == 2 and all(
+        s.state.value == "live" for s in venue.state.streams.values()), what="both sockets")
