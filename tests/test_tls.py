@@ -266,3 +266,40 @@ async def test_the_private_key_login_trusts_the_profiles_ca_too(
                     f'key_file = "{key}"\nca_file = "{ca_file}"\n', encoding="utf-8")
     steps = await Checker(load_profiles(path, write_example=False)["jwt"]).run()
     assert all(s.ok for s in steps), report(steps)
+
+
+async def test_the_retail_desk_and_its_check_trust_the_profiles_ca(
+        tls_sim: SimServer, ca_file: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signed REST and both WebSockets over TLS (wss://) to a host the CA file vouches for;
+    without the CA, the check says the certificate is not trusted."""
+    from tui.check_retail import RetailChecker
+    from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+    from tui.venues.retail.venue import RetailVenue
+
+    venue = RetailVenue(rest_url=tls_sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
+                        secret=DEMO_RETAIL_SECRET, silence_timeout=5.0,
+                        ssl_context=Connection(ca_file=ca_file).ssl_context())
+    assert venue.ws_url.startswith("wss://")
+    try:
+        await venue.start()
+        await eventually(lambda: len(venue.state.streams) == 2 and all(
+            s.state.value == "live" for s in venue.state.streams.values()),
+            what="both sockets live over TLS")
+    finally:
+        await venue.stop()
+
+    key = tmp_path / "retail.key"
+    key.write_text(DEMO_RETAIL_SECRET, encoding="ascii")
+    key.chmod(0o600)
+    monkeypatch.setenv("PMDESK_TEST_KEY_ID", DEMO_RETAIL_KEY_ID)
+
+    def profile(ca: str) -> Profile:
+        return Profile(name="rt", venue="retail", rest=tls_sim.rest_url, grpc="",
+                       public=tls_sim.rest_url, key_id_env="PMDESK_TEST_KEY_ID",
+                       key_file=str(key), ca_file=ca)
+
+    steps = await RetailChecker(profile(ca_file)).run()
+    assert all(s.ok for s in steps), report(steps)
+    out = report(await RetailChecker(profile("")).run())
+    assert "✗ public REST" in out and "not trusted" in out and "Traceback" not in out

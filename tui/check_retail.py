@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 
 import httpx
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
 from tui.check import STEP_TIMEOUT, CheckError, Step, _reason, run_steps
-from tui.cli_retail import retail_credentials
+from tui.cli_retail import retail_credentials, retail_ssl
 from tui.core.profiles import Profile
 from tui.core.venue import VenueError
 from tui.venues.retail import convert
@@ -27,6 +28,7 @@ class RetailChecker:
         self.profile = profile
         self.rest: RetailRest | None = None
         self.slug = ""
+        self.ssl: ssl.SSLContext | None = None
 
     async def run(self) -> list[Step]:
         try:
@@ -41,9 +43,11 @@ class RetailChecker:
     async def _credentials(self) -> str:
         try:
             key_id, secret = retail_credentials(self.profile)
+            self.ssl = retail_ssl(self.profile)
             self.rest = RetailRest(self.profile.rest, key_id, secret,
                                    public_url=self.profile.public or self.profile.rest,
-                                   timeout=STEP_TIMEOUT, max_retries=0)
+                                   timeout=STEP_TIMEOUT, max_retries=0,
+                                   verify=self.ssl if self.ssl is not None else True)
         except ValueError as exc:
             raise CheckError(str(exc)) from None
         where = self.profile.key_file or f"${self.profile.secret_env}"
@@ -79,9 +83,10 @@ class RetailChecker:
     async def _open(self, path: str, subscribe: dict[str, object], wanted: str) -> str:
         assert self.rest is not None
         try:
-            async with connect(ws_base(self.profile.rest) + path,
-                               additional_headers=self.rest.signed_headers_get(path),
-                               open_timeout=STEP_TIMEOUT) as ws:
+            url = ws_base(self.profile.rest) + path
+            tls = {"ssl": self.ssl} if self.ssl is not None and url.startswith("wss") else {}
+            async with connect(url, additional_headers=self.rest.signed_headers_get(path),
+                               open_timeout=STEP_TIMEOUT, **tls) as ws:
                 await ws.send(json.dumps({"subscribe": subscribe}))
                 while True:
                     frame = json.loads(await ws.recv())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 import sys
 from pathlib import Path
 
@@ -13,15 +14,31 @@ from tui.core.profiles import Profile
 
 def run_retail(rest_url: str, public_url: str, key_id: str, secret: str | bytes,
                 venue_name: str, config: DeskConfig, profile: str,
-                silence_timeout: float = 60.0) -> int:
+                silence_timeout: float = 60.0, ssl_context: ssl.SSLContext | None = None
+                ) -> int:
     from tui.store import Store, db_path
     from tui.venues.retail.venue import RetailVenue
 
     redact_logs([secret])
     venue = RetailVenue(rest_url=rest_url, public_url=public_url, key_id=key_id,
                         secret=secret, venue_name=venue_name, silence_timeout=silence_timeout,
-                        open_store=lambda account: Store.open(db_path(profile, account)))
+                        open_store=lambda account: Store.open(db_path(profile, account)),
+                        ssl_context=ssl_context)
     return run_desk(venue, venue_name, config)
+
+
+def retail_ssl(profile: Profile) -> ssl.SSLContext | None:
+    """The profile's CA file as a TLS context (None: the system's roots); ValueError in
+    words when the file is missing or not PEM."""
+    from tui.core.venue import VenueError
+    from tui.venues.gateway.connection import Connection
+
+    if not profile.ca_file:
+        return None
+    try:
+        return Connection(ca_file=profile.ca_file).ssl_context()
+    except VenueError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def retail_credentials(profile: Profile) -> tuple[str, str | bytes]:
@@ -45,8 +62,9 @@ def retail_credentials(profile: Profile) -> tuple[str, str | bytes]:
 def profile_retail(profile: Profile, config: DeskConfig) -> int:
     try:
         key_id, secret = retail_credentials(profile)
+        context = retail_ssl(profile)
     except ValueError as exc:
         print(f"pmdesk: profile {profile.name}: {exc}", file=sys.stderr)
         return 2
     return run_retail(profile.rest, profile.public or profile.rest, key_id, secret,
-                       profile.name, config=config, profile=profile.name)
+                      profile.name, config=config, profile=profile.name, ssl_context=context)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import ssl
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -41,16 +42,17 @@ class RetailRest:
                  public_url: str | None = None, clock: Callable[[], float] = time.time,
                  timeout: float = 10.0, max_retries: int = 2,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 limiter: RetailLimiter | None = None) -> None:
+                 limiter: RetailLimiter | None = None,
+                 verify: ssl.SSLContext | bool = True) -> None:
         self._seed = load_seed(secret)
         self.key_id = key_id
         self._clock = clock
         self._retries = max_retries
         self.timeout = timeout
         self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout,
-                                       transport=transport)
+                                       transport=transport, verify=verify)
         self._public = httpx.AsyncClient(base_url=(public_url or base_url).rstrip("/"),
-                                         timeout=timeout, transport=transport)
+                                         timeout=timeout, transport=transport, verify=verify)
         self.limiter = limiter if limiter is not None else RetailLimiter()
         self.clock_skew: float | None = None  # server − local seconds, from the Date header
         self.throttled = 0  # 429s the exchange answered, despite the pacing
@@ -253,6 +255,9 @@ class RetailRest:
         text = str(exc)
         if timeout:
             why = "did not answer in time"
+        elif "CERTIFICATE_VERIFY_FAILED" in text:
+            why = "could not be reached: its TLS certificate is not trusted (set ca_file to " \
+                  "the CA that issued it, or check the host name)"
         elif "refused" in text or "All connection attempts failed" in text:
             why = "could not be reached (nothing is listening there)"
         elif "not known" in text or "nodename nor servname" in text:

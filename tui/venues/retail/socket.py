@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import ssl
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 STOP_WAIT = 2.0
 OPEN_TIMEOUT = 10.0
 Frame = dict[str, Any]
+UNTRUSTED = ("its TLS certificate is not trusted (set ca_file to the CA that issued it, or "
+             "check the host name)")
 
 
 class SocketWorker(Reconnecting):
@@ -34,8 +37,10 @@ class SocketWorker(Reconnecting):
                  handle: Callable[[Frame], None], *,
                  silence_timeout: float = 60.0,
                  on_open: Callable[[], Awaitable[None]] | None = None,
-                 refused_words: Callable[[int, str], str] | None = None) -> None:
+                 refused_words: Callable[[int, str], str] | None = None,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         self.name = name
+        self._ssl = ssl_context  # a profile's CA file (None: the system's roots)
         self.state = state
         self.url = url.rstrip("/") + path  # wss://host/v1/ws/private
         self.path = path
@@ -77,9 +82,11 @@ class SocketWorker(Reconnecting):
     async def _session(self) -> str | None:
         """One connection; returns why it ended, in words."""
         try:
+            tls = {"ssl": self._ssl} if self._ssl is not None and self.url.startswith(
+                "wss://") else {}
             async with connect(self.url, additional_headers=self._headers(self.path),
                                open_timeout=OPEN_TIMEOUT, close_timeout=1.0,
-                               max_size=16 * 1024 * 1024) as ws:
+                               max_size=16 * 1024 * 1024, **tls) as ws:
                 self._ws = ws
                 self.sent = self._subscriptions()
                 for frame in self.sent:
@@ -110,6 +117,8 @@ class SocketWorker(Reconnecting):
         except ConnectionClosed as exc:
             return f"connection closed ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
         except (OSError, WebSocketException) as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                return UNTRUSTED
             return f"exchange unreachable ({type(exc).__name__})"
         except Exception as exc:
             log.exception("socket %s failed", self.name)

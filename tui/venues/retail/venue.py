@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -48,11 +49,15 @@ class RetailVenue(PrivateFrames, RetailCommands):
                  public_url: str | None = None, state: DeskState | None = None,
                  silence_timeout: float = 60.0, venue_name: str = "retail",
                  store: Store | None = None,
-                 open_store: Callable[[str], Store] | None = None) -> None:
+                 open_store: Callable[[str], Store] | None = None,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         self.state = state or DeskState()
         self.state.venue = venue_name
         self.state.trades_reported = True  # the markets socket's TRADE feed (§8.4)
-        self.rest = RetailRest(rest_url, key_id, secret, public_url=public_url)
+        # a profile's CA file vouches for both hosts and the sockets (None: system roots)
+        self._ssl = ssl_context
+        self.rest = RetailRest(rest_url, key_id, secret, public_url=public_url,
+                               verify=ssl_context if ssl_context is not None else True)
         self.rest.on_throttled = lambda words: self.state.notify(words, "warning")
         self.ws_url = ws_base(rest_url)
         self.silence_timeout = silence_timeout
@@ -98,11 +103,12 @@ class RetailVenue(PrivateFrames, RetailCommands):
             SocketWorker(PRICES, self.state, self.ws_url, "/v1/ws/markets",
                          self.rest.signed_headers_get, self._market_subscriptions,
                          self._on_market_frame, silence_timeout=self.silence_timeout,
-                         refused_words=self._refused),
+                         refused_words=self._refused, ssl_context=self._ssl),
             SocketWorker(ORDER_STREAM, self.state, self.ws_url, "/v1/ws/private",
                          self.rest.signed_headers_get, self._private_subscriptions,
                          self._on_private_frame, silence_timeout=self.silence_timeout,
-                         on_open=self._read_positions, refused_words=self._refused),
+                         on_open=self._read_positions, refused_words=self._refused,
+                         ssl_context=self._ssl),
         ]
         for worker in self._workers:
             worker.start()
