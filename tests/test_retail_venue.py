@@ -21,9 +21,11 @@ from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
 from tui.core.profiles import ENV_VAR
 from tui.core.ticket import build_order
+from tui.core.venue import VenueError
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
 from tui.sim.server import SimServer
 from tui.store import Store, db_path
+from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.venue import RetailVenue
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "retail-api.md"
@@ -216,3 +218,59 @@ async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_com
         assert [(o.state, o.cum_qty) for o in second.state.history] == [(OrderState.FILLED, 5)]
     finally:
         await second.stop()
+
+
+async def _hang_up_server() -> tuple[asyncio.Server, str]:
+    """A peer that reads a request and drops the connection without a word: the request
+    may well have been acted on (the real API behind a load balancer can do this)."""
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    return server, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
+async def test_an_insert_whose_answer_is_lost_is_uncertain_never_rejected() -> None:
+    server, url = await _hang_up_server()
+    try:
+        async with RetailRest(url, DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET) as rest:
+            with pytest.raises(VenueError) as lost:
+                await rest.create_order({"marketSlug": "m", "intent": "ORDER_INTENT_BUY_LONG"})
+            assert lost.value.uncertain and "broke the connection" in str(lost.value)
+            with pytest.raises(VenueError) as read:  # a read is simply not answered
+                await rest.balances()
+            assert not read.value.uncertain
+    finally:
+        server.close()
+    async with RetailRest(url, DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET) as rest:
+        with pytest.raises(VenueError) as refused:  # nobody there: surely not sent
+            await rest.create_order({"marketSlug": "m"})
+        assert not refused.value.uncertain and "nothing is listening" in str(refused.value)
+
+
+def test_a_malformed_secret_in_the_environment_is_one_sentence(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text('[profiles.r]\nvenue = "retail"\nenvironment = "custom"\n'
+                        'rest = "http://127.0.0.1:9"\nkey_id_env = "PMDESK_TEST_KEY_ID"\n'
+                        'secret_env = "PMDESK_TEST_SECRET"\n', encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(profiles))
+    monkeypatch.setenv("PMDESK_TEST_KEY_ID", DEMO_RETAIL_KEY_ID)
+    monkeypatch.setenv("PMDESK_TEST_SECRET", "not-base64!!")
+    assert main(["--profile", "r"]) == 2
+    err = capsys.readouterr().err
+    assert "$PMDESK_TEST_SECRET: the retail secret key is not base64" in err
+    assert "Traceback" not in err and "not-base64" not in err
+
+
+def test_a_balance_with_an_empty_currency_is_the_usd_one() -> None:
+    """The SDK's own fixture sends "currency": "" (and null metadata elsewhere)."""
+    from decimal import Decimal
+
+    from tui.venues.retail import convert
+
+    balance = convert.balance([{"currentBalance": Decimal("12.5"), "currency": "",
+                                "buyingPower": 10}])
+    assert (balance.balance, balance.buying_power) == (Decimal("12.5"), Decimal(10))

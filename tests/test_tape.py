@@ -116,6 +116,24 @@ def test_queue_position_shrinks_with_trades_and_is_capped_by_the_level() -> None
     assert state.queue.ahead("A") is None
 
 
+def test_a_reported_trade_moves_my_place_once_whichever_message_comes_first() -> None:
+    """With a trade feed, the book and the trade's own message race: counted once."""
+    for book_first in (True, False):
+        state = DeskState()
+        state.trades_reported = True
+        state.replace_book(timed(50, 0, bids=[(50, 100)]))
+        state.upsert_order(resting("A", 50, 5, at=100))
+        after = timed(200, 30, last=50, last_qty=30, bids=[(50, 75)])  # 100 - 30 + my 5
+        trade = Trade("M", 50, 30, Side.SELL, 2.0)
+        if book_first:
+            state.replace_book(after)
+            state.add_trade(trade)
+        else:
+            state.add_trade(trade)
+            state.replace_book(after)
+        assert state.queue.ahead("A") == 70, book_first
+
+
 def test_a_book_from_before_my_order_never_shrinks_the_queue_ahead() -> None:
     """Market data often lags the order's ack: a book without my order must not be read
     as if it held it (that would show less ahead than there is)."""

@@ -44,6 +44,7 @@ def retail_ssl(profile: Profile) -> ssl.SSLContext | None:
 def retail_credentials(profile: Profile) -> tuple[str, str | bytes]:
     """The key id and secret a retail profile names; ValueError in words if missing."""
     from tui.venues.keys import KeyFileError, load_ed25519_seed
+    from tui.venues.retail.signing import load_seed
 
     key_id = os.environ.get(profile.key_id_env, "").strip()
     if not key_id:
@@ -56,6 +57,10 @@ def retail_credentials(profile: Profile) -> tuple[str, str | bytes]:
     secret = os.environ.get(profile.secret_env, "").strip()
     if not secret:
         raise ValueError(f"set {profile.secret_env} to your retail secret key.")
+    try:
+        load_seed(secret)  # base64 of 32 or 64 bytes, said now rather than as a traceback
+    except ValueError as exc:
+        raise ValueError(f"${profile.secret_env}: {exc}.") from None
     return key_id, secret
 
 

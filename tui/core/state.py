@@ -118,14 +118,13 @@ class DeskState:
         return trade
 
     def add_trade(self, trade: Trade) -> None:
-        """A trade the venue reported itself: on the tape, and moving my queue places."""
+        """A trade the venue reported itself, on the tape."""
         self.tape(trade.symbol).on_trade(trade)
         self.trades.appendleft(trade)
         self.trades_version += 1
+        # queue places are left to the books: the level's size already shows a trade at my
+        # price, whichever of the book and the trade's own message comes first
         self.dirty_books.add(trade.symbol)
-        book, mine = self.books.get(trade.symbol), self.working_orders(trade.symbol)
-        if book is not None and mine:
-            self.queue.on_book(book, mine, trade)
 
     def tape(self, symbol: str) -> MarketTape:
         if symbol not in self.tapes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from tui.core import words
@@ -42,7 +43,7 @@ def reject_words(execution: dict[str, Any]) -> str:
 class PrivateFrames(RetailCommands):
     store: Store | None
     _snapshot: list[Order]
-    _successors: dict[str, str]
+    _successors: dict[str, deque[str]]
 
     def _set_balance(self, balance: Balance) -> None: ...
 
@@ -131,12 +132,12 @@ class PrivateFrames(RetailCommands):
         data = execution.get("order") or {}
         oid, slug = str(data.get("id", "")), str(data.get("marketSlug", ""))
         if data.get("state") == "ORDER_STATE_REPLACED":
-            if oid in self._clords:
-                self._successors[slug] = self._clords[oid]
-        elif oid and oid not in self._clords and slug in self._successors:
+            if oid in self._clords:  # in order: two changes in one market keep their own
+                self._successors.setdefault(slug, deque()).append(self._clords[oid])
+        elif oid and oid not in self._clords and self._successors.get(slug):
             clord = new_clord_id()
             self._clords[oid] = clord
-            intent = self._intents.get(self._successors.pop(slug))
+            intent = self._intents.get(self._successors[slug].popleft())
             if intent is not None:
                 self._intents[clord] = intent
 
@@ -193,6 +194,8 @@ class PrivateFrames(RetailCommands):
         slug = str((either.get("marketMetadata") or {}).get("slug") or "")
         inst = self.state.instruments.get(slug)
         if inst is None:
+            if not slug:  # marketMetadata may be null (§3): read every position again
+                self._reread_positions()
             return
         try:
             position = (convert.position(slug, after, inst.scales) if after
@@ -200,6 +203,13 @@ class PrivateFrames(RetailCommands):
         except (ValueError, TypeError):
             return
         self._set_positions([position], snapshot=False)
+
+    def _reread_positions(self) -> None:
+        """One REST read of the positions at a time, however many changes ask for it."""
+        if not any(t.get_name() == "reread-positions" and not t.done() for t in self._lookups):
+            task = asyncio.create_task(self._read_positions(), name="reread-positions")
+            self._lookups.add(task)
+            task.add_done_callback(self._lookups.discard)
 
     async def _read_positions(self) -> None:
         """Positions have no snapshot on the socket (§8.4): read them after subscribing."""

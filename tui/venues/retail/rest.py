@@ -204,7 +204,7 @@ class RetailRest:
                                                "body": response.text[:500]})
                 self._note_date(response)
                 if response.status_code < 300:
-                    return self._decode(response)
+                    return self._decode(response, method)
                 if response.status_code == 429:
                     self._throttled(method, retrying=not last)
                 if last or response.status_code not in RETRY_STATUSES:
@@ -240,20 +240,25 @@ class RetailRest:
         self.clock_skew = server + 0.5 - self._clock()
 
     @staticmethod
-    def _decode(response: httpx.Response) -> Json:
+    def _decode(response: httpx.Response, method: str = "GET") -> Json:
         if not response.content.strip():
             return {}  # §2.5: an empty success body is {}
         try:
             data = json.loads(response.content, parse_float=Decimal)
         except ValueError:
-            raise VenueError("The exchange sent a reply that is not JSON.") from None
+            # a 2xx to a command means it was taken, whatever the body says
+            raise VenueError("The exchange sent a reply that is not JSON.",
+                             uncertain=method not in IDEMPOTENT) from None
         return data if isinstance(data, dict) else {}
 
     @staticmethod
     def _transport_error(method: str, exc: httpx.TransportError) -> VenueError:
         timeout = isinstance(exc, httpx.TimeoutException)
+        # only a connection never made surely sent nothing; a timeout, a dropped
+        # connection or a broken write may have delivered the request
+        unsent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
         text = str(exc)
-        if timeout:
+        if timeout and not unsent:
             why = "did not answer in time"
         elif "CERTIFICATE_VERIFY_FAILED" in text:
             why = "could not be reached: its TLS certificate is not trusted (set ca_file to " \
@@ -262,10 +267,12 @@ class RetailRest:
             why = "could not be reached (nothing is listening there)"
         elif "not known" in text or "nodename nor servname" in text:
             why = "could not be reached (the name does not resolve)"
-        else:
+        elif unsent:
             why = f"could not be reached ({type(exc).__name__})"
+        else:
+            why = f"broke the connection before answering ({type(exc).__name__})"
         return VenueError(f"The retail API {why}.",
-                          uncertain=method not in IDEMPOTENT and timeout)
+                          uncertain=method not in IDEMPOTENT and not unsent)
 
     def _status_error(self, method: str, response: httpx.Response) -> VenueError:
         status = response.status_code

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import ssl
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +70,8 @@ class RetailVenue(PrivateFrames, RetailCommands):
         self._inflight: dict[str, asyncio.Future[str]] = {}
         self._early: dict[str, list[dict[str, Any]]] = {}
         self._before_cancel: dict[str, OrderState] = {}
-        self._successors: dict[str, str] = {}  # market → desk id of an order just replaced
+        # market → desk ids of orders just replaced, oldest first
+        self._successors: dict[str, deque[str]] = {}
         self._lookups: set[asyncio.Task[None]] = set()
         self._snapshot: list[Order] = []  # the open-order snapshot being gathered
         self._workers: list[SocketWorker] = []
