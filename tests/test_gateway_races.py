@@ -54,6 +54,24 @@ def test_a_snapshot_replaces_the_pending_copy_of_the_same_order() -> None:
     assert sum(o.leaves_qty for o in state.working_orders("S")) == 5
 
 
+def test_a_snapshot_keeps_this_sessions_ended_orders_for_the_history_view() -> None:
+    """A reconnect's snapshot lists open orders only; the ones that already filled or were
+    cancelled this session stay in the desk's picture (the history view shows them)."""
+    state = DeskState()
+    filled = Order(order_id="o-1", clord_id="c-1", symbol="S", side=Side.BUY, price=40,
+                   order_qty=5, leaves_qty=0, cum_qty=5, state=OrderState.FILLED)
+    working = Order(order_id="o-2", clord_id="c-2", symbol="S", side=Side.SELL, price=60,
+                    order_qty=5, leaves_qty=5, state=OrderState.NEW)
+    state.upsert_order(filled)
+    state.upsert_order(working)
+    state.replace_open_orders([])  # the working one ended while the stream was down
+    assert list(state.orders) == ["o-1"] and state.working_orders() == []
+    again = Order(order_id="o-1", clord_id="c-1", symbol="S", side=Side.BUY, price=40,
+                  order_qty=5, leaves_qty=5, state=OrderState.NEW)
+    state.replace_open_orders([again])  # a snapshot's word wins over what the desk held
+    assert state.orders["o-1"] is again
+
+
 async def test_repeated_drops_reconnect_quickly_every_time(
         venue: GatewayVenue, quiet_sim: SimServer) -> None:
     """Backoff starts over after a session that worked: the fifth outage is as short."""

@@ -145,13 +145,17 @@ class DeskState:
         self.dirty_books.add(order.symbol)  # the ladder shows working orders
 
     def replace_open_orders(self, orders: list[Order]) -> None:
-        """A stream snapshot: the venue's open orders, keeping only our own unsent pendings."""
+        """A stream snapshot: the venue's open orders, plus our own unsent pendings and the
+        orders that already ended this session (the history view keeps showing them)."""
         acked = {o.clord_id for o in orders if o.clord_id}
         pending = {k: o for k, o in self.orders.items()
                    if o.is_pending and not o.order_id and o.clord_id not in acked}
+        listed = {o.order_id for o in orders}
+        ended = {k: o for k, o in self.orders.items()
+                 if not o.state.is_working and k not in listed}
         for order in self.orders.values():
             self.dirty_books.add(order.symbol)
-        self.orders = {o.order_id: o for o in orders}
+        self.orders = ended | {o.order_id: o for o in orders}
         self.orders.update(pending)
         self._working = {}
         for key, order in self.orders.items():
