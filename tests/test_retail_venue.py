@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import eventually, make_retail_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
 from tests.desk_kit import ALICE, BOB, cent_symbols
 from tests.desk_kit import mine as _mine
+from tests.desk_kit import quote as _quote
 from tests.desk_kit import retail_live as _live
 from tui.cli import main
 from tui.core.enums import OrderState, Side
@@ -274,3 +275,33 @@ def test_a_balance_with_an_empty_currency_is_the_usd_one() -> None:
     balance = convert.balance([{"currentBalance": Decimal("12.5"), "currency": "",
                                 "buyingPower": 10}])
     assert (balance.balance, balance.buying_power) == (Decimal("12.5"), Decimal(10))
+
+
+async def test_the_clients_other_endpoints_read_what_the_exchange_holds(
+        quiet_sim: SimServer) -> None:
+    """Close position, get order, positions, activities, market, book and BBO (§5–§7)."""
+    symbol = cent_symbols(quiet_sim)[0]
+    slug = slug_of(symbol)
+    _quote(quiet_sim, symbol)
+    async with RetailRest(quiet_sim.rest_url, DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET) as rest:
+        market = await rest.market(slug)
+        assert market["slug"] == slug
+        book = await rest.book(slug)
+        assert book["bids"][0]["px"] == {"value": "0.40", "currency": "USD"}
+        assert (await rest.bbo(slug))["bestAsk"]["value"] == "0.45"
+        order_id = await rest.create_order({
+            "marketSlug": slug, "type": "ORDER_TYPE_LIMIT", "intent": "ORDER_INTENT_BUY_LONG",
+            "price": {"value": "0.45", "currency": "USD"}, "quantity": 3,
+            "tif": "TIME_IN_FORCE_IMMEDIATE_OR_CANCEL"})
+        await eventually(lambda: ex_net(quiet_sim, symbol) == 3, what="bought 3")
+        assert (await rest.order(order_id))["state"] == "ORDER_STATE_FILLED"
+        assert (await rest.positions())[slug]["netPositionDecimal"] in ("3", "3.00")
+        (trade,) = [a for a in await rest.activities(market_slug=slug)
+                    if a["type"] == "ACTIVITY_TYPE_TRADE"]
+        assert trade["trade"]["price"]["value"] == "0.45"
+        assert await rest.close_position(slug)
+        await eventually(lambda: ex_net(quiet_sim, symbol) == 0, what="closed")
+
+
+def ex_net(sim: SimServer, symbol: str) -> int:
+    return sim.exchange.position(DEMO_ACCOUNT, symbol).net_position

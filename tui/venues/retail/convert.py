@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from tui.core.enums import InstrumentState, OrderState, Side, TimeInForce
 from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
@@ -247,9 +246,3 @@ def modify_body(current: Order, sc: Scales, *, price: int | None, qty: int | Non
     return {"marketSlug": current.symbol,
             "price": price_amount(current.price if price is None else price, sc),
             "quantity": Decimal(current.order_qty if qty is None else qty) / sc.qty_scale}
-
-
-def plain(data: Any) -> str:
-    """A short description of a frame or body for a log line (never a secret in them)."""
-    text = repr(data)
-    return text if len(text) < 200 else text[:197] + "..."

@@ -51,7 +51,6 @@ class SocketWorker(Reconnecting):
         self._refused_words = refused_words
         self.silence_timeout = silence_timeout
         self.connects = 0
-        self.sent: list[Frame] = []  # the last connection's subscriptions, for diagnostics
         self._ws: ClientConnection | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -74,11 +73,6 @@ class SocketWorker(Reconnecting):
         self._task = None
         self.state.set_link(self.name, LinkState.DOWN, "stopped")
 
-    async def send(self, frame: Frame) -> None:
-        """One more client frame on the open socket (a later subscribe or unsubscribe)."""
-        if self._ws is not None:
-            await self._ws.send(json.dumps(frame, separators=(",", ":")))
-
     async def _session(self) -> str | None:
         """One connection; returns why it ended, in words."""
         try:
@@ -88,8 +82,7 @@ class SocketWorker(Reconnecting):
                                open_timeout=OPEN_TIMEOUT, close_timeout=1.0,
                                max_size=16 * 1024 * 1024, **tls) as ws:
                 self._ws = ws
-                self.sent = self._subscriptions()
-                for frame in self.sent:
+                for frame in self._subscriptions():
                     await ws.send(json.dumps(frame, separators=(",", ":")))
                 if self._on_open is not None:
                     await self._on_open()  # after subscribing: nothing falls in between
