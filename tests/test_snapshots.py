@@ -144,7 +144,9 @@ def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
         state = app.state
         await _until(lambda: len(state.streams) == 4 and all(
             s.state is LinkState.LIVE for s in state.streams.values())
-            and len(state.books) == len(state.instruments) > 0, "the desk to load")()
+            and len(state.books) == len(state.instruments) > 0
+            # the frame timer, not the streams, puts a market on the ladder
+            and app.symbol is not None and app.cursor_price is not None, "the desk to load")()
         symbol = app.symbol
         assert symbol is not None
         inst = state.instruments[symbol]
