@@ -24,6 +24,7 @@ from tui.core.profiles import ENV_VAR
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
+from tui.sim.retail_wire import position_json
 from tui.sim.server import SimServer
 from tui.store import Store, db_path
 from tui.venues.retail.rest import RetailRest
@@ -305,3 +306,28 @@ async def test_the_clients_other_endpoints_read_what_the_exchange_holds(
 
 def ex_net(sim: SimServer, symbol: str) -> int:
     return sim.exchange.position(DEMO_ACCOUNT, symbol).net_position
+
+
+async def test_a_position_change_without_market_metadata_reads_the_positions_again(
+        quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """§3: marketMetadata may be null; the change names no market, so the desk asks."""
+    import tui.sim.retail_ws as ws
+
+    def unnamed(p: object, inst: object) -> dict[str, object]:
+        return {**position_json(p, inst), "marketMetadata": None}  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ws, "position_json", unnamed)
+    symbol = cent_symbols(quiet_sim)[0]
+    slug = slug_of(symbol)
+    _quote(quiet_sim, symbol)
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        reads = len([r for r in quiet_sim.retail.received if r.path.endswith("/positions")])
+        await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))
+        await eventually(lambda: venue.state.positions.get(slug) is not None
+                         and venue.state.positions[slug].net == 5, what="the position")
+        assert len([r for r in quiet_sim.retail.received
+                    if r.path.endswith("/positions")]) > reads
+    finally:
+        await venue.stop()
