@@ -40,8 +40,10 @@ async def _open_market(app: PmdeskApp, pilot: Pilot[None], symbol: str) -> None:
             break
         await pilot.press("right_square_bracket")
     assert app.instrument is not None and app.instrument.symbol == symbol
-    await eventually(lambda: app.cursor_price is not None and symbol in app.state.books,
-                     what="the book on the ladder")
+    # the frame timer, not the stream, draws a book that arrives after the market was
+    # opened (and puts the cursor on its inside): wait until it has taken the dirty book
+    await eventually(lambda: app.cursor_price is not None and symbol in app.state.books
+                     and symbol not in app.state.dirty_books, what="the book on the ladder")
 
 
 def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
