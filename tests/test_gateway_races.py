@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from tests.conftest import DEMO_ACCOUNT, eventually
@@ -36,7 +35,9 @@ async def test_a_cancel_that_loses_to_a_fill_leaves_the_order_filled(
     await venue.cancel(local)  # refused by the exchange: the order is already filled
     await eventually(lambda: any("refused" in n.text for n in venue.state.notices),
                      what="the cancel reject")
-    await asyncio.sleep(0.2)
+    # the position comes on its own stream, in no set order with the order stream's reject
+    await eventually(lambda: symbol in venue.state.positions
+                     and venue.state.positions[symbol].net != 0, what="the position's update")
     assert venue.state.orders[local.order_id].state is OrderState.FILLED
     assert venue.state.working_orders(symbol) == []
     assert venue.state.positions[symbol].net == 5
@@ -81,7 +82,8 @@ async def test_repeated_drops_reconnect_quickly_every_time(
         quiet_sim.drop_streams()
         await eventually(lambda b=before: all(w.connects > b[w.name] for w in venue._workers),
                          within=10.0, what="reconnect")
-        assert time.monotonic() - started < 2.5
+        # with the backoff never reset, the fifth outage alone waits 8 s (-20 % jitter: 6.4)
+        assert time.monotonic() - started < 6.0
 
 
 async def test_a_session_the_exchange_forgot_recovers_at_once(
@@ -96,4 +98,4 @@ async def test_a_session_the_exchange_forgot_recovers_at_once(
     before = {w.name: w.connects for w in venue._workers}
     quiet_sim.drop_streams()
     await eventually(lambda: all(w.connects > before[w.name] for w in venue._workers),
-                     within=6.0, what="streams back on a renewed token")
+                     within=20.0, what="streams back on a renewed token")
