@@ -171,6 +171,10 @@ async def test_fill_updates_orders_positions_and_fills(venue: GatewayVenue,
                                     symbol=symbol, side=Side.BUY, price=55, order_qty=6)
     await eventually(lambda: symbol in venue.state.positions
                      and venue.state.positions[symbol].net == -6, what="position of 6 NO")
+    # the fill and the order's new state come on the order stream, in no set order with
+    # the position stream's update
+    await eventually(lambda: venue.state.fills and any(
+        o.cum_qty for o in venue.state.working_orders(symbol)), what="the fill on the order")
     (fill,) = list(venue.state.fills)
     assert (fill.price, fill.qty, fill.intent) == (55, 6, Intent.BUY_NO)
     order = venue.state.working_orders(symbol)[0]
@@ -226,7 +230,10 @@ async def test_background_refresh_keeps_a_short_lived_session_trading() -> None:
         await v.start()
         first = v.rest.tokens.access
         await asyncio.sleep(2.5)  # more than two token lifetimes
-        assert v.rest.tokens.access != first
+        # renewed in the background (due after 1 s); the desk's first balance refresh, 10 s
+        # after start, would renew it on a 401 instead, so the wait stays well short of that
+        await eventually(lambda: v.rest.tokens.access != first, within=5.0,
+                         what="the token renewed in the background")
         symbol = _symbol_with_scale(v, 100)
         await v.submit(build_order(v.state.instruments[symbol], Intent.BUY_YES, 20, 1))
         await eventually(lambda: sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]),

@@ -201,7 +201,7 @@ async def test_gtd_from_rfc3339_json_expires_on_the_stream(quiet_sim: SimServer)
             good_till_time=rfc3339(expiry)))
         order_id = resp.json()["orderId"]
         assert quiet_sim.exchange.order(order_id).good_till_time == pytest.approx(expiry)
-        await eventually(lambda: E.EXPIRED in wire.types(order_id=order_id), within=5.0,
+        await eventually(lambda: E.EXPIRED in wire.types(order_id=order_id),
                          what="the GTD to expire")
         assert wire.types(order_id=order_id) == [E.NEW, E.EXPIRED]
         new, expired = wire.executions(order_id=order_id)
