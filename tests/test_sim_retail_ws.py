@@ -19,6 +19,7 @@ from nacl.signing import SigningKey
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
+from tests.conftest import eventually
 from tests.test_sim_retail_rest import ACCOUNT, SLUG, SYMBOL, call, counterparty, order_body
 from tui.core.enums import Side
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
@@ -59,10 +60,18 @@ async def subscribe(ws: ClientConnection, rid: str, kind: str, slugs: list[str] 
     await ws.send(json.dumps({"subscribe": body}))
 
 
+async def subscribed(sim: SimServer, rid: str) -> None:
+    """Until the exchange has read the subscribe ``rid`` (it subscribes as it reads, with no
+    await in between): an event after this reaches the subscription."""
+    await eventually(lambda: any(r.method == "WS" and json.loads(r.body).get("subscribe", {})
+                                 .get("requestId") == rid for r in sim.retail.received),
+                     what=f"the exchange to read the subscribe {rid}")
+
+
 async def test_order_executions_arrive_with_the_spec_fields(quiet_sim: SimServer) -> None:
     async with socket(quiet_sim, "private") as ws:
         await subscribe(ws, "ord-1", "SUBSCRIPTION_TYPE_ORDER")
-        await asyncio.sleep(0.1)  # the subscribe is read before the order goes in
+        await subscribed(quiet_sim, "ord-1")  # the subscribe is read before the order goes in
         order_id = (await call(quiet_sim, "POST", "/v1/orders", order_body("0.40", 3)))["id"]
         new = await frame(ws, "orderSubscriptionUpdate")
         assert new["requestId"] == "ord-1"
@@ -113,7 +122,7 @@ async def test_positions_and_balances(quiet_sim: SimServer) -> None:
         [balance] = first["accountBalancesSnapshot"]["balances"]
         assert balance["currentBalance"] == 100000 and first["requestId"] == "bal"
         await subscribe(ws, "pos", "SUBSCRIPTION_TYPE_POSITION", [SLUG])
-        await asyncio.sleep(0.1)
+        await subscribed(quiet_sim, "pos")
         counterparty(quiet_sim, Side.SELL, 40, 2)
         await call(quiet_sim, "POST", "/v1/orders", order_body("0.40", 2))
         seen: dict[str, dict[str, Any]] = {}  # two subscriptions: either may come first
