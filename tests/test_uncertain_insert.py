@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -19,18 +20,27 @@ from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
 
 
+@dataclass
+class Silent:
+    url: str
+    heard: asyncio.Event  # set once a request has been read
+
+
 @pytest.fixture
-async def silent_server() -> AsyncIterator[str]:
+async def silent_server() -> AsyncIterator[Silent]:
     """A peer that accepts the connection, reads the request, and never answers."""
+    heard = asyncio.Event()
+
     async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read(65536)
+        heard.set()
         await asyncio.sleep(30)
         writer.close()
 
     server = await asyncio.start_server(swallow, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield Silent(f"http://127.0.0.1:{port}", heard)
     finally:
         server.close()
 
@@ -42,9 +52,10 @@ def _reroute_rest(venue: GatewayVenue, url: str, timeout: float = 5.0) -> None:
     venue.rest = rest
 
 
-async def test_timed_out_insert_stays_pending(venue: GatewayVenue, silent_server: str) -> None:
+async def test_timed_out_insert_stays_pending(venue: GatewayVenue,
+                                              silent_server: Silent) -> None:
     old = venue.rest
-    _reroute_rest(venue, silent_server, timeout=0.3)
+    _reroute_rest(venue, silent_server.url, timeout=0.3)
     inst = next(iter(venue.state.instruments.values()))
     request = build_order(inst, Intent.BUY_YES, inst.scales.min_price, inst.scales.min_qty)
     with pytest.raises(VenueError, match="did not answer") as err:
@@ -57,29 +68,32 @@ async def test_timed_out_insert_stays_pending(venue: GatewayVenue, silent_server
     venue.rest = old
 
 
-async def _lost_answer(venue: GatewayVenue, silent_server: str,
+async def _lost_answer(venue: GatewayVenue, silent_server: Silent,
                        reached: bool) -> tuple[str, Order | None]:
     """An insert whose answer is lost; the order stream goes down before any report of it
     (so only the lookup by clord_id can tell); the exchange got it, or never did."""
     old = venue.rest
     venue.lookup_waits = (0.2, 0.2, 0.2)
-    _reroute_rest(venue, silent_server, timeout=0.3)
+    # the stage is set while the insert waits for its answer, so no lookup can run first
+    _reroute_rest(venue, silent_server.url, timeout=2.0)
     inst = next(i for i in venue.state.instruments.values() if i.scales.price_scale == 100)
     request = build_order(inst, Intent.BUY_NO, 60, inst.scales.min_qty)
-    with pytest.raises(VenueError, match="did not answer"):
-        await venue.submit(request)
+    submit = asyncio.create_task(venue.submit(request))
+    await asyncio.wait_for(silent_server.heard.wait(), 10)
     await venue._workers[1].stop()  # the order stream: it cannot report the order now
-    await venue.rest.close()
-    venue.rest = old
     if reached:
         await old.insert_order(insert_msg(request, venue.account))
+    with pytest.raises(VenueError, match="did not answer"):
+        await submit
+    silent, venue.rest = venue.rest, old  # before the first lookup can run
+    await silent.close()
     await eventually(lambda: not venue.state.find_order(clord_id=request.clord_id)
                      .is_pending, what="the lookup's answer")  # type: ignore[union-attr]
     return request.clord_id, venue.state.find_order(clord_id=request.clord_id)
 
 
 async def test_an_insert_whose_answer_was_lost_is_found_by_its_clord_id(
-        venue: GatewayVenue, silent_server: str, quiet_sim: SimServer) -> None:
+        venue: GatewayVenue, silent_server: Silent, quiet_sim: SimServer) -> None:
     clord_id, order = await _lost_answer(venue, silent_server, reached=True)
     at_exchange = [o for o in quiet_sim.exchange.open_orders() if o.clord_id == clord_id]
     assert len(at_exchange) == 1  # found, not sent again
@@ -88,7 +102,7 @@ async def test_an_insert_whose_answer_was_lost_is_found_by_its_clord_id(
 
 
 async def test_an_insert_the_exchange_never_got_is_marked_so(
-        venue: GatewayVenue, silent_server: str, quiet_sim: SimServer) -> None:
+        venue: GatewayVenue, silent_server: Silent, quiet_sim: SimServer) -> None:
     clord_id, order = await _lost_answer(venue, silent_server, reached=False)
     assert not [o for o in quiet_sim.exchange.open_orders() if o.clord_id == clord_id]
     assert order is not None and order.state is OrderState.REJECTED
