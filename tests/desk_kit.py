@@ -35,3 +35,10 @@ async def retail_live(venue: RetailVenue) -> None:
     await venue.start()
     await eventually(lambda: len(venue.state.streams) == 2 and all(
         s.state.value == "live" for s in venue.state.streams.values()), what="both sockets")
+
+
+def expire_tokens(sim: SimServer) -> None:
+    """Move the exchange's token clock past every access token's life, without sleeping:
+    a short real lifetime could run out between a login and its first call on a busy CI."""
+    base, ahead = sim.auth.clock, sim.auth.access_ttl + 1.0
+    sim.auth.clock = lambda: base() + ahead

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.conftest import DEMO_ACCOUNT
+from tests.desk_kit import expire_tokens
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
@@ -126,7 +127,7 @@ async def test_renew_installs_the_token_in_the_rest_client(
 
 async def test_an_expired_access_token_is_refused_at_the_exchange(key: rsa.RSAPrivateKey
                                                                   ) -> None:
-    server = SimServer(seed=7, flow=False, heartbeat=0.5, access_ttl=1.0)
+    server = SimServer(seed=7, flow=False, heartbeat=0.5)
     await server.start()
     try:
         server.register_client(CLIENT, public_pem(key), "demo")
@@ -137,7 +138,7 @@ async def test_an_expired_access_token_is_refused_at_the_exchange(key: rsa.RSAPr
         async with httpx.AsyncClient(base_url=server.rest_url) as http:
             headers = {"authorization": token.authorization}
             assert (await http.get("/v1/whoami", headers=headers)).status_code == 200
-            await asyncio.sleep(1.2)
+            expire_tokens(server)
             late = await http.get("/v1/whoami", headers=headers)
         assert late.status_code == 401 and "expired" in late.json()["message"]
     finally:

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.desk_kit import expire_tokens
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.auth import DEMO_PASSWORD
@@ -48,11 +49,11 @@ async def test_a_wrong_password_is_a_refused_login(quiet_sim: SimServer) -> None
 
 
 async def test_an_expired_session_is_said_to_have_expired() -> None:
-    sim = SimServer(flow=False, access_ttl=0.3, heartbeat=0.5)
+    sim = SimServer(flow=False, heartbeat=0.5)
     await sim.start()
     rest = await _logged_in(sim)
     try:
-        await asyncio.sleep(0.5)
+        expire_tokens(sim)
         with pytest.raises(VenueError, match=r"^The session expired") as err:
             await rest.whoami()
         assert "login was refused" not in str(err.value)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tests.desk_kit import expire_tokens
 from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
@@ -94,13 +95,13 @@ async def test_account_scoped_call_needs_participant_id(quiet_sim: SimServer) ->
 
 
 async def test_expired_token_is_refused_by_rest_and_by_streams() -> None:
-    sim = SimServer(flow=False, access_ttl=0.5, heartbeat=0.5)
+    sim = SimServer(flow=False, heartbeat=0.5)
     await sim.start()
     rest = GatewayRest(sim.rest_url)
     try:
         await rest.login("demo", DEMO_PASSWORD)
         assert (await rest.whoami()).user  # fresh token works
-        await asyncio.sleep(0.8)
+        expire_tokens(sim)
         with pytest.raises(VenueError, match="session expired"):
             await rest.whoami()
         async with grpc.aio.insecure_channel(sim.grpc_target) as channel:

@@ -16,6 +16,7 @@ import httpx
 import jwt
 import pytest
 
+from tests.desk_kit import expire_tokens
 from tui.cli_auth import login_first
 from tui.core import totp
 from tui.core.venue import VenueError
@@ -256,7 +257,7 @@ async def test_missing_code_on_the_wire(quiet_sim: SimServer, rest: GatewayRest)
 
 
 async def test_registered_user_with_mfa_and_an_expired_access_token() -> None:
-    sim = SimServer(flow=False, access_ttl=0.5, heartbeat=0.5)
+    sim = SimServer(flow=False, heartbeat=0.5)
     await sim.start()
     rest = GatewayRest(sim.rest_url)
     try:
@@ -265,7 +266,7 @@ async def test_registered_user_with_mfa_and_an_expired_access_token() -> None:
         await legacy.confirm_mfa(rest, "frank", PASSWORD, totp.totp(auth.secret))
         await legacy.login(rest, "frank", PASSWORD, totp.totp(auth.secret))
         assert (await rest.whoami()).user == "firms/DEMO/users/frank"
-        await asyncio.sleep(0.8)
+        expire_tokens(sim)
         with pytest.raises(VenueError, match="access token expired"):
             await rest.whoami()
         await rest.refresh()  # the refresh token needs no second code
