@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 import httpx
 from websockets.asyncio.server import ServerConnection, serve
@@ -27,32 +28,32 @@ from tui.venues.retail.venue import RetailVenue
 
 class _SlowInserts(httpx.AsyncBaseTransport):
     """Loopback HTTP whose insert answers come late; `before` runs as the insert leaves
-    (a network fault at that instant), the answer returns `delay` seconds after it."""
+    (a network fault at that instant), the answer returns once `answer_when()` holds."""
 
-    def __init__(self, delay: float, before: object = None) -> None:
+    def __init__(self, answer_when: Callable[[], bool], before: Callable[[], object]) -> None:
         self._inner = httpx.AsyncHTTPTransport()
-        self.delay = delay
+        self.answer_when = answer_when
         self.before = before
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         slow = request.method == "POST" and request.url.path == "/v1/orders"
-        if slow and callable(self.before):
+        if slow:
             self.before()
         response = await self._inner.handle_async_request(request)
         if slow:
             await response.aread()
-            await asyncio.sleep(self.delay)
+            await eventually(self.answer_when, what="the moment to answer")
         return response
 
     async def aclose(self) -> None:
         await self._inner.aclose()
 
 
-def _slow_inserts(venue: RetailVenue, sim: SimServer, delay: float,
-                  before: object = None) -> None:
+def _slow_inserts(venue: RetailVenue, sim: SimServer, answer_when: Callable[[], bool],
+                  before: Callable[[], object]) -> None:
     old = venue.rest._http
-    venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=10.0,
-                                         transport=_SlowInserts(delay, before))
+    venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=30.0,
+                                         transport=_SlowInserts(answer_when, before))
     asyncio.get_running_loop().create_task(old.aclose())
 
 
@@ -92,9 +93,14 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
     await _live(venue)
     try:
         slug = slug_of(symbol)
-        _slow_inserts(venue, quiet_sim, 2.5, before=quiet_sim.drop_streams)
+        private = venue._workers[1]
+
+        def snapshot_has_it() -> bool:  # the private socket is back and its snapshot landed
+            return private.connects >= 2 and any(
+                o.order_id for o in venue.state.orders.values() if o.symbol == slug)
+
+        _slow_inserts(venue, quiet_sim, snapshot_has_it, before=quiet_sim.drop_streams)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
-        assert venue._workers[1].connects >= 2, "the answer came before the reconnect"
         await eventually(lambda: [(o.state, bool(o.clord_id))
                                   for o in venue.state.working_orders(slug)]
                          == [(OrderState.NEW, True)], within=3.0, what="shown working")
