@@ -103,7 +103,7 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
         await eventually(lambda: [(o.state, bool(o.clord_id))
                                   for o in venue.state.working_orders(slug)]
-                         == [(OrderState.NEW, True)], within=3.0, what="shown working")
+                         == [(OrderState.NEW, True)], what="shown working")
     finally:
         await venue.stop()
 
