@@ -24,6 +24,7 @@ from tui.core.state import DeskState
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+from tui.venues import store_link
 from tui.venues.gateway import convert
 
 if TYPE_CHECKING:
@@ -41,13 +42,8 @@ class Reports:
         if msg.HasField("update"):
             book = convert.book(msg.update)
             trade = self.state.replace_book(book)
-            if self.store is not None:  # the store downsamples; this only queues
-                at = self.state.clock()
-                self.store.top_of_book(book.symbol, book.best_bid, book.best_offer,
-                                       book.last_trade_px, book.volume, at)
-                self.store.book(book.symbol, book.bids, book.offers, at)
-                if trade is not None:
-                    self.store.trade(trade)
+            if self.store is not None:
+                store_link.keep_book(self.store, book, trade, self.state.clock())
 
     def _on_positions(self, msg: pos_pb.CreatePositionSubscriptionResponse) -> None:
         snapshot = msg.HasField("snapshot")

@@ -23,6 +23,7 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import positions_pb2_grpc as pos_grpc
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
+from tui.venues import store_link
 from tui.venues.gateway import convert
 from tui.venues.gateway.commands import ORDER_STREAM, Commands
 from tui.venues.gateway.connection import Connection
@@ -37,9 +38,6 @@ if TYPE_CHECKING:
     from tui.venues.gateway.auth0 import Auth0Client
 
 log = logging.getLogger(__name__)
-STORE_CHECK = 2.0  # seconds between looks at the local database's writer
-FILLS_SHOWN = 500  # past fills brought back into the blotter
-ORDERS_SHOWN = 500  # past orders brought back into the history
 
 BOOK_DEPTH = 25
 STOP_WAIT = 2.0  # seconds each part of a stop may take
@@ -98,12 +96,7 @@ class GatewayVenue(Commands, Reports, Recovery):
         self.state.user = who.user_display_name or who.user
         self.state.account = self.account
         if self.store is None and self._open_store is not None:
-            try:
-                self.store = self._open_store(self.account)
-            except Exception as exc:  # noqa: BLE001 - StoreError, said in its own words
-                # trading on without history beats a desk that cannot even cancel; the
-                # trader keeps seeing why nothing is being kept
-                self.state.problem = f"{exc} History is not being kept."
+            self.store = store_link.open_store(self.state, self._open_store, self.account)
         instruments, skipped = convert.instruments(await self.rest.instruments())
         self.state.set_instruments(instruments)
         if self.store is not None:
@@ -140,8 +133,9 @@ class GatewayVenue(Commands, Reports, Recovery):
         for worker in self._workers:
             worker.start()
         self._tasks = [asyncio.create_task(self._keep_token_fresh()),
-                       asyncio.create_task(self._keep_balance_fresh()),
-                       asyncio.create_task(self._watch_store())]
+                       asyncio.create_task(self._keep_balance_fresh())]
+        if self.store is not None:
+            self._tasks.append(asyncio.create_task(store_link.watch(self.store, self.state)))
 
     async def stop(self) -> None:
         """Close everything, in bounded time: quitting must never hang."""
@@ -166,37 +160,14 @@ class GatewayVenue(Commands, Reports, Recovery):
             self.store.flush(timeout)
 
     def _remember(self, instruments: list[Instrument]) -> None:
-        """Wire the local database in, and bring back what it holds of past sessions."""
+        """Wire the local database in; past orders' intents for reports of them."""
         store = self.store
         assert store is not None
-        store.instruments(instruments)
         self._drop_copy_token = store.resume_token(DROP_COPY) or b""
-        fills = store.fills(limit=FILLS_SHOWN)
-        orders = store.orders(limit=ORDERS_SHOWN)
-        for row in orders:
+        for row in store_link.bring_back(store, self.state, instruments):
             if row.clord_id and row.intent is not None:
                 self._intents.setdefault(row.clord_id, row.intent)
-        self.state.load_history([row.to_fill() for row in fills],
-                                [row.to_order() for row in orders if not row.state.is_working])
-        self.rest.journal = lambda path, body, answer: store.journal(
-            path, body, answer, time.time())
-        self.state.link_listeners.append(lambda name, link, detail: store.stream_event(
-            name, link.value, detail, time.time()))
-
-    async def _watch_store(self) -> None:
-        """A database that cannot write (disk full, locked) is said, and unsaid once it can."""
-        said = ""
-        while True:
-            await asyncio.sleep(STORE_CHECK)
-            error = self.store.error if self.store is not None else None
-            text = f"The local database cannot write: {error}" if error else ""
-            if text != said:
-                if said and self.state.problem == said:
-                    self.state.problem = ""
-                if text:
-                    self.state.problem = text
-                said = text
-                self.state.status_version += 1
+        self.rest.journal = store_link.journal(store)
 
     def _set_balance(self, balance: Balance) -> None:
         self.state.set_balance(balance)

@@ -22,6 +22,7 @@ from tui.core.enums import OrderState
 from tui.core.model import Balance, Instrument, Order
 from tui.core.prices import Intent
 from tui.core.state import DeskState
+from tui.venues import store_link
 from tui.venues.retail import convert
 from tui.venues.retail.commands import ORDER_STREAM, RetailCommands
 from tui.venues.retail.private import PrivateFrames
@@ -73,6 +74,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
         # market → desk ids of orders just replaced, oldest first
         self._successors: dict[str, deque[str]] = {}
         self._lookups: set[asyncio.Task[None]] = set()
+        self._tasks: list[asyncio.Task[None]] = []  # the database watch
         self._snapshot: list[Order] = []  # the open-order snapshot being gathered
         self._workers: list[SocketWorker] = []
         self._requests = 0
@@ -83,10 +85,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
         self.state.user = f"key {self.rest.key_id[:8]}…"
         self.state.account = self.account
         if self.store is None and self._open_store is not None:
-            try:
-                self.store = self._open_store(self.account)
-            except Exception as exc:  # noqa: BLE001 - StoreError, said in its own words
-                self.state.problem = f"{exc} History is not being kept."
+            self.store = store_link.open_store(self.state, self._open_store, self.account)
         instruments, skipped = [], []
         for market in await self.rest.markets():
             try:
@@ -116,7 +115,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
             worker.start()
 
     async def stop(self) -> None:
-        for task in self._lookups:
+        for task in [*self._tasks, *self._lookups]:
             task.cancel()
         await asyncio.gather(*(w.stop() for w in self._workers))
         with contextlib.suppress(TimeoutError):
@@ -131,14 +130,9 @@ class RetailVenue(PrivateFrames, RetailCommands):
     def _remember(self, instruments: list[Instrument]) -> None:
         store = self.store
         assert store is not None
-        store.instruments(instruments)
-        self.state.load_history([row.to_fill() for row in store.fills(limit=500)],
-                                [row.to_order() for row in store.orders(limit=500)
-                                 if not row.state.is_working])
-        self.rest.journal = lambda path, body, answer: store.journal(
-            path, body, answer, time.time())
-        self.state.link_listeners.append(lambda name, link, detail: store.stream_event(
-            name, link.value, detail, time.time()))
+        store_link.bring_back(store, self.state, instruments)
+        self.rest.journal = store_link.journal(store)
+        self._tasks.append(asyncio.create_task(store_link.watch(store, self.state)))
 
     def _refused(self, status: int, text: str) -> str:
         if status == 401:
@@ -186,12 +180,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
             return
         trade = self.state.replace_book(book)
         if self.store is not None:
-            at = self.state.clock()
-            self.store.top_of_book(book.symbol, book.best_bid, book.best_offer,
-                                   book.last_trade_px, book.volume, at)
-            self.store.book(book.symbol, book.bids, book.offers, at)
-            if trade is not None:
-                self.store.trade(trade)
+            store_link.keep_book(self.store, book, trade, self.state.clock())
 
     def _on_trade(self, data: dict[str, Any]) -> None:
         """§8.4 TRADE: price, size and the taker's side, as the exchange reports them."""
