@@ -69,6 +69,33 @@ def test_export_says_what_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "is not a date" in capsys.readouterr().err
 
 
+def test_the_profile_before_the_command_picks_the_database(
+        recorded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`pmdesk --profile p export fills` reads profile p's database, never the demo's."""
+    assert main(["--profile", "p", "export", "fills"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3  # the header and two fills
+    assert main(["--profile", "p", "demo"]) == 2
+    assert "does not go with demo" in capsys.readouterr().err
+
+
+def test_a_profile_name_with_spaces_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    store = Store.open(db_path("my desk", "acct-1"))
+    store.instruments([MILLS])
+    store.close()
+    assert main(["export", "orders", "--profile", "my desk"]) == 0
+    assert capsys.readouterr().out.startswith("time,")
+
+
+def test_an_export_file_that_cannot_be_written_is_one_sentence(
+        recorded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for out in (tmp_path / "no-such-folder" / "fills.csv", tmp_path):
+        assert main(["export", "fills", "--profile", "p", "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"pmdesk export: cannot write {out} (") and "Traceback" not in err
+
+
 async def test_replay_plays_the_recorded_books_and_sends_nothing(recorded: Path) -> None:
     venue = ReplayVenue(Store.open(recorded), speed=50.0)
     await venue.start()

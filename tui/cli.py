@@ -161,7 +161,7 @@ def _logged_in(rest_url: str, user: str, password: str,
 
 
 def profile_name(rest_url: str) -> str:
-    """Until issue 6's profiles: one database folder per gateway address."""
+    """`pmdesk connect` has no profile: one database folder per gateway address."""
     host = rest_url.split("://", 1)[-1].rstrip("/")
     return "".join(c if c.isalnum() or c in "-." else "-" for c in host) or "gateway"
 
@@ -192,10 +192,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     except (ExportError, StoreError) as exc:
         print(f"pmdesk export: {exc}", file=sys.stderr)
         return 2
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
+    if not args.out:
         sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"pmdesk export: cannot write {args.out} "
+              f"({exc.strerror or type(exc).__name__}).", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -281,8 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="pmdesk",
                                      description="A terminal trading desk for Polymarket US.")
-    parser.add_argument("--profile", help="open the desk on this connection profile "
-                                           "(see pmdesk profiles)")
+    # its own dest: a sub-command's --profile default must not overwrite it
+    parser.add_argument("--profile", dest="desk_profile",
+                        help="open the desk on this connection profile (see pmdesk profiles); "
+                             "export, replay and check use it too")
     sub = parser.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="trade against the embedded exchange (no account needed)")
@@ -327,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     profiles = sub.add_parser("profiles", help="list the connection profiles")
     profiles.set_defaults(func=cmd_profiles)
     check = sub.add_parser("check", help="test a profile's connectivity and login, step by step")
-    check.add_argument("--profile", dest="profile", required=True, help="the profile to check")
+    check.add_argument("--profile", help="the profile to check")
     check.set_defaults(func=cmd_check)
 
     from tui.cli_auth import add_parser as add_auth
@@ -338,9 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _where(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", default="demo",
-                        help="demo, or the gateway address pmdesk connect used "
-                             "(e.g. 127.0.0.1-8700); default demo")
+    parser.add_argument("--profile",
+                        help="demo, a profile's name, or the gateway address pmdesk connect "
+                             "used (e.g. 127.0.0.1-8700); default demo")
     parser.add_argument("--account", help="the account, when the profile holds several")
 
 
@@ -348,16 +355,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        if args.profile:
+        if args.desk_profile:
             from tui.cli_profile import cmd_profile
 
             args.func = cmd_profile
         else:
             args = parser.parse_args(["demo", *(argv or [])])
+    if args.desk_profile and args.command in ("demo", "sim", "connect"):
+        print(f"pmdesk: --profile opens a profile's desk; it does not go with "
+              f"{args.command}.", file=sys.stderr)
+        return 2
+    # a sub-command's own --profile wins, else the one before it, else the demo's
+    args.profile = getattr(args, "profile", None) or args.desk_profile
+    if args.command in ("export", "replay"):
+        args.profile = args.profile or "demo"
+    elif args.command == "check" and not args.profile:
+        print("pmdesk check: name the profile to check with --profile.", file=sys.stderr)
+        return 2
     _log_to_file()
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
+        return 130
+    except EOFError:  # Ctrl-D at a prompt: the trader chose not to answer
+        print(file=sys.stderr)
         return 130
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tui.core.model import Instrument
 from tui.core.prices import Outcome
-from tui.store import FillRow, OrderRow, Store, StoreError, data_dir, db_path
+from tui.store import FillRow, OrderRow, Store, StoreError, db_path, profile_dir
 
 FILL_FIELDS = ("time", "market", "intent", "qty", "price", "yes_price", "notional",
                "exec_id", "order_id", "clord_id")
@@ -48,7 +48,7 @@ def find_database(profile: str, account: str | None) -> Path:
             raise ExportError(f"No pmdesk database for account {account} in profile "
                               f"{profile} (looked for {path}).")
         return path
-    folder = data_dir() / profile
+    folder = profile_dir(profile)
     found = sorted(folder.glob("*.sqlite3")) if folder.is_dir() else []
     if not found:
         raise ExportError(f"No pmdesk database in profile {profile} ({folder}); trade in it "

@@ -5,7 +5,7 @@ the tape, downsampled top of book and depth, a redacted journal of every command
 stream's connects and disconnects, and the streams' resume tokens. Never imports textual.
 """
 
-from tui.store.paths import DATA_DIR_ENV, StoreError, data_dir, db_path
+from tui.store.paths import DATA_DIR_ENV, StoreError, data_dir, db_path, profile_dir
 from tui.store.rows import BookRow, FillRow, OrderRow, StreamEventRow
 from tui.store.schema import SCHEMA_VERSION
 from tui.store.store import Store
@@ -21,4 +21,5 @@ __all__ = [
     "StreamEventRow",
     "data_dir",
     "db_path",
+    "profile_dir",
 ]

@@ -41,9 +41,14 @@ def safe_name(name: str) -> str:
     return f"{cleaned or 'default'}-{digest}"
 
 
+def profile_dir(profile: str) -> Path:
+    """``<base>/<profile>``: where a profile's accounts keep their databases."""
+    return data_dir() / safe_name(profile)
+
+
 def db_path(profile: str, account: str) -> Path:
     """``<base>/<profile>/<account>.sqlite3``: one database per profile and account."""
-    return data_dir() / safe_name(profile) / f"{safe_name(account)}.sqlite3"
+    return profile_dir(profile) / f"{safe_name(account)}.sqlite3"
 
 
 def make_dirs(directory: Path) -> None:
