@@ -293,3 +293,16 @@ async def test_connect_asks_for_the_one_time_code_before_the_screen_opens(
     with pytest.raises(OtpRequiredError):  # no one to ask: said, not hung
         await asyncio.to_thread(login_first, quiet_sim.rest_url, "bob", DEMO_PASSWORD,
                                 None)
+
+
+def test_mfa_enroll_away_from_a_terminal_turns_nothing_on(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a terminal it cannot ask for the code: it says so before asking the exchange
+    for a key (which would land in a pipe or a log, and leave the factor half set up)."""
+    from tui.cli import main
+
+    monkeypatch.setenv("PMDESK_PASSWORD", DEMO_PASSWORD)
+    assert not sys.stdin.isatty()  # pytest's own stdin
+    assert main(["mfa", "enroll", "--rest", "http://127.0.0.1:9", "--user", "demo"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("pmdesk mfa: run this in a terminal") and out == ""

@@ -93,6 +93,10 @@ def cmd_mfa_enroll(args: argparse.Namespace) -> int:
     from tui.venues.gateway.qr_text import qr_lines
     from tui.venues.gateway.rest import GatewayRest
 
+    if not sys.stdin.isatty():  # the key would go into a pipe or a log, and stay unconfirmed
+        print("pmdesk mfa: run this in a terminal: it shows a secret key, then asks for a "
+              "code from your authenticator.", file=sys.stderr)
+        return 1
     try:
         password = _password(args, f"Password for {args.user}: ")
 
@@ -102,9 +106,6 @@ def cmd_mfa_enroll(args: argparse.Namespace) -> int:
                 uri = await enroll_mfa(rest, args.user, password)
                 print("Scan this with your authenticator app (or type the key it shows):")
                 print("\n".join(qr_lines(uri)))
-                if not sys.stdin.isatty():
-                    print("Confirm with a code from a terminal: pmdesk mfa enroll again.")
-                    return
                 code = (await asyncio.to_thread(input, "Then type the code it shows: ")).strip()
                 await confirm_mfa(rest, args.user, password, code)
             finally:
