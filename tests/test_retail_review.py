@@ -180,3 +180,56 @@ async def test_stop_closes_the_socket_as_the_sdk_does() -> None:
         await worker.stop()
         await eventually(lambda: closed, what="the server saw the close")
     assert closed == [(1000, "OK")]
+
+
+class _LostCommands(httpx.AsyncBaseTransport):
+    """Loopback HTTP where the next `lost` cancels or modifies never reach the exchange
+    and their callers hear nothing (a read timeout): the desk cannot tell they failed.
+    The next `failed_reads` reads of one order fail too (HTTP 503)."""
+
+    def __init__(self, lost: int, failed_reads: int = 0) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self.lost = lost
+        self.failed_reads = failed_reads
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if self.lost and request.method == "POST" and path.endswith(("/cancel", "/modify")):
+            self.lost -= 1
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        if self.failed_reads and request.method == "GET" and path.startswith("/v1/order/"):
+            self.failed_reads -= 1
+            return httpx.Response(503, json={"message": "busy"}, request=request)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def test_a_cancel_with_no_answer_is_looked_up_and_can_be_sent_again(
+        quiet_sim: SimServer) -> None:
+    """A cancel whose answer is lost leaves the order "cancelling"; it is looked up (past
+    a first read that fails), shown working again when the exchange kept it, and a second
+    cancel is then sent."""
+    symbol = cent_symbols(quiet_sim)[0]
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
+        order = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
+                                               if o.state is OrderState.NEW), None),
+                                 what="working")
+        old = venue.rest._http
+        lossy = _LostCommands(lost=1, failed_reads=3)  # one whole read, with its retries
+        venue.rest._http = httpx.AsyncClient(base_url=quiet_sim.rest_url, timeout=10.0,
+                                             transport=lossy)
+        await old.aclose()
+        with contextlib.suppress(VenueError):
+            await venue.cancel(order)  # type: ignore[arg-type]
+        await eventually(lambda: [o.state for o in venue.state.working_orders(slug)]
+                         == [OrderState.NEW], what="shown working again")
+        await venue.cancel(venue.state.working_orders(slug)[0])
+        await eventually(lambda: _mine(quiet_sim) == [], what="the second cancel")
+    finally:
+        await venue.stop()

@@ -9,6 +9,7 @@ wait for it. Nothing whose outcome is unknown is sent again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -25,8 +26,10 @@ from tui.venues.retail import convert
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.signing import json_text
 
+log = logging.getLogger(__name__)
 ORDER_STREAM = "orders"
 SETTLE_AFTER = 3.0  # seconds a cancel or modify may take before the desk asks how it went
+SETTLE_TRIES = 3  # reads of that order before the desk says it could not ask
 
 
 class RetailCommands(OrderMarks):
@@ -158,6 +161,8 @@ class RetailCommands(OrderMarks):
             await self.rest.cancel(current.order_id, current.symbol)
         except VenueError as exc:
             self._unmark(current, exc, OrderState.PENDING_CANCEL)
+            if exc.uncertain:  # the mark stays: look it up, or it shows cancelling forever
+                self._settle_later(current)
             raise
         self._settle_later(current)
 
@@ -175,6 +180,8 @@ class RetailCommands(OrderMarks):
             await self.rest.modify(current.order_id, body)
         except VenueError as exc:
             self._unmark(current, exc, OrderState.PENDING_REPLACE)
+            if exc.uncertain:  # the mark stays: look it up, or it shows changing forever
+                self._settle_later(current)
             raise
         self._settle_later(current)
 
@@ -187,23 +194,51 @@ class RetailCommands(OrderMarks):
         """A refused cancel sends nothing on the socket (§5.4): if the order still shows
         as cancelling after a while, ask the exchange what it is."""
         await asyncio.sleep(SETTLE_AFTER)
+        for attempt in range(SETTLE_TRIES):
+            if attempt:
+                await asyncio.sleep(1.0)
+            current = self.state.find_order(order_id=order.order_id)
+            if current is None or current.state not in (OrderState.PENDING_CANCEL,
+                                                        OrderState.PENDING_REPLACE):
+                return
+            try:
+                data = await self.rest.order(order.order_id)
+                settled = convert.order(data, self._instrument(order.symbol).scales,
+                                        clord_id=order.clord_id)
+            except VenueError:
+                continue  # one failed read must not leave it marked for good
+            except (ValueError, KeyError, TypeError):
+                log.warning("the order %s could not be read", order.order_id)
+                continue
+            break
+        else:
+            self._unknown_outcome(order)
+            return
         current = self.state.find_order(order_id=order.order_id)
         if current is None or current.state not in (OrderState.PENDING_CANCEL,
                                                     OrderState.PENDING_REPLACE):
-            return
-        try:
-            data = await self.rest.order(order.order_id)
-        except VenueError:
-            return
-        scales = self._instrument(order.symbol).scales
-        settled = convert.order(data, scales, clord_id=order.clord_id)
+            return  # the socket told while the read was on its way: that is newer
         settled.intent = settled.intent or order.intent
         if settled.state.is_working:
             settled.reject_text = "the exchange kept the order as it was"
             self.state.notify(f"{words.describe(self.state, settled)}: the exchange kept "
                               "the order working.", "warning")
         self._before_cancel.pop(order.order_id, None)
-        self.state.upsert_order(settled)
+        self._upsert(settled)  # and into the store: its last word must not be "cancelling"
+
+    def _unknown_outcome(self, order: Order) -> None:
+        """The exchange could not be asked: drop the mark, so a second cancel is sent
+        rather than nothing (a stale cancel is refused), and say the first may yet act."""
+        current = self.state.find_order(order_id=order.order_id)
+        if current is None or current.state not in (OrderState.PENDING_CANCEL,
+                                                    OrderState.PENDING_REPLACE):
+            return
+        current.state = self._before_cancel.pop(order.order_id, OrderState.NEW)
+        current.reject_text = "no word on the cancel or change; it may still take effect"
+        self._upsert(current)
+        self.state.notify(f"{words.describe(self.state, current)}: the exchange could not be "
+                          "asked how the cancel or change went; it is shown as it was.",
+                          "warning")
 
     async def cancel_orders(self, orders: Iterable[Order]) -> int:
         """Cancel each (paced under the per-key limit); returns how many were asked."""
