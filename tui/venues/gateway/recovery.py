@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING
 
 from tui.core.enums import ExecType, OrderState
-from tui.core.model import Fill, Order
+from tui.core.model import Order
 from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.core.venue import VenueError
@@ -44,8 +44,7 @@ class Recovery:
 
     if TYPE_CHECKING:  # from Reports; declared only for the type checker (no overrides)
         def _ours(self, order: Order) -> Order: ...
-        def _fill(self, ex: tr_pb.Execution, order: Order) -> Fill: ...
-        def _record_fill(self, ex: tr_pb.Execution, order: Order, fill: Fill) -> None: ...
+        def _take_fill(self, ex: tr_pb.Execution, order: Order) -> bool: ...
         def _describe(self, order: Order, yes_px: int | None = None) -> str: ...
 
     def _drop_copy_request(self) -> dc_pb.CreateDropCopySubscriptionRequest:
@@ -60,13 +59,11 @@ class Recovery:
                 continue  # the stream is firm-wide; this desk trades one account
             kind = ExecType(ex.type) if ex.type in ExecType._value2member_map_ else None
             order = self._ours(convert.order(ex.order))
-            if kind in (ExecType.FILL, ExecType.PARTIAL_FILL):
-                fill = self._fill(ex, order)
-                if self.state.add_fill(fill):
-                    late = ex.HasField("transact_time") and (
-                        now - ex.transact_time.ToDatetime().timestamp() > REPLAYED_AFTER)
-                    recovered += late
-                self._record_fill(ex, order, fill)
+            # new to the desk: "Filled ..." now (the order stream's copy then says nothing)
+            if kind in (ExecType.FILL, ExecType.PARTIAL_FILL) and self._take_fill(ex, order):
+                late = ex.HasField("transact_time") and (
+                    now - ex.transact_time.ToDatetime().timestamp() > REPLAYED_AFTER)
+                recovered += late
             if self.store is not None and self.state.find_order(order_id=order.order_id) is None:
                 self.store.order_event(order, self.state.clock())  # ended while we were away
         if msg.resume_token and bytes(msg.resume_token) != self._drop_copy_token:

@@ -81,6 +81,20 @@ class Reports:
                                  order.side, ex.last_px, ex.last_shares, order.intent,
                                  "fill", fill.at)
 
+    def _take_fill(self, ex: tr_pb.Execution, order: Order) -> bool:
+        """Keep a fill and tell the trader once; True when this execution id is new.
+
+        The order stream and the drop copy both report every fill, in no set order: the
+        first to arrive tells it (telling only from one stream lost it when the other won).
+        """
+        fill = self._fill(ex, order)
+        first = self.state.add_fill(fill)
+        self._record_fill(ex, order, fill)
+        if first and order.intent is not None:  # an order this desk placed
+            self.state.notify(f"Filled {self._qty(order, ex.last_shares)} "
+                              f"{self._describe(order, ex.last_px)}.")
+        return first
+
     def _note_ended(self, snapshot: list[Order]) -> None:
         """After an outage: say which working orders ended while the stream was down."""
         still = {o.order_id for o in snapshot}
@@ -111,12 +125,7 @@ class Reports:
             self.state.notify(f"{self._describe(order)} rejected: {order.reject_text}.",
                               "error")
         elif kind in (ExecType.FILL, ExecType.PARTIAL_FILL):
-            fill = self._fill(ex, order)
-            first = self.state.add_fill(fill)
-            self._record_fill(ex, order, fill)
-            if first and order.intent is not None:  # the drop copy may have told it already
-                self.state.notify(f"Filled {self._qty(order, ex.last_shares)} "
-                                  f"{self._describe(order, ex.last_px)}.")
+            self._take_fill(ex, order)
             self._balance_due.set()
         elif kind is ExecType.EXPIRED and order.intent is not None:
             self.state.notify(f"{self._describe(order)} expired"

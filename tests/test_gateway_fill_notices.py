@@ -1,0 +1,86 @@
+"""A fill of the desk's order is told once, whichever stream reports it first."""
+
+from __future__ import annotations
+
+from tests.conftest import DEMO_ACCOUNT, eventually
+from tests.desk_kit import ALICE
+from tui.core.enums import ExecType, OrderState, Side
+from tui.core.prices import Intent
+from tui.core.ticket import build_order
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+from tui.sim import wire
+from tui.sim.server import SimServer
+from tui.venues.gateway.commands import ORDER_STREAM
+from tui.venues.gateway.recovery import DROP_COPY
+from tui.venues.gateway.streams import StreamWorker
+from tui.venues.gateway.venue import GatewayVenue
+
+
+def _symbol(venue: GatewayVenue) -> str:
+    return next(s for s, i in sorted(venue.state.instruments.items())
+                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
+
+
+def _worker(venue: GatewayVenue, name: str) -> StreamWorker:
+    return next(w for w in venue._workers if w.name == name)
+
+
+def _filled(venue: GatewayVenue) -> list[str]:
+    return [n.text for n in venue.state.notices if n.text.startswith("Filled")]
+
+
+def _recovered(venue: GatewayVenue) -> list[str]:
+    return [n.text for n in venue.state.notices if n.text.startswith("Recovered")]
+
+
+async def _rest_a_bid(venue: GatewayVenue, symbol: str) -> str:
+    """The desk's BUY YES 5 at 0.30, working at the exchange; its order id."""
+    await venue.submit(build_order(venue.state.instruments[symbol], Intent.BUY_YES, 30, 5))
+    order = await eventually(lambda: next((o for o in venue.state.working_orders(symbol)
+                                           if o.order_id), None), what="the working order")
+    return str(order.order_id)  # type: ignore[attr-defined]
+
+
+def _alice_hits(sim: SimServer, symbol: str) -> None:
+    sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                              side=Side.SELL, price=30, order_qty=5)
+
+
+def _drop_copy_caught_up(venue: GatewayVenue, sim: SimServer) -> bool:
+    """The drop copy's last token covers every execution the exchange has journalled."""
+    return venue._drop_copy_token.endswith(f":{sim.exchange.journal_seq}".encode())
+
+
+async def test_a_fill_the_drop_copy_reports_first_is_told_once(
+        venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    symbol = _symbol(venue)
+    order_id = await _rest_a_bid(venue, symbol)
+    await _worker(venue, ORDER_STREAM).stop()  # the order stream lags: the drop copy wins
+    _alice_hits(quiet_sim, symbol)
+    await eventually(lambda: venue.state.fills, what="the fill from the drop copy")
+    assert _filled(venue) == ["Filled 5 BUY YES " + symbol + " at 0.30."]
+    assert _recovered(venue) == []  # a live fill, not one made while the desk was away
+    # then the order stream's own copy of the same execution (as the exchange sends it)
+    ours = [e for e in quiet_sim.exchange.executions(DEMO_ACCOUNT)
+            if e.type is ExecType.FILL and e.order.order_id == order_id]
+    venue._on_orders(tr_pb.CreateOrderSubscriptionResponse(
+        update=tr_pb.CreateOrderSubscriptionResponse.Update(
+            executions=[wire.execution_pb(e) for e in ours])))
+    assert venue.state.orders[order_id].state is OrderState.FILLED
+    assert len(_filled(venue)) == 1 and len(venue.state.fills) == 1
+
+
+async def test_a_fill_the_order_stream_reports_first_is_told_once(
+        venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    symbol = _symbol(venue)
+    order_id = await _rest_a_bid(venue, symbol)
+    drop_copy = _worker(venue, DROP_COPY)
+    await drop_copy.stop()  # the drop copy lags: the order stream wins
+    _alice_hits(quiet_sim, symbol)
+    await eventually(lambda: venue.state.orders[order_id].state is OrderState.FILLED,
+                     what="the order stream's copy")
+    drop_copy.start()  # back from its token: it replays the same execution
+    await eventually(lambda: _drop_copy_caught_up(venue, quiet_sim),
+                     what="the drop copy's copy")
+    assert _filled(venue) == ["Filled 5 BUY YES " + symbol + " at 0.30."]
+    assert _recovered(venue) == [] and len(venue.state.fills) == 1
