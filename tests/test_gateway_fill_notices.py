@@ -1,6 +1,14 @@
-"""A fill of the desk's order is told once, whichever stream reports it first."""
+"""A fill of the desk's order is told once, whichever stream reports it first; a fill the
+desk could not see live (replayed by the drop copy) is told as recovered, in any time zone."""
 
 from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
 
 from tests.conftest import DEMO_ACCOUNT, eventually
 from tests.desk_kit import ALICE
@@ -11,7 +19,7 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim import wire
 from tui.sim.server import SimServer
 from tui.venues.gateway.commands import ORDER_STREAM
-from tui.venues.gateway.recovery import DROP_COPY
+from tui.venues.gateway.recovery import DROP_COPY, REPLAYED_AFTER
 from tui.venues.gateway.streams import StreamWorker
 from tui.venues.gateway.venue import GatewayVenue
 
@@ -84,3 +92,47 @@ async def test_a_fill_the_order_stream_reports_first_is_told_once(
                      what="the drop copy's copy")
     assert _filled(venue) == ["Filled 5 BUY YES " + symbol + " at 0.30."]
     assert _recovered(venue) == [] and len(venue.state.fills) == 1
+
+
+@pytest.fixture(params=["America/New_York", "Asia/Tokyo"])
+def zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The machine's local time zone, west or east of UTC; put back afterwards."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = str(request.param)
+    time.tzset()
+    try:
+        yield str(request.param)
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+async def test_a_live_fill_is_not_called_recovered_in_any_time_zone(
+        zone: str, venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    symbol = _symbol(venue)
+    await _rest_a_bid(venue, symbol)
+    await _worker(venue, ORDER_STREAM).stop()  # only the drop copy tells this fill
+    _alice_hits(quiet_sim, symbol)
+    await eventually(lambda: venue.state.fills and _drop_copy_caught_up(venue, quiet_sim),
+                     what="the fill from the drop copy")
+    assert _recovered(venue) == []
+    assert len(_filled(venue)) == 1
+
+
+async def test_a_fill_replayed_after_an_outage_is_told_as_recovered_in_any_time_zone(
+        zone: str, venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    symbol = _symbol(venue)
+    await _rest_a_bid(venue, symbol)
+    drop_copy = _worker(venue, DROP_COPY)
+    await _worker(venue, ORDER_STREAM).stop()
+    await drop_copy.stop()
+    _alice_hits(quiet_sim, symbol)  # filled while the desk sees nothing
+    await asyncio.sleep(REPLAYED_AFTER + 0.5)
+    drop_copy.start()  # resumes from its token: the fill comes back as a replay
+    await eventually(lambda: venue.state.fills, what="the replayed fill")
+    assert _recovered(venue) == ["Recovered 1 fill(s) made while the desk could not see "
+                                 "them (from the exchange's drop copy)."]
+    assert len(_filled(venue)) == 1

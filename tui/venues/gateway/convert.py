@@ -52,7 +52,7 @@ def book(msg: md_pb.MarketDataUpdate) -> Book:
         last_trade_qty=stats.last_trade_qty if stats.HasField("last_trade_qty") else None,
         volume=stats.shares_traded if stats.HasField("shares_traded") else None,
         open_px=stats.open_px if stats.HasField("open_px") else None,
-        transact_ns=_ns(msg.transact_time) if msg.HasField("transact_time") else None,
+        transact_ns=epoch_ns(msg.transact_time) if msg.HasField("transact_time") else None,
         received_at=time.monotonic(),
     )
 
@@ -65,10 +65,11 @@ def order(msg: tr_pb.Order) -> Order:
                  price=msg.price, order_qty=msg.order_qty, leaves_qty=msg.leaves_qty,
                  cum_qty=msg.cum_qty, avg_px=msg.avg_px, state=state,
                  updated_at=time.monotonic(),
-                 inserted_ns=_ns(msg.insert_time) if msg.HasField("insert_time") else None)
+                 inserted_ns=epoch_ns(msg.insert_time) if msg.HasField("insert_time") else None)
 
 
-def _ns(ts: Timestamp) -> int:
+def epoch_ns(ts: Timestamp) -> int:
+    """Nanoseconds since the epoch, exact: no datetime, so no local time zone in between."""
     return ts.seconds * 1_000_000_000 + ts.nanos
 
 

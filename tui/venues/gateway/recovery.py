@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 DROP_COPY = "dropcopy"  # the stream's name, and its resume token's key in the database
 REPLAYED_AFTER = 2.0  # seconds: an execution older than this on arrival was missed live
+REPLAYED_AFTER_NS = int(REPLAYED_AFTER * 1_000_000_000)
 LOOKUP_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds between clord_id lookups
 
 
@@ -53,7 +54,7 @@ class Recovery:
 
     def _on_drop_copy(self, msg: dc_pb.CreateDropCopySubscriptionResponse) -> None:
         recovered = 0
-        now = time.time()
+        now = time.time_ns()
         for ex in msg.executions:
             if ex.order.account and ex.order.account != self.account:
                 continue  # the stream is firm-wide; this desk trades one account
@@ -61,8 +62,10 @@ class Recovery:
             order = self._ours(convert.order(ex.order))
             # new to the desk: "Filled ..." now (the order stream's copy then says nothing)
             if kind in (ExecType.FILL, ExecType.PARTIAL_FILL) and self._take_fill(ex, order):
+                # in ns since the epoch: ToDatetime() is naive UTC, which .timestamp() read
+                # as local time (hours off in New York or Tokyo)
                 late = ex.HasField("transact_time") and (
-                    now - ex.transact_time.ToDatetime().timestamp() > REPLAYED_AFTER)
+                    now - convert.epoch_ns(ex.transact_time) > REPLAYED_AFTER_NS)
                 recovered += late
             if self.store is not None and self.state.find_order(order_id=order.order_id) is None:
                 self.store.order_event(order, self.state.clock())  # ended while we were away
