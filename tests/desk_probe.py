@@ -34,6 +34,9 @@ async def main(rest: str, grpc_target: str, user: str) -> None:
                 raise SystemExit("the desk did not come up")
             await asyncio.sleep(0.1)
         await pilot.pause(0.5)
+        while not app.query_one("#blotter").has_class("-show-history"):
+            await pilot.press("f")  # as a trader opens the history view
+        await pilot.pause(0.2)
         shown = {"fills": rows(app.query_one(FillsTable)),
                  "history": rows(app.query_one(OrderHistoryTable)),
                  "fill_ids": sorted(f.exec_id for f in app.state.fills),

@@ -56,6 +56,7 @@ from tui.sim.model import SimOrder
 from tui.sim.server import SimServer
 from tui.widgets.account import AccountPanel
 from tui.widgets.confirm import ConfirmScreen
+from tui.widgets.history import OrderHistoryTable
 from tui.widgets.markets import MarketList
 from tui.widgets.picker import MarketPicker
 
@@ -501,6 +502,36 @@ async def test_f_cycles_the_blotter_through_positions_fills_trades_and_history(
         assert shown == [("-show-positions",), ("-show-fills",), ("-show-trades",),
                          ("-show-history",), ("-show-positions",), ("-show-fills",)]
         assert _commands(quiet_sim, "insert") == 0
+
+
+async def test_the_history_view_shows_the_newest_ended_order_on_top(
+        quiet_sim: SimServer) -> None:
+    """Orders that ended while the view was hidden are there when it shows, newest first,
+    and one that ends while it shows goes on top (not to the bottom of 300 rows)."""
+    symbol = _market(quiet_sim)
+    _quote(quiet_sim, symbol)  # bid 0.40, offered at 0.45
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        history = app.query_one(OrderHistoryTable)
+
+        async def bid_and_cancel(price: int) -> None:
+            await _at(app, pilot, price)
+            await pilot.press("b")
+            await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, price, 10)],
+                             what=f"a bid at {price}")
+            await eventually(lambda: app.state.working_orders(symbol), what="on the desk")
+            await pilot.press("x")
+            await eventually(lambda: not app.state.working_orders(symbol), what="cancelled")
+
+        def prices() -> list[str]:
+            return [str(history.get_row_at(n)[3]) for n in range(history.row_count)]
+
+        for price in (38, 37):
+            await bid_and_cancel(price)
+        while not app.query_one("#blotter").has_class("-show-history"):
+            await pilot.press("f")
+        await eventually(lambda: prices() == ["0.37", "0.38"], what="both, newest first")
+        await bid_and_cancel(36)
+        await eventually(lambda: prices() == ["0.36", "0.37", "0.38"], what="the new one on top")
 
 
 @pytest.mark.parametrize(("price_scale", "tick"), [(100, 1), (1000, 5)],

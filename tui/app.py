@@ -95,6 +95,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         self.symbol: str | None = None  # the market on the ladder
         self.error_text = ""  # a startup failure, shown in the status bar
         self._seen: dict[str, int] = {}
+        self._history_due = True  # the history view is laid out when it next shows
         self._notice_seq = 0
         self._pending_quotes: set[str] = set()
         self._quotes_at = 0.0
@@ -273,9 +274,10 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             if self._changed("trades", state.trades_version):
                 self.query_one(TradeTape).refresh_from(state)
             if orders_moved:
-                self.query_one(OrdersTable).refresh_from(state)
+                self.query_one("#orders", OrdersTable).refresh_from(state)
                 self.query_one(FillsTable).refresh_from(state)
-                self.query_one(OrderHistoryTable).refresh_from(state)
+                self._history_due = True
+            self._refresh_history()
             positions, account = self.query_one(PositionsTable), self.query_one(AccountPanel)
             account_moved = self._changed("account", state.status_version)
             if positions_moved or account_moved:
@@ -305,6 +307,12 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
                 self.query_one(MarketList).update_quotes(self._pending_quotes)
                 self._pending_quotes, self._quotes_at = set(), now
             self._show_notices()
+
+    def _refresh_history(self) -> None:
+        """The history view is costly to lay out and mostly hidden: only while it shows."""
+        if self._history_due and self.query_one("#blotter").has_class("-show-history"):
+            self._history_due = False
+            self.query_one(OrderHistoryTable).refresh_from(self.state)
 
     def _changed(self, name: str, version: int) -> bool:
         changed, self._seen[name] = self._seen.get(name) != version, version
@@ -351,6 +359,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         at = next((n for n, view in enumerate(views) if blotter.has_class(view)), 0)
         for n, view in enumerate(views):
             blotter.set_class(n == (at + 1) % len(views), view)
+        self._refresh_history()  # what ended while it was hidden, before it is drawn
 
     def action_escape(self) -> None:
         if self.grabbed is not None:

@@ -1,11 +1,9 @@
 """Order history: orders that ended, this session's and past sessions' (from the local
-database), newest first. Refreshed only when orders_version moves."""
+database), newest first. Refreshed when orders_version moves and only while it is on screen."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from tui.core.model import Order
+from tui.core.model import Instrument, Order
 from tui.core.state import DeskState
 from tui.widgets.tables import Cells, OrdersTable
 
@@ -15,7 +13,11 @@ MAX_ROWS = 300
 class OrderHistoryTable(OrdersTable):
     """Finished orders: filled, cancelled, replaced, expired, rejected."""
 
-    COLUMNS: ClassVar[tuple[tuple[str, str, bool], ...]] = OrdersTable.COLUMNS
+    ORDERED = True  # newest first: a newly ended order goes on top
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._cells: dict[str, tuple[tuple[object, ...], Cells]] = {}  # key → (what, cells)
 
     def refresh_from(self, state: DeskState) -> None:
         ended: list[Order] = [o for o in reversed(state.orders.values())
@@ -26,7 +28,17 @@ class OrderHistoryTable(OrdersTable):
             inst = state.instruments.get(order.symbol)
             if inst is None or key in rows:
                 continue  # a market the venue no longer lists, or shown already
-            rows[key] = self.order_cells(order, inst)
+            rows[key] = self._cells_of(key, order, inst)
             if len(rows) >= MAX_ROWS:
                 break
+        self._cells = {key: self._cells[key] for key in rows}
         self.sync(rows)
+
+    def _cells_of(self, key: str, order: Order, inst: Instrument) -> Cells:
+        """An ended order's cells are built once (a late fill or reject text rebuilds them)."""
+        what = (order.state, order.cum_qty, order.price, order.order_qty, order.reject_text,
+                order.shown_intent)
+        known = self._cells.get(key)
+        if known is None or known[0] != what:
+            known = self._cells[key] = (what, self.order_cells(order, inst))
+        return known[1]

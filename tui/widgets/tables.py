@@ -75,6 +75,7 @@ class SyncedTable(DataTable[Text]):
     """A DataTable updated in place from a keyed dict of rows."""
 
     COLUMNS: ClassVar[tuple[tuple[str, str, bool], ...]] = ()  # (key, label, right-aligned)
+    ORDERED: ClassVar[bool] = False  # rows shown in the order given (new rows not at the end)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
@@ -89,6 +90,9 @@ class SyncedTable(DataTable[Text]):
         keep = None
         if self.row_count:
             keep = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        if self.ORDERED and list(rows) != list(self._shown):
+            self.clear()  # add_row only appends: lay the rows out again, in order
+            self._shown.clear()
         for key in [k for k in self._shown if k not in rows]:
             self.remove_row(key)
             del self._shown[key]
