@@ -82,8 +82,9 @@ class Commands(OrderMarks):
                 if exc.uncertain:
                     # it may be working at the exchange: stay pending, and ask by clord_id
                     pending.reject_text = "no answer yet; looking it up by its id"
-                    self._lookups.add(asyncio.create_task(
-                        self._resolve_uncertain(request.clord_id)))
+                    lookup = asyncio.create_task(self._resolve_uncertain(request.clord_id))
+                    self._lookups.add(lookup)  # held so it is not collected mid-way
+                    lookup.add_done_callback(self._lookups.discard)  # then let go of it
                 else:
                     pending.state = OrderState.REJECTED
                     pending.reject_text = str(exc)
