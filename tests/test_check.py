@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import eventually
-from tui.check import Checker, auth0_client
+from tui.check import Checker
 from tui.cli import main
 from tui.core.prices import Intent
 from tui.core.profiles import ENV_VAR, ProfileError, load_profiles
 from tui.core.ticket import build_order
+from tui.credentials import auth0_client
 from tui.sim.server import SimServer
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.keys import new_rsa
@@ -144,3 +145,20 @@ async def test_a_key_file_others_can_read_stops_the_check(
     key.chmod(0o644)
     steps = await Checker(load_profiles()["jwt"]).run()
     assert steps[0].ok is False and f"chmod 600 {key}" in steps[0].words
+
+
+def test_the_desk_and_check_say_the_same_of_missing_credentials(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, '[profiles.nouser]\nvenue = "sim"\nrest = "http://127.0.0.1:9"\n'
+                     'grpc = "127.0.0.1:9"\npassword_env = "PMDESK_TEST_PASSWORD"\n'
+                     '[profiles.nopass]\nvenue = "sim"\nrest = "http://127.0.0.1:9"\n'
+                     'grpc = "127.0.0.1:9"\nuser = "demo"\n'
+                     'password_env = "PMDESK_TEST_UNSET"\n', monkeypatch)
+    monkeypatch.delenv("PMDESK_TEST_UNSET", raising=False)
+    for name, words in (("nouser", "profile nouser names no user."),
+                        ("nopass", "$PMDESK_TEST_UNSET is not set")):
+        assert main(["--profile", name]) == 2
+        assert words in capsys.readouterr().err
+        assert main(["check", "--profile", name]) == 1
+        assert words in capsys.readouterr().out

@@ -7,7 +7,6 @@ and what to try. Nothing is traded; no secret is ever printed.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -16,9 +15,10 @@ import httpx
 
 from tui.core.profiles import Profile
 from tui.core.venue import VenueError
+from tui.credentials import gateway_credentials
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
-from tui.venues.gateway.auth0 import Auth0Client, client_for
+from tui.venues.gateway.auth0 import Auth0Client
 from tui.venues.gateway.connection import Connection
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.streams import open_channel
@@ -55,19 +55,12 @@ class Checker:
 
     async def _credentials(self) -> str:
         p = self.profile
-        if p.auth == "auth0":
-            try:
-                self.auth0 = auth0_client(p)
-            except VenueError as exc:
-                raise CheckError(str(exc)) from None
+        try:
+            self.password, self.auth0 = gateway_credentials(p)
+        except VenueError as exc:
+            raise CheckError(str(exc)) from None
+        if self.auth0 is not None:
             return f"client from ${p.client_id_env}, key {p.key_file} (private)"
-        if not p.user:
-            raise CheckError(f"profile {p.name} names no user.")
-        if not p.password_env:
-            raise CheckError(f"profile {p.name} names no password_env variable.")
-        self.password = os.environ.get(p.password_env, "")
-        if not self.password:
-            raise CheckError(f"${p.password_env} is not set; export the password in it.")
         return f"user {p.user}, password from ${p.password_env}"
 
     async def _health(self) -> str:
@@ -142,16 +135,6 @@ class Checker:
         if first is grpc.aio.EOF:
             raise CheckError(f"{self.profile.grpc} ended the stream without data.")
         return f"{self.profile.grpc} streams ({self.symbol or 'all markets'})"
-
-
-def auth0_client(profile: Profile) -> Auth0Client:
-    # a custom environment's token endpoint is on the gateway's own host, so the profile's
-    # CA file vouches for it; Auth0's public hosts are checked against the system roots
-    verify = (Connection.from_profile(profile).ssl_context()
-              if profile.environment == "custom" and profile.ca_file else True)
-    return client_for(token_url=profile.token_url, audience=profile.audience,
-                      client_id_env=profile.client_id_env, key_file=profile.key_file,
-                      verify=verify)
 
 
 _UNTRUSTED = ("its TLS certificate is not trusted (set ca_file to the CA that issued it, "

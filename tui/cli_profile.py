@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from tui import cli
@@ -19,23 +18,14 @@ def cmd_profile(args: argparse.Namespace) -> int:
         from tui.cli_retail import profile_retail
 
         return profile_retail(profile, config)
-    auth0 = None
-    password = ""
-    if profile.auth == "auth0":
-        from tui.check import auth0_client
-        from tui.core.venue import VenueError
+    from tui.core.venue import VenueError
+    from tui.credentials import gateway_credentials
 
-        try:
-            auth0 = auth0_client(profile)
-        except VenueError as exc:
-            print(f"pmdesk: profile {profile.name}: {exc}", file=sys.stderr)
-            return 2
-    else:
-        password = os.environ.get(profile.password_env, "") if profile.password_env else ""
-        if not password:
-            print(f"pmdesk: set {profile.password_env or 'the profile password_env variable'}"
-                  f" to the password for {profile.user}.", file=sys.stderr)
-            return 2
+    try:
+        password, auth0 = gateway_credentials(profile)
+    except VenueError as exc:
+        print(f"pmdesk: profile {profile.name}: {exc}", file=sys.stderr)
+        return 2
     from tui.venues.gateway.connection import Connection
 
     # the profile's CA file and PrivateLink names, for the login, REST and gRPC alike
