@@ -11,7 +11,7 @@ import httpx
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import eventually, make_retail_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
 from tests.desk_kit import ALICE, cent_symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import retail_live as _live
@@ -231,5 +231,132 @@ async def test_a_cancel_with_no_answer_is_looked_up_and_can_be_sent_again(
                          == [OrderState.NEW], what="shown working again")
         await venue.cancel(venue.state.working_orders(slug)[0])
         await eventually(lambda: _mine(quiet_sim) == [], what="the second cancel")
+    finally:
+        await venue.stop()
+
+
+class _UnsentInsert(httpx.AsyncBaseTransport):
+    """Loopback HTTP where an insert never reaches the exchange and its caller hears
+    nothing (a read timeout): to the desk, just like one whose answer was lost."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path == "/v1/orders":
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def _lossy_inserts(venue: RetailVenue, sim: SimServer,
+                         transport: httpx.AsyncBaseTransport) -> None:
+    old = venue.rest._http
+    venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=10.0,
+                                         transport=transport)
+    await old.aclose()
+
+
+async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
+        quiet_sim: SimServer) -> None:
+    """A marketable insert fills at once and its answer is lost: it is never among the
+    open orders, but the private socket saw it fill. The desk shows it filled, never
+    rejected (a trader told "rejected" sends it again and doubles the position)."""
+    symbol = cent_symbols(quiet_sim)[0]
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                        side=Side.SELL, price=45, order_qty=5)
+        await _lossy_inserts(venue, quiet_sim, _LostInsertAnswer(0.0))
+        seen = venue.state._notice_seq
+        request = build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5)
+        with contextlib.suppress(VenueError):
+            await venue.submit(request)
+        await eventually(lambda: any(n.text.startswith("Filled")
+                                     for n in venue.state.notices_after(seen)),
+                         what="the fill announced")
+        order = venue.state.find_order(clord_id=request.clord_id)
+        assert order is not None and (order.state, order.cum_qty) == (OrderState.FILLED, 5)
+        await asyncio.sleep(3.5)  # the look-up has given up by now
+        assert [(o.state, o.clord_id) for o in venue.state.orders.values()] == [
+            (OrderState.FILLED, request.clord_id)]
+    finally:
+        await venue.stop()
+
+
+async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
+        quiet_sim: SimServer) -> None:
+    """Not among the open orders and never seen on the socket: the desk cannot know it
+    never reached the book (it may have filled unseen), so it says so and never shows
+    "rejected", which reads as "safe to send again"."""
+    symbol = cent_symbols(quiet_sim)[0]
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        await _lossy_inserts(venue, quiet_sim, _UnsentInsert())
+        seen = venue.state._notice_seq
+        request = build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5)
+        with contextlib.suppress(VenueError):
+            await venue.submit(request)
+        warned = await eventually(lambda: [n.text for n in venue.state.notices_after(seen)
+                                           if "check positions" in n.text],
+                                  what="the warning")
+        order = venue.state.find_order(clord_id=request.clord_id)
+        assert order is not None and order.state is not OrderState.REJECTED
+        assert not order.state.is_working  # nothing left to jam a flatten or a cancel-all
+        assert "may have filled" in order.reject_text and "reject" not in order.reject_text
+        assert "before sending it again" in warned[0]  # type: ignore[index]
+    finally:
+        await venue.stop()
+
+
+class _UnreadableOrder(httpx.AsyncBaseTransport):
+    """Loopback HTTP whose answer to a read of one order has a quantity that is no number."""
+
+    def __init__(self, order_id: str) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self.order_id = order_id
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == f"/v1/order/{self.order_id}":
+            return httpx.Response(200, json={"order": {"id": self.order_id,
+                                                       "quantity": "lots"}}, request=request)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
+        quiet_sim: SimServer) -> None:
+    """Two orders end while the sockets are down; the first one's read cannot be
+    understood: the second is still shown as it ended, and the desk says they ended."""
+    symbol = cent_symbols(quiet_sim)[0]
+    venue = make_retail_venue(quiet_sim)
+    await _live(venue)
+    try:
+        slug = slug_of(symbol)
+        for price in (40, 39):
+            await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES,
+                                           price, 5))
+            await eventually(lambda p=price: any(o.price == p and o.state is OrderState.NEW
+                                                 for o in venue.state.working_orders(slug)),
+                             what="working")
+        first, second = venue.state.working_orders(slug)
+        await _lossy_inserts(venue, quiet_sim, _UnreadableOrder(first.order_id))
+        seen = venue.state._notice_seq
+        quiet_sim.drop_streams()
+        for order in (first, second):
+            quiet_sim.exchange.cancel_order(account=DEMO_ACCOUNT, order_id=order.order_id)
+        await eventually(lambda: any("ended while the connection was down" in n.text
+                                     for n in venue.state.notices_after(seen)),
+                         what="the ended orders said")
+        ended = venue.state.find_order(order_id=second.order_id)
+        assert ended is not None and ended.state is OrderState.CANCELED
     finally:
         await venue.stop()

@@ -65,6 +65,7 @@ class RetailCommands(OrderMarks):
                         leaves_qty=request.qty, state=OrderState.PENDING_NEW,
                         intent=request.intent, updated_at=time.monotonic())
         self.state.upsert_order(pending)
+        before = set(self.state.orders)  # what the socket shows after this may be this one
         answered: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._inflight[request.clord_id] = answered
         try:
@@ -78,7 +79,7 @@ class RetailCommands(OrderMarks):
             if self.state.find_order(clord_id=request.clord_id) is pending:
                 if exc.uncertain:  # it may be working: the open orders will tell
                     pending.reject_text = "no answer; looking for it in the open orders"
-                    task = asyncio.create_task(self._look_for(pending))
+                    task = asyncio.create_task(self._look_for(pending, before))
                     self._lookups.add(task)
                     task.add_done_callback(self._lookups.discard)
                 else:
@@ -114,28 +115,68 @@ class RetailCommands(OrderMarks):
             for execution in executions:
                 self._apply_execution(execution)
 
-    async def _look_for(self, pending: Order) -> None:
-        """An insert whose answer was lost: adopt a matching open order, else say so."""
+    async def _look_for(self, pending: Order, before: set[str]) -> None:
+        """An insert whose answer was lost: adopt the order the private socket showed
+        (one that filled at once is never among the open orders) or a matching open
+        order, else say it could not be found. Orders known before it was sent
+        (`before`) are someone else's."""
         for _ in range(3):
             await asyncio.sleep(1.0)
+            if not self._unanswered(pending) or self._adopt_seen(pending, before):
+                return
             try:
                 listed = await self.rest.open_orders([pending.symbol])
             except VenueError:
                 continue
+            if not self._unanswered(pending) or self._adopt_seen(pending, before):
+                return  # the socket told while the read was on its way: that is newer
             scales = self._instrument(pending.symbol).scales
             for data in listed:
-                order = convert.order(data, scales)
-                if (order.order_id not in self._clords and order.side is pending.side
-                        and order.price == pending.price and order.order_qty == pending.order_qty):
+                try:
+                    order = convert.order(data, scales, clord_id=pending.clord_id)
+                except (ValueError, KeyError, TypeError):
+                    continue  # one unreadable order must not end the search
+                if order.order_id not in before and self._same(order, pending):
                     self._link(order.order_id, pending)
-                    self.state.upsert_order(convert.order(data, scales, clord_id=pending.clord_id),
-                                            pending_key=pending.clord_id)
+                    if (self.state.orders.get(order.order_id) is pending
+                            and pending.state is OrderState.PENDING_NEW):
+                        # nothing came on the socket meanwhile: the listing is newest
+                        order.intent = order.intent or pending.intent
+                        self._upsert(order)
                     return
-        if self.state.find_order(clord_id=pending.clord_id) is pending and not pending.order_id:
-            pending.state = OrderState.REJECTED
-            pending.reject_text = ("no answer, and not among the open orders: it did not reach "
-                                   "the book, or it filled at once (see positions)")
-            self.state.upsert_order(pending)
+        if self._unanswered(pending) and not self._adopt_seen(pending, before):
+            # retail cannot look an order up without its id: unknown, never "rejected"
+            # (which reads as safe to send again); ended, so it jams no cancel or flatten
+            pending.state = OrderState.EXPIRED
+            pending.reject_text = ("no answer, and not among the open orders: it may have "
+                                   "filled (check positions) or never reached the book; "
+                                   "not sent again")
+            self._upsert(pending)
+            self.state.notify(f"{words.describe(self.state, pending)}: no answer, and not "
+                              "among the open orders. It may have filled: check positions "
+                              "before sending it again.", "warning")
+
+    def _unanswered(self, pending: Order) -> bool:
+        return (self.state.find_order(clord_id=pending.clord_id) is pending
+                and not pending.order_id)
+
+    @staticmethod
+    def _same(order: Order, pending: Order) -> bool:
+        return (order.symbol == pending.symbol and order.side is pending.side
+                and order.price == pending.price and order.order_qty == pending.order_qty)
+
+    def _adopt_seen(self, pending: Order, before: set[str]) -> bool:
+        """The private socket may have shown the order already, as no one's (its insert
+        was unanswered): make it ours, and say a fill it already had."""
+        for order in list(self.state.orders.values()):
+            if (order.order_id and not order.clord_id and order.order_id not in before
+                    and order.order_id not in self._clords and self._same(order, pending)):
+                self._link(order.order_id, pending)
+                if order.cum_qty:
+                    self.state.notify(f"Filled {words.quantity(self.state, order, order.cum_qty)} "
+                                      f"{words.describe(self.state, order)}.")
+                return True
+        return False
 
     def wire_text(self, request: OrderRequest) -> str:
         """Exactly the insert this desk would send: path and JSON body."""

@@ -111,7 +111,13 @@ class PrivateFrames(RetailCommands):
             except VenueError:
                 continue
             if inst is not None and data:
-                self._upsert(convert.order(data, inst.scales, clord_id=order.clord_id))
+                try:
+                    found = convert.order(data, inst.scales, clord_id=order.clord_id)
+                except (ValueError, KeyError, TypeError):
+                    # as with frames: one unreadable order must not stop the others' look-up
+                    log.warning("the order %s could not be read", order.order_id)
+                    continue
+                self._upsert(found)
         self.state.notify(f"{len(orders)} orders ended while the connection was down; "
                           "their final states are shown.", "warning")
 
