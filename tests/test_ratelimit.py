@@ -307,3 +307,13 @@ def test_a_profiles_tier_paces_the_desk_by_that_tier(tmp_path: Path) -> None:
                     encoding="utf-8")
     with pytest.raises(ProfileError, match="tier is 7"):
         load_profiles(path, write_example=False)
+
+
+async def test_acquire_never_spins_on_float_dust_after_its_sleep() -> None:
+    ft = FakeTime()
+    ft.t = 160.0  # here 1/18 s of refill comes back a hair under one token
+    bucket = TokenBucket(18, 1, clock=ft.clock, sleep=ft.sleep)
+    async with asyncio.timeout(5):  # it spun forever on sleeps that did not move the clock
+        for _ in range(20):
+            await bucket.acquire()
+    assert len(ft.sleeps) == 19 and min(ft.sleeps) > 0.05

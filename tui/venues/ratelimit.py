@@ -155,7 +155,11 @@ class TokenBucket:
     def delay(self, tokens: float = 1.0) -> float:
         """Seconds until `tokens` are available (0 if they are now)."""
         self._refill()
-        return max(0.0, (tokens - self._tokens - _EPSILON) / self.rate)
+        if self._tokens + _EPSILON >= tokens:  # the same test try_acquire makes
+            return 0.0
+        # the whole shortfall, not less epsilon: after this sleep try_acquire must succeed,
+        # else float dust asks for a sleep too short to move the clock, over and over
+        return (tokens - self._tokens) / self.rate
 
     def try_acquire(self, tokens: float = 1.0) -> bool:
         """Take `tokens` if they are there now; never waits (the exchange's side)."""
