@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -62,6 +63,29 @@ def test_a_secret_written_inline_is_refused(tmp_path: Path,
     _write(tmp_path, '[profiles.bad]\nvenue = "sim"\nrest = "http://x"\ngrpc = "x:1"\n'
                      'password = "hunter2"\n', monkeypatch)
     with pytest.raises(ProfileError, match="password must not be written here"):
+        load_profiles()
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ('privatelink = "true"', "privatelink is 'true'; expected true or false"),
+    ('privatelnk = true', "privatelnk is not a setting"),
+    ('tier = "2"', "tier is '2'; expected a number"),
+    ('ca_file = 1', "ca_file is 1; expected a quoted string"),
+])
+def test_a_setting_that_would_quietly_do_nothing_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, words: str) -> None:
+    """PrivateLink quietly off would send a trader's orders over the public internet."""
+    _write(tmp_path, f'[profiles.p]\nvenue = "gateway"\nenvironment = "prod"\n{line}\n',
+           monkeypatch)
+    with pytest.raises(ProfileError, match=re.escape(words)):
+        load_profiles()
+
+
+def test_a_rest_address_without_a_scheme_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, '[profiles.p]\nvenue = "sim"\nrest = "127.0.0.1:8700"\n'
+                     'grpc = "127.0.0.1:8701"\n', monkeypatch)
+    with pytest.raises(ProfileError, match="expected a URL starting with https://"):
         load_profiles()
 
 

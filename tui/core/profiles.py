@@ -142,6 +142,13 @@ def load_profiles(path: Path | None = None, *, write_example: bool = True) -> di
     return {name: _profile(name, body, path) for name, body in table.items()}
 
 
+SETTINGS: dict[str, type] = {  # every setting a profile may hold, and its TOML type
+    **dict.fromkeys(("venue", "environment", "auth", "rest", "grpc", "public", "user",
+                     "password_env", "client_id_env", "key_file", "key_id_env", "secret_env",
+                     "token_url", "audience", "account", "participant_id", "ca_file"), str),
+    "privatelink": bool, "tier": int}
+
+
 def _profile(name: str, body: Any, path: Path) -> Profile:
     where = f"Profiles file {path}, profile {name}"
     if not isinstance(body, dict):
@@ -150,7 +157,19 @@ def _profile(name: str, body: Any, path: Path) -> Profile:
         if secret in body:  # never inline: a file anyone can cat is not where secrets live
             raise ProfileError(f"{where}: {secret} must not be written here; name an "
                                "environment variable (password_env) or a key file instead.")
-    text = {k: v for k, v in body.items() if isinstance(v, str)}
+    for key, value in body.items():  # a typo or a quoted flag must not quietly do nothing
+        if key not in SETTINGS:
+            raise ProfileError(f"{where}: {key} is not a setting; expected one of "
+                               f"{', '.join(sorted(SETTINGS))}.")
+        kind = SETTINGS[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            wanted = {str: "a quoted string", bool: "true or false", int: "a number"}[kind]
+            raise ProfileError(f"{where}: {key} is {value!r}; expected {wanted}.")
+    text: dict[str, str] = {k: v for k, v in body.items() if isinstance(v, str)}
+    for key in ("rest", "public"):
+        if text.get(key) and not text[key].startswith(("http://", "https://")):
+            raise ProfileError(f"{where}: {key} is {text[key]!r}; expected a URL starting "
+                               "with https:// (or http:// for a local sim).")
     venue = text.get("venue", "gateway")
     if venue not in VENUES:
         raise ProfileError(f"{where}: venue is {venue!r}; expected one of {', '.join(VENUES)}.")
