@@ -109,3 +109,15 @@ async def test_replay_plays_the_recorded_books_and_sends_nothing(recorded: Path)
         assert venue.state.streams["replay prices"].detail == "end of the recording"
     finally:
         await venue.stop()
+
+
+def test_since_today_and_yesterday_start_at_midnight_utc() -> None:
+    """TRADER.md: `pmdesk export fills --since yesterday` feeds accounting."""
+    from tui.export import parse_since
+
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    yesterday = parse_since("yesterday")
+    if parse_since("today") != today:  # midnight passed between the two lines
+        today = parse_since("today")  # type: ignore[assignment]
+        yesterday = parse_since("yesterday")
+    assert (parse_since("today"), yesterday) == (today, today - 86400)

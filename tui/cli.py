@@ -318,7 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="fills or orders from the local database, "
                                            "as CSV or JSON")
     export.add_argument("what", choices=["fills", "orders"])
-    export.add_argument("--since", help="YYYY-MM-DD (UTC) or an ISO time; default: all")
+    export.add_argument("--since", help="today, yesterday, YYYY-MM-DD (UTC) or an ISO time; "
+                        "default: all")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     _where(export)
     export.add_argument("--out", help="write to this file instead of standard output")
@@ -326,7 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     replay = sub.add_parser("replay", help="play recorded market data back into the ladder")
     _where(replay)
-    replay.add_argument("--since", help="start from YYYY-MM-DD (UTC) or an ISO time")
+    replay.add_argument("--since", help="start from today, yesterday, YYYY-MM-DD (UTC) or an "
+                        "ISO time")
     replay.add_argument("--speed", type=float, default=1.0, help="playback speed, e.g. 4")
     replay.add_argument("--symbol", help="only this market")
     replay.set_defaults(func=cmd_replay)

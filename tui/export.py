@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,14 +27,19 @@ class ExportError(Exception):
 
 
 def parse_since(text: str | None) -> float | None:
-    """YYYY-MM-DD (midnight UTC) or a full ISO 8601 time; None: everything."""
+    """today, yesterday, YYYY-MM-DD (each from midnight UTC) or a full ISO 8601 time;
+    None: everything."""
     if not text:
         return None
+    days_back = {"today": 0, "yesterday": 1}.get(text.strip().lower())
+    if days_back is not None:
+        midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        return (midnight - timedelta(days=days_back)).timestamp()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ExportError(f"--since {text!r} is not a date; expected YYYY-MM-DD or an ISO "
-                          "time such as 2026-11-23T09:30:00+00:00.") from None
+        raise ExportError(f"--since {text!r} is not a date; expected today, yesterday, "
+                          "YYYY-MM-DD or an ISO time such as 2026-11-23T09:30:00+00:00.") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
