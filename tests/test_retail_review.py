@@ -20,8 +20,9 @@ from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
-from tui.sim.retail import slug_of
+from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
 from tui.sim.server import SimServer
+from tui.store import Store, db_path
 from tui.venues.retail.socket import SocketWorker
 from tui.venues.retail.venue import RetailVenue
 
@@ -360,3 +361,46 @@ async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
         assert ended is not None and ended.state is OrderState.CANCELED
     finally:
         await venue.stop()
+
+
+async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
+        quiet_sim: SimServer) -> None:
+    """An order rests across a desk restart: the next session still knows it as its own
+    (the reconnect snapshot names no desk id), says its fill, and keeps its id stored."""
+    symbol = cent_symbols(quiet_sim)[0]
+    slug = slug_of(symbol)
+
+    def venue() -> RetailVenue:
+        return RetailVenue(rest_url=quiet_sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
+                           secret=DEMO_RETAIL_SECRET, silence_timeout=5.0,
+                           open_store=lambda account: Store.open(db_path("retail", account)))
+
+    first = venue()
+    await _live(first)
+    try:
+        request = build_order(first.state.instruments[slug], Intent.BUY_YES, 40, 5)
+        await first.submit(request)
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 5)], what="resting")
+        await eventually(lambda: first.state.working_orders(slug)[0].state is OrderState.NEW,
+                         what="working")
+    finally:
+        await first.stop()
+
+    second = venue()
+    await _live(second)
+    try:
+        order = await eventually(lambda: next(iter(second.state.working_orders(slug)), None),
+                                 what="the snapshot")
+        assert order.clord_id == request.clord_id  # type: ignore[union-attr]
+        seen = second.state._notice_seq
+        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                        side=Side.SELL, price=40, order_qty=5)
+        await eventually(lambda: any(n.text.startswith("Filled")
+                                     for n in second.state.notices_after(seen)),
+                         what="the fill announced")
+        second.flush_now()
+        assert second.store is not None
+        assert [(r.clord_id, r.state) for r in second.store.orders()] == [
+            (request.clord_id, OrderState.FILLED)]
+    finally:
+        await second.stop()

@@ -130,7 +130,12 @@ class RetailVenue(PrivateFrames, RetailCommands):
     def _remember(self, instruments: list[Instrument]) -> None:
         store = self.store
         assert store is not None
-        store_link.bring_back(store, self.state, instruments)
+        # which exchange ids are this desk's: the socket's open-order snapshot never says
+        for row in store_link.bring_back(store, self.state, instruments):
+            if row.order_id and row.clord_id:
+                self._clords.setdefault(row.order_id, row.clord_id)
+                if row.intent is not None:
+                    self._intents.setdefault(row.clord_id, row.intent)
         self.rest.journal = store_link.journal(store)
         self._tasks.append(asyncio.create_task(store_link.watch(store, self.state)))
 
