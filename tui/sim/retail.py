@@ -32,6 +32,7 @@ from tui.sim.auth import SimUser
 from tui.sim.exchange import Exchange
 from tui.sim.model import ExecReport, SimInstrument, SimOrder
 from tui.sim.retail_wire import RetailError, execution_json, order_json, slug_of
+from tui.venues.ratelimit import RETAIL_PER_KEY, RETAIL_RATE_LIMIT_BODY
 
 __all__ = ["DEMO_RETAIL_KEY_ID", "DEMO_RETAIL_SECRET", "Received", "RetailApi", "RetailError",
            "RetailKeys", "slug_of"]
@@ -41,7 +42,6 @@ DEMO_RETAIL_KEY_ID = "6d1e4c2a-0000-4000-8000-00000000de70"
 DEMO_RETAIL_SECRET = "3MqOL1sZHuxW4oDFttrcJz16dRVwtGo4P2ow6vG2qpA="  # base64 of the seed
 
 WINDOW_MS = 30_000  # §2.2: the timestamp must be within 30 s of server time
-RATE_PER_SECOND = 20  # §11: per API key across all authenticated endpoints
 
 Handler = Callable[[Request, SimUser, Any], dict[str, Any]]
 
@@ -87,6 +87,7 @@ class RetailApi:
         self.received: deque[Received] = deque(maxlen=256)
         self._intents: dict[str, tuple[str, str]] = {}  # order id → (intent, order type)
         self._hits: dict[str, deque[float]] = {}
+        self.refused = 0  # requests answered 429 by the per-key limit
 
     # --- authentication (§2) ----------------------------------------------------------
     def authenticate(self, request: Request) -> SimUser:
@@ -127,8 +128,9 @@ class RetailApi:
         hits = self._hits.setdefault(key_id, deque())
         while hits and hits[0] <= now - 1.0:
             hits.popleft()
-        if len(hits) >= RATE_PER_SECOND:
-            raise RetailError(429, "Too Many Requests")
+        if len(hits) >= RETAIL_PER_KEY:  # §11: per API key across all signed endpoints
+            self.refused += 1
+            raise RetailError(429, str(RETAIL_RATE_LIMIT_BODY["message"]))
         hits.append(now)
 
     # --- routes -----------------------------------------------------------------------

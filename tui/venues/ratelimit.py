@@ -245,18 +245,28 @@ class GatewayLimiter:
 
 
 class RetailLimiter:
-    """One bucket per retail API key: 20 requests/second across every endpoint."""
+    """One bucket per retail API key: 20 requests/second across every endpoint.
+
+    The exchange counts a sliding one-second window, so the bucket's burst and its refill
+    together must fit in it: a bucket that sends `capacity` at once and then `rate` a second
+    sends at most capacity + rate in any second.  The rate keeps `headroom` of the limit
+    (a steady 18/s) and the burst is what is left (2), never a second's worth on top.
+    """
 
     def __init__(self, rate: float = RETAIL_PER_KEY, *, headroom: float = 0.9,
                  clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+        if not 0 < headroom <= 1:
+            raise ValueError("headroom must be in (0, 1]")
+        self.limit = rate
         self.rate = rate * headroom
+        self.capacity = max(1.0, rate - self.rate)  # capacity + rate ≤ the limit (or 1 + it)
         self._clock = clock
         self._sleep = sleep
         self.buckets: dict[str, TokenBucket] = {}
 
     def bucket(self, key_id: str) -> TokenBucket:
         if key_id not in self.buckets:
-            self.buckets[key_id] = TokenBucket(self.rate, max(1.0, self.rate), name=key_id,
+            self.buckets[key_id] = TokenBucket(self.rate, self.capacity, name=key_id,
                                                clock=self._clock, sleep=self._sleep)
         return self.buckets[key_id]
 
