@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -132,13 +130,14 @@ def cmd_connect(args: argparse.Namespace) -> int:
     config = _config()
     if config is None:
         return 2
-    password = os.environ.get(args.password_env, "")
-    if not password:
-        if not sys.stdin.isatty():
-            print(f"pmdesk connect: set {args.password_env} to the password for "
-                  f"{args.user}.", file=sys.stderr)
-            return 2
-        password = getpass.getpass(f"Password for {args.user}: ")
+    from tui.cli_auth import password_for
+    from tui.core.venue import VenueError
+
+    try:
+        password = password_for(args, f"Password for {args.user}: ")
+    except VenueError as exc:
+        print(f"pmdesk connect: {exc}", file=sys.stderr)
+        return 2
     tokens = _logged_in(args.rest, args.user, password)
     if tokens is None:
         return 2
@@ -217,13 +216,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except (ExportError, StoreError) as exc:
         print(f"pmdesk replay: {exc}", file=sys.stderr)
         return 2
-    from tui.app import PmdeskApp
     from tui.venues.replay import ReplayVenue
 
     venue = ReplayVenue(store, speed=args.speed, since=since, symbol=args.symbol)
-    app = PmdeskApp(venue, config=config, title=f"pmdesk — replay x{args.speed:g}")
-    app.run()
-    return app.return_code or 0
+    return run_desk(venue, f"replay x{args.speed:g}", config)
 
 
 def _profiles() -> dict[str, Profile] | None:

@@ -52,7 +52,8 @@ def login_first(rest_url: str, user: str, password: str,
     return asyncio.run(go())
 
 
-def _password(args: argparse.Namespace, prompt: str) -> str:
+def password_for(args: argparse.Namespace, prompt: str) -> str:
+    """From the --password-env variable, else asked at the terminal; VenueError away from one."""
     value = os.environ.get(args.password_env, "")
     if value:
         return value
@@ -68,7 +69,7 @@ def cmd_register(args: argparse.Namespace) -> int:
     token = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(
         "Registration token (from your onboarding email): ").strip()
     try:
-        password = _password(args, "Choose a password: ")
+        password = password_for(args, "Choose a password: ")
         if sys.stdin.isatty() and getpass.getpass("Once more: ") != password:
             raise VenueError("The two passwords differ; nothing was sent.")
 
@@ -98,7 +99,7 @@ def cmd_mfa_enroll(args: argparse.Namespace) -> int:
               "code from your authenticator.", file=sys.stderr)
         return 1
     try:
-        password = _password(args, f"Password for {args.user}: ")
+        password = password_for(args, f"Password for {args.user}: ")
 
         async def go() -> None:
             rest = GatewayRest(args.rest)
