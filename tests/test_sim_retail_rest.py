@@ -226,3 +226,14 @@ async def test_public_markets_book_and_bbo(quiet_sim: SimServer) -> None:
     assert (bbo["bidDepth"], bbo["askDepth"], bbo["bidShares"], bbo["askShares"]) == (
         2, 1, "7", "4")
     assert bbo["sharesTraded"] == "3"
+
+
+async def test_a_synchronous_order_for_an_unknown_market_answers_its_reject(
+        quiet_sim: SimServer) -> None:
+    reply = await call(quiet_sim, "POST", "/v1/orders",
+                       order_body("0.40", 1, slug="no-such-market", synchronousExecution=True))
+    [rejected] = reply["executions"]
+    assert rejected["order"]["id"] == reply["id"]
+    assert rejected["type"] == "EXECUTION_TYPE_REJECTED"
+    assert rejected["orderRejectReason"] == "ORD_REJECT_REASON_UNKNOWN_MARKET"
+    assert rejected["lastShares"] == "0" and rejected["lastPx"] is None

@@ -214,3 +214,22 @@ async def test_drop_streams_breaks_retail_sockets_without_a_close(quiet_sim: Sim
     assert quiet_sim.retail_ws.connections == set()
     assert not quiet_sim.hub.market  # its subscriber left the Hub
     assert SYMBOL in quiet_sim.exchange.instruments
+
+
+async def test_an_order_for_an_unknown_market_leaves_the_order_stream_alive(
+        quiet_sim: SimServer) -> None:
+    async with socket(quiet_sim, "private") as ws:
+        await subscribe(ws, "ord", "SUBSCRIPTION_TYPE_ORDER")
+        await subscribed(quiet_sim, "ord")
+        bogus = (await call(quiet_sim, "POST", "/v1/orders",
+                            order_body("0.40", 1, slug="no-such-market")))["id"]
+        rejected = (await frame(ws, "orderSubscriptionUpdate"))["orderSubscriptionUpdate"][
+            "execution"]
+        good = (await call(quiet_sim, "POST", "/v1/orders", order_body("0.40", 1)))["id"]
+        new = (await frame(ws, "orderSubscriptionUpdate"))["orderSubscriptionUpdate"][
+            "execution"]
+    assert rejected["order"]["id"] == bogus and rejected["type"] == "EXECUTION_TYPE_REJECTED"
+    assert rejected["orderRejectReason"] == "ORD_REJECT_REASON_UNKNOWN_MARKET"
+    assert rejected["order"]["marketSlug"] == "no-such-market"
+    assert new["order"]["id"] == good and new["type"] == "EXECUTION_TYPE_NEW"
+

@@ -31,7 +31,7 @@ from tui.core.enums import Side
 from tui.sim.auth import SimUser
 from tui.sim.exchange import Exchange
 from tui.sim.model import ExecReport, SimInstrument, SimOrder
-from tui.sim.retail_wire import RetailError, execution_json, order_json, slug_of
+from tui.sim.retail_wire import RetailError, execution_json, order_json, scales_of, slug_of
 from tui.venues.ratelimit import RETAIL_PER_KEY, RETAIL_RATE_LIMIT_BODY
 
 __all__ = ["DEMO_RETAIL_KEY_ID", "DEMO_RETAIL_SECRET", "Received", "RetailApi", "RetailError",
@@ -210,8 +210,9 @@ class RetailApi:
 
     def execution_json(self, e: ExecReport) -> dict[str, Any]:
         """§5.10 Execution with the order as of this event."""
-        inst = self.exchange.instruments[e.symbol]
-        return execution_json(e, self.order_json(e.order), inst.scales)
+        # an order for an unknown market has a reject to report, and no instrument
+        scales = scales_of(self.exchange.instruments.get(e.symbol), e.order)
+        return execution_json(e, self.order_json(e.order), scales)
 
 
 def error_response(exc: RetailError, headers: Mapping[str, str] | None = None) -> JSONResponse:

@@ -131,11 +131,17 @@ def metadata(inst: SimInstrument | None, symbol: str) -> dict[str, Any]:
             "outcome": "Yes"}
 
 
+def scales_of(inst: SimInstrument | None, o: SimOrder) -> Scales:
+    """The market's scales; for an unknown market (an order the engine rejected) the
+    order's own, so its Order and Execution JSON can still be written."""
+    return inst.scales if inst else Scales(o.price_scale or 1, 1, o.qty_scale or 1)
+
+
 def order_json(o: SimOrder, inst: SimInstrument | None, intent: str,
                order_type: str) -> dict[str, Any]:
     """§5.9 Order; price is the YES price."""
     outcome, action, _ = INTENTS[intent]
-    scales = inst.scales if inst else Scales(o.price_scale or 1, 1, o.qty_scale or 1)
+    scales = scales_of(inst, o)
     qs = Decimal(o.qty_scale or 1)
     return {
         "id": o.order_id, "marketSlug": slug_of(o.symbol),
