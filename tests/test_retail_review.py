@@ -16,6 +16,7 @@ from tests.desk_kit import ALICE, cent_symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import retail_live as _live
 from tui.core.enums import OrderState, Side
+from tui.core.model import Order
 from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.core.ticket import build_order
@@ -404,3 +405,19 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
             (request.clord_id, OrderState.FILLED)]
     finally:
         await second.stop()
+
+
+def test_a_stored_order_keeps_its_desk_id_when_a_later_state_names_none() -> None:
+    """A snapshot that cannot name the desk's id (retail's never does) must not erase the
+    one stored: the next session would no longer know the order as its own."""
+    def state(clord_id: str, cum: int, intent: Intent | None) -> Order:
+        return Order("E1", clord_id, "AEC-NFL-KC", Side.BUY, 40, 5, 5 - cum, cum,
+                     40 if cum else 0, OrderState.PARTIALLY_FILLED if cum else OrderState.NEW,
+                     intent)
+
+    with Store.open(db_path("retail", "retail-test")) as store:
+        store.order_event(state("pmd-1", 0, Intent.BUY_YES), 1.0)
+        store.order_event(state("", 2, None), 2.0)
+        assert store.flush()
+        assert [(r.clord_id, r.intent, r.cum_qty) for r in store.orders()] == [
+            ("pmd-1", Intent.BUY_YES, 2)]

@@ -52,12 +52,16 @@ MARKET = frozenset({"tob", "book", "trade"})  # droppable history
 
 _REKEY = "UPDATE OR IGNORE orders SET key = ? WHERE key = ?"
 _DROP_PENDING = "DELETE FROM orders WHERE key = ?"
+# a state that names no desk id or intent (retail's open-order snapshot never does) keeps
+# the ones known: without them the next session would not know the order as its own
 _UPSERT = f"""INSERT INTO orders (key, {ORDER_FIELDS}, first_at, at)
     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET
-    order_id=excluded.order_id, clord_id=excluded.clord_id, symbol=excluded.symbol,
+    order_id=excluded.order_id,
+    clord_id=COALESCE(NULLIF(excluded.clord_id, ''), orders.clord_id), symbol=excluded.symbol,
     side=excluded.side, price=excluded.price, order_qty=excluded.order_qty,
     leaves_qty=excluded.leaves_qty, cum_qty=excluded.cum_qty, avg_px=excluded.avg_px,
-    state=excluded.state, intent=excluded.intent, reject_text=excluded.reject_text,
+    state=excluded.state, intent=COALESCE(excluded.intent, orders.intent),
+    reject_text=excluded.reject_text,
     inserted_ns=COALESCE(excluded.inserted_ns, orders.inserted_ns), at=excluded.at"""
 _HISTORY = f"""INSERT INTO order_events ({ORDER_FIELDS}, at)
     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
