@@ -233,3 +233,22 @@ async def test_an_order_for_an_unknown_market_leaves_the_order_stream_alive(
     assert rejected["order"]["marketSlug"] == "no-such-market"
     assert new["order"]["id"] == good and new["type"] == "EXECUTION_TYPE_NEW"
 
+
+async def test_a_failing_pump_drops_the_socket_so_the_client_reconnects(
+        quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def broken(event: object) -> dict[str, Any]:
+        raise ZeroDivisionError("a bug in the exchange")
+
+    monkeypatch.setattr(quiet_sim.retail, "execution_json", broken)  # an exchange fault
+    async with socket(quiet_sim, "private") as ws:
+        await subscribe(ws, "ord", "SUBSCRIPTION_TYPE_ORDER")
+        await subscribed(quiet_sim, "ord")
+        await call(quiet_sim, "POST", "/v1/orders", order_body("0.40", 1))
+        with pytest.raises(ConnectionClosedError) as closed:
+            async with asyncio.timeout(10):  # heartbeats alone must not keep it open
+                while True:
+                    await ws.recv()
+    assert closed.value.rcvd is None  # dropped like a network fault: the client reconnects
+    assert "a bug in the exchange" in caplog.text
+    await eventually(lambda: quiet_sim.retail_ws.connections == set(), what="socket gone")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ PRIVATE = ("SUBSCRIPTION_TYPE_ORDER", "SUBSCRIPTION_TYPE_ORDER_SNAPSHOT",
 MARKETS = ("SUBSCRIPTION_TYPE_MARKET_DATA", "SUBSCRIPTION_TYPE_MARKET_DATA_LITE",
            "SUBSCRIPTION_TYPE_TRADE")
 _GONE = (WebSocketDisconnect, RuntimeError, OSError)  # a send to a socket that has gone
+log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
@@ -244,7 +246,19 @@ class RetailSockets:
             pump = self._market(conn, env, sub, str(kind))
         for msg in first:
             await conn.send(msg)
-        conn.subs[rid] = (sub, asyncio.create_task(pump))
+        task: asyncio.Task[None] = asyncio.create_task(pump)
+        task.add_done_callback(lambda t: self._pump_ended(conn, rid, t))
+        conn.subs[rid] = (sub, task)
+
+    @staticmethod
+    def _pump_ended(conn: Connection, rid: str, task: asyncio.Task[None]) -> None:
+        """A pump that died of a bug must not leave a socket that only beats: say so and
+        drop the connection (no close frame), so the client reconnects and resubscribes."""
+        if task.cancelled() or task.exception() is None:
+            return
+        log.error("retail %s subscription %r failed; dropping the socket", conn.path, rid,
+                  exc_info=task.exception())
+        conn.drop()
 
     # --- pumps: one per subscription ----------------------------------------------------
     async def _woken(self, conn: Connection, sub: Subscriber) -> bool:
