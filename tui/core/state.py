@@ -271,4 +271,6 @@ class DeskState:
     def working_orders(self, symbol: str | None = None) -> list[Order]:
         if symbol is not None:  # orders change state in place: check it again
             return [o for o in self._working.get(symbol, {}).values() if o.state.is_working]
-        return [o for o in self.orders.values() if o.state.is_working]
+        # every market's working orders: not a walk over all of the session's orders
+        return [o for bucket in self._working.values() for o in bucket.values()
+                if o.state.is_working]

@@ -302,11 +302,20 @@ def _forms(secret: str | bytes) -> set[str]:
 
 def redact(text: str, secrets: Iterable[str | bytes]) -> str:
     """``text`` with every secret (and its base64 and hex forms) replaced by ``***``."""
+    return _masked(text, _all_forms(secrets))
+
+
+def _all_forms(secrets: Iterable[str | bytes]) -> list[str]:
+    """Every form of every secret, longest first: no half-redacted tail."""
     forms: set[str] = set()
     for s in secrets:
         if s:
             forms |= _forms(s)
-    for form in sorted(forms, key=len, reverse=True):  # longest first: no half-redacted tail
+    return sorted(forms, key=len, reverse=True)
+
+
+def _masked(text: str, forms: list[str]) -> str:
+    for form in forms:
         text = text.replace(form, "***")
     return text
 
@@ -316,15 +325,15 @@ class RedactFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str | bytes]) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self._forms = _all_forms(secrets)  # worked out once, not for every log line
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        clean = redact(message, self.secrets)
+        clean = _masked(message, self._forms)
         if clean != message:
             record.msg, record.args = clean, None
         if record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
+            record.exc_text = _masked(record.exc_text, self._forms)
         return True
