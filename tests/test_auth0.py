@@ -26,7 +26,7 @@ from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
 from tui.sim.server import SimServer
 from tui.venues.gateway import auth0
-from tui.venues.gateway.auth0 import Auth0Client, load_private_key, load_private_key_file
+from tui.venues.gateway.auth0 import Auth0Client, load_private_key_file
 from tui.venues.gateway.rest import GatewayRest
 
 CLIENT = "pmdesk-test-client"
@@ -260,15 +260,6 @@ async def test_token_server_unreachable(key: rsa.RSAPrivateKey) -> None:
 
 
 # --- key files ------------------------------------------------------------------------------
-
-def test_keys_load_from_pkcs8_and_pkcs1(key: rsa.RSAPrivateKey) -> None:
-    for fmt in (serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL):
-        pem = key.private_bytes(serialization.Encoding.PEM, fmt, serialization.NoEncryption())
-        assert load_private_key(pem).public_key().public_numbers() == (
-            key.public_key().public_numbers())
-    with pytest.raises(VenueError, match="not a readable PEM"):
-        load_private_key(b"-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n")
-
 
 def test_a_key_file_open_to_others_is_refused(key: rsa.RSAPrivateKey, tmp_path: Path) -> None:
     path = tmp_path / "client.pem"

@@ -59,16 +59,19 @@ def test_hotp_matches_rfc4226_vectors() -> None:
     assert [totp.hotp(RFC_KEYS["SHA1"], c) for c in range(10)] == RFC4226
 
 
-def test_verify_accepts_one_step_either_side_and_no_further() -> None:
+def test_a_code_matches_one_step_either_side_and_no_further() -> None:
     secret = _b32(RFC_KEYS["SHA1"])
     at = 1111111111.0
     code = totp.totp(secret, at)
     assert totp.match_counter(secret, code, at) == int(at // 30)
-    assert totp.verify(secret, code, at + 30) and totp.verify(secret, code, at - 30)
-    assert not totp.verify(secret, code, at + 61)
-    assert not totp.verify(secret, code, at - 61)
-    assert not totp.verify(secret, "12345", at) and not totp.verify(secret, "abcdef", at)
-    assert totp.verify(secret, f"{code[:3]} {code[3:]}", at)  # as apps show it: "123 456"
+    step = int(at // 30)
+    assert totp.match_counter(secret, code, at + 30) == totp.match_counter(secret, code, at - 30)
+    assert totp.match_counter(secret, code, at + 30) == step
+    assert totp.match_counter(secret, code, at + 61) is None
+    assert totp.match_counter(secret, code, at - 61) is None
+    assert totp.match_counter(secret, "12345", at) is None
+    assert totp.match_counter(secret, "abcdef", at) is None
+    assert totp.match_counter(secret, f"{code[:3]} {code[3:]}", at) == step  # "123 456"
 
 
 def test_secret_and_uri_round_trip() -> None:

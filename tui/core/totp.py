@@ -86,11 +86,6 @@ def match_counter(secret: str, code: str, at: float | None = None, *, window: in
     return found
 
 
-def verify(secret: str, code: str, at: float | None = None, *, window: int = 1) -> bool:
-    """True if `code` is the code of the current step or one within `window` steps of it."""
-    return match_counter(secret, code, at, window=window) is not None
-
-
 @dataclass(frozen=True, slots=True)
 class OtpAuth:
     """What an `otpauth://totp/...` enrollment URI carries."""

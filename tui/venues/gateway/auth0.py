@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from tui.core.venue import VenueError
 
@@ -31,12 +30,6 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300  # exp = iat + 300: the spec's most
 TOKEN_TIMEOUT = 15.0
 FORM = "application/x-www-form-urlencoded"
-
-# spec §1.1: environment -> (token host, API audience)
-ENVIRONMENTS = {
-    "preprod": ("pmx-preprod.us.auth0.com", "https://api.preprod.polymarketexchange.com"),
-    "prod": ("pmx-prod.us.auth0.com", "https://api.prod.polymarketexchange.com"),
-}
 
 # what each assertion claim must be, in the trader's words (for invalid_client_assertion)
 _CLAIM_WORDS = {
@@ -50,24 +43,6 @@ _CLAIM_WORDS = {
 # words an exchange may use instead of the claim's name
 _CLAIM_HINTS = (("aud", "audience"), ("exp", "expired"), ("jti", "replay"), ("jti", "reuse"),
                 ("jti", "unique"), ("iat", "issued"), ("iss", "issuer"), ("sub", "subject"))
-
-
-def token_url_for(token_host: str) -> str:
-    """`https://<token host>/oauth/token`: the token endpoint, and the assertion's aud."""
-    return f"https://{token_host}/oauth/token"
-
-
-def load_private_key(pem: bytes | str, password: bytes | None = None) -> RSAPrivateKey:
-    """An RSA private key from PEM text, in PKCS#8 or PKCS#1 form."""
-    data = pem.encode() if isinstance(pem, str) else pem
-    try:
-        key = load_pem_private_key(data, password=password)
-    except (ValueError, TypeError) as exc:
-        raise VenueError("The private key is not a readable PEM key (PKCS#8 or PKCS#1; "
-                         "a passphrase-protected key needs its passphrase).") from exc
-    if not isinstance(key, RSAPrivateKey):
-        raise VenueError("The private key must be an RSA key (the exchange signs with RS256).")
-    return key
 
 
 def load_private_key_file(path: str | Path) -> RSAPrivateKey:
