@@ -421,3 +421,54 @@ def test_a_stored_order_keeps_its_desk_id_when_a_later_state_names_none() -> Non
         assert store.flush()
         assert [(r.clord_id, r.intent, r.cum_qty) for r in store.orders()] == [
             ("pmd-1", Intent.BUY_YES, 2)]
+
+
+class _HeldPositions(httpx.AsyncBaseTransport):
+    """Loopback HTTP whose first positions read is answered by the exchange at once but
+    reaches the desk only when the test lets it: a slow network, with a stale answer."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self.release = asyncio.Event()
+        self.held = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        first = request.url.path == "/v1/portfolio/positions" and not self.held
+        self.held = self.held or first
+        response = await self._inner.handle_async_request(request)
+        if first:
+            await response.aread()
+            await self.release.wait()
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def test_a_slow_positions_read_does_not_hold_trading_back(quiet_sim: SimServer) -> None:
+    """The positions read after the private socket subscribes is slow: orders can be sent
+    meanwhile, and its answer, older than a fill seen since, does not undo that fill."""
+    symbol = cent_symbols(quiet_sim)[0]
+    slug = slug_of(symbol)
+    venue = make_retail_venue(quiet_sim)
+    held = _HeldPositions()
+    old = venue.rest._http
+    venue.rest._http = httpx.AsyncClient(base_url=quiet_sim.rest_url, timeout=30.0,
+                                         transport=held)
+    await old.aclose()
+    try:
+        await _live(venue)  # while the read is held
+        assert held.held and not held.release.is_set()
+        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
+                                        side=Side.SELL, price=45, order_qty=5)
+        await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))
+        await eventually(lambda: venue.state.fills, what="the fill")
+        await asyncio.sleep(0.5)  # the position change comes on the socket too
+        held.release.set()
+        await eventually(lambda: (p := venue.state.positions.get(slug)) is not None
+                         and p.net == 5, what="the position")
+        await asyncio.sleep(0.5)
+        assert venue.state.positions[slug].net == 5
+    finally:
+        held.release.set()
+        await venue.stop()

@@ -44,6 +44,8 @@ class PrivateFrames(RetailCommands):
     store: Store | None
     _snapshot: list[Order]
     _successors: dict[str, deque[str]]
+    _position_reads: int  # positions reads on their way
+    _held_positions: list[dict[str, Any]]  # changes that came meanwhile, oldest first
 
     def _set_balance(self, balance: Balance) -> None: ...
 
@@ -195,6 +197,9 @@ class PrivateFrames(RetailCommands):
             self.store.order_event(order, self.state.clock())
 
     def _on_position(self, change: dict[str, Any]) -> None:
+        if self._position_reads:  # a read's snapshot may be older: apply this after it
+            self._held_positions.append(change)
+            return
         after, before = change.get("afterPosition"), change.get("beforePosition")
         either = after or before or {}
         slug = str((either.get("marketMetadata") or {}).get("slug") or "")
@@ -218,19 +223,28 @@ class PrivateFrames(RetailCommands):
             task.add_done_callback(self._lookups.discard)
 
     async def _read_positions(self) -> None:
-        """Positions have no snapshot on the socket (§8.4): read them after subscribing."""
+        """Positions have no snapshot on the socket (§8.4): read them after subscribing.
+        The socket runs on meanwhile; its changes wait and follow the snapshot, in order."""
+        self._position_reads += 1
         try:
-            listed = await self.rest.positions()
-        except VenueError as exc:
-            self.state.notify(f"Positions could not be read: {exc}", "warning")
-            return
-        positions = []
-        for slug, data in listed.items():
-            inst = self.state.instruments.get(slug)
-            if inst is not None:
-                with contextlib.suppress(ValueError, TypeError):
-                    positions.append(convert.position(slug, data, inst.scales))
-        self._set_positions(positions, snapshot=True)
+            try:
+                listed = await self.rest.positions()
+            except VenueError as exc:
+                self.state.notify(f"Positions could not be read: {exc}", "warning")
+                return
+            positions = []
+            for slug, data in listed.items():
+                inst = self.state.instruments.get(slug)
+                if inst is not None:
+                    with contextlib.suppress(ValueError, TypeError):
+                        positions.append(convert.position(slug, data, inst.scales))
+            self._set_positions(positions, snapshot=True)
+        finally:
+            self._position_reads -= 1
+            if not self._position_reads:  # also when cancelled: nothing held is lost
+                held, self._held_positions = self._held_positions, []
+                for change in held:
+                    self._on_position(change)
 
     def _set_positions(self, positions: list[Position], *, snapshot: bool) -> None:
         self.state.set_positions(positions, snapshot=snapshot)

@@ -53,6 +53,7 @@ class SocketWorker(Reconnecting):
         self.connects = 0
         self._ws: ClientConnection | None = None
         self._task: asyncio.Task[None] | None = None
+        self._opened: asyncio.Task[None] | None = None  # on_open of this connection
 
     def start(self) -> None:
         self.state.stream(self.name)
@@ -69,6 +70,7 @@ class SocketWorker(Reconnecting):
             except (TimeoutError, WebSocketException, OSError):
                 pass
         self._task.cancel()
+        self._cancel_opened()
         await asyncio.wait([self._task], timeout=STOP_WAIT)
         self._task = None
         self.state.set_link(self.name, LinkState.DOWN, "stopped")
@@ -85,7 +87,11 @@ class SocketWorker(Reconnecting):
                 for frame in self._subscriptions():
                     await ws.send(json.dumps(frame, separators=(",", ":")))
                 if self._on_open is not None:
-                    await self._on_open()  # after subscribing: nothing falls in between
+                    # started after subscribing, so nothing falls in between; in the
+                    # background, so a slow read does not hold the socket (and trading) back
+                    self._opened = asyncio.create_task(self._on_open(),
+                                                       name=f"on-open-{self.name}")
+                    self._opened.add_done_callback(_log_failure)
                 live = False
                 while True:
                     raw = await asyncio.wait_for(ws.recv(), timeout=self.silence_timeout)
@@ -118,6 +124,17 @@ class SocketWorker(Reconnecting):
             return f"socket error: {type(exc).__name__}"
         finally:
             self._ws = None
+            self._cancel_opened()  # the next connection reads again
+
+    def _cancel_opened(self) -> None:
+        if self._opened is not None:
+            self._opened.cancel()
+            self._opened = None
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("after connecting: %s", task.get_name(), exc_info=task.exception())
 
 
 def _decode(raw: str | bytes) -> dict[str, Any] | None:

@@ -76,6 +76,8 @@ class RetailVenue(PrivateFrames, RetailCommands):
         self._lookups: set[asyncio.Task[None]] = set()
         self._tasks: list[asyncio.Task[None]] = []  # the database watch
         self._snapshot: list[Order] = []  # the open-order snapshot being gathered
+        self._position_reads = 0
+        self._held_positions: list[dict[str, Any]] = []
         self._workers: list[SocketWorker] = []
         self._requests = 0
 
