@@ -280,3 +280,13 @@ def test_public_key_of_the_demo_seed_is_what_the_exchange_holds() -> None:
     assert key is not None and key.username == "demo"
     assert bytes(key.verify_key) == bytes(VerifyKey(bytes(
         SigningKey(load_seed(DEMO_RETAIL_SECRET)).verify_key)))
+
+
+def test_a_64_byte_secret_whose_halves_disagree_is_refused_up_front() -> None:
+    """Else every signed request is refused later as a bad signature, which misleads."""
+    key = SigningKey.generate()
+    good = base64.b64encode(bytes(key) + bytes(key.verify_key)).decode()
+    assert load_seed(good) == bytes(key)
+    broken = base64.b64encode(bytes(key) + bytes(SigningKey.generate().verify_key)).decode()
+    with pytest.raises(ValueError, match="public half that does not match the seed"):
+        load_seed(broken)

@@ -170,22 +170,18 @@ def new_ed25519(path: Path, *, force: bool = False) -> str:
 
 def load_ed25519_seed(path: Path) -> bytes:
     """The 32-byte seed from an Ed25519 key file (after the permission check)."""
+    from tui.venues.retail.signing import KeyHalvesError, load_seed
+
     path = Path(path)
     data = _read_private(path)
     try:
-        text = "".join(data.decode("ascii").split())  # a pasted key may be wrapped
-        raw = base64.b64decode(text, validate=True)
-    except (UnicodeDecodeError, binascii.Error, ValueError):
-        raise KeyFileError(f"Key file {path} {_ED25519_BAD}.", path=path) from None
-    if len(raw) not in (32, 64):
-        raise KeyFileError(f"Key file {path} {_ED25519_BAD}.", path=path)
-    seed = raw[:32]
-    if len(raw) == 64 and bytes(SigningKey(seed).verify_key) != raw[32:]:
-        # seed ‖ public whose halves disagree: a copy went wrong; signing would fail later
+        return load_seed(data.decode("ascii"))
+    except KeyHalvesError:
         raise KeyFileError(f"Key file {path} holds 64 bytes whose public half does not match "
                            "the seed; copy the secret key again from where it was issued.",
-                           path=path)
-    return seed
+                           path=path) from None
+    except ValueError:  # UnicodeDecodeError too: never echo what the file holds
+        raise KeyFileError(f"Key file {path} {_ED25519_BAD}.", path=path) from None
 
 
 # --- RSA (gateway Auth0 private-key JWT) ---------------------------------------------------

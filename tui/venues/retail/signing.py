@@ -32,8 +32,13 @@ def _user_agent() -> str:
 USER_AGENT = _user_agent()
 
 
+class KeyHalvesError(ValueError):
+    """64 bytes whose public half is not the seed's: a copy went wrong."""
+
+
 def load_seed(secret: str | bytes) -> bytes:
-    """The 32-byte Ed25519 seed from base64 text or raw bytes (32, or 64 = seed ‖ public)."""
+    """The 32-byte Ed25519 seed from base64 text (a pasted key may be wrapped) or raw bytes
+    (32, or 64 = seed ‖ public); ValueError in words."""
     raw = secret
     if isinstance(secret, str):
         try:
@@ -42,7 +47,12 @@ def load_seed(secret: str | bytes) -> bytes:
             raise ValueError("the retail secret key is not base64") from None
     if len(raw) not in (32, 64):
         raise ValueError("the retail secret key must decode to 32 or 64 bytes")
-    return bytes(raw[:32])  # §2.3: the first 32 bytes are the seed
+    seed = bytes(raw[:32])  # §2.3: the first 32 bytes are the seed
+    if len(raw) == 64 and bytes(SigningKey(seed).verify_key) != raw[32:]:
+        # signing would "work" and every request be refused as a bad signature
+        raise KeyHalvesError("the retail secret key's 64 bytes have a public half that does "
+                             "not match the seed; copy it again from where it was issued")
+    return seed
 
 
 def message(timestamp: str, method: str, path: str) -> bytes:
