@@ -250,7 +250,8 @@ class RetailLimiter:
     The exchange counts a sliding one-second window, so the bucket's burst and its refill
     together must fit in it: a bucket that sends `capacity` at once and then `rate` a second
     sends at most capacity + rate in any second.  The rate keeps `headroom` of the limit
-    (a steady 18/s) and the burst is what is left (2), never a second's worth on top.
+    (a steady 18/s) and the burst is what is left less one (1), so one request of slack
+    absorbs network jitter that bunches two sends together; never a second's worth on top.
     """
 
     def __init__(self, rate: float = RETAIL_PER_KEY, *, headroom: float = 0.9,
@@ -259,7 +260,7 @@ class RetailLimiter:
             raise ValueError("headroom must be in (0, 1]")
         self.limit = rate
         self.rate = rate * headroom
-        self.capacity = max(1.0, rate - self.rate)  # capacity + rate ≤ the limit (or 1 + it)
+        self.capacity = max(1.0, rate - self.rate - 1.0)  # capacity + rate < the limit
         self._clock = clock
         self._sleep = sleep
         self.buckets: dict[str, TokenBucket] = {}
