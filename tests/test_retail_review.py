@@ -457,8 +457,9 @@ async def test_a_slow_positions_read_does_not_hold_trading_back(quiet_sim: SimSe
                                          transport=held)
     await old.aclose()
     try:
-        await _live(venue)  # while the read is held
-        assert held.held and not held.release.is_set()
+        await _live(venue)
+        await eventually(lambda: held.held, what="the positions read sent")
+        assert not held.release.is_set()  # trading goes on while its answer is held
         quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
                                         side=Side.SELL, price=45, order_qty=5)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))
