@@ -523,7 +523,7 @@ async def test_the_history_view_shows_the_newest_ended_order_on_top(
             await eventually(lambda: not app.state.working_orders(symbol), what="cancelled")
 
         def prices() -> list[str]:
-            return [str(history.get_row_at(n)[3]) for n in range(history.row_count)]
+            return [str(history.get_row_at(n)[2]) for n in range(history.row_count)]
 
         for price in (38, 37):
             await bid_and_cancel(price)

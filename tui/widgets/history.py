@@ -3,9 +3,10 @@ database), newest first. Refreshed when orders_version moves and only while it i
 
 from __future__ import annotations
 
+from tui.core.enums import Side
 from tui.core.model import Instrument, Order
 from tui.core.state import DeskState
-from tui.widgets.tables import Cells, OrdersTable
+from tui.widgets.tables import Cells, OrdersTable, order_price_text, short, state_style, state_text
 
 MAX_ROWS = 300
 
@@ -14,6 +15,12 @@ class OrderHistoryTable(OrdersTable):
     """Finished orders: filled, cancelled, replaced, expired, rejected."""
 
     ORDERED = True  # newest first: a newly ended order goes on top
+    # narrower than the working orders' columns: where it shares the blotter (150 columns
+    # and up) the state, what a trader looks here for, must not fall off the right edge
+    COLUMNS = (
+        ("market", "market", False), ("intent", "intent", False), ("price", "price", True),
+        ("done", "filled", True), ("state", "state", False),  # filled "3/10"
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -42,3 +49,14 @@ class OrderHistoryTable(OrdersTable):
         if known is None or known[0] != what:
             known = self._cells[key] = (what, self.order_cells(order, inst))
         return known[1]
+
+    def order_cells(self, order: Order, inst: Instrument) -> Cells:
+        s = inst.scales
+        side = "orders--buy" if order.side is Side.BUY else "orders--sell"
+        return (
+            self.cell(short(order.symbol)),
+            self.cell(order.shown_intent.label, side),
+            self.cell(order_price_text(order.shown_price(s), s), side, right=True),
+            self.cell(f"{s.qty_text(order.cum_qty)}/{s.qty_text(order.order_qty)}", right=True),
+            self.cell(state_text(order), state_style(order)),
+        )
