@@ -58,7 +58,7 @@ class Exchange(ExchangeState, EventBus):
         self._gtd: dict[str, SimOrder] = {}  # working good-till-time orders
         self.order_log: list[LoggedCommand] = []
         self._dirty_books: dict[str, None] = {}  # dicts as ordered sets
-        self._dirty_positions: dict[tuple[str, str], None] = {}
+        self._dirty_positions: dict[tuple[str, str], str] = {}  # → the latest trade id
         self._touched: list[SimOrder] = []
 
     @property
@@ -260,7 +260,7 @@ class Exchange(ExchangeState, EventBus):
                               low_px=stats.low_px if stats.low_px is not None else px))
         for order in (aggressor, resting):
             self._ledger.fill(order, qty, px, now)
-            self._dirty_positions[(order.account, order.symbol)] = None
+            self._dirty_positions[(order.account, order.symbol)] = trade_id
 
     def _expire(self, now: float) -> None:
         for order in [o for o in self._gtd.values() if o.good_till_time is not None
@@ -325,8 +325,8 @@ class Exchange(ExchangeState, EventBus):
 
     def _finish(self) -> None:
         """End a command: coalesced position and book events, then deliver everything."""
-        for account, symbol in self._dirty_positions:
-            self._emit(PositionChanged(account, symbol))
+        for (account, symbol), trade_id in self._dirty_positions.items():
+            self._emit(PositionChanged(account, symbol, trade_id))
         for symbol in self._dirty_books:
             self._emit(BookChanged(symbol))
         self._dirty_positions.clear()

@@ -176,6 +176,7 @@ class TradePrint:
 class PositionChanged:
     account: str
     symbol: str
+    trade_id: str = ""  # the trade that moved it last (retail's position frame names it)
 
 
 @dataclass(slots=True)

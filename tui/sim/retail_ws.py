@@ -303,8 +303,7 @@ class RetailSockets:
                 after = self.exchange.position(*key)
                 before = held.get(key)
                 held[key] = after
-                trade = next((e.trade_id for e in reversed(self.exchange.executions(key[0]))
-                              if e.symbol == key[1] and e.trade_id), "")
+                trade = event.trade_id  # type: ignore[attr-defined]
                 await conn.send(env | {"positionSubscription": {
                     "beforePosition": position_json(before, inst) if before else None,
                     "afterPosition": position_json(after, inst),
