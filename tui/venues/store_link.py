@@ -20,11 +20,13 @@ HISTORY_SHOWN = 500  # past fills and ended orders brought back into the blotter
 STORE_CHECK = 2.0  # seconds between looks at the database's writer
 
 
-def open_store(state: DeskState, opener: Callable[[str], Store], account: str) -> Store | None:
+async def open_store(state: DeskState, opener: Callable[[str], Store],
+                     account: str) -> Store | None:
     """The account's database, or None with the reason on the status bar: trading on
-    without history beats a desk that cannot even cancel."""
+    without history beats a desk that cannot even cancel. Opened off the event loop: its
+    integrity check and a lock another pmdesk holds can take seconds."""
     try:
-        return opener(account)
+        return await asyncio.to_thread(opener, account)
     except Exception as exc:  # noqa: BLE001 - StoreError, said in its own words
         state.problem = f"{exc} History is not being kept."
         return None

@@ -96,7 +96,8 @@ class GatewayVenue(Commands, Reports, Recovery):
         self.state.user = who.user_display_name or who.user
         self.state.account = self.account
         if self.store is None and self._open_store is not None:
-            self.store = store_link.open_store(self.state, self._open_store, self.account)
+            self.store = await store_link.open_store(self.state, self._open_store,
+                                                     self.account)
         instruments, skipped = convert.instruments(await self.rest.instruments())
         self.state.set_instruments(instruments)
         if self.store is not None:

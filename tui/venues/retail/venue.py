@@ -87,7 +87,8 @@ class RetailVenue(PrivateFrames, RetailCommands):
         self.state.user = f"key {self.rest.key_id[:8]}…"
         self.state.account = self.account
         if self.store is None and self._open_store is not None:
-            self.store = store_link.open_store(self.state, self._open_store, self.account)
+            self.store = await store_link.open_store(self.state, self._open_store,
+                                                     self.account)
         instruments, skipped = [], []
         for market in await self.rest.markets():
             try:
