@@ -84,12 +84,16 @@ def make_venue(sim: SimServer, user: str = "demo") -> GatewayVenue:
                         password=DEMO_PASSWORD, silence_timeout=5.0)
 
 
-def make_retail_venue(sim: SimServer) -> RetailVenue:
-    """The desk's retail venue on the same exchange, with the demo user's API key."""
+def make_retail_venue(sim: SimServer, *, stored: bool = False) -> RetailVenue:
+    """The desk's retail venue on the same exchange, with the demo user's API key; `stored`:
+    with the local database (profile "retail") under $PMDESK_DATA_DIR, as a desk keeps it."""
     from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+    from tui.store import Store, db_path
 
     return RetailVenue(rest_url=sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
-                       secret=DEMO_RETAIL_SECRET, silence_timeout=5.0)
+                       secret=DEMO_RETAIL_SECRET, silence_timeout=5.0,
+                       open_store=(lambda account: Store.open(db_path("retail", account)))
+                       if stored else None)
 
 
 @pytest.fixture(params=["gateway", "retail"])

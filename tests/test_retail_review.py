@@ -21,7 +21,7 @@ from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
-from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
+from tui.sim.retail import slug_of
 from tui.sim.server import SimServer
 from tui.store import Store, db_path
 from tui.venues.retail.socket import SocketWorker
@@ -372,9 +372,7 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
     slug = slug_of(symbol)
 
     def venue() -> RetailVenue:
-        return RetailVenue(rest_url=quiet_sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
-                           secret=DEMO_RETAIL_SECRET, silence_timeout=5.0,
-                           open_store=lambda account: Store.open(db_path("retail", account)))
+        return make_retail_venue(quiet_sim, stored=True)
 
     first = venue()
     await _live(first)

@@ -26,7 +26,7 @@ from tui.core.venue import VenueError
 from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
 from tui.sim.retail_wire import position_json
 from tui.sim.server import SimServer
-from tui.store import Store, db_path
+from tui.store import db_path
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.venue import RetailVenue
 
@@ -196,9 +196,7 @@ async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_com
     slug = slug_of(symbol)
 
     def venue() -> RetailVenue:
-        return RetailVenue(rest_url=quiet_sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
-                           secret=DEMO_RETAIL_SECRET, silence_timeout=5.0,
-                           open_store=lambda account: Store.open(db_path("retail", account)))
+        return make_retail_venue(quiet_sim, stored=True)
 
     first = venue()
     await _live(first)
