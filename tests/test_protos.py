@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 import re
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from google.protobuf.descriptor import (
     ServiceDescriptor,
 )
 from google.protobuf.descriptor_pool import DescriptorPool
+
+from tests.specs import GATEWAY_SPEC
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROTO_DIR = REPO_ROOT / "tui" / "proto" / "polymarket" / "v1"
@@ -128,9 +129,6 @@ class Spec:
     methods: dict[str, str] = field(default_factory=dict)  # full path -> kind
 
 
-def _spec_path() -> Path:
-    env = os.environ.get("PMDESK_GATEWAY_SPEC")
-    return Path(env) if env else Path(__file__).parents[2] / "shared/spec/exchange-gateway.md"
 
 
 _HEADING = re.compile(r"^#{2,6}\s")
@@ -217,10 +215,7 @@ def _take_table(spec: Spec, current: list[str], header: list[str], rows: list[li
 
 @pytest.fixture(scope="module")
 def spec() -> Spec:
-    path = _spec_path()
-    if not path.is_file():
-        pytest.skip(f"gateway spec not found at {path} (set PMDESK_GATEWAY_SPEC to its path)")
-    return parse_spec(path.read_text(encoding="utf-8"))
+    return parse_spec(GATEWAY_SPEC.read_text(encoding="utf-8"))
 
 
 def _find_message(pool: DescriptorPool, name: str) -> Descriptor | None:

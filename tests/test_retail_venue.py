@@ -17,6 +17,7 @@ from tests.desk_kit import ALICE, BOB, cent_symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
 from tests.desk_kit import retail_live as _live
+from tests.specs import RETAIL_SPEC
 from tui.cli import main
 from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
@@ -30,7 +31,7 @@ from tui.store import db_path
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.venue import RetailVenue
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "retail-api.md"
+SPEC = RETAIL_SPEC
 
 
 def _section(title: str) -> str:

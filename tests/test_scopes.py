@@ -10,6 +10,7 @@ import grpc
 import pytest
 
 from tests.conftest import eventually
+from tests.specs import GATEWAY_SPEC
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
@@ -22,7 +23,7 @@ from tui.venues.gateway.auth0 import client_for
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.keys import new_rsa
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "exchange-gateway.md"
+SPEC = GATEWAY_SPEC
 READ_ONLY = tuple(s for s in DEFAULT_SCOPES if s not in ("write:orders", "read:dropcopy"))
 
 

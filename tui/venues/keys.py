@@ -1,7 +1,7 @@
 """Key files for both venues: make a key pair, refuse a readable private key, load, redact.
 
-Retail API (spec/retail-api.md §2.3): an Ed25519 secret key, standard base64 of the
-32-byte seed, or of 64 bytes seed ‖ public key. Gateway (spec/exchange-gateway.md §2.1):
+Retail API (docs/spec/retail-api.md §2.3): an Ed25519 secret key, standard base64 of the
+32-byte seed, or of 64 bytes seed ‖ public key. Gateway (docs/spec/exchange-gateway.md §2.1):
 an RSA key pair for the Auth0 private-key JWT; the public key is registered at onboarding.
 
 Config names a key by reference only (a file path or an environment variable name); the
