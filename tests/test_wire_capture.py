@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import eventually, make_venue
-from tests.test_protos import Spec, _spec_path, parse_spec
+from tests.specs import GATEWAY_SPEC
+from tests.test_protos import Spec, parse_spec
 from tui.core.enums import OrderState
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
@@ -39,10 +40,7 @@ COMMANDS = ("InsertOrder", "PreviewOrder", "CancelOrder", "CancelOrderList",
 # --- the spec ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def spec_text() -> str:
-    path = _spec_path()
-    if not path.is_file():
-        pytest.skip(f"gateway spec not found at {path} (set PMDESK_GATEWAY_SPEC to its path)")
-    return path.read_text(encoding="utf-8")
+    return GATEWAY_SPEC.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
