@@ -156,7 +156,13 @@ def _reserved(text: str) -> tuple[set[int], set[str]]:
     for token in re.findall(r"\d+(?:\s*[-–]\s*\d+)?", numbers_part):
         lo, _, hi = re.sub(r"\s*[-–]\s*", "-", token).partition("-")
         numbers.update(range(int(lo), int(hi or lo) + 1))
+    names_part = names_part.partition(")")[0]  # prose after the list names other things
     return numbers, set(_TICKED.findall(names_part))
+
+
+def _add_reserved(spec: Spec, message: str, numbers: set[int], names: set[str]) -> None:
+    have_numbers, have_names = spec.reserved.get(message, (set(), set()))
+    spec.reserved[message] = (have_numbers | numbers, have_names | names)
 
 
 def _heading_names(line: str) -> list[str]:
@@ -180,8 +186,9 @@ def parse_spec(text: str) -> Spec:
         elif line == _NO_FIELDS:
             spec.empty_messages.update(current)
         elif m := _RESERVED.match(line):
+            numbers, names = _reserved(m.group(1))
             for name in current:
-                spec.reserved[name] = _reserved(m.group(1))
+                _add_reserved(spec, name, numbers, names)
         elif line.startswith("|") and i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1]):
             header = _cells(line)
             rows: list[list[str]] = []
@@ -197,13 +204,19 @@ def parse_spec(text: str) -> Spec:
 
 def _take_table(spec: Spec, current: list[str], header: list[str], rows: list[list[str]]) -> None:
     if header == ["#", "Field", "JSON name", "Type", "Label"]:
+        numbered = [r for r in rows if r[0].isdigit()]  # "(later)" rows have no number yet
         parsed = [
             FieldRow(int(r[0]), _unticked(r[1]), _unticked(r[2]), _unticked(r[3]), r[4])
-            for r in rows
-            if r[0].isdigit()  # "(later)" rows without a published number are skipped
+            for r in numbered
+            if not r[1].startswith("*reserved*")
         ]
+        # a "*reserved* (was `name`)" row is a reserved number and name, not a field
+        held = [r for r in numbered if r[1].startswith("*reserved*")]
         for name in current:
             spec.messages[name] = parsed
+            _add_reserved(
+                spec, name, {int(r[0]) for r in held}, {_unticked(r[1][10:]) for r in held}
+            )
     elif header == ["Value name", "Number"]:
         values = {_unticked(r[0]): int(r[1]) for r in rows if r[1].isdigit()}
         for name in current:
@@ -517,22 +530,26 @@ def test_insert_order_round_trip(pb: dict[str, ModuleType]) -> None:
     assert json_format.ParseDict(sample, trading.InsertOrderRequest()) == req
 
 
-def test_stream_envelopes_and_maps(pb: dict[str, ModuleType]) -> None:
+def test_stream_envelopes_and_plain_state(pb: dict[str, ModuleType]) -> None:
     trading = pb["trading_pb2"]
     md = pb["marketdatasubscription_pb2"]
-    order = trading.Order(id="o1", order_qty=10, price_scale=1000)
-    order.price_to_quantity_filled[550] = 3
+    refdata = pb["refdata_pb2"]
+    order = trading.Order(id="o1", order_qty=10, price=550)
     resp = trading.CreateOrderSubscriptionResponse(
         snapshot=trading.CreateOrderSubscriptionResponse.Snapshot(orders=[order]), session_id="s"
     )
     back = trading.CreateOrderSubscriptionResponse.FromString(resp.SerializeToString())
     assert back.WhichOneof("event") == "snapshot"
-    as_json = json_format.MessageToDict(back)
-    assert as_json["snapshot"]["orders"][0]["priceToQuantityFilled"] == {"550": "3"}
-    assert as_json["snapshot"]["orders"][0]["priceScale"] == "1000"
+    assert json_format.MessageToDict(back)["snapshot"]["orders"][0] == {
+        "id": "o1", "orderQty": "10", "price": "550"
+    }
+    for reserved in ("price_scale", "fractional_quantity_scale", "price_to_quantity_filled"):
+        assert reserved not in trading.Order.DESCRIPTOR.fields_by_name
 
+    # a plain enum, as published: no presence, so an unset state reads as CLOSED
     update = md.MarketDataUpdate(symbol="X")
-    assert not update.HasField("state")  # optional (explicit presence)
-    update.state = 0
-    assert update.HasField("state")
-    assert json_format.MessageToDict(update)["state"] == "INSTRUMENT_STATE_CLOSED"
+    with pytest.raises(ValueError):
+        update.HasField("state")
+    assert update.state == refdata.INSTRUMENT_STATE_CLOSED
+    update.state = refdata.INSTRUMENT_STATE_OPEN
+    assert json_format.MessageToDict(update)["state"] == "INSTRUMENT_STATE_OPEN"

@@ -11,6 +11,7 @@ from typing import Any
 
 import grpc
 
+from tui.core.enums import InstrumentState
 from tui.proto.polymarket.v1 import accounts_pb2_grpc, health_pb2, health_pb2_grpc
 from tui.proto.polymarket.v1 import dropcopy_pb2_grpc as dc_grpc
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
@@ -88,16 +89,20 @@ class MarketData(Base, md_grpc.MarketDataSubscriptionAPIServicer):
             # history of books, and every update is a full snapshot for the client
             bids, offers = books[trade.symbol]
             msgs.append(md_pb.CreateMarketDataSubscriptionResponse(update=wire.book_update_pb(
-                trade.symbol, bids, offers, trade.stats_dict(), trade.time)))
+                trade.symbol, self._state(trade.symbol), bids, offers, trade.stats_dict(),
+                trade.time)))
         msgs.extend(self._update(symbol, depth, books[symbol]) for symbol in dirty)
         return msgs
 
     def _update(self, symbol: str, depth: int, book: Levels | None = None
                 ) -> md_pb.CreateMarketDataSubscriptionResponse:
         bids, offers = book if book is not None else self.exchange.book(symbol, depth)
-        update = wire.book_update_pb(symbol, bids, offers, self.exchange.stats(symbol).as_dict(),
-                                     self.exchange.clock())
+        update = wire.book_update_pb(symbol, self._state(symbol), bids, offers,
+                                     self.exchange.stats(symbol).as_dict(), self.exchange.clock())
         return md_pb.CreateMarketDataSubscriptionResponse(update=update)
+
+    def _state(self, symbol: str) -> InstrumentState:
+        return self.exchange.instruments[symbol].state
 
 
 class OrderEntry(Base, tr_grpc.OrderEntryAPIServicer):

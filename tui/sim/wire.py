@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from tui.core.enums import InstrumentState
 from tui.proto.polymarket.v1 import (
     marketdatasubscription_pb2 as md_pb,
 )
@@ -41,10 +42,9 @@ def order_pb(o: SimOrder) -> tr_pb.Order:
         cum_qty=o.cum_qty, avg_px=o.avg_px, leaves_qty=o.leaves_qty, state=int(o.state),
         participant=o.participant, price=o.price, participate_dont_initiate=(
             o.participate_dont_initiate),
-        last_trade_id=o.last_trade_id, price_scale=o.price_scale,
-        fractional_quantity_scale=o.qty_scale, parent_order_id=o.parent_order_id,
+        last_trade_id=o.last_trade_id, parent_order_id=o.parent_order_id,
         cash_order_qty=o.cash_order_qty,
-    )
+    )  # no scales: the published Order reserves them; clients read refdata (spec §Order)
     msg.insert_time.CopyFrom(timestamp(o.insert_time))
     msg.create_time.CopyFrom(timestamp(o.create_time))
     msg.last_transact_time.CopyFrom(timestamp(o.last_transact_time))
@@ -91,10 +91,12 @@ def position_pb(p: SimPosition) -> pos_pb.Position:
     return msg
 
 
-def book_update_pb(symbol: str, bids: list[tuple[int, int]], offers: list[tuple[int, int]],
-                   stats: dict[str, int | None], now: float) -> md_pb.MarketDataUpdate:
+def book_update_pb(symbol: str, state: InstrumentState, bids: list[tuple[int, int]],
+                   offers: list[tuple[int, int]], stats: dict[str, int | None],
+                   now: float) -> md_pb.MarketDataUpdate:
+    """``state`` is a plain enum on the wire whose zero is CLOSED: always the real one."""
     msg = md_pb.MarketDataUpdate(
-        symbol=symbol,
+        symbol=symbol, state=int(state),
         bids=[md_pb.BookEntry(px=px, qty=qty) for px, qty in bids],
         offers=[md_pb.BookEntry(px=px, qty=qty) for px, qty in offers],
     )

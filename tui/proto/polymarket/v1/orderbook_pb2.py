@@ -27,7 +27,7 @@ from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as polymarket_dot
 from tui.proto.polymarket.v1 import refdata_pb2 as polymarket_dot_v1_dot_refdata__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpolymarket/v1/orderbook.proto\x12\rpolymarket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a*polymarket/v1/marketdatasubscription.proto\x1a\x1bpolymarket/v1/refdata.proto\"4\n\x13GetOrderBookRequest\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x02 \x01(\x05\"\x98\x02\n\x14GetOrderBookResponse\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12&\n\x04\x62ids\x18\x02 \x03(\x0b\x32\x18.polymarket.v1.BookEntry\x12(\n\x06offers\x18\x03 \x03(\x0b\x32\x18.polymarket.v1.BookEntry\x12\x32\n\x05state\x18\x04 \x01(\x0e\x32\x1e.polymarket.v1.InstrumentStateH\x00\x88\x01\x01\x12-\n\x05stats\x18\x05 \x01(\x0b\x32\x1e.polymarket.v1.InstrumentStats\x12\x31\n\rtransact_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x08\n\x06_state\"\x1f\n\rGetBBORequest\x12\x0e\n\x06symbol\x18\x01 \x01(\t\"\x8e\x02\n\x0eGetBBOResponse\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12*\n\x08\x62\x65st_bid\x18\x02 \x01(\x0b\x32\x18.polymarket.v1.BookEntry\x12,\n\nbest_offer\x18\x03 \x01(\x0b\x32\x18.polymarket.v1.BookEntry\x12\x0e\n\x06spread\x18\x04 \x01(\x03\x12\x11\n\tmid_price\x18\x05 \x01(\x03\x12\x32\n\x05state\x18\x06 \x01(\x0e\x32\x1e.polymarket.v1.InstrumentStateH\x00\x88\x01\x01\x12\x31\n\rtransact_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x08\n\x06_state2\xae\x01\n\x0cOrderBookAPI\x12W\n\x0cGetOrderBook\x12\".polymarket.v1.GetOrderBookRequest\x1a#.polymarket.v1.GetOrderBookResponse\x12\x45\n\x06GetBBO\x12\x1c.polymarket.v1.GetBBORequest\x1a\x1d.polymarket.v1.GetBBOResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dpolymarket/v1/orderbook.proto\x12\rpolymarket.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a*polymarket/v1/marketdatasubscription.proto\x1a\x1bpolymarket/v1/refdata.proto\"4\n\x13GetOrderBookRequest\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x02 \x01(\x05\"\x89\x02\n\x14GetOrderBookResponse\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12&\n\x04\x62ids\x18\x02 \x03(\x0b\x32\x18.polymarket.v1.BookEntry\x12(\n\x06offers\x18\x03 \x03(\x0b\x32\x18.polymarket.v1.BookEntry\x12-\n\x05state\x18\x04 \x01(\x0e\x32\x1e.polymarket.v1.InstrumentState\x12-\n\x05stats\x18\x05 \x01(\x0b\x32\x1e.polymarket.v1.InstrumentStats\x12\x31\n\rtransact_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1f\n\rGetBBORequest\x12\x0e\n\x06symbol\x18\x01 \x01(\t\"\xff\x01\n\x0eGetBBOResponse\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12*\n\x08\x62\x65st_bid\x18\x02 \x01(\x0b\x32\x18.polymarket.v1.BookEntry\x12,\n\nbest_offer\x18\x03 \x01(\x0b\x32\x18.polymarket.v1.BookEntry\x12\x0e\n\x06spread\x18\x04 \x01(\x03\x12\x11\n\tmid_price\x18\x05 \x01(\x03\x12-\n\x05state\x18\x06 \x01(\x0e\x32\x1e.polymarket.v1.InstrumentState\x12\x31\n\rtransact_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\xae\x01\n\x0cOrderBookAPI\x12W\n\x0cGetOrderBook\x12\".polymarket.v1.GetOrderBookRequest\x1a#.polymarket.v1.GetOrderBookResponse\x12\x45\n\x06GetBBO\x12\x1c.polymarket.v1.GetBBORequest\x1a\x1d.polymarket.v1.GetBBOResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,11 +37,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETORDERBOOKREQUEST']._serialized_start=154
   _globals['_GETORDERBOOKREQUEST']._serialized_end=206
   _globals['_GETORDERBOOKRESPONSE']._serialized_start=209
-  _globals['_GETORDERBOOKRESPONSE']._serialized_end=489
-  _globals['_GETBBOREQUEST']._serialized_start=491
-  _globals['_GETBBOREQUEST']._serialized_end=522
-  _globals['_GETBBORESPONSE']._serialized_start=525
-  _globals['_GETBBORESPONSE']._serialized_end=795
-  _globals['_ORDERBOOKAPI']._serialized_start=798
-  _globals['_ORDERBOOKAPI']._serialized_end=972
+  _globals['_GETORDERBOOKRESPONSE']._serialized_end=474
+  _globals['_GETBBOREQUEST']._serialized_start=476
+  _globals['_GETBBOREQUEST']._serialized_end=507
+  _globals['_GETBBORESPONSE']._serialized_start=510
+  _globals['_GETBBORESPONSE']._serialized_end=765
+  _globals['_ORDERBOOKAPI']._serialized_start=768
+  _globals['_ORDERBOOKAPI']._serialized_end=942
 # @@protoc_insertion_point(module_scope)
