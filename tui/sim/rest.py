@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -22,9 +23,12 @@ from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.auth import AuthError, SimUser, TokenIssuer
 from tui.sim.reports import Reports
+from tui.sim.retail import error_response
+from tui.sim.retail_wire import RetailError
 from tui.sim.scopes import SCOPES, denial
 from tui.sim.service import (
     INVALID_ARGUMENT,
+    NOT_FOUND,
     PERMISSION_DENIED,
     UNAUTHENTICATED,
     GatewayService,
@@ -33,12 +37,28 @@ from tui.sim.service import (
 
 M = TypeVar("M", bound=Message)
 
+UNKNOWN, UNIMPLEMENTED = 2, 12
 _HTTP = {3: 400, 5: 404, 7: 403, 8: 429, 9: 400, 14: 503, 16: 401}
 
 
 def _status(code: int, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message, "details": []},
                         status_code=_HTTP.get(code, 500))
+
+
+# what grpc-gateway answers when no route matches: its status JSON, never text
+_ROUTING = {404: NOT_FOUND, 405: UNIMPLEMENTED}
+
+
+async def routing_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, wrong verb) as JSON, like every other error:
+    a signed retail request gets the retail shape, anything else the gateway's (§3.3)."""
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})  # a 405 keeps its Allow header
+    if request.headers.get("x-pm-access-key"):
+        return error_response(RetailError(exc.status_code, exc.detail), headers)
+    return JSONResponse({"code": _ROUTING.get(exc.status_code, UNKNOWN), "message": exc.detail,
+                         "details": []}, status_code=exc.status_code, headers=headers)
 
 
 def to_json(msg: Message) -> dict[str, Any]:
@@ -257,7 +277,7 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
         *both(("/v1/report/executions/search", "/v1beta1/search_executions"),
               search_executions, ["POST"], account_scoped=True, method="SearchExecutions"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={HTTPException: routing_error})
     if recorder is not None:
         app.add_middleware(RestRecorder, received=recorder)
     return app
