@@ -23,7 +23,7 @@ from decimal import Decimal
 from ladder_common import METER, SIZE, Result, TableLadder, until
 
 from tui.app import PmdeskApp
-from tui.core.enums import Side
+from tui.core.enums import InstrumentState, Side
 from tui.core.model import Book, Instrument
 from tui.core.prices import Intent, Scales
 from tui.core.state import DeskState, LinkState
@@ -118,8 +118,8 @@ class BookWalk:
         for n in range(count):
             if n:
                 self.step()
-            update = book_update_pb(self.symbol, self.shown(True), self.shown(False),
-                                    self.stats, EPOCH + n / rate)
+            update = book_update_pb(self.symbol, InstrumentState.OPEN, self.shown(True),
+                                    self.shown(False), self.stats, EPOCH + n / rate)
             out.append(Response(update=update).SerializeToString())
         return out
 
