@@ -59,7 +59,9 @@ def error_words(resp: httpx.Response, method: str, path: str) -> str:
         else:
             text = "This user is not allowed to do that"
     elif status == 404:
-        text = (f"The exchange does not know that ({path})" if detail else
+        # grpc-gateway answers a path it has no route for with the bare reason phrase
+        routed = detail and low != "not found"
+        text = (f"The exchange does not know that ({path})" if routed else
                 f"The exchange has no {path}: check the REST address in the profile")
     elif status == 429:
         text = "The exchange is limiting requests (429); slow down"
