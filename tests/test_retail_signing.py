@@ -290,3 +290,13 @@ def test_a_64_byte_secret_whose_halves_disagree_is_refused_up_front() -> None:
     broken = base64.b64encode(bytes(key) + bytes(SigningKey.generate().verify_key)).decode()
     with pytest.raises(ValueError, match="public half that does not match the seed"):
         load_seed(broken)
+
+
+async def test_a_rest_address_with_no_such_route_says_to_check_the_address(
+        quiet_sim: SimServer) -> None:
+    async with RetailRest(f"{quiet_sim.rest_url}/wrong-prefix", DEMO_RETAIL_KEY_ID,
+                          DEMO_RETAIL_SECRET) as rest:
+        with pytest.raises(VenueError) as refused:
+            await rest.balances()
+    assert str(refused.value) == ("The exchange has no GET /wrong-prefix/v1/account/balances: "
+                                  "check the profile's rest address.")

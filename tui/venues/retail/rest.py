@@ -282,6 +282,9 @@ class RetailRest:
         if status == 403:
             return VenueError(f"This API key is not allowed to do that ({text}).")
         if status == 404:
+            if text.strip().rstrip(".").lower() in ("", "not found"):  # no such route at all
+                return VenueError(f"The exchange has no {method} {response.request.url.path}: "
+                                  "check the profile's rest address.")
             return VenueError(f"Not found: {text}.")
         if status == 429:
             return VenueError("Too many requests: the limit is 20 a second per API key. "
