@@ -73,9 +73,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Install]:
     work = tmp_path_factory.mktemp("wheel")
     source = work / "checkout"
     shutil.copytree(ROOT, source, ignore=_ignore)  # the build litters this copy, not ROOT
-    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", work / "dist",
-          source])
-    (wheel,) = (work / "dist").glob("pmdesk-*.whl")
+    # built before, as a clone is by the README's first command, then a module went away
+    gone = source / "tui" / "_gone_since_the_last_build.py"
+    gone.write_text("")
+    _build(source, work / "earlier")
+    gone.unlink()
+    wheel = _build(source, work / "dist")
     venv = work / "venv"
     _run([sys.executable, "-m", "venv", venv])
     _run([venv / "bin" / "python", "-m", "pip", "install", "-q", wheel])
@@ -91,13 +94,22 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Install]:
     yield Install(wheel, venv, elsewhere, env)
 
 
+def _build(source: Path, into: Path) -> Path:
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", into, source])
+    (wheel,) = into.glob("pmdesk-*.whl")
+    return wheel
+
+
 def test_the_wheel_holds_every_module_stylesheet_and_proto(installed: Install) -> None:
-    in_wheel = set(zipfile.ZipFile(installed.wheel).namelist())
+    in_wheel = {n for n in zipfile.ZipFile(installed.wheel).namelist()
+                if not n.startswith("pmdesk-")}  # less the .dist-info
     wanted = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tui").rglob("*")
               if p.suffix in (".py", ".proto", ".pyi") and "__pycache__" not in p.parts}
-    wanted |= {f"tui/styles/{p.name}" for p in (ROOT / "styles").glob("*.tcss")}
+    wanted |= {f"tui/styles/{p.name}" for p in (ROOT / "styles").glob("*")
+               if p.suffix in (".py", ".tcss")}
     assert "tui/venues/retail/venue.py" in wanted and "tui/styles/app.tcss" in wanted
     assert sorted(wanted - in_wheel) == [], "the wheel leaves these out"
+    assert sorted(in_wheel - wanted) == [], "the wheel holds what the sources do not"
 
 
 def test_tui_is_imported_from_the_venv_not_the_checkout(installed: Install) -> None:
