@@ -1,4 +1,4 @@
-"""The command line's addresses, checked before anything connects or listens.
+"""The command line's addresses and numbers, checked before anything connects or listens.
 
 A mistyped address must be named for what it is ("needs http://"), not surface later as a
 broken connection or a traceback. Each check returns what is wrong, to follow the value in
