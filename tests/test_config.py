@@ -227,3 +227,15 @@ def test_ladder_settings_are_read_and_checked(tmp_path: Path) -> None:
         load_config(write(tmp_path, "[ladder]\nrecentre_ticks = 0\n"))
     with pytest.raises(ConfigError, match="auto_recentre"):
         load_config(write(tmp_path, '[ladder]\nauto_recentre = "yes"\n'))
+
+
+def test_a_missing_file_the_trader_named_is_refused_a_missing_default_is_not(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "fresh"))  # nothing written yet
+    assert not config_path().exists() and load_config() == DeskConfig()
+    named = tmp_path / "nosuch.toml"
+    monkeypatch.setenv(ENV_VAR, str(named))
+    with pytest.raises(ConfigError, match=f"Config file {named} .*does not exist"):
+        load_config()
+    assert not named.exists()

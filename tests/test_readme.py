@@ -21,6 +21,8 @@ def test_readme_starts_with_the_demo_and_the_test_command() -> None:
     assert len(blocks) == 2, "the README must open with exactly two set-up commands"
     demo, tests = (b.strip() for b in blocks)
     assert demo.endswith("pmdesk demo") and "pip install" in demo
+    assert " -e " not in demo and "--editable" not in demo, (
+        "the demo command installs pmdesk as a user would, not editable")
     assert "pip install" in tests and "pytest" in tests
 
 

@@ -243,6 +243,12 @@ def _profile(name: str) -> Profile | None:
         print(f"pmdesk: no profile {name!r} in {profiles_path()} (it has: {known}).",
               file=sys.stderr)
         return None
+    from tui.cli_args import profile_problem
+
+    problem = profile_problem(profiles[name])
+    if problem:
+        print(f"pmdesk: profile {name} in {profiles_path()}: {problem}.", file=sys.stderr)
+        return None
     return profiles[name]
 
 
@@ -369,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
         args.profile = args.profile or "demo"
     elif args.command == "check" and not args.profile:
         print("pmdesk check: name the profile to check with --profile.", file=sys.stderr)
+        return 2
+    from tui.cli_args import argument_problem
+
+    problem = argument_problem(args)
+    if problem:  # said before anything connects, not as a broken connection later
+        print(problem, file=sys.stderr)
         return 2
     _log_to_file()
     try:

@@ -2,8 +2,9 @@
 
 Where: ``$PMDESK_CONFIG`` if set, else ``config.toml`` in the user config directory
 (platformdirs ``user_config_dir("pmdesk")``, e.g. ``~/.config/pmdesk/config.toml``).
-A missing file means the defaults below. pmdesk only reads this file, never writes it; it
-holds no secrets, so it may be readable by others.
+A missing file means the defaults below, except one ``$PMDESK_CONFIG`` names: that one must
+exist. pmdesk only reads this file, never writes it; it holds no secrets, so it may be
+readable by others.
 
 Format: TOML; every section and key is optional. :data:`EXAMPLE_CONFIG` below is a
 commented example that parses to the defaults (the README shows it too).
@@ -109,11 +110,18 @@ def config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> DeskConfig:
-    """Read the config file (never writing it); a missing file gives the defaults."""
+    """Read the config file (never writing it); a missing file gives the defaults, unless
+    the trader named it in ``$PMDESK_CONFIG``: trading on defaults they did not choose,
+    because of a typo in a path, is worse than not starting."""
+    named = path is None and bool(os.environ.get(ENV_VAR, "").strip())
     path = config_path() if path is None else Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
+        if named:
+            raise ConfigError(f"Config file {path} (named by ${ENV_VAR}) does not exist; "
+                              f"create it, or unset {ENV_VAR} to use the defaults.",
+                              path=path) from None
         return DeskConfig()
     except IsADirectoryError:
         raise ConfigError(f"Config file {path} is a directory; expected a TOML file.",
