@@ -736,11 +736,12 @@ async def test_a_keeps_the_exchanges_inside_mid_ladder(quiet_sim: SimServer) -> 
         await eventually(lambda: "cursor ↓0.40" in str(app.pane.header.content),
                          what="the header pointing down to the cursor, out of sight")
 
-        await pilot.press("a")
+        await pilot.press("a")  # off: the ladder scrolls only when the inside would leave it
         assert ladder.auto_recentre == 0
         before = middle()
-        await market_moves_to(20)
-        await asyncio.sleep(0.2)
+        await market_moves_to(70)  # five ticks below the middle, still well in sight
+        await eventually(lambda: "0.70 / 0.75" in str(app.pane.header.content),
+                         what="the frame that drew the header from the book at 0.70")
         assert middle() == before and app.cursor_price == 40
 
 

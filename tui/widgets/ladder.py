@@ -16,6 +16,7 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.strip import Strip
 
 from tui.core.enums import OrderState, Side
@@ -33,6 +34,14 @@ from tui.widgets.ladder_rows import (
     compact_qty,
     cumulative,
     pnl_text,
+)
+from tui.widgets.ladder_view import (
+    Market,
+    centred_top,
+    direction,
+    in_sight,
+    market_rows,
+    strayed,
 )
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
@@ -54,6 +63,14 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.price = price
 
+    class ViewChanged(Message):
+        """The view scrolled or the cursor moved: the header's 'market ↑' / 'cursor ↓' words
+        may have changed."""
+
+        def __init__(self, ladder: Ladder) -> None:
+            super().__init__()
+            self.ladder = ladder
+
     def __init__(self, state: DeskState, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state = state
@@ -69,6 +86,9 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self.column_order: tuple[str, ...] = DEFAULT_ORDER  # which optional columns fit first
         self.outcome = Outcome.YES  # the ticket's outcome: its price column is the bright one
         self.auto_recentre = 0  # ticks the inside may stray from the middle; 0 = off
+        # the trader's own scroll or cursor keys left the inside market out of sight: the
+        # view stays put and the header says where the market went until c (or h, l)
+        self.trader_scrolled = False
 
     # --- geometry -----------------------------------------------------------------
     @property
@@ -90,6 +110,15 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         top = round(self.scroll_offset.y)
         return range(top, top + self.scrollable_content_region.height)
 
+    def _market(self) -> Market | None:
+        """The inside market's rows, or None for an empty book (or no market)."""
+        book = self.state.books.get(self.symbol) if self.symbol else None
+        if book is None:
+            return None
+        bid = self.row_of(book.best_bid) if book.best_bid is not None else None
+        offer = self.row_of(book.best_offer) if book.best_offer is not None else None
+        return market_rows(bid, offer, self.scrollable_content_region.height)
+
     # --- public API -----------------------------------------------------------------
     def show(self, symbol: str | None) -> None:
         """Switch to a market: a new axis, the cursor on its inside market."""
@@ -102,10 +131,11 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self._snap = EMPTY
         self._strips.clear()
         self._auto_cursor = True
+        self.trader_scrolled = False
         self.cursor = self._inside() if s else None
         self.refresh_book()
         self.refresh()
-        self.call_after_refresh(self.centre_on_cursor)
+        self.call_after_refresh(self.recentre_view)  # once laid out: a hidden one waits
         self.post_message(self.CursorMoved(self.cursor))
 
     def refresh_book(self) -> None:
@@ -131,8 +161,11 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
 
     def move_cursor(self, ticks: int) -> None:
+        """The trader's cursor keys: the view follows the cursor, and stays where it took the
+        trader if that leaves the inside market out of sight."""
         if self.cursor is not None and self._scales is not None:
             self.set_cursor(self.cursor + ticks * self._scales.tick)
+            self._trader_moved_view()
 
     def set_cursor(self, price: int, *, centre: bool = False) -> None:
         s = self._scales
@@ -147,12 +180,18 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row_of(price)
         if row is not None:
             self.refresh_line(row)
-            if centre:
-                self.centre_on_cursor()
+            if centre:  # c, h, l: on the market again, and following it
+                self.trader_scrolled = False
+                market = self._market()  # the rest of the inside in sight too, if it fits
+                on_row = Market(row, market.top, market.bottom) if market is not None \
+                    and market.top <= row <= market.bottom else Market(row, row, row)
+                self._scroll_top(centred_top(on_row, self.scrollable_content_region.height,
+                                             self._rows))
             else:
                 self.scroll_to_region(Region(0, row, 1, 1), spacing=Spacing(1, 0, 1, 0),
                                       animate=False, x_axis=False, force=True)
         self.post_message(self.CursorMoved(price))
+        self.post_message(self.ViewChanged(self))
 
     def orders_at(self, price: int) -> list[Order]:
         """My working orders in this market at a YES price (not those already cancelling)."""
@@ -235,27 +274,64 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def follow_market(self) -> None:
-        """Auto-recentre: scroll (never move the cursor) when the inside strays too far."""
-        if not self.auto_recentre or self._scales is None:
+        """After the book moved: recentre when the inside market leaves the view (or is about
+        to), or with auto-recentre when it strays from the middle. Unless the trader scrolled
+        away from it: then the view stays and market_away says where the market went.
+
+        Only the view scrolls: the cursor stays on its price (in sight when that fits), and
+        if it scrolls out of sight the header points to it (cursor_away) and the ticket still
+        names the price b and s use."""
+        market, height = self._market(), self.scrollable_content_region.height
+        if self.trader_scrolled or market is None or height <= 0:
             return
-        row = self.row_of(self._inside())
-        if row is None:
-            return
+        top = round(self.scroll_offset.y)
+        if not in_sight(market, top, height, self._rows) or (
+                self.auto_recentre and strayed(market, top, height, self.auto_recentre)):
+            self._scroll_top(centred_top(market, height, self._rows, self._cursor_row()))
+
+    def recentre_view(self) -> None:
+        """Scroll the inside market to the middle (a resize, a ladder coming into view): the
+        cursor stays on its price, in sight too when both fit."""
+        self.trader_scrolled = False
         height = self.scrollable_content_region.height
-        middle = round(self.scroll_offset.y) + height // 2
-        if abs(row - middle) > min(self.auto_recentre, max(1, height // 2 - 1)):
-            # the cursor stays on its price even if that scrolls out of sight: the header
-            # then points to it (cursor_away), and the ticket names the price b and s use
-            self.scroll_to(y=max(0, row - height // 2), animate=False, force=True)
+        if self._scales is None or height <= 0:
+            return
+        cursor = self._cursor_row()
+        market = self._market() or (Market(cursor, cursor, cursor) if cursor is not None
+                                    else None)
+        if market is not None:
+            self._scroll_top(centred_top(market, height, self._rows, cursor))
+
+    def market_away(self) -> str:
+        """'↑0.412' / '↓0.412' when the price c goes to is out of sight above / below."""
+        market = self._market()
+        if market is None or self._scales is None:
+            return ""
+        arrow = direction(market.anchor, round(self.scroll_offset.y),
+                          self.scrollable_content_region.height)
+        return f"{arrow}{self._scales.price_text(self._inside())}" if arrow else ""
+
+    def _cursor_row(self) -> int | None:
+        return self.row_of(self.cursor) if self.cursor is not None else None
+
+    def _scroll_top(self, top: int) -> None:
+        if top != round(self.scroll_offset.y):
+            self.scroll_to(y=top, animate=False, force=True)
+        self.post_message(self.ViewChanged(self))
+
+    def _trader_moved_view(self) -> None:
+        """After the trader's own scroll, cursor key or click: held there if the inside
+        market is not in sight."""
+        market, height = self._market(), self.scrollable_content_region.height
+        self.trader_scrolled = market is not None and height > 0 and not in_sight(
+            market, round(self.scroll_offset.y), height, self._rows)
+        self.post_message(self.ViewChanged(self))
 
     def cursor_away(self) -> str:
         """'↑' / '↓' when the cursor's row is scrolled out of sight above / below, else ''."""
-        row = self.row_of(self.cursor) if self.cursor is not None else None
-        if row is None:
-            return ""
-        top = round(self.scroll_offset.y)
-        return "↑" if row < top else "↓" if row >= top + self.scrollable_content_region.height \
-            else ""
+        row = self._cursor_row()
+        return "" if row is None else direction(row, round(self.scroll_offset.y),
+                                                self.scrollable_content_region.height)
 
     # --- rendering ----------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -375,10 +451,44 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
             strip = strip.apply_style(cursor_style)
         return strip
 
-    # --- mouse ----------------------------------------------------------------------
+    # --- size and mouse ---------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        """A new size (the terminal's, or a side ladder coming into view): back on the
+        market, unless the trader holds a view of their own (a terminal resize clears that:
+        navigation recentres every ladder). At mount there is no market yet: nothing to do."""
+        if not self.trader_scrolled:
+            self.recentre_view()
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None and self._scales is not None:
             row = offset.y + round(self.scroll_offset.y)
             if 0 <= row < self._rows:
                 self.set_cursor(self.price_of(row))
+                self._trader_moved_view()
+
+    # the wheel and the scrollbar scroll here, at once (not animated, not after this
+    # handler as Widget's would): the trader's view is judged on where it lands
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._trader_scrolls(event, self.app.scroll_sensitivity_y)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._trader_scrolls(event, -self.app.scroll_sensitivity_y)
+
+    def _on_scroll_down(self, event: ScrollDown) -> None:
+        self._trader_scrolls(event, self.scrollable_content_region.height)
+
+    def _on_scroll_up(self, event: ScrollUp) -> None:
+        self._trader_scrolls(event, -self.scrollable_content_region.height)
+
+    def _on_scroll_to(self, message: ScrollTo) -> None:
+        if message.y is not None:
+            self._trader_scrolls(message, message.y - self.scroll_offset.y)
+
+    def _trader_scrolls(self, event: Message, rows: float) -> None:
+        if isinstance(event, events.MouseEvent) and (event.ctrl or event.shift):
+            return  # sideways: Widget's own handler
+        event.prevent_default()
+        event.stop()
+        self.scroll_to(y=self.scroll_offset.y + rows, animate=False, force=True)
+        self._trader_moved_view()

@@ -32,7 +32,7 @@ class LadderHeader(Static):
 
     def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
                   titles: Text, age: str = "", flags: str = "", *,
-                  named: bool = False) -> None:
+                  named: bool = False, market: str = "") -> None:
         st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
@@ -53,6 +53,8 @@ class LadderHeader(Static):
         line.append(" / ")
         line.append(s.price_text(offer) if offer is not None else "--",
                     style=st("ladder-head--offer"))
+        if market:  # the inside is out of sight: where it went, before anything is cut
+            line.append(f"  {market}", style=st("ladder-head--last"))
         if book is not None and book.last_trade_px is not None:
             line.append("  last ", style=st("ladder-head--dim"))
             line.append(s.price_text(book.last_trade_px), style=st("ladder-head--last"))

@@ -1,0 +1,191 @@
+"""The ladder never lags the market: after a fast move, a trader's own scroll, a side ladder
+coming into view and a terminal resize, each ladder shows its inside market (or says where it
+went), and never moves the cursor by itself. At the embedded exchange, read from the rows the
+ladder draws."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.conftest import eventually, make_venue
+from tests.desk_kit import ALICE, cent_symbols
+from tests.desk_kit import quote as _quote
+from tui.app import PmdeskApp
+from tui.core.config import DeskConfig
+from tui.core.limits import Limits
+from tui.sim.server import SimServer
+from tui.widgets.ladder import Ladder
+from tui.widgets.ladder_pane import LadderPane
+
+
+@asynccontextmanager
+async def desk(sim: SimServer, symbol: str, size: tuple[int, int] = (120, 36)
+               ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
+    """The desk live with `symbol` on the first ladder and its book there."""
+    app = PmdeskApp(make_venue(sim), config=DeskConfig(limits=Limits()), repeat_guard=0)
+    async with app.run_test(size=size) as pilot:
+        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
+                         and all(s.state.value == "live" for s in app.state.streams.values()),
+                         what="the desk live")
+        app.show_market(symbol)
+        await eventually(lambda: app.symbol == symbol and current(app.pane, sim),
+                         what="the exchange's book on the ladder")
+        await pilot.pause()
+        yield app, pilot
+
+
+def current(pane: LadderPane, sim: SimServer) -> bool:
+    """The pane's book is the exchange's, and its header has been drawn from it."""
+    symbol = pane.symbol
+    book = pane.ladder.state.books.get(symbol) if symbol else None
+    return (symbol is not None and book is not None
+            and (book.best_bid, book.best_offer) == sim.exchange.best(symbol))
+
+
+def move_market(sim: SimServer, symbol: str, bid: int, offer: int) -> None:
+    """Every resting order pulled and the market made again at once, elsewhere."""
+    for o in sim.exchange.open_orders(accounts=[ALICE[0]], symbols=[symbol]):
+        sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
+    _quote(sim, symbol, bid=bid, offer=offer)
+
+
+def quote_every_market(sim: SimServer) -> None:
+    """Each market bid at 0.30 and offered three ticks above, on its own scales."""
+    for symbol, inst in sim.exchange.instruments.items():
+        scales = inst.scales
+        bid = scales.price_scale * 30 // 100 // scales.tick * scales.tick
+        _quote(sim, symbol, bid=bid, offer=bid + 3 * scales.tick, qty=100 * scales.qty_scale)
+
+
+def drawn(ladder: Ladder) -> dict[str, tuple[str, str]]:
+    """YES price -> (bid size, offer size) for every row the ladder draws now, read from the
+    text of its lines at the columns its header titles."""
+    c = ladder.columns()
+    bid_at = c.pad + c.mine + 1
+    yes_at = bid_at + c.qty + 1
+    offer_at = yes_at + c.price + 1 + (c.price + 1 if c.has("no") else 0)
+    rows = {}
+    for y in range(ladder.scrollable_content_region.height):
+        text = "".join(seg.text for seg in ladder.render_line(y))
+        yes = text[yes_at:yes_at + c.price].strip().lstrip("▲▼•")
+        if yes:
+            rows[yes] = (text[bid_at:bid_at + c.qty].strip(),
+                         text[offer_at:offer_at + c.qty].strip())
+    return rows
+
+
+def shows_inside(pane: LadderPane, sim: SimServer) -> bool:
+    """The exchange's best bid and best offer rows are on screen, with their sizes."""
+    symbol = pane.symbol
+    assert symbol is not None
+    scales = sim.exchange.instruments[symbol].scales
+    (bid, bid_qty), (offer, offer_qty) = (levels[0] for levels in sim.exchange.book(symbol, 1))
+    rows = drawn(pane.ladder)
+    return (rows.get(scales.price_text(bid), ("", ""))[0] == scales.qty_text(bid_qty)
+            and rows.get(scales.price_text(offer), ("", ""))[1] == scales.qty_text(offer_qty))
+
+
+def header(pane: LadderPane) -> str:
+    return str(pane.header.content)
+
+
+async def test_a_fast_move_far_out_of_view_recentres_and_leaves_the_cursor(
+        quiet_sim: SimServer) -> None:
+    symbol = cent_symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol) as (app, _):
+        pane = app.pane
+        assert pane.ladder.auto_recentre == 0  # the config's default: no auto-recentre
+        assert shows_inside(pane, quiet_sim) and app.cursor_price == 40
+        assert "0.45" in drawn(pane.ladder) and "0.90" not in drawn(pane.ladder)
+
+        for bid, offer, cursor_away in ((88, 90, "cursor ↓0.40"), (6, 8, "cursor ↑0.40")):
+            move_market(quiet_sim, symbol, bid, offer)
+            await eventually(lambda: shows_inside(pane, quiet_sim),
+                             what=f"the ladder on the market at {bid}/{offer}")
+            # the cursor never moves by itself: b and s still trade at 0.40, and the header
+            # and ticket say so
+            assert app.cursor_price == 40
+            await eventually(lambda a=cursor_away: a in header(pane),
+                             what=f"the header pointing to the cursor: {cursor_away}")
+            assert "BUY YES 0.40" in str(app.ticket.query_one("#ticket-buy", Static).content)
+            assert "market" not in header(pane)
+
+
+async def test_scrolled_away_the_header_says_where_the_market_went_and_c_follows(
+        quiet_sim: SimServer) -> None:
+    symbol = cent_symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        pane, ladder = app.pane, app.pane.ladder
+        await pilot.press("pageup", "pageup", "pageup", "pageup")  # the cursor to 0.80
+        assert app.cursor_price == 80 and "0.80" in drawn(ladder)
+        assert not shows_inside(pane, quiet_sim)
+        view = round(ladder.scroll_offset.y)
+
+        move_market(quiet_sim, symbol, 20, 22)  # down and further out of sight
+        await eventually(lambda: "market ↓0.20, c follows" in header(pane),
+                         what="the header saying where the market went")
+        assert round(ladder.scroll_offset.y) == view  # the trader's view stays
+        assert app.cursor_price == 80 and "0.80" in drawn(ladder)
+
+        move_market(quiet_sim, symbol, 90, 92)  # and up, out of sight the other way
+        await eventually(lambda: "market ↑0.90, c follows" in header(pane),
+                         what="the header saying the market went up")
+        assert round(ladder.scroll_offset.y) == view
+
+        await pilot.press("c")
+        assert app.cursor_price == 90 and shows_inside(pane, quiet_sim)
+        await eventually(lambda: "market" not in header(pane), what="the words gone")
+        move_market(quiet_sim, symbol, 30, 32)  # following again
+        await eventually(lambda: shows_inside(pane, quiet_sim), what="the ladder at 0.30")
+
+        # the mouse wheel is the trader's scroll too
+        for _ in range(8):
+            await pilot._post_mouse_events([events.MouseScrollUp], ladder, (5, 5))
+        assert not shows_inside(pane, quiet_sim)
+        view = round(ladder.scroll_offset.y)
+        move_market(quiet_sim, symbol, 28, 31)
+        await eventually(lambda: "market ↓0.28, c follows" in header(pane),
+                         what="the header saying where the market went, after the wheel")
+        assert round(ladder.scroll_offset.y) == view and app.cursor_price == 90
+
+
+async def test_a_third_ladder_opened_by_widening_shows_its_inside_market(
+        quiet_sim: SimServer) -> None:
+    symbol = cent_symbols(quiet_sim)[0]
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        assert len(app.visible_panes) == 1
+        quote_every_market(quiet_sim)  # the side ladders' books arrive while out of sight
+        await eventually(lambda: all(current(p, quiet_sim) for p in app.panes),
+                         what="every book at the desk")
+        await pilot.resize_terminal(220, 50)
+        await eventually(lambda: len(app.visible_panes) == 3, what="three ladders")
+        await eventually(lambda: all(shows_inside(p, quiet_sim) for p in app.panes),
+                         what="every ladder on its inside market")
+
+
+async def test_every_visible_ladder_recentres_after_a_resize(quiet_sim: SimServer) -> None:
+    quote_every_market(quiet_sim)
+    async with desk(quiet_sim, cent_symbols(quiet_sim)[0], size=(160, 48)) as (app, pilot):
+        first, second = app.visible_panes
+        await eventually(lambda: current(second, quiet_sim) and shows_inside(second, quiet_sim),
+                         what="the second ladder on its market")
+        await pilot.press("pageup", "pageup", "pageup", "pageup")  # the trader looks away
+        assert not shows_inside(first, quiet_sim) and app.cursor_price == 70
+        for _ in range(10):  # and scrolls the second ladder away with the wheel
+            await pilot._post_mouse_events([events.MouseScrollUp], second.ladder, (5, 5))
+        assert not shows_inside(second, quiet_sim)
+
+        for width, height in ((230, 50), (160, 30), (120, 36)):
+            await pilot.resize_terminal(width, height)
+            await eventually(lambda w=width: len(app.visible_panes) == (
+                3 if w >= 210 else 2 if w >= 150 else 1), what=f"{width} columns")
+            await eventually(lambda: all(shows_inside(p, quiet_sim) for p in app.visible_panes),
+                             what=f"every ladder on its inside market at {width}x{height}")
+            assert app.cursor_price == 70  # the view moved, the cursor did not
