@@ -24,10 +24,12 @@ from tui.widgets.ladder_pane import LadderPane
 
 
 @asynccontextmanager
-async def desk(sim: SimServer, symbol: str, size: tuple[int, int] = (120, 36)
+async def desk(sim: SimServer, symbol: str, size: tuple[int, int] = (120, 36),
+               keymap: dict[str, str] | None = None
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
     """The desk live with `symbol` on the first ladder and its book there."""
-    app = PmdeskApp(make_venue(sim), config=DeskConfig(limits=Limits()), repeat_guard=0)
+    config = DeskConfig(limits=Limits(), keymap=keymap or {})
+    app = PmdeskApp(make_venue(sim), config=config, repeat_guard=0)
     async with app.run_test(size=size) as pilot:
         await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
                          and all(s.state.value == "live" for s in app.state.streams.values()),
@@ -154,6 +156,19 @@ async def test_scrolled_away_the_header_says_where_the_market_went_and_c_follows
         await eventually(lambda: "market ↓0.28, c follows" in header(pane),
                          what="the header saying where the market went, after the wheel")
         assert round(ladder.scroll_offset.y) == view and app.cursor_price == 90
+
+
+async def test_the_header_names_the_key_that_follows_as_the_trader_bound_it(
+        quiet_sim: SimServer) -> None:
+    symbol = cent_symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol, keymap={"recentre": "z"}) as (app, pilot):
+        await pilot.press("pageup", "pageup", "pageup", "pageup")
+        move_market(quiet_sim, symbol, 20, 22)
+        await eventually(lambda: "market ↓0.20, z follows" in header(app.pane),
+                         what="the header naming z, the key bound to follow")
+        await pilot.press("z")
+        assert app.cursor_price == 20 and shows_inside(app.pane, quiet_sim)
 
 
 async def test_a_third_ladder_opened_by_widening_shows_its_inside_market(

@@ -183,9 +183,8 @@ class LadderActions(_Base):
         market = ladder.market_away()  # out of sight: where it went, and the key to follow
         pane.header.show_book(ladder.instrument, book, feed_warning(self.state, now),
                               ladder.column_titles(), age, flags,
-                              named=len(self.visible_panes) > 1,
-                              market=f"market {market}, {self._bound_key('recentre', 'c')} "
-                                     "follows" if market else "")
+                              named=len(self.visible_panes) > 1, market=market,
+                              follow_key=self._bound_key("recentre", "c") if market else "c")
 
     def _bound_key(self, action: str, default: str) -> str:
         """The key the trader has for an action (a [keys] remap included), as shown."""
