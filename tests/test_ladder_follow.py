@@ -119,6 +119,22 @@ async def test_a_fast_move_far_out_of_view_recentres_and_leaves_the_cursor(
             assert "market" not in header(pane)
 
 
+async def test_recentring_keeps_the_cursor_in_sight_when_both_fit(quiet_sim: SimServer) -> None:
+    symbol = cent_symbols(quiet_sim)[0]
+    _quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol) as (app, pilot):
+        pane, ladder = app.pane, app.pane.ladder
+        await pilot.press("down", "down", "down")  # to bid below the market: 0.37
+        assert app.cursor_price == 37 and shows_inside(pane, quiet_sim)
+        height = ladder.scrollable_content_region.height
+        bid = 40 + height // 2  # up and out of sight, yet the cursor and it fit in one view
+        move_market(quiet_sim, symbol, bid, bid + 2)
+        await eventually(lambda: shows_inside(pane, quiet_sim),
+                         what=f"the ladder on the market at {bid}")
+        assert app.cursor_price == 37 and "0.37" in drawn(ladder)
+        assert "cursor" not in header(pane) and "market" not in header(pane)
+
+
 async def test_scrolled_away_the_header_says_where_the_market_went_and_c_follows(
         quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]

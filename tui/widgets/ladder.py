@@ -16,7 +16,6 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.strip import Strip
 
 from tui.core.enums import OrderState, Side
@@ -35,20 +34,14 @@ from tui.widgets.ladder_rows import (
     cumulative,
     pnl_text,
 )
-from tui.widgets.ladder_view import (
-    Market,
-    centred_top,
-    direction,
-    in_sight,
-    market_rows,
-    strayed,
-)
+from tui.widgets.ladder_view import FollowsMarket
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
 
 
-class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
-    """A price ladder for one market; the app owns the keys and calls the methods."""
+class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
+    """A price ladder for one market; the app owns the keys and calls the methods.
+    How its view follows the market (scrolling, never the cursor) is FollowsMarket's."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "ladder--bid", "ladder--offer", "ladder--best-bid", "ladder--best-offer",
@@ -109,15 +102,6 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
     def _visible_rows(self) -> range:
         top = round(self.scroll_offset.y)
         return range(top, top + self.scrollable_content_region.height)
-
-    def _market(self) -> Market | None:
-        """The inside market's rows, or None for an empty book (or no market)."""
-        book = self.state.books.get(self.symbol) if self.symbol else None
-        if book is None:
-            return None
-        bid = self.row_of(book.best_bid) if book.best_bid is not None else None
-        offer = self.row_of(book.best_offer) if book.best_offer is not None else None
-        return market_rows(bid, offer, self.scrollable_content_region.height)
 
     # --- public API -----------------------------------------------------------------
     def show(self, symbol: str | None) -> None:
@@ -181,12 +165,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         if row is not None:
             self.refresh_line(row)
             if centre:  # c, h, l: on the market again, and following it
-                self.trader_scrolled = False
-                market = self._market()  # the rest of the inside in sight too, if it fits
-                on_row = Market(row, market.top, market.bottom) if market is not None \
-                    and market.top <= row <= market.bottom else Market(row, row, row)
-                self._scroll_top(centred_top(on_row, self.scrollable_content_region.height,
-                                             self._rows))
+                self.centre_on_market(row)
             else:
                 self.scroll_to_region(Region(0, row, 1, 1), spacing=Spacing(1, 0, 1, 0),
                                       animate=False, x_axis=False, force=True)
@@ -272,66 +251,6 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self._snap = self._snapshot(self.state.books.get(self.symbol) if self.symbol else None)
         self.refresh()
-
-    def follow_market(self) -> None:
-        """After the book moved: recentre when the inside market leaves the view (or is about
-        to), or with auto-recentre when it strays from the middle. Unless the trader scrolled
-        away from it: then the view stays and market_away says where the market went.
-
-        Only the view scrolls: the cursor stays on its price (in sight when that fits), and
-        if it scrolls out of sight the header points to it (cursor_away) and the ticket still
-        names the price b and s use."""
-        market, height = self._market(), self.scrollable_content_region.height
-        if self.trader_scrolled or market is None or height <= 0:
-            return
-        top = round(self.scroll_offset.y)
-        if not in_sight(market, top, height, self._rows) or (
-                self.auto_recentre and strayed(market, top, height, self.auto_recentre)):
-            self._scroll_top(centred_top(market, height, self._rows, self._cursor_row()))
-
-    def recentre_view(self) -> None:
-        """Scroll the inside market to the middle (a resize, a ladder coming into view): the
-        cursor stays on its price, in sight too when both fit."""
-        self.trader_scrolled = False
-        height = self.scrollable_content_region.height
-        if self._scales is None or height <= 0:
-            return
-        cursor = self._cursor_row()
-        market = self._market() or (Market(cursor, cursor, cursor) if cursor is not None
-                                    else None)
-        if market is not None:
-            self._scroll_top(centred_top(market, height, self._rows, cursor))
-
-    def market_away(self) -> str:
-        """'↑0.412' / '↓0.412' when the price c goes to is out of sight above / below."""
-        market = self._market()
-        if market is None or self._scales is None:
-            return ""
-        arrow = direction(market.anchor, round(self.scroll_offset.y),
-                          self.scrollable_content_region.height)
-        return f"{arrow}{self._scales.price_text(self._inside())}" if arrow else ""
-
-    def _cursor_row(self) -> int | None:
-        return self.row_of(self.cursor) if self.cursor is not None else None
-
-    def _scroll_top(self, top: int) -> None:
-        if top != round(self.scroll_offset.y):
-            self.scroll_to(y=top, animate=False, force=True)
-        self.post_message(self.ViewChanged(self))
-
-    def _trader_moved_view(self) -> None:
-        """After the trader's own scroll, cursor key or click: held there if the inside
-        market is not in sight."""
-        market, height = self._market(), self.scrollable_content_region.height
-        self.trader_scrolled = market is not None and height > 0 and not in_sight(
-            market, round(self.scroll_offset.y), height, self._rows)
-        self.post_message(self.ViewChanged(self))
-
-    def cursor_away(self) -> str:
-        """'↑' / '↓' when the cursor's row is scrolled out of sight above / below, else ''."""
-        row = self._cursor_row()
-        return "" if row is None else direction(row, round(self.scroll_offset.y),
-                                                self.scrollable_content_region.height)
 
     # --- rendering ----------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -451,14 +370,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
             strip = strip.apply_style(cursor_style)
         return strip
 
-    # --- size and mouse ---------------------------------------------------------------
-    def on_resize(self, event: events.Resize) -> None:
-        """A new size (the terminal's, or a side ladder coming into view): back on the
-        market, unless the trader holds a view of their own (a terminal resize clears that:
-        navigation recentres every ladder). At mount there is no market yet: nothing to do."""
-        if not self.trader_scrolled:
-            self.recentre_view()
-
+    # --- mouse (the wheel and the scrollbar: FollowsMarket) ------------------------------
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None and self._scales is not None:
@@ -466,29 +378,3 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
             if 0 <= row < self._rows:
                 self.set_cursor(self.price_of(row))
                 self._trader_moved_view()
-
-    # the wheel and the scrollbar scroll here, at once (not animated, not after this
-    # handler as Widget's would): the trader's view is judged on where it lands
-    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self._trader_scrolls(event, self.app.scroll_sensitivity_y)
-
-    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self._trader_scrolls(event, -self.app.scroll_sensitivity_y)
-
-    def _on_scroll_down(self, event: ScrollDown) -> None:
-        self._trader_scrolls(event, self.scrollable_content_region.height)
-
-    def _on_scroll_up(self, event: ScrollUp) -> None:
-        self._trader_scrolls(event, -self.scrollable_content_region.height)
-
-    def _on_scroll_to(self, message: ScrollTo) -> None:
-        if message.y is not None:
-            self._trader_scrolls(message, message.y - self.scroll_offset.y)
-
-    def _trader_scrolls(self, event: Message, rows: float) -> None:
-        if isinstance(event, events.MouseEvent) and (event.ctrl or event.shift):
-            return  # sideways: Widget's own handler
-        event.prevent_default()
-        event.stop()
-        self.scroll_to(y=self.scroll_offset.y + rows, animate=False, force=True)
-        self._trader_moved_view()
