@@ -145,13 +145,13 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
 
     def move_cursor(self, ticks: int) -> None:
-        """The trader's cursor keys: the view follows the cursor, and stays where it took the
-        trader if that leaves the inside market out of sight."""
         if self.cursor is not None and self._scales is not None:
             self.set_cursor(self.cursor + ticks * self._scales.tick)
-            self._trader_moved_view()
 
     def set_cursor(self, price: int, *, centre: bool = False) -> None:
+        """centre: c, h, l put it on the market and the view follows the market again. Else
+        it is the trader's cursor (keys, a click): the view follows the cursor, and stays
+        where it took the trader if that leaves the inside market out of sight."""
         s = self._scales
         if s is None:
             return
@@ -169,6 +169,7 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 self.scroll_to_region(Region(0, row, 1, 1), spacing=Spacing(1, 0, 1, 0),
                                       animate=False, x_axis=False, force=True)
+                self._trader_moved_view()
         self.post_message(self.CursorMoved(price))
         self.post_message(self.ViewChanged(self))
 
@@ -377,4 +378,3 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
             row = offset.y + round(self.scroll_offset.y)
             if 0 <= row < self._rows:
                 self.set_cursor(self.price_of(row))
-                self._trader_moved_view()

@@ -63,8 +63,9 @@ class LadderHeader(Static):
         line.append(s.price_text(offer) if offer is not None else "--",
                     style=st("ladder-head--offer"))
         if market:  # the inside is out of sight ('↑0.412'): where it went, and the key
-            line.append("  " + away_text(market, follow_key, self.content_region.width
-                                         - line.cell_len - 2), style=st("ladder-head--last"))
+            room = self.content_region.width - line.cell_len - 3  # 2 spaces, 1 for an "…"
+            line.append("  " + away_text(market, follow_key, room),
+                        style=st("ladder-head--last"))
         if book is not None and book.last_trade_px is not None:
             line.append("  last ", style=st("ladder-head--dim"))
             line.append(s.price_text(book.last_trade_px), style=st("ladder-head--last"))

@@ -162,7 +162,6 @@ class FollowsMarket(_Base):
         market, height = self._market(), self.scrollable_content_region.height
         self.trader_scrolled = market is not None and height > 0 and not in_sight(
             market, round(self.scroll_offset.y), height, self._rows)
-        self.post_message(self.ViewChanged(self))
 
     def cursor_away(self) -> str:
         """'↑' / '↓' when the cursor's row is scrolled out of sight above / below, else ''."""
@@ -202,3 +201,4 @@ class FollowsMarket(_Base):
         event.stop()
         self.scroll_to(y=self.scroll_offset.y + rows, animate=False, force=True)
         self._trader_moved_view()
+        self.post_message(self.ViewChanged(self))
