@@ -1,7 +1,7 @@
 """The ladder never lags the market: after a fast move, a trader's own scroll, a side ladder
 coming into view and a terminal resize, each ladder shows its inside market (or says where it
 went), and never moves the cursor by itself. At the embedded exchange, read from the rows the
-ladder draws."""
+ladder draws; then the header's words and the axis ends, as plain rules."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from tui.core.config import DeskConfig
 from tui.core.limits import Limits
 from tui.sim.server import SimServer
 from tui.widgets.ladder import Ladder
+from tui.widgets.ladder_header import away_text
 from tui.widgets.ladder_pane import LadderPane
+from tui.widgets.ladder_view import Market, centred_top, in_sight
 
 
 @asynccontextmanager
@@ -220,3 +222,20 @@ async def test_every_visible_ladder_recentres_after_a_resize(quiet_sim: SimServe
             await eventually(lambda: all(shows_inside(p, quiet_sim) for p in app.visible_panes),
                              what=f"every ladder on its inside market at {width}x{height}")
             assert app.cursor_price == 70  # the view moved, the cursor did not
+
+
+def test_the_market_words_shorten_to_the_room_the_header_has() -> None:
+    assert away_text("↑0.412", "c", 40) == "market ↑0.412, c follows"
+    assert away_text("↑0.412", "c", 20) == "market ↑, c follows"
+    assert away_text("↓0.412", "z", 12) == "↓ z follows"
+    assert away_text("↓0.412", "c", 3) == "↓c"
+
+
+def test_a_market_at_the_end_of_the_axis_is_in_sight_on_the_edge_row() -> None:
+    """No margin where the view cannot scroll further: a market at 0.99 on the top row of a
+    view at the top is in sight (else the ladder would hold or recentre forever)."""
+    top_of_axis = Market(anchor=1, top=0, bottom=1)  # offered at 0.99, bid at 0.98
+    assert in_sight(top_of_axis, top=0, height=20, rows=99)
+    assert not in_sight(Market(5, 5, 6), top=5, height=20, rows=99)  # about to leave: gone
+    assert in_sight(Market(97, 97, 98), top=79, height=20, rows=99)
+    assert centred_top(Market(1, 0, 1), height=20, rows=99) == 0
