@@ -8,6 +8,9 @@ tests/test_trading_pilot.py
     crossing post-only is refused), cash_mode ($25 market buy), cancel_here, cancel_market,
     cancel_bids, cancel_offers, kill_switch (every cancel variant), flatten (long YES),
     move, order_size_up (move and resize), preset_2, preset_5
+tests/test_ladder_follow.py
+    recentre (c follows a market that left the view the trader scrolled to with page_up and
+    the mouse wheel; the key as remapped), cursor_down (the cursor kept in sight)
 tests/test_app_pilot.py
     blotter_view (f shows the fills), best_bid, best_offer (h / l on a fixed quote),
     pick_market (/ finds a market), help (? lists every key, blocks trading keys)
@@ -64,6 +67,7 @@ TESTS = Path(__file__).parent
 HERE = "test_ladder_keys.py"
 TRADING = "test_trading_pilot.py"
 APP = "test_app_pilot.py"
+FOLLOW = "test_ladder_follow.py"
 
 # binding id -> the tests (file::function) that press that key; test_every_binding_... checks it
 COVERAGE: dict[str, tuple[str, ...]] = {
@@ -100,7 +104,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "blotter_view": (
         f"{APP}::test_a_resting_order_fills_and_the_position_shows",
         f"{HERE}::test_f_cycles_the_blotter_through_positions_fills_trades_and_history"),
-    "recentre": (f"{HERE}::test_c_recentres_on_the_exchanges_inside_market",),
+    "recentre": (f"{HERE}::test_c_recentres_on_the_exchanges_inside_market",
+                 f"{FOLLOW}::test_scrolled_away_the_header_says_where_the_market_went_and_c_follows",
+                 f"{FOLLOW}::test_the_header_names_the_key_that_follows_as_the_trader_bound_it"),
     "cumulative_depth": (f"{HERE}::test_d_sums_the_exchanges_depth_from_the_inside",),
     "ladder_columns": (f"{HERE}::test_v_rotates_the_optional_columns_on_every_ladder",),
     "auto_recentre": (f"{HERE}::test_a_keeps_the_exchanges_inside_mid_ladder",),
@@ -109,8 +115,10 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "best_offer": (f"{APP}::test_cursor_jumps_to_best_bid_and_offer",
                    f"{HERE}::test_h_and_l_follow_the_exchanges_best_prices"),
     "cursor_up": (f"{HERE}::test_cursor_keys_move_by_the_exchanges_tick",),
-    "cursor_down": (f"{HERE}::test_cursor_keys_move_by_the_exchanges_tick",),
-    "page_up": (f"{HERE}::test_cursor_keys_move_by_the_exchanges_tick",),
+    "cursor_down": (f"{HERE}::test_cursor_keys_move_by_the_exchanges_tick",
+                    f"{FOLLOW}::test_recentring_keeps_the_cursor_in_sight_when_both_fit"),
+    "page_up": (f"{HERE}::test_cursor_keys_move_by_the_exchanges_tick",
+                f"{FOLLOW}::test_scrolled_away_the_header_says_where_the_market_went_and_c_follows"),
     "page_down": (f"{HERE}::test_cursor_keys_move_by_the_exchanges_tick",),
     "prev_market": (f"{HERE}::test_brackets_step_through_every_market_and_back",),
     "next_market": (f"{HERE}::test_brackets_step_through_every_market_and_back",),
@@ -736,11 +744,12 @@ async def test_a_keeps_the_exchanges_inside_mid_ladder(quiet_sim: SimServer) -> 
         await eventually(lambda: "cursor ↓0.40" in str(app.pane.header.content),
                          what="the header pointing down to the cursor, out of sight")
 
-        await pilot.press("a")
+        await pilot.press("a")  # off: the ladder scrolls only when the inside would leave it
         assert ladder.auto_recentre == 0
         before = middle()
-        await market_moves_to(20)
-        await asyncio.sleep(0.2)
+        await market_moves_to(70)  # five ticks below the middle, still well in sight
+        await eventually(lambda: "0.70 / 0.75" in str(app.pane.header.content),
+                         what="the frame that drew the header from the book at 0.70")
         assert middle() == before and app.cursor_price == 40
 
 

@@ -70,9 +70,10 @@ class LadderActions(_Base):
         if self.pane not in visible:
             self.activate(0)
         stale = bool(feed_warning(self.state, self.clock()))
-        for pane in visible:
+        for pane in visible:  # every ladder back on its market, a trader's scroll forgotten
             pane.ladder.set_stale(stale)
             pane.ladder.refresh_book()
+            pane.ladder.recentre_view()
             self._show_header(pane)
 
     @guarded
@@ -104,6 +105,8 @@ class LadderActions(_Base):
         ticks = 0 if self.ladder.auto_recentre else self.config.recentre_ticks
         for pane in self.panes:
             pane.ladder.auto_recentre = ticks
+            if ticks:  # asked to follow: a view scrolled away from the market follows too
+                pane.ladder.trader_scrolled = False
             pane.ladder.follow_market()
             self._show_header(pane)
         self.notify(f"Auto-recentre on: the ladder follows the market ({ticks} ticks)."
@@ -119,6 +122,12 @@ class LadderActions(_Base):
     @guarded
     def on_ladder_cursor_moved(self, event: Ladder.CursorMoved) -> None:
         self._show_ticket()
+
+    @guarded
+    def on_ladder_view_changed(self, event: Ladder.ViewChanged) -> None:
+        for pane in self.visible_panes:
+            if pane.ladder is event.ladder:
+                self._show_header(pane)
 
     @guarded
     def action_market(self, step: int) -> None:
@@ -171,7 +180,16 @@ class LadderActions(_Base):
         flags = " ".join(f for f, on in (("Σ", ladder.cumulative),
                                          ("auto", bool(ladder.auto_recentre)),
                                          (cursor, bool(cursor))) if on)
+        market = ladder.market_away()  # out of sight: where it went, and the key to follow
         pane.header.show_book(ladder.instrument, book, feed_warning(self.state, now),
                               ladder.column_titles(), age, flags,
-                              named=len(self.visible_panes) > 1)
+                              named=len(self.visible_panes) > 1, market=market,
+                              follow_key=self._bound_key("recentre", "c") if market else "c")
+
+    def _bound_key(self, action: str, default: str) -> str:
+        """The key the trader has for an action (a [keys] remap included), as shown."""
+        for active in self.screen.active_bindings.values():
+            if active.binding.action == action:
+                return self.get_key_display(active.binding)
+        return default
 

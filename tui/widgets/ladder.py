@@ -34,12 +34,14 @@ from tui.widgets.ladder_rows import (
     cumulative,
     pnl_text,
 )
+from tui.widgets.ladder_view import FollowsMarket
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
 
 
-class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
-    """A price ladder for one market; the app owns the keys and calls the methods."""
+class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
+    """A price ladder for one market; the app owns the keys and calls the methods.
+    How its view follows the market (scrolling, never the cursor) is FollowsMarket's."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "ladder--bid", "ladder--offer", "ladder--best-bid", "ladder--best-offer",
@@ -53,6 +55,14 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         def __init__(self, price: int | None) -> None:
             super().__init__()
             self.price = price
+
+    class ViewChanged(Message):
+        """The view scrolled or the cursor moved: the header's 'market ↑' / 'cursor ↓' words
+        may have changed."""
+
+        def __init__(self, ladder: Ladder) -> None:
+            super().__init__()
+            self.ladder = ladder
 
     def __init__(self, state: DeskState, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -69,6 +79,9 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self.column_order: tuple[str, ...] = DEFAULT_ORDER  # which optional columns fit first
         self.outcome = Outcome.YES  # the ticket's outcome: its price column is the bright one
         self.auto_recentre = 0  # ticks the inside may stray from the middle; 0 = off
+        # the trader's own scroll or cursor keys left the inside market out of sight: the
+        # view stays put and the header says where the market went until c (or h, l)
+        self.trader_scrolled = False
 
     # --- geometry -----------------------------------------------------------------
     @property
@@ -102,10 +115,11 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self._snap = EMPTY
         self._strips.clear()
         self._auto_cursor = True
+        self.trader_scrolled = False
         self.cursor = self._inside() if s else None
         self.refresh_book()
         self.refresh()
-        self.call_after_refresh(self.centre_on_cursor)
+        self.call_after_refresh(self.recentre_view)  # once laid out: a hidden one waits
         self.post_message(self.CursorMoved(self.cursor))
 
     def refresh_book(self) -> None:
@@ -135,6 +149,9 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
             self.set_cursor(self.cursor + ticks * self._scales.tick)
 
     def set_cursor(self, price: int, *, centre: bool = False) -> None:
+        """centre: c, h, l put it on the market and the view follows the market again. Else
+        it is the trader's cursor (keys, a click): the view follows the cursor, and stays
+        where it took the trader if that leaves the inside market out of sight."""
         s = self._scales
         if s is None:
             return
@@ -147,12 +164,14 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row_of(price)
         if row is not None:
             self.refresh_line(row)
-            if centre:
-                self.centre_on_cursor()
+            if centre:  # c, h, l: on the market again, and following it
+                self.centre_on_market(row)
             else:
                 self.scroll_to_region(Region(0, row, 1, 1), spacing=Spacing(1, 0, 1, 0),
                                       animate=False, x_axis=False, force=True)
+                self._trader_moved_view()
         self.post_message(self.CursorMoved(price))
+        self.post_message(self.ViewChanged(self))
 
     def orders_at(self, price: int) -> list[Order]:
         """My working orders in this market at a YES price (not those already cancelling)."""
@@ -233,29 +252,6 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self._snap = self._snapshot(self.state.books.get(self.symbol) if self.symbol else None)
         self.refresh()
-
-    def follow_market(self) -> None:
-        """Auto-recentre: scroll (never move the cursor) when the inside strays too far."""
-        if not self.auto_recentre or self._scales is None:
-            return
-        row = self.row_of(self._inside())
-        if row is None:
-            return
-        height = self.scrollable_content_region.height
-        middle = round(self.scroll_offset.y) + height // 2
-        if abs(row - middle) > min(self.auto_recentre, max(1, height // 2 - 1)):
-            # the cursor stays on its price even if that scrolls out of sight: the header
-            # then points to it (cursor_away), and the ticket names the price b and s use
-            self.scroll_to(y=max(0, row - height // 2), animate=False, force=True)
-
-    def cursor_away(self) -> str:
-        """'↑' / '↓' when the cursor's row is scrolled out of sight above / below, else ''."""
-        row = self.row_of(self.cursor) if self.cursor is not None else None
-        if row is None:
-            return ""
-        top = round(self.scroll_offset.y)
-        return "↑" if row < top else "↓" if row >= top + self.scrollable_content_region.height \
-            else ""
 
     # --- rendering ----------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -375,7 +371,7 @@ class Ladder(ScrollView, can_focus=True, inherit_bindings=False):
             strip = strip.apply_style(cursor_style)
         return strip
 
-    # --- mouse ----------------------------------------------------------------------
+    # --- mouse (the wheel and the scrollbar: FollowsMarket) ------------------------------
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None and self._scales is not None:

@@ -22,6 +22,15 @@ def mid_text(scales: Scales, bid: int, offer: int) -> str:
     return f"{scales.to_decimal(total) / 2:f}"
 
 
+def away_text(market: str, key: str, room: int) -> str:
+    """'market ↑0.412, c follows', shorter where the header has less room (the price is
+    the header's bid / offer already; the arrow and the key matter most)."""
+    arrow = market[:1]
+    forms = (f"market {market}, {key} follows", f"market {arrow}, {key} follows",
+             f"{arrow} {key} follows", f"{arrow}{key}")
+    return next((f for f in forms if len(f) <= room), forms[-1])
+
+
 class LadderHeader(Static):
     """Two lines above the ladder: the inside market, then the column titles."""
 
@@ -32,7 +41,7 @@ class LadderHeader(Static):
 
     def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
                   titles: Text, age: str = "", flags: str = "", *,
-                  named: bool = False) -> None:
+                  named: bool = False, market: str = "", follow_key: str = "c") -> None:
         st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
@@ -53,6 +62,10 @@ class LadderHeader(Static):
         line.append(" / ")
         line.append(s.price_text(offer) if offer is not None else "--",
                     style=st("ladder-head--offer"))
+        if market:  # the inside is out of sight ('↑0.412'): where it went, and the key
+            room = self.content_region.width - line.cell_len - 3  # 2 spaces, 1 for an "…"
+            line.append("  " + away_text(market, follow_key, room),
+                        style=st("ladder-head--last"))
         if book is not None and book.last_trade_px is not None:
             line.append("  last ", style=st("ladder-head--dim"))
             line.append(s.price_text(book.last_trade_px), style=st("ladder-head--last"))
