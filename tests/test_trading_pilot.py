@@ -322,7 +322,7 @@ async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer
 async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    config = DeskConfig(limits=LOOSE, keymap={"buy": "w", "kill_switch": "ctrl+k"})
+    config = DeskConfig(limits=LOOSE, keymap={"buy": "g", "kill_switch": "ctrl+k"})
     app = PmdeskApp(make_venue(quiet_sim), config=config, repeat_guard=0)
     async with app.run_test(size=(120, 36)) as pilot:
         await eventually(lambda: app.instrument is not None and
@@ -338,13 +338,13 @@ async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) ->
         await pilot.press("b")  # no longer buys
         await asyncio.sleep(0.3)
         assert _sent(quiet_sim) == []
-        await pilot.press("w")
-        await eventually(lambda: len(_mine(quiet_sim)) == 1, what="w buys")
+        await pilot.press("g")
+        await eventually(lambda: len(_mine(quiet_sim)) == 1, what="g buys")
         await pilot.press("ctrl+k")
         await eventually(lambda: _mine(quiet_sim) == [], what="ctrl+k kills")
         await pilot.press("question_mark")
         rows = dict((action, keys) for keys, action in app.screen.rows)  # type: ignore[attr-defined]
-        assert rows["Buy the ticket's outcome (YES or NO) at the cursor, ticket size"] == "w"
+        assert rows["Buy the ticket's outcome (YES or NO) at the cursor, ticket size"] == "g"
 
 
 @pytest.mark.parametrize("limits", [
