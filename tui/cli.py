@@ -69,6 +69,9 @@ def check_keymap(config: DeskConfig) -> None:
         if action not in keys:
             raise ConfigError(f"Config file {where}: keys.{action} is not an action; "
                               f"expected one of {', '.join(sorted(keys.actions))}.", path=where)
+        if not keys.keys(action):
+            raise ConfigError(f'Config file {where}: keys.{action} names no key; give one, '
+                              f'e.g. "b" or "ctrl+k".', path=where)
         taken = {canonical(k) for k in key_names(names)} & CONFIRM_KEYS
         if taken:
             raise ConfigError(f"Config file {where}: keys.{action} uses "

@@ -100,6 +100,11 @@ class DeskKeys:
         keys = self.keys(binding_id)
         return display(keys[0]) if keys else "(none)"
 
+    def said(self, binding_id: str) -> str:
+        """The key in a sentence: 'Esc' and 'Enter' rather than 'esc' and '⏎'."""
+        keys = self.keys(binding_id)
+        return _SPOKEN.get(keys[0]) or display(keys[0]) if keys else "(none)"
+
     def all_shown(self, binding_id: str) -> list[str]:
         return [display(k) for k in self.keys(binding_id)]
 

@@ -20,7 +20,13 @@ from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, d
 from tui.core.venue import VenueError
 from tui.core.vetting import vet
 from tui.guard import guarded, plain
-from tui.trading_words import cancel_words, change_words, estimate_words, move_note
+from tui.trading_words import (
+    cancel_words,
+    change_words,
+    estimate_words,
+    move_note,
+    refusal_estimate,
+)
 from tui.widgets.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -199,7 +205,7 @@ class TradingActions(_Base):
                             severity="warning")
                 return
             self.grabbed = orders[0]
-            move, drop = self.keys.shown("move"), self.keys.shown("escape")
+            move, drop = self.keys.said("move"), self.keys.said("escape")
             self.notify(f"Move the cursor, then {move} to place it there ({drop} drops it).",
                         timeout=4)
         else:
@@ -397,7 +403,7 @@ class TradingActions(_Base):
                 request = self.ticket_order(Intent.of(buy, self.ticket.outcome), cursor)
                 est = await self.venue.preview(request)
             except (TicketError, VenueError) as error:
-                estimates[buy] = (f"\n  ✕ {plain(error)}",)
+                estimates[buy] = refusal_estimate(plain(error))
                 continue
             except Exception:  # noqa: BLE001 - an estimate is a nicety; never a crash
                 continue

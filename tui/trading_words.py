@@ -11,6 +11,7 @@ from tui.core.model import Estimate, Order
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 from tui.keymap import DeskKeys
+from tui.venues.refusals import POST_ONLY_CROSSED
 
 
 def cancel_words(count: int, what: str, where: str) -> str:
@@ -48,7 +49,7 @@ def move_note(grabbed: Order, s: Scales, keys: DeskKeys) -> list[tuple[str, ...]
     """The ticket's lines for an order picked up to move, each in long and short forms."""
     what = f"moving {grabbed.shown_intent.label} {s.qty_text(grabbed.leaves_qty)}"
     since = f"from {s.price_text(grabbed.shown_price(s))}"
-    keys_words = f"{keys.shown('move')} places, {keys.shown('escape')} drops"
+    keys_words = f"{keys.said('move')} places, {keys.said('escape')} drops"
     return [(f"{what} {since}", f"{what}\n{since}"), (keys_words,)]
 
 
@@ -64,3 +65,10 @@ def estimate_words(est: Estimate, outcome: Outcome, s: Scales) -> tuple[str, ...
     if est.leaves_qty:
         return "\n  ≈ rests, no fill now", "\n  ≈ rests, no fill", "\n  ≈ rests"
     return ()
+
+
+def refusal_estimate(text: str) -> tuple[str, ...]:
+    """Why an order would be refused, under its ticket line; a short form for narrow panels."""
+    short = (("\n  ✕ Refused: post-only would cross the book", "\n  ✕ post-only crosses")
+             if POST_ONLY_CROSSED in text else ())
+    return (f"\n  ✕ {text}", *short)

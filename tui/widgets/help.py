@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.bindings import DESK_BINDINGS
-from tui.keymap import DeskKeys
+from tui.keymap import DeskKeys, said
 
 
 def key_rows(keys: DeskKeys, bindings: Iterable[BindingType] = DESK_BINDINGS
@@ -38,11 +38,14 @@ def key_rows(keys: DeskKeys, bindings: Iterable[BindingType] = DESK_BINDINGS
     return [(" ".join(shown), words or action) for (action, words), shown in rows.items()]
 
 
+CLOSE_KEYS = "escape,q,question_mark,enter"
+
+
 class HelpScreen(ModalScreen[None]):
     """A modal list of keys; Escape, q, ? or Enter closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,enter", "close", "Close"),
+        Binding(CLOSE_KEYS, "close", "Close"),
     ]
 
     def __init__(self, rows: list[tuple[str, str]], title: str = "Keys") -> None:
@@ -58,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(keys, description)
         with VerticalScroll(id="help-box") as box:
             box.border_title = self.title_text
-            box.border_subtitle = "Esc closes"
+            box.border_subtitle = f"{said(CLOSE_KEYS, 1)} closes"
             yield Static(table, id="help-keys")
             yield Static(Text("Orders use the ticket's outcome and size at the ladder cursor. "
                               "A NO order shows on the YES ladder at 1 − its price.",

@@ -7,6 +7,7 @@ line fits the panel's width (24 columns at 80x24): shorter words when it is narr
 from __future__ import annotations
 
 import re
+import textwrap
 import time
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
@@ -240,13 +241,18 @@ class OrderTicket(Vertical):
         heads = same_fit([self._order_line(buy, cursor, s) for buy in (True, False)], width)
         for buy, head in zip((True, False), heads, strict=True):
             self._put("buy" if buy else "sell",
-                      head + first_fit(self.estimates.get(buy, ("",)), width))
+                      head + self._estimate(buy, width))
         held = "flat"
         if position is not None and position.net:
             held = f"{position_text(position, s)} @ {avg_price_text(position, s)}"
         lines = [f"pos {held}"] + ([f"{working} working here"] if working else [])
         lines += [first_fit(note, width) for note in self.note]
         self._put("position", "\n".join(lines))
+
+    def _estimate(self, buy: bool, width: int) -> str:
+        words = self.estimates.get(buy, ("",))
+        # a refusal is a sentence worth three lines; an estimate gets one, in short words
+        return first_fit(words, width, wrap=3 if REFUSED in words[0] else 1)
 
     def _order_line(self, buy: bool, cursor: int | None, s: Scales) -> tuple[str, ...]:
         """'b BUY YES 0.229', or a market order with its worst price: long and short forms."""
@@ -266,14 +272,32 @@ class OrderTicket(Vertical):
 
 
 WIDE = 10_000  # columns assumed before the first layout
+REFUSED = "✕"  # marks an estimate the exchange (or the ticket) refused
 
 
-def first_fit(candidates: Sequence[str], width: int) -> str:
-    """The first of the words (longest first) whose every line fits; else the shortest."""
+def first_fit(candidates: Sequence[str], width: int, wrap: int = 1) -> str:
+    """The first of the words (longest first) that fits the width on its own lines, or for
+    a sentence (``wrap`` > 1) wrapped between words into ``wrap`` lines at most. Else the
+    shortest, wrapped; a sentence is cut at ``wrap`` lines, so the next line stays in view
+    (a refusal's whole text comes again, as a notice, if the key is pressed)."""
     for text in candidates:
-        if all(len(line) <= width for line in text.split("\n")):
-            return text
-    return candidates[-1]
+        wrapped = _wrap(text, width)
+        if wrapped.count("\n") - text.count("\n") < wrap:
+            return wrapped
+    text = candidates[-1]
+    lines, keep = _wrap(text, width).split("\n"), text.count("\n") + wrap
+    if wrap > 1 and len(lines) > keep:
+        lines = [*lines[:keep - 1], lines[keep - 1][:width - 1] + "…"]
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> str:
+    lines = []
+    for line in text.split("\n"):
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        lines += textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                               break_on_hyphens=False) or [""]
+    return "\n".join(lines)
 
 
 def same_fit(lines: Sequence[Sequence[str]], width: int) -> list[str]:
