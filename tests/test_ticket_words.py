@@ -3,6 +3,7 @@ worst price, and lines that fit the panel at 80x24 and 160x48 without wrapping."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -18,6 +19,8 @@ from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
+from tui.core.model import Estimate
+from tui.core.venue import VenueError
 from tui.keymap import DeskKeys
 from tui.sim.server import SimServer
 
@@ -89,12 +92,22 @@ async def test_a_market_ticket_shows_the_worst_price_it_sends(quiet_sim: SimServ
 
 
 async def test_the_worst_price_follows_the_book(quiet_sim: SimServer) -> None:
+    """Even while the exchange's preview is slow to answer: the price is the desk's own."""
+    answer = asyncio.Event()
+
+    async def slow_preview(request: object) -> Estimate:
+        await answer.wait()
+        raise VenueError("no preview today")
+
     async with desk(quiet_sim) as (app, pilot):
-        await pilot.press("o")
-        symbol = str(app.symbol)
-        quote(quiet_sim, symbol, bid=41, offer=43)  # a better offer arrives
-        await eventually(lambda: ticket_parts(app)["buy"][0]
-                         == "b BUY YES market, worst 0.46", what="the worst price moved")
+        app.venue.preview = slow_preview  # type: ignore[method-assign]
+        try:
+            await pilot.press("o")
+            quote(quiet_sim, str(app.symbol), bid=41, offer=43)  # a better offer arrives
+            await eventually(lambda: ticket_parts(app)["buy"][0]
+                             == "b BUY YES market, worst 0.46", what="the worst price moved")
+        finally:
+            answer.set()
         assert mine(quiet_sim) == []
 
 
