@@ -20,6 +20,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
@@ -30,7 +31,7 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
-from tui.keymap import DeskKeys
+from tui.keymap import DeskKeys, DeskScreen
 from tui.navigation import LadderActions
 from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
@@ -343,6 +344,9 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         self.draw_ticket()
 
     # --- keys ------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        return DeskScreen(id="_default")
+
     def get_key_display(self, binding: Binding) -> str:
         """The footer's key for a binding: the key the trader's keymap put it on."""
         if binding.id in self.keys:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.keys import KEY_ALIASES, format_key
 from textual.screen import Screen
 
@@ -157,3 +157,19 @@ def _screen_keys() -> dict[str, tuple[str, str]]:
                 for k in key_names(b.key)}
     return {canonical(b.key): (b.action, f"Textual's {b.description.lower()} key")
             for b in Binding.make_bindings(Screen.BINDINGS) if b.key not in priority}
+
+
+_DECLARED = {b.id: n for n, b in enumerate(Binding.make_bindings(DESK_BINDINGS)) if b.id}
+
+
+class DeskScreen(Screen[None]):
+    """The desk's main screen: the footer lists keys in the order tui/bindings.py declares
+    them, rebound or not (Textual's keymap moves a rebound key to the end of its bindings,
+    which would push buy and sell off an 80-column footer)."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        found = super().active_bindings
+        last = len(_DECLARED)
+        return dict(sorted(found.items(),
+                           key=lambda item: _DECLARED.get(item[1].binding.id or "", last)))
