@@ -103,7 +103,7 @@ class DeskKeys:
     def said(self, binding_id: str) -> str:
         """The key in a sentence: 'Esc' and 'Enter' rather than 'esc' and '⏎'."""
         keys = self.keys(binding_id)
-        return _SPOKEN.get(keys[0]) or display(keys[0]) if keys else "(none)"
+        return (_SPOKEN.get(keys[0]) or display(keys[0])) if keys else "(none)"
 
     def all_shown(self, binding_id: str) -> list[str]:
         return [display(k) for k in self.keys(binding_id)]
@@ -159,7 +159,9 @@ def _screen_keys() -> dict[str, tuple[str, str]]:
             for b in Binding.make_bindings(Screen.BINDINGS) if b.key not in priority}
 
 
-_DECLARED = {b.id: n for n, b in enumerate(Binding.make_bindings(DESK_BINDINGS)) if b.id}
+_DECLARED: dict[str, int] = {}  # binding id -> its place in tui/bindings.py
+for _binding in Binding.make_bindings(DESK_BINDINGS):
+    _DECLARED.setdefault(_binding.id or "", len(_DECLARED))
 
 
 class DeskScreen(Screen[None]):

@@ -12,6 +12,7 @@ from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 from tui.keymap import DeskKeys
 from tui.venues.refusals import POST_ONLY_CROSSED
+from tui.widgets.ticket import REFUSED
 
 
 def cancel_words(count: int, what: str, where: str) -> str:
@@ -69,6 +70,6 @@ def estimate_words(est: Estimate, outcome: Outcome, s: Scales) -> tuple[str, ...
 
 def refusal_estimate(text: str) -> tuple[str, ...]:
     """Why an order would be refused, under its ticket line; a short form for narrow panels."""
-    short = (("\n  ✕ Refused: post-only would cross the book", "\n  ✕ post-only crosses")
-             if POST_ONLY_CROSSED in text else ())
-    return (f"\n  ✕ {text}", *short)
+    short = ("Refused: post-only would cross the book", "post-only crosses") if (
+        POST_ONLY_CROSSED in text) else ()
+    return tuple(f"\n  {REFUSED} {words}" for words in (text, *short))

@@ -311,7 +311,8 @@ def same_fit(lines: Sequence[Sequence[str]], width: int) -> list[str]:
 
 
 def with_keys(words: Sequence[str], keys: str, width: int, gap: str = "  ") -> str:
-    """Words and the keys that change them on one line; the keys go first when it is full."""
+    """Words and the keys that change them on one line; the keys are left off first when
+    the line is full (the footer and ? still name them)."""
     tries = [w + g + keys for w in words for g in (gap, " ")] if keys else []
     return first_fit([*tries, *words], width)
 
