@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -12,6 +11,7 @@ from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tui.app import PmdeskApp
 from tui.core.enums import Side
 from tui.core.prices import Outcome
+from tui.keymap import DeskKeys
 from tui.sim.server import SimServer
 from tui.widgets.blotter import FillsTable
 from tui.widgets.help import HelpScreen, key_rows
@@ -144,7 +144,7 @@ async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer
         await _open_market(app, pilot, symbol)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert app.screen.rows == key_rows(App(), PmdeskApp.BINDINGS)
+        assert app.screen.rows == key_rows(DeskKeys())
         await pilot.press("b", "s", "X")  # a stray keystroke in a dialog sends nothing
         await asyncio.sleep(0.3)
         assert not [c for c in quiet_sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]

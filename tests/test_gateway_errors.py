@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from tests.desk_kit import expire_tokens
+from tests.desk_kit import cent_symbols, expire_tokens, quote
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.auth import DEMO_PASSWORD
@@ -149,5 +149,30 @@ async def test_403_names_the_missing_scope_and_other_codes_say_what_to_check(
             await rest.instruments()
         with pytest.raises(VenueError, match=r"does not know that \(/v1/whoami\) \(user not"):
             await rest.whoami()
+    finally:
+        await rest.close()
+
+
+async def test_a_refused_post_only_says_it_would_have_taken_liquidity(
+        quiet_sim: SimServer) -> None:
+    """A 400 is a request the exchange refused, not a malformed one; a post-only order that
+    would cross says so in the trader's words."""
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol)  # offered at 0.45
+    rest = await _logged_in(quiet_sim)
+    crossing = tr_pb.InsertOrderRequest(symbol=symbol, side=1, type=2, order_qty=10, price=45,
+                                        clord_id="p1", account=ACCOUNT,
+                                        participate_dont_initiate=True)
+    try:
+        with pytest.raises(VenueError) as err:
+            await rest.preview_order(crossing)
+        assert str(err.value) == ("The exchange refused it: post-only would have crossed the "
+                                  "book and taken liquidity.")
+        empty = tr_pb.InsertOrderRequest(symbol=symbol, side=1, type=2, order_qty=0, price=40,
+                                         clord_id="p2", account=ACCOUNT)
+        with pytest.raises(VenueError) as err:
+            await rest.preview_order(empty)
+        assert str(err.value) == ("The exchange refused the request (quantity must be more "
+                                  "than zero).")
     finally:
         await rest.close()

@@ -20,6 +20,7 @@ from tests.desk_kit import ALICE
 from tests.desk_kit import cent_symbols as _symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
+from tests.screen_text import ticket_parts, ticket_text, told
 from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
@@ -159,14 +160,21 @@ async def test_post_only_that_would_cross_is_refused(
     async with desk(quiet_sim, symbol, via=via) as (app, pilot):
         await pilot.press("p")
         await _to(app, pilot, 45)
+        # the exchange's preview, under the ticket's buy line, says why before anything is sent
+        await eventually(lambda: "✕ Refused: post-only would cross the book"
+                         in " ".join(" ".join(ticket_parts(app)["buy"]).split()),
+                         what="the preview's refusal on the ticket")
         await pilot.press("b")
-        await eventually(lambda: any("post-only" in n.text for n in app.state.notices),
+        crossed = "rejected: post-only would have crossed the book and taken liquidity."
+        await eventually(lambda: any(crossed in n.text for n in app.state.notices),
                          what="the post-only reject in words")
         table = app.query_one(OrdersTable)
-        await eventually(lambda: any("rejected: post-only order would cross" in
+        await eventually(lambda: any("rejected: post-only would have crossed" in
                                      " ".join(str(c) for c in table.get_row_at(i))
                                      for i in range(table.row_count)),
                          what="the reject on the order's row")
+        assert "malformed" not in ticket_text(app) + " ".join(
+            str(n.message) for n in app._notifications)
         assert _mine(quiet_sim) == []
         assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == 0
 
@@ -183,11 +191,16 @@ async def test_move_and_resize_a_working_order(
                          app.ladder.orders_at(40)[0].order_id, what="acknowledged")
         await pilot.press("m", "down", "down", "m")  # two ticks lower
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, q)], what="moved")
+        await eventually(lambda: told(app, f"Moving BUY YES {q} from 0.40 to 0.38 in "
+                                           f"{app.symbol}."), what="the move in words")
         await _to(app, pilot, 38)
         await eventually(lambda: app.ladder.orders_at(38) and not
                          app.ladder.orders_at(38)[0].is_pending, what="new order working")
         await pilot.press("greater_than_sign")  # one size step more
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, q + 1)], what="resized")
+        await eventually(lambda: told(app, f"Changing BUY YES at 0.38 from {q} to {q + 1} in "
+                                           f"{app.symbol}."), what="the resize in words")
+        assert not told(app, "Change sent.")
 
 
 async def test_every_cancel_variant(
@@ -208,8 +221,15 @@ async def test_every_cancel_variant(
         await pilot.press("comma")  # my bids here
         await eventually(lambda: [s for s, _, _ in _mine(quiet_sim, here)] == [Side.SELL],
                          what="bids cancelled, offer kept")
+        await eventually(lambda: told(app, f"Cancelling 1 bid in {app.symbol}."),
+                         what="the bids cancel in words")
         await pilot.press("full_stop")  # my offers here
         await eventually(lambda: _mine(quiet_sim, here) == [], what="offers cancelled")
+        await eventually(lambda: told(app, f"Cancelling 1 offer in {app.symbol}."),
+                         what="the offers cancel in words")
+        await pilot.press("comma")
+        await eventually(lambda: told(app, f"No working bids in {app.symbol}."),
+                         what="nothing to cancel, in words")
 
         await orders_both_sides()
         await _to(app, pilot, 46)
@@ -227,6 +247,8 @@ async def test_every_cancel_variant(
         await orders_both_sides()
         await pilot.press("K")
         await eventually(lambda: _mine(quiet_sim) == [], what="kill switch: nothing left")
+        await eventually(lambda: told(app, "Cancelling 3 orders in every market."),
+                         what="the kill switch in words")
         assert len(quiet_sim.exchange.open_orders(accounts=[ALICE[0]])) == 4  # not theirs
 
 
@@ -322,7 +344,7 @@ async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer
 async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    config = DeskConfig(limits=LOOSE, keymap={"buy": "w", "kill_switch": "ctrl+k"})
+    config = DeskConfig(limits=LOOSE, keymap={"buy": "g", "kill_switch": "ctrl+k"})
     app = PmdeskApp(make_venue(quiet_sim), config=config, repeat_guard=0)
     async with app.run_test(size=(120, 36)) as pilot:
         await eventually(lambda: app.instrument is not None and
@@ -338,13 +360,13 @@ async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) ->
         await pilot.press("b")  # no longer buys
         await asyncio.sleep(0.3)
         assert _sent(quiet_sim) == []
-        await pilot.press("w")
-        await eventually(lambda: len(_mine(quiet_sim)) == 1, what="w buys")
+        await pilot.press("g")
+        await eventually(lambda: len(_mine(quiet_sim)) == 1, what="g buys")
         await pilot.press("ctrl+k")
         await eventually(lambda: _mine(quiet_sim) == [], what="ctrl+k kills")
         await pilot.press("question_mark")
         rows = dict((action, keys) for keys, action in app.screen.rows)  # type: ignore[attr-defined]
-        assert rows["Buy the ticket's outcome (YES or NO) at the cursor, ticket size"] == "w"
+        assert rows["Buy the ticket's outcome (YES or NO) at the cursor, ticket size"] == "g"
 
 
 @pytest.mark.parametrize("limits", [

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import ClassVar, ParamSpec, TypeVar
 
 from textual.app import App, ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
@@ -30,6 +31,7 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
+from tui.keymap import DeskKeys, DeskScreen
 from tui.navigation import LadderActions
 from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
@@ -85,6 +87,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         super().__init__()
         self.venue = venue
         self.config = config or DeskConfig()
+        self.keys = DeskKeys(self.config.keymap)  # the one answer to "which key does that"
         self.grabbed: Order | None = None  # a working order picked up with m, to move
         self._estimate_timer: Timer | None = None
         self._estimated_for: tuple[object, ...] | None = None  # the ticket estimated
@@ -184,8 +187,9 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
 
     def on_mount(self) -> None:
         self._quit_on_signals()
-        if self.config.keymap:
-            self.set_keymap(self.config.keymap)
+        if self.keys.keymap:
+            self.set_keymap(self.keys.keymap)
+        self.ticket.keys, self.ticket.presets = self.keys, len(self.config.size_presets)
         for pane in self.panes:
             pane.ladder.auto_recentre = (self.config.recentre_ticks
                                          if self.config.auto_recentre else 0)
@@ -335,17 +339,20 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
                 self.notify(notice.text, severity=SEVERITY.get(notice.severity, "information"))
 
     def _show_ticket(self) -> None:
-        ticket, grabbed, inst = self.ticket, self.grabbed, self.instrument
-        ticket.note = ""
-        if grabbed is not None and inst is not None:
-            ticket.note = (f"moving {grabbed.shown_intent.label} "
-                           f"{inst.scales.qty_text(grabbed.leaves_qty)} from "
-                           f"{inst.scales.price_text(grabbed.shown_price(inst.scales))}: "
-                           "m places, Esc drops")
+        self.ticket.note = self.move_note()
         self._schedule_estimate()  # wipes a stale estimate before it can be drawn
-        ticket.show_for(self.state, self.ladder.cursor)
+        self.draw_ticket()
 
     # --- keys ------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        return DeskScreen(id="_default")
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The footer's key for a binding: the key the trader's keymap put it on."""
+        if binding.id in self.keys:
+            return self.keys.footer(binding.id)
+        return super().get_key_display(binding)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No trading keys while a dialog (help) is on top."""
         return len(self.screen_stack) == 1 or action in DIALOG_ACTIONS
@@ -383,7 +390,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     @guarded
     def action_help(self) -> None:
         if len(self.screen_stack) == 1:
-            rows = key_rows(self, self.BINDINGS, self.config.keymap)
+            rows = key_rows(self.keys)
             self.push_screen(HelpScreen(rows, title=f"{self.title} keys"))
 
     async def _call(self, call: Awaitable[T], failure: str) -> tuple[bool, T | None]:

@@ -1,7 +1,8 @@
 """The desk's keys. The footer, the help screen and the README table all come from here.
 
 Each binding has an id: the config file's [keys] table maps an id to the trader's own key
-(Textual's keymap), e.g. `kill_switch = "ctrl+k"`.
+(Textual's keymap), e.g. `kill_switch = "ctrl+k"`. Which key an id ends up on, and what a
+key is called on screen, is tui/keymap.py's answer; nothing else spells a key out.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ from textual.binding import Binding, BindingType
 
 
 def _key(key: str, action: str, footer: str, words: str, *, id: str, show: bool = True,
-         key_display: str | None = None, priority: bool = False) -> Binding:
-    # description = the footer's word; tooltip = the long words for help and README
-    return Binding(key, action, footer, show=show, key_display=key_display, id=id,
-                   tooltip=words, priority=priority)
+         priority: bool = False) -> Binding:
+    # description = the footer's word; tooltip = the long words for help and README, where
+    # "{move}" stands for the key the move binding is on (tui/keymap.py writes it)
+    return Binding(key, action, footer, show=show, id=id, tooltip=words, priority=priority)
+
+
+# the footer names both keys of a pair under one word: "+/- Size"
+FOOTER_PAIRS = {"size_up": "size_down"}
 
 
 DESK_BINDINGS: list[BindingType] = [
@@ -23,8 +28,7 @@ DESK_BINDINGS: list[BindingType] = [
          "Sell the ticket's outcome (YES or NO) at the cursor, ticket size", id="sell"),
     _key("t", "toggle_outcome", "YES/NO", "Toggle the ticket between YES and NO",
          id="toggle_outcome"),
-    _key("plus,equals_sign", "size(1)", "Size", "Ticket size up a step", id="size_up",
-         key_display="+/-"),
+    _key("plus,equals_sign", "size(1)", "Size", "Ticket size up a step", id="size_up"),
     _key("minus", "size(-1)", "Size down", "Ticket size down a step", id="size_down",
          show=False),
     *(_key(str(n), f"preset({n - 1})", f"Preset {n}",
@@ -41,7 +45,7 @@ DESK_BINDINGS: list[BindingType] = [
     _key("x", "cancel_here", "Cancel", "Cancel my working orders at the cursor price",
          id="cancel_here"),
     _key("X", "cancel_market", "Cancel mkt", "Cancel all my working orders in this market",
-         id="cancel_market", key_display="X"),
+         id="cancel_market"),
     _key("comma", "cancel_market('bids')", "Cancel bids",
          "Cancel my bids (YES buys, NO sells) in this market", id="cancel_bids", show=False),
     _key("full_stop", "cancel_market('offers')", "Cancel offers",
@@ -52,7 +56,7 @@ DESK_BINDINGS: list[BindingType] = [
     _key("F", "flatten", "Flatten",
          "Flatten this market: cancel my orders, close the position (asks first)",
          id="flatten"),
-    _key("m", "move", "Move", "Move my order: m at it, move the cursor, m again",
+    _key("m", "move", "Move", "Move my order: {move} at it, move the cursor, {move} again",
          id="move", show=False),
     _key("greater_than_sign", "size_of_order(1)", "Order +",
          "Add a size step to my order at the cursor", id="order_size_up", show=False),

@@ -59,20 +59,27 @@ def _config() -> DeskConfig | None:
 
 
 def check_keymap(config: DeskConfig) -> None:
-    """Refuse a keymap that names no action or puts one on a confirmation's keys."""
-    from tui.bindings import DESK_BINDINGS
+    """Refuse a keymap that names no action, puts one on a confirmation's keys, or leaves
+    one key on two actions (tui/keymap.py: after the overrides, as Textual applies them)."""
+    from tui.keymap import DeskKeys, canonical, key_names
 
-    ids = {b.id for b in DESK_BINDINGS if not isinstance(b, tuple) and b.id}
+    keys = DeskKeys(config.keymap)
     where = config.path or Path("config.toml")
-    for action, keys in config.keymap.items():
-        if action not in ids:
+    for action, names in config.keymap.items():
+        if action not in keys:
             raise ConfigError(f"Config file {where}: keys.{action} is not an action; "
-                              f"expected one of {', '.join(sorted(ids))}.", path=where)
-        taken = {k.strip() for k in keys.split(",")} & CONFIRM_KEYS
+                              f"expected one of {', '.join(sorted(keys.actions))}.", path=where)
+        if not keys.keys(action):
+            raise ConfigError(f'Config file {where}: keys.{action} names no key; give one, '
+                              f'e.g. "b" or "ctrl+k".', path=where)
+        taken = {canonical(k) for k in key_names(names)} & CONFIRM_KEYS
         if taken:
             raise ConfigError(f"Config file {where}: keys.{action} uses "
                               f"{', '.join(sorted(taken))}, which confirm orders; "
                               f"choose another key.", path=where)
+    clashes = keys.clashes()
+    if clashes:
+        raise ConfigError(clashes[0].sentence(where), path=where)
 
 
 def _run_app(rest_url: str, grpc_target: str, username: str, password: str,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from textual.app import App
-
-from tui.app import PmdeskApp
+from tui.keymap import DeskKeys
 from tui.widgets.help import key_rows
 
 
 def keys_markdown() -> str:
-    rows = key_rows(App(), PmdeskApp.BINDINGS)
+    """The default keys: the README shows what a desk without a [keys] table does."""
+    rows = key_rows(DeskKeys())
     lines = ["| key | action |", "|---|---|"]
     lines += [f"| `{keys}` | {action} |" for keys, action in rows]
     return "\n".join(lines)

@@ -11,7 +11,6 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Awaitable
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tui.core.enums import Side
@@ -21,6 +20,13 @@ from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, d
 from tui.core.venue import VenueError
 from tui.core.vetting import vet
 from tui.guard import guarded, plain
+from tui.trading_words import (
+    cancel_words,
+    change_words,
+    estimate_words,
+    move_note,
+    refusal_estimate,
+)
 from tui.widgets.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -117,7 +123,11 @@ class TradingActions(_Base):
     @guarded
     def action_preset(self, index: int) -> None:
         presets = self.config.size_presets
-        if self.instrument is None or not 0 <= index < len(presets):
+        if not 0 <= index < len(presets):
+            self.notify(f"No size preset {index + 1}: the config file's size_presets has "
+                        f"{len(presets)}.", severity="warning", timeout=4)
+            return
+        if self.instrument is None:
             return
         self.ticket.set_contracts(presets[index])
         self._show_ticket()
@@ -166,9 +176,9 @@ class TradingActions(_Base):
         if self.symbol is None:
             return
         yes_side = {"bids": Side.BUY, "offers": Side.SELL}.get(side)
-        where = {"bids": "bids", "offers": "offers"}.get(side, "orders")
+        what = {"bids": "bid", "offers": "offer"}.get(side, "order")
         self._run(self._cancels(self.venue.cancel_all(self.symbol, yes_side),
-                                f"{where} in {self.symbol}"), "cancels")
+                                f"in {self.symbol}", what), "cancels")
 
     @guarded
     def action_kill_switch(self) -> None:
@@ -176,12 +186,11 @@ class TradingActions(_Base):
         a cancel can never add risk."""
         self._run(self._cancels(self.venue.kill_switch(), "in every market"), "cancels")
 
-    async def _cancels(self, call: Awaitable[int], where: str) -> None:
+    async def _cancels(self, call: Awaitable[int], where: str, what: str = "order") -> None:
         ok, count = await self._call(call, "Cancel failed")
         if ok:
-            words = (f"Cancelling {count} order{'s' * (count != 1)} {where}." if count
-                     else f"No working orders {where}.")
-            self.notify(words, severity="warning" if count else "information", timeout=4)
+            self.notify(cancel_words(count or 0, what, where),
+                        severity="warning" if count else "information", timeout=4)
 
     @guarded
     def action_move(self) -> None:
@@ -196,7 +205,8 @@ class TradingActions(_Base):
                             severity="warning")
                 return
             self.grabbed = orders[0]
-            self.notify("Move the cursor, then m to place it there (Esc drops it).",
+            move, drop = self.keys.said("move"), self.keys.said("escape")
+            self.notify(f"Move the cursor, then {move} to place it there ({drop} drops it).",
                         timeout=4)
         else:
             self.grabbed = None
@@ -244,10 +254,11 @@ class TradingActions(_Base):
 
     async def _replace(self, order: Order, *, price: int | None = None,
                        qty: int | None = None) -> None:
+        words = change_words(self.state, order, price=price, qty=qty)  # before it moves
         ok, _ = await self._call(self.venue.replace(order, price=price, qty=qty),
                                  "Change not sent")
         if ok:
-            self.notify("Change sent.", timeout=3)
+            self.notify(words, timeout=4)
 
     @guarded
     def action_size_of_order(self, steps: int) -> None:
@@ -331,6 +342,26 @@ class TradingActions(_Base):
             close = dataclasses.replace(close, qty=abs(net))
         await self._submit(close)
 
+    # --- drawing the ticket -------------------------------------------------------------
+    def draw_ticket(self) -> None:
+        """The ticket as it stands, with a market order's worst price as it would be sent."""
+        ticket, cursor, inst = self.ticket, self.ladder.cursor, self.instrument
+        ticket.worst = {}
+        if ticket.kind is OrderKind.MARKET and inst is not None and cursor is not None:
+            for buy in (True, False):
+                try:
+                    request = self.ticket_order(Intent.of(buy, ticket.outcome), cursor)
+                except TicketError:  # the estimate line says why, in the trader's words
+                    continue
+                ticket.worst[buy] = request.price  # a MARKET request's price is its worst
+        ticket.show_for(self.state, cursor)
+
+    def move_note(self) -> list[tuple[str, ...]]:
+        inst = self.instrument
+        if self.grabbed is None or inst is None:
+            return []
+        return move_note(self.grabbed, inst.scales, self.keys)
+
     # --- the exchange's preview of b and s ------------------------------------------------
     def _ticket_signature(self) -> tuple[object, ...]:
         t = self.ticket
@@ -343,6 +374,8 @@ class TradingActions(_Base):
         An estimate is for one exact ticket: when the ticket changes the old one is wiped
         before anything is drawn; when only the book moves it is refreshed, at most 1/s.
         """
+        if book_moved and self.ticket.kind is OrderKind.MARKET:
+            self.draw_ticket()  # the worst price follows the book it is priced from
         signature = self._ticket_signature()
         if signature != self._estimated_for:
             self.ticket.estimates = {}
@@ -364,26 +397,20 @@ class TradingActions(_Base):
         if inst is None or cursor is None:
             return
         signature = self._ticket_signature()
-        estimates: dict[bool, str] = {}
+        estimates: dict[bool, tuple[str, ...]] = {}
         for buy in (True, False):
             try:
                 request = self.ticket_order(Intent.of(buy, self.ticket.outcome), cursor)
                 est = await self.venue.preview(request)
             except (TicketError, VenueError) as error:
-                estimates[buy] = f"\n  ✕ {plain(error)}"
+                estimates[buy] = refusal_estimate(plain(error))
                 continue
             except Exception:  # noqa: BLE001 - an estimate is a nicety; never a crash
                 continue
-            if est.fill_qty:
-                s = inst.scales
-                px = est.avg_px if request.intent.outcome is Outcome.YES else (
-                    s.complement(est.avg_px))
-                cost = Decimal(est.fill_qty * px) / (s.price_scale * s.qty_scale)
-                estimates[buy] = (f"\n  ≈ fills {s.qty_text(est.fill_qty)} @ "
-                                  f"{s.price_text(px)} (${cost:,.2f})")
-            elif est.leaves_qty:
-                estimates[buy] = "\n  ≈ rests, no fill now"
+            words = estimate_words(est, request.intent.outcome, inst.scales)
+            if words:
+                estimates[buy] = words
         if signature == self._ticket_signature():  # still the ticket it was asked for
             self.ticket.estimates = estimates
             self._estimated_for, self._estimated_at = signature, time.monotonic()
-            self.ticket.show_for(self.state, cursor)
+            self.draw_ticket()

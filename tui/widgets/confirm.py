@@ -18,13 +18,17 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.keymap import key_names, said
+
+SEND_KEYS, REFUSE_KEYS = "enter,y", "escape,n,q"
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True only for Enter / y pressed after the arming delay."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,y", "confirm", "Send", show=False),
-        Binding("escape,n,q", "refuse", "Don't send", show=False),
+        Binding(SEND_KEYS, "confirm", "Send", show=False),
+        Binding(REFUSE_KEYS, "refuse", "Don't send", show=False),
     ]
 
     def __init__(self, title: str, warnings: list[str], request_text: str, *,
@@ -54,7 +58,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_key(self, event: events.Key) -> None:
         # any key while arming starts the delay again: a held key (auto-repeat) can never
         # outlast it, whatever key the trader's keymap puts trading on
-        if not self.armed and event.key not in ("escape", "n", "q"):
+        if not self.armed and event.key not in key_names(REFUSE_KEYS):
             self.opened_at = time.monotonic()
             self.set_timer(self.arm_delay, self._show_keys)
 
@@ -65,10 +69,10 @@ class ConfirmScreen(ModalScreen[bool]):
     def _show_keys(self) -> None:
         keys = self.query_one("#confirm-keys", Static)
         if self.armed:
-            keys.update(Text(f"Enter or y: {self.confirm_words}    Esc or n: don't",
-                             style="bold"))
+            keys.update(Text(f"{said(SEND_KEYS)}: {self.confirm_words}    "
+                             f"{said(REFUSE_KEYS, 2)}: don't", style="bold"))
         else:
-            keys.update(Text("arming…    Esc or n: don't", style="dim"))
+            keys.update(Text(f"arming…    {said(REFUSE_KEYS, 2)}: don't", style="dim"))
 
     def action_confirm(self) -> None:
         if self.armed:

@@ -2,42 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.bindings import DESK_BINDINGS
+from tui.keymap import DeskKeys, said
 
-def key_rows(app: App[object], bindings: Iterable[BindingType],
-             keymap: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+
+def key_rows(keys: DeskKeys, bindings: Iterable[BindingType] = DESK_BINDINGS
+             ) -> list[tuple[str, str]]:
     """(keys, description) per action, in declaration order; 'up,k' shows as '↑ k'.
 
-    Every real key is listed (not the footer's short key_display), with the binding's
-    tooltip as the description when it has one.
+    Every key the binding is on after the trader's keymap (not the footer's short form),
+    with the binding's tooltip as the description, its key names written as bound too.
     """
     rows: dict[tuple[str, str], list[str]] = {}
-    keymap = keymap or {}
+    seen: set[str] = set()
     for binding in Binding.make_bindings(bindings):
-        key = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        shown = app.get_key_display(Binding(key, binding.action))
-        words = binding.tooltip or binding.description
-        keys = rows.setdefault((binding.action, words), [])
-        if shown not in keys:
-            keys.append(shown)
-    return [(" ".join(keys), desc or action) for (action, desc), keys in rows.items()]
+        if binding.id is None or binding.id in seen:
+            continue
+        seen.add(binding.id)
+        words = keys.words(binding.tooltip or binding.description)
+        shown = rows.setdefault((binding.action, words), [])
+        for key in keys.all_shown(binding.id) or ["(no key)"]:
+            if key not in shown:
+                shown.append(key)
+    return [(" ".join(shown), words or action) for (action, words), shown in rows.items()]
+
+
+CLOSE_KEYS = "escape,q,question_mark,enter"
 
 
 class HelpScreen(ModalScreen[None]):
     """A modal list of keys; Escape, q, ? or Enter closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,enter", "close", "Close"),
+        Binding(CLOSE_KEYS, "close", "Close"),
     ]
 
     def __init__(self, rows: list[tuple[str, str]], title: str = "Keys") -> None:
@@ -53,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(keys, description)
         with VerticalScroll(id="help-box") as box:
             box.border_title = self.title_text
-            box.border_subtitle = "Esc closes"
+            box.border_subtitle = f"{said(CLOSE_KEYS, 1)} closes"
             yield Static(table, id="help-keys")
             yield Static(Text("Orders use the ticket's outcome and size at the ladder cursor. "
                               "A NO order shows on the YES ladder at 1 − its price.",

@@ -1,8 +1,15 @@
-"""The order ticket: which outcome, what size, and exactly what b / s would send."""
+"""The order ticket: which outcome, what size, and exactly what buy / sell would send.
+
+Every key it names is the key the trader's keymap put there (tui/keymap.py), and every
+line fits the panel's width (24 columns at 80x24): shorter words when it is narrow.
+"""
 
 from __future__ import annotations
 
+import re
+import textwrap
 import time
+from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
 from textual.app import ComposeResult
@@ -14,6 +21,7 @@ from tui.core.model import Instrument, Position
 from tui.core.prices import Intent, Outcome, Scales
 from tui.core.state import DeskState
 from tui.core.ticket import TIF_WORDS, OrderKind
+from tui.keymap import DeskKeys
 from tui.widgets.tables import avg_price_text
 
 DEFAULT_CONTRACTS = 10
@@ -68,8 +76,14 @@ class OrderTicket(Vertical):
         self.post_only = False
         self.gtd_seconds = GTD_CHOICES[0]
         self.cash: Decimal | None = None  # dollars, for market buys; None = contracts
-        self.note = ""  # e.g. an order picked up to move
-        self.estimates: dict[bool, str] = {}  # buy? -> the exchange's preview, in words
+        self.note: list[tuple[str, ...]] = []  # lines, e.g. an order picked up to move
+        # buy? -> the exchange's preview in words, each as long and shorter forms
+        self.estimates: dict[bool, tuple[str, ...]] = {}
+        self.worst: dict[bool, int] = {}  # buy? -> a market order's worst price (outcome)
+        self.keys = DeskKeys()  # the keys the trader's keymap puts the ticket's actions on
+        self.presets = 9  # how many size presets the config file has (keys past them: none)
+        self._drawn: tuple[int | None, Position | None, int] | None = None
+        self._texts: dict[str, str] = {}
 
     # --- order type, time in force, post-only, cash --------------------------------------
     def cycle_kind(self) -> OrderKind:
@@ -143,8 +157,7 @@ class OrderTicket(Vertical):
             # what build_order will send: GTC becomes IOC, FOK stays, GTD is refused
             tif = {TimeInForce.FILL_OR_KILL: "FOK",
                    TimeInForce.GOOD_TILL_TIME: "GTD (not for market)"}.get(self.tif, "IOC")
-        parts = [kind, tif] + (["post-only"] if self.post_only else [])
-        return " ".join(parts) + "   o i p $"
+        return " ".join([kind, tif] + (["post-only"] if self.post_only else []))
 
     def compose(self) -> ComposeResult:
         yield Static("", id="ticket-symbol")
@@ -152,7 +165,7 @@ class OrderTicket(Vertical):
         with Horizontal(id="ticket-outcome"):
             yield Label(" YES ", id="ticket-yes", classes="-chosen")
             yield Label(" NO ", id="ticket-no")
-            yield Label(" t", classes="ticket-key")
+            yield Label("", id="ticket-outcome-key", classes="ticket-key")
         yield Static("", id="ticket-size")
         yield Static("", id="ticket-settings")
         yield Static("", id="ticket-buy")
@@ -194,55 +207,124 @@ class OrderTicket(Vertical):
         position = state.positions.get(symbol) if symbol else None
         self.show(cursor, position, len(state.working_orders(symbol)) if symbol else 0)
 
+    def on_resize(self) -> None:
+        if self._drawn is not None:  # the shorter or longer words for the new width
+            self.show(*self._drawn)
+
+    def _put(self, part: str, text: str) -> None:
+        if self._texts.get(part) != text:  # a repaint only when the words changed
+            self._texts[part] = text
+            self.query_one(f"#ticket-{part}", Static).update(text)
+
     def show(self, cursor: int | None, position: Position | None, working: int) -> None:
-        inst = self.instrument
-        symbol = self.query_one("#ticket-symbol", Static)
+        self._drawn = (cursor, position, working)
+        inst, keys = self.instrument, self.keys
+        width = self.content_region.width or WIDE  # not laid out yet: the long words
+        self._put("outcome-key", f" {keys.shown('toggle_outcome')}")
         if inst is None:
-            symbol.update("no market")
+            self._put("symbol", "no market")
             for part in ("description", "size", "settings", "buy", "sell", "position"):
-                self.query_one(f"#ticket-{part}", Static).update("")
+                self._put(part, "")
             return
         s = inst.scales
-        symbol.update(inst.symbol)
+        self._put("symbol", fold(inst.symbol, width))
         state = "" if inst.state is InstrumentState.OPEN else f" ({inst.state.name.lower()})"
-        self.query_one("#ticket-description", Static).update(inst.description + state)
-        size = f"${self.cash:,.2f} buys, {s.qty_text(self.qty)} sells" if self.cash else (
-            s.qty_text(self.qty))
-        self.query_one("#ticket-size", Static).update(f"size {size}  +/- 1-9")
-        self.query_one("#ticket-settings", Static).update(self.settings_text())
-        buy = self.query_one("#ticket-buy", Static)
-        sell = self.query_one("#ticket-sell", Static)
-        if cursor is None:
-            buy.update("b buy  --")
-            sell.update("s sell --")
-        else:
-            price = self.price_for(cursor)
-            width = self.content_region.width
-            if self.kind is OrderKind.MARKET:
-                buy.update(f"b {Intent.of(True, self.outcome).label} at market"
-                           + self.estimates.get(True, ""))
-                sell.update(f"s {Intent.of(False, self.outcome).label} at market"
-                            + self.estimates.get(False, ""))
-            else:
-                buy.update(fit("b " + intent_line(Intent.of(True, self.outcome), price, s),
-                               width) + self.estimates.get(True, ""))
-                sell.update(fit("s " + intent_line(Intent.of(False, self.outcome), price, s),
-                                width) + self.estimates.get(False, ""))
+        self._put("description", inst.description + state)
+        presets = keys.run(f"preset_{n}" for n in range(1, self.presets + 1))
+        size_keys = f"{keys.footer('size_up')} {presets}".strip()
+        sizes = ([f"size ${self.cash:,.2f} buys, {s.qty_text(self.qty)} sells",
+                  f"${self.cash:,.2f} buys, {s.qty_text(self.qty)} sells"] if self.cash
+                 else [f"size {s.qty_text(self.qty)}"])
+        self._put("size", with_keys(sizes, size_keys, width))
+        settings = keys.run(("order_kind", "tif", "post_only", "cash_mode"))
+        self._put("settings", with_keys([self.settings_text()], settings, width, gap="   "))
+        heads = same_fit([self._order_line(buy, cursor, s) for buy in (True, False)], width)
+        for buy, head in zip((True, False), heads, strict=True):
+            self._put("buy" if buy else "sell",
+                      head + self._estimate(buy, width))
         held = "flat"
         if position is not None and position.net:
             held = f"{position_text(position, s)} @ {avg_price_text(position, s)}"
-        orders = f"\n{working} working here" if working else ""
-        if self.note:
-            orders += f"\n{self.note}"
-        self.query_one("#ticket-position", Static).update(f"pos {held}{orders}")
+        lines = [f"pos {held}"] + ([f"{working} working here"] if working else [])
+        lines += [first_fit(note, width) for note in self.note]
+        self._put("position", "\n".join(lines))
+
+    def _estimate(self, buy: bool, width: int) -> str:
+        words = self.estimates.get(buy, ("",))
+        # a refusal is a sentence worth three lines; an estimate gets one, in short words
+        return first_fit(words, width, wrap=3 if REFUSED in words[0] else 1)
+
+    def _order_line(self, buy: bool, cursor: int | None, s: Scales) -> tuple[str, ...]:
+        """'b BUY YES 0.229', or a market order with its worst price: long and short forms."""
+        key, intent = self.keys.shown("buy" if buy else "sell"), Intent.of(buy, self.outcome)
+        if cursor is None:
+            return (f"{key} {'buy' if buy else 'sell'}  --",)
+        if self.kind is not OrderKind.MARKET:
+            line = f"{key} {intent_line(intent, self.price_for(cursor), s)}"
+            return line, line.replace(" = ", "\n  = ", 1)
+        worst = self.worst.get(buy)
+        if worst is None:  # no book to price it from: the estimate line says why
+            return f"{key} {intent.label} at market", f"{key} {intent.label} mkt"
+        px, bound = s.price_text(worst), "≤" if buy else "≥"
+        line = f"{key} {intent.label}"
+        return (f"{line} at market, worst {px}", f"{line} market, worst {px}",
+                f"{line} mkt, worst {px}", f"{line} mkt {bound}{px}")
 
 
-def fit(line: str, width: int) -> str:
-    """'b BUY NO 0.40 = SELL YES 0.60' on two lines when the panel is narrow."""
-    if len(line) <= width or " = " not in line:
-        return line
-    head, tail = line.split(" = ", 1)
-    return f"{head}\n  = {tail}"
+WIDE = 10_000  # columns assumed before the first layout
+REFUSED = "✕"  # marks an estimate the exchange (or the ticket) refused
+
+
+def first_fit(candidates: Sequence[str], width: int, wrap: int = 1) -> str:
+    """The first of the words (longest first) that fits the width on its own lines, or for
+    a sentence (``wrap`` > 1) wrapped between words into ``wrap`` lines at most. Else the
+    shortest, wrapped; a sentence is cut at ``wrap`` lines, so the next line stays in view
+    (a refusal's whole text comes again, as a notice, if the key is pressed)."""
+    for text in candidates:
+        wrapped = _wrap(text, width)
+        if wrapped.count("\n") - text.count("\n") < wrap:
+            return wrapped
+    text = candidates[-1]
+    lines, keep = _wrap(text, width).split("\n"), text.count("\n") + wrap
+    if wrap > 1 and len(lines) > keep:
+        lines = [*lines[:keep - 1], lines[keep - 1][:width - 1] + "…"]
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> str:
+    lines = []
+    for line in text.split("\n"):
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        lines += textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                               break_on_hyphens=False) or [""]
+    return "\n".join(lines)
+
+
+def same_fit(lines: Sequence[Sequence[str]], width: int) -> list[str]:
+    """Each line's form at the first length where all of them fit: buy and sell read alike."""
+    forms = max(len(c) for c in lines)
+    for n in range(forms):
+        chosen = [c[min(n, len(c) - 1)] for c in lines]
+        if all(len(x) <= width for text in chosen for x in text.split("\n")):
+            return chosen
+    return [c[-1] for c in lines]
+
+
+def with_keys(words: Sequence[str], keys: str, width: int, gap: str = "  ") -> str:
+    """Words and the keys that change them on one line; the keys are left off first when
+    the line is full (the footer and ? still name them)."""
+    tries = [w + g + keys for w in words for g in (gap, " ")] if keys else []
+    return first_fit([*tries, *words], width)
+
+
+def fold(word: str, width: int) -> str:
+    """A long symbol on lines broken after its hyphens, never inside a part."""
+    lines = [""]
+    for part in re.findall(r"[^-]*-|[^-]+$", word):
+        if lines[-1] and len(lines[-1]) + len(part) > width:
+            lines.append("")
+        lines[-1] += part
+    return "\n".join(lines)
 
 
 def position_text(position: Position, scales: Scales) -> str:

@@ -11,6 +11,8 @@ import re
 
 import httpx
 
+from tui.venues.refusals import POST_ONLY_CROSSED, is_post_only_cross
+
 LOGIN_PATH = "/auth/v1beta1/login"
 REFRESH_PATH = "/auth/v1beta1/refresh_access_token"
 COMMAND_PREFIX = "/v1/trading/orders"  # insert, cancel, replace and their lists
@@ -75,8 +77,10 @@ def error_words(resp: httpx.Response, method: str, path: str) -> str:
             return (f"{text}; {path} may or may not have taken effect: watch the blotter "
                     f"before sending it again{_bracket(detail)}.")
         return f"{text}; nothing changed, try again shortly{_bracket(detail)}."
-    elif status == 400:
-        text = "The exchange refused the request as malformed"
+    elif status == 400:  # INVALID_ARGUMENT: what was asked cannot be done, as asked
+        if is_post_only_cross(detail):
+            return f"The exchange refused it: {POST_ONLY_CROSSED}."
+        text = "The exchange refused the request"
     elif status == 409:
         text = "The exchange already has that order id, or the order is already done"
     else:

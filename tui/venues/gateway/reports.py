@@ -26,6 +26,7 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues import store_link
 from tui.venues.gateway import convert
+from tui.venues.refusals import refusal_words
 
 if TYPE_CHECKING:
     from tui.store import Store
@@ -120,8 +121,9 @@ class Reports:
                       if ex.order_reject_reason in OrdRejectReason._value2member_map_
                       else OrdRejectReason.EXCHANGE_OPTION)
             # the generic reason says nothing; the exchange's own text then says more
-            order.reject_text = (ex.text if reason is OrdRejectReason.EXCHANGE_OPTION
-                                 and ex.text else REJECT_WORDS[reason])
+            order.reject_text = (refusal_words(ex.text) if reason is
+                                 OrdRejectReason.EXCHANGE_OPTION and ex.text
+                                 else REJECT_WORDS[reason])
             self.state.notify(f"{self._describe(order)} rejected: {order.reject_text}.",
                               "error")
         elif kind in (ExecType.FILL, ExecType.PARTIAL_FILL):
@@ -141,8 +143,8 @@ class Reports:
         reason = (CxlRejReason(rej.reject_reason)
                   if rej.reject_reason in CxlRejReason._value2member_map_
                   else CxlRejReason.EXCHANGE_OPTION)
-        words = (rej.text if reason is CxlRejReason.EXCHANGE_OPTION and rej.text
-                 else CANCEL_REJECT_WORDS[reason])
+        words = (refusal_words(rej.text) if reason is CxlRejReason.EXCHANGE_OPTION
+                 and rej.text else CANCEL_REJECT_WORDS[reason])
         what = "Change" if rej.is_replace else "Cancel"
         if order is not None:
             if order.state in (OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):

@@ -22,6 +22,7 @@ from tui.core.state import DeskState, LinkState
 from tui.core.ticket import OrderRequest
 from tui.core.venue import VenueError
 from tui.venues.order_marks import OrderMarks
+from tui.venues.refusals import preview_refusal
 from tui.venues.retail import convert
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.signing import json_text
@@ -187,6 +188,8 @@ class RetailCommands(OrderMarks):
         scales = self._instrument(request.symbol).scales
         data = await self.rest.preview(convert.order_body(request, scales))
         order = convert.order(data, scales)
+        if order.state is OrderState.REJECTED:  # refused, and the preview cannot say why
+            raise VenueError(preview_refusal(request, self.state.books.get(request.symbol)))
         return Estimate(fill_qty=order.cum_qty, avg_px=order.avg_px, leaves_qty=order.leaves_qty)
 
     @property

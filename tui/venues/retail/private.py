@@ -18,6 +18,7 @@ from tui.core.enums import REJECT_WORDS, OrdRejectReason
 from tui.core.model import Balance, Order, Position
 from tui.core.ticket import new_clord_id
 from tui.core.venue import VenueError
+from tui.venues.refusals import refusal_words
 from tui.venues.retail import convert
 from tui.venues.retail.commands import RetailCommands
 from tui.venues.retail.socket import Frame
@@ -33,7 +34,7 @@ def reject_words(execution: dict[str, Any]) -> str:
     """The reason in words: the exchange's text when the reason is the generic one."""
     name = str(execution.get("orderRejectReason") or "").removeprefix("ORD_REJECT_REASON_")
     reason = {"UNKNOWN_MARKET": "UNKNOWN_SYMBOL"}.get(name, name)
-    text = str(execution.get("text") or "")
+    text = refusal_words(str(execution.get("text") or ""))
     if reason in OrdRejectReason.__members__ and reason != "EXCHANGE_OPTION":
         return REJECT_WORDS[OrdRejectReason[reason]]
     return text or REJECT_WORDS[OrdRejectReason.EXCHANGE_OPTION]
@@ -166,6 +167,7 @@ class PrivateFrames(RetailCommands):
         if kind == "EXECUTION_TYPE_REJECTED":
             if order.state.is_working:  # a refused modify: the order works on, unchanged
                 self._before_cancel.pop(oid, None)
+                text = refusal_words(text)
                 order.reject_text = text or "change refused"
                 self.state.notify(f"Change of {words.describe(self.state, order)} refused: "
                                   f"{text or 'the order is unchanged'}.", "error")

@@ -23,6 +23,7 @@ import httpx
 
 from tui.core.venue import VenueError
 from tui.venues.ratelimit import RetailLimiter
+from tui.venues.refusals import POST_ONLY_CROSSED, is_post_only_cross
 from tui.venues.retail.signing import USER_AGENT, WINDOW_S, clock_advice, json_text, load_seed, sign
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
@@ -292,6 +293,8 @@ class RetailRest:
         if status >= 500:
             return VenueError(f"The exchange failed (HTTP {status}: {text}); the request may "
                               "or may not have taken effect.", uncertain=method not in IDEMPOTENT)
+        if is_post_only_cross(text):
+            return VenueError(f"The exchange refused it: {POST_ONLY_CROSSED}.")
         return VenueError(f"The exchange refused the request (HTTP {status}): {text}.")
 
     def refusal_words(self, text: str) -> str:

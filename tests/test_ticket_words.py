@@ -1,0 +1,152 @@
+"""The ticket's words as a trader reads them: the preset keys that exist, a market order's
+worst price, and lines that fit the panel at 80x24 and 160x48 without wrapping."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from decimal import Decimal
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tests.desk_kit import cent_symbols, mine, quote
+from tests.screen_text import drawn, ticket_parts, told
+from tui.app import PmdeskApp
+from tui.core.config import DeskConfig
+from tui.core.enums import Side
+from tui.core.limits import Limits
+from tui.core.model import Estimate
+from tui.core.venue import VenueError
+from tui.keymap import DeskKeys
+from tui.sim.server import SimServer
+
+
+@asynccontextmanager
+async def desk(sim: SimServer, config: DeskConfig | None = None,
+               size: tuple[int, int] = (160, 48)
+               ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
+    """A desk on a cent market quoted 0.40 / 0.45, the cursor on the bid."""
+    symbol = cent_symbols(sim)[0]
+    quote(sim, symbol)
+    app = PmdeskApp(make_venue(sim), config=config or DeskConfig(limits=Limits()),
+                    repeat_guard=0)
+    async with app.run_test(size=size) as pilot:
+        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
+                         and all(s.state.value == "live" for s in app.state.streams.values()),
+                         what="the desk live")
+        app.show_market(symbol)
+        await eventually(lambda: app.symbol == symbol and app.cursor_price == 40
+                         and app.state.books[symbol].best_offer == 45, what="the market")
+        await pilot.pause()
+        yield app, pilot
+
+
+def _estimated(app: PmdeskApp) -> bool:
+    parts = ticket_parts(app)
+    return all(any(mark in line for line in parts[side] for mark in "≈✕")
+               for side in ("buy", "sell"))
+
+
+# --- size presets ----------------------------------------------------------------------------
+
+async def test_the_ticket_names_the_preset_keys_that_exist(quiet_sim: SimServer) -> None:
+    async with desk(quiet_sim) as (app, pilot):  # the default config: five presets
+        assert ticket_parts(app)["size"] == ["size 10  +/- 1-5"]
+        await pilot.press("7")
+        assert told(app, "No size preset 7: the config file's size_presets has 5.")
+        assert app.order_size == 10
+        await pilot.press("5")
+        assert app.order_size == 100
+
+
+def test_preset_keys_read_as_a_run_or_one_by_one() -> None:
+    keys = DeskKeys()
+    assert keys.run(f"preset_{n}" for n in range(1, 10)) == "1-9"
+    assert keys.run(["preset_1"]) == "1"
+    remapped = DeskKeys({"preset_2": "f2"})
+    assert remapped.run(f"preset_{n}" for n in range(1, 4)) == "1 f2 3"
+
+
+# --- a market order's worst price ------------------------------------------------------------
+
+async def test_a_market_ticket_shows_the_worst_price_it_sends(quiet_sim: SimServer) -> None:
+    async with desk(quiet_sim) as (app, pilot):
+        await pilot.press("o")  # market: the offer 0.45 plus 3 ticks of slippage; bid less 3
+        await pilot.pause()
+        parts = ticket_parts(app)
+        assert parts["buy"][0] == "b BUY YES market, worst 0.48"
+        assert parts["sell"][0] == "s SELL YES market, worst 0.37"
+        await pilot.press("t")
+        await pilot.pause()
+        assert ticket_parts(app)["buy"][0] == "b BUY NO at market, worst 0.63"
+        await pilot.press("t", "b")
+        await eventually(lambda: any(c.kind == "insert" and DEMO_ACCOUNT in str(c.params)
+                                     for c in quiet_sim.exchange.order_log), what="sent")
+        (sent,) = [c for c in quiet_sim.exchange.order_log
+                   if c.kind == "insert" and DEMO_ACCOUNT in str(c.params)]
+        assert (sent.params["side"], sent.params["price"]) == (Side.BUY, 48)
+
+
+async def test_the_worst_price_follows_the_book(quiet_sim: SimServer) -> None:
+    """Even while the exchange's preview is slow to answer: the price is the desk's own."""
+    answer = asyncio.Event()
+
+    async def slow_preview(request: object) -> Estimate:
+        await answer.wait()
+        raise VenueError("no preview today")
+
+    async with desk(quiet_sim) as (app, pilot):
+        app.venue.preview = slow_preview  # type: ignore[method-assign]
+        try:
+            await pilot.press("o")
+            quote(quiet_sim, str(app.symbol), bid=41, offer=43)  # a better offer arrives
+            await eventually(lambda: ticket_parts(app)["buy"][0]
+                             == "b BUY YES market, worst 0.46", what="the worst price moved")
+        finally:
+            answer.set()
+        assert mine(quiet_sim) == []
+
+
+# --- every line fits the panel -------------------------------------------------------------
+
+def _unwrapped(app: PmdeskApp) -> list[str]:
+    """Ticket lines the screen had to wrap (the description is prose, left to wrap)."""
+    wrapped = []
+    for static in app.ticket.query(Static):
+        if static.id == "ticket-description" or not static.size.area:
+            continue
+        meant = [line.rstrip() for line in str(static.content).split("\n")]
+        if [line for line in drawn(static) if line.strip()] != [m for m in meant if m]:
+            wrapped.append(str(static.content))
+    return wrapped
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+async def test_the_tickets_lines_fit_without_wrapping(quiet_sim: SimServer,
+                                                      size: tuple[int, int]) -> None:
+    config = DeskConfig(limits=Limits(), size_presets=[Decimal(n) for n in range(1, 10)])
+    async with desk(quiet_sim, config, size=size) as (app, pilot):
+        width = app.ticket.content_region.width
+        assert width == (21 if size[0] == 80 else 31)
+        await eventually(lambda: _estimated(app), what="both estimates")
+        assert _unwrapped(app) == []
+        symbol_lines = ticket_parts(app)["symbol"]
+        assert "".join(symbol_lines) == app.symbol  # broken only after a hyphen
+        assert all(line.endswith("-") for line in symbol_lines[:-1])
+        for keys in (["t"], ["o"], ["p"], ["dollar_sign"], ["i", "i"], ["t", "o"]):
+            await pilot.press(*keys)
+            await eventually(lambda: _estimated(app), what=f"estimates after {keys}")
+            assert _unwrapped(app) == [], keys
+        await pilot.press("b")  # an order to pick up and move: the ticket's note
+        await eventually(lambda: mine(quiet_sim), what="my order")
+        await eventually(lambda: app.ladder.orders_at(app.cursor_price or 0)
+                         and not app.ladder.orders_at(app.cursor_price or 0)[0].is_pending,
+                         what="acknowledged")
+        await pilot.press("m")
+        await eventually(lambda: "m places, Esc drops" in "\n".join(
+            ticket_parts(app)["position"]), what="the move note")
+        assert _unwrapped(app) == []
