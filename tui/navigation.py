@@ -184,12 +184,5 @@ class LadderActions(_Base):
         pane.header.show_book(ladder.instrument, book, feed_warning(self.state, now),
                               ladder.column_titles(), age, flags,
                               named=len(self.visible_panes) > 1, market=market,
-                              follow_key=self._bound_key("recentre", "c") if market else "c")
-
-    def _bound_key(self, action: str, default: str) -> str:
-        """The key the trader has for an action (a [keys] remap included), as shown."""
-        for active in self.screen.active_bindings.values():
-            if active.binding.action == action:
-                return self.get_key_display(active.binding)
-        return default
+                              follow_key=self.keys.shown("recentre"))
 
