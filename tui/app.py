@@ -16,12 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import ClassVar, ParamSpec, TypeVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets._toast import ToastRack
 
 from tui.bindings import DESK_BINDINGS
 from tui.core.config import DeskConfig
@@ -30,10 +31,12 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
+from tui.layout import NARROW, WIDE, XWIDE, BlotterLayout, blotter_layout
 from tui.navigation import LadderActions
 from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
 from tui.widgets.blotter import FillsTable
+from tui.widgets.footer import DeskFooter
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.history import OrderHistoryTable
 from tui.widgets.ladder import Ladder
@@ -41,7 +44,7 @@ from tui.widgets.ladder_pane import LadderPane
 from tui.widgets.ladder_rows import DEFAULT_ORDER
 from tui.widgets.markets import MarketList
 from tui.widgets.status import StatusBar, feed_warning, signature
-from tui.widgets.tables import OrdersTable, PositionsTable
+from tui.widgets.tables import LaidOutTable, OrdersTable, PositionsTable
 from tui.widgets.ticket import OrderTicket
 from tui.widgets.trades import TradeTape
 
@@ -50,7 +53,9 @@ T = TypeVar("T")
 MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
 STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
 SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
-SECOND_LADDER_FROM, THIRD_LADDER_FROM = 150, 210  # columns; styles/app.tcss agrees
+SECOND_LADDER_FROM, THIRD_LADDER_FROM = WIDE, XWIDE  # columns; styles/app.tcss agrees
+BLOTTER_VIEWS = ("orders", "positions", "fills", "history", "tape")  # the blotter's panels
+PAGES = ("orders", "positions", "fills", "trades", "history")  # what f shows: "-show-<page>"
 DIALOG_ACTIONS = frozenset({"help", "quit"})  # the only app keys while a dialog is open
 
 
@@ -72,7 +77,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     CSS = _load_css()
     ENABLE_COMMAND_PALETTE = False
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (110, "-wide"), (SECOND_LADDER_FROM, "-xwide"),
+        (0, "-narrow"), (NARROW, "-wide"), (SECOND_LADDER_FROM, "-xwide"),
         (THIRD_LADDER_FROM, "-xxwide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-short"), (32, "-tall")]
@@ -110,6 +115,8 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         # the clock data ages are shown against (snapshot tests freeze it)
         self.clock: Callable[[], float] = time.monotonic
         self._column_order = DEFAULT_ORDER
+        self._layout: BlotterLayout | None = None  # the blotter as last laid out
+        self._page = ""  # the blotter page f last chose ("": the first of this size)
 
     # --- shortcuts tests can use ---------------------------------------------------
     @property
@@ -177,10 +184,10 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             yield OrdersTable(id="orders")
             yield PositionsTable(id="positions")
             yield FillsTable(id="fills")
-            yield TradeTape(self.state, id="tape")
             yield OrderHistoryTable(id="history")
+            yield TradeTape(self.state, id="tape")  # on the right wherever it shows
         yield StatusBar("", id="status")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._quit_on_signals()
@@ -190,6 +197,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             pane.ladder.auto_recentre = (self.config.recentre_ticks
                                          if self.config.auto_recentre else 0)
         self.ladder.focus()
+        self.lay_out()
         self.frame()
         self.run_worker(self._start_venue(), name="venue-start", exit_on_error=False)
         self.set_interval(1 / max(self.frame_hz, 1.0), self.frame, name="frame")
@@ -236,6 +244,53 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     async def action_quit(self) -> None:
         await self._stop_venue()
         self.exit()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.lay_out()
+
+    @guarded
+    def lay_out(self) -> None:
+        """The blotter for this terminal size (tui/layout.py): each table's columns, then
+        the page f chose, as far as this size shows it."""
+        layout = blotter_layout(self.size.width, self.size.height)
+        if layout == self._layout:
+            return
+        self._layout = layout
+        self.query_one("#blotter").styles.height = layout.height
+        # toasts stay above the blotter, over the watchlist (styles/app.tcss)
+        for rack in self.screen_stack[0].query(ToastRack):
+            rack.styles.max_height = max(self.size.height - layout.height - 4, 3)
+        for view in BLOTTER_VIEWS:
+            widget, panel = self.query_one(f"#{view}"), layout.panel(view)
+            if isinstance(widget, LaidOutTable) and panel is not None:
+                if widget.set_columns(panel.columns):
+                    self._refill(widget)
+        self._show_page(self._page)
+
+    def _refill(self, table: LaidOutTable) -> None:
+        """A table whose columns changed lays out its rows again."""
+        if isinstance(table, OrderHistoryTable):
+            self._history_due = True
+            self._refresh_history()
+        elif isinstance(table, OrdersTable | PositionsTable | FillsTable):
+            table.refresh_from(self.state)
+
+    def _show_page(self, name: str) -> None:
+        layout = self._layout
+        if layout is None:
+            return
+        page = layout.page(name)
+        blotter = self.query_one("#blotter")
+        for each in PAGES:
+            blotter.set_class(each == page.name, f"-show-{each}")
+        shown = {panel.view: (n, panel) for n, panel in enumerate(page.panels)}
+        for view in BLOTTER_VIEWS:
+            widget = self.query_one(f"#{view}")
+            widget.display = view in shown
+            if view in shown:
+                n, panel = shown[view]
+                widget.styles.width = panel.width
+                widget.set_class(n > 0, "-ruled")
 
     def report(self, text: str, error: BaseException | None = None, *,
                sticky: bool = False) -> None:
@@ -352,13 +407,14 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
 
     @guarded
     def action_blotter_view(self) -> None:
-        """f: the blotter's right side cycles positions, fills, trades, order history (below
-        110 columns the whole blotter cycles open orders, fills, trades, history)."""
-        blotter = self.query_one("#blotter")
-        views = ("-show-positions", "-show-fills", "-show-trades", "-show-history")
-        at = next((n for n, view in enumerate(views) if blotter.has_class(view)), 0)
-        for n, view in enumerate(views):
-            blotter.set_class(n == (at + 1) % len(views), view)
+        """f: the next blotter page of this size (tui/layout.py): beside open orders,
+        positions, fills, trades, history; under 110 columns open orders are a page too."""
+        if self._layout is None:
+            return
+        names = self._layout.names
+        at = names.index(self._layout.page(self._page).name)
+        self._page = names[(at + 1) % len(names)]
+        self._show_page(self._page)
         self._refresh_history()  # what ended while it was hidden, before it is drawn
 
     def action_escape(self) -> None:
