@@ -154,7 +154,7 @@ def _grow(view: str, key: str, to: int, cols: Widths, room: int) -> bool:
     """Add a column or widen one by what ``room`` allows; False when nothing changed."""
     col = next(c for c in VIEWS[view] if c.key == key)
     if key not in cols:
-        if col.width > room:
+        if col.width + (0 if view == "tape" else PAD) > room:
             return False
         cols[key] = col.width
         return True
