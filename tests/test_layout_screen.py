@@ -133,9 +133,9 @@ def key_cells(app: PmdeskApp, symbol: str) -> dict[str, list[tuple[str, ...]]]:
 
 async def check_page(app: PmdeskApp, pilot: Pilot[None], symbol: str, page: str) -> set[str]:
     """Every view on this page shows its key cells whole; returns the views it showed."""
-    assert app._layout is not None
+    assert app.blotter.plan is not None
     wanted = key_cells(app, symbol)
-    shown = {p.view for p in app._layout.page(page).panels}
+    shown = {p.view for p in app.blotter.plan.page(page).panels}
     for view in shown:
         widget = app.query_one(f"#{view}")
         assert widget.display, (page, view)
@@ -159,8 +159,8 @@ async def test_every_blotter_view_shows_its_key_cells_whole(
         quiet_sim: SimServer, size: tuple[int, int]) -> None:
     async with desk(quiet_sim, size) as (app, pilot, symbol):
         await settle(app, pilot)
-        assert app._layout is not None
-        names = app._layout.names
+        assert app.blotter.plan is not None
+        names = app.blotter.plan.names
         seen: set[str] = set()
         blotter = app.query_one("#blotter")
         for name in names:  # f turns every page of this size, and back to the first

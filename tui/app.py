@@ -31,11 +31,12 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
-from tui.layout import NARROW, WIDE, XWIDE, BlotterLayout, blotter_layout
+from tui.layout import NARROW, WIDE, XWIDE
 from tui.navigation import LadderActions
 from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
 from tui.widgets.blotter import FillsTable
+from tui.widgets.blotter_pages import BlotterPages
 from tui.widgets.footer import DeskFooter
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.history import OrderHistoryTable
@@ -54,8 +55,6 @@ MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
 STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
 SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
 SECOND_LADDER_FROM, THIRD_LADDER_FROM = WIDE, XWIDE  # columns; styles/app.tcss agrees
-BLOTTER_VIEWS = ("orders", "positions", "fills", "history", "tape")  # the blotter's panels
-PAGES = ("orders", "positions", "fills", "trades", "history")  # what f shows: "-show-<page>"
 DIALOG_ACTIONS = frozenset({"help", "quit"})  # the only app keys while a dialog is open
 
 
@@ -115,8 +114,6 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         # the clock data ages are shown against (snapshot tests freeze it)
         self.clock: Callable[[], float] = time.monotonic
         self._column_order = DEFAULT_ORDER
-        self._layout: BlotterLayout | None = None  # the blotter as last laid out
-        self._page = ""  # the blotter page f last chose ("": the first of this size)
 
     # --- shortcuts tests can use ---------------------------------------------------
     @property
@@ -180,7 +177,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             with Vertical(id="ticket-pane"):
                 yield OrderTicket(id="ticket")
                 yield AccountPanel(id="account")
-        with Horizontal(id="blotter", classes="-show-positions"):
+        with BlotterPages(id="blotter"):  # what shows where: tui/layout.py
             yield OrdersTable(id="orders")
             yield PositionsTable(id="positions")
             yield FillsTable(id="fills")
@@ -248,24 +245,18 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.lay_out()
 
+    @property
+    def blotter(self) -> BlotterPages:
+        return self.query_one(BlotterPages)
+
     @guarded
     def lay_out(self) -> None:
-        """The blotter for this terminal size (tui/layout.py): each table's columns, then
-        the page f chose, as far as this size shows it."""
-        layout = blotter_layout(self.size.width, self.size.height)
-        if layout == self._layout:
-            return
-        self._layout = layout
-        self.query_one("#blotter").styles.height = layout.height
-        # toasts stay above the blotter, over the watchlist (styles/app.tcss)
-        for rack in self.screen_stack[0].query(ToastRack):
-            rack.styles.max_height = max(self.size.height - layout.height - 4, 3)
-        for view in BLOTTER_VIEWS:
-            widget, panel = self.query_one(f"#{view}"), layout.panel(view)
-            if isinstance(widget, LaidOutTable) and panel is not None:
-                if widget.set_columns(panel.columns):
-                    self._refill(widget)
-        self._show_page(self._page)
+        """The blotter for this terminal size (tui/layout.py); toasts above it."""
+        if self.blotter.lay_out(self.size.width, self.size.height, self._refill):
+            assert self.blotter.plan is not None
+            for rack in self.screen_stack[0].query(ToastRack):  # over the watchlist only
+                rack.styles.max_height = max(self.size.height - self.blotter.plan.height
+                                             - 4, 3)
 
     def _refill(self, table: LaidOutTable) -> None:
         """A table whose columns changed lays out its rows again."""
@@ -274,23 +265,6 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             self._refresh_history()
         elif isinstance(table, OrdersTable | PositionsTable | FillsTable):
             table.refresh_from(self.state)
-
-    def _show_page(self, name: str) -> None:
-        layout = self._layout
-        if layout is None:
-            return
-        page = layout.page(name)
-        blotter = self.query_one("#blotter")
-        for each in PAGES:
-            blotter.set_class(each == page.name, f"-show-{each}")
-        shown = {panel.view: (n, panel) for n, panel in enumerate(page.panels)}
-        for view in BLOTTER_VIEWS:
-            widget = self.query_one(f"#{view}")
-            widget.display = view in shown
-            if view in shown:
-                n, panel = shown[view]
-                widget.styles.width = panel.width
-                widget.set_class(n > 0, "-ruled")
 
     def report(self, text: str, error: BaseException | None = None, *,
                sticky: bool = False) -> None:
@@ -365,7 +339,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
 
     def _refresh_history(self) -> None:
         """The history view is costly to lay out and mostly hidden: only while it shows."""
-        if self._history_due and self.query_one("#blotter").has_class("-show-history"):
+        if self._history_due and self.blotter.has_class("-show-history"):
             self._history_due = False
             self.query_one(OrderHistoryTable).refresh_from(self.state)
 
@@ -409,12 +383,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     def action_blotter_view(self) -> None:
         """f: the next blotter page of this size (tui/layout.py): beside open orders,
         positions, fills, trades, history; under 110 columns open orders are a page too."""
-        if self._layout is None:
-            return
-        names = self._layout.names
-        at = names.index(self._layout.page(self._page).name)
-        self._page = names[(at + 1) % len(names)]
-        self._show_page(self._page)
+        self.blotter.turn()
         self._refresh_history()  # what ended while it was hidden, before it is drawn
 
     def action_escape(self) -> None:
