@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from tui.layout import BORDER, GUTTER, PAD, TAPE_FIXED, VIEWS, BlotterLayout, blotter_layout
+from tui.layout import (
+    BORDER,
+    GUTTER,
+    PAD,
+    TAPE_FIXED,
+    VIEWS,
+    BlotterLayout,
+    blotter_layout,
+    ticket_width,
+)
 from tui.sim.markets import demo_instruments
 from tui.widgets.names import market_names
 
@@ -118,6 +127,12 @@ def test_blotter_height_grows_with_the_terminal() -> None:
     assert blotter_layout(80, 24).height == 6
     assert blotter_layout(120, 36).height == 9
     assert blotter_layout(240, 60).height > 9
+
+
+def test_the_ticket_takes_what_one_ladder_leaves_under_110_columns() -> None:
+    assert ticket_width(80) == 24
+    assert ticket_width(86) == 30  # 20 for the watchlist, 36 for a ladder with its NO column
+    assert ticket_width(100) == ticket_width(110) == ticket_width(240) == 34
 
 
 # --- market names ---------------------------------------------------------------------------

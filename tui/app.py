@@ -31,7 +31,7 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
-from tui.layout import NARROW, WIDE, XWIDE
+from tui.layout import NARROW, WIDE, XWIDE, ticket_width
 from tui.navigation import LadderActions
 from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
@@ -252,6 +252,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     @guarded
     def lay_out(self) -> None:
         """The blotter for this terminal size (tui/layout.py); toasts above it."""
+        self.query_one("#ticket-pane").styles.width = ticket_width(self.size.width)
         if self.blotter.lay_out(self.size.width, self.size.height, self._refill):
             assert self.blotter.plan is not None
             for rack in self.screen_stack[0].query(ToastRack):  # over the watchlist only

@@ -235,6 +235,13 @@ def blotter_layout(width: int, height: int) -> BlotterLayout:
     return BlotterLayout(width, blotter_height(height), tuple(result))
 
 
-def tape_market_width(panel_width: int) -> int:
-    """The market column the tape can give itself in a panel this wide (its rule included)."""
-    return max(panel_width - BORDER - TAPE_FIXED, 0)
+MARKETS_NARROW, LADDER_NARROW = 20, 36  # under 110 columns: the watchlist, a ladder with NO
+TICKET, TICKET_NARROW = 34, 24  # the ticket's widths at and under 110 columns
+
+
+def ticket_width(width: int) -> int:
+    """The ticket pane: its full width from 110 columns; under that, what the watchlist and
+    one ladder (with its NO column) leave, so the ticket's lines wrap as little as they can."""
+    if width >= NARROW:
+        return TICKET
+    return max(TICKET_NARROW, min(TICKET, width - MARKETS_NARROW - LADDER_NARROW))
