@@ -154,5 +154,9 @@ def test_names_keep_what_differs_between_two_markets_of_one_kind() -> None:
     assert market_names(btc, 12)["AEC-CRY-BTC-200K-2026-12-31"] == "BTC-200K"  # all CRY
     assert market_names(DEMO, 12)["AEC-CRY-BTC-150K-2026-12-31"] == "CRY-BTC-150K"
     assert market_names(DEMO, 8)["AEC-NFL-KC-BUF-2026-11-29"] == "KC-BUF"
+    # where one form fits every market, every market gets it: a column reads alike
+    assert set(market_names(DEMO, 22).values()) == {
+        "KC-BUF-2026-11-29", "PHI-DAL-2026-11-26", "BOS-LAL-2026-12-02", "SEN-GA-2026",
+        "BTC-150K-2026-12-31", "ETH-5K-2026-12-31", "OSCARS-STREAMER-2027"}
     # with room, the whole symbol without the shared prefix
     assert market_names(DEMO, 30)["AEC-NFL-KC-BUF-2026-11-29"] == "NFL-KC-BUF-2026-11-29"

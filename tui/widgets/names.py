@@ -10,8 +10,9 @@ that fits the column and that no other market shares:
 3. without its date: ``CRY-BTC-150K``
 4. without either: ``BTC-150K``
 
-When none fits, the shortest form that is still unique is cut, keeping its end when the
-end is what differs (``BTC-150K…12-31``). Pure text: no widgets, no textual.
+Where one of these fits every market, every market gets it, so a column reads alike. When
+none fits, the shortest form that is still unique is cut, keeping its end when the end is
+what differs (``BTC-15…12-31``). Pure text: no widgets, no textual.
 """
 
 from __future__ import annotations
@@ -45,20 +46,17 @@ def _parts(name: str) -> list[str]:
 
 
 def forms(bare: str) -> list[str]:
-    """The shorter forms of a symbol without the shared prefix, most complete first."""
+    """A symbol's forms without the shared prefix, most complete first: whole, without its
+    category, without its date, without either (a form it lacks repeats the one before)."""
     parts = _parts(bare)
     cut = len(parts)
     while cut > 1 and parts[cut - 1].isdigit():  # the date: 2026-12-31, 2027
         cut -= 1
     body, date = parts[:cut], parts[cut:]
-    out = [bare]
-    if len(body) > 2:  # a category in front ("CRY"), and at least two parts after it
-        out.append("-".join(body[1:] + date))
-    if date:
-        out.append("-".join(body))
-        if len(body) > 2:
-            out.append("-".join(body[1:]))
-    return out
+    # a category in front ("CRY") only goes when at least two parts stay after it
+    rest = body[1:] if len(body) > 2 else body
+    return [bare, "-".join(rest + date) if rest is not body else bare,
+            "-".join(body) if date else bare, "-".join(rest)]
 
 
 def _elide(name: str, width: int, others: set[str]) -> str:
@@ -75,16 +73,25 @@ def _names(symbols: tuple[str, ...], width: int) -> dict[str, str]:
     prefix = common_prefix(list(symbols))
     every = {s: forms(s[len(prefix):] or s) for s in symbols}
     taken = Counter(f for fs in every.values() for f in set(fs))
+
+    def good(symbol: str, level: int) -> bool:
+        form = every[symbol][level]
+        return len(form) <= width and taken[form] == 1
+
+    levels = range(len(next(iter(every.values()), [])))
+    fitting = [s for s in symbols if any(good(s, n) for n in levels)]
+    # one form for every market where one does: a column reads alike down the screen
+    shared = next((n for n in levels if all(good(s, n) for s in fitting)), None)
     out: dict[str, str] = {}
     for symbol, options in every.items():
-        unique = [f for f in options if taken[f] == 1] or [symbol]
-        fitting = [f for f in unique if len(f) <= width]
-        if fitting:
-            out[symbol] = fitting[0]
-        else:
-            shortest = min(unique, key=len)
+        if shared is not None and good(symbol, shared):
+            out[symbol] = options[shared]
+        elif symbol in fitting:
+            out[symbol] = next(options[n] for n in levels if good(symbol, n))
+        else:  # too long in every form: the shortest that is still its own, cut
+            unique = [f for f in options if taken[f] == 1] or [symbol]
             others = {f for s, fs in every.items() if s != symbol for f in fs}
-            out[symbol] = _elide(shortest, width, others)
+            out[symbol] = _elide(min(unique, key=len), width, others)
     return out
 
 
