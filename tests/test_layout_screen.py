@@ -16,6 +16,9 @@ from contextlib import asynccontextmanager
 from decimal import Decimal
 
 import pytest
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.containers import Vertical
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable
@@ -25,10 +28,14 @@ from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import BOB, cent_symbols, quote
 from tui.app import PmdeskApp
 from tui.core.enums import OrderState, Side
+from tui.core.model import Book, Instrument
 from tui.core.pnl import position_pnl
+from tui.core.prices import Scales
+from tui.core.state import DeskState
 from tui.sim.server import SimServer
 from tui.widgets.footer import DeskFooter
 from tui.widgets.help import HelpScreen
+from tui.widgets.ladder_header import LadderHeader
 from tui.widgets.tables import dollars_text
 from tui.widgets.trades import TradeTape
 
@@ -81,12 +88,12 @@ async def desk(sim: SimServer, size: tuple[int, int]
         yield app, pilot, symbol
 
 
-def screen_lines(app: PmdeskApp) -> list[str]:
+def screen_lines(app: App[None]) -> list[str]:
     """The screen as drawn, a string a row."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
-def region_lines(app: PmdeskApp, widget: Widget) -> list[str]:
+def region_lines(app: App[None], widget: Widget) -> list[str]:
     """The rows of the screen inside ``widget`` (its border included), as drawn."""
     region = widget.region
     lines = screen_lines(app)
@@ -211,3 +218,67 @@ async def test_header_footer_and_toasts_leave_the_trader_every_word(
         await pilot.press("escape")
         await eventually(lambda: any(t.display for t in app.screen.query(Toast)),
                          what="the toast back after help closes")
+
+
+class _Pane(Vertical):
+    """A ladder pane's stand-in: the header finds every market's symbol in its state."""
+
+    def __init__(self, state: DeskState) -> None:
+        super().__init__()
+        self.state = state
+
+
+class _Header(App[None]):
+    """One ladder header as wide as a ladder pane is at 80 columns."""
+
+    CSS = "_Pane { width: 36; height: 2; } LadderHeader { height: 2; }"
+
+    def __init__(self, state: DeskState) -> None:
+        super().__init__()
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        with _Pane(self.state):
+            yield LadderHeader("")
+
+
+@pytest.mark.parametrize(("market", "named", "shows", "drops"), [
+    ("", False, ["0.41 / 0.45", "mid 0.43", "0.4s"], ["spr", "last"]),
+    ("↑0.52", False, ["0.41 / 0.45", "↑ c follows", "0.4s"], ["mid", "spr"]),
+    ("", True, ["KC-BUF", "0.41 / 0.45", "0.4s"], ["spr"]),
+], ids=["plain", "market-away", "named"])
+async def test_a_narrow_ladder_header_drops_the_least_needed_first(
+        market: str, named: bool, shows: list[str], drops: list[str]) -> None:
+    scales = Scales.from_refdata(100, "0.01")
+    symbols = ["AEC-NFL-KC-BUF-2026-11-29", "AEC-NFL-PHI-DAL-2026-11-26"]
+    book = Book(symbols[0], bids=[(41, 10)], offers=[(45, 10)], last_trade_px=44)
+    state = DeskState()
+    state.set_instruments([Instrument(s, s, scales) for s in symbols])
+    app = _Header(state)
+    async with app.run_test(size=(80, 4)) as pilot:
+        header = app.query_one(LadderHeader)
+        header.show_book(Instrument(symbols[0], "Chiefs", scales), book, "", Text("titles"),
+                         "0.4s", named=named, market=market)
+        await pilot.pause()
+        line = region_lines(app, header)[0]
+        assert all(whole(word, [line]) or word in line for word in shows), line
+        assert not any(word in line for word in drops), line
+        assert "…" not in line, line
+
+
+async def test_a_resize_lays_the_blotter_out_again_and_keeps_the_view_f_chose(
+        quiet_sim: SimServer) -> None:
+    async with desk(quiet_sim, (120, 36)) as (app, pilot, symbol):
+        await settle(app, pilot)
+        await pilot.press("f")  # fills beside open orders
+        assert app.blotter.has_class("-show-fills")
+        for size, page in (((220, 50), "positions"), ((80, 24), "fills"),
+                           ((160, 48), "fills"), ((120, 36), "fills")):
+            await pilot.resize_terminal(*size)
+            await eventually(lambda size=size: app.size == size, what=f"the {size} screen")
+            await settle(app, pilot)
+            assert app.blotter.has_class(f"-show-{page}"), (size, app.blotter.classes)
+            shown = await check_page(app, pilot, symbol, page)
+            assert "fills" in shown, size
+            tape = app.query_one(TradeTape)
+            assert tape.display == (size[0] >= 150), size

@@ -20,6 +20,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets._toast import ToastRack
@@ -243,21 +244,21 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
         self.exit()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.lay_out()
+        self.lay_out(event.size)  # App.size follows a moment later
 
     @property
     def blotter(self) -> BlotterPages:
         return self.query_one(BlotterPages)
 
     @guarded
-    def lay_out(self) -> None:
+    def lay_out(self, size: Size | None = None) -> None:
         """The blotter for this terminal size (tui/layout.py); toasts above it."""
-        self.query_one("#ticket-pane").styles.width = ticket_width(self.size.width)
-        if self.blotter.lay_out(self.size.width, self.size.height, self._refill):
+        width, height = size or self.size
+        self.query_one("#ticket-pane").styles.width = ticket_width(width)
+        if self.blotter.lay_out(width, height, self._refill):
             assert self.blotter.plan is not None
             for rack in self.screen_stack[0].query(ToastRack):  # over the watchlist only
-                rack.styles.max_height = max(self.size.height - self.blotter.plan.height
-                                             - 4, 3)
+                rack.styles.max_height = max(height - self.blotter.plan.height - 4, 3)
 
     def _refill(self, table: LaidOutTable) -> None:
         """A table whose columns changed lays out its rows again."""

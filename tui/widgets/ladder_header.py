@@ -36,6 +36,15 @@ def mid_text(scales: Scales, bid: int, offer: int) -> str:
     return f"{scales.to_decimal(total) / 2:f}"
 
 
+def away_text(market: str, key: str, room: int) -> str:
+    """'market ↑0.412, c follows', shorter where the header has less room (the price is
+    the header's bid / offer already; the arrow and the key matter most)."""
+    arrow = market[:1]
+    forms = (f"market {market}, {key} follows", f"market {arrow}, {key} follows",
+             f"{arrow} {key} follows", f"{arrow}{key}")
+    return next((f for f in forms if len(f) <= room), forms[-1])
+
+
 def _length(parts: list[Part]) -> int:
     return sum(len(text) for _, spans in parts for text, _ in spans)
 
@@ -50,17 +59,21 @@ class LadderHeader(Static):
 
     def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
                   titles: Text, age: str = "", flags: str = "", *,
-                  named: bool = False) -> None:
+                  named: bool = False, market: str = "", follow_key: str = "c") -> None:
+        """``market``: where the inside went when it is out of sight ('↑0.412'), said with
+        the key that follows it; it is never dropped, only shortened."""
         st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
             return
         parts = self._parts(instrument, book, stale_text, age, flags)
         width = self.content_region.width or 10_000
+        # where the market went outranks the mid (out of sight too): room for "↑ c follows"
+        away = len(f"{market[:1]} {follow_key} follows") + 3 if market else 0
         name = ""
         for drop in range(len(DROP_FIRST) + 1):
             kept = [p for p in parts if p[0] not in DROP_FIRST[:drop]]
-            room = width - _length(kept) - (1 if named else 0)
+            room = width - _length(kept) - (1 if named else 0) - away
             if named and room >= NAME_MIN:
                 name = market_name(instrument.symbol, self._symbols(), min(room, NAME_MAX))
                 break
@@ -72,9 +85,13 @@ class LadderHeader(Static):
         if name:
             line.append(name, style=st("ladder-head--symbol"))
             line.append(" ")
-        for _, spans in kept:
+        for n, (part, spans) in enumerate(kept):
             for text, style in spans:
                 line.append(text, style=style)
+            if part == "inside" and market:  # 2 spaces, and a cell for an "…"
+                room = width - line.cell_len - _length(kept[n + 1:]) - 3
+                line.append("  " + away_text(market, follow_key, room),
+                            style=st("ladder-head--last"))
         both = Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles])
         self.update(both, layout=False)  # fixed height: no layout pass each frame
 
