@@ -123,15 +123,13 @@ class MarketList(Vertical):
             spark_w = max(SPARK_MIN,
                           min(SPARK_MAX, rest - 1 - max(NAME_MIN, longest_bare)))
             name_w = rest - 1 - spark_w
-            return Layout(width, False, NUMBERS, True, spark_w, name_w,
-                          self._prefix if longest > name_w else "")
+            return Layout(width, False, NUMBERS, True, spark_w, name_w)
         numbers = NUMBERS if width >= 3 * (PX + 1) else NUMBERS[:2]
         change = width >= CHANGE_FROM
         name_w = width - (CHG + 1 if change else 0)
         spark_w = width - len(numbers) * (PX + 1) - 1
         spark_w = min(spark_w, SPARK_MAX) if spark_w >= SPARK_MIN else 0
-        return Layout(width, True, numbers, change, spark_w, name_w,
-                      self._prefix if longest > name_w else "")
+        return Layout(width, True, numbers, change, spark_w, name_w)
 
     def _width_moved(self) -> bool:
         """A scrollbar came or went, or the panel was resized: redraw all, say so."""

@@ -110,8 +110,7 @@ class Layout:
     numbers: tuple[str, ...]  # of NUMBERS, in order
     change: bool
     spark_w: int
-    name_w: int
-    strip: str  # the common prefix every symbol shares ("" = none)
+    name_w: int  # names fit it in what tells markets apart (tui/widgets/names.py)
 
 
 Row = tuple[object, ...]  # what a row shows; a row is redrawn only when this changes
