@@ -31,6 +31,8 @@ async def _wait_for(check: object, within: float = 15.0) -> None:
 
 async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int],
                 suffix: str, keys: bool) -> None:
+    """``keys``: the demo, the trader's first minute, and help, as demo, orders and help;
+    else one picture after that minute (every size shows a blotter with something in it)."""
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username="demo",
                          password=DEMO_PASSWORD, venue_name="demo")
     app = PmdeskApp(venue, title="pmdesk — demo (embedded exchange)")
@@ -38,15 +40,17 @@ async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int
         await _wait_for(lambda: app.cursor_price is not None and app.state.books)
         await asyncio.sleep(SETTLE)
         await pilot.pause()
-        app.save_screenshot(str(out / f"demo{suffix}.svg"))
-        if not keys:
-            return
-        # a trader's first minute: buy YES at the bid, then buy NO two ticks above it
-        await pilot.press("down", "b")
+        if keys:
+            app.save_screenshot(str(out / f"demo{suffix}.svg"))
+        # a trader's first minute: buy YES at the offer (a fill, a position), rest a bid
+        # a tick under the inside, then buy NO two ticks above it
+        await pilot.press("l", "b", "h", "down", "b")
         await pilot.press("t", "up", "up", "up", "b", "t")
         await asyncio.sleep(1.5)
         await pilot.pause()
-        app.save_screenshot(str(out / f"orders{suffix}.svg"))
+        app.save_screenshot(str(out / (f"orders{suffix}.svg" if keys else f"demo{suffix}.svg")))
+        if not keys:
+            return
         await pilot.press("question_mark")
         await pilot.pause()
         app.save_screenshot(str(out / f"help{suffix}.svg"))
@@ -58,8 +62,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "screenshots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for size, suffix, keys in (((120, 36), "", True), ((80, 24), "-80x24", False),
-                               ((160, 48), "-160x48", False)):
+    sizes = [((120, 36), "", True)] + [
+        (size, f"-{size[0]}x{size[1]}", False)
+        for size in ((80, 24), (120, 36), (160, 48), (220, 50), (240, 60))]
+    for size, suffix, keys in sizes:
         with embedded_exchange(args.seed) as sim:
             asyncio.run(shoot(sim.rest_url, sim.grpc_target, args.out, size, suffix, keys))
     print(f"screenshots written to {args.out}")

@@ -1,4 +1,4 @@
-"""Snapshot tests: the desk at 80x24 and 160x48, from a fixed exchange seed.
+"""Snapshot tests: the desk at 80x24, 120x36, 160x48 and 220x50, from a fixed exchange seed.
 
 snap_compare runs the app in an event loop of its own, so the embedded exchange runs in a
 thread with its own loop. Its synthetic traders are stepped on a fixed timeline (not in
@@ -191,7 +191,10 @@ def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
     return run_before
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+SIZES = [(80, 24), (120, 36), (160, 48), (220, 50)]  # the sizes tests/test_layout_screen.py reads
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_desk_snapshot(size: tuple[int, int], snap_compare: Any, utc: None) -> None:
     with ExchangeThread() as exchange:
         exchange.trade(200)  # books and a session's trading before the desk connects

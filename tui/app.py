@@ -16,13 +16,15 @@ from importlib import resources
 from pathlib import Path
 from typing import ClassVar, ParamSpec, TypeVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets._toast import ToastRack
 
 from tui.bindings import DESK_BINDINGS
 from tui.core.config import DeskConfig
@@ -32,10 +34,13 @@ from tui.core.state import DeskState
 from tui.core.venue import Venue, VenueError
 from tui.guard import guarded, plain
 from tui.keymap import DeskKeys, DeskScreen
+from tui.layout import NARROW, WIDE, XWIDE, ticket_width
 from tui.navigation import LadderActions
 from tui.trading import TradingActions
 from tui.widgets.account import AccountPanel
 from tui.widgets.blotter import FillsTable
+from tui.widgets.blotter_pages import BlotterPages
+from tui.widgets.footer import DeskFooter
 from tui.widgets.help import HelpScreen, key_rows
 from tui.widgets.history import OrderHistoryTable
 from tui.widgets.ladder import Ladder
@@ -43,7 +48,7 @@ from tui.widgets.ladder_pane import LadderPane
 from tui.widgets.ladder_rows import DEFAULT_ORDER
 from tui.widgets.markets import MarketList
 from tui.widgets.status import StatusBar, feed_warning, signature
-from tui.widgets.tables import OrdersTable, PositionsTable
+from tui.widgets.tables import LaidOutTable, OrdersTable, PositionsTable
 from tui.widgets.ticket import OrderTicket
 from tui.widgets.trades import TradeTape
 
@@ -52,7 +57,7 @@ T = TypeVar("T")
 MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
 STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
 SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
-SECOND_LADDER_FROM, THIRD_LADDER_FROM = 150, 210  # columns; styles/app.tcss agrees
+SECOND_LADDER_FROM, THIRD_LADDER_FROM = WIDE, XWIDE  # columns; styles/app.tcss agrees
 DIALOG_ACTIONS = frozenset({"help", "quit"})  # the only app keys while a dialog is open
 
 
@@ -74,7 +79,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     CSS = _load_css()
     ENABLE_COMMAND_PALETTE = False
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (110, "-wide"), (SECOND_LADDER_FROM, "-xwide"),
+        (0, "-narrow"), (NARROW, "-wide"), (SECOND_LADDER_FROM, "-xwide"),
         (THIRD_LADDER_FROM, "-xxwide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-short"), (32, "-tall")]
@@ -176,14 +181,14 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             with Vertical(id="ticket-pane"):
                 yield OrderTicket(id="ticket")
                 yield AccountPanel(id="account")
-        with Horizontal(id="blotter", classes="-show-positions"):
+        with BlotterPages(id="blotter"):  # what shows where: tui/layout.py
             yield OrdersTable(id="orders")
             yield PositionsTable(id="positions")
             yield FillsTable(id="fills")
-            yield TradeTape(self.state, id="tape")
             yield OrderHistoryTable(id="history")
+            yield TradeTape(self.state, id="tape")  # on the right wherever it shows
         yield StatusBar("", id="status")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._quit_on_signals()
@@ -194,6 +199,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
             pane.ladder.auto_recentre = (self.config.recentre_ticks
                                          if self.config.auto_recentre else 0)
         self.ladder.focus()
+        self.lay_out()
         self.frame()
         self.run_worker(self._start_venue(), name="venue-start", exit_on_error=False)
         self.set_interval(1 / max(self.frame_hz, 1.0), self.frame, name="frame")
@@ -240,6 +246,31 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     async def action_quit(self) -> None:
         await self._stop_venue()
         self.exit()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.lay_out(event.size)  # App.size follows a moment later
+
+    @property
+    def blotter(self) -> BlotterPages:
+        return self.query_one(BlotterPages)
+
+    @guarded
+    def lay_out(self, size: Size | None = None) -> None:
+        """The blotter for this terminal size (tui/layout.py); toasts above it."""
+        width, height = size or self.size
+        self.query_one("#ticket-pane").styles.width = ticket_width(width)
+        if self.blotter.lay_out(width, height, self._refill):
+            assert self.blotter.plan is not None
+            for rack in self.screen_stack[0].query(ToastRack):  # over the watchlist only
+                rack.styles.max_height = max(height - self.blotter.plan.height - 4, 3)
+
+    def _refill(self, table: LaidOutTable) -> None:
+        """A table whose columns changed lays out its rows again."""
+        if isinstance(table, OrderHistoryTable):
+            self._history_due = True
+            self._refresh_history()
+        elif isinstance(table, OrdersTable | PositionsTable | FillsTable):
+            table.refresh_from(self.state)
 
     def report(self, text: str, error: BaseException | None = None, *,
                sticky: bool = False) -> None:
@@ -314,7 +345,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
 
     def _refresh_history(self) -> None:
         """The history view is costly to lay out and mostly hidden: only while it shows."""
-        if self._history_due and self.query_one("#blotter").has_class("-show-history"):
+        if self._history_due and self.blotter.has_class("-show-history"):
             self._history_due = False
             self.query_one(OrderHistoryTable).refresh_from(self.state)
 
@@ -359,13 +390,9 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
 
     @guarded
     def action_blotter_view(self) -> None:
-        """f: the blotter's right side cycles positions, fills, trades, order history (below
-        110 columns the whole blotter cycles open orders, fills, trades, history)."""
-        blotter = self.query_one("#blotter")
-        views = ("-show-positions", "-show-fills", "-show-trades", "-show-history")
-        at = next((n for n, view in enumerate(views) if blotter.has_class(view)), 0)
-        for n, view in enumerate(views):
-            blotter.set_class(n == (at + 1) % len(views), view)
+        """f: the next blotter page of this size (tui/layout.py): beside open orders,
+        positions, fills, trades, history; under 110 columns open orders are a page too."""
+        self.blotter.turn()
         self._refresh_history()  # what ended while it was hidden, before it is drawn
 
     def action_escape(self) -> None:

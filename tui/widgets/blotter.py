@@ -11,19 +11,26 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from tui.core.enums import Side
 from tui.core.model import Fill
 from tui.core.prices import Intent, Outcome, Scales
 from tui.core.state import DeskState
-from tui.widgets.tables import short
+from tui.widgets.tables import LaidOutTable
 
 
 class _Stamp(Text):
-    """The time cell; carries the fill's arrival order so the table can sort newest first."""
+    """A cell that carries its fill's arrival order, so the table sorts newest first on
+    whichever column it keeps."""
 
     seq: int = 0
+
+    @classmethod
+    def of(cls, text: Text, seq: int) -> _Stamp:
+        stamp = cls(text.plain, style=text.style, justify=text.justify, no_wrap=True,
+                    overflow=text.overflow)
+        stamp.seq = seq
+        return stamp
 
 
 def fill_intent(fill: Fill) -> Intent:
@@ -43,7 +50,7 @@ def fill_time(fill: Fill) -> str:
     return datetime.fromtimestamp(fill.at).strftime("%H:%M:%S")
 
 
-class FillsTable(DataTable[Text]):
+class FillsTable(LaidOutTable):
     """Fills newest first: time, market, intent, qty, price in the traded outcome, YES price."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"fills--buy", "fills--sell", "fills--dim"}
@@ -54,22 +61,23 @@ class FillsTable(DataTable[Text]):
     MAX_ROWS: ClassVar[int] = 500
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self._seen: set[str] = set()
         self._order: list[str] = []  # row keys shown, oldest first
         self._seq = 0
 
-    def on_mount(self) -> None:
-        for key, label, right in self.COLUMNS:
-            self.add_column(Text(label, justify="right" if right else "left"), key=key)
+    def forget_rows(self) -> None:
+        self._seen.clear()
+        self._order.clear()
 
     def refresh_from(self, state: DeskState) -> None:
         """Add the fills not shown yet (state.fills is newest first)."""
+        self.list_markets(state)
         new: dict[str, Fill] = {}
         for fill in state.fills:
             key = fill_key(fill)
-            if key in self._seen:
-                break  # everything older is on screen already
+            if key in self._seen or len(new) >= self.MAX_ROWS:
+                break  # everything older is on screen already (or would not be kept)
             new.setdefault(key, fill)  # a repeated report shows once
         if not new:
             return
@@ -81,14 +89,14 @@ class FillsTable(DataTable[Text]):
             if scales is None:
                 continue
             self._seq += 1
-            self.add_row(*self.fill_cells(fill, scales, self._seq), key=key)
+            self.add_row(*self.shown(self.fill_cells(fill, scales, self._seq)), key=key)
             self._seen.add(key)
             self._order.append(key)
         while len(self._order) > self.MAX_ROWS:
             oldest = self._order.pop(0)
             self.remove_row(oldest)
             self._seen.discard(oldest)
-        self.sort("time", key=lambda stamp: -stamp.seq)
+        self.sort(self.kept[0], key=self._newest_first)
         if keep is not None and keep in self._seen:
             self.move_cursor(row=self.get_row_index(keep), animate=False, scroll=False)
         elif self.row_count:
@@ -103,18 +111,16 @@ class FillsTable(DataTable[Text]):
         intent = fill_intent(fill)
         side = "fills--buy" if intent.is_buy else "fills--sell"
         shown = fill.price if intent.outcome is Outcome.YES else s.complement(fill.price)
-        stamp = _Stamp(fill_time(fill), style=self.get_component_rich_style(
-            "fills--dim", partial=True), no_wrap=True)
-        stamp.seq = seq
-        return (
-            stamp,
-            self._cell(short(fill.symbol, 12)),
-            self._cell(intent.label, side),
-            self._cell(s.qty_text(fill.qty), right=True),
-            self._cell(s.price_text(shown), side, right=True),
-            self._cell(s.price_text(fill.price), right=True),
+        cells = (
+            self.cell(fill_time(fill), "fills--dim"),
+            self.market_cell(fill.symbol),
+            self.cell(intent.label, side),
+            self.cell(s.qty_text(fill.qty), right=True),
+            self.cell(s.price_text(shown), side, right=True),
+            self.cell(s.price_text(fill.price), right=True),
         )
+        return tuple(_Stamp.of(cell, seq) for cell in cells)
 
-    def _cell(self, text: str, style_name: str = "", right: bool = False) -> Text:
-        style = self.get_component_rich_style(style_name, partial=True) if style_name else ""
-        return Text(text, style=style, justify="right" if right else "left", no_wrap=True)
+    @staticmethod
+    def _newest_first(cell: object) -> int:
+        return -getattr(cell, "seq", 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tui.core.enums import Side
 from tui.core.model import Instrument, Order
 from tui.core.state import DeskState
-from tui.widgets.tables import Cells, OrdersTable, order_price_text, short, state_style, state_text
+from tui.widgets.tables import Cells, OrdersTable, order_price_text, state_style, state_text
 
 MAX_ROWS = 300
 
@@ -26,7 +26,12 @@ class OrderHistoryTable(OrdersTable):
         super().__init__(id=id)
         self._cells: dict[str, tuple[tuple[object, ...], Cells]] = {}  # key → (what, cells)
 
+    def forget_rows(self) -> None:
+        super().forget_rows()
+        self._cells = {}
+
     def refresh_from(self, state: DeskState) -> None:
+        self.list_markets(state)
         ended: list[Order] = [o for o in reversed(state.orders.values())
                               if not o.state.is_working]
         rows: dict[str, Cells] = {}
@@ -54,7 +59,7 @@ class OrderHistoryTable(OrdersTable):
         s = inst.scales
         side = "orders--buy" if order.side is Side.BUY else "orders--sell"
         return (
-            self.cell(short(order.symbol)),
+            self.market_cell(order.symbol),
             self.cell(order.shown_intent.label, side),
             self.cell(order_price_text(order.shown_price(s), s), side, right=True),
             self.cell(f"{s.qty_text(order.cum_qty)}/{s.qty_text(order.order_qty)}", right=True),

@@ -1,18 +1,32 @@
-"""The two lines above the ladder: the inside market (bid / offer, last, spread, mid) and
-the column titles, with the feed's stale warning when there is one."""
+"""The two lines above the ladder: the inside market (bid / offer, last, spread, mid, the
+book's age) and the column titles, with the feed's stale warning when there is one.
+
+The first line is fitted to the pane, never cut mid-word: what matters least goes first
+(the spread, then the last trade, then the flags), so a narrow pane still shows the inside,
+the mid and how old the book is. With ladders side by side each names its market, in
+what tells it apart from the others (tui/widgets/names.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
+from tui.core.state import DeskState
+from tui.widgets.names import market_name
 
 NAME_MAX = 16  # side by side, the prices and the book's age matter more than a long name
+NAME_MIN = 8
+DROP_FIRST = ("spr", "last", "flags", "mid")  # what goes when the line is too long
+
+Part = tuple[str, Sequence[tuple[str, Style | str]]]  # (name, [(text, style)])
 
 
 def mid_text(scales: Scales, bid: int, offer: int) -> str:
@@ -31,6 +45,10 @@ def away_text(market: str, key: str, room: int) -> str:
     return next((f for f in forms if len(f) <= room), forms[-1])
 
 
+def _length(parts: list[Part]) -> int:
+    return sum(len(text) for _, spans in parts for text, _ in spans)
+
+
 class LadderHeader(Static):
     """Two lines above the ladder: the inside market, then the column titles."""
 
@@ -42,41 +60,68 @@ class LadderHeader(Static):
     def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
                   titles: Text, age: str = "", flags: str = "", *,
                   named: bool = False, market: str = "", follow_key: str = "c") -> None:
+        """``market``: where the inside went when it is out of sight ('↑0.412'), said with
+        the key that follows it; it is never dropped, only shortened."""
         st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
             return
-        s = instrument.scales
+        parts = self._parts(instrument, book, stale_text, age, flags)
+        width = self.content_region.width or 10_000
+        # where the market went outranks the mid (out of sight too): room for "↑ c follows"
+        away = len(f"{market[:1]} {follow_key} follows") + 3 if market else 0
+        name = ""
+        for drop in range(len(DROP_FIRST) + 1):
+            kept = [p for p in parts if p[0] not in DROP_FIRST[:drop]]
+            room = width - _length(kept) - (1 if named else 0) - away
+            if named and room >= NAME_MIN:
+                name = market_name(instrument.symbol, self._symbols(), min(room, NAME_MAX))
+                break
+            if not named and room >= 0:
+                break
+        else:  # nothing left to drop: the name in its least, the end cut
+            name = market_name(instrument.symbol, self._symbols(), NAME_MIN) if named else ""
         line = Text(no_wrap=True, overflow="ellipsis")
-        if named:  # several ladders side by side: say which market each one is
-            name = instrument.symbol
-            name = name if len(name) <= NAME_MAX else name[: NAME_MAX - 1] + "…"
+        if name:
             line.append(name, style=st("ladder-head--symbol"))
             line.append(" ")
-        if stale_text:
-            line.append(f" {stale_text} ", style=st("ladder-head--stale"))
-            line.append(" ")
-        bid = book.best_bid if book else None
-        offer = book.best_offer if book else None
-        line.append(s.price_text(bid) if bid is not None else "--", style=st("ladder-head--bid"))
-        line.append(" / ")
-        line.append(s.price_text(offer) if offer is not None else "--",
-                    style=st("ladder-head--offer"))
-        if market:  # the inside is out of sight ('↑0.412'): where it went, and the key
-            room = self.content_region.width - line.cell_len - 3  # 2 spaces, 1 for an "…"
-            line.append("  " + away_text(market, follow_key, room),
-                        style=st("ladder-head--last"))
-        if book is not None and book.last_trade_px is not None:
-            line.append("  last ", style=st("ladder-head--dim"))
-            line.append(s.price_text(book.last_trade_px), style=st("ladder-head--last"))
-        if bid is not None and offer is not None:
-            line.append("  spr ", style=st("ladder-head--dim"))
-            line.append(s.price_text(offer - bid))
-            line.append("  mid ", style=st("ladder-head--dim"))
-            line.append(mid_text(s, bid, offer))
-        if age:  # how old this book is: the trader must never trust a frozen price
-            line.append(f"  {age}", style=st("ladder-head--dim"))
-        if flags:
-            line.append(f"  {flags}", style=st("ladder-head--dim"))
+        for n, (part, spans) in enumerate(kept):
+            for text, style in spans:
+                line.append(text, style=style)
+            if part == "inside" and market:  # 2 spaces, and a cell for an "…"
+                room = width - line.cell_len - _length(kept[n + 1:]) - 3
+                line.append("  " + away_text(market, follow_key, room),
+                            style=st("ladder-head--last"))
         both = Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles])
         self.update(both, layout=False)  # fixed height: no layout pass each frame
+
+    def _parts(self, instrument: Instrument, book: Book | None, stale_text: str, age: str,
+               flags: str) -> list[Part]:
+        st = partial(self.get_component_rich_style, partial=True)
+        dim = st("ladder-head--dim")
+        s = instrument.scales
+        parts: list[Part] = []
+        if stale_text:
+            parts.append(("stale", [(f" {stale_text} ", st("ladder-head--stale")), (" ", "")]))
+        bid = book.best_bid if book else None
+        offer = book.best_offer if book else None
+        parts.append(("inside", [
+            (s.price_text(bid) if bid is not None else "--", st("ladder-head--bid")),
+            (" / ", ""),
+            (s.price_text(offer) if offer is not None else "--", st("ladder-head--offer"))]))
+        if book is not None and book.last_trade_px is not None:
+            parts.append(("last", [("  last ", dim), (s.price_text(book.last_trade_px),
+                                                      st("ladder-head--last"))]))
+        if bid is not None and offer is not None:
+            parts.append(("spr", [("  spr ", dim), (s.price_text(offer - bid), "")]))
+            parts.append(("mid", [("  mid ", dim), (mid_text(s, bid, offer), "")]))
+        if age:  # how old this book is: the trader must never trust a frozen price
+            parts.append(("age", [(f"  {age}", dim)]))
+        if flags:
+            parts.append(("flags", [(f"  {flags}", dim)]))
+        return parts
+
+    def _symbols(self) -> tuple[str, ...]:
+        """Every market the desk lists (the pane's state), for names that tell them apart."""
+        state = getattr(self.parent, "state", None)
+        return tuple(state.instruments) if isinstance(state, DeskState) else ()

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.state import DeskState
 from tui.core.tape import BUCKET_SECONDS
+from tui.widgets.names import market_names
 from tui.widgets.status import age_text
 from tui.widgets.watch_text import (
     CHANGE_FROM,
@@ -72,6 +73,7 @@ class MarketList(Vertical):
         self.symbols: list[str] = []
         self._listed: set[str] = set()
         self._prefix = ""
+        self._names: dict[str, str] = {}  # each market's name as the plan fits it
         self._plan_cache: Layout | None = None
         self._rows: dict[str, Row] = {}  # what each row shows now
         self._bucket: int | None = None  # the sparkline point tick() last drew
@@ -108,6 +110,8 @@ class MarketList(Vertical):
             # one line or two is judged on the panel's own width, which a scrollbar coming
             # and going does not change: no flip-flop at the threshold
             cached = self._plan_cache = self._plan(width, self.size.width or width)
+            # what tells the markets apart, not the prefix they share (names.py)
+            self._names = market_names(self.symbols, cached.name_w)
         return cached
 
     def _plan(self, width: int, panel: int) -> Layout:
@@ -119,15 +123,13 @@ class MarketList(Vertical):
             spark_w = max(SPARK_MIN,
                           min(SPARK_MAX, rest - 1 - max(NAME_MIN, longest_bare)))
             name_w = rest - 1 - spark_w
-            return Layout(width, False, NUMBERS, True, spark_w, name_w,
-                          self._prefix if longest > name_w else "")
+            return Layout(width, False, NUMBERS, True, spark_w, name_w)
         numbers = NUMBERS if width >= 3 * (PX + 1) else NUMBERS[:2]
         change = width >= CHANGE_FROM
         name_w = width - (CHG + 1 if change else 0)
         spark_w = width - len(numbers) * (PX + 1) - 1
         spark_w = min(spark_w, SPARK_MAX) if spark_w >= SPARK_MIN else 0
-        return Layout(width, True, numbers, change, spark_w, name_w,
-                      self._prefix if longest > name_w else "")
+        return Layout(width, True, numbers, change, spark_w, name_w)
 
     def _width_moved(self) -> bool:
         """A scrollbar came or went, or the panel was resized: redraw all, say so."""
@@ -253,7 +255,7 @@ class MarketList(Vertical):
         symbol, bid, offer, last, change, sparkline, stale = row
         assert isinstance(symbol, str)
         inst = self.state.instruments.get(symbol)
-        name = symbol[len(layout.strip):] if layout.strip else symbol
+        name = self._names.get(symbol, symbol)
         text = Text(fit(name, layout.name_w).ljust(layout.name_w), no_wrap=True,
                     overflow="crop")
         chg = change_text(inst, change if isinstance(change, int) else None)

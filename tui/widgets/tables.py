@@ -22,6 +22,7 @@ from tui.core.model import Book, Instrument, Order, Position
 from tui.core.pnl import avg_price, in_outcome, notional_dollars, position_pnl
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
+from tui.widgets.names import market_name
 
 STATE_WORDS: dict[OrderState, str] = {
     OrderState.PENDING_NEW: "pending",
@@ -38,10 +39,6 @@ STATE_WORDS: dict[OrderState, str] = {
 }
 
 Cells = tuple[Text, ...]
-
-
-def short(text: str, width: int = 14) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def dollars_text(dollars: Decimal) -> str:
@@ -71,19 +68,93 @@ def avg_price_text(position: Position, scales: Scales) -> str:
                            scales)
 
 
-class SyncedTable(DataTable[Text]):
-    """A DataTable updated in place from a keyed dict of rows."""
+Columns = tuple[tuple[str, int], ...]  # the columns a table keeps, (key, width)
+ELASTIC = frozenset({"market", "state"})  # a fixed width from the layout; cut with "…"
+NAME_W = 14  # a market name's width where no layout has said
+
+
+class LaidOutTable(DataTable[Text]):
+    """A DataTable that keeps the columns the layout (tui/layout.py) gives it.
+
+    Every row's cells are built for every column in COLUMNS; the table shows the kept ones.
+    Names and states get the width the layout gives them, cut with "…" (the cell keeps the
+    full text); other columns size themselves to what they hold.
+    """
 
     COLUMNS: ClassVar[tuple[tuple[str, str, bool], ...]] = ()  # (key, label, right-aligned)
-    ORDERED: ClassVar[bool] = False  # rows shown in the order given (new rows not at the end)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self._shown: dict[str, tuple[str, ...]] = {}
+        self._kept: Columns | None = None  # None: every column
+        self._symbols: tuple[str, ...] = ()  # the markets names are told apart from
+        self._listed = -1  # the instruments_version _symbols came from
+        self._index: tuple[int, ...] = tuple(range(len(self.COLUMNS)))
 
     def on_mount(self) -> None:
-        for key, label, right in self.COLUMNS:
-            self.add_column(Text(label, justify="right" if right else "left"), key=key)
+        self._add_columns()
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """The keys of the columns on screen."""
+        return tuple(self.COLUMNS[n][0] for n in self._index)
+
+    def set_columns(self, columns: Columns) -> bool:
+        """Keep these columns (from the layout); True when that changed what the table shows,
+        and the caller refreshes it: every row is laid out again."""
+        if columns == self._kept:
+            return False
+        self._kept = columns
+        keys = dict(columns)
+        self._index = tuple(n for n, (key, _, _) in enumerate(self.COLUMNS) if key in keys)
+        if self.is_mounted:
+            self.clear(columns=True)
+            self._add_columns()
+        self.forget_rows()
+        return True
+
+    def forget_rows(self) -> None:
+        """The rows are gone (the columns changed): the next refresh adds them all."""
+
+    def _add_columns(self) -> None:
+        widths = dict(self._kept or ())
+        for n in self._index:
+            key, label, right = self.COLUMNS[n]
+            width = widths.get(key) if key in ELASTIC else None
+            self.add_column(Text(label, justify="right" if right else "left"), key=key,
+                            width=width)
+
+    def width_of(self, key: str, default: int = NAME_W) -> int:
+        return dict(self._kept or ()).get(key, default)
+
+    def list_markets(self, state: DeskState) -> None:
+        if self._listed != state.instruments_version:
+            self._listed, self._symbols = state.instruments_version, tuple(state.instruments)
+
+    def market_cell(self, symbol: str, style_name: str = "") -> Text:
+        return self.cell(market_name(symbol, self._symbols, self.width_of("market")),
+                         style_name)
+
+    def shown(self, cells: Cells) -> Cells:
+        """The cells of the kept columns."""
+        return tuple(cells[n] for n in self._index)
+
+    def cell(self, text: str, style_name: str = "", right: bool = False) -> Text:
+        style = self.get_component_rich_style(style_name, partial=True) if style_name else ""
+        return Text(text, style=style, justify="right" if right else "left", no_wrap=True,
+                    overflow="ellipsis")
+
+
+class SyncedTable(LaidOutTable):
+    """A laid-out table updated in place from a keyed dict of rows."""
+
+    ORDERED: ClassVar[bool] = False  # rows shown in the order given (new rows not at the end)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: dict[str, tuple[str, ...]] = {}
+
+    def forget_rows(self) -> None:
+        self._shown.clear()
 
     def sync(self, rows: dict[str, Cells]) -> None:
         """Make the table show exactly these rows (added, removed, changed cells updated)."""
@@ -98,7 +169,7 @@ class SyncedTable(DataTable[Text]):
             del self._shown[key]
         for key, cells in rows.items():
             if key not in self._shown:
-                self.add_row(*cells, key=key)
+                self.add_row(*self.shown(cells), key=key)
                 self._shown[key] = self._plain(cells)
         self.update_rows(rows)
         if keep is not None and keep in self._shown:
@@ -108,6 +179,7 @@ class SyncedTable(DataTable[Text]):
 
     def update_rows(self, rows: dict[str, Cells]) -> None:
         """Update the changed cells of rows already shown; unknown keys are ignored."""
+        kept = set(self._index)
         for key, cells in rows.items():
             shown = self._shown.get(key)
             if shown is None:
@@ -115,19 +187,15 @@ class SyncedTable(DataTable[Text]):
             plain = self._plain(cells)
             if plain == shown:
                 continue
-            for (col, _, _), old, cell, new in zip(
-                    self.COLUMNS, shown, cells, plain, strict=True):
-                if old != new:
+            for n, ((col, _, _), old, cell, new) in enumerate(zip(
+                    self.COLUMNS, shown, cells, plain, strict=True)):
+                if old != new and n in kept:
                     self.update_cell(key, col, cell)
             self._shown[key] = plain
 
     @staticmethod
     def _plain(cells: Cells) -> tuple[str, ...]:
         return tuple(c.plain + str(c.style) for c in cells)
-
-    def cell(self, text: str, style_name: str = "", right: bool = False) -> Text:
-        style = self.get_component_rich_style(style_name, partial=True) if style_name else ""
-        return Text(text, style=style, justify="right" if right else "left", no_wrap=True)
 
 
 class OrdersTable(SyncedTable):
@@ -154,11 +222,12 @@ class OrdersTable(SyncedTable):
         self.clock = clock
         self._state: DeskState | None = None
         self._reject_seen: dict[str, float] = {}  # row key -> when this table first saw it
-        self._reject_rows: dict[str, Cells] = {}  # rejects still on screen
+        self._reject_rows: dict[str, tuple[Order, Instrument]] = {}  # rejects still shown
         self._expiry: Timer | None = None
 
     def refresh_from(self, state: DeskState) -> None:
         self._state = state
+        self.list_markets(state)
         now = self.clock()
         rows: dict[str, Cells] = {}
         for order in state.orders.values():
@@ -170,13 +239,14 @@ class OrdersTable(SyncedTable):
                 rows[key] = self.order_cells(order, inst)
             elif order.state is OrderState.REJECTED and key not in self._reject_seen:
                 self._reject_seen[key] = now
-                self._reject_rows[key] = self.order_cells(order, inst)
+                self._reject_rows[key] = (order, inst)
         # a reject stays for its minute even if a snapshot has dropped it from the state
         for key, seen in list(self._reject_seen.items()):
             if key in self._reject_rows and now - seen >= self.REJECT_SECONDS:
                 del self._reject_rows[key]
-        for key, cells in self._reject_rows.items():
-            rows.setdefault(key, cells)
+        for key, (order, inst) in self._reject_rows.items():
+            if key not in rows:
+                rows[key] = self.order_cells(order, inst)
         self.sync(rows)
         self._schedule_expiry(now)
 
@@ -199,7 +269,7 @@ class OrdersTable(SyncedTable):
         intent = order.shown_intent
         side = "orders--buy" if order.side is Side.BUY else "orders--sell"
         return (
-            self.cell(short(order.symbol)),
+            self.market_cell(order.symbol),
             self.cell(intent.label, side),
             self.cell(order_price_text(order.shown_price(s), s), side, right=True),
             self.cell(order_price_text(order.price, s), right=True),
@@ -247,6 +317,7 @@ class PositionsTable(SyncedTable):
 
     def refresh_from(self, state: DeskState) -> None:
         """All rows: call when positions_version (or the instruments) changed."""
+        self.list_markets(state)
         rows: dict[str, Cells] = {}
         for symbol, position in state.positions.items():
             inst = state.instruments.get(symbol)
@@ -284,7 +355,7 @@ class PositionsTable(SyncedTable):
             unrealized = dollars_text(pnl.unrealized)
             unrealized_style = gain_style(pnl.unrealized)
         return (
-            self.cell(short(position.symbol)),
+            self.market_cell(position.symbol),
             self.cell(net, net_style, right=True),
             self.cell(avg, right=True),
             self.cell(mark, right=True),

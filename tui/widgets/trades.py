@@ -27,7 +27,8 @@ from textual.widgets import Static
 from tui.core.enums import Side
 from tui.core.state import DeskState
 from tui.core.tape import FeedGap, Trade
-from tui.widgets.watch_text import common_prefix, feed_age, feed_heading, fit
+from tui.widgets.names import market_names
+from tui.widgets.watch_text import feed_age, feed_heading, fit
 
 PX = 5  # "0.555"
 QTY = 5  # right-aligned quantity column ("12000")
@@ -77,7 +78,7 @@ class TapeLayout:
     width: int
     name_w: int  # 0: no market column
     qty_w: int
-    prefix: str  # the symbols' common prefix ("AEC-"), dropped from names that are cut
+    names: int  # the instruments_version the names were made for
 
 
 class TradeTape(Vertical):
@@ -107,6 +108,7 @@ class TradeTape(Vertical):
         self.lines: list[Text] = []  # what is on screen (tests read it)
         self._plan: TapeLayout | None = None
         self._plan_key: tuple[object, ...] = ()
+        self._names: dict[str, str] = {}  # each market's name in the market column
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="tape-head")
@@ -176,14 +178,14 @@ class TradeTape(Vertical):
         instruments = self.state.instruments if self.state is not None else {}
         shown = [i for s, i in instruments.items() if self._symbol in (None, s)]
         qty_w = QTY_FRACTIONAL if any(i.scales.qty_scale > 1 for i in shown) else QTY
-        if self._symbol is not None:
-            return TapeLayout(width, 0, qty_w, "")
-        symbols = list(instruments)
-        longest = max((len(s) for s in symbols), default=12)
+        version = self.state.instruments_version if self.state is not None else -1
         room = width - (8 + 1 + 1 + PX + 1 + 1 + qty_w)
-        if room < NAME_MIN:
-            return TapeLayout(width, 0, qty_w, "")
-        return TapeLayout(width, min(room, longest), qty_w, common_prefix(symbols))
+        if self._symbol is not None or room < NAME_MIN:
+            return TapeLayout(width, 0, qty_w, version)
+        # what tells the markets apart, not the prefix they share (tui/widgets/names.py)
+        self._names = market_names(instruments, room)
+        longest = max((len(n) for n in self._names.values()), default=NAME_MIN)
+        return TapeLayout(width, min(room, longest), qty_w, version)
 
     def _line(self, entry: Entry, layout: TapeLayout) -> Text:
         if isinstance(entry, tuple):  # a gap: never cached, its end moves
@@ -209,9 +211,7 @@ class TradeTape(Vertical):
         name_w = layout.name_w
         text = Text(clock_text(trade.at), style=st("tape--dim"), no_wrap=True, overflow="crop")
         if name_w:
-            name = trade.symbol
-            if len(name) > name_w and name.startswith(layout.prefix):
-                name = name[len(layout.prefix):]
+            name = self._names.get(trade.symbol, trade.symbol)
             text.append(" " + fit(name, name_w).ljust(name_w))
         if trade.aggressor is Side.BUY:
             arrow, style = "▲", st("tape--buy")

@@ -12,7 +12,10 @@ from rich.text import Text
 from tui.core.model import Instrument
 from tui.core.state import DeskState, LinkState, is_feed
 from tui.core.tape import spark
+from tui.widgets.names import common_prefix, fit
 from tui.widgets.status import is_stale, stream_word
+
+__all__ = ["common_prefix", "fit"]  # the names' helpers, where the watchlist and tape look
 
 PX = 5  # width of a price column ("0.555")
 CHG = 6  # width of the change column ("+0.125")
@@ -71,22 +74,6 @@ def feed_heading(title: str, words: str, kind: str, width: int,
     return text
 
 
-def common_prefix(symbols: list[str]) -> str:
-    """What every symbol starts with, up to a separator ("AEC-"): dropped when room is short."""
-    if len(symbols) < 2:
-        return ""
-    first, last = min(symbols), max(symbols)  # the two that differ soonest
-    pairs = zip(first, last, strict=False)
-    same = next((i for i, (a, b) in enumerate(pairs) if a != b), len(first))
-    prefix = first[:same]
-    cut = max(prefix.rfind("-"), prefix.rfind("."), prefix.rfind("_"))
-    return prefix[: cut + 1] if cut >= 0 else ""
-
-
-def fit(name: str, width: int) -> str:
-    return name if len(name) <= width else name[: max(width - 1, 0)] + "…"
-
-
 def change_text(inst: Instrument | None, change: int | None) -> str:
     if change is None or inst is None:
         return "--"
@@ -123,8 +110,7 @@ class Layout:
     numbers: tuple[str, ...]  # of NUMBERS, in order
     change: bool
     spark_w: int
-    name_w: int
-    strip: str  # the common prefix dropped from every symbol ("" = none)
+    name_w: int  # names fit it in what tells markets apart (tui/widgets/names.py)
 
 
 Row = tuple[object, ...]  # what a row shows; a row is redrawn only when this changes
