@@ -61,19 +61,25 @@ class LadderHeader(Static):
                   titles: Text, age: str = "", flags: str = "", *,
                   named: bool = False, market: str = "", follow_key: str = "c") -> None:
         """``market``: where the inside went when it is out of sight ('↑0.412'), said with
-        the key that follows it; it is never dropped, only shortened."""
+        the key that follows it; it outranks last, spread, flags and mid, and is never
+        dropped, only shortened."""
         st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
             return
         parts = self._parts(instrument, book, stale_text, age, flags)
         width = self.content_region.width or 10_000
-        # where the market went outranks the mid (out of sight too): room for "↑ c follows"
-        away = len(f"{market[:1]} {follow_key} follows") + 3 if market else 0
+        if market:  # the inside is out of sight ('↑0.412'): where it went, and the key;
+            # after the inside, never dropped, in the words that fit beside what stays
+            kept = _length([p for p in parts if p[0] not in DROP_FIRST])
+            room = width - kept - (NAME_MIN + 1 if named else 0) - 2
+            at = next(n for n, p in enumerate(parts) if p[0] == "inside") + 1
+            parts.insert(at, ("market", [("  " + away_text(market, follow_key, room),
+                                          st("ladder-head--last"))]))
         name = ""
         for drop in range(len(DROP_FIRST) + 1):
             kept = [p for p in parts if p[0] not in DROP_FIRST[:drop]]
-            room = width - _length(kept) - (1 if named else 0) - away
+            room = width - _length(kept) - (1 if named else 0)
             if named and room >= NAME_MIN:
                 name = market_name(instrument.symbol, self._symbols(), min(room, NAME_MAX))
                 break
@@ -85,13 +91,9 @@ class LadderHeader(Static):
         if name:
             line.append(name, style=st("ladder-head--symbol"))
             line.append(" ")
-        for n, (part, spans) in enumerate(kept):
+        for _, spans in kept:
             for text, style in spans:
                 line.append(text, style=style)
-            if part == "inside" and market:  # 2 spaces, and a cell for an "…"
-                room = width - line.cell_len - _length(kept[n + 1:]) - 3
-                line.append("  " + away_text(market, follow_key, room),
-                            style=st("ladder-head--last"))
         both = Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles])
         self.update(both, layout=False)  # fixed height: no layout pass each frame
 
