@@ -417,7 +417,7 @@ class PmdeskApp(TradingActions, LadderActions, App[None]):
     @guarded
     def action_help(self) -> None:
         if len(self.screen_stack) == 1:
-            rows = key_rows(self.keys)
+            rows = key_rows(self.keys, presets=self.config.size_presets)
             self.push_screen(HelpScreen(rows, title=f"{self.title} keys"))
 
     async def _call(self, call: Awaitable[T], failure: str) -> tuple[bool, T | None]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import ClassVar
 
 from rich.table import Table
@@ -17,12 +18,14 @@ from tui.bindings import DESK_BINDINGS
 from tui.keymap import DeskKeys, said
 
 
-def key_rows(keys: DeskKeys, bindings: Iterable[BindingType] = DESK_BINDINGS
-             ) -> list[tuple[str, str]]:
+def key_rows(keys: DeskKeys, bindings: Iterable[BindingType] = DESK_BINDINGS,
+             presets: Sequence[Decimal] | None = None) -> list[tuple[str, str]]:
     """(keys, description) per action, in declaration order; 'up,k' shows as '↑ k'.
 
     Every key the binding is on after the trader's keymap (not the footer's short form),
     with the binding's tooltip as the description, its key names written as bound too.
+    ``presets``: the config's size presets, so each preset key says the size it sets, or
+    that it has none (the README, given none, describes the keys in general).
     """
     rows: dict[tuple[str, str], list[str]] = {}
     seen: set[str] = set()
@@ -31,11 +34,22 @@ def key_rows(keys: DeskKeys, bindings: Iterable[BindingType] = DESK_BINDINGS
             continue
         seen.add(binding.id)
         words = keys.words(binding.tooltip or binding.description)
+        if presets is not None and binding.id.startswith("preset_"):
+            words = preset_words(int(binding.id.removeprefix("preset_")), presets)
         shown = rows.setdefault((binding.action, words), [])
         for key in keys.all_shown(binding.id) or ["(no key)"]:
             if key not in shown:
                 shown.append(key)
     return [(" ".join(shown), words or action) for (action, words), shown in rows.items()]
+
+
+def preset_words(number: int, presets: Sequence[Decimal]) -> str:
+    """'Ticket size: 25 contracts (preset 4)', or why this key sets nothing."""
+    if number > len(presets):
+        return (f"Ticket size: no preset {number} (the config file's size_presets "
+                f"has {len(presets)})")
+    size = presets[number - 1]
+    return f"Ticket size: {size:f} contract{'s' * (size != 1)} (preset {number})"
 
 
 CLOSE_KEYS = "escape,q,question_mark,enter"
