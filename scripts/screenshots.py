@@ -56,6 +56,15 @@ async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int
         app.save_screenshot(str(out / f"help{suffix}.svg"))
 
 
+async def shoot_all(seed: int, out: Path,
+                    sizes: list[tuple[tuple[int, int], str, bool]]) -> None:
+    """One event loop for every picture: grpc's aio poller stays bound to the loop it first
+    ran on, so a loop per picture left callbacks firing into closed loops at exit."""
+    for size, suffix, keys in sizes:
+        with embedded_exchange(seed) as sim:  # each picture on a fresh exchange, same seed
+            await shoot(sim.rest_url, sim.grpc_target, out, size, suffix, keys)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
@@ -65,9 +74,7 @@ def main() -> None:
     sizes = [((120, 36), "", True)] + [
         (size, f"-{size[0]}x{size[1]}", False)
         for size in ((80, 24), (120, 36), (160, 48), (220, 50), (240, 60))]
-    for size, suffix, keys in sizes:
-        with embedded_exchange(args.seed) as sim:
-            asyncio.run(shoot(sim.rest_url, sim.grpc_target, args.out, size, suffix, keys))
+    asyncio.run(shoot_all(args.seed, args.out, sizes))
     print(f"screenshots written to {args.out}")
 
 

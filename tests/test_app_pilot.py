@@ -151,7 +151,7 @@ async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer
         words = dict(shown)  # each preset key says the size it sets, or that it has none
         assert (words["1"], words["5"]) == ("Ticket size: 1 contract (preset 1)",
                                             "Ticket size: 100 contracts (preset 5)")
-        assert words["6"] == "Ticket size: no preset 6 (the config file's size_presets has 5)"
+        assert words["6"] == "Ticket size: not set (config size_presets has 5)"
         await pilot.press("b", "s", "X")  # a stray keystroke in a dialog sends nothing
         await asyncio.sleep(0.3)
         assert not [c for c in quiet_sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]

@@ -46,8 +46,7 @@ def key_rows(keys: DeskKeys, bindings: Iterable[BindingType] = DESK_BINDINGS,
 def preset_words(number: int, presets: Sequence[Decimal]) -> str:
     """'Ticket size: 25 contracts (preset 4)', or why this key sets nothing."""
     if number > len(presets):
-        return (f"Ticket size: no preset {number} (the config file's size_presets "
-                f"has {len(presets)})")
+        return f"Ticket size: not set (config size_presets has {len(presets)})"
     size = presets[number - 1]
     return f"Ticket size: {size:f} contract{'s' * (size != 1)} (preset {number})"
 
