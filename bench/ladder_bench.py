@@ -27,7 +27,6 @@ from decimal import Decimal
 from ladder_common import METER, SIZE, Result, TableLadder, install_hooks, machine, until
 from ladder_feed import run_desk_feed, run_table_feed
 
-from tui.app import PmdeskApp
 from tui.core.enums import Side
 from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
@@ -35,6 +34,7 @@ from tui.core.state import DeskState
 from tui.sim.exchange import Exchange
 from tui.sim.model import BookChanged
 from tui.sim.server import SimServer
+from tui.ui.app import PmdeskApp
 from tui.venues.gateway.venue import BOOK_DEPTH, GatewayVenue
 
 ACCOUNTS = [(f"firms/DEMO/accounts/bench-{n}", f"firms/DEMO/users/bench-{n}") for n in range(30)]

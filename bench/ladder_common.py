@@ -20,10 +20,10 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from tui.app import PmdeskApp
 from tui.core.prices import Scales
 from tui.core.state import DeskState
-from tui.widgets.ladder import Ladder
+from tui.ui.app import PmdeskApp
+from tui.ui.widgets.ladder import Ladder
 
 SIZE = (160, 48)
 

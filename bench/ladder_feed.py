@@ -22,7 +22,6 @@ from decimal import Decimal
 
 from ladder_common import METER, SIZE, Result, TableLadder, until
 
-from tui.app import PmdeskApp
 from tui.core.enums import InstrumentState, Side
 from tui.core.model import Book, Instrument
 from tui.core.prices import Intent, Scales
@@ -32,6 +31,7 @@ from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.sim.exchange import Exchange
 from tui.sim.server import SimServer
 from tui.sim.wire import book_update_pb
+from tui.ui.app import PmdeskApp
 from tui.venues.gateway import convert
 from tui.venues.gateway.commands import ORDER_STREAM
 from tui.venues.gateway.venue import BOOK_DEPTH, GatewayVenue

@@ -13,9 +13,9 @@ import asyncio
 import time
 from pathlib import Path
 
-from tui.app import PmdeskApp
-from tui.demo import embedded_exchange
+from tui.cli.demo import embedded_exchange
 from tui.sim.auth import DEMO_PASSWORD
+from tui.ui.app import PmdeskApp
 from tui.venues.gateway.venue import GatewayVenue
 
 SETTLE = 4.0  # seconds of synthetic flow before the first picture

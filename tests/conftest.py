@@ -87,7 +87,7 @@ def make_venue(sim: SimServer, user: str = "demo") -> GatewayVenue:
 def make_retail_venue(sim: SimServer, *, stored: bool = False) -> RetailVenue:
     """The desk's retail venue on the same exchange, with the demo user's API key; `stored`:
     with the local database (profile "retail") under $PMDESK_DATA_DIR, as a desk keeps it."""
-    from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+    from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
     from tui.store import Store, db_path
 
     return RetailVenue(rest_url=sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,

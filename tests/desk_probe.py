@@ -9,12 +9,12 @@ import json
 import sys
 import time
 
-from tui.app import PmdeskApp
 from tui.sim.auth import DEMO_PASSWORD
 from tui.store import Store, db_path
+from tui.ui.app import PmdeskApp
+from tui.ui.widgets.blotter import FillsTable
+from tui.ui.widgets.history import OrderHistoryTable
 from tui.venues.gateway.venue import GatewayVenue
-from tui.widgets.blotter import FillsTable
-from tui.widgets.history import OrderHistoryTable
 
 
 def rows(table: FillsTable | OrderHistoryTable) -> list[list[str]]:

@@ -8,7 +8,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
-from tui.app import PmdeskApp
+from tui.ui.app import PmdeskApp
 
 
 def drawn(widget: Widget) -> list[str]:

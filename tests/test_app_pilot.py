@@ -8,14 +8,14 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tui.app import PmdeskApp
 from tui.core.enums import Side
 from tui.core.prices import Outcome
-from tui.keymap import DeskKeys
 from tui.sim.server import SimServer
-from tui.widgets.blotter import FillsTable
-from tui.widgets.help import HelpScreen, key_rows
-from tui.widgets.tables import OrdersTable, PositionsTable
+from tui.ui.app import PmdeskApp
+from tui.ui.keymap import DeskKeys
+from tui.ui.screens.help import HelpScreen, key_rows
+from tui.ui.widgets.blotter import FillsTable
+from tui.ui.widgets.tables import OrdersTable, PositionsTable
 
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import eventually
-from tui.check import Checker
-from tui.cli import main
+from tui.cli.check import Checker
+from tui.cli.credentials import auth0_client
+from tui.cli.main import main
 from tui.core.prices import Intent
 from tui.core.profiles import ENV_VAR, ProfileError, load_profiles
 from tui.core.ticket import build_order
-from tui.credentials import auth0_client
 from tui.sim.server import SimServer
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.keys import new_rsa

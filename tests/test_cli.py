@@ -46,7 +46,7 @@ def test_log_lines_never_carry_the_password() -> None:
     import io
     import logging
 
-    from tui.cli import redact_logs
+    from tui.cli.common import redact_logs
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

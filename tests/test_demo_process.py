@@ -12,13 +12,13 @@ import time
 import httpx
 import pytest
 
-from tui.demo import embedded_exchange
+from tui.cli.demo import embedded_exchange
 
 # a stand-in for the desk: starts the exchange exactly as `pmdesk demo` does, says where
 # it is, then waits to be told how to end
 DESK = textwrap.dedent("""
     import os, sys, time
-    from tui.demo import embedded_exchange
+    from tui.cli.demo import embedded_exchange
     with embedded_exchange(seed=7) as sim:
         print(sim.rest_url, flush=True)
         time.sleep(120)

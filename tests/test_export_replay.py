@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import eventually
-from tui.cli import main
+from tui.cli.main import main
 from tui.core.enums import OrderState
 from tui.core.model import Instrument, Order
 from tui.core.prices import Intent, Scales
@@ -115,7 +115,7 @@ def test_since_today_and_yesterday_start_at_midnight_utc() -> None:
     """TRADER.md: `pmdesk export fills --since yesterday` feeds accounting."""
     import time
 
-    from tui.export import parse_since
+    from tui.store.export import parse_since
 
     today = parse_since("today")
     assert today is not None and today % 86400 == 0 and 0 <= time.time() - today < 86400 + 5

@@ -17,15 +17,15 @@ from textual.binding import BindingType
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import cent_symbols, mine, quote
 from tests.screen_text import footer, ticket_parts
-from tui.app import PmdeskApp
-from tui.bindings import DESK_BINDINGS
-from tui.cli import check_keymap
+from tui.cli.common import check_keymap
 from tui.core.config import ConfigError, DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
-from tui.keymap import DeskKeys
 from tui.sim.server import SimServer
-from tui.widgets.help import HelpScreen
+from tui.ui.app import PmdeskApp
+from tui.ui.bindings import DESK_BINDINGS
+from tui.ui.keymap import DeskKeys
+from tui.ui.screens.help import HelpScreen
 
 
 def _refusal(keymap: dict[str, str]) -> str | None:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from nacl.signing import SigningKey, VerifyKey
 
-from tui.cli_keys import add_parser
+from tui.cli.keys import add_parser
 from tui.venues.keys import (
     KeyFileError,
     RedactFilter,
@@ -235,7 +235,7 @@ def test_cli_keys_new_prints_the_public_key_never_the_private(
 def test_cli_keys_new_defaults_to_the_config_dir(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("tui.cli_keys.user_config_dir",
+    monkeypatch.setattr("tui.cli.keys.user_config_dir",
                         lambda app, appauthor=None: str(tmp_path / "cfg" / app))
     assert run_cli(["keys", "new", "--kind", "ed25519"]) == 0
     path = tmp_path / "cfg" / "pmdesk" / "keys" / "retail-ed25519.key"

@@ -15,14 +15,14 @@ from textual.widgets import Static
 from tests.conftest import eventually, make_venue
 from tests.desk_kit import ALICE, cent_symbols
 from tests.desk_kit import quote as _quote
-from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.limits import Limits
 from tui.sim.server import SimServer
-from tui.widgets.ladder import Ladder
-from tui.widgets.ladder_header import away_text
-from tui.widgets.ladder_pane import LadderPane
-from tui.widgets.ladder_view import Market, centred_top, in_sight
+from tui.ui.app import PmdeskApp
+from tui.ui.widgets.ladder import Ladder
+from tui.ui.widgets.ladder_header import away_text
+from tui.ui.widgets.ladder_pane import LadderPane
+from tui.ui.widgets.ladder_view import Market, centred_top, in_sight
 
 
 @asynccontextmanager

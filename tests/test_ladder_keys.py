@@ -1,4 +1,4 @@
-"""Every ladder key (tui/bindings.py DESK_BINDINGS) has a Pilot test; this file closes the gaps.
+"""Every ladder key (tui/ui/bindings.py DESK_BINDINGS) has a Pilot test; this file closes the gaps.
 
 Where each binding id is tested (COVERAGE below is the checked copy of this list):
 
@@ -49,19 +49,19 @@ from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import ALICE
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
-from tui.app import PmdeskApp
-from tui.bindings import DESK_BINDINGS
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, OrderType, Side, TimeInForce
 from tui.core.limits import Limits
 from tui.core.prices import Outcome
 from tui.sim.model import SimOrder
 from tui.sim.server import SimServer
-from tui.widgets.account import AccountPanel
-from tui.widgets.confirm import ConfirmScreen
-from tui.widgets.history import OrderHistoryTable
-from tui.widgets.markets import MarketList
-from tui.widgets.picker import MarketPicker
+from tui.ui.app import PmdeskApp
+from tui.ui.bindings import DESK_BINDINGS
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.picker import MarketPicker
+from tui.ui.widgets.account import AccountPanel
+from tui.ui.widgets.history import OrderHistoryTable
+from tui.ui.widgets.markets import MarketList
 
 TESTS = Path(__file__).parent
 HERE = "test_ladder_keys.py"

@@ -1,5 +1,5 @@
-"""The blotter's layout (tui/layout.py) at every terminal size from 80x24 to 240x60, and the
-market names (tui/widgets/names.py) that fit its narrow columns: pure functions, no screen.
+"""The blotter's layout (tui/ui/layout.py) at every terminal size from 80x24 to 240x60, and the
+market names (tui/ui/widgets/names.py) that fit its narrow columns: pure functions, no screen.
 
 The Pilot tests in test_layout_screen.py check the same promises on the rendered screen.
 """
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.layout import (
+from tui.sim.markets import demo_instruments
+from tui.ui.layout import (
     BORDER,
     GUTTER,
     PAD,
@@ -18,8 +19,7 @@ from tui.layout import (
     blotter_layout,
     ticket_width,
 )
-from tui.sim.markets import demo_instruments
-from tui.widgets.names import market_names
+from tui.ui.widgets.names import market_names
 
 SIZES = [(w, h) for w in range(80, 241) for h in (24, 36, 48, 60)]
 # what each table's key columns must hold whole (a state word, a quantity, a price, P&L)

@@ -26,18 +26,18 @@ from textual.widgets._toast import Toast
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import BOB, cent_symbols, quote
-from tui.app import PmdeskApp
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Instrument
 from tui.core.pnl import position_pnl
 from tui.core.prices import Scales
 from tui.core.state import DeskState
 from tui.sim.server import SimServer
-from tui.widgets.footer import DeskFooter
-from tui.widgets.help import HelpScreen
-from tui.widgets.ladder_header import LadderHeader
-from tui.widgets.tables import dollars_text
-from tui.widgets.trades import TradeTape
+from tui.ui.app import PmdeskApp
+from tui.ui.screens.help import HelpScreen
+from tui.ui.widgets.footer import DeskFooter
+from tui.ui.widgets.ladder_header import LadderHeader
+from tui.ui.widgets.tables import dollars_text
+from tui.ui.widgets.trades import TradeTape
 
 DEMO_USER = "firms/DEMO/users/demo"
 SIZES = [(80, 24), (120, 36), (160, 48), (220, 50)]

@@ -17,7 +17,7 @@ import jwt
 import pytest
 
 from tests.desk_kit import expire_tokens
-from tui.cli_auth import login_first
+from tui.cli.auth import login_first
 from tui.core import totp
 from tui.core.venue import VenueError
 from tui.sim.auth import DEMO_PASSWORD
@@ -302,7 +302,7 @@ def test_mfa_enroll_away_from_a_terminal_turns_nothing_on(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a terminal it cannot ask for the code: it says so before asking the exchange
     for a key (which would land in a pipe or a log, and leave the factor half set up)."""
-    from tui.cli import main
+    from tui.cli.main import main
 
     monkeypatch.setenv("PMDESK_PASSWORD", DEMO_PASSWORD)
     assert not sys.stdin.isatty()  # pytest's own stdin

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from tui.core.search import is_subsequence, rank
 from tui.sim.markets import demo_instruments
-from tui.widgets.picker import MarketPicker
+from tui.ui.screens.picker import MarketPicker
 
 DEMO = [(i.symbol, i.description) for i in demo_instruments()]
 SYMBOLS = [s for s, _ in DEMO]
@@ -100,7 +100,7 @@ class PickerHost(App[None]):
         yield Static("desk")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return len(self.screen_stack) == 1 or action in {"help", "quit"}  # as tui/app.py
+        return len(self.screen_stack) == 1 or action in {"help", "quit"}  # as tui/ui/app.py
 
     def action_buy(self) -> None:
         self.bought += 1

@@ -19,8 +19,8 @@ from tui.core.pnl import (
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 from tui.sim.model import SimPosition
-from tui.widgets.account import AccountPanel
-from tui.widgets.tables import PositionsTable
+from tui.ui.widgets.account import AccountPanel
+from tui.ui.widgets.tables import PositionsTable
 
 CENTS = Scales(price_scale=100, tick=1)  # $1 = 100 raw; whole contracts
 MILLS = Scales(price_scale=1000, tick=10, qty_scale=100)  # hundredths of a contract

@@ -14,12 +14,7 @@ import pytest
 
 from tests.conftest import DEMO_ACCOUNT
 from tui.core.enums import OrderType, Side, TimeInForce
-from tui.core.venue import VenueError
-from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
-from tui.sim.auth import DEMO_PASSWORD
-from tui.sim.server import SimServer
-from tui.venues.gateway.rest import INSERT_PATH, PREVIEW_PATH, GatewayRest
-from tui.venues.ratelimit import (
+from tui.core.ratelimit import (
     RATE_LIMIT_BODY,
     GatewayLimiter,
     Limit,
@@ -30,6 +25,11 @@ from tui.venues.ratelimit import (
     retriable,
     retry_delay,
 )
+from tui.core.venue import VenueError
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
+from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.server import SimServer
+from tui.venues.gateway.rest import INSERT_PATH, PREVIEW_PATH, GatewayRest
 
 ids = itertools.count(1)
 

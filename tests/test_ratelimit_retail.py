@@ -9,9 +9,9 @@ import asyncio
 
 from tests.test_ratelimit import FakeTime
 from tests.test_sim_retail_rest import SLUG, order_body
-from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+from tui.core.ratelimit import RETAIL_PER_KEY, RetailLimiter
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
-from tui.venues.ratelimit import RETAIL_PER_KEY, RetailLimiter
 from tui.venues.retail.rest import RetailRest
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tui.keys import keys_markdown
+from tui.ui.keys_doc import keys_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -35,7 +35,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_readme_lists_every_key_as_the_help_screen_does() -> None:
     table = README.split("<!-- keys:start", 1)[1].split("-->", 1)[1].split("<!-- keys:end")[0]
     assert table.strip() == keys_markdown(), (
-        "README keys differ from the app's bindings; paste `python -m tui.keys` output")
+        "README keys differ from the app's bindings; paste `python -m tui.ui.keys_doc` output")
 
 
 def test_the_readmes_profiles_are_profiles_pmdesk_reads(tmp_path: Path) -> None:

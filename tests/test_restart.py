@@ -14,15 +14,15 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import eventually
-from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
 from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.server import SimServer
 from tui.store import DATA_DIR_ENV, SCHEMA_VERSION, Store, db_path
+from tui.ui.app import PmdeskApp
+from tui.ui.widgets.names import market_names
 from tui.venues.gateway.venue import GatewayVenue
-from tui.widgets.names import market_names
 
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"

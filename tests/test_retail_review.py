@@ -21,7 +21,7 @@ from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
-from tui.sim.retail import slug_of
+from tui.sim.retail.api import slug_of
 from tui.sim.server import SimServer
 from tui.store import Store, db_path
 from tui.venues.retail.socket import SocketWorker

@@ -20,7 +20,7 @@ from nacl.signing import SigningKey, VerifyKey
 
 from tui.core.enums import OrderState, Side
 from tui.core.venue import VenueError
-from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
 from tui.venues.retail import RetailRest, load_seed, message, sign
 

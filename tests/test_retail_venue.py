@@ -18,14 +18,14 @@ from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
 from tests.desk_kit import retail_live as _live
 from tests.specs import RETAIL_SPEC
-from tui.cli import main
+from tui.cli.main import main
 from tui.core.enums import OrderState, Side
 from tui.core.prices import Intent
 from tui.core.profiles import ENV_VAR
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
-from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
-from tui.sim.retail_wire import position_json
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
+from tui.sim.retail.wire import position_json
 from tui.sim.server import SimServer
 from tui.store import db_path
 from tui.venues.retail.rest import RetailRest
@@ -310,7 +310,7 @@ def ex_net(sim: SimServer, symbol: str) -> int:
 async def test_a_position_change_without_market_metadata_reads_the_positions_again(
         quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """§3: marketMetadata may be null; the change names no market, so the desk asks."""
-    import tui.sim.retail_ws as ws
+    import tui.sim.retail.ws as ws
 
     def unnamed(p: object, inst: object) -> dict[str, object]:
         return {**position_json(p, inst), "marketMetadata": None}  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from tui.core.enums import OrderState, Side
-from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
 from tui.venues.retail.signing import sign
 

@@ -22,7 +22,7 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from tests.conftest import eventually
 from tests.test_sim_retail_rest import ACCOUNT, SLUG, SYMBOL, call, counterparty, order_body
 from tui.core.enums import Side
-from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
 from tui.venues.retail.signing import sign
 

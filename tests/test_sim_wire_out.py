@@ -26,7 +26,7 @@ from tests.test_protos import Spec, parse_spec
 from tests.test_wire_capture import LEN, walk
 from tui.core.enums import InstrumentState, Side
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
-from tui.sim.retail import DEMO_RETAIL_KEY_ID
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID
 from tui.sim.server import SimServer
 
 SYM = "AEC-NFL-KC-BUF-2026-11-29"  # price_scale 100, whole contracts

@@ -23,14 +23,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tui.app import PmdeskApp
 from tui.core.enums import Side
 from tui.core.state import LinkState
 from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.flow import SyntheticFlow
 from tui.sim.server import SimServer
+from tui.ui.app import PmdeskApp
+from tui.ui.widgets.markets import MarketList
 from tui.venues.gateway.venue import GatewayVenue
-from tui.widgets.markets import MarketList
 
 T = TypeVar("T")
 WALL = 1_795_000_000.0  # the desk's frozen wall clock (trade times on the tape)

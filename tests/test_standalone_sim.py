@@ -105,7 +105,7 @@ def test_a_taken_grpc_port_is_refused_too(standalone: int) -> None:
 def test_pmdesk_check_walks_both_venues_through_a_running_pmdesk_sim(
         standalone: int, tmp_path: Path) -> None:
     """As a trader runs it: `pmdesk check` processes against a `pmdesk sim` process."""
-    from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+    from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 
     key = tmp_path / "retail.key"
     key.write_text(DEMO_RETAIL_SECRET, encoding="ascii")

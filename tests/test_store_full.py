@@ -7,12 +7,12 @@ from pathlib import Path
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, make_venue
 from tests.desk_kit import cent_symbols, quote
-from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.limits import Limits
 from tui.sim.server import SimServer
 from tui.store import Store
-from tui.widgets.status import StatusBar
+from tui.ui.app import PmdeskApp
+from tui.ui.widgets.status import StatusBar
 
 FULL = "The local database cannot write"
 

@@ -8,7 +8,7 @@ from tui.core.model import Book, Order
 from tui.core.state import DeskState, LinkState
 from tui.core.tape import BUCKET_SECONDS, FeedGap, MarketTape, Trade, spark
 from tui.sim.server import SimServer
-from tui.widgets.status import is_stale
+from tui.ui.widgets.status import is_stale
 
 
 def book(volume: int, last: int | None = None, last_qty: int | None = None,

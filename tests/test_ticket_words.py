@@ -15,14 +15,14 @@ from textual.widgets import Static
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import cent_symbols, mine, quote
 from tests.screen_text import drawn, ticket_parts, told
-from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
 from tui.core.model import Estimate
 from tui.core.venue import VenueError
-from tui.keymap import DeskKeys
 from tui.sim.server import SimServer
+from tui.ui.app import PmdeskApp
+from tui.ui.keymap import DeskKeys
 
 
 @asynccontextmanager

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.conftest import eventually
-from tui.check import Checker, report
+from tui.cli.check import Checker, report
 from tui.core.profiles import Profile, load_profiles
 from tui.core.venue import VenueError
 from tui.sim.auth import DEMO_PASSWORD
@@ -273,8 +273,8 @@ async def test_the_retail_desk_and_its_check_trust_the_profiles_ca(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Signed REST and both WebSockets over TLS (wss://) to a host the CA file vouches for;
     without the CA, the check says the certificate is not trusted."""
-    from tui.check_retail import RetailChecker
-    from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+    from tui.cli.check_retail import RetailChecker
+    from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
     from tui.venues.retail.venue import RetailVenue
 
     venue = RetailVenue(rest_url=tls_sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,

@@ -21,15 +21,15 @@ from tests.desk_kit import cent_symbols as _symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
 from tests.screen_text import ticket_parts, ticket_text, told
-from tui.app import PmdeskApp
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.limits import Limit, Limits
 from tui.sim.model import SimOrder
-from tui.sim.retail import slug_of
+from tui.sim.retail.api import slug_of
 from tui.sim.server import SimServer
-from tui.widgets.confirm import ConfirmScreen
-from tui.widgets.tables import OrdersTable
+from tui.ui.app import PmdeskApp
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.widgets.tables import OrdersTable
 
 LOOSE = Limits()  # no limits: tests of order types are not about limits
 

@@ -22,8 +22,8 @@ from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
 from tui.core.state import DeskState, LinkState
 from tui.core.tape import BUCKET_SECONDS
-from tui.widgets.markets import MarketList
-from tui.widgets.trades import TradeTape, clock_text
+from tui.ui.widgets.markets import MarketList
+from tui.ui.widgets.trades import TradeTape, clock_text
 
 CSS = (Path(__file__).resolve().parents[1] / "styles" / "app.tcss").read_text("utf-8")
 CENTS = Scales.from_refdata(100, "0.01")

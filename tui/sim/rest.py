@@ -23,8 +23,8 @@ from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.auth import AuthError, SimUser, TokenIssuer
 from tui.sim.reports import Reports
-from tui.sim.retail import error_response
-from tui.sim.retail_wire import RetailError
+from tui.sim.retail.api import error_response
+from tui.sim.retail.wire import RetailError
 from tui.sim.scopes import SCOPES, denial
 from tui.sim.service import (
     INVALID_ARGUMENT,

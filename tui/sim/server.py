@@ -25,8 +25,8 @@ from tui.sim.hub import Hub
 from tui.sim.legacy_auth import LegacyAuth
 from tui.sim.markets import demo_instruments
 from tui.sim.rest import RestReceived, build_rest_app
-from tui.sim.retail import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, RetailApi, RetailKeys
-from tui.sim.retail_ws import RetailSockets
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, RetailApi, RetailKeys
+from tui.sim.retail.ws import RetailSockets
 from tui.sim.service import GatewayService
 from tui.sim.throttle import Throttle, ThrottleMiddleware
 

@@ -14,8 +14,7 @@ from collections import Counter
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tui.sim.auth import AuthError, TokenIssuer
-from tui.venues.ratelimit import (
+from tui.core.ratelimit import (
     RATE_LIMIT_BODY,
     Clock,
     Limit,
@@ -23,6 +22,7 @@ from tui.venues.ratelimit import (
     gateway_method,
     gateway_table,
 )
+from tui.sim.auth import AuthError, TokenIssuer
 
 
 class Throttle:

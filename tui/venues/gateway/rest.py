@@ -12,6 +12,7 @@ import httpx
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from tui.core.ratelimit import BACKOFF, GatewayLimiter, Sleep, retriable, retry_delay
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import accounts_pb2 as acc_pb
 from tui.proto.polymarket.v1 import orders_pb2 as ord_pb
@@ -20,7 +21,6 @@ from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway.connection import DIRECT, Connection
 from tui.venues.gateway.errors import PREVIEW_PATH, error_words
-from tui.venues.ratelimit import BACKOFF, GatewayLimiter, Sleep, retriable, retry_delay
 
 M = TypeVar("M", bound=Message)
 REST_TIMEOUT = 15.0  # spec §11.8

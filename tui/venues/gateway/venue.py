@@ -14,6 +14,7 @@ import grpc
 from tui.core.enums import OrderState
 from tui.core.model import Balance, Instrument
 from tui.core.prices import Intent
+from tui.core.ratelimit import GatewayLimiter
 from tui.core.state import DeskState
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import dropcopy_pb2_grpc as dc_grpc
@@ -31,7 +32,6 @@ from tui.venues.gateway.recovery import DROP_COPY, Recovery
 from tui.venues.gateway.reports import Reports
 from tui.venues.gateway.rest import GatewayRest, Tokens
 from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
-from tui.venues.ratelimit import GatewayLimiter
 
 if TYPE_CHECKING:
     from tui.store import Store

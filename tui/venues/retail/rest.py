@@ -21,8 +21,8 @@ from typing import Any
 
 import httpx
 
+from tui.core.ratelimit import RetailLimiter
 from tui.core.venue import VenueError
-from tui.venues.ratelimit import RetailLimiter
 from tui.venues.refusals import POST_ONLY_CROSSED, is_post_only_cross
 from tui.venues.retail.signing import USER_AGENT, WINDOW_S, clock_advice, json_text, load_seed, sign
 

@@ -1,0 +1,149 @@
+"""What every desk-opening command shares: the config, the log file, profiles, and the
+desk itself (run_desk), so each sub-command's module holds only its own steps."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from platformdirs import user_log_dir
+
+from tui.core.config import ConfigError, DeskConfig, load_config
+from tui.core.profiles import Profile
+
+if TYPE_CHECKING:
+    from tui.core.venue import Venue
+    from tui.venues.gateway.auth0 import Auth0Client
+    from tui.venues.gateway.connection import Connection
+    from tui.venues.gateway.rest import Tokens
+
+CONFIRM_KEYS = {"enter", "y"}  # they answer "send" in a confirmation: never a trading key
+
+
+def log_to_file() -> None:
+    # the screen belongs to the app; diagnostics go to a file, never secrets
+    log_dir = Path(user_log_dir("pmdesk", appauthor=False))
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(filename=log_dir / "pmdesk.log", level=logging.WARNING,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    except OSError:
+        logging.basicConfig(level=logging.CRITICAL)
+
+
+def redact_logs(secrets: list[str | bytes]) -> None:
+    """Every log line passes a filter that masks these secrets (and their encodings)."""
+    from tui.venues.keys import RedactFilter
+
+    wanted = [s for s in secrets if s]
+    if wanted:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactFilter(wanted))
+
+
+def desk_config() -> DeskConfig | None:
+    """The trader's config, or None after saying in one sentence why it cannot be used.
+
+    A broken config stops the desk: trading without the trader's own limits is worse.
+    """
+    try:
+        config = load_config()
+        check_keymap(config)
+        return config
+    except ConfigError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return None
+
+
+def check_keymap(config: DeskConfig) -> None:
+    """Refuse a keymap that names no action, puts one on a confirmation's keys, or leaves
+    one key on two actions (tui/ui/keymap.py: after the overrides, as Textual applies them)."""
+    from tui.ui.keymap import DeskKeys, canonical, key_names
+
+    keys = DeskKeys(config.keymap)
+    where = config.path or Path("config.toml")
+    for action, names in config.keymap.items():
+        if action not in keys:
+            raise ConfigError(f"Config file {where}: keys.{action} is not an action; "
+                              f"expected one of {', '.join(sorted(keys.actions))}.", path=where)
+        if not keys.keys(action):
+            raise ConfigError(f'Config file {where}: keys.{action} names no key; give one, '
+                              f'e.g. "b" or "ctrl+k".', path=where)
+        taken = {canonical(k) for k in key_names(names)} & CONFIRM_KEYS
+        if taken:
+            raise ConfigError(f"Config file {where}: keys.{action} uses "
+                              f"{', '.join(sorted(taken))}, which confirm orders; "
+                              f"choose another key.", path=where)
+    clashes = keys.clashes()
+    if clashes:
+        raise ConfigError(clashes[0].sentence(where), path=where)
+
+
+def run_gateway(rest_url: str, grpc_target: str, username: str, password: str,
+             venue_name: str, silence_timeout: float, config: DeskConfig,
+             profile: str, auth0: Auth0Client | None = None,
+             tokens: Tokens | None = None, connection: Connection | None = None,
+             tier: int = 1) -> int:
+    from tui.store import Store, db_path
+    from tui.venues.gateway.venue import GatewayVenue
+
+    redact_logs([password])
+    venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
+                         password=password, venue_name=venue_name,
+                         silence_timeout=silence_timeout,
+                         open_store=lambda account: Store.open(db_path(profile, account)),
+                         auth0=auth0, tokens=tokens, connection=connection, tier=tier)
+    return run_desk(venue, venue_name, config)
+
+
+def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
+    from tui.ui.app import PmdeskApp  # textual only loads for the UI commands
+
+    app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
+    app.run()
+    return app.return_code or 0
+
+
+def logged_in(rest_url: str, user: str, password: str,
+               connection: Connection | None = None) -> Tokens | None:
+    """The login before the screen opens: a one-time code is asked here, in plain lines."""
+    from tui.cli.auth import login_first
+    from tui.core.venue import VenueError
+
+    try:
+        return login_first(rest_url, user, password, connection=connection)
+    except VenueError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return None
+
+
+def all_profiles() -> dict[str, Profile] | None:
+    from tui.core.profiles import ProfileError, load_profiles
+
+    try:
+        return load_profiles()
+    except ProfileError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return None
+
+
+def load_profile(name: str) -> Profile | None:
+    from tui.core.profiles import profiles_path
+
+    profiles = all_profiles()
+    if profiles is None:
+        return None
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        print(f"pmdesk: no profile {name!r} in {profiles_path()} (it has: {known}).",
+              file=sys.stderr)
+        return None
+    from tui.cli.args import profile_problem
+
+    problem = profile_problem(profiles[name])
+    if problem:
+        print(f"pmdesk: profile {name} in {profiles_path()}: {problem}.", file=sys.stderr)
+        return None
+    return profiles[name]

@@ -1,0 +1,1 @@
+"""The embedded exchange's retail API (retail-api.md): auth, routes, WebSockets."""

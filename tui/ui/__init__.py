@@ -1,0 +1,1 @@
+"""The Textual app: draws DeskState and maps keys to the desk; holds no trading rule."""

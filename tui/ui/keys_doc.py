@@ -1,0 +1,18 @@
+"""The desk's keys as a Markdown table, generated from the app's bindings (README, help)."""
+
+from __future__ import annotations
+
+from tui.ui.keymap import DeskKeys
+from tui.ui.screens.help import key_rows
+
+
+def keys_markdown() -> str:
+    """The default keys: the README shows what a desk without a [keys] table does."""
+    rows = key_rows(DeskKeys())
+    lines = ["| key | action |", "|---|---|"]
+    lines += [f"| `{keys}` | {action} |" for keys, action in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(keys_markdown())

@@ -1,0 +1,1 @@
+"""Modal screens over the desk: help, confirmations, the market picker."""

@@ -1,0 +1,122 @@
+"""The account panel: balance, buying power, P&L across positions, open order count.
+
+Refreshed by the app only when something it shows moved: ``refresh_from`` on the status
+(balance), orders or positions version; ``refresh_marks`` with the dirty books, which
+recomputes only when one of them is a market the trader holds. The panel redraws only
+when a shown value changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.core.pnl import desk_pnl
+from tui.core.state import DeskState
+from tui.ui.widgets.tables import dollars_text
+
+Field = tuple[str, str, str]  # (label, value, component class of the value)
+
+# one-line layout: shorter labels so the line fits 80 columns
+INLINE_LABELS = {"buying power": "BP", "realized": "real.", "unrealized": "unreal.",
+                 "open orders": "orders"}
+
+
+def cash_text(amount: Decimal | None) -> str:
+    """An account amount in dollars to the cent, or -- when not known yet."""
+    if amount is None:
+        return "--"
+    cents = amount.quantize(Decimal("0.01"))
+    return f"{'-' if cents < 0 else ''}${abs(cents):,.2f}"
+
+
+class AccountPanel(Static):
+    """Balance, buying power, realized and unrealized P&L, and the open order count.
+
+    Stacked, one field a line (5 lines; fits a 24-column side panel); with the CSS class
+    ``-inline`` it is a single line. An unrealized total marked ``*`` leaves out open
+    positions that have no mark (no two-sided book and no last trade).
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "account--label", "account--value", "account--gain", "account--loss",
+    }
+    DEFAULT_CSS = """
+    AccountPanel { height: auto; }
+    AccountPanel.-inline { height: 1; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("", id=id, classes=classes)
+        self._fields: tuple[Field, ...] = self._placeholder()
+        self._held: frozenset[str] = frozenset()
+
+    @staticmethod
+    def _placeholder() -> tuple[Field, ...]:
+        return (("balance", "--", ""), ("buying power", "--", ""), ("realized", "--", ""),
+                ("unrealized", "--", ""), ("open orders", "--", ""))
+
+    def refresh_from(self, state: DeskState) -> None:
+        """Everything: call when status_version, orders_version or positions_version moved."""
+        self._held = frozenset(s for s, p in state.positions.items() if p.net != 0)
+        balance = state.balance
+        pnl = desk_pnl(state.positions.values(), state.instruments, state.books)
+        unrealized = dollars_text(pnl.unrealized) + ("*" if pnl.unmarked else "")
+        self.tooltip = (f"{pnl.unmarked} open position(s) without a mark are not in the "
+                        "unrealized total" if pnl.unmarked else None)
+        self.refresh_fields((
+            ("balance", cash_text(balance.balance if balance else None), ""),
+            ("buying power", cash_text(balance.buying_power if balance else None), ""),
+            ("realized", dollars_text(pnl.realized), _gain(pnl.realized)),
+            ("unrealized", unrealized, _gain(pnl.unrealized)),
+            ("open orders", str(len(state.working_orders())), ""),
+        ))
+
+    def refresh_marks(self, state: DeskState, symbols: Iterable[str]) -> None:
+        """The dirty books moved: recompute only if one of them is a held market."""
+        if not self._held.isdisjoint(symbols):
+            self.refresh_from(state)
+
+    def refresh_fields(self, fields: tuple[Field, ...]) -> None:
+        if fields != self._fields:
+            self._fields = fields
+            self.clear_cached_dimensions()
+            self.refresh(layout=True)
+
+    @property
+    def values(self) -> dict[str, str]:
+        """What the panel shows, by label (for tests and the status line)."""
+        return {label: value for label, value, _ in self._fields}
+
+    def render(self) -> RenderableType:
+        label = self.get_component_rich_style("account--label", partial=True)
+        value = self.get_component_rich_style("account--value", partial=True)
+        if self.has_class("-inline"):
+            line = Text(no_wrap=True, overflow="ellipsis")
+            for i, (name, shown, style) in enumerate(self._fields):
+                if i:
+                    line.append("  ")
+                line.append(f"{INLINE_LABELS.get(name, name)} ", label)
+                line.append(shown, self._style(style, value))
+            return line
+        grid = Table.grid(expand=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis")
+        grid.add_column(justify="right", no_wrap=True)
+        for name, shown, style in self._fields:
+            grid.add_row(Text(name, label), Text(shown, self._style(style, value)))
+        return grid
+
+    def _style(self, name: str, default: Style) -> Style:
+        return self.get_component_rich_style(name, partial=True) if name else default
+
+
+def _gain(dollars: Decimal) -> str:
+    cents = dollars.quantize(Decimal("0.01"))
+    return "account--gain" if cents > 0 else "account--loss" if cents < 0 else ""
