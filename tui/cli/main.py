@@ -83,9 +83,12 @@ def _where(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--account", help="the account, when the profile holds several")
 
 
-def _load(where: str) -> Callable[[argparse.Namespace], int]:
+def _load(where: str | Callable[[argparse.Namespace], int]
+          ) -> Callable[[argparse.Namespace], int]:
     """'tui.cli.check:cmd_check' -> the function: a command's module (and what it pulls in,
     grpc, textual) loads only when that command runs, so `pmdesk --help` stays quick."""
+    if callable(where):  # a light module (keys, register, mfa) set its function itself
+        return where
     module, name = where.split(":")
     command: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
     return command
