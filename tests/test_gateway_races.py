@@ -106,4 +106,4 @@ async def test_a_finished_lookup_of_an_uncertain_insert_is_let_go(
         venue: GatewayVenue, silent_server: Silent) -> None:  # noqa: F811 - the fixture
     """Each unanswered insert starts a lookup; a long session must not keep every one."""
     await _lost_answer(venue, silent_server, reached=False)
-    await eventually(lambda: not venue._lookups, what="the ended lookup let go")
+    await eventually(lambda: not venue.tasks.held("lookup"), what="the ended lookup let go")

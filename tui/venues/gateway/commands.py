@@ -22,6 +22,7 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway import convert
 from tui.venues.gateway.rest import INSERT_PATH, GatewayRest, json_body
 from tui.venues.order_marks import OrderMarks
+from tui.venues.tasks import Tasks
 
 MANUAL = 1  # MANUAL_ORDER_INDICATOR_MANUAL: a person pressed the key
 ORDER_STREAM = "orders"
@@ -51,7 +52,7 @@ class Commands(OrderMarks):
     _intents: dict[str, Intent]
     _inflight: dict[str, asyncio.Future[str]]
     _before_cancel: dict[str, OrderState]
-    _lookups: set[asyncio.Task[None]]
+    tasks: Tasks
 
     if TYPE_CHECKING:  # from Recovery
         async def _resolve_uncertain(self, clord_id: str) -> None: ...
@@ -82,9 +83,7 @@ class Commands(OrderMarks):
                 if exc.uncertain:
                     # it may be working at the exchange: stay pending, and ask by clord_id
                     pending.reject_text = "no answer yet; looking it up by its id"
-                    lookup = asyncio.create_task(self._resolve_uncertain(request.clord_id))
-                    self._lookups.add(lookup)  # held so it is not collected mid-way
-                    lookup.add_done_callback(self._lookups.discard)  # then let go of it
+                    self.tasks.spawn(self._resolve_uncertain(request.clord_id), "lookup")
                 else:
                     pending.state = OrderState.REJECTED
                     pending.reject_text = str(exc)

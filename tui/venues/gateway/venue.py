@@ -32,6 +32,7 @@ from tui.venues.gateway.recovery import DROP_COPY, Recovery
 from tui.venues.gateway.reports import Reports
 from tui.venues.gateway.rest import GatewayRest, Tokens
 from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
+from tui.venues.tasks import Tasks
 
 if TYPE_CHECKING:
     from tui.store import Store
@@ -72,7 +73,7 @@ class GatewayVenue(Commands, Reports, Recovery):
         self._intents: dict[str, Intent] = {}  # clord_id -> what the trader meant
         self._channel: grpc.aio.Channel | None = None
         self._workers: list[StreamWorker] = []
-        self._tasks: list[asyncio.Task[None]] = []
+        self.tasks = Tasks()  # held while they run; cancelled and awaited on stop
         self._balance_due = asyncio.Event()
         self._auth_lock = asyncio.Lock()
         self.rest.on_unauthorized = self._reauth_now
@@ -82,7 +83,6 @@ class GatewayVenue(Commands, Reports, Recovery):
         # the exchange's order id, or an exception)
         self._inflight: dict[str, asyncio.Future[str]] = {}
         self._before_cancel: dict[str, OrderState] = {}  # order_id -> state to restore
-        self._lookups: set[asyncio.Task[None]] = set()  # uncertain inserts being looked up
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -133,18 +133,14 @@ class GatewayVenue(Commands, Reports, Recovery):
         self._workers[-1].on_refused = self._forget_drop_copy_token
         for worker in self._workers:
             worker.start()
-        self._tasks = [asyncio.create_task(self._keep_token_fresh()),
-                       asyncio.create_task(self._keep_balance_fresh())]
+        self.tasks.spawn(self._keep_token_fresh(), "token")
+        self.tasks.spawn(self._keep_balance_fresh(), "balance")
         if self.store is not None:
-            self._tasks.append(asyncio.create_task(store_link.watch(self.store, self.state)))
+            self.tasks.spawn(store_link.watch(self.store, self.state), "store-watch")
 
     async def stop(self) -> None:
         """Close everything, in bounded time: quitting must never hang."""
-        tasks = [*self._tasks, *self._lookups]
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.wait(tasks, timeout=STOP_WAIT)
+        await self.tasks.stop(STOP_WAIT)
         await asyncio.gather(*(w.stop() for w in self._workers))
         with contextlib.suppress(TimeoutError):
             if self._channel is not None:

@@ -26,6 +26,7 @@ from tui.venues.refusals import preview_refusal
 from tui.venues.retail import convert
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.signing import json_text
+from tui.venues.tasks import Tasks
 
 log = logging.getLogger(__name__)
 ORDER_STREAM = "orders"
@@ -40,7 +41,7 @@ class RetailCommands(OrderMarks):
     _intents: dict[str, Intent]  # the desk's id → what the trader meant
     _inflight: dict[str, asyncio.Future[str]]  # the desk's id → the exchange's answer
     _early: dict[str, list[dict[str, Any]]]  # executions of ids not yet answered
-    _lookups: set[asyncio.Task[None]]  # unanswered inserts being looked for
+    tasks: Tasks  # look-ups and the like, held while they run
 
     def _apply_execution(self, execution: dict[str, Any]) -> None: ...
     def _upsert(self, order: Order) -> None: ...
@@ -80,9 +81,7 @@ class RetailCommands(OrderMarks):
             if self.state.find_order(clord_id=request.clord_id) is pending:
                 if exc.uncertain:  # it may be working: the open orders will tell
                     pending.reject_text = "no answer; looking for it in the open orders"
-                    task = asyncio.create_task(self._look_for(pending, before))
-                    self._lookups.add(task)
-                    task.add_done_callback(self._lookups.discard)
+                    self.tasks.spawn(self._look_for(pending, before), "lookup")
                 else:
                     pending.state = OrderState.REJECTED
                     pending.reject_text = str(exc)
@@ -230,9 +229,7 @@ class RetailCommands(OrderMarks):
         self._settle_later(current)
 
     def _settle_later(self, order: Order) -> None:
-        task = asyncio.create_task(self._settle(order))
-        self._lookups.add(task)
-        task.add_done_callback(self._lookups.discard)
+        self.tasks.spawn(self._settle(order), "settle")
 
     async def _settle(self, order: Order) -> None:
         """A refused cancel sends nothing on the socket (§5.4): if the order still shows

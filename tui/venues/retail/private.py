@@ -7,7 +7,6 @@ subscribe; orders that ended while the socket was down are looked up one by one.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections import deque
@@ -102,9 +101,7 @@ class PrivateFrames(RetailCommands):
         ended = [o for o in self.state.working_orders() if o.order_id
                  and o.order_id not in still][:LOOKUP_MAX]
         if ended:
-            task = asyncio.create_task(self._look_up(ended))
-            self._lookups.add(task)
-            task.add_done_callback(self._lookups.discard)
+            self.tasks.spawn(self._look_up(ended), "ended-orders")
 
     async def _look_up(self, orders: list[Order]) -> None:
         for order in orders:
@@ -219,10 +216,8 @@ class PrivateFrames(RetailCommands):
 
     def _reread_positions(self) -> None:
         """One REST read of the positions at a time, however many changes ask for it."""
-        if not any(t.get_name() == "reread-positions" and not t.done() for t in self._lookups):
-            task = asyncio.create_task(self._read_positions(), name="reread-positions")
-            self._lookups.add(task)
-            task.add_done_callback(self._lookups.discard)
+        if not self.tasks.running("reread-positions"):
+            self.tasks.spawn(self._read_positions(), "reread-positions")
 
     async def _read_positions(self) -> None:
         """Positions have no snapshot on the socket (§8.4): read them after subscribing.

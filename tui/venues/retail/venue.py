@@ -28,6 +28,7 @@ from tui.venues.retail.commands import ORDER_STREAM, RetailCommands
 from tui.venues.retail.private import PrivateFrames
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.socket import Frame, SocketWorker
+from tui.venues.tasks import Tasks
 
 if TYPE_CHECKING:
     from tui.store import Store
@@ -73,8 +74,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
         self._before_cancel: dict[str, OrderState] = {}
         # market → desk ids of orders just replaced, oldest first
         self._successors: dict[str, deque[str]] = {}
-        self._lookups: set[asyncio.Task[None]] = set()
-        self._tasks: list[asyncio.Task[None]] = []  # the database watch
+        self.tasks = Tasks()  # held while they run; cancelled and awaited on stop
         self._snapshot: list[Order] = []  # the open-order snapshot being gathered
         self._position_reads = 0
         self._held_positions: list[dict[str, Any]] = []
@@ -118,8 +118,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
             worker.start()
 
     async def stop(self) -> None:
-        for task in [*self._tasks, *self._lookups]:
-            task.cancel()
+        await self.tasks.stop(STOP_WAIT)  # awaited: a look-up must not outlive the venue
         await asyncio.gather(*(w.stop() for w in self._workers))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.rest.close(), STOP_WAIT)
@@ -140,7 +139,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
                 if row.intent is not None:
                     self._intents.setdefault(row.clord_id, row.intent)
         self.rest.journal = store_link.journal(store)
-        self._tasks.append(asyncio.create_task(store_link.watch(store, self.state)))
+        self.tasks.spawn(store_link.watch(store, self.state), "store-watch")
 
     def _refused(self, status: int, text: str) -> str:
         if status == 401:

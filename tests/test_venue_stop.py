@@ -1,0 +1,39 @@
+"""A venue that stops leaves nothing of its own running: every background task it started
+(look-ups, the database watch, a cancel being settled) has ended when stop() returns, and
+none is held any more (fails when stop() forgets any of them)."""
+
+from __future__ import annotations
+
+from tests.conftest import eventually, make_retail_venue, make_venue
+from tests.desk_kit import cent_symbols, retail_live
+from tui.core.enums import OrderState
+from tui.core.prices import Intent
+from tui.core.ticket import build_order
+from tui.sim.retail.api import slug_of
+from tui.sim.server import SimServer
+
+
+async def test_stop_awaits_every_task_it_cancels(quiet_sim: SimServer, via: str) -> None:
+    symbol = cent_symbols(quiet_sim)[0]
+    if via == "retail":
+        venue = make_retail_venue(quiet_sim, stored=True)
+        await retail_live(venue)
+        symbol = slug_of(symbol)
+    else:
+        venue = make_venue(quiet_sim)
+        await venue.start()
+    try:
+        await eventually(lambda: venue.state.streams.get("orders") is not None
+                         and venue.state.streams["orders"].state.value == "live",
+                         what="the order stream")
+        await venue.submit(build_order(venue.state.instruments[symbol], Intent.BUY_YES, 30, 1))
+        order = await eventually(lambda: next((o for o in venue.state.working_orders(symbol)
+                                               if o.state is OrderState.NEW), None),
+                                 what="working")
+        await venue.cancel(order)  # type: ignore[arg-type]
+        running = [t for t in venue.tasks._held if not t.done()]
+        assert running  # something to stop: the database watch, a cancel being settled
+    finally:
+        await venue.stop()
+    assert [t.get_name() for t in running if not t.done()] == []
+    assert len(venue.tasks) == 0
