@@ -1,5 +1,6 @@
-"""The layers hold: import-linter's contracts from pyproject.toml (ui -> desk -> venues ->
-store -> core; nothing below the UI imports textual; the embedded exchange stands apart)."""
+"""The layers hold: import-linter's contracts from pyproject.toml (ui -> desk -> venues and
+store, siblings -> core; nothing below the UI imports textual; the embedded exchange stands
+apart)."""
 
 from __future__ import annotations
 

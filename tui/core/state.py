@@ -58,6 +58,36 @@ class Notice:
     severity: str = "information"  # information | warning | error
 
 
+class DeskListener:
+    """Told of each change a venue writes, right after DeskState made it: the local database
+    listens, so every state reaches it with no call site to remember. A listener overrides
+    what it wants to hear; the rest do nothing. Called on the core's loop: return at once."""
+
+    def on_instruments(self, instruments: list[Instrument]) -> None:
+        """The markets, as the venue listed them."""
+
+    def on_book(self, book: Book, trade: Trade | None) -> None:
+        """A market's new book (and the trade it implied, if any)."""
+
+    def on_trade(self, trade: Trade) -> None:
+        """A trade the venue reported itself."""
+
+    def on_order(self, order: Order) -> None:
+        """An order's state as the desk now holds it (pending, working or ended)."""
+
+    def on_fill(self, fill: Fill, clord_id: str) -> None:
+        """A fill, once per execution id."""
+
+    def on_positions(self, positions: list[Position]) -> None:
+        """Positions that changed (all of them, for a snapshot)."""
+
+    def on_balance(self, balance: Balance) -> None:
+        """The account's balance."""
+
+    def on_link(self, name: str, state: LinkState, detail: str) -> None:
+        """A stream connected, went down or is connecting again."""
+
+
 class DeskState:
     """Everything the desk shows. Single-threaded: touched only from the core's event loop."""
 
@@ -86,6 +116,8 @@ class DeskState:
         self.clock = time.time  # wall clock for trade times (tests may freeze it)
         # told of every link change (name, state, detail): the local database records them
         self.link_listeners: list[Callable[[str, LinkState, str], None]] = []
+        # told of every change a venue writes (see DeskListener; add with listen())
+        self.listeners: list[DeskListener] = []
         # change tracking for the UI's pull loop
         self.dirty_books: set[str] = set()
         self.orders_version = 0
@@ -99,9 +131,14 @@ class DeskState:
         self._notice_seq = 0
 
     # --- writers (venue side) -----------------------------------------------------
+    def listen(self, listener: DeskListener) -> None:
+        self.listeners.append(listener)
+
     def set_instruments(self, instruments: list[Instrument]) -> None:
         self.instruments = {i.symbol: i for i in instruments}
         self.instruments_version += 1
+        for listener in self.listeners:
+            listener.on_instruments(instruments)
 
     def replace_book(self, book: Book) -> Trade | None:
         before = self.books.get(book.symbol)
@@ -115,6 +152,8 @@ class DeskState:
         mine = self.working_orders(book.symbol)
         if mine:
             self.queue.on_book(book, mine, trade)
+        for listener in self.listeners:
+            listener.on_book(book, trade)
         return trade
 
     def add_trade(self, trade: Trade) -> None:
@@ -125,6 +164,8 @@ class DeskState:
         # queue places are left to the books: the level's size already shows a trade at my
         # price, whichever of the book and the trade's own message comes first
         self.dirty_books.add(trade.symbol)
+        for listener in self.listeners:
+            listener.on_trade(trade)
 
     def tape(self, symbol: str) -> MarketTape:
         if symbol not in self.tapes:
@@ -143,6 +184,13 @@ class DeskState:
                             self.working_orders(order.symbol))
         self.orders_version += 1
         self.dirty_books.add(order.symbol)  # the ladder shows working orders
+        self.record_order(order)
+
+    def record_order(self, order: Order) -> None:
+        """Tell the listeners an order's state; alone, for one the desk does not show (an
+        order that ended while the desk was away)."""
+        for listener in self.listeners:
+            listener.on_order(order)
 
     def replace_open_orders(self, orders: list[Order]) -> None:
         """A stream snapshot: the venue's open orders, plus our own unsent pendings and the
@@ -167,6 +215,8 @@ class DeskState:
             self.queue.on_order(order, self.books.get(order.symbol),
                                 self.working_orders(order.symbol))
         self.orders_version += 1
+        for order in orders:
+            self.record_order(order)
 
     def _index(self, key: str, order: Order) -> None:
         bucket = self._working.setdefault(order.symbol, {})
@@ -193,14 +243,19 @@ class DeskState:
             self.positions[p.symbol] = p
             self.dirty_books.add(p.symbol)  # the ladder marks the position and its P&L
         self.positions_version += 1
+        for listener in self.listeners:
+            listener.on_positions(positions)
 
-    def add_fill(self, fill: Fill) -> bool:
-        """Record a fill; False when this execution id was seen already (nothing changes)."""
+    def add_fill(self, fill: Fill, *, clord_id: str = "") -> bool:
+        """Record a fill (of the order with that desk id); False when this execution id was
+        seen already (nothing changes)."""
         if fill.exec_id in self._fill_ids:
             return False
         self._fill_ids.add(fill.exec_id)
         self.fills.appendleft(fill)
         self.orders_version += 1
+        for listener in self.listeners:
+            listener.on_fill(fill, clord_id)
         return True
 
     def load_history(self, fills: list[Fill], orders: list[Order]) -> None:
@@ -215,6 +270,8 @@ class DeskState:
     def set_balance(self, balance: Balance) -> None:
         self.balance = balance
         self.status_version += 1
+        for listener in self.listeners:
+            listener.on_balance(balance)
 
     def stream(self, name: str) -> StreamStatus:
         if name not in self.streams:
@@ -231,6 +288,8 @@ class DeskState:
             status.since = time.monotonic()
             for listener in self.link_listeners:
                 listener(name, state, detail)
+            for desk_listener in self.listeners:
+                desk_listener.on_link(name, state, detail)
             if is_feed(name):
                 self._feed_link(state)
         status.detail = detail

@@ -23,6 +23,33 @@ class VenueError(Exception):
         self.uncertain = uncertain
 
 
+class LocalDatabase(Protocol):
+    """The local database as a venue sees it (tui.store.Store is one, wired in from outside
+    by whoever opens it). Once attached it listens to DeskState by itself: a venue only
+    hands it the journal of commands and its streams' resume tokens, and closes it."""
+
+    def attach(self, state: DeskState) -> list[Order]:
+        """Keep every change written into `state` from now on; show past sessions there
+        and return their orders, newest first."""
+        ...
+
+    async def watch(self, state: DeskState) -> None:
+        """Say on the status bar when it cannot write, until it can (runs until cancelled)."""
+
+    def journal(self, kind: str, request: object, response: object, at: float) -> None:
+        """A command sent and what came back."""
+
+    def resume_token(self, stream: str) -> bytes | None: ...
+
+    def set_resume_token(self, stream: str, token: bytes) -> None: ...
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Block until what is queued is on disk; False if it was not in time."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class Venue(Protocol):
     state: DeskState
 

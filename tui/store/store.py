@@ -18,8 +18,9 @@ from types import TracebackType
 from tui.core.enums import InstrumentState, Side
 from tui.core.model import Balance, Instrument, Order, Position
 from tui.core.prices import Intent, Scales
+from tui.core.state import DeskState
 from tui.core.tape import Trade
-from tui.store import opening
+from tui.store import link, opening
 from tui.store.paths import StoreError, make_dirs
 from tui.store.redact import journal_json, scrub
 from tui.store.rows import (
@@ -120,6 +121,17 @@ class Store:
     def flush(self, timeout: float = 5.0) -> bool:
         """Block until everything queued so far is committed; False if it was not in time."""
         return self._writer.flush(timeout)
+
+    # -- the desk, listened to --------------------------------------------------------------
+
+    def attach(self, state: DeskState) -> list[Order]:
+        """Keep every change a venue writes into ``state`` from now on (link.py), and show
+        past sessions there; returns their orders, newest first."""
+        return link.attach(self, state)
+
+    async def watch(self, state: DeskState) -> None:
+        """Say on the status bar when the disk cannot take writes, until it can (runs on)."""
+        await link.watch(self, state)
 
     # -- writes: queued, return at once ---------------------------------------------------
 

@@ -11,21 +11,43 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 from tui.core.enums import Side
-from tui.core.model import Book, Estimate, Order
+from tui.core.model import Book, Estimate, Instrument, Level, Order
 from tui.core.state import DeskState, LinkState
 from tui.core.ticket import OrderRequest
 from tui.core.venue import VenueError
-from tui.store import BookRow, Store
 
 FEED = "replay prices"  # a price feed by name: the stale rules apply to it
 REFUSED = "This is a replay of recorded market data: nothing is sent."
 MAX_GAP = 5.0  # seconds of recorded silence played at most (at speed 1)
 
 
+class RecordedBook(Protocol):
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def bids(self) -> tuple[Level, ...]: ...
+    @property
+    def offers(self) -> tuple[Level, ...]: ...
+    @property
+    def at(self) -> float: ...
+
+
+class Recording(Protocol):
+    """What a replay reads (tui.store.Store is one, opened by the caller)."""
+
+    def load_instruments(self) -> list[Instrument]: ...
+
+    def books(self, symbol: str | None, since: float | None,
+              until: float | None) -> Iterator[RecordedBook]: ...
+
+    def close(self) -> None: ...
+
+
 class ReplayVenue:
-    def __init__(self, store: Store, *, speed: float = 1.0, since: float | None = None,
+    def __init__(self, store: Recording, *, speed: float = 1.0, since: float | None = None,
                  until: float | None = None, symbol: str | None = None,
                  state: DeskState | None = None) -> None:
         self.state = state or DeskState()
@@ -54,7 +76,7 @@ class ReplayVenue:
 
     async def _play(self) -> None:
         self.state.set_link(FEED, LinkState.LIVE)
-        rows: Iterator[BookRow] = self.store.books(self.symbol, self.since, self.until)
+        rows = self.store.books(self.symbol, self.since, self.until)
         previous: float | None = None
         for row in rows:
             if previous is not None:

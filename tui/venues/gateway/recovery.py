@@ -18,15 +18,12 @@ from tui.core.enums import ExecType, OrderState
 from tui.core.model import Order
 from tui.core.prices import Intent
 from tui.core.state import DeskState
-from tui.core.venue import VenueError
+from tui.core.venue import LocalDatabase, VenueError
 from tui.proto.polymarket.v1 import dropcopy_pb2 as dc_pb
 from tui.proto.polymarket.v1 import orders_pb2 as ord_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway import convert
 from tui.venues.gateway.rest import GatewayRest
-
-if TYPE_CHECKING:
-    from tui.store import Store
 
 DROP_COPY = "dropcopy"  # the stream's name, and its resume token's key in the database
 REPLAYED_AFTER = 2.0  # seconds: an execution older than this on arrival was missed live
@@ -38,7 +35,7 @@ class Recovery:
     state: DeskState
     rest: GatewayRest
     account: str
-    store: Store | None
+    store: LocalDatabase | None
     lookup_waits: tuple[float, ...] = LOOKUP_WAITS
     _intents: dict[str, Intent]
     _drop_copy_token: bytes
@@ -67,8 +64,8 @@ class Recovery:
                 late = ex.HasField("transact_time") and (
                     now - convert.epoch_ns(ex.transact_time) > REPLAYED_AFTER_NS)
                 recovered += late
-            if self.store is not None and self.state.find_order(order_id=order.order_id) is None:
-                self.store.order_event(order, self.state.clock())  # ended while we were away
+            if self.state.find_order(order_id=order.order_id) is None:
+                self.state.record_order(order)  # ended while we were away: kept, not shown
         if msg.resume_token and bytes(msg.resume_token) != self._drop_copy_token:
             self._drop_copy_token = bytes(msg.resume_token)
             if self.store is not None:  # queued after this batch's executions: applied first

@@ -7,7 +7,6 @@ only what the trader meant (intent by clord_id) and its own in-flight markers.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from tui.core import words
 from tui.core.enums import (
@@ -24,27 +23,19 @@ from tui.core.state import DeskState
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
-from tui.venues import store_link
 from tui.venues.gateway import convert
 from tui.venues.refusals import refusal_words
-
-if TYPE_CHECKING:
-    from tui.store import Store
 
 
 class Reports:
     state: DeskState
-    store: Store | None
     _intents: dict[str, Intent]
     _before_cancel: dict[str, OrderState]
     _balance_due: asyncio.Event
 
     def _on_market(self, msg: md_pb.CreateMarketDataSubscriptionResponse) -> None:
         if msg.HasField("update"):
-            book = convert.book(msg.update)
-            trade = self.state.replace_book(book)
-            if self.store is not None:
-                store_link.keep_book(self.store, book, trade, self.state.clock())
+            self.state.replace_book(convert.book(msg.update))
 
     def _on_positions(self, msg: pos_pb.CreatePositionSubscriptionResponse) -> None:
         snapshot = msg.HasField("snapshot")
@@ -53,18 +44,12 @@ class Reports:
         positions = [convert.position(p) for p in
                      (msg.snapshot.positions if snapshot else msg.update.positions)]
         self.state.set_positions(positions, snapshot=snapshot)
-        if self.store is not None:
-            for position in positions:
-                self.store.position(position, self.state.clock())
 
     def _on_orders(self, msg: tr_pb.CreateOrderSubscriptionResponse) -> None:
         if msg.HasField("snapshot"):
             orders = [self._ours(convert.order(o)) for o in msg.snapshot.orders]
             self._note_ended(orders)
             self.state.replace_open_orders(orders)
-            if self.store is not None:
-                for order in orders:
-                    self.store.order_event(order, self.state.clock())
         elif msg.HasField("update"):
             for execution in msg.update.executions:
                 self._on_execution(execution)
@@ -76,21 +61,13 @@ class Reports:
                     side=order.side, price=ex.last_px, qty=ex.last_shares, intent=order.intent,
                     at=self.state.clock())
 
-    def _record_fill(self, ex: tr_pb.Execution, order: Order, fill: Fill) -> None:
-        if self.store is not None:  # the store keeps each execution id once
-            self.store.execution(ex.id, order.order_id, order.clord_id, order.symbol,
-                                 order.side, ex.last_px, ex.last_shares, order.intent,
-                                 "fill", fill.at)
-
     def _take_fill(self, ex: tr_pb.Execution, order: Order) -> bool:
         """Keep a fill and tell the trader once; True when this execution id is new.
 
         The order stream and the drop copy both report every fill, in no set order: the
         first to arrive tells it (telling only from one stream lost it when the other won).
         """
-        fill = self._fill(ex, order)
-        first = self.state.add_fill(fill)
-        self._record_fill(ex, order, fill)
+        first = self.state.add_fill(self._fill(ex, order), clord_id=order.clord_id)
         if first and order.intent is not None:  # an order this desk placed
             self.state.notify(f"Filled {self._qty(order, ex.last_shares)} "
                               f"{self._describe(order, ex.last_px)}.")
@@ -135,8 +112,6 @@ class Reports:
         if order.state.is_terminal:
             self._before_cancel.pop(order.order_id, None)
         self.state.upsert_order(order, pending_key=pending_key)
-        if self.store is not None:
-            self.store.order_event(order, self.state.clock())
 
     def _on_cancel_reject(self, rej: tr_pb.CancelReject) -> None:
         order = self.state.find_order(order_id=rej.order_id, clord_id=rej.clord_id)
@@ -150,8 +125,8 @@ class Reports:
             if order.state in (OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
                 # back to what the exchange last said, never a state it did not report
                 order.state = self._before_cancel.pop(order.order_id, order.state)
-                self.state.upsert_order(order)
             order.reject_text = f"{what.lower()} refused: {words}"
+            self.state.upsert_order(order)  # the refusal is the order's latest word
             self.state.notify(f"{what} of {self._describe(order)} refused: {words}.", "error")
         else:
             self.state.notify(f"{what} refused: {words}.", "error")

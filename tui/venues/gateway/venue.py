@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 import grpc
 
 from tui.core.enums import OrderState
-from tui.core.model import Balance, Instrument
 from tui.core.prices import Intent
 from tui.core.ratelimit import GatewayLimiter
 from tui.core.state import DeskState
-from tui.core.venue import VenueError
+from tui.core.venue import LocalDatabase, VenueError
 from tui.proto.polymarket.v1 import dropcopy_pb2_grpc as dc_grpc
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
@@ -35,7 +34,6 @@ from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
 from tui.venues.tasks import Tasks
 
 if TYPE_CHECKING:
-    from tui.store import Store
     from tui.venues.gateway.auth0 import Auth0Client
 
 log = logging.getLogger(__name__)
@@ -48,8 +46,8 @@ REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spe
 class GatewayVenue(Commands, Reports, Recovery):
     def __init__(self, *, rest_url: str, grpc_target: str, username: str, password: str,
                  state: DeskState | None = None, silence_timeout: float = 180.0,
-                 venue_name: str = "gateway", store: Store | None = None,
-                 open_store: Callable[[str], Store] | None = None,
+                 venue_name: str = "gateway", store: LocalDatabase | None = None,
+                 open_store: Callable[[str], LocalDatabase] | None = None,
                  auth0: Auth0Client | None = None, tokens: Tokens | None = None,
                  connection: Connection | None = None, tier: int = 1) -> None:
         self.state = state or DeskState()
@@ -98,16 +96,16 @@ class GatewayVenue(Commands, Reports, Recovery):
         if self.store is None and self._open_store is not None:
             self.store = await store_link.open_store(self.state, self._open_store,
                                                      self.account)
+        if self.store is not None:
+            self._remember(self.store)
         instruments, skipped = convert.instruments(await self.rest.instruments())
         self.state.set_instruments(instruments)
-        if self.store is not None:
-            self._remember(instruments)
         if skipped:
             self.state.notify(f"{len(skipped)} markets left out: their reference data has no "
                               f"usable price scale or tick ({', '.join(skipped[:3])}).",
                               "warning")
         try:
-            self._set_balance(convert.balance(await self.rest.balance(self.account)))
+            self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
         except VenueError as exc:  # the desk can trade without it; say so and carry on
             self.state.notify(f"Balance unavailable: {exc}", "warning")
 
@@ -136,7 +134,7 @@ class GatewayVenue(Commands, Reports, Recovery):
         self.tasks.spawn(self._keep_token_fresh(), "token")
         self.tasks.spawn(self._keep_balance_fresh(), "balance")
         if self.store is not None:
-            self.tasks.spawn(store_link.watch(self.store, self.state), "store-watch")
+            self.tasks.spawn(self.store.watch(self.state), "store-watch")
 
     async def stop(self) -> None:
         """Close everything, in bounded time: quitting must never hang."""
@@ -156,20 +154,13 @@ class GatewayVenue(Commands, Reports, Recovery):
         if self.store is not None:
             self.store.flush(timeout)
 
-    def _remember(self, instruments: list[Instrument]) -> None:
+    def _remember(self, store: LocalDatabase) -> None:
         """Wire the local database in; past orders' intents for reports of them."""
-        store = self.store
-        assert store is not None
         self._drop_copy_token = store.resume_token(DROP_COPY) or b""
-        for row in store_link.bring_back(store, self.state, instruments):
-            if row.clord_id and row.intent is not None:
-                self._intents.setdefault(row.clord_id, row.intent)
+        for order in store.attach(self.state):
+            if order.clord_id and order.intent is not None:
+                self._intents.setdefault(order.clord_id, order.intent)
         self.rest.journal = store_link.journal(store)
-
-    def _set_balance(self, balance: Balance) -> None:
-        self.state.set_balance(balance)
-        if self.store is not None:
-            self.store.balance(balance, time.time())
 
     def _worker(self, name: str, open_stream: Any, handle: Any) -> StreamWorker:
         return StreamWorker(name, self.state, open_stream, handle, self._metadata,
@@ -226,6 +217,6 @@ class GatewayVenue(Commands, Reports, Recovery):
                 await asyncio.wait_for(self._balance_due.wait(), timeout=10.0)
             self._balance_due.clear()
             with contextlib.suppress(VenueError):
-                self._set_balance(convert.balance(await self.rest.balance(self.account)))
+                self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
             await asyncio.sleep(0.5)  # at most two balance calls a second
 

@@ -1,5 +1,5 @@
 """The private socket's frames (retail-api.md §8.4): executions, the open-order
-snapshot, position changes and balances, into DeskState and the local store.
+snapshot, position changes and balances, into DeskState (the local database listens).
 
 Positions have no snapshot on the socket, so they are read over REST right after each
 subscribe; orders that ended while the socket was down are looked up one by one.
@@ -10,20 +10,17 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.core import words
 from tui.core.enums import REJECT_WORDS, OrdRejectReason
-from tui.core.model import Balance, Order, Position
+from tui.core.model import Order, Position
 from tui.core.ticket import new_clord_id
 from tui.core.venue import VenueError
 from tui.venues.refusals import refusal_words
 from tui.venues.retail import convert
 from tui.venues.retail.commands import RetailCommands
 from tui.venues.retail.socket import Frame
-
-if TYPE_CHECKING:
-    from tui.store import Store
 
 log = logging.getLogger(__name__)
 LOOKUP_MAX = 50  # orders looked up one by one after an outage
@@ -41,13 +38,10 @@ def reject_words(execution: dict[str, Any]) -> str:
 
 
 class PrivateFrames(RetailCommands):
-    store: Store | None
     _snapshot: list[Order]
     _successors: dict[str, deque[str]]
     _position_reads: int  # positions reads on their way
     _held_positions: list[dict[str, Any]]  # changes that came meanwhile, oldest first
-
-    def _set_balance(self, balance: Balance) -> None: ...
 
     def _on_private_frame(self, frame: Frame) -> None:
         if "orderSubscriptionUpdate" in frame:
@@ -61,12 +55,12 @@ class PrivateFrames(RetailCommands):
         elif "accountBalancesSnapshot" in frame:
             balances = (frame["accountBalancesSnapshot"] or {}).get("balances") or []
             with contextlib.suppress(ValueError):
-                self._set_balance(convert.balance(balances))
+                self.state.set_balance(convert.balance(balances))
         elif "accountBalancesUpdate" in frame:
             change = (frame["accountBalancesUpdate"] or {}).get("balanceChange") or {}
             if change.get("afterBalance"):
                 with contextlib.suppress(ValueError):
-                    self._set_balance(convert.balance([change["afterBalance"]]))
+                    self.state.set_balance(convert.balance([change["afterBalance"]]))
         elif frame.get("error"):
             self.state.notify(f"The exchange: {frame['error']}", "warning")
 
@@ -91,9 +85,6 @@ class PrivateFrames(RetailCommands):
             orders, self._snapshot = self._snapshot, []
             self._note_ended(orders)
             self.state.replace_open_orders(orders)
-            if self.store is not None:
-                for order in orders:
-                    self.store.order_event(order, self.state.clock())
 
     def _note_ended(self, snapshot: list[Order]) -> None:
         """Working orders missing from a snapshot ended while the socket was down: ask how."""
@@ -180,11 +171,7 @@ class PrivateFrames(RetailCommands):
         if order.state.is_terminal:
             self._before_cancel.pop(oid, None)
         self._upsert(order)
-        if fill is not None and self.state.add_fill(fill):
-            if self.store is not None:
-                self.store.execution(fill.exec_id, fill.order_id, order.clord_id,
-                                     fill.symbol, fill.side, fill.price, fill.qty,
-                                     fill.intent, "fill", fill.at)
+        if fill is not None and self.state.add_fill(fill, clord_id=order.clord_id):
             if order.clord_id:  # ours from this desk: say it
                 self.state.notify(f"Filled {words.quantity(self.state, order, fill.qty)} "
                                   f"{words.describe(self.state, order, fill.price)}.")
@@ -192,8 +179,6 @@ class PrivateFrames(RetailCommands):
     def _upsert(self, order: Order) -> None:
         pending = order.clord_id if order.clord_id in self.state.orders else None
         self.state.upsert_order(order, pending_key=pending)
-        if self.store is not None:
-            self.store.order_event(order, self.state.clock())
 
     def _on_position(self, change: dict[str, Any]) -> None:
         if self._position_reads:  # a read's snapshot may be older: apply this after it
@@ -212,7 +197,7 @@ class PrivateFrames(RetailCommands):
                         else Position(symbol=slug, net=0))
         except (ValueError, TypeError):
             return
-        self._set_positions([position], snapshot=False)
+        self.state.set_positions([position], snapshot=False)
 
     def _reread_positions(self) -> None:
         """One REST read of the positions at a time, however many changes ask for it."""
@@ -235,16 +220,10 @@ class PrivateFrames(RetailCommands):
                 if inst is not None:
                     with contextlib.suppress(ValueError, TypeError):
                         positions.append(convert.position(slug, data, inst.scales))
-            self._set_positions(positions, snapshot=True)
+            self.state.set_positions(positions, snapshot=True)
         finally:
             self._position_reads -= 1
             if not self._position_reads:  # also when cancelled: nothing held is lost
                 held, self._held_positions = self._held_positions, []
                 for change in held:
                     self._on_position(change)
-
-    def _set_positions(self, positions: list[Position], *, snapshot: bool) -> None:
-        self.state.set_positions(positions, snapshot=snapshot)
-        if self.store is not None:
-            for position in positions:
-                self.store.position(position, self.state.clock())

@@ -13,15 +13,15 @@ import asyncio
 import contextlib
 import logging
 import ssl
-import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.core.enums import OrderState
-from tui.core.model import Balance, Instrument, Order
+from tui.core.model import Order
 from tui.core.prices import Intent
 from tui.core.state import DeskState
+from tui.core.venue import LocalDatabase
 from tui.venues import store_link
 from tui.venues.retail import convert
 from tui.venues.retail.commands import ORDER_STREAM, RetailCommands
@@ -29,9 +29,6 @@ from tui.venues.retail.private import PrivateFrames
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.socket import Frame, SocketWorker
 from tui.venues.tasks import Tasks
-
-if TYPE_CHECKING:
-    from tui.store import Store
 
 log = logging.getLogger(__name__)
 PRICES = "prices"
@@ -51,8 +48,8 @@ class RetailVenue(PrivateFrames, RetailCommands):
     def __init__(self, *, rest_url: str, key_id: str, secret: str | bytes,
                  public_url: str | None = None, state: DeskState | None = None,
                  silence_timeout: float = 60.0, venue_name: str = "retail",
-                 store: Store | None = None,
-                 open_store: Callable[[str], Store] | None = None,
+                 store: LocalDatabase | None = None,
+                 open_store: Callable[[str], LocalDatabase] | None = None,
                  ssl_context: ssl.SSLContext | None = None) -> None:
         self.state = state or DeskState()
         self.state.venue = venue_name
@@ -89,6 +86,8 @@ class RetailVenue(PrivateFrames, RetailCommands):
         if self.store is None and self._open_store is not None:
             self.store = await store_link.open_store(self.state, self._open_store,
                                                      self.account)
+        if self.store is not None:
+            self._remember(self.store)
         instruments, skipped = [], []
         for market in await self.rest.markets():
             try:
@@ -99,10 +98,8 @@ class RetailVenue(PrivateFrames, RetailCommands):
         if skipped:
             self.state.notify(f"{len(skipped)} markets left out: no usable tick or minimum "
                               f"size ({', '.join(skipped[:3])}).", "warning")
-        if self.store is not None:
-            self._remember(instruments)
         with contextlib.suppress(ValueError):
-            self._set_balance(convert.balance(balances))
+            self.state.set_balance(convert.balance(balances))
         self._workers = [
             SocketWorker(PRICES, self.state, self.ws_url, "/v1/ws/markets",
                          self.rest.signed_headers_get, self._market_subscriptions,
@@ -129,17 +126,15 @@ class RetailVenue(PrivateFrames, RetailCommands):
         if self.store is not None:
             self.store.flush(timeout)
 
-    def _remember(self, instruments: list[Instrument]) -> None:
-        store = self.store
-        assert store is not None
+    def _remember(self, store: LocalDatabase) -> None:
         # which exchange ids are this desk's: the socket's open-order snapshot never says
-        for row in store_link.bring_back(store, self.state, instruments):
-            if row.order_id and row.clord_id:
-                self._clords.setdefault(row.order_id, row.clord_id)
-                if row.intent is not None:
-                    self._intents.setdefault(row.clord_id, row.intent)
+        for order in store.attach(self.state):
+            if order.order_id and order.clord_id:
+                self._clords.setdefault(order.order_id, order.clord_id)
+                if order.intent is not None:
+                    self._intents.setdefault(order.clord_id, order.intent)
         self.rest.journal = store_link.journal(store)
-        self.tasks.spawn(store_link.watch(store, self.state), "store-watch")
+        self.tasks.spawn(store.watch(self.state), "store-watch")
 
     def _refused(self, status: int, text: str) -> str:
         if status == 401:
@@ -185,9 +180,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
         except (ValueError, KeyError, TypeError):
             log.warning("a book for %s could not be read", inst.symbol)
             return
-        trade = self.state.replace_book(book)
-        if self.store is not None:
-            store_link.keep_book(self.store, book, trade, self.state.clock())
+        self.state.replace_book(book)
 
     def _on_trade(self, data: dict[str, Any]) -> None:
         """§8.4 TRADE: price, size and the taker's side, as the exchange reports them."""
@@ -200,10 +193,3 @@ class RetailVenue(PrivateFrames, RetailCommands):
             log.warning("a trade in %s could not be read", inst.symbol)
             return
         self.state.add_trade(trade)
-        if self.store is not None:
-            self.store.trade(trade)
-
-    def _set_balance(self, balance: Balance) -> None:
-        self.state.set_balance(balance)
-        if self.store is not None:
-            self.store.balance(balance, time.time())
