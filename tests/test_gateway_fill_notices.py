@@ -18,7 +18,7 @@ from tui.core.ticket import build_order
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim import wire
 from tui.sim.server import SimServer
-from tui.venues.gateway.commands import ORDER_STREAM
+from tui.venues.base import ORDER_STREAM
 from tui.venues.gateway.recovery import DROP_COPY, REPLAYED_AFTER
 from tui.venues.gateway.streams import StreamWorker
 from tui.venues.gateway.venue import GatewayVenue

@@ -10,15 +10,13 @@ An insert whose answer never came is looked up by its clord_id, never sent again
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from tui.core.enums import ExecType, OrderState
-from tui.core.model import Order
-from tui.core.prices import Intent
+from tui.core.enums import ExecType
+from tui.core.model import Fill, Order
 from tui.core.state import DeskState
-from tui.core.venue import LocalDatabase, VenueError
+from tui.core.venue import LocalDatabase
 from tui.proto.polymarket.v1 import dropcopy_pb2 as dc_pb
 from tui.proto.polymarket.v1 import orders_pb2 as ord_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
@@ -28,7 +26,6 @@ from tui.venues.gateway.rest import GatewayRest
 DROP_COPY = "dropcopy"  # the stream's name, and its resume token's key in the database
 REPLAYED_AFTER = 2.0  # seconds: an execution older than this on arrival was missed live
 REPLAYED_AFTER_NS = int(REPLAYED_AFTER * 1_000_000_000)
-LOOKUP_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds between clord_id lookups
 
 
 class Recovery:
@@ -36,14 +33,12 @@ class Recovery:
     rest: GatewayRest
     account: str
     store: LocalDatabase | None
-    lookup_waits: tuple[float, ...] = LOOKUP_WAITS
-    _intents: dict[str, Intent]
     _drop_copy_token: bytes
 
-    if TYPE_CHECKING:  # from Reports; declared only for the type checker (no overrides)
+    if TYPE_CHECKING:  # from the venue base and Reports (no overrides)
         def _ours(self, order: Order) -> Order: ...
-        def _take_fill(self, ex: tr_pb.Execution, order: Order) -> bool: ...
-        def _describe(self, order: Order, yes_px: int | None = None) -> str: ...
+        def _take_fill(self, fill: Fill, order: Order) -> bool: ...
+        def _fill(self, ex: tr_pb.Execution, order: Order) -> Fill: ...
 
     def _drop_copy_request(self) -> dc_pb.CreateDropCopySubscriptionRequest:
         """From the last applied token (replay), else live only (the spec: no snapshot)."""
@@ -58,7 +53,8 @@ class Recovery:
             kind = ExecType(ex.type) if ex.type in ExecType._value2member_map_ else None
             order = self._ours(convert.order(ex.order))
             # new to the desk: "Filled ..." now (the order stream's copy then says nothing)
-            if kind in (ExecType.FILL, ExecType.PARTIAL_FILL) and self._take_fill(ex, order):
+            if (kind in (ExecType.FILL, ExecType.PARTIAL_FILL)
+                    and self._take_fill(self._fill(ex, order), order)):
                 # in ns since the epoch: ToDatetime() is naive UTC, which .timestamp() read
                 # as local time (hours off in New York or Tokyo)
                 late = ex.HasField("transact_time") and (
@@ -78,35 +74,8 @@ class Recovery:
         """A token this exchange does not know (e.g. a new demo exchange): go live instead."""
         self._drop_copy_token = b""
 
-    async def _resolve_uncertain(self, clord_id: str) -> None:
-        """An insert that got no answer: ask the exchange by clord_id; never send it again."""
-        answered = False  # did the exchange ever answer a lookup?
-        for wait in self.lookup_waits:
-            await asyncio.sleep(wait)
-            pending = self.state.find_order(clord_id=clord_id)
-            if pending is None or pending.order_id or not pending.is_pending:
-                return  # a stream has told its fate already
-            try:
-                found = await self.rest.search_orders(ord_pb.SearchOrdersRequest(
-                    clord_id=clord_id, accounts=[self.account]))
-            except VenueError:
-                continue  # still cut off: try again later
-            answered = True
-            if found.order:
-                order = self._ours(convert.order(found.order[0]))
-                self.state.upsert_order(order, pending_key=clord_id)
-                self.state.notify(f"The exchange has {self._describe(order)}: the insert "
-                                  "did reach it.")
-                return
-        pending = self.state.find_order(clord_id=clord_id)
-        if pending is None or pending.order_id or not pending.is_pending:
-            return
-        if not answered:  # unknown: it stays pending until a stream or a lookup tells
-            self.state.notify(f"{self._describe(pending)}: still no word from the exchange; "
-                              "it was not sent again.", "warning")
-            return
-        pending.state = OrderState.REJECTED
-        pending.reject_text = "never reached the exchange (looked up by its id)"
-        self.state.upsert_order(pending)
-        self.state.notify(f"{self._describe(pending)} never reached the exchange; "
-                          "nothing was sent again.", "warning")
+    async def _find_sent(self, pending: Order, before: set[str]) -> Order | None:
+        """An insert whose answer was lost, asked for by its clord_id (never sent again)."""
+        found = await self.rest.search_orders(ord_pb.SearchOrdersRequest(
+            clord_id=pending.clord_id, accounts=[self.account]))
+        return self._ours(convert.order(found.order[0])) if found.order else None

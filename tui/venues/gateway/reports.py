@@ -7,6 +7,7 @@ only what the trader meant (intent by clord_id) and its own in-flight markers.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from tui.core import words
 from tui.core.enums import (
@@ -14,11 +15,9 @@ from tui.core.enums import (
     REJECT_WORDS,
     CxlRejReason,
     ExecType,
-    OrderState,
     OrdRejectReason,
 )
 from tui.core.model import Fill, Order
-from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
@@ -29,9 +28,13 @@ from tui.venues.refusals import refusal_words
 
 class Reports:
     state: DeskState
-    _intents: dict[str, Intent]
-    _before_cancel: dict[str, OrderState]
     _balance_due: asyncio.Event
+
+    if TYPE_CHECKING:  # from the venue base (no overrides)
+        def _ours(self, order: Order) -> Order: ...
+        def _apply_report(self, order: Order, kind: ExecType | None,
+                          fill: Fill | None = None) -> None: ...
+        def _refused(self, order: Order | None, what: str, why: str) -> None: ...
 
     def _on_market(self, msg: md_pb.CreateMarketDataSubscriptionResponse) -> None:
         if msg.HasField("update"):
@@ -61,38 +64,21 @@ class Reports:
                     side=order.side, price=ex.last_px, qty=ex.last_shares, intent=order.intent,
                     at=self.state.clock())
 
-    def _take_fill(self, ex: tr_pb.Execution, order: Order) -> bool:
-        """Keep a fill and tell the trader once; True when this execution id is new.
-
-        The order stream and the drop copy both report every fill, in no set order: the
-        first to arrive tells it (telling only from one stream lost it when the other won).
-        """
-        first = self.state.add_fill(self._fill(ex, order), clord_id=order.clord_id)
-        if first and order.intent is not None:  # an order this desk placed
-            self.state.notify(f"Filled {self._qty(order, ex.last_shares)} "
-                              f"{self._describe(order, ex.last_px)}.")
-        return first
-
     def _note_ended(self, snapshot: list[Order]) -> None:
         """After an outage: say which working orders ended while the stream was down."""
         still = {o.order_id for o in snapshot}
         ended = [o for o in self.state.working_orders() if o.order_id
                  and not o.is_pending and o.order_id not in still]
         if ended:
-            words = ", ".join(self._describe(o) for o in ended[:3])
+            named = ", ".join(words.describe(self.state, o) for o in ended[:3])
             more = f" and {len(ended) - 3} more" if len(ended) > 3 else ""
             self.state.notify(f"While the order stream was down, {len(ended)} order(s) "
-                              f"stopped working: {words}{more}. Their fills come from the "
+                              f"stopped working: {named}{more}. Their fills come from the "
                               "drop copy.", "warning")
 
-    def _ours(self, order: Order) -> Order:
-        order.intent = self._intents.get(order.clord_id)
-        return order
-
     def _on_execution(self, ex: tr_pb.Execution) -> None:
-        order = self._ours(convert.order(ex.order))
+        order = convert.order(ex.order)
         kind = ExecType(ex.type) if ex.type in ExecType._value2member_map_ else None
-        pending_key = order.clord_id if order.clord_id in self.state.orders else None
         if kind is ExecType.REJECTED:
             reason = (OrdRejectReason(ex.order_reject_reason)
                       if ex.order_reject_reason in OrdRejectReason._value2member_map_
@@ -101,38 +87,17 @@ class Reports:
             order.reject_text = (refusal_words(ex.text) if reason is
                                  OrdRejectReason.EXCHANGE_OPTION and ex.text
                                  else REJECT_WORDS[reason])
-            self.state.notify(f"{self._describe(order)} rejected: {order.reject_text}.",
-                              "error")
-        elif kind in (ExecType.FILL, ExecType.PARTIAL_FILL):
-            self._take_fill(ex, order)
+        fill = None
+        if kind in (ExecType.FILL, ExecType.PARTIAL_FILL):
+            fill = self._fill(ex, self._ours(order))
             self._balance_due.set()
-        elif kind is ExecType.EXPIRED and order.intent is not None:
-            self.state.notify(f"{self._describe(order)} expired"
-                              f"{' unfilled' if not order.cum_qty else ''}.", "warning")
-        if order.state.is_terminal:
-            self._before_cancel.pop(order.order_id, None)
-        self.state.upsert_order(order, pending_key=pending_key)
+        self._apply_report(order, kind, fill)
 
     def _on_cancel_reject(self, rej: tr_pb.CancelReject) -> None:
-        order = self.state.find_order(order_id=rej.order_id, clord_id=rej.clord_id)
         reason = (CxlRejReason(rej.reject_reason)
                   if rej.reject_reason in CxlRejReason._value2member_map_
                   else CxlRejReason.EXCHANGE_OPTION)
-        words = (refusal_words(rej.text) if reason is CxlRejReason.EXCHANGE_OPTION
-                 and rej.text else CANCEL_REJECT_WORDS[reason])
-        what = "Change" if rej.is_replace else "Cancel"
-        if order is not None:
-            if order.state in (OrderState.PENDING_CANCEL, OrderState.PENDING_REPLACE):
-                # back to what the exchange last said, never a state it did not report
-                order.state = self._before_cancel.pop(order.order_id, order.state)
-            order.reject_text = f"{what.lower()} refused: {words}"
-            self.state.upsert_order(order)  # the refusal is the order's latest word
-            self.state.notify(f"{what} of {self._describe(order)} refused: {words}.", "error")
-        else:
-            self.state.notify(f"{what} refused: {words}.", "error")
-
-    def _describe(self, order: Order, yes_px: int | None = None) -> str:
-        return words.describe(self.state, order, yes_px)
-
-    def _qty(self, order: Order, qty: int) -> str:
-        return words.quantity(self.state, order, qty)
+        why = (refusal_words(rej.text) if reason is CxlRejReason.EXCHANGE_OPTION
+               and rej.text else CANCEL_REJECT_WORDS[reason])
+        self._refused(self.state.find_order(order_id=rej.order_id, clord_id=rej.clord_id),
+                      "Change" if rej.is_replace else "Cancel", why)

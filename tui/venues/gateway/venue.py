@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 
-from tui.core.enums import OrderState
-from tui.core.prices import Intent
+from tui.core.model import Order
 from tui.core.ratelimit import GatewayLimiter
 from tui.core.state import DeskState
 from tui.core.venue import LocalDatabase, VenueError
@@ -23,15 +22,14 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import positions_pb2_grpc as pos_grpc
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
-from tui.venues import store_link
+from tui.venues.base import ORDER_STREAM, STOP_WAIT, VenueBase
 from tui.venues.gateway import convert
-from tui.venues.gateway.commands import ORDER_STREAM, Commands
+from tui.venues.gateway.commands import Commands
 from tui.venues.gateway.connection import Connection
 from tui.venues.gateway.recovery import DROP_COPY, Recovery
 from tui.venues.gateway.reports import Reports
 from tui.venues.gateway.rest import GatewayRest, Tokens
 from tui.venues.gateway.streams import Metadata, StreamWorker, open_channel
-from tui.venues.tasks import Tasks
 
 if TYPE_CHECKING:
     from tui.venues.gateway.auth0 import Auth0Client
@@ -39,48 +37,38 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BOOK_DEPTH = 25
-STOP_WAIT = 2.0  # seconds each part of a stop may take
 REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spec §2.1)
 
 
-class GatewayVenue(Commands, Reports, Recovery):
+class GatewayVenue(Commands, Reports, Recovery, VenueBase):
     def __init__(self, *, rest_url: str, grpc_target: str, username: str, password: str,
                  state: DeskState | None = None, silence_timeout: float = 180.0,
                  venue_name: str = "gateway", store: LocalDatabase | None = None,
                  open_store: Callable[[str], LocalDatabase] | None = None,
                  auth0: Auth0Client | None = None, tokens: Tokens | None = None,
                  connection: Connection | None = None, tier: int = 1) -> None:
-        self.state = state or DeskState()
+        super().__init__(state=state, venue_name=venue_name, store=store,
+                         open_store=open_store)
         # CA file and PrivateLink names for both REST and gRPC (None: system roots, direct)
         self.connection = connection or Connection()
         self.rest = GatewayRest(rest_url, connection=self.connection)
         self.rest.limiter = GatewayLimiter(tier)  # paced by the firm's tier (§11.7)
-        self.store = store  # the local database; None: remember nothing across sessions
-        self._open_store = open_store  # opens the account's database once it is known
         self._auth0 = auth0  # the private-key JWT login; None: the legacy user/password one
         if tokens is not None:  # logged in before the screen opened (a one-time code asked)
             self.rest.tokens = tokens
         self._logged_in = tokens is not None
         self._drop_copy_token = b""
-        self.state.venue = venue_name
         self.grpc_target = grpc_target
         self._username = username
         self._password = password  # kept only in memory, to log in again if refresh fails
         self.silence_timeout = silence_timeout
-        self.account = ""
-        self._intents: dict[str, Intent] = {}  # clord_id -> what the trader meant
         self._channel: grpc.aio.Channel | None = None
         self._workers: list[StreamWorker] = []
-        self.tasks = Tasks()  # held while they run; cancelled and awaited on stop
         self._balance_due = asyncio.Event()
         self._auth_lock = asyncio.Lock()
         self.rest.on_unauthorized = self._reauth_now
         # a 429 is told to the trader (the client paces itself, so it should be rare)
         self.rest.on_throttled = lambda words: self.state.notify(words, "warning")
-        # inserts whose REST answer has not come back: a cancel waits for it (clord_id ->
-        # the exchange's order id, or an exception)
-        self._inflight: dict[str, asyncio.Future[str]] = {}
-        self._before_cancel: dict[str, OrderState] = {}  # order_id -> state to restore
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -93,11 +81,7 @@ class GatewayVenue(Commands, Reports, Recovery):
         self.account = accounts.accounts[0]
         self.state.user = who.user_display_name or who.user
         self.state.account = self.account
-        if self.store is None and self._open_store is not None:
-            self.store = await store_link.open_store(self.state, self._open_store,
-                                                     self.account)
-        if self.store is not None:
-            self._remember(self.store)
+        await self._open_local_database()
         instruments, skipped = convert.instruments(await self.rest.instruments())
         self.state.set_instruments(instruments)
         if skipped:
@@ -133,34 +117,20 @@ class GatewayVenue(Commands, Reports, Recovery):
             worker.start()
         self.tasks.spawn(self._keep_token_fresh(), "token")
         self.tasks.spawn(self._keep_balance_fresh(), "balance")
-        if self.store is not None:
-            self.tasks.spawn(self.store.watch(self.state), "store-watch")
 
-    async def stop(self) -> None:
-        """Close everything, in bounded time: quitting must never hang."""
-        await self.tasks.stop(STOP_WAIT)
-        await asyncio.gather(*(w.stop() for w in self._workers))
+    async def _close_wire(self) -> None:
+        await super()._close_wire()  # the streams, then REST
         with contextlib.suppress(TimeoutError):
             if self._channel is not None:
                 await asyncio.wait_for(self._channel.close(grace=None), STOP_WAIT)
-            await asyncio.wait_for(self.rest.close(), STOP_WAIT)
-        if self.store is not None:
-            await asyncio.to_thread(self.store.close)  # flushes what is queued
         if self._auth0 is not None:
             await self._auth0.close()
 
-    def flush_now(self, timeout: float = 1.0) -> None:
-        """On a hang-up, before the process ends at once: what is queued reaches the disk."""
+    def _remember(self, past: list[Order]) -> None:
+        """Past orders' intents for reports of them; the drop copy resumes where it was."""
+        super()._remember(past)
         if self.store is not None:
-            self.store.flush(timeout)
-
-    def _remember(self, store: LocalDatabase) -> None:
-        """Wire the local database in; past orders' intents for reports of them."""
-        self._drop_copy_token = store.resume_token(DROP_COPY) or b""
-        for order in store.attach(self.state):
-            if order.clord_id and order.intent is not None:
-                self._intents.setdefault(order.clord_id, order.intent)
-        self.rest.journal = store_link.journal(store)
+            self._drop_copy_token = self.store.resume_token(DROP_COPY) or b""
 
     def _worker(self, name: str, open_stream: Any, handle: Any) -> StreamWorker:
         return StreamWorker(name, self.state, open_stream, handle, self._metadata,

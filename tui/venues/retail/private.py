@@ -12,8 +12,7 @@ import logging
 from collections import deque
 from typing import Any
 
-from tui.core import words
-from tui.core.enums import REJECT_WORDS, OrdRejectReason
+from tui.core.enums import REJECT_WORDS, ExecType, OrdRejectReason
 from tui.core.model import Order, Position
 from tui.core.ticket import new_clord_id
 from tui.core.venue import VenueError
@@ -34,7 +33,6 @@ def reject_words(execution: dict[str, Any]) -> str:
     if reason in OrdRejectReason.__members__ and reason != "EXCHANGE_OPTION":
         return REJECT_WORDS[OrdRejectReason[reason]]
     return text or REJECT_WORDS[OrdRejectReason.EXCHANGE_OPTION]
-
 
 
 class PrivateFrames(RetailCommands):
@@ -96,19 +94,11 @@ class PrivateFrames(RetailCommands):
 
     async def _look_up(self, orders: list[Order]) -> None:
         for order in orders:
-            inst = self.state.instruments.get(order.symbol)
             try:
-                data = await self.rest.order(order.order_id)
+                found = await self._fetch(order)
             except VenueError:
-                continue
-            if inst is not None and data:
-                try:
-                    found = convert.order(data, inst.scales, clord_id=order.clord_id)
-                except (ValueError, KeyError, TypeError):
-                    # as with frames: one unreadable order must not stop the others' look-up
-                    log.warning("the order %s could not be read", order.order_id)
-                    continue
-                self._upsert(found)
+                continue  # as with frames: one unreadable order must not stop the others
+            self._report(found)
         self.state.notify(f"{len(orders)} orders ended while the connection was down; "
                           "their final states are shown.", "warning")
 
@@ -150,35 +140,15 @@ class PrivateFrames(RetailCommands):
         except (ValueError, KeyError, TypeError):
             log.warning("an execution for %s could not be read", oid)
             return
-        kind = execution.get("type")
-        text = str(execution.get("text") or "")
-        if kind == "EXECUTION_TYPE_REJECTED":
+        name = str(execution.get("type") or "").removeprefix("EXECUTION_TYPE_")
+        kind = ExecType[name] if name in ExecType.__members__ else None
+        if kind is ExecType.REJECTED:
             if order.state.is_working:  # a refused modify: the order works on, unchanged
-                self._before_cancel.pop(oid, None)
-                text = refusal_words(text)
-                order.reject_text = text or "change refused"
-                self.state.notify(f"Change of {words.describe(self.state, order)} refused: "
-                                  f"{text or 'the order is unchanged'}.", "error")
-            else:
-                order.reject_text = reject_words(execution)
-                self.state.notify(f"{words.describe(self.state, order)} rejected: "
-                                  f"{order.reject_text}.", "error")
-        elif kind == "EXECUTION_TYPE_EXPIRED" and order.intent is not None:
-            self.state.notify(f"{words.describe(self.state, order)} expired"
-                              f"{' unfilled' if not order.cum_qty else ''}.", "warning")
-        if order.intent is None and order.clord_id:
-            order.intent = self._intents.get(order.clord_id)
-        if order.state.is_terminal:
-            self._before_cancel.pop(oid, None)
-        self._upsert(order)
-        if fill is not None and self.state.add_fill(fill, clord_id=order.clord_id):
-            if order.clord_id:  # ours from this desk: say it
-                self.state.notify(f"Filled {words.quantity(self.state, order, fill.qty)} "
-                                  f"{words.describe(self.state, order, fill.price)}.")
-
-    def _upsert(self, order: Order) -> None:
-        pending = order.clord_id if order.clord_id in self.state.orders else None
-        self.state.upsert_order(order, pending_key=pending)
+                why = refusal_words(str(execution.get("text") or ""))
+                self._refused(self._ours(order), "Change", why or "the order is unchanged")
+                return
+            order.reject_text = reject_words(execution)
+        self._apply_report(order, kind, fill)
 
     def _on_position(self, change: dict[str, Any]) -> None:
         if self._position_reads:  # a read's snapshot may be older: apply this after it

@@ -9,7 +9,6 @@ subscribe; orders that ended while the socket was down are looked up one by one.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import ssl
@@ -17,24 +16,18 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from tui.core.enums import OrderState
 from tui.core.model import Order
-from tui.core.prices import Intent
 from tui.core.state import DeskState
 from tui.core.venue import LocalDatabase
-from tui.venues import store_link
+from tui.venues.base import ORDER_STREAM
 from tui.venues.retail import convert
-from tui.venues.retail.commands import ORDER_STREAM, RetailCommands
 from tui.venues.retail.private import PrivateFrames
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.socket import Frame, SocketWorker
-from tui.venues.tasks import Tasks
 
 log = logging.getLogger(__name__)
 PRICES = "prices"
 PER_SUBSCRIPTION = 100  # markets per subscription (§8.1)
-LOOKUP_MAX = 50  # orders looked up one by one after an outage
-STOP_WAIT = 2.0
 
 
 def ws_base(rest_url: str) -> str:
@@ -44,15 +37,15 @@ def ws_base(rest_url: str) -> str:
     return "ws://" + rest_url.removeprefix("http://")
 
 
-class RetailVenue(PrivateFrames, RetailCommands):
+class RetailVenue(PrivateFrames):
     def __init__(self, *, rest_url: str, key_id: str, secret: str | bytes,
                  public_url: str | None = None, state: DeskState | None = None,
                  silence_timeout: float = 60.0, venue_name: str = "retail",
                  store: LocalDatabase | None = None,
                  open_store: Callable[[str], LocalDatabase] | None = None,
                  ssl_context: ssl.SSLContext | None = None) -> None:
-        self.state = state or DeskState()
-        self.state.venue = venue_name
+        super().__init__(state=state, venue_name=venue_name, store=store,
+                         open_store=open_store)
         self.state.trades_reported = True  # the markets socket's TRADE feed (§8.4)
         # a profile's CA file vouches for both hosts and the sockets (None: system roots)
         self._ssl = ssl_context
@@ -61,17 +54,11 @@ class RetailVenue(PrivateFrames, RetailCommands):
         self.rest.on_throttled = lambda words: self.state.notify(words, "warning")
         self.ws_url = ws_base(rest_url)
         self.silence_timeout = silence_timeout
-        self.store = store
-        self._open_store = open_store
         self.account = f"retail-{key_id[:8]}"  # a key trades one account; name it by the key
         self._clords: dict[str, str] = {}
-        self._intents: dict[str, Intent] = {}
-        self._inflight: dict[str, asyncio.Future[str]] = {}
         self._early: dict[str, list[dict[str, Any]]] = {}
-        self._before_cancel: dict[str, OrderState] = {}
         # market → desk ids of orders just replaced, oldest first
         self._successors: dict[str, deque[str]] = {}
-        self.tasks = Tasks()  # held while they run; cancelled and awaited on stop
         self._snapshot: list[Order] = []  # the open-order snapshot being gathered
         self._position_reads = 0
         self._held_positions: list[dict[str, Any]] = []
@@ -83,11 +70,7 @@ class RetailVenue(PrivateFrames, RetailCommands):
         balances = await self.rest.balances()  # proves the key before anything else
         self.state.user = f"key {self.rest.key_id[:8]}…"
         self.state.account = self.account
-        if self.store is None and self._open_store is not None:
-            self.store = await store_link.open_store(self.state, self._open_store,
-                                                     self.account)
-        if self.store is not None:
-            self._remember(self.store)
+        await self._open_local_database()
         instruments, skipped = [], []
         for market in await self.rest.markets():
             try:
@@ -104,39 +87,24 @@ class RetailVenue(PrivateFrames, RetailCommands):
             SocketWorker(PRICES, self.state, self.ws_url, "/v1/ws/markets",
                          self.rest.signed_headers_get, self._market_subscriptions,
                          self._on_market_frame, silence_timeout=self.silence_timeout,
-                         refused_words=self._refused, ssl_context=self._ssl),
+                         refused_words=self._socket_refused, ssl_context=self._ssl),
             SocketWorker(ORDER_STREAM, self.state, self.ws_url, "/v1/ws/private",
                          self.rest.signed_headers_get, self._private_subscriptions,
                          self._on_private_frame, silence_timeout=self.silence_timeout,
-                         on_open=self._read_positions, refused_words=self._refused,
+                         on_open=self._read_positions, refused_words=self._socket_refused,
                          ssl_context=self._ssl),
         ]
         for worker in self._workers:
             worker.start()
 
-    async def stop(self) -> None:
-        await self.tasks.stop(STOP_WAIT)  # awaited: a look-up must not outlive the venue
-        await asyncio.gather(*(w.stop() for w in self._workers))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.rest.close(), STOP_WAIT)
-        if self.store is not None:
-            await asyncio.to_thread(self.store.close)
-
-    def flush_now(self, timeout: float = 1.0) -> None:
-        if self.store is not None:
-            self.store.flush(timeout)
-
-    def _remember(self, store: LocalDatabase) -> None:
+    def _remember(self, past: list[Order]) -> None:
+        super()._remember(past)
         # which exchange ids are this desk's: the socket's open-order snapshot never says
-        for order in store.attach(self.state):
+        for order in past:
             if order.order_id and order.clord_id:
                 self._clords.setdefault(order.order_id, order.clord_id)
-                if order.intent is not None:
-                    self._intents.setdefault(order.clord_id, order.intent)
-        self.rest.journal = store_link.journal(store)
-        self.tasks.spawn(store.watch(self.state), "store-watch")
 
-    def _refused(self, status: int, text: str) -> str:
+    def _socket_refused(self, status: int, text: str) -> str:
         if status == 401:
             return self.rest.refusal_words(text)
         if status == 403:
