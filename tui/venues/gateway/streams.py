@@ -20,7 +20,6 @@ from tui.venues.reconnect import Reconnecting
 log = logging.getLogger(__name__)
 
 Metadata = list[tuple[str, str]]
-STOP_WAIT = 2.0  # seconds a stopping worker may take
 
 
 class StreamWorker(Reconnecting):
@@ -35,31 +34,18 @@ class StreamWorker(Reconnecting):
         *,
         silence_timeout: float = 180.0,
     ) -> None:
-        self.name = name
-        self.state = state
+        super().__init__(name, state, silence_timeout)
         self._open = open_stream
         self._handle = handle
         self._metadata = metadata
         self._on_unauthenticated = on_unauthenticated
-        self.silence_timeout = silence_timeout
-        self.connects = 0
-        self._task: asyncio.Task[None] | None = None
         self._call: Any = None  # the open RPC, so stop() can cancel it directly
         self.on_refused: Callable[[], None] | None = None  # the request itself was refused
 
-    def start(self) -> None:
-        self.state.stream(self.name)
-        self._task = asyncio.create_task(self._run(), name=f"stream-{self.name}")
-
     async def stop(self) -> None:
-        if self._task is not None:
-            if self._call is not None:
-                self._call.cancel()  # the RPC first: a read blocked inside grpc ends with it
-            self._task.cancel()
-            # bounded: a stop must never hang the desk on its way out
-            await asyncio.wait([self._task], timeout=STOP_WAIT)
-            self._task = None
-            self.state.set_link(self.name, LinkState.DOWN, "stopped")
+        if self._task is not None and self._call is not None:
+            self._call.cancel()  # the RPC first: a read blocked inside grpc ends with it
+        await self._end()
 
     async def _session(self) -> str | None:
         """One connection; returns why it ended (None = a clean end after data)."""

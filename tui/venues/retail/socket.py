@@ -20,10 +20,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from tui.core.state import DeskState, LinkState
-from tui.venues.reconnect import Reconnecting
+from tui.venues.reconnect import STOP_WAIT, Reconnecting
 
 log = logging.getLogger(__name__)
-STOP_WAIT = 2.0
 OPEN_TIMEOUT = 10.0
 Frame = dict[str, Any]
 UNTRUSTED = ("its TLS certificate is not trusted (set ca_file to the CA that issued it, or "
@@ -39,9 +38,8 @@ class SocketWorker(Reconnecting):
                  on_open: Callable[[], Awaitable[None]] | None = None,
                  refused_words: Callable[[int, str], str] | None = None,
                  ssl_context: ssl.SSLContext | None = None) -> None:
-        self.name = name
+        super().__init__(name, state, silence_timeout)
         self._ssl = ssl_context  # a profile's CA file (None: the system's roots)
-        self.state = state
         self.url = url.rstrip("/") + path  # wss://host/v1/ws/private
         self.path = path
         self._headers = headers  # signs the upgrade: GET and the socket's path
@@ -49,15 +47,8 @@ class SocketWorker(Reconnecting):
         self._handle = handle
         self._on_open = on_open
         self._refused_words = refused_words
-        self.silence_timeout = silence_timeout
-        self.connects = 0
         self._ws: ClientConnection | None = None
-        self._task: asyncio.Task[None] | None = None
         self._opened: asyncio.Task[None] | None = None  # on_open of this connection
-
-    def start(self) -> None:
-        self.state.stream(self.name)
-        self._task = asyncio.create_task(self._run(), name=f"socket-{self.name}")
 
     async def stop(self) -> None:
         if self._task is None:
@@ -69,11 +60,8 @@ class SocketWorker(Reconnecting):
                 await asyncio.wait_for(ws.close(1000, "OK"), STOP_WAIT)
             except (TimeoutError, WebSocketException, OSError):
                 pass
-        self._task.cancel()
         self._cancel_opened()
-        await asyncio.wait([self._task], timeout=STOP_WAIT)
-        self._task = None
-        self.state.set_link(self.name, LinkState.DOWN, "stopped")
+        await self._end()
 
     async def _session(self) -> str | None:
         """One connection; returns why it ended, in words."""
