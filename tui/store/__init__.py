@@ -2,7 +2,9 @@
 
 Orders with every state change, executions (once per execution id), positions, balances,
 the tape, downsampled top of book and depth, a redacted journal of every command sent, each
-stream's connects and disconnects, and the streams' resume tokens. Never imports textual.
+stream's connects and disconnects, and the streams' resume tokens. Attached once to a
+DeskState (link.py), it listens to every change a venue writes there; no venue imports it
+(whoever opens it hands it in). Never imports textual.
 """
 
 from tui.store.paths import DATA_DIR_ENV, StoreError, data_dir, db_path, profile_dir

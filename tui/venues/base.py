@@ -13,6 +13,7 @@ decodes its streams into Orders and Fills, and hands them to `_apply_report`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from abc import ABCMeta, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -127,11 +128,10 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
                 self._intents.setdefault(order.clord_id, order.intent)
 
     async def _close_wire(self) -> None:
+        """The streams, then the REST client."""
         await asyncio.gather(*(worker.stop() for worker in self._workers))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.rest.close(), STOP_WAIT)
-        except TimeoutError:
-            pass
 
     # --- start and stop ---------------------------------------------------------------
     async def _open_local_database(self) -> None:
