@@ -86,6 +86,8 @@ class DeskState:
         self.clock = time.time  # wall clock for trade times (tests may freeze it)
         # told of every link change (name, state, detail): the local database records them
         self.link_listeners: list[Callable[[str, LinkState, str], None]] = []
+        # told after any order changes (flatten waits on them for its cancels to end)
+        self.order_listeners: list[Callable[[], None]] = []
         # change tracking for the UI's pull loop
         self.dirty_books: set[str] = set()
         self.orders_version = 0
@@ -143,6 +145,8 @@ class DeskState:
                             self.working_orders(order.symbol))
         self.orders_version += 1
         self.dirty_books.add(order.symbol)  # the ladder shows working orders
+        for listener in self.order_listeners:
+            listener()
 
     def replace_open_orders(self, orders: list[Order]) -> None:
         """A stream snapshot: the venue's open orders, plus our own unsent pendings and the
@@ -167,6 +171,8 @@ class DeskState:
             self.queue.on_order(order, self.books.get(order.symbol),
                                 self.working_orders(order.symbol))
         self.orders_version += 1
+        for listener in self.order_listeners:
+            listener()
 
     def _index(self, key: str, order: Order) -> None:
         bucket = self._working.setdefault(order.symbol, {})

@@ -316,7 +316,7 @@ def tif_words(request: OrderRequest, now: float | None = None) -> str:
     return TIF_WORDS.get(request.tif, "?")
 
 
-def describe(request: OrderRequest, scales: Scales, now: float | None = None) -> str:
+def request_words(request: OrderRequest, scales: Scales, now: float | None = None) -> str:
     """One line a trader reads: exactly what will be sent.
 
     "BUY NO 10 @ 0.40 (SELL YES @ 0.60) GTC", "BUY YES $25.00 MARKET (IOC, worst 0.55)".

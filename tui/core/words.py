@@ -7,7 +7,7 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 
 
-def describe(state: DeskState, order: Order, yes_px: int | None = None) -> str:
+def order_words(state: DeskState, order: Order, yes_px: int | None = None) -> str:
     """'BUY NO KC-BUF at 0.56': the intent and the price in the outcome traded."""
     inst = state.instruments.get(order.symbol)
     intent = order.shown_intent
@@ -22,3 +22,7 @@ def describe(state: DeskState, order: Order, yes_px: int | None = None) -> str:
 def quantity(state: DeskState, order: Order, qty: int) -> str:
     inst = state.instruments.get(order.symbol)
     return inst.scales.qty_text(qty) if inst else str(qty)
+
+
+# the venues' notices still call it by its old name (tui/venues is another change's to edit)
+describe = order_words

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from tui.core.enums import Side
 from tui.core.model import Order
 from tui.core.prices import Intent, Outcome
-from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, describe
+from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order
+from tui.core.ticket import request_words as describe
 from tui.core.venue import VenueError
 from tui.core.vetting import vet
 from tui.ui.guard import guarded, plain
