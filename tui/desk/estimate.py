@@ -4,7 +4,7 @@ An estimate is kept with the part of the book it depends on: the levels its orde
 meet (the offers at or under a buy's YES price, the bids at or over a sell's). While the
 book on screen has those same levels the estimate stands; once they move it is shown as
 refreshing until the estimate for the new book arrives. A ticket or cursor change asks
-again after a short rest; a book that only moves is asked about at most once a second, so
+again after a short rest; a book that only moves is asked about at most twice a second, so
 a busy market does not flood the exchange with previews.
 """
 
@@ -17,7 +17,7 @@ from tui.core.model import Book, Level
 from tui.core.ticket import OrderRequest
 
 ESTIMATE_DELAY = 0.25  # seconds the cursor and ticket must rest before asking
-ESTIMATE_REFRESH = 1.0  # seconds between previews while only the book moves
+ESTIMATE_REFRESH = 0.5  # seconds between previews while only the book moves
 
 Key = tuple[object, ...]
 

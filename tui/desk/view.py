@@ -49,3 +49,8 @@ class TicketView:
     avg: Decimal | None = None  # its average YES price
     working: int = 0  # my working orders in this market
     moving: MoveView | None = None
+
+    @property
+    def refreshing(self) -> bool:
+        """An estimate the ticket shows is on its way."""
+        return any(side is not None and side.refreshing for side in (self.buy, self.sell))

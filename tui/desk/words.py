@@ -6,7 +6,7 @@ Plain functions of the desk's state, so each sentence a trader reads can be chec
 from __future__ import annotations
 
 from tui.core.model import Estimate, Order
-from tui.core.money import notional_dollars
+from tui.core.money import dollars, notional_dollars
 from tui.core.prices import Intent, Outcome, Scales
 from tui.core.state import DeskState
 from tui.venues.refusals import POST_ONLY_CROSSED
@@ -68,7 +68,7 @@ def estimate_words(est: Estimate, outcome: Outcome, s: Scales) -> tuple[str, ...
         px = est.avg_px if outcome is Outcome.YES else s.complement(est.avg_px)
         cost = notional_dollars(s, est.fill_qty * px)
         fills = f"{s.qty_text(est.fill_qty)} @ {s.price_text(px)}"
-        return (f"\n  ≈ fills {fills} (${cost:,.2f})", f"\n  ≈ fills {fills}",
+        return (f"\n  ≈ fills {fills} ({dollars(cost)})", f"\n  ≈ fills {fills}",
                 f"\n  ≈ {fills}")
     if est.leaves_qty:
         return "\n  ≈ rests, no fill now", "\n  ≈ rests, no fill", "\n  ≈ rests"
