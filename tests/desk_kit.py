@@ -3,11 +3,15 @@ orders as the exchange holds them, the plain cent markets, and a retail venue ma
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.conftest import DEMO_ACCOUNT, eventually
 from tui.core.enums import Side
 from tui.sim.server import SimServer
-from tui.ui.app import PmdeskApp
 from tui.venues.retail.venue import RetailVenue
+
+if TYPE_CHECKING:
+    from tui.ui.app import PmdeskApp
 
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 BOB = ("firms/DEMO/accounts/bob-1", "firms/DEMO/users/bob")
