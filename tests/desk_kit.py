@@ -3,10 +3,15 @@ orders as the exchange holds them, the plain cent markets, and a retail venue ma
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.conftest import DEMO_ACCOUNT, eventually
 from tui.core.enums import Side
 from tui.sim.server import SimServer
 from tui.venues.retail.venue import RetailVenue
+
+if TYPE_CHECKING:
+    from tui.ui.app import PmdeskApp
 
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 BOB = ("firms/DEMO/accounts/bob-1", "firms/DEMO/users/bob")
@@ -42,3 +47,10 @@ def expire_tokens(sim: SimServer) -> None:
     a short real lifetime could run out between a login and its first call on a busy CI."""
     base, ahead = sim.auth.clock, sim.auth.access_ttl + 1.0
     sim.auth.clock = lambda: base() + ahead
+
+
+async def settled(app: PmdeskApp) -> None:
+    """Every order, cancel and change the keys so far started has had its answer (the
+    app's workers that carry the desk's plans out are done): after this, an order a key
+    sent is in the exchange's log. An explicit barrier, not a sleep."""
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "orders"])

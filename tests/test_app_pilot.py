@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tests.desk_kit import settled
 from tui.core.enums import Side
 from tui.core.prices import Outcome
 from tui.sim.server import SimServer
@@ -153,7 +152,7 @@ async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer
                                             "Ticket size: 100 contracts (preset 5)")
         assert words["6"] == "Ticket size: not set (config size_presets has 5)"
         await pilot.press("b", "s", "X")  # a stray keystroke in a dialog sends nothing
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert not [c for c in quiet_sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

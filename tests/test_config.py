@@ -64,6 +64,7 @@ max_notional = { value = "5000", mode = "hard" }
 max_ticks_from_mid = { value = 20, mode = "off" }
 [ticket]
 size_presets = [1, 2.5, "10"]
+size_steps = [1, 2.5, 10, "100"]
 slippage_bips = 50
 confirm_delay = 1
 [keys]
@@ -75,6 +76,7 @@ kill_switch = "K"
                                    max_ticks_from_mid=None)
     assert config.size_presets == [Decimal(1), Decimal("2.5"), Decimal(10)]
     assert all(isinstance(p, Decimal) for p in config.size_presets)
+    assert config.size_steps == [Decimal(1), Decimal("2.5"), Decimal(10), Decimal(100)]
     assert config.slippage == Slippage(bips=50)
     assert config.confirm_delay == 1.0
     assert config.keymap == {"buy": "b", "kill_switch": "K"}
@@ -148,6 +150,11 @@ GARBAGE = [
     ("[ticket]\nsize_presets = [1, -5]\n", "ticket.size_presets", 2, "has -5; expected"),
     ('[ticket]\nsize_presets = [1, "x"]\n', "ticket.size_presets", 2, 'has "x"; expected'),
     ("[ticket]\nsize_presets = 5\n", "ticket.size_presets", 2, "is 5; expected a list"),
+    ("[ticket]\nsize_steps = [1, 10, 5]\n", "ticket.size_steps", 2,
+     "has 5; expected a list of 1 to 30 quantities in contracts, each more than 0 and more "
+     "than the one before"),
+    ("[ticket]\nsize_steps = []\n", "ticket.size_steps", 2, "is a list of 0"),
+    ("[ticket]\nsize_steps = [0, 1]\n", "ticket.size_steps", 2, "has 0; expected"),
     ("[ticket]\nslippage_ticks = -1\n", "ticket.slippage_ticks", 2,
      "is -1; expected a whole number of ticks, 0 or more"),
     ("[ticket]\nslippage_ticks = 1.5\n", "ticket.slippage_ticks", 2, "is 1.5; expected"),

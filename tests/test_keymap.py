@@ -3,7 +3,6 @@ screen that names a key names the one actually bound."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from textual.app import App
 from textual.binding import BindingType
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import cent_symbols, mine, quote
+from tests.desk_kit import cent_symbols, mine, quote, settled
 from tests.screen_text import footer, ticket_parts
 from tui.cli.common import check_keymap
 from tui.core.config import ConfigError, DeskConfig
@@ -148,7 +147,7 @@ async def test_a_remapped_buy_and_sell_show_on_the_ticket_footer_and_help(
         assert not any(entry.startswith(("b ", "s ")) for entry in footer(app))
 
         await pilot.press("b", "s")  # the old keys trade nothing
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert not [c for c in quiet_sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]
         await pilot.press("g")
         await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, 10)], what="g buys")

@@ -34,7 +34,6 @@ navigation keys assert the cursor price or the market exactly, against the excha
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,7 +45,7 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import ALICE
+from tests.desk_kit import ALICE, settled
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
 from tui.core.config import DeskConfig
@@ -233,11 +232,12 @@ async def _acked(app: PmdeskApp, price: int) -> None:
 # --- ticket size: + = - and 1-9 -------------------------------------------------------------
 
 async def test_plus_equals_and_minus_step_the_size_sent(quiet_sim: SimServer) -> None:
+    """The size ladder (config size_steps): from 10, + is 25, not 11."""
     symbol = _market(quiet_sim)
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         assert app.order_size == 10
-        steps = [("plus", 40, 11), ("equals_sign", 39, 12), ("minus", 38, 11)]
+        steps = [("plus", 40, 25), ("equals_sign", 39, 50), ("minus", 38, 25)]
         for key, price, qty in steps:
             await pilot.press(key)
             await _at(app, pilot, price)
@@ -359,8 +359,8 @@ async def test_i_reaches_the_one_minute_gtd(quiet_sim: SimServer) -> None:
     async with desk(quiet_sim, symbol) as (app, pilot):
         for _ in range(2 * (len(TIF_CYCLE) + 1)):
             await pilot.press("i")
-            if app.ticket.tif is TimeInForce.GOOD_TILL_TIME:
-                lifetimes.add(app.ticket.gtd_seconds)
+            if app.desk.ticket.tif is TimeInForce.GOOD_TILL_TIME:
+                lifetimes.add(app.desk.ticket.gtd_seconds)
     assert lifetimes == {60, 300, 900, 3600}
 
 
@@ -439,7 +439,7 @@ async def test_flatten_closes_a_no_position_and_declining_sends_nothing(
         await pilot.press("F")
         await eventually(lambda: isinstance(app.screen, ConfirmScreen), what="the question")
         await pilot.press("n")
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert _commands(quiet_sim, "insert") == sent and _commands(quiet_sim, "cancel") == 0
         assert _mine(quiet_sim) == [(Side.SELL, 48, 10)] and _net(quiet_sim, symbol) == -10
 
@@ -460,8 +460,8 @@ async def test_less_than_takes_a_step_off_my_order(quiet_sim: SimServer) -> None
         await _at(app, pilot, 38)
         await pilot.press("b")
         await _acked(app, 38)
-        await pilot.press("less_than_sign")
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 9)], what="9 left")
+        await pilot.press("less_than_sign")  # down the size ladder: 10 to 5
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 5)], what="5 left")
         assert _commands(quiet_sim, "replace") == 1
 
         await pilot.press("1")  # a one-lot: < would leave nothing, so it is refused
@@ -470,8 +470,8 @@ async def test_less_than_takes_a_step_off_my_order(quiet_sim: SimServer) -> None
         await _acked(app, 37)
         await pilot.press("less_than_sign")
         await eventually(lambda: _told(app, "would leave nothing"), what="the refusal")
-        await asyncio.sleep(0.3)
-        assert _mine(quiet_sim) == [(Side.BUY, 37, 1), (Side.BUY, 38, 9)]
+        await settled(app)
+        assert _mine(quiet_sim) == [(Side.BUY, 37, 1), (Side.BUY, 38, 5)]
         assert _commands(quiet_sim, "replace") == 1
 
 
@@ -490,7 +490,7 @@ async def test_escape_drops_an_order_picked_up_to_move(quiet_sim: SimServer) -> 
         await pilot.press("m")  # nothing of mine at 0.35 to pick up: nothing moves
         await eventually(lambda: _told(app, "No working order of yours at the cursor"),
                          what="nothing to move")
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert _mine(quiet_sim) == [(Side.BUY, 38, 10)]
         assert _commands(quiet_sim, "replace") == 0 and _commands(quiet_sim, "cancel") == 0
 

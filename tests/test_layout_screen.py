@@ -28,6 +28,7 @@ from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import BOB, cent_symbols, quote
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Instrument
+from tui.core.money import dollars
 from tui.core.pnl import position_pnl
 from tui.core.prices import Scales
 from tui.core.state import DeskState
@@ -36,7 +37,6 @@ from tui.ui.app import PmdeskApp
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.footer import DeskFooter
 from tui.ui.widgets.ladder_header import LadderHeader
-from tui.ui.widgets.tables import dollars_text
 from tui.ui.widgets.trades import TradeTape
 
 DEMO_USER = "firms/DEMO/users/demo"
@@ -130,7 +130,8 @@ def key_cells(app: PmdeskApp, symbol: str) -> dict[str, list[tuple[str, ...]]]:
     assert pnl.unrealized is not None
     return {
         "orders": [("0.41", "25", "partially filled"), ("rejected:",)],
-        "positions": [("13 YES", dollars_text(pnl.realized), dollars_text(pnl.unrealized))],
+        "positions": [("13 YES", dollars(pnl.realized, signed=True),
+                       dollars(pnl.unrealized, signed=True))],
         "fills": [("BUY YES", "10", "0.45"), ("SELL YES", "4", "0.40"),
                   ("BUY YES", "7", "0.41")],
         "history": [("0.30", "cancelled"), ("0.45", "10/10", "filled")],

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
 from tui.core.model import Balance, Book, Instrument, Position
+from tui.core.money import dollars, gain, raw_dollars
 from tui.core.pnl import (
     close_pnl,
     desk_pnl,
+    entry_tick,
     in_outcome,
     mark_price,
     position_pnl,
@@ -124,6 +126,28 @@ def test_close_pnl_long_short_and_flat() -> None:
     assert close_pnl(Position("M", net=10, cost=400), CENTS, 30) == D("-1.00")
     assert close_pnl(Position("M", net=-10, cost=-600), CENTS, 50) == D("1.00")
     assert close_pnl(Position("M", net=0, cost=0, realized=99), CENTS, 50) == 0
+
+
+def test_the_average_entry_on_the_nearest_tick() -> None:
+    half = Scales(price_scale=1000, tick=5)
+    assert entry_tick(Position("M", net=3, cost=3 * 402 + 1), half) == 400  # 402.3 -> 400
+    assert entry_tick(Position("M", net=2, cost=805), half) == 405  # 402.5 -> 403 -> 405
+    assert entry_tick(Position("M", net=-10, cost=-400), CENTS) == 40  # long NO: a YES price
+    assert entry_tick(Position("M", net=0, cost=0), CENTS) is None
+
+
+def test_one_money_formatter_for_every_amount() -> None:
+    assert dollars(D("1234.5")) == "$1,234.50"
+    assert dollars(D("-3.1")) == "-$3.10"
+    assert dollars(D("1.25"), signed=True) == "+$1.25"
+    assert dollars(D("-0.004"), signed=True) == "$0.00"  # a loss under half a cent is none
+    assert dollars(D("0.125")) == "$0.13"  # cents round half away from zero
+    assert dollars(D("-0.125")) == "-$0.13"
+    assert dollars(D("0.125"), exact=True) == "$0.125"  # a limit or a cash size: exact
+    assert dollars(D("5000"), exact=True) == "$5,000.00"
+    assert dollars(D("1234.56"), signed=True, symbol=False) == "+1,234.56"
+    assert raw_dollars(2500, CENTS) == "$25.00"
+    assert [gain(D(x)) for x in ("0.01", "0.004", "-0.005", "0")] == [1, 0, -1, 0]
 
 
 def test_desk_totals_skip_unknown_markets_and_count_unmarked() -> None:

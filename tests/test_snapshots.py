@@ -177,9 +177,12 @@ def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
         for book in state.books.values():
             book.received_at = NOW - 0.4
         app.ladder.recentre()
-        app._status_at = 0.0  # repaint the status bar against the frozen clock
+        app.desk_screen.frames.status_at = 0.0  # repaint the status bar on the frozen clock
         app.query_one(MarketList).update_quotes(list(state.instruments))  # not in 0.5 s
         app.frame()
+        # the ticket's estimates are for the books on screen (not "… refreshing")
+        await _until(lambda: app.desk_screen.drawn is not None
+                     and not app.desk_screen.drawn.refreshing, "the ticket's estimates")()
         # tables size their columns when the app is idle, which a loaded machine delays
         tables = list(app.query(DataTable))
         await _until(lambda: not any(t._require_update_dimensions or t._updated_cells

@@ -1,4 +1,4 @@
-"""The order ticket: every validation in plain words, market protective prices, describe()."""
+"""The order ticket: every validation in plain words, market protective prices, request_words()."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from tui.core.ticket import (
     Slippage,
     TicketError,
     build_order,
-    describe,
     new_clord_id,
     protective_price,
+    request_words,
 )
 
 NOW = 1_750_000_000.0
@@ -242,29 +242,29 @@ def test_bad_slippage_is_refused_in_words(kwargs: dict[str, object]) -> None:
         Slippage(**kwargs)  # type: ignore[arg-type]
 
 
-# --- describe ---------------------------------------------------------------------------
-def test_describe_lines() -> None:
-    assert describe(build_order(inst(), Intent.BUY_NO, 40, 10), CENTS) == (
+# --- request_words ---------------------------------------------------------------------------
+def test_request_words_lines() -> None:
+    assert request_words(build_order(inst(), Intent.BUY_NO, 40, 10), CENTS) == (
         "BUY NO 10 @ 0.40 (SELL YES @ 0.60) GTC")
-    assert describe(build_order(inst(), Intent.SELL_YES, 40, 5000, tif=IOC), CENTS) == (
+    assert request_words(build_order(inst(), Intent.SELL_YES, 40, 5000, tif=IOC), CENTS) == (
         "SELL YES 5,000 @ 0.40 IOC")
     cash = build_order(inst(), Intent.BUY_YES, 0, 0, kind=MARKET, cash_qty=2500,
                        slippage=TICKS, book=BOOK)
-    assert describe(cash, CENTS) == "BUY YES $25.00 MARKET (IOC, worst 0.58)"
+    assert request_words(cash, CENTS) == "BUY YES $25.00 MARKET (IOC, worst 0.58)"
     no = build_order(inst(), Intent.BUY_NO, 0, 3, kind=MARKET, tif=FOK, slippage=TICKS,
                      book=BOOK)
-    assert describe(no, CENTS) == "BUY NO 3 MARKET (FOK, worst 0.51; SELL YES @ 0.49)"
+    assert request_words(no, CENTS) == "BUY NO 3 MARKET (FOK, worst 0.51; SELL YES @ 0.49)"
     expiry = time.time() + 3600
     gtd = build_order(inst(), Intent.SELL_NO, 45, 2, tif=GTD, expire_at=expiry, post_only=True)
     clock = time.strftime("%H:%M:%S", time.localtime(expiry))
-    assert describe(gtd, CENTS, now=expiry - 1) == (
+    assert request_words(gtd, CENTS, now=expiry - 1) == (
         f"SELL NO 2 @ 0.45 (BUY YES @ 0.55) GTD until {clock} post-only")
     later = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(expiry))
-    assert describe(gtd, CENTS, now=expiry - 3 * 86_400).endswith(f"until {later} post-only")
+    assert request_words(gtd, CENTS, now=expiry - 3 * 86_400).endswith(f"until {later} post-only")
     partial = build_order(inst(PARTIAL), Intent.BUY_YES, 550, 250)
-    assert describe(partial, PARTIAL) == "BUY YES 2.5 @ 0.55 GTC"
+    assert request_words(partial, PARTIAL) == "BUY YES 2.5 @ 0.55 GTC"
     half = build_order(inst(HALF_CENT), Intent.BUY_NO, 445, 1)
-    assert describe(half, HALF_CENT) == "BUY NO 1 @ 0.445 (SELL YES @ 0.555) GTC"
+    assert request_words(half, HALF_CENT) == "BUY NO 1 @ 0.445 (SELL YES @ 0.555) GTC"
 
 
 # --- hypothesis: no crash, nothing off bounds, off tick or off scale ----------------------
@@ -355,7 +355,7 @@ def test_build_order_never_crashes_and_never_returns_an_unsendable_request(
         assert str(error) and "Traceback" not in str(error)
         return
     assert_sendable(request, instrument, kwargs)
-    assert describe(request, instrument.scales)
+    assert request_words(request, instrument.scales)
 
 
 LIMIT_VALUES = st.builds(Limit, st.integers(1, 10**6), st.booleans())

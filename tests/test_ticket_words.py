@@ -13,12 +13,13 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import cent_symbols, mine, quote
+from tests.desk_kit import ALICE, cent_symbols, mine, quote
 from tests.screen_text import drawn, ticket_parts, told
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
 from tui.core.model import Estimate
+from tui.core.ticket import OrderRequest
 from tui.core.venue import VenueError
 from tui.sim.server import SimServer
 from tui.ui.app import PmdeskApp
@@ -43,6 +44,11 @@ async def desk(sim: SimServer, config: DeskConfig | None = None,
                          and app.state.books[symbol].best_offer == 45, what="the market")
         await pilot.pause()
         yield app, pilot
+
+
+def _under(app: PmdeskApp, side: str) -> list[str]:
+    """The lines under the ticket's buy or sell line: its estimate."""
+    return [line.strip() for line in ticket_parts(app)[side][1:]]
 
 
 def _estimated(app: PmdeskApp) -> bool:
@@ -109,6 +115,37 @@ async def test_the_worst_price_follows_the_book(quiet_sim: SimServer) -> None:
         finally:
             answer.set()
         assert mine(quiet_sim) == []
+
+
+async def test_after_the_book_moves_the_ticket_never_shows_the_old_estimate(
+        quiet_sim: SimServer) -> None:
+    """The lag: 's SELL YES 0.229 ≈ fills 10 @ 0.231' stayed for 1-2 s after the book had
+    moved away. Now the line says it is refreshing until the estimate for the book on screen
+    arrives (here held back, to see it)."""
+    async with desk(quiet_sim) as (app, _):
+        await eventually(lambda: "≈ fills 10 @ 0.40" in "\n".join(ticket_parts(app)["sell"]),
+                         what="the sell's estimate against the 0.40 bid")
+        held = asyncio.Event()
+        preview = app.venue.preview
+
+        async def slow_preview(request: OrderRequest) -> Estimate:
+            await held.wait()
+            return await preview(request)
+
+        app.venue.preview = slow_preview  # type: ignore[method-assign]
+        try:
+            for o in quiet_sim.exchange.open_orders(accounts=[ALICE[0]]):
+                quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
+            quote(quiet_sim, str(app.symbol), bid=38, offer=39)  # the market falls away
+            await eventually(lambda: app.state.books[str(app.symbol)].best_bid == 38,
+                             what="the new book on the desk")
+            await eventually(lambda: _under(app, "sell") == ["… refreshing"],
+                             what="the sell's estimate marked as refreshing")
+            assert "≈ fills" not in "\n".join(ticket_parts(app)["sell"])
+        finally:
+            held.set()
+        await eventually(lambda: _under(app, "sell") == ["≈ rests, no fill now"],
+                         what="the estimate for the book on screen")
 
 
 # --- every line fits the panel -------------------------------------------------------------

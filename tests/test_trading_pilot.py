@@ -6,7 +6,6 @@ asserts what the exchange itself holds (its open orders, positions, order log).
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -16,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, make_venue
-from tests.desk_kit import ALICE
+from tests.desk_kit import ALICE, settled
 from tests.desk_kit import cent_symbols as _symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
@@ -137,7 +136,7 @@ async def test_gtd_carries_its_expiry_and_ioc_fok_never_rest(quiet_sim: SimServe
 
         for _ in range(3):  # past GTD's other lifetimes to IOC
             await pilot.press("i")
-        assert app.ticket.tif is TimeInForce.IMMEDIATE_OR_CANCEL
+        assert app.desk.ticket.tif is TimeInForce.IMMEDIATE_OR_CANCEL
         await pilot.press("b")  # IOC at the bid: nothing to trade with, expires at once
         await eventually(lambda: any(c.kind == "insert" and c.params["tif"] is
                                      TimeInForce.IMMEDIATE_OR_CANCEL for c in _sent(quiet_sim)),
@@ -196,9 +195,9 @@ async def test_move_and_resize_a_working_order(
         await _to(app, pilot, 38)
         await eventually(lambda: app.ladder.orders_at(38) and not
                          app.ladder.orders_at(38)[0].is_pending, what="new order working")
-        await pilot.press("greater_than_sign")  # one size step more
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, q + 1)], what="resized")
-        await eventually(lambda: told(app, f"Changing BUY YES at 0.38 from {q} to {q + 1} in "
+        await pilot.press("greater_than_sign")  # one size step more: 10 is followed by 25
+        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 25)], what="resized")
+        await eventually(lambda: told(app, f"Changing BUY YES at 0.38 from {q} to 25 in "
                                            f"{app.symbol}."), what="the resize in words")
         assert not told(app, "Change sent.")
 
@@ -269,7 +268,7 @@ async def test_a_confirmation_cannot_be_taken_while_it_arms(quiet_sim: SimServer
         await eventually(lambda: isinstance(app.screen, ConfirmScreen), what="a question")
         await pilot.press("enter", "y", "enter", "y")
         assert isinstance(app.screen, ConfirmScreen) and not app.screen.armed
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert _sent(quiet_sim) == []
 
 
@@ -302,7 +301,7 @@ async def test_hard_limit_refuses_and_nothing_reaches_the_exchange(
         await pilot.press("b", "s", "t", "b", "s")
         await eventually(lambda: any("hard limit" in str(n.message)
                                      for n in app._notifications), what="the refusal")
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert _sent(quiet_sim) == []
 
 
@@ -316,7 +315,7 @@ async def test_soft_limit_asks_and_sends_only_on_confirm(quiet_sim: SimServer) -
         shown = str(app.screen.request_text)
         assert '"order_qty": "10"' in shown and '"price": "40"' in shown  # the exact request
         await pilot.press("escape")
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert _sent(quiet_sim) == []
         await pilot.press("b")
         await _confirm(app, pilot)
@@ -337,8 +336,9 @@ async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer
         warnings: Callable[[], list[str]] = lambda: app.screen.warnings  # noqa: E731
         assert any("your own BUY NO 0.40" in w for w in warnings())
         await pilot.press("n")
-        await asyncio.sleep(0.2)
+        await settled(app)
         assert _mine(quiet_sim) == [(Side.SELL, 60, app.order_size)]
+        assert len([c for c in _sent(quiet_sim) if c.kind == "insert"]) == 1
 
 
 async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) -> None:
@@ -358,7 +358,7 @@ async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) ->
         await eventually(lambda: app.cursor_price is not None and
                          app.state.books.get(symbol) is not None, what="the market")
         await pilot.press("b")  # no longer buys
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert _sent(quiet_sim) == []
         await pilot.press("g")
         await eventually(lambda: len(_mine(quiet_sim)) == 1, what="g buys")
@@ -383,7 +383,7 @@ async def test_each_hard_limit_refuses_by_keys(quiet_sim: SimServer, limits: Lim
         await eventually(lambda: any("hard limit" in str(n.message) or "limit is" in
                                      str(n.message) for n in app._notifications),
                          what="the refusal in words")
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert _sent(quiet_sim) == []
 
 
@@ -396,7 +396,7 @@ async def test_market_order_into_an_empty_side_is_refused_by_the_desk(
         await pilot.press("o", "b")  # buy YES at market: there is nothing offered
         await eventually(lambda: any("no YES offers" in str(n.message)
                                      for n in app._notifications), what="the reason")
-        await asyncio.sleep(0.3)
+        await settled(app)
         assert _sent(quiet_sim) == []
 
 

@@ -190,7 +190,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile)
     if profile is None:
         return 2
-    print(f"checking {profile.describe()}")
+    print(f"checking {profile.summary()}")
     if profile.venue == "retail":
         from tui.cli.check_retail import RetailChecker
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from platformdirs import user_config_dir
 
-from tui.venues.keys import KeyFileError, describe, new_ed25519, new_rsa
+from tui.venues.keys import KeyFileError, key_file_summary, new_ed25519, new_rsa
 
 KINDS = ("ed25519", "rsa")
 # one file per venue's scheme, so both can live side by side in the default directory
@@ -43,7 +43,7 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
         print("pmdesk: keys show needs a key file path or --kind ed25519|rsa.", file=sys.stderr)
         return 2
     try:
-        print(describe(path, args.kind))
+        print(key_file_summary(path, args.kind))
     except KeyFileError as exc:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return 1

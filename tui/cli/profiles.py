@@ -15,5 +15,5 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         return 2
     print(f"profiles in {profiles_path()}:")
     for profile in profiles.values():
-        print(f"  {profile.describe()}")
+        print(f"  {profile.summary()}")
     return 0

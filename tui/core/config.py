@@ -45,6 +45,7 @@ max_ticks_from_mid = { value = 20, mode = "soft" } # ticks from the mid
 
 [ticket]
 size_presets = [1, 5, 10, 25, 100]  # contracts on keys 1-9; at most 9
+size_steps = [1, 5, 10, 25, 50, 100, 250, 500, 1000]  # contracts + - > < step through
 slippage_ticks = 3                  # market orders; or slippage_bips = 50 (not both)
 confirm_delay = 0.6                 # seconds before a confirmation can be accepted
 
@@ -64,13 +65,15 @@ DEFAULT_LIMITS = Limits(
     max_ticks_from_mid=Limit(Decimal(20), hard=False),
 )
 DEFAULT_SIZE_PRESETS = (1, 5, 10, 25, 100)
+DEFAULT_SIZE_STEPS = (1, 5, 10, 25, 50, 100, 250, 500, 1000)
+MAX_SIZE_STEPS = 30
 DEFAULT_SLIPPAGE = Slippage(ticks=3)
 DEFAULT_CONFIRM_DELAY = 0.6
 DEFAULT_RECENTRE_TICKS = 5
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "limits": ("max_qty", "max_notional", "max_ticks_from_mid"),
-    "ticket": ("size_presets", "slippage_ticks", "slippage_bips", "confirm_delay"),
+    "ticket": ("size_presets", "size_steps", "slippage_ticks", "slippage_bips", "confirm_delay"),
     "ladder": ("auto_recentre", "recentre_ticks"),
     "keys": (),  # any action id
 }
@@ -93,6 +96,9 @@ class DeskConfig:
     limits: Limits = DEFAULT_LIMITS
     size_presets: list[Decimal] = field(
         default_factory=lambda: [Decimal(n) for n in DEFAULT_SIZE_PRESETS])  # contracts
+    # the sizes + - > < step through, smallest first (contracts)
+    size_steps: list[Decimal] = field(
+        default_factory=lambda: [Decimal(n) for n in DEFAULT_SIZE_STEPS])
     slippage: Slippage = DEFAULT_SLIPPAGE
     keymap: dict[str, str] = field(default_factory=dict)  # action id -> key(s)
     confirm_delay: float = DEFAULT_CONFIRM_DELAY  # seconds
@@ -203,6 +209,7 @@ class _Reader:
         return DeskConfig(
             limits=limits,
             size_presets=self._presets(ticket),
+            size_steps=self._steps(ticket),
             slippage=self._slippage(ticket),
             keymap=self._keys(doc.get("keys", {})),
             confirm_delay=self._delay(ticket),
@@ -292,6 +299,24 @@ class _Reader:
                 raise self.fail(key, f"has {_shown(item)}", expected)
             presets.append(value)
         return presets
+
+    def _steps(self, ticket: dict[str, Any]) -> list[Decimal]:
+        if "size_steps" not in ticket:
+            return [Decimal(n) for n in DEFAULT_SIZE_STEPS]
+        key = ("ticket", "size_steps")
+        raw = ticket["size_steps"]
+        expected = (f"a list of 1 to {MAX_SIZE_STEPS} quantities in contracts, each more "
+                    "than 0 and more than the one before")
+        if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_SIZE_STEPS:
+            shown = f"a list of {len(raw)}" if isinstance(raw, list) else _shown(raw)
+            raise self.fail(key, f"is {shown}", expected)
+        steps: list[Decimal] = []
+        for item in raw:
+            value = self._number(key, item, expected, whole=False, verb="has")
+            if value <= 0 or (steps and value <= steps[-1]):
+                raise self.fail(key, f"has {_shown(item)}", expected)
+            steps.append(value)
+        return steps
 
     def _slippage(self, ticket: dict[str, Any]) -> Slippage:
         ticks, bips = ticket.get("slippage_ticks"), ticket.get("slippage_bips")

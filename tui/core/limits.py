@@ -11,12 +11,11 @@ from decimal import Decimal
 
 from tui.core.enums import Side
 from tui.core.model import Book, Instrument
+from tui.core.money import dollars, raw_dollars
 from tui.core.prices import Outcome, Scales
 from tui.core.ticket import (
     OrderRequest,
-    dollars_words,
     half_price_words,
-    money_words,
     price_words,
     qty_words,
 )
@@ -78,8 +77,9 @@ class Limits:
             if best <= 0:
                 return None
             most = request.cash_qty // best  # the most raw quantity the cash could buy
+            cash = raw_dollars(request.cash_qty, scales, exact=True)
             what = (f"Quantity up to {qty_words(most, scales)} "
-                    f"({money_words(request.cash_qty, scales)} at {price_words(best, scales)})")
+                    f"({cash} at {price_words(best, scales)})")
         else:
             most = request.qty
             what = f"Quantity {qty_words(most, scales)}"
@@ -97,8 +97,8 @@ class Limits:
         if cost <= limit.value:
             return None
         return Breach("max_notional", limit.hard,
-                      f"Notional {dollars_words(cost)} is over your {limit.mode} limit of "
-                      f"{dollars_words(limit.value)}{_confirm(limit)}.")
+                      f"Notional {dollars(cost, exact=True)} is over your {limit.mode} limit of "
+                      f"{dollars(limit.value, exact=True)}{_confirm(limit)}.")
 
     def _mid(self, request: OrderRequest, scales: Scales, book: Book | None,
              symbol: str) -> Breach | None:

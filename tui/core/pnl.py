@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tui.core.model import Book, Instrument, Position
+from tui.core.money import notional_dollars
 from tui.core.prices import Outcome, Scales
 
 ONE = Decimal(1)
@@ -41,11 +42,6 @@ class PositionPnl:
         if self.net == 0:
             return None
         return Outcome.YES if self.net > 0 else Outcome.NO
-
-
-def notional_dollars(scales: Scales, notional: int) -> Decimal:
-    """A raw notional (raw price × raw qty) in dollars."""
-    return Decimal(notional) / Decimal(scales.price_scale * scales.qty_scale)
 
 
 def in_outcome(yes_price: Decimal, outcome: Outcome) -> Decimal:
@@ -90,6 +86,16 @@ def pnl_at(position: Position, scales: Scales, yes_price: Decimal) -> Decimal:
 def close_pnl(position: Position, scales: Scales, price_raw: int) -> Decimal:
     """Dollars the trader would realise closing the whole position at a raw YES price."""
     return pnl_at(position, scales, scales.to_decimal(price_raw))
+
+
+def entry_tick(position: Position, scales: Scales) -> int | None:
+    """The average entry as a raw YES price on the nearest tick (the ladder marks it), or
+    None when flat. Halves round up, to the whole price unit and then to the tick."""
+    net = position.net
+    if net == 0:
+        return None
+    unit = (2 * position.cost + net) // (2 * net)  # cost / net to the nearest price unit
+    return (unit + scales.tick // 2) // scales.tick * scales.tick
 
 
 def position_pnl(position: Position, scales: Scales, book: Book | None) -> PositionPnl:

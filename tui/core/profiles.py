@@ -101,7 +101,8 @@ class Profile:
     key_id_env: str = ""  # retail: the variable holding the API key id
     secret_env: str = ""  # retail: the variable holding the secret key (else key_file)
 
-    def describe(self) -> str:
+    def summary(self) -> str:
+        """One line naming the profile: its venue, where, how it logs in and as whom."""
         where = self.environment if self.environment != "custom" else self.rest
         via = " via PrivateLink" if self.privatelink else ""
         if self.venue == "retail":

@@ -134,6 +134,9 @@ class DeskState:
     def listen(self, listener: DeskListener) -> None:
         self.listeners.append(listener)
 
+    def unlisten(self, listener: DeskListener) -> None:
+        self.listeners.remove(listener)
+
     def set_instruments(self, instruments: list[Instrument]) -> None:
         self.instruments = {i.symbol: i for i in instruments}
         self.instruments_version += 1

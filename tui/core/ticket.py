@@ -22,6 +22,7 @@ from enum import Enum
 
 from tui.core.enums import Side, TimeInForce
 from tui.core.model import Book, Instrument
+from tui.core.money import raw_dollars
 from tui.core.prices import Intent, Outcome, Scales, yes_order
 
 BIPS_PER_ONE = 10_000  # 1 bip = 0.01 %
@@ -195,8 +196,8 @@ def _market(instrument: Instrument, intent: Intent, qty: int, tif: TimeInForce,
     if cash_qty is not None:
         best = _outcome_price(intent, reference, scales)
         if cash_qty < best * scales.min_qty:
-            raise TicketError(f"{money_words(cash_qty, scales)} does not buy the minimum of "
-                              f"{qty_words(scales.min_qty, scales)} at "
+            raise TicketError(f"{raw_dollars(cash_qty, scales, exact=True)} does not buy the "
+                              f"minimum of {qty_words(scales.min_qty, scales)} at "
                               f"{price_words(best, scales)}.")
     return OrderRequest(
         symbol=instrument.symbol, intent=intent, price=price, yes_side=yes_side,
@@ -290,18 +291,6 @@ def qty_words(raw: int, scales: Scales) -> str:
     return f"{scales.qty_to_decimal(raw).normalize():,f}"
 
 
-def money_words(raw: int, scales: Scales) -> str:
-    """A raw notional (dollars x price_scale x qty_scale) as dollars: $1,234.50."""
-    return dollars_words(Decimal(raw) / Decimal(scales.price_scale * scales.qty_scale))
-
-
-def dollars_words(dollars: Decimal) -> str:
-    cents = dollars.quantize(Decimal("0.01"))
-    shown = cents if cents == dollars else dollars.normalize()
-    sign = "-" if shown < 0 else ""
-    return f"{sign}${abs(shown):,f}"
-
-
 def _clock(epoch: float, now: float | None = None) -> str:
     when = time.localtime(epoch)
     today = time.localtime(time.time() if now is None else now)
@@ -316,7 +305,7 @@ def tif_words(request: OrderRequest, now: float | None = None) -> str:
     return TIF_WORDS.get(request.tif, "?")
 
 
-def describe(request: OrderRequest, scales: Scales, now: float | None = None) -> str:
+def request_words(request: OrderRequest, scales: Scales, now: float | None = None) -> str:
     """One line a trader reads: exactly what will be sent.
 
     "BUY NO 10 @ 0.40 (SELL YES @ 0.60) GTC", "BUY YES $25.00 MARKET (IOC, worst 0.55)".
@@ -324,7 +313,7 @@ def describe(request: OrderRequest, scales: Scales, now: float | None = None) ->
     price = price_words(request.price, scales)
     yes = f"{request.yes_side.name} YES @ {price_words(request.yes_price, scales)}"
     no_side = request.intent.outcome is Outcome.NO
-    size = (money_words(request.cash_qty, scales) if request.cash_qty is not None
+    size = (raw_dollars(request.cash_qty, scales, exact=True) if request.cash_qty is not None
             else qty_words(request.qty, scales))
     if request.kind is OrderKind.MARKET:
         inner = f"{tif_words(request, now)}, worst {price}"

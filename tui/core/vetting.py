@@ -1,37 +1,49 @@
 """The last look before an order is sent: the trader's limits, then their own resting orders.
 
 A hard limit refuses (nothing is sent); soft limits and self-matches are warnings the
-trader must confirm. The UI and the tests share this one function.
+trader must confirm. Every order the desk sends passes here: a new order, a move's or a
+resize's replacement, and flatten's close.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tui.core.limits import Limits
+from tui.core.model import Order
 from tui.core.selfmatch import self_match, self_match_words
 from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest
+
+SELF_MATCH = "self_match"
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     refusal: str | None = None  # a hard limit's words: do not send
     warnings: list[str] = field(default_factory=list)  # confirm before sending
+    checks: list[str] = field(default_factory=list)  # which check said each warning
 
     @property
     def clear(self) -> bool:
         return self.refusal is None and not self.warnings
 
 
-def vet(request: OrderRequest, state: DeskState, limits: Limits) -> Verdict:
+def vet(request: OrderRequest, state: DeskState, limits: Limits, *,
+        ignoring: Iterable[Order] = ()) -> Verdict:
+    """``ignoring``: my orders that will be gone before this one is sent (flatten cancels
+    them first), so it cannot trade with them."""
     inst = state.instruments[request.symbol]
     breaches = limits.check(request, inst, state.books.get(request.symbol))
     hard = [b for b in breaches if b.hard]
     if hard:
         return Verdict(refusal=hard[0].words)
-    warnings = [b.words for b in breaches]
-    mine = self_match(request, state.working_orders(request.symbol), inst.scales)
+    warnings, checks = [b.words for b in breaches], [b.name for b in breaches]
+    skip = {id(o) for o in ignoring}
+    resting = [o for o in state.working_orders(request.symbol) if id(o) not in skip]
+    mine = self_match(request, resting, inst.scales)
     if mine is not None:
         warnings.append(self_match_words(request, mine, inst.scales))
-    return Verdict(warnings=warnings)
+        checks.append(SELF_MATCH)
+    return Verdict(warnings=warnings, checks=checks)

@@ -7,7 +7,7 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 
 
-def describe(state: DeskState, order: Order, yes_px: int | None = None) -> str:
+def order_words(state: DeskState, order: Order, yes_px: int | None = None) -> str:
     """'BUY NO KC-BUF at 0.56': the intent and the price in the outcome traded."""
     inst = state.instruments.get(order.symbol)
     intent = order.shown_intent

@@ -99,3 +99,14 @@ DESK_BINDINGS: list[BindingType] = [
     _key("ctrl+c", "quit", "Quit", "Quit (working orders stay at the exchange)",
          id="quit_ctrl_c", show=False, priority=True),
 ]
+
+# keys that only change what the desk screen shows: bound on the screen (tui/ui/screens/
+# desk.py), so no dialog on top can reach them; the rest trade, bound on the app
+VIEW_KEYS = frozenset({
+    "blotter_view", "recentre", "cumulative_depth", "ladder_columns", "auto_recentre",
+    "best_bid", "best_offer", "cursor_up", "cursor_down", "page_up", "page_down",
+    "prev_market", "next_market", "next_ladder", "pick_market"})
+APP_BINDINGS: list[BindingType] = [
+    b for b in DESK_BINDINGS if not isinstance(b, Binding) or b.id not in VIEW_KEYS]
+SCREEN_BINDINGS: list[BindingType] = [
+    b for b in DESK_BINDINGS if isinstance(b, Binding) and b.id in VIEW_KEYS]

@@ -6,18 +6,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, Protocol
 
+from tui.desk.words import plain
+
+__all__ = ["guarded", "plain"]
+
 P = ParamSpec("P")
 
 
 class Reporter(Protocol):
     def report(self, text: str, error: BaseException | None = None, *,
                sticky: bool = False) -> None: ...
-
-
-def plain(error: BaseException) -> str:
-    """One sentence for a trader: the message, never a traceback."""
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else error.__class__.__name__
 
 
 def guarded(method: Callable[P, None]) -> Callable[P, None]:

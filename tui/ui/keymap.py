@@ -164,8 +164,8 @@ for _binding in Binding.make_bindings(DESK_BINDINGS):
     _DECLARED.setdefault(_binding.id or "", len(_DECLARED))
 
 
-class DeskScreen(Screen[None]):
-    """The desk's main screen: the footer lists keys in the order tui/ui/bindings.py declares
+class DeclaredOrderScreen(Screen[None]):
+    """A screen whose footer lists keys in the order tui/ui/bindings.py declares
     them, rebound or not (Textual's keymap moves a rebound key to the end of its bindings,
     which would push buy and sell off an 80-column footer)."""
 

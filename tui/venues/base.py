@@ -246,7 +246,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
                 return
         if self._told(pending, before):
             return
-        what = words.describe(self.state, pending)
+        what = words.order_words(self.state, pending)
         if self.client_ids and not asked:  # unknown: pending until a stream tells
             self.state.notify(f"{what}: still no word from the exchange; it was not sent "
                               "again.", "warning")
@@ -274,7 +274,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
             found.clord_id = found.clord_id or pending.clord_id  # nothing newer came
             found.intent = found.intent or pending.intent
             self._report(found)
-        self.state.notify(f"The exchange has {words.describe(self.state, found)}: the "
+        self.state.notify(f"The exchange has {words.order_words(self.state, found)}: the "
                           "insert did reach it.")
 
     # --- reports ------------------------------------------------------------------------
@@ -294,7 +294,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
         """An execution report, decoded by the adapter (the reject's words already in the
         order): it is the order's state; the trader hears of a reject, an expiry, a fill."""
         self._ours(order)
-        what = words.describe(self.state, order)
+        what = words.order_words(self.state, order)
         if kind is ExecType.REJECTED:
             self.state.notify(f"{what} rejected: {order.reject_text}.", "error")
         elif kind is ExecType.EXPIRED and order.intent is not None:
@@ -312,7 +312,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
         first = self.state.add_fill(fill, clord_id=order.clord_id)
         if first and order.clord_id in self._intents:  # an order this desk placed
             self.state.notify(f"Filled {words.quantity(self.state, order, fill.qty)} "
-                              f"{words.describe(self.state, order, fill.price)}.")
+                              f"{words.order_words(self.state, order, fill.price)}.")
         return first
 
     # --- cancels and changes ------------------------------------------------------------

@@ -246,7 +246,7 @@ def load_rsa_private_key(path: Path) -> RSAPrivateKey:
     return key
 
 
-def describe(path: Path, kind: str | None = None) -> str:
+def key_file_summary(path: Path, kind: str | None = None) -> str:
     """What to register for an existing private key file (``pmdesk keys show``).
 
     ``kind`` is "ed25519" or "rsa"; without it a PEM armour line means RSA.

@@ -104,7 +104,7 @@ class OrderMarks:
             order.state = restored
         order.reject_text = f"{what.lower()} refused: {why}"
         self._report(order)  # the refusal is the order's latest word
-        self.state.notify(f"{what} of {words.describe(self.state, order)} refused: {why}.",
+        self.state.notify(f"{what} of {words.order_words(self.state, order)} refused: {why}.",
                           "error")
 
     def _still_marked(self, order: Order) -> Order | None:
@@ -139,7 +139,7 @@ class OrderMarks:
         settled.intent = settled.intent or order.intent
         if settled.state.is_working:
             settled.reject_text = "the exchange kept the order as it was"
-            self.state.notify(f"{words.describe(self.state, settled)}: the exchange kept "
+            self.state.notify(f"{words.order_words(self.state, settled)}: the exchange kept "
                               "the order working.", "warning")
         self._before_cancel.pop(order.order_id, None)
         self._report(settled)  # its last word must not be "cancelling"
@@ -153,6 +153,6 @@ class OrderMarks:
         current.state = self._before_cancel.pop(order.order_id, OrderState.NEW)
         current.reject_text = "no word on the cancel or change; it may still take effect"
         self._report(current)
-        self.state.notify(f"{words.describe(self.state, current)}: the exchange could not be "
+        self.state.notify(f"{words.order_words(self.state, current)}: the exchange could not be "
                           "asked how the cancel or change went; it is shown as it was.",
                           "warning")

@@ -18,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.core.money import dollars, gain
 from tui.core.pnl import desk_pnl
 from tui.core.state import DeskState
-from tui.ui.widgets.tables import dollars_text
 
 Field = tuple[str, str, str]  # (label, value, component class of the value)
 
@@ -31,10 +31,7 @@ INLINE_LABELS = {"buying power": "BP", "realized": "real.", "unrealized": "unrea
 
 def cash_text(amount: Decimal | None) -> str:
     """An account amount in dollars to the cent, or -- when not known yet."""
-    if amount is None:
-        return "--"
-    cents = amount.quantize(Decimal("0.01"))
-    return f"{'-' if cents < 0 else ''}${abs(cents):,.2f}"
+    return "--" if amount is None else dollars(amount)
 
 
 class AccountPanel(Static):
@@ -68,13 +65,13 @@ class AccountPanel(Static):
         self._held = frozenset(s for s, p in state.positions.items() if p.net != 0)
         balance = state.balance
         pnl = desk_pnl(state.positions.values(), state.instruments, state.books)
-        unrealized = dollars_text(pnl.unrealized) + ("*" if pnl.unmarked else "")
+        unrealized = dollars(pnl.unrealized, signed=True) + ("*" if pnl.unmarked else "")
         self.tooltip = (f"{pnl.unmarked} open position(s) without a mark are not in the "
                         "unrealized total" if pnl.unmarked else None)
         self.refresh_fields((
             ("balance", cash_text(balance.balance if balance else None), ""),
             ("buying power", cash_text(balance.buying_power if balance else None), ""),
-            ("realized", dollars_text(pnl.realized), _gain(pnl.realized)),
+            ("realized", dollars(pnl.realized, signed=True), _gain(pnl.realized)),
             ("unrealized", unrealized, _gain(pnl.unrealized)),
             ("open orders", str(len(state.working_orders())), ""),
         ))
@@ -117,6 +114,5 @@ class AccountPanel(Static):
         return self.get_component_rich_style(name, partial=True) if name else default
 
 
-def _gain(dollars: Decimal) -> str:
-    cents = dollars.quantize(Decimal("0.01"))
-    return "account--gain" if cents > 0 else "account--loss" if cents < 0 else ""
+def _gain(amount: Decimal) -> str:
+    return {1: "account--gain", -1: "account--loss"}.get(gain(amount), "")

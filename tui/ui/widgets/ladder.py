@@ -6,6 +6,7 @@ and repaints only the rows whose key changed; strips are cached by row, key and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -18,10 +19,13 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.enums import OrderState, Side
+from tui.core.enums import Side
 from tui.core.model import Book, Instrument, Order
+from tui.core.money import gain
+from tui.core.pnl import entry_tick
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
+from tui.desk.controller import orders_at
 from tui.ui.widgets.ladder_rows import (
     DEFAULT_ORDER,
     EMPTY,
@@ -174,9 +178,8 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.ViewChanged(self))
 
     def orders_at(self, price: int) -> list[Order]:
-        """My working orders in this market at a YES price (not those already cancelling)."""
-        return [o for o in self.state.working_orders(self.symbol) if o.price == price
-                and o.state is not OrderState.PENDING_CANCEL] if self.symbol else []
+        """My working orders in this market at a YES price: what the keys there act on."""
+        return orders_at(self.state, self.symbol, price)
 
     def recentre(self) -> None:
         """Cursor back to the inside market, scrolled to the middle."""
@@ -221,10 +224,8 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
                              for (label, kind), q in sorted(at.items()))
                 for price, at in sums.items()}
         position = self.state.positions.get(self.symbol)
-        net = position.net if position is not None else 0
-        cost = position.cost if net else 0
-        # the average entry, on the nearest tick, marked on the axis
-        avg = ((2 * cost + net) // (2 * net) + s.tick // 2) // s.tick * s.tick if net else None
+        held = replace(position) if position is not None and position.net else None
+        avg = entry_tick(held, s) if held is not None else None  # marked on the axis
         tape = self.state.tapes.get(self.symbol)
         vol = dict(tape.volume_at) if tape else {}
         ltq = dict(tape.last_qty_at) if tape else {}
@@ -232,12 +233,12 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         last_dir = (DIRECTION[tape.last.aggressor] if tape and tape.last and book
                     and tape.last.px == book.last_trade_px else "flat")
         if book is None:
-            return Snapshot({}, {}, mine, net=net, cost=cost, avg=avg, vol=vol, ltq=ltq,
+            return Snapshot({}, {}, mine, held=held, scales=s, avg=avg, vol=vol, ltq=ltq,
                             ahead=ahead)
         bids = cumulative(book.bids) if self.cumulative else dict(book.bids)
         offers = cumulative(book.offers) if self.cumulative else dict(book.offers)
         return Snapshot(bids, offers, mine, book.best_bid, book.best_offer,
-                        book.last_trade_px, last_dir, net, cost, avg, vol, ltq, ahead)
+                        book.last_trade_px, last_dir, held, s, avg, vol, ltq, ahead)
 
     def set_view(self, *, cumulative: bool | None = None,
                  column_order: tuple[str, ...] | None = None,
@@ -362,9 +363,8 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
             if key.pnl is None:
                 segs.append(Segment(" " * w, base))
             else:
-                pnl = key.pnl
-                tone = "ladder--gain" if pnl > 0 else "ladder--loss" if pnl < 0 else "ladder--no"
-                segs.append(Segment(pnl_text(pnl, s, w).rjust(w), base + st(tone)))
+                tone = {1: "ladder--gain", -1: "ladder--loss"}.get(gain(key.pnl), "ladder--no")
+                segs.append(Segment(pnl_text(key.pnl, w).rjust(w), base + st(tone)))
         strip = Strip(segs).adjust_cell_length(width, base)
         if is_cursor:
             cursor_style: Style = st("ladder--cursor")

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from tui.core.model import Position
+from tui.core.money import dollars
+from tui.core.pnl import close_pnl
 from tui.core.prices import Scales
 
 Mine = tuple[tuple[str, str], ...]  # (text, kind) with kind buy | sell | pending
@@ -23,7 +26,7 @@ class RowKey(NamedTuple):
     best_offer: bool
     last: str  # "" | "up" | "down" | "flat": the last trade was here, and its direction
     avg: bool  # my average entry is here
-    pnl: int | None  # closing the whole position here would realise this (raw notional)
+    pnl: Decimal | None  # dollars closing the whole position here would realise
     vol: int | None  # session volume traded here (raw)
     ltq: int | None  # size of the latest trade here (raw)
     ahead: int | None  # estimated size ahead of my best-placed order here (raw)
@@ -40,15 +43,16 @@ class Snapshot:
     best_offer: int | None = None
     last: int | None = None
     last_dir: str = "flat"
-    net: int = 0  # my position, raw YES contracts
-    cost: int = 0  # its cost basis, raw notional
+    held: Position | None = None  # my open position here (a copy), None when flat
+    scales: Scales | None = None
     avg: int | None = None  # average entry as a YES price on the tick
     vol: dict[int, int] = field(default_factory=dict)
     ltq: dict[int, int] = field(default_factory=dict)
     ahead: dict[int, int] = field(default_factory=dict)
 
     def key(self, price: int) -> RowKey:
-        pnl = self.net * price - self.cost if self.net else None
+        pnl = (close_pnl(self.held, self.scales, price)
+               if self.held is not None and self.scales is not None else None)
         return RowKey(self.mine.get(price, ()), self.bids.get(price), self.offers.get(price),
                       price == self.best_bid, price == self.best_offer,
                       self.last_dir if price == self.last else "", price == self.avg, pnl,
@@ -117,13 +121,10 @@ def columns_for(width: int, scales: Scales, order: tuple[str, ...] = DEFAULT_ORD
                    widths)
 
 
-def pnl_text(raw: int, scales: Scales, width: int) -> str:
-    """Raw notional as signed dollars with cents, rounded half away from zero."""
-    unit = scales.price_scale * scales.qty_scale
-    cents = (abs(raw) * 100 * 2 + unit) // (2 * unit)
-    sign = "+" if raw > 0 else "-" if raw < 0 and cents else " "
-    text = f"{sign}{cents // 100:,}.{cents % 100:02d}"
-    return text if len(text) <= width else f"{sign}{cents // 100:,}"[:width]
+def pnl_text(amount: Decimal, width: int) -> str:
+    """Signed dollars with cents ('+1,234.56'); whole dollars when that does not fit."""
+    text = dollars(amount, signed=True, symbol=False)
+    return text if len(text) <= width else text.rsplit(".", 1)[0][:width]
 
 
 def compact_qty(scales: Scales, raw: int, width: int) -> str:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.core.money import dollars
 from tui.core.state import DeskState, LinkState, StreamStatus, is_feed
 
 STALE_AFTER = 2.0  # seconds without a message before a live price feed is shown as stale
@@ -100,9 +101,9 @@ class StatusBar(Static):
             text.append(account)
         if state.balance is not None:
             bal = state.balance
-            text.append(f" ${bal.balance:,.2f}")
+            text.append(f" {dollars(bal.balance)}")
             if bal.buying_power != bal.balance and self.size.width >= SHORT_BELOW:
-                text.append(f" bp ${bal.buying_power:,.2f}", style=st("status--dim"))
+                text.append(f" bp {dollars(bal.buying_power)}", style=st("status--dim"))
         short = self.size.width < SHORT_BELOW  # every stream must stay in sight at 80 columns
         for stream in state.streams.values():
             dot, words, style = stream_word(stream, now)

@@ -19,7 +19,8 @@ from textual.widgets import DataTable
 
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Instrument, Order, Position
-from tui.core.pnl import avg_price, in_outcome, notional_dollars, position_pnl
+from tui.core.money import dollars, gain
+from tui.core.pnl import avg_price, in_outcome, position_pnl
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 from tui.ui.widgets.names import market_name
@@ -39,18 +40,6 @@ STATE_WORDS: dict[OrderState, str] = {
 }
 
 Cells = tuple[Text, ...]
-
-
-def dollars_text(dollars: Decimal) -> str:
-    """Signed dollars to the cent: +$1.25 / -$0.40 / $0.00."""
-    cents = dollars.quantize(Decimal("0.01"))
-    sign = "-" if cents < 0 else "+" if cents > 0 else ""
-    return f"{sign}${abs(cents):,.2f}"
-
-
-def money(scales: Scales, notional: int) -> str:
-    """Notional units (raw price x raw qty) as signed dollars: +$1.25 / -$0.40."""
-    return dollars_text(notional_dollars(scales, notional))
 
 
 def fine_price_text(price: Decimal, scales: Scales) -> str:
@@ -352,19 +341,19 @@ class PositionsTable(SyncedTable):
             avg = fine_price_text(in_outcome(pnl.avg_price, outcome), s)
         if outcome is not None and pnl.mark is not None and pnl.unrealized is not None:
             mark = fine_price_text(in_outcome(pnl.mark, outcome), s)
-            unrealized = dollars_text(pnl.unrealized)
+            unrealized = dollars(pnl.unrealized, signed=True)
             unrealized_style = gain_style(pnl.unrealized)
         return (
             self.market_cell(position.symbol),
             self.cell(net, net_style, right=True),
             self.cell(avg, right=True),
             self.cell(mark, right=True),
-            self.cell(dollars_text(pnl.realized), gain_style(pnl.realized), right=True),
+            self.cell(dollars(pnl.realized, signed=True), gain_style(pnl.realized),
+                      right=True),
             self.cell(unrealized, unrealized_style, right=True),
         )
 
 
-def gain_style(dollars: Decimal) -> str:
+def gain_style(amount: Decimal) -> str:
     """Green for a gain and red for a loss, judged to the cent as shown."""
-    cents = dollars.quantize(Decimal("0.01"))
-    return "positions--gain" if cents > 0 else "positions--loss" if cents < 0 else ""
+    return {1: "positions--gain", -1: "positions--loss"}.get(gain(amount), "")

@@ -1,49 +1,30 @@
 """The order ticket: which outcome, what size, and exactly what buy / sell would send.
 
-Every key it names is the key the trader's keymap put there (tui/ui/keymap.py), and every
-line fits the panel's width (24 columns at 80x24): shorter words when it is narrow.
+It draws the desk's TicketView (tui/desk/view.py) and holds no rule of its own: the app
+sets ``view`` each frame and the ticket repaints only when the view changed. Every key it
+names is the key the trader's keymap put there (tui/ui/keymap.py), and every line fits the
+panel's width (24 columns at 80x24): shorter words when it is narrow.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-import time
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from tui.core.enums import InstrumentState, Side, TimeInForce
-from tui.core.model import Instrument, Position
+from tui.core.enums import Side
+from tui.core.money import dollars
+from tui.core.pnl import in_outcome
 from tui.core.prices import Intent, Outcome, Scales
-from tui.core.state import DeskState
-from tui.core.ticket import TIF_WORDS, OrderKind
+from tui.desk.view import SideView, TicketView
+from tui.desk.words import REFRESHING, REFUSED, move_note
 from tui.ui.keymap import DeskKeys
-from tui.ui.widgets.tables import avg_price_text
-
-DEFAULT_CONTRACTS = 10
-
-
-def default_size(scales: Scales) -> int:
-    """Ten contracts in raw units, never below the market's minimum."""
-    return max(DEFAULT_CONTRACTS * scales.qty_scale, scales.min_qty)
-
-
-def size_step(scales: Scales) -> int:
-    return max(scales.min_qty, 1)
-
-
-def carry_size(size: int, old: Scales | None, new: Scales) -> int:
-    """Keep the trader's size across markets: same contracts, on the new market's step."""
-    if old is None:
-        return default_size(new)
-    contracts = old.qty_to_decimal(size)
-    raw = int((contracts * new.qty_scale).to_integral_value(rounding=ROUND_DOWN))
-    step = size_step(new)
-    return max(raw - raw % step, new.min_qty)
+from tui.ui.widgets.tables import fine_price_text
 
 
 def intent_line(intent: Intent, price: int, scales: Scales) -> str:
@@ -55,109 +36,16 @@ def intent_line(intent: Intent, price: int, scales: Scales) -> str:
     return text
 
 
-TIF_CYCLE = (TimeInForce.GOOD_TILL_CANCEL, TimeInForce.GOOD_TILL_TIME,
-             TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
-GTD_CHOICES = (60, 300, 900, 3600)  # seconds a GTD order lives; i steps through them
-CASH_STEP = Decimal(5)
-DEFAULT_CASH = Decimal(25)
-
-
 class OrderTicket(Vertical):
-    """What the next order will be. The app changes it; it only shows it."""
+    """What the next order will be, as the desk's view says; it only draws it."""
+
+    view: reactive[TicketView | None] = reactive(None, layout=False, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.outcome = Outcome.YES
-        self.qty = DEFAULT_CONTRACTS
-        self.instrument: Instrument | None = None
-        self.kind = OrderKind.LIMIT
-        self._kind_before_cash = OrderKind.LIMIT
-        self.tif = TimeInForce.GOOD_TILL_CANCEL
-        self.post_only = False
-        self.gtd_seconds = GTD_CHOICES[0]
-        self.cash: Decimal | None = None  # dollars, for market buys; None = contracts
-        self.note: list[tuple[str, ...]] = []  # lines, e.g. an order picked up to move
-        # buy? -> the exchange's preview in words, each as long and shorter forms
-        self.estimates: dict[bool, tuple[str, ...]] = {}
-        self.worst: dict[bool, int] = {}  # buy? -> a market order's worst price (outcome)
         self.keys = DeskKeys()  # the keys the trader's keymap puts the ticket's actions on
         self.presets = 9  # how many size presets the config file has (keys past them: none)
-        self._drawn: tuple[int | None, Position | None, int] | None = None
         self._texts: dict[str, str] = {}
-
-    # --- order type, time in force, post-only, cash --------------------------------------
-    def cycle_kind(self) -> OrderKind:
-        self.kind = OrderKind.MARKET if self.kind is OrderKind.LIMIT else OrderKind.LIMIT
-        if self.kind is OrderKind.MARKET:
-            self.post_only = False  # a market order takes liquidity by definition
-        else:
-            self.cash = None
-        return self.kind
-
-    def cycle_tif(self) -> TimeInForce:
-        if self.tif is TimeInForce.GOOD_TILL_TIME:
-            # GTD steps through its lifetimes before moving on to IOC
-            i = GTD_CHOICES.index(self.gtd_seconds)
-            if i + 1 < len(GTD_CHOICES):
-                self.gtd_seconds = GTD_CHOICES[i + 1]
-                return self.tif
-            self.gtd_seconds = GTD_CHOICES[0]
-        self.tif = TIF_CYCLE[(TIF_CYCLE.index(self.tif) + 1) % len(TIF_CYCLE)]
-        if self.tif in (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL):
-            self.post_only = False
-        return self.tif
-
-    def toggle_post_only(self) -> bool:
-        self.post_only = not self.post_only
-        if self.post_only:
-            self.kind = OrderKind.LIMIT
-            self.cash = None
-            if self.tif not in (TimeInForce.GOOD_TILL_CANCEL, TimeInForce.GOOD_TILL_TIME):
-                self.tif = TimeInForce.GOOD_TILL_CANCEL
-        return self.post_only
-
-    def toggle_cash(self) -> bool:
-        """Size market buys in dollars instead of contracts (sells stay in contracts)."""
-        self.cash = None if self.cash is not None else DEFAULT_CASH
-        if self.cash is not None:
-            self._kind_before_cash = self.kind
-            self.kind = OrderKind.MARKET
-            self.post_only = False
-        else:  # a stray $ undone puts the ticket back as it was, not on market orders
-            self.kind = self._kind_before_cash
-        return self.cash is not None
-
-    @property
-    def expire_at(self) -> float | None:
-        if self.tif is not TimeInForce.GOOD_TILL_TIME:
-            return None
-        return time.time() + self.gtd_seconds
-
-    @property
-    def cash_qty(self) -> int | None:
-        """The cash size in raw notional units (dollars x price_scale x qty_scale)."""
-        if self.cash is None or self.instrument is None:
-            return None
-        s = self.instrument.scales
-        return int(self.cash * s.price_scale * s.qty_scale)
-
-    def set_contracts(self, contracts: Decimal) -> None:
-        if self.instrument is None:
-            return
-        s = self.instrument.scales
-        raw = int((contracts * s.qty_scale).to_integral_value(rounding=ROUND_DOWN))
-        self.qty = max(raw - raw % size_step(s), s.min_qty)
-
-    def settings_text(self) -> str:
-        kind = "MARKET" if self.kind is OrderKind.MARKET else "LIMIT"
-        tif = TIF_WORDS[self.tif]
-        if self.tif is TimeInForce.GOOD_TILL_TIME:
-            tif += f" {self.gtd_seconds // 60}m"
-        if self.kind is OrderKind.MARKET:
-            # what build_order will send: GTC becomes IOC, FOK stays, GTD is refused
-            tif = {TimeInForce.FILL_OR_KILL: "FOK",
-                   TimeInForce.GOOD_TILL_TIME: "GTD (not for market)"}.get(self.tif, "IOC")
-        return " ".join([kind, tif] + (["post-only"] if self.post_only else []))
 
     def compose(self) -> ComposeResult:
         yield Static("", id="ticket-symbol")
@@ -172,107 +60,86 @@ class OrderTicket(Vertical):
         yield Static("", id="ticket-sell")
         yield Static("", id="ticket-position")
 
-    # --- the trader's choices -------------------------------------------------------
-    def set_instrument(self, instrument: Instrument | None) -> None:
-        old = self.instrument.scales if self.instrument else None
-        self.instrument = instrument
-        if instrument is not None and old != instrument.scales:
-            self.qty = carry_size(self.qty, old, instrument.scales)
-
-    def toggle_outcome(self) -> Outcome:
-        self.outcome = self.outcome.other
-        self.query_one("#ticket-yes").set_class(self.outcome is Outcome.YES, "-chosen")
-        self.query_one("#ticket-no").set_class(self.outcome is Outcome.NO, "-chosen")
-        return self.outcome
-
-    def bump_size(self, steps: int) -> int:
-        if self.cash is not None:
-            self.cash = max(self.cash + steps * CASH_STEP, CASH_STEP)
-            return self.qty
-        if self.instrument is None:
-            return self.qty
-        scales = self.instrument.scales
-        self.qty = max(self.qty + steps * size_step(scales), scales.min_qty)
-        return self.qty
-
-    def price_for(self, yes_cursor: int) -> int:
-        """The trader's price in the chosen outcome for a cursor on the YES axis."""
-        if self.outcome is Outcome.NO and self.instrument is not None:
-            return self.instrument.scales.complement(yes_cursor)
-        return yes_cursor
-
-    # --- drawing --------------------------------------------------------------------
-    def show_for(self, state: DeskState, cursor: int | None) -> None:
-        symbol = self.instrument.symbol if self.instrument else None
-        position = state.positions.get(symbol) if symbol else None
-        self.show(cursor, position, len(state.working_orders(symbol)) if symbol else 0)
+    def watch_view(self, view: TicketView | None) -> None:
+        if view is not None and self.is_mounted:
+            self.show(view)
 
     def on_resize(self) -> None:
-        if self._drawn is not None:  # the shorter or longer words for the new width
-            self.show(*self._drawn)
+        if self.view is not None:  # the shorter or longer words for the new width
+            self.show(self.view)
 
     def _put(self, part: str, text: str) -> None:
         if self._texts.get(part) != text:  # a repaint only when the words changed
             self._texts[part] = text
             self.query_one(f"#ticket-{part}", Static).update(text)
 
-    def show(self, cursor: int | None, position: Position | None, working: int) -> None:
-        self._drawn = (cursor, position, working)
-        inst, keys = self.instrument, self.keys
+    def show(self, view: TicketView) -> None:
+        ticket, market, keys = view.ticket, view.market, self.keys
         width = self.content_region.width or WIDE  # not laid out yet: the long words
+        self.query_one("#ticket-yes").set_class(ticket.outcome is Outcome.YES, "-chosen")
+        self.query_one("#ticket-no").set_class(ticket.outcome is Outcome.NO, "-chosen")
         self._put("outcome-key", f" {keys.shown('toggle_outcome')}")
-        if inst is None:
+        if market is None:
             self._put("symbol", "no market")
             for part in ("description", "size", "settings", "buy", "sell", "position"):
                 self._put(part, "")
             return
-        s = inst.scales
-        self._put("symbol", fold(inst.symbol, width))
-        state = "" if inst.state is InstrumentState.OPEN else f" ({inst.state.name.lower()})"
-        self._put("description", inst.description + state)
+        s = market.scales
+        self._put("symbol", fold(market.symbol, width))
+        self._put("description", market.description + (f" ({market.state})" if market.state
+                                                         else ""))
         presets = keys.run(f"preset_{n}" for n in range(1, self.presets + 1))
         size_keys = f"{keys.footer('size_up')} {presets}".strip()
-        sizes = ([f"size ${self.cash:,.2f} buys, {s.qty_text(self.qty)} sells",
-                  f"${self.cash:,.2f} buys, {s.qty_text(self.qty)} sells"] if self.cash
-                 else [f"size {s.qty_text(self.qty)}"])
+        qty = s.qty_text(ticket.qty)
+        cash = dollars(ticket.cash) if ticket.cash else ""
+        sizes = ([f"size {cash} buys, {qty} sells", f"{cash} buys, {qty} sells"] if cash
+                 else [f"size {qty}"])
         self._put("size", with_keys(sizes, size_keys, width))
         settings = keys.run(("order_kind", "tif", "post_only", "cash_mode"))
-        self._put("settings", with_keys([self.settings_text()], settings, width, gap="   "))
-        heads = same_fit([self._order_line(buy, cursor, s) for buy in (True, False)], width)
-        for buy, head in zip((True, False), heads, strict=True):
-            self._put("buy" if buy else "sell",
-                      head + self._estimate(buy, width))
+        self._put("settings", with_keys([ticket.settings_text], settings, width, gap="   "))
+        sides = ((True, view.buy), (False, view.sell))
+        heads = same_fit([self._order_line(buy, side, s) for buy, side in sides], width)
+        for (buy, side), head in zip(sides, heads, strict=True):
+            self._put("buy" if buy else "sell", head + _estimate(side, width))
         held = "flat"
-        if position is not None and position.net:
-            held = f"{position_text(position, s)} @ {avg_price_text(position, s)}"
-        lines = [f"pos {held}"] + ([f"{working} working here"] if working else [])
-        lines += [first_fit(note, width) for note in self.note]
+        if view.net and view.avg is not None:
+            avg = in_outcome(view.avg, Outcome.YES if view.net > 0 else Outcome.NO)
+            held = f"{position_text(view.net, s)} @ {fine_price_text(avg, s)}"
+        lines = [f"pos {held}"] + ([f"{view.working} working here"] if view.working else [])
+        if view.moving is not None:
+            m = view.moving
+            note = move_note(m.intent, m.leaves, m.price, s, keys.said("move"),
+                             keys.said("escape"))
+            lines += [first_fit(words, width) for words in note]
         self._put("position", "\n".join(lines))
 
-    def _estimate(self, buy: bool, width: int) -> str:
-        words = self.estimates.get(buy, ("",))
-        # a refusal is a sentence worth three lines; an estimate gets one, in short words
-        return first_fit(words, width, wrap=3 if REFUSED in words[0] else 1)
-
-    def _order_line(self, buy: bool, cursor: int | None, s: Scales) -> tuple[str, ...]:
+    def _order_line(self, buy: bool, side: SideView | None, s: Scales) -> tuple[str, ...]:
         """'b BUY YES 0.229', or a market order with its worst price: long and short forms."""
-        key, intent = self.keys.shown("buy" if buy else "sell"), Intent.of(buy, self.outcome)
-        if cursor is None:
+        key = self.keys.shown("buy" if buy else "sell")
+        if side is None:
             return (f"{key} {'buy' if buy else 'sell'}  --",)
-        if self.kind is not OrderKind.MARKET:
-            line = f"{key} {intent_line(intent, self.price_for(cursor), s)}"
+        intent = side.intent
+        if not side.market:
+            assert side.price is not None
+            line = f"{key} {intent_line(intent, side.price, s)}"
             return line, line.replace(" = ", "\n  = ", 1)
-        worst = self.worst.get(buy)
-        if worst is None:  # no book to price it from: the estimate line says why
+        if side.price is None:  # no book to price it from: the estimate line says why
             return f"{key} {intent.label} at market", f"{key} {intent.label} mkt"
-        px, bound = s.price_text(worst), "≤" if buy else "≥"
+        px, bound = s.price_text(side.price), "≤" if buy else "≥"
         line = f"{key} {intent.label}"
         return (f"{line} at market, worst {px}", f"{line} market, worst {px}",
                 f"{line} mkt, worst {px}", f"{line} mkt {bound}{px}")
 
 
+def _estimate(side: SideView | None, width: int) -> str:
+    if side is None:
+        return ""
+    words = REFRESHING if side.refreshing else side.estimate or ("",)
+    # a refusal is a sentence worth three lines; an estimate gets one, in short words
+    return first_fit(words, width, wrap=3 if REFUSED in words[0] else 1)
+
+
 WIDE = 10_000  # columns assumed before the first layout
-REFUSED = "✕"  # marks an estimate the exchange (or the ticket) refused
 
 
 def first_fit(candidates: Sequence[str], width: int, wrap: int = 1) -> str:
@@ -327,9 +194,8 @@ def fold(word: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def position_text(position: Position, scales: Scales) -> str:
+def position_text(net: int, scales: Scales) -> str:
     """'12 YES' / '5 NO' from the signed net YES; 'flat' at zero."""
-    if position.net == 0:
+    if net == 0:
         return "flat"
-    outcome = "YES" if position.net > 0 else "NO"
-    return f"{scales.qty_text(abs(position.net))} {outcome}"
+    return f"{scales.qty_text(abs(net))} {'YES' if net > 0 else 'NO'}"

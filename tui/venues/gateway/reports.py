@@ -70,7 +70,7 @@ class Reports:
         ended = [o for o in self.state.working_orders() if o.order_id
                  and not o.is_pending and o.order_id not in still]
         if ended:
-            named = ", ".join(words.describe(self.state, o) for o in ended[:3])
+            named = ", ".join(words.order_words(self.state, o) for o in ended[:3])
             more = f" and {len(ended) - 3} more" if len(ended) > 3 else ""
             self.state.notify(f"While the order stream was down, {len(ended)} order(s) "
                               f"stopped working: {named}{more}. Their fills come from the "

@@ -124,7 +124,7 @@ class RetailCommands(VenueBase):
         super()._adopt(found, pending)
         if found.cum_qty:  # its fills came as no one's: say them now it is ours
             self.state.notify(f"Filled {words.quantity(self.state, found, found.cum_qty)} "
-                              f"{words.describe(self.state, found)}.")
+                              f"{words.order_words(self.state, found)}.")
 
     async def _fetch(self, order: Order) -> Order:
         data = await self.rest.order(order.order_id)

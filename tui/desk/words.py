@@ -1,18 +1,24 @@
-"""What the trading keys say: cancel counts, change notices, the ticket's move note.
+"""What the desk says to the trader: cancel counts, change notices, estimates, the move note.
 
 Plain functions of the desk's state, so each sentence a trader reads can be checked alone.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from tui.core.model import Estimate, Order
-from tui.core.prices import Outcome, Scales
+from tui.core.money import dollars, notional_dollars
+from tui.core.prices import Intent, Outcome, Scales
 from tui.core.state import DeskState
-from tui.ui.keymap import DeskKeys
-from tui.ui.widgets.ticket import REFUSED
 from tui.venues.refusals import POST_ONLY_CROSSED
+
+REFUSED = "✕"  # marks an estimate the exchange (or the ticket) refused
+REFRESHING = ("\n  … refreshing", "\n  …")  # an estimate for the book on screen is on its way
+
+
+def plain(error: BaseException) -> str:
+    """One sentence for a trader: the message, never a traceback."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
 
 
 def cancel_words(count: int, what: str, where: str) -> str:
@@ -46,12 +52,13 @@ def change_words(state: DeskState, order: Order, *, price: int | None = None,
             f"{s.qty_text(total)}{filled}{where}.")
 
 
-def move_note(grabbed: Order, s: Scales, keys: DeskKeys) -> list[tuple[str, ...]]:
-    """The ticket's lines for an order picked up to move, each in long and short forms."""
-    what = f"moving {grabbed.shown_intent.label} {s.qty_text(grabbed.leaves_qty)}"
-    since = f"from {s.price_text(grabbed.shown_price(s))}"
-    keys_words = f"{keys.said('move')} places, {keys.said('escape')} drops"
-    return [(f"{what} {since}", f"{what}\n{since}"), (keys_words,)]
+def move_note(intent: Intent, leaves: int, price: int, s: Scales, move_key: str,
+              drop_key: str) -> list[tuple[str, ...]]:
+    """The ticket's lines for an order picked up to move (``price`` in its outcome), each in
+    long and short forms."""
+    what = f"moving {intent.label} {s.qty_text(leaves)}"
+    since = f"from {s.price_text(price)}"
+    return [(f"{what} {since}", f"{what}\n{since}"), (f"{move_key} places, {drop_key} drops",)]
 
 
 def estimate_words(est: Estimate, outcome: Outcome, s: Scales) -> tuple[str, ...]:
@@ -59,9 +66,9 @@ def estimate_words(est: Estimate, outcome: Outcome, s: Scales) -> tuple[str, ...
     panels: '≈ fills 10 @ 0.231 ($2.31)', '≈ fills 10 @ 0.231', '≈ 10 @ 0.231'."""
     if est.fill_qty:
         px = est.avg_px if outcome is Outcome.YES else s.complement(est.avg_px)
-        cost = Decimal(est.fill_qty * px) / (s.price_scale * s.qty_scale)
+        cost = notional_dollars(s, est.fill_qty * px)
         fills = f"{s.qty_text(est.fill_qty)} @ {s.price_text(px)}"
-        return (f"\n  ≈ fills {fills} (${cost:,.2f})", f"\n  ≈ fills {fills}",
+        return (f"\n  ≈ fills {fills} ({dollars(cost)})", f"\n  ≈ fills {fills}",
                 f"\n  ≈ {fills}")
     if est.leaves_qty:
         return "\n  ≈ rests, no fill now", "\n  ≈ rests, no fill", "\n  ≈ rests"

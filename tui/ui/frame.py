@@ -1,0 +1,130 @@
+"""The frame: on a timer, pull what changed from DeskState and the desk, and repaint only that.
+
+The venue writes DeskState and marks what changed (dirty books, version counters); the
+desk controller counts its own changes. Each frame reads those marks, never one message
+per tick, and redraws inside one batch_update. The ticket is drawn after the ladders, from
+the same books, so it never shows an estimate for an older book than the ladder does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.notifications import SeverityLevel
+
+from tui.ui.widgets.account import AccountPanel
+from tui.ui.widgets.blotter import FillsTable
+from tui.ui.widgets.history import OrderHistoryTable
+from tui.ui.widgets.markets import MarketList
+from tui.ui.widgets.status import StatusBar, feed_warning, signature
+from tui.ui.widgets.tables import OrdersTable, PositionsTable
+from tui.ui.widgets.trades import TradeTape
+
+if TYPE_CHECKING:
+    from tui.ui.screens.desk import DeskScreen
+
+MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
+STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
+SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
+
+
+class Frame:
+    """What the screen has drawn so far (versions seen), and the frame that catches up."""
+
+    def __init__(self, screen: DeskScreen) -> None:
+        self.screen = screen
+        self.status_at = 0.0  # when the status bar was last drawn (on the screen's clock)
+        self.history_due = True  # the history view is laid out when it next shows
+        self._seen: dict[str, int] = {}
+        self._notice_seq = 0
+        self._pending_quotes: set[str] = set()
+        self._quotes_at = 0.0
+        self._status_sig: tuple[tuple[str, str], ...] = ()
+
+    def changed(self, name: str, version: int) -> bool:
+        changed, self._seen[name] = self._seen.get(name) != version, version
+        return changed
+
+    def run(self, now: float) -> None:
+        screen = self.screen
+        state, desk = screen.state, screen.desk
+        if self.changed("instruments", state.instruments_version):
+            screen.instruments_changed()
+        if screen.pane not in screen.visible_panes:  # the terminal narrowed under it
+            screen.activate(0)
+        dirty = state.take_dirty_books()
+        self._pending_quotes |= dirty
+        orders_moved = self.changed("orders", state.orders_version)
+        positions_moved = self.changed("positions", state.positions_version)
+        for pane in screen.visible_panes:
+            if pane.symbol in dirty:
+                pane.ladder.refresh_book()
+                pane.ladder.follow_market()
+                screen.show_header(pane)
+        if self.changed("trades", state.trades_version):
+            screen.query_one(TradeTape).refresh_from(state)
+        if orders_moved:
+            screen.query_one("#orders", OrdersTable).refresh_from(state)
+            screen.query_one(FillsTable).refresh_from(state)
+            self.history_due = True
+        self.refresh_history()
+        self._accounts(dirty, orders_moved, positions_moved)
+        drawn = screen.drawn
+        if (self.changed("desk", desk.version) or screen.symbol in dirty or orders_moved
+                or positions_moved or drawn is None or drawn.cursor != screen.ladder.cursor):
+            screen.show_ticket()
+        elif drawn.refreshing and desk.estimate_due():  # the book-only refresh is due
+            screen.estimate()
+        self._status(now)
+        if self._pending_quotes and now - self._quotes_at >= MARKET_LIST_PERIOD:
+            screen.query_one(MarketList).update_quotes(self._pending_quotes)
+            self._pending_quotes, self._quotes_at = set(), now
+        self.show_notices()
+
+    def show_notices(self) -> None:
+        """The desk's notices, then the venue's (after a reconnect, the latest few)."""
+        app, state = self.screen.app, self.screen.state
+        for notice in self.screen.desk.take_notices():
+            app.notify(notice.text, severity=SEVERITY.get(notice.severity, "information"),
+                       timeout=notice.timeout)
+        notices = state.notices_after(self._notice_seq)
+        if notices:
+            self._notice_seq = notices[-1].seq
+            for notice in notices[-5:]:
+                app.notify(notice.text, severity=SEVERITY.get(notice.severity, "information"))
+
+    def refresh_history(self) -> None:
+        """The history view is costly to lay out and mostly hidden: only while it shows."""
+        if self.history_due and self.screen.blotter.has_class("-show-history"):
+            self.history_due = False
+            self.screen.query_one(OrderHistoryTable).refresh_from(self.screen.state)
+
+    def _accounts(self, dirty: set[str], orders_moved: bool, positions_moved: bool) -> None:
+        screen, state = self.screen, self.screen.state
+        positions, account = screen.query_one(PositionsTable), screen.query_one(AccountPanel)
+        account_moved = self.changed("account", state.status_version)
+        if positions_moved or account_moved:
+            positions.refresh_from(state)
+        elif dirty:  # marks moved: only the rows of markets whose book changed
+            positions.refresh_marks(state, dirty)
+        if positions_moved or account_moved or orders_moved:  # it counts open orders
+            account.refresh_from(state)
+        elif dirty:
+            account.refresh_marks(state, dirty)
+
+    def _status(self, now: float) -> None:
+        screen, state = self.screen, self.screen.state
+        sig = signature(state, now)
+        if (self.changed("status", state.status_version) or sig != self._status_sig
+                or now - self.status_at >= STATUS_PERIOD):
+            self._status_sig, self.status_at = sig, now
+            screen.query_one(StatusBar).show(state, now,
+                                             screen.pmdesk.error_text or state.problem)
+            markets = screen.query_one(MarketList)
+            markets.show_age(state, now)
+            markets.tick()  # sparklines step on the wall clock, every 15 s
+            screen.query_one(TradeTape).show_age(state, now)
+            stale = bool(feed_warning(state, now))
+            for pane in screen.visible_panes:
+                pane.ladder.set_stale(stale)
+                screen.show_header(pane)
