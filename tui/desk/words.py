@@ -22,10 +22,11 @@ def plain(error: BaseException) -> str:
 
 
 def cancel_words(count: int, what: str, where: str) -> str:
-    """'Cancelling 3 bids in X.' / 'No working bids in X.': how many of what, where."""
+    """'Cancelling 3 bids in X.' / 'No working bids in X.': how many of what, where
+    ('in every market' reads 'in any market' when there are none)."""
     if count:
         return f"Cancelling {count} {what}{'s' * (count != 1)} {where}."
-    return f"No working {what}s {where}."
+    return f"No working {what}s {where.replace('in every ', 'in any ')}."
 
 
 def change_words(state: DeskState, order: Order, *, price: int | None = None,
