@@ -164,7 +164,7 @@ class PrivateFrames(RetailCommands):
             return
         try:
             position = (convert.position(slug, after, inst.scales) if after
-                        else Position(symbol=slug, net=0))
+                        else Position(symbol=slug))
         except (ValueError, TypeError):
             return
         self.state.set_positions([position], snapshot=False)
