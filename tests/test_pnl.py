@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
-from tui.core.model import Balance, Book, Instrument, Position
+from tui.core.model import Balance, Book, Holding, Instrument, Position
 from tui.core.money import dollars, gain, raw_dollars
 from tui.core.pnl import (
     close_pnl,
@@ -177,16 +177,27 @@ fills = st.lists(
     st.tuples(st.integers(-500, 500).filter(bool), st.integers(1, 99)), min_size=1, max_size=8)
 
 
+def net_model_pnl(sim: SimPosition, scales: Scales, mark: int) -> Decimal:
+    """What the old net YES model gave, realized + unrealized at a raw YES mark: the ledger's
+    realized plus ``net × mark − cost``, from the exchange's own figures."""
+    raw = sim.realized + sim.net_position * mark - sim.cost
+    return D(raw) / D(scales.price_scale * scales.qty_scale)
+
+
 @given(fills=fills, close_px=st.integers(1, 99), qty_scale=st.sampled_from([1, 100]))
 def test_close_pnl_is_what_the_exchange_realises(fills: list[tuple[int, int]], close_px: int,
                                                   qty_scale: int) -> None:
-    """Closing the whole position at a price realises exactly close_pnl (the sim's ledger)."""
+    """A net report becomes one holding whose P&L is the net model's, and closing the whole
+    position at a price realises exactly close_pnl (the sim's ledger), through either."""
     scales = Scales(price_scale=100, tick=1, qty_scale=qty_scale)
     sim = SimPosition(account="a", symbol="M")
     for qty, px in fills:
         sim.apply(qty, px, 0.0)
     position = from_net("M", sim.net_position, cost=sim.cost, realized=sim.realized,
                         scales=scales)
+    pnl = position_pnl(position, scales, Book("M", last_trade_px=close_px))
+    assert pnl.unrealized is not None
+    assert pnl.realized + pnl.unrealized == net_model_pnl(sim, scales, close_px)
     expected = close_pnl(position, scales, close_px)
     before = sim.realized
     if sim.net_position:
@@ -194,6 +205,44 @@ def test_close_pnl_is_what_the_exchange_realises(fills: list[tuple[int, int]], c
     realised = D(sim.realized - before) / D(scales.price_scale * scales.qty_scale)
     assert realised == expected
     assert sim.net_position == 0 and sim.cost == 0
+    # the desk's own ledger, selling the outcome held, realises the same to the raw unit
+    for outcome, price in ((Outcome.YES, close_px), (Outcome.NO, 100 - close_px)):
+        if position.holding(outcome).qty:
+            position.trade(outcome, -position.holding(outcome).qty, price)
+    assert position.realized == sim.realized and not position.held
+
+
+# a token bought (+) or sold (-) at that outcome's price, as on the global CLOB
+token_trades = st.lists(st.tuples(st.sampled_from(Outcome), st.integers(-500, 500).filter(bool),
+                                  st.integers(1, 99)), min_size=1, max_size=10)
+
+
+@given(trades=token_trades, mark=st.integers(1, 99), qty_scale=st.sampled_from([1, 100]))
+def test_both_outcomes_held_are_worth_what_the_net_model_says(
+        trades: list[tuple[Outcome, int, int]], mark: int, qty_scale: int) -> None:
+    """YES and NO held per outcome (both at once) against the exchange's net ledger fed the
+    same trades on the YES book (buying NO at n is selling YES at 1 − n): the same net, the
+    same realized + unrealized at any mark, and closing realises exactly close_pnl."""
+    scales = Scales(price_scale=100, tick=1, qty_scale=qty_scale)
+    position, sim = Position("M"), SimPosition(account="a", symbol="M")
+    for outcome, qty, px in trades:
+        qty = max(qty, -position.holding(outcome).qty)  # only a token held is sold
+        if qty:
+            position.trade(outcome, qty, px)
+            yes_qty, yes_px = (qty, px) if outcome is Outcome.YES else (-qty, 100 - px)
+            sim.apply(yes_qty, yes_px, 0.0)
+    assert position.net == sim.net_position
+    pnl = position_pnl(position, scales, Book("M", last_trade_px=mark))
+    assert pnl.unrealized is not None
+    assert pnl.realized + pnl.unrealized == net_model_pnl(sim, scales, mark)
+    expected, before = close_pnl(position, scales, mark), position.realized
+    position.trade(Outcome.YES, -position.yes.qty, mark)
+    position.trade(Outcome.NO, -position.no.qty, 100 - mark)
+    assert D(position.realized - before) / D(100 * qty_scale) == expected
+    assert position.yes == position.no == Holding()
+    if sim.net_position:  # the exchange closing its net position ends where the desk did
+        sim.apply(-sim.net_position, mark, 0.0)
+    assert position.realized == sim.realized
 
 
 # --- the P&L on screen -------------------------------------------------------------------
