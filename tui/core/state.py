@@ -62,7 +62,9 @@ class Notice:
 class DeskListener:
     """Told of each change a venue writes, right after DeskState made it: the local database
     listens, so every state reaches it with no call site to remember. A listener overrides
-    what it wants to hear; the rest do nothing. Called on the core's loop: return at once."""
+    what it wants to hear; the rest do nothing. Called on the core's loop: return at once.
+    Today's venues write one account (the database is one file per account); a desk that
+    trades several (issue 16) must tell listeners which account each change is of."""
 
     def on_instruments(self, instruments: list[Instrument]) -> None:
         """The markets, as the venue listed them."""
