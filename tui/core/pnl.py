@@ -107,7 +107,7 @@ def position_pnl(position: Position, scales: Scales, book: Book | None) -> Posit
     mark = mark_price(scales, book)
     unrealized: Decimal | None = None
     if position.net == 0:  # no mark needed: nothing open, or pairs worth $1 at any price
-        unrealized = pnl_at(position, scales, Decimal(0))
+        unrealized = 0 - notional_dollars(scales, position.net_cost(scales))
     elif mark is not None:
         unrealized = pnl_at(position, scales, mark)
     return PositionPnl(

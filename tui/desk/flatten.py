@@ -78,8 +78,9 @@ def closing(position: Position | None) -> tuple[Intent, int] | None:
     $1 each and sell the rest; selling only the net would leave the pairs held."""
     if position is None or position.net == 0:
         return None
-    return (Intent.SELL_YES, position.net) if position.net > 0 else (Intent.SELL_NO,
-                                                                     -position.net)
+    if position.net > 0:
+        return Intent.SELL_YES, position.net
+    return Intent.SELL_NO, -position.net
 
 
 async def carry_out(desk: DeskController, act: Flatten) -> None:
