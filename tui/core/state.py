@@ -97,9 +97,10 @@ class DeskState:
     Orders, positions, fills and balance are kept per account (``accounts``, by account id;
     a firm trades several). Readers see the active account through ``orders``,
     ``positions``, ``fills``, ``history``, ``balance``, ``account`` and ``working_orders()``.
-    A write goes to the account it names, else to the venue's own: the first account the
-    venue opened (today's venues trade that one only), so a switch of what is shown never
-    sends a venue's reports elsewhere. Markets, books, the tape and the links are shared.
+    A write goes to the account it names, else to the venue's own (``home``): the first
+    account the venue opened (today's venues trade that one only); a venue reads its orders
+    there too, so a switch of what is shown never sends its reports, pendings or cancel lists
+    elsewhere. Markets, books, the tape and the links are shared.
     """
 
     def __init__(self) -> None:

@@ -75,7 +75,7 @@ class Reports:
     def _note_ended(self, snapshot: list[Order]) -> None:
         """After an outage: say which working orders ended while the stream was down."""
         still = {o.order_id for o in snapshot}
-        ended = [o for o in self.state.working_orders() if o.order_id
+        ended = [o for o in self.state.home.working_orders() if o.order_id
                  and not o.is_pending and o.order_id not in still]
         if ended:
             named = ", ".join(words.order_words(self.state, o) for o in ended[:3])
