@@ -165,4 +165,5 @@ def market(state: DeskState, bid: int | None = 40, offer: int | None = 45,
 
 def holding(state: DeskState, net: int, avg: int, symbol: str = MARKET) -> None:
     """A position of ``net`` YES contracts (negative: NO) bought at a YES price."""
-    state.set_positions([Position(symbol, net, cost=net * avg)], snapshot=False)
+    state.set_positions([Position.from_net(symbol, net, cost=net * avg, scales=CENTS)],
+                        snapshot=False)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
-from tui.core.model import Balance, Book, Instrument, Position
+from tui.core.model import Balance, Book, Holding, Instrument, Position
 from tui.core.money import dollars, gain, raw_dollars
 from tui.core.pnl import (
     close_pnl,
@@ -30,13 +30,19 @@ MILLS = Scales(price_scale=1000, tick=10, qty_scale=100)  # hundredths of a cont
 D = Decimal
 
 
+def from_net(symbol: str, net: int, *, scales: Scales = CENTS, cost: int = 0,
+             realized: int = 0, qty_bought: int = 0, qty_sold: int = 0) -> Position:
+    """A venue's net YES report, as the desk holds it."""
+    return Position.from_net(symbol, net, qty_bought, qty_sold, cost, realized, scales=scales)
+
+
 def two_sided(bid: int, offer: int, symbol: str = "M") -> Book:
     return Book(symbol=symbol, bids=[(bid, 5)], offers=[(offer, 5)])
 
 
 def test_long_yes() -> None:
     # bought 10 YES at 0.40; the market is 0.48 / 0.52
-    position = Position("M", net=10, qty_bought=10, cost=10 * 40)
+    position = from_net("M", 10, qty_bought=10, cost=10 * 40)
     pnl = position_pnl(position, CENTS, two_sided(48, 52))
     assert pnl.avg_price == D("0.40")
     assert pnl.mark == D("0.50")
@@ -47,7 +53,7 @@ def test_long_yes() -> None:
 
 def test_short_yes_is_long_no_and_gains_when_yes_falls() -> None:
     # sold 10 YES at 0.60 (= bought 10 NO at 0.40); cost is -6.00
-    position = Position("M", net=-10, qty_sold=10, cost=-10 * 60)
+    position = from_net("M", -10, qty_sold=10, cost=-10 * 60)
     pnl = position_pnl(position, CENTS, two_sided(49, 51))
     assert pnl.avg_price == D("0.60")  # still a YES price
     assert in_outcome(pnl.avg_price, Outcome.NO) == D("0.40")  # the NO average
@@ -58,12 +64,12 @@ def test_short_yes_is_long_no_and_gains_when_yes_falls() -> None:
 
 
 def test_short_loses_when_yes_rises() -> None:
-    position = Position("M", net=-10, cost=-10 * 60)
+    position = from_net("M", -10, cost=-10 * 60)
     assert position_pnl(position, CENTS, two_sided(69, 71)).unrealized == D("-1.00")
 
 
 def test_flat_keeps_its_realized_and_has_nothing_open() -> None:
-    position = Position("M", net=0, qty_bought=10, qty_sold=10, cost=0, realized=250)
+    position = from_net("M", 0, qty_bought=10, qty_sold=10, cost=0, realized=250)
     pnl = position_pnl(position, CENTS, two_sided(48, 52))
     assert pnl.avg_price is None
     assert pnl.realized == D("2.50")
@@ -74,12 +80,12 @@ def test_flat_keeps_its_realized_and_has_nothing_open() -> None:
 
 
 def test_realized_losses_are_negative() -> None:
-    pnl = position_pnl(Position("M", net=5, cost=5 * 30, realized=-125), CENTS, None)
+    pnl = position_pnl(from_net("M", 5, cost=5 * 30, realized=-125), CENTS, None)
     assert pnl.realized == D("-1.25")
 
 
 def test_one_sided_book_marks_at_the_last_trade() -> None:
-    position = Position("M", net=10, cost=10 * 40)
+    position = from_net("M", 10, cost=10 * 40)
     bids_only = Book(symbol="M", bids=[(44, 3)], last_trade_px=45)
     pnl = position_pnl(position, CENTS, bids_only)
     assert pnl.mark == D("0.45")
@@ -89,7 +95,7 @@ def test_one_sided_book_marks_at_the_last_trade() -> None:
 
 
 def test_no_mark_without_two_sides_or_a_last_trade() -> None:
-    position = Position("M", net=10, cost=10 * 40)
+    position = from_net("M", 10, cost=10 * 40)
     for book in (None, Book(symbol="M"), Book(symbol="M", bids=[(44, 3)]),
                  Book(symbol="M", offers=[(47, 3)])):
         pnl = position_pnl(position, CENTS, book)
@@ -104,7 +110,8 @@ def test_mid_may_fall_between_ticks() -> None:
 
 def test_partial_contracts_at_qty_scale_100() -> None:
     # 2.5 contracts bought at 0.420 at price scale 1000: raw qty 250, cost 105000 = $1.05
-    position = Position("M", net=250, qty_bought=250, cost=250 * 420, realized=12345)
+    position = from_net("M", 250, qty_bought=250, cost=250 * 420, realized=12345,
+                        scales=MILLS)
     pnl = position_pnl(position, MILLS, two_sided(430, 440))
     assert pnl.avg_price == D("0.42")
     assert pnl.mark == D("0.435")
@@ -115,25 +122,26 @@ def test_partial_contracts_at_qty_scale_100() -> None:
 
 def test_partial_contract_short() -> None:
     # 0.75 contracts short at 0.600 (long 0.75 NO at 0.40)
-    position = Position("M", net=-75, cost=-75 * 600)
+    position = from_net("M", -75, cost=-75 * 600, scales=MILLS)
     pnl = position_pnl(position, MILLS, Book(symbol="M", last_trade_px=520))
     assert pnl.avg_price == D("0.6")
     assert pnl.unrealized == D("0.06")  # 0.75 × (0.60 − 0.52)
 
 
 def test_close_pnl_long_short_and_flat() -> None:
-    assert close_pnl(Position("M", net=10, cost=400), CENTS, 55) == D("1.50")
-    assert close_pnl(Position("M", net=10, cost=400), CENTS, 30) == D("-1.00")
-    assert close_pnl(Position("M", net=-10, cost=-600), CENTS, 50) == D("1.00")
-    assert close_pnl(Position("M", net=0, cost=0, realized=99), CENTS, 50) == 0
+    assert close_pnl(from_net("M", 10, cost=400), CENTS, 55) == D("1.50")
+    assert close_pnl(from_net("M", 10, cost=400), CENTS, 30) == D("-1.00")
+    assert close_pnl(from_net("M", -10, cost=-600), CENTS, 50) == D("1.00")
+    assert close_pnl(from_net("M", 0, cost=0, realized=99), CENTS, 50) == 0
 
 
 def test_the_average_entry_on_the_nearest_tick() -> None:
     half = Scales(price_scale=1000, tick=5)
-    assert entry_tick(Position("M", net=3, cost=3 * 402 + 1), half) == 400  # 402.3 -> 400
-    assert entry_tick(Position("M", net=2, cost=805), half) == 405  # 402.5 -> 403 -> 405
-    assert entry_tick(Position("M", net=-10, cost=-400), CENTS) == 40  # long NO: a YES price
-    assert entry_tick(Position("M", net=0, cost=0), CENTS) is None
+    # 402.3 -> 400; 402.5 -> 403 -> 405
+    assert entry_tick(from_net("M", 3, cost=3 * 402 + 1, scales=half), half) == 400
+    assert entry_tick(from_net("M", 2, cost=805, scales=half), half) == 405
+    assert entry_tick(from_net("M", -10, cost=-400), CENTS) == 40  # long NO: a YES price
+    assert entry_tick(from_net("M", 0, cost=0), CENTS) is None
 
 
 def test_one_money_formatter_for_every_amount() -> None:
@@ -153,10 +161,10 @@ def test_one_money_formatter_for_every_amount() -> None:
 def test_desk_totals_skip_unknown_markets_and_count_unmarked() -> None:
     instruments = {s: Instrument(s, s, CENTS) for s in ("A", "B", "C")}
     positions = [
-        Position("A", net=10, cost=400, realized=100),  # marked at 0.50: +1.00
-        Position("B", net=-10, cost=-600, realized=-50),  # no book: unmarked
-        Position("C", net=0, realized=25),  # flat
-        Position("Z", net=5, cost=100, realized=1000),  # unknown market: skipped
+        from_net("A", 10, cost=400, realized=100),  # marked at 0.50: +1.00
+        from_net("B", -10, cost=-600, realized=-50),  # no book: unmarked
+        from_net("C", 0, realized=25),  # flat
+        from_net("Z", 5, cost=100, realized=1000),  # unknown market: skipped
     ]
     books = {"A": two_sided(49, 51, "A")}
     total = desk_pnl(positions, instruments, books)
@@ -169,15 +177,27 @@ fills = st.lists(
     st.tuples(st.integers(-500, 500).filter(bool), st.integers(1, 99)), min_size=1, max_size=8)
 
 
+def net_model_pnl(sim: SimPosition, scales: Scales, mark: int) -> Decimal:
+    """What the old net YES model gave, realized + unrealized at a raw YES mark: the ledger's
+    realized plus ``net × mark − cost``, from the exchange's own figures."""
+    raw = sim.realized + sim.net_position * mark - sim.cost
+    return D(raw) / D(scales.price_scale * scales.qty_scale)
+
+
 @given(fills=fills, close_px=st.integers(1, 99), qty_scale=st.sampled_from([1, 100]))
 def test_close_pnl_is_what_the_exchange_realises(fills: list[tuple[int, int]], close_px: int,
                                                   qty_scale: int) -> None:
-    """Closing the whole position at a price realises exactly close_pnl (the sim's ledger)."""
+    """A net report becomes one holding whose P&L is the net model's, and closing the whole
+    position at a price realises exactly close_pnl (the sim's ledger), through either."""
     scales = Scales(price_scale=100, tick=1, qty_scale=qty_scale)
     sim = SimPosition(account="a", symbol="M")
     for qty, px in fills:
         sim.apply(qty, px, 0.0)
-    position = Position("M", net=sim.net_position, cost=sim.cost, realized=sim.realized)
+    position = from_net("M", sim.net_position, cost=sim.cost, realized=sim.realized,
+                        scales=scales)
+    pnl = position_pnl(position, scales, Book("M", last_trade_px=close_px))
+    assert pnl.unrealized is not None
+    assert pnl.realized + pnl.unrealized == net_model_pnl(sim, scales, close_px)
     expected = close_pnl(position, scales, close_px)
     before = sim.realized
     if sim.net_position:
@@ -185,6 +205,44 @@ def test_close_pnl_is_what_the_exchange_realises(fills: list[tuple[int, int]], c
     realised = D(sim.realized - before) / D(scales.price_scale * scales.qty_scale)
     assert realised == expected
     assert sim.net_position == 0 and sim.cost == 0
+    # the desk's own ledger, selling the outcome held, realises the same to the raw unit
+    for outcome, price in ((Outcome.YES, close_px), (Outcome.NO, 100 - close_px)):
+        if position.holding(outcome).qty:
+            position.trade(outcome, -position.holding(outcome).qty, price)
+    assert position.realized == sim.realized and not position.held
+
+
+# a token bought (+) or sold (-) at that outcome's price, as on the global CLOB
+token_trades = st.lists(st.tuples(st.sampled_from(Outcome), st.integers(-500, 500).filter(bool),
+                                  st.integers(1, 99)), min_size=1, max_size=10)
+
+
+@given(trades=token_trades, mark=st.integers(1, 99), qty_scale=st.sampled_from([1, 100]))
+def test_both_outcomes_held_are_worth_what_the_net_model_says(
+        trades: list[tuple[Outcome, int, int]], mark: int, qty_scale: int) -> None:
+    """YES and NO held per outcome (both at once) against the exchange's net ledger fed the
+    same trades on the YES book (buying NO at n is selling YES at 1 − n): the same net, the
+    same realized + unrealized at any mark, and closing realises exactly close_pnl."""
+    scales = Scales(price_scale=100, tick=1, qty_scale=qty_scale)
+    position, sim = Position("M"), SimPosition(account="a", symbol="M")
+    for outcome, qty, px in trades:
+        qty = max(qty, -position.holding(outcome).qty)  # only a token held is sold
+        if qty:
+            position.trade(outcome, qty, px)
+            yes_qty, yes_px = (qty, px) if outcome is Outcome.YES else (-qty, 100 - px)
+            sim.apply(yes_qty, yes_px, 0.0)
+    assert position.net == sim.net_position
+    pnl = position_pnl(position, scales, Book("M", last_trade_px=mark))
+    assert pnl.unrealized is not None
+    assert pnl.realized + pnl.unrealized == net_model_pnl(sim, scales, mark)
+    expected, before = close_pnl(position, scales, mark), position.realized
+    position.trade(Outcome.YES, -position.yes.qty, mark)
+    position.trade(Outcome.NO, -position.no.qty, 100 - mark)
+    assert D(position.realized - before) / D(100 * qty_scale) == expected
+    assert position.yes == position.no == Holding()
+    if sim.net_position:  # the exchange closing its net position ends where the desk did
+        sim.apply(-sim.net_position, mark, 0.0)
+    assert position.realized == sim.realized
 
 
 # --- the P&L on screen -------------------------------------------------------------------
@@ -202,9 +260,9 @@ def _desk() -> DeskState:
     state.replace_book(two_sided(48, 52, "LONG"))
     state.replace_book(two_sided(49, 51, "SHORT"))
     state.set_positions([
-        Position("LONG", net=10, cost=400, realized=125),
-        Position("SHORT", net=-10, cost=-600),
-        Position("DARK", net=3, cost=3 * 55, realized=-30),  # no book: no mark
+        from_net("LONG", 10, cost=400, realized=125),
+        from_net("SHORT", -10, cost=-600),
+        from_net("DARK", 3, cost=3 * 55, realized=-30),  # no book: no mark
     ], snapshot=True)
     state.set_balance(Balance(D("1234.5"), D("1000")))
     state.take_dirty_books()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tui.core.enums import OrderState, Side
-from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
+from tui.core.model import Balance, Book, Fill, Holding, Instrument, Order, Position
 from tui.core.prices import Scales
 from tui.core.state import DeskListener, DeskState, LinkState
 from tui.core.tape import Trade
@@ -61,7 +61,7 @@ def test_each_change_is_told_once_as_it_is_made() -> None:
     assert state.add_fill(fill, clord_id="c-1")
     assert not state.add_fill(fill, clord_id="c-1")  # the same execution again: once
     state.record_order(order("o-9", OrderState.FILLED))  # kept, not shown
-    state.set_positions([Position("S", 2)], snapshot=True)
+    state.set_positions([Position("S", Holding(2, 80))], snapshot=True)
     state.set_balance(Balance(Decimal("10"), Decimal("10")))
     assert ear.heard == [
         ("instruments", ["S"]), ("book", "S"), ("trade", 42),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tui.core.enums import InstrumentState, OrderState, Side
-from tui.core.model import Balance, Instrument, Order, Position
+from tui.core.model import Balance, Holding, Instrument, Order, Position
 from tui.core.prices import Intent, Scales
 from tui.core.tape import Trade
 from tui.store import DATA_DIR_ENV, SCHEMA_VERSION, Store, StoreError, db_path, schema
@@ -79,7 +79,9 @@ def test_every_kind_round_trips(path: Path) -> None:
                                       InstrumentState.OPEN, "sports")])
         store.order_event(order(), T0)
         fill(store, 1, T0 + 1)
-        store.position(Position("AEC-NFL-KC", -5, 0, 5, -2250, 0), T0 + 1)
+        short = Position.from_net("AEC-NFL-KC", -5, 0, 5, -2250, 0, scales=Scales(1000, 10))
+        assert short.no == Holding(5, 2750)  # 5 NO at 0.55: short 5 YES at 0.45
+        store.position(short, T0 + 1)
         store.balance(Balance(Decimal("1000.10"), Decimal("0.30")), T0 + 1)
         store.trade(Trade("AEC-NFL-KC", 550, 7, Side.BUY, T0 + 2, merged=3, exact=False))
         store.book("AEC-NFL-KC", [(540, 10), (530, 4)], [(560, 2)], T0 + 2)
@@ -96,7 +98,7 @@ def test_every_kind_round_trips(path: Path) -> None:
         expected = order()
         expected.updated_at = T0  # the time of the event that set this state
         assert o.to_order() == expected and o.intent is Intent.BUY_YES
-        assert store.load_positions() == [Position("AEC-NFL-KC", -5, 0, 5, -2250, 0)]
+        assert store.load_positions() == [short]
         [bal] = store.load_balances()
         assert bal.balance == Decimal("1000.10") and isinstance(bal.balance, Decimal)
         [b] = store.books("AEC-NFL-KC")
@@ -269,20 +271,46 @@ def test_a_directory_in_the_way_gets_a_sentence(path: Path) -> None:
     one_sentence(str(caught.value), path)
 
 
-def test_version_2_is_added_by_appending_a_migration(
+def test_a_new_version_is_added_by_appending_a_migration(
         path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Store.open(path) as store:
         fill(store, 1, T0)
+    later = SCHEMA_VERSION + 1
     monkeypatch.setattr(schema, "MIGRATIONS", [
-        *schema.MIGRATIONS, (2, ("ALTER TABLE executions ADD COLUMN fee TEXT",))])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+        *schema.MIGRATIONS, (later, ("ALTER TABLE executions ADD COLUMN fee TEXT",))])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", later)
     with Store.open(path) as store:
-        assert store._query("PRAGMA user_version") == [(2,)]
+        assert store._query("PRAGMA user_version") == [(later,)]
         assert store._query("SELECT exec_id, fee FROM executions") == [("x1", None)]
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)  # the older pmdesk meets the new file
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", later - 1)  # an older pmdesk meets it
     with pytest.raises(StoreError, match="newer pmdesk"):
         Store.open(path)
-    assert SCHEMA_VERSION == 1
+    assert SCHEMA_VERSION == 2
+
+
+def test_a_version_1_file_keeps_its_positions_per_outcome(path: Path) -> None:
+    """Version 1 kept one net YES figure; version 2 holds YES and NO, the NO cost exact."""
+    path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn, target=1)
+    conn.execute("INSERT INTO instruments VALUES ('KC', 'Chiefs', 1000, 10, 100, 1, 1, '', 0)")
+    conn.executemany("INSERT INTO positions VALUES (?,?,?,?,?,?,?)", [
+        ("KC", -250, 0, 250, -250 * 450 - 1, 77, T0),  # 2.5 short at 0.450 (and a unit)
+        ("LONG", 3, 3, 0, 1230, -5, T0),  # long YES: no scale needed
+        ("FLAT", 0, 4, 4, 0, 12, T0),
+        ("GONE", -2, 0, 2, -80, 0, T0),  # short in a market never listed: cannot convert
+    ])
+    conn.close()
+    with Store.open(path) as store:
+        assert store._query("PRAGMA user_version") == [(2,)]
+        assert store.load_positions() == [
+            Position("FLAT", realized=12, qty_bought=4, qty_sold=4),
+            Position("KC", no=Holding(250, 250 * 550 - 1), realized=77, qty_sold=250),
+            Position("LONG", yes=Holding(3, 1230), realized=-5, qty_bought=3),
+        ]
+        kc = Scales(1000, 10, 100)
+        [_, short, _] = store.load_positions()
+        assert (short.net, short.net_cost(kc)) == (-250, -250 * 450 - 1)  # as it was
 
 
 def test_the_file_is_0600_and_new_directories_0700(path: Path, data_dir: Path) -> None:

@@ -81,14 +81,90 @@ class Order:
                               OrderState.PENDING_REPLACE)
 
 
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """Contracts of one outcome held, and what they cost (raw integers, never float)."""
+
+    qty: int = 0  # raw contracts of this outcome
+    cost: int = 0  # raw notional paid for them: this outcome's raw price × raw qty
+
+
 @dataclass(slots=True)
 class Position:
+    """What an account holds in one market, per outcome: YES and NO are held separately (the
+    global CLOB holds two tokens, and a wallet may hold both at once). A YES and a NO held
+    together are a pair worth exactly $1 at settlement.
+
+    Today's venues report a net YES position; ``from_net`` turns it into one holding (a short
+    of q YES is q NO held). ``net`` is YES − NO in YES contracts: what the ladder, tables,
+    ticket and flatten read.
+    """
+
     symbol: str
-    net: int  # raw YES contracts; negative = short YES = long NO
+    yes: Holding = Holding()
+    no: Holding = Holding()
+    realized: int = 0  # raw notional already realised
+    # YES contracts bought and sold as the venue counts them (recorded, not used for P&L)
     qty_bought: int = 0
     qty_sold: int = 0
-    cost: int = 0  # raw notional (price units x quantity units)
-    realized: int = 0
+
+    @classmethod
+    def from_net(cls, symbol: str, net: int, qty_bought: int = 0, qty_sold: int = 0,
+                 cost: int = 0, realized: int = 0, *, scales: Scales) -> Position:
+        """A venue's net YES report (net raw YES contracts, negative = long NO; cost the signed
+        raw YES notional, negative for a short) as the one holding it is. Selling q YES at y
+        (cost −q·y) is holding q NO bought at $1 − y: their cost is q·$1 + cost, exactly."""
+        if net > 0:
+            return cls(symbol, yes=Holding(net, cost), realized=realized,
+                       qty_bought=qty_bought, qty_sold=qty_sold)
+        if net < 0:
+            return cls(symbol, no=Holding(-net, -net * scales.price_scale + cost),
+                       realized=realized, qty_bought=qty_bought, qty_sold=qty_sold)
+        return cls(symbol, realized=realized, qty_bought=qty_bought, qty_sold=qty_sold)
+
+    @property
+    def net(self) -> int:
+        """Raw YES contracts, YES − NO: negative is long NO (short YES)."""
+        return self.yes.qty - self.no.qty
+
+    @property
+    def held(self) -> bool:
+        """Something is held, of either outcome (a flat net may still hold pairs)."""
+        return bool(self.yes.qty or self.no.qty)
+
+    def holding(self, outcome: Outcome) -> Holding:
+        return self.yes if outcome is Outcome.YES else self.no
+
+    def net_cost(self, scales: Scales) -> int:
+        """The signed raw YES notional of the same exposure (the net model's ``cost``): each
+        NO held is a YES sold at $1 less what the NO cost, so pairs cancel at $1 apiece.
+        ``from_net`` and this round-trip exactly."""
+        return self.yes.cost + self.no.cost - self.no.qty * scales.price_scale
+
+    def trade(self, outcome: Outcome, qty: int, price: int) -> None:
+        """One outcome's contracts bought (qty > 0) or sold (qty < 0) at that outcome's raw
+        price, by average cost within the outcome: a sale realises its proceeds less its share
+        of the cost. Buying NO while holding YES holds both (as the global CLOB does)."""
+        held = self.holding(outcome)
+        if qty >= 0:
+            after = Holding(held.qty + qty, held.cost + qty * price)
+        else:
+            sold = -qty
+            if sold > held.qty:
+                raise ValueError(f"cannot sell {sold} {outcome.value}: {held.qty} held")
+            removed = _share(held.cost, sold, held.qty)
+            self.realized += sold * price - removed
+            after = Holding(held.qty - sold, held.cost - removed)
+        if outcome is Outcome.YES:
+            self.yes = after
+        else:
+            self.no = after
+
+
+def _share(total: int, part: int, whole: int) -> int:
+    """``total × part / whole`` truncated toward zero (the exchange's ledger rounds so)."""
+    magnitude = abs(total) * part // whole
+    return magnitude if total >= 0 else -magnitude
 
 
 @dataclass(slots=True)

@@ -1,15 +1,17 @@
 """Position P&L in dollars: average price, mark, realized and unrealized. No I/O, no textual.
 
-Conventions (the same as the exchange's position report):
+Conventions:
 
-- ``Position.net`` is raw YES contracts; negative is short YES, which is long NO.
-- ``Position.cost`` is the signed raw notional (raw YES price × raw qty) of the open
-  position, so a short YES position has a negative cost.
+- A ``Position`` holds YES and NO separately, each with its raw quantity and raw cost.
+- ``Position.net`` is raw YES contracts, YES − NO; negative is long NO (short YES).
+- ``Position.net_cost(scales)`` is the signed raw YES notional of the same exposure (the
+  exchange's net position report's ``cost``): a short YES position has a negative one.
 - A raw notional in dollars is ``raw / (price_scale × qty_scale)``.
 
 Every price here is a YES price in dollars; ``in_outcome`` turns one into a NO price.
-The P&L formulas hold for longs and shorts alike because net and cost carry the sign:
-closing at YES price p realises ``net × p − cost``.
+Closing everything held at YES price p sells the YES at p and the NO at 1 − p, which
+realises ``net × p − net cost`` (a YES and a NO held together are $1 a pair at any price),
+so the formulas hold for longs, shorts and both outcomes held at once.
 """
 
 from __future__ import annotations
@@ -62,25 +64,26 @@ def mark_price(scales: Scales, book: Book | None) -> Decimal | None:
 
 
 def avg_price(position: Position, scales: Scales) -> Decimal | None:
-    """Average open YES price in dollars (cost / net), or None when flat.
+    """Average open YES price in dollars (net cost / net), or None when the net is flat: the
+    YES price at which closing breaks even.
 
-    A short YES position has negative net and negative cost, so this is still a YES price.
+    A short YES position has negative net and negative net cost, so this is still a YES price.
     """
     if position.net == 0:
         return None
-    raw = Decimal(position.cost) / Decimal(position.net)  # raw price units
+    raw = Decimal(position.net_cost(scales)) / Decimal(position.net)  # raw price units
     return raw / Decimal(scales.price_scale)
 
 
 def pnl_at(position: Position, scales: Scales, yes_price: Decimal) -> Decimal:
     """Dollars realised by closing the whole open position at a YES price (in dollars).
 
-    ``net × price − cost``: long 10 YES bought at 0.40, closed at 0.50 → +1.00; short 10 YES
-    sold at 0.60 (cost −6.00), closed at 0.50 → +1.00. Zero when flat. Excludes what the
-    position has realised already.
+    ``net × price − net cost``: long 10 YES bought at 0.40, closed at 0.50 → +1.00; short 10
+    YES sold at 0.60 (10 NO at 0.40), closed at 0.50 → +1.00. Zero when nothing is held; for
+    pairs held, their $1 less their cost at any price. Excludes what was realised already.
     """
     contracts = Decimal(position.net) / Decimal(scales.qty_scale)
-    return contracts * yes_price - notional_dollars(scales, position.cost)
+    return contracts * yes_price - notional_dollars(scales, position.net_cost(scales))
 
 
 def close_pnl(position: Position, scales: Scales, price_raw: int) -> Decimal:
@@ -94,7 +97,8 @@ def entry_tick(position: Position, scales: Scales) -> int | None:
     net = position.net
     if net == 0:
         return None
-    unit = (2 * position.cost + net) // (2 * net)  # cost / net to the nearest price unit
+    # net cost / net to the nearest price unit
+    unit = (2 * position.net_cost(scales) + net) // (2 * net)
     return (unit + scales.tick // 2) // scales.tick * scales.tick
 
 
@@ -102,8 +106,8 @@ def position_pnl(position: Position, scales: Scales, book: Book | None) -> Posit
     """Average price, mark, realized and unrealized P&L of one position."""
     mark = mark_price(scales, book)
     unrealized: Decimal | None = None
-    if position.net == 0:
-        unrealized = Decimal(0)  # nothing open, so nothing to mark
+    if position.net == 0:  # no mark needed: nothing open, or pairs worth $1 at any price
+        unrealized = 0 - notional_dollars(scales, position.net_cost(scales))
     elif mark is not None:
         unrealized = pnl_at(position, scales, mark)
     return PositionPnl(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from tui.core.account import AccountState
 from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
 from tui.core.queue import QueueEstimates
 from tui.core.tape import FeedGap, MarketTape, Trade
@@ -61,7 +62,9 @@ class Notice:
 class DeskListener:
     """Told of each change a venue writes, right after DeskState made it: the local database
     listens, so every state reaches it with no call site to remember. A listener overrides
-    what it wants to hear; the rest do nothing. Called on the core's loop: return at once."""
+    what it wants to hear; the rest do nothing. Called on the core's loop: return at once.
+    Today's venues write one account (the database is one file per account); a desk that
+    trades several (issue 16) must tell listeners which account each change is of."""
 
     def on_instruments(self, instruments: list[Instrument]) -> None:
         """The markets, as the venue listed them."""
@@ -89,22 +92,25 @@ class DeskListener:
 
 
 class DeskState:
-    """Everything the desk shows. Single-threaded: touched only from the core's event loop."""
+    """Everything the desk shows. Single-threaded: touched only from the core's event loop.
+
+    Orders, positions, fills and balance are kept per account (``accounts``, by account id;
+    a firm trades several). Readers see the active account through ``orders``,
+    ``positions``, ``fills``, ``history``, ``balance``, ``account`` and ``working_orders()``.
+    A write goes to the account it names, else to the venue's own (``home``): the first
+    account the venue opened (today's venues trade that one only); a venue reads its orders
+    there too, so a switch of what is shown never sends its reports, pendings or cancel lists
+    elsewhere. Markets, books, the tape and the links are shared.
+    """
 
     def __init__(self) -> None:
         self.instruments: dict[str, Instrument] = {}
         self.books: dict[str, Book] = {}
-        self.orders: dict[str, Order] = {}  # by order_id, or by clord_id while pending
-        # working orders by symbol, under the same keys: every market-data message looks
-        # up its market's orders, and finished orders pile up in self.orders all session
-        self._working: dict[str, dict[str, Order]] = {}
-        self.positions: dict[str, Position] = {}
-        self.fills: deque[Fill] = deque(maxlen=500)
-        self._fill_ids: set[str] = set()  # a fill reported twice (order stream, drop copy) once
-        self.history: list[Order] = []  # finished orders of past sessions, newest first
-        self.balance: Balance | None = None
+        # unnamed until the venue says which account it trades (open_account)
+        self.home = AccountState()  # where writes that name no account go
+        self.active = self.home  # what the readers see
+        self.accounts: dict[str, AccountState] = {"": self.home}
         self.user = ""
-        self.account = ""
         self.venue = ""
         self.problem = ""  # something the trader must keep seeing (e.g. no local database)
         self.streams: dict[str, StreamStatus] = {}
@@ -112,7 +118,7 @@ class DeskState:
         self.tapes: dict[str, MarketTape] = {}
         self.trades: deque[Trade] = deque(maxlen=500)  # every market, newest first
         self.gaps: deque[FeedGap] = deque(maxlen=100)  # price-feed outages, oldest first
-        self.queue = QueueEstimates()
+        self.queue = QueueEstimates()  # by order id: every account's orders are in the book
         self.clock = time.time  # wall clock for trade times (tests may freeze it)
         # told of every link change (name, state, detail): the local database records them
         self.link_listeners: list[Callable[[str, LinkState, str], None]] = []
@@ -129,6 +135,64 @@ class DeskState:
         # when a book that shows a trade arrives before the trade's own message
         self.trades_reported = False
         self._notice_seq = 0
+
+    # --- the active account, as the readers see it ------------------------------------
+    @property
+    def account(self) -> str:
+        return self.active.account
+
+    @property
+    def orders(self) -> dict[str, Order]:
+        """By order_id, or by clord_id while pending."""
+        return self.active.orders
+
+    @property
+    def positions(self) -> dict[str, Position]:
+        return self.active.positions
+
+    @property
+    def fills(self) -> deque[Fill]:
+        return self.active.fills
+
+    @property
+    def history(self) -> list[Order]:
+        """Finished orders of past sessions, newest first."""
+        return self.active.history
+
+    @property
+    def balance(self) -> Balance | None:
+        return self.active.balance
+
+    # --- accounts ---------------------------------------------------------------------
+    def open_account(self, account: str) -> AccountState:
+        """An account a venue trades. The first one named is the venue's own (the unnamed
+        account takes its name, with anything written to it before) and is shown first."""
+        if account in self.accounts:
+            return self.accounts[account]
+        if not self.home.account:
+            del self.accounts[""]
+            self.home.account = account
+            self.accounts[account] = self.home
+        else:
+            self.accounts[account] = AccountState(account)
+        self.status_version += 1
+        return self.accounts[account]
+
+    def use_account(self, account: str) -> None:
+        """Show another account (one already opened): every reader's view changes."""
+        if account not in self.accounts:
+            raise ValueError(f"The desk has no account {account}.")
+        self.active = self.accounts[account]
+        self.dirty_books.update(self.books)  # each ladder shows this account's orders
+        self.orders_version += 1
+        self.positions_version += 1
+        self.status_version += 1
+
+    def _of(self, account: str | None) -> AccountState:
+        """The account a write names (opened if new), else the venue's own."""
+        if not account:
+            return self.home
+        return self.accounts.get(account) or self.open_account(account)
 
     # --- writers (venue side) -----------------------------------------------------
     def listen(self, listener: DeskListener) -> None:
@@ -152,7 +216,7 @@ class DeskState:
         if trade is not None:
             self.trades.appendleft(trade)
             self.trades_version += 1
-        mine = self.working_orders(book.symbol)
+        mine = self._resting(book.symbol)
         if mine:
             self.queue.on_book(book, mine, trade)
         for listener in self.listeners:
@@ -175,16 +239,11 @@ class DeskState:
             self.tapes[symbol] = MarketTape(symbol, explicit=self.trades_reported)
         return self.tapes[symbol]
 
-    def upsert_order(self, order: Order, *, pending_key: str | None = None) -> None:
-        if pending_key and pending_key != order.order_id:
-            gone = self.orders.pop(pending_key, None)
-            if gone is not None:
-                self._working.get(gone.symbol, {}).pop(pending_key, None)
-        key = order.order_id or order.clord_id
-        self.orders[key] = order
-        self._index(key, order)
+    def upsert_order(self, order: Order, *, pending_key: str | None = None,
+                     account: str | None = None) -> None:
+        self._of(account).upsert_order(order, pending_key)
         self.queue.on_order(order, self.books.get(order.symbol),
-                            self.working_orders(order.symbol))
+                            self._resting(order.symbol))
         self.orders_version += 1
         self.dirty_books.add(order.symbol)  # the ladder shows working orders
         self.record_order(order)
@@ -195,83 +254,53 @@ class DeskState:
         for listener in self.listeners:
             listener.on_order(order)
 
-    def replace_open_orders(self, orders: list[Order]) -> None:
+    def replace_open_orders(self, orders: list[Order], *, account: str | None = None) -> None:
         """A stream snapshot: the venue's open orders, plus our own unsent pendings and the
         orders that already ended this session (the history view keeps showing them)."""
-        acked = {o.clord_id for o in orders if o.clord_id}
-        pending = {k: o for k, o in self.orders.items()
-                   if o.is_pending and not o.order_id and o.clord_id not in acked}
-        listed = {o.order_id for o in orders}
-        ended = {k: o for k, o in self.orders.items()
-                 if not o.state.is_working and k not in listed}
-        for order in self.orders.values():
-            self.dirty_books.add(order.symbol)
-        self.orders = ended | {o.order_id: o for o in orders}
-        self.orders.update(pending)
-        self._working = {}
-        for key, order in self.orders.items():
-            self._index(key, order)
-        for order in orders:
-            self.dirty_books.add(order.symbol)
-        self.queue.forget_missing({o.order_id for o in orders})
+        held = self._of(account)
+        self.dirty_books.update(held.replace_open_orders(orders))
+        others = {o.order_id for a in self.accounts.values() if a is not held
+                  for o in a.working_orders()}
+        self.queue.forget_missing({o.order_id for o in orders} | others)
         for order in orders:
             self.queue.on_order(order, self.books.get(order.symbol),
-                                self.working_orders(order.symbol))
+                                self._resting(order.symbol))
         self.orders_version += 1
         for order in orders:
             self.record_order(order)
 
-    def _index(self, key: str, order: Order) -> None:
-        bucket = self._working.setdefault(order.symbol, {})
-        if order.state.is_working:
-            bucket[key] = order
-        else:
-            bucket.pop(key, None)
+    def find_order(self, *, order_id: str = "", clord_id: str = "",
+                   account: str | None = None) -> Order | None:
+        """An order of the account named (else the venue's own), by either id."""
+        return self._of(account).find_order(order_id=order_id, clord_id=clord_id)
 
-    def find_order(self, *, order_id: str = "", clord_id: str = "") -> Order | None:
-        if order_id and order_id in self.orders:
-            return self.orders[order_id]
-        if clord_id:
-            if clord_id in self.orders:
-                return self.orders[clord_id]
-            for order in self.orders.values():
-                if order.clord_id == clord_id:
-                    return order
-        return None
-
-    def set_positions(self, positions: list[Position], *, snapshot: bool) -> None:
-        if snapshot:
-            self.positions = {}
+    def set_positions(self, positions: list[Position], *, snapshot: bool,
+                      account: str | None = None) -> None:
+        self._of(account).set_positions(positions, snapshot=snapshot)
         for p in positions:
-            self.positions[p.symbol] = p
             self.dirty_books.add(p.symbol)  # the ladder marks the position and its P&L
         self.positions_version += 1
         for listener in self.listeners:
             listener.on_positions(positions)
 
-    def add_fill(self, fill: Fill, *, clord_id: str = "") -> bool:
+    def add_fill(self, fill: Fill, *, clord_id: str = "", account: str | None = None) -> bool:
         """Record a fill (of the order with that desk id); False when this execution id was
         seen already (nothing changes)."""
-        if fill.exec_id in self._fill_ids:
+        if not self._of(account).add_fill(fill):
             return False
-        self._fill_ids.add(fill.exec_id)
-        self.fills.appendleft(fill)
         self.orders_version += 1
         for listener in self.listeners:
             listener.on_fill(fill, clord_id)
         return True
 
-    def load_history(self, fills: list[Fill], orders: list[Order]) -> None:
+    def load_history(self, fills: list[Fill], orders: list[Order], *,
+                     account: str | None = None) -> None:
         """Past sessions from the local database (both newest first), under this session's."""
-        for fill in fills:
-            if fill.exec_id not in self._fill_ids:
-                self._fill_ids.add(fill.exec_id)
-                self.fills.append(fill)
-        self.history = orders
+        self._of(account).load_history(fills, orders)
         self.orders_version += 1
 
-    def set_balance(self, balance: Balance) -> None:
-        self.balance = balance
+    def set_balance(self, balance: Balance, *, account: str | None = None) -> None:
+        self._of(account).balance = balance
         self.status_version += 1
         for listener in self.listeners:
             listener.on_balance(balance)
@@ -331,8 +360,11 @@ class DeskState:
         return [n for n in self.notices if n.seq > seq]
 
     def working_orders(self, symbol: str | None = None) -> list[Order]:
-        if symbol is not None:  # orders change state in place: check it again
-            return [o for o in self._working.get(symbol, {}).values() if o.state.is_working]
-        # every market's working orders: not a walk over all of the session's orders
-        return [o for bucket in self._working.values() for o in bucket.values()
-                if o.state.is_working]
+        """The active account's working orders, in one market or in every one."""
+        return self.active.working_orders(symbol)
+
+    def _resting(self, symbol: str) -> list[Order]:
+        """Every account's working orders in a market: all of them are in its book."""
+        if len(self.accounts) == 1:
+            return self.home.working_orders(symbol)
+        return [o for a in self.accounts.values() for o in a.working_orders(symbol)]

@@ -15,7 +15,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from tui.core.enums import Side
-from tui.core.model import Order
+from tui.core.model import Order, Position
 from tui.core.prices import Intent
 from tui.core.state import DeskListener
 from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, request_words
@@ -39,10 +39,11 @@ def plan(desk: DeskController) -> Plan | None:
     close: OrderRequest | None = None
     warnings: list[str] = []
     confirmed: frozenset[str] = frozenset()
-    if position is not None and position.net:
-        intent = Intent.SELL_YES if position.net > 0 else Intent.SELL_NO
+    held = closing(position)
+    if held is not None:
+        intent, qty = held
         try:
-            close = build_order(inst, intent, 0, abs(position.net), kind=OrderKind.MARKET,
+            close = build_order(inst, intent, 0, qty, kind=OrderKind.MARKET,
                                 slippage=desk.config.slippage, book=state.books.get(symbol),
                                 now=desk.clock.wall())
         except TicketError as error:
@@ -66,6 +67,20 @@ def plan(desk: DeskController) -> Plan | None:
     return Plan(Flatten(symbol, close, confirmed),
                 Question(f"Flatten {symbol}?", tuple(warnings), text.strip(),
                          confirm_words="flatten", declined="Flatten cancelled; nothing sent."))
+
+
+def closing(position: Position | None) -> tuple[Intent, int] | None:
+    """What the close sells: the outcome held and how many (None when nothing is).
+
+    Today's venues net YES against NO, so only one outcome is ever held and selling it is
+    selling the net. A venue that holds both at once (the global CLOB's two tokens, issue 15)
+    must close each: sell the YES held and the NO held (two orders), or merge the pairs for
+    $1 each and sell the rest; selling only the net would leave the pairs held."""
+    if position is None or position.net == 0:
+        return None
+    if position.net > 0:
+        return Intent.SELL_YES, position.net
+    return Intent.SELL_NO, -position.net
 
 
 async def carry_out(desk: DeskController, act: Flatten) -> None:

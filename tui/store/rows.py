@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from tui.core.enums import OrderState, Side
-from tui.core.model import Balance, Fill, Level, Order, Position
+from tui.core.model import Balance, Fill, Holding, Level, Order, Position
 from tui.core.prices import Intent
 
 Params = tuple[Any, ...]  # one row's SQL parameters
@@ -108,7 +108,7 @@ class StreamEventRow:
 
 
 def position_of(r: Params) -> Position:
-    return Position(r[0], r[1], r[2], r[3], r[4], r[5])
+    return Position(r[0], Holding(r[1], r[2]), Holding(r[3], r[4]), r[5], r[6], r[7])
 
 
 def balance_of(r: Params) -> Balance:

@@ -6,11 +6,11 @@ pmdesk's, so another program's SQLite file is refused rather than filled with ou
 Prices and quantities are raw integers (never REAL); money that arrives as Decimal is TEXT.
 Times are REAL seconds since the epoch: they are times, not money.
 
-To add version 2: append ``(2, (...statements...))`` to MIGRATIONS and set SCHEMA_VERSION = 2.
+To add version 3: append ``(3, (...statements...))`` to MIGRATIONS and set SCHEMA_VERSION = 3.
 Each step runs in the same transaction as the version bump, so a crash mid-way leaves the
 file at the old version, e.g.::
 
-    (2, ("ALTER TABLE executions ADD COLUMN fee TEXT",
+    (3, ("ALTER TABLE executions ADD COLUMN fee TEXT",
          "CREATE INDEX executions_symbol ON executions(symbol, at)")),
 
 Never edit a step that has shipped: files in the field already ran it.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x706D646B  # "pmdk"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _ORDER_COLUMNS = """order_id TEXT NOT NULL, clord_id TEXT NOT NULL, symbol TEXT NOT NULL,
     side INTEGER NOT NULL, price INTEGER NOT NULL, order_qty INTEGER NOT NULL,
@@ -71,9 +71,35 @@ V1: tuple[str, ...] = (
         at REAL NOT NULL)""",
 )
 
+# positions held per outcome (YES and NO each with its quantity and cost) instead of one net
+# YES figure: a short of q YES at y becomes q NO that cost q × price_scale + cost, exactly, at
+# the market's price scale. A held position in a market the file never listed cannot be
+# converted and is dropped; the venue reports every position again when the desk connects.
+# The rows wait in a TEMP table, so the new table takes the old one's pages (no free pages
+# left in the file) and no ALTER TABLE DROP COLUMN is needed (SQLite 3.35+).
+V2: tuple[str, ...] = (
+    """CREATE TEMP TABLE positions_v1 AS SELECT p.symbol AS symbol,
+        max(p.net, 0) AS yes_qty, CASE WHEN p.net > 0 THEN p.cost ELSE 0 END AS yes_cost,
+        max(-p.net, 0) AS no_qty,
+        CASE WHEN p.net < 0 THEN -p.net * i.price_scale + p.cost ELSE 0 END AS no_cost,
+        p.qty_bought AS qty_bought, p.qty_sold AS qty_sold, p.realized AS realized, p.at AS at
+        FROM positions p LEFT JOIN instruments i ON i.symbol = p.symbol
+        WHERE p.net >= 0 OR i.price_scale IS NOT NULL""",
+    "DROP TABLE positions",
+    """CREATE TABLE positions (symbol TEXT PRIMARY KEY, yes_qty INTEGER NOT NULL,
+        yes_cost INTEGER NOT NULL, no_qty INTEGER NOT NULL, no_cost INTEGER NOT NULL,
+        qty_bought INTEGER NOT NULL, qty_sold INTEGER NOT NULL, realized INTEGER NOT NULL,
+        at REAL NOT NULL)""",
+    """INSERT INTO positions (symbol, yes_qty, yes_cost, no_qty, no_cost, qty_bought,
+        qty_sold, realized, at) SELECT symbol, yes_qty, yes_cost, no_qty, no_cost,
+        qty_bought, qty_sold, realized, at FROM temp.positions_v1""",
+    "DROP TABLE temp.positions_v1",
+)
+
 # (version reached, statements), oldest first
 MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
     (1, V1),
+    (2, V2),
 ]
 
 

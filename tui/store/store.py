@@ -156,8 +156,8 @@ class Store:
 
     def position(self, position: Position, at: float) -> None:
         p = position
-        self._writer.put("position", (p.symbol, p.net, p.qty_bought, p.qty_sold, p.cost,
-                                      p.realized, at))
+        self._writer.put("position", (p.symbol, p.yes.qty, p.yes.cost, p.no.qty, p.no.cost,
+                                      p.qty_bought, p.qty_sold, p.realized, at))
 
     def balance(self, balance: Balance, at: float) -> None:
         self._writer.put("balance", (balance.currency, str(balance.balance),
@@ -259,8 +259,8 @@ class Store:
                            r[7]) for r in rows]
 
     def load_positions(self) -> list[Position]:
-        rows = self._query("SELECT symbol, net, qty_bought, qty_sold, cost, realized "
-                           "FROM positions ORDER BY symbol")
+        rows = self._query("SELECT symbol, yes_qty, yes_cost, no_qty, no_cost, realized, "
+                           "qty_bought, qty_sold FROM positions ORDER BY symbol")
         return [position_of(r) for r in rows]
 
     def load_balances(self) -> list[Balance]:

@@ -34,8 +34,8 @@ SQL: dict[str, str] = {
         tick, qty_scale, min_qty, state, category, at) VALUES (?,?,?,?,?,?,?,?,?)""",
     "execution": """INSERT OR IGNORE INTO executions (exec_id, order_id, clord_id, symbol,
         side, price, qty, intent, kind, at) VALUES (?,?,?,?,?,?,?,?,?,?)""",
-    "position": """INSERT OR REPLACE INTO positions (symbol, net, qty_bought, qty_sold, cost,
-        realized, at) VALUES (?,?,?,?,?,?,?)""",
+    "position": """INSERT OR REPLACE INTO positions (symbol, yes_qty, yes_cost, no_qty,
+        no_cost, qty_bought, qty_sold, realized, at) VALUES (?,?,?,?,?,?,?,?,?)""",
     "balance": """INSERT OR REPLACE INTO balances (currency, balance, buying_power, at)
         VALUES (?,?,?,?)""",
     "trade": """INSERT INTO trades (symbol, px, qty, aggressor, merged, exact, at)

@@ -187,7 +187,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
                         leaves_qty=request.qty, state=OrderState.PENDING_NEW,
                         intent=request.intent, updated_at=time.monotonic())
         self.state.upsert_order(pending)
-        before = set(self.state.orders)  # what a stream shows after this may be this one
+        before = set(self.state.home.orders)  # what a stream shows after this may be this one
         answered: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._inflight[clord_id] = answered
         try:
@@ -270,7 +270,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
     def _adopt(self, found: Order, pending: Order) -> None:
         """The exchange has the insert whose answer was lost: show it as the exchange does."""
         self._named(found.order_id, pending)
-        if self.state.orders.get(found.order_id) is pending and pending.is_pending:
+        if self.state.home.orders.get(found.order_id) is pending and pending.is_pending:
             found.clord_id = found.clord_id or pending.clord_id  # nothing newer came
             found.intent = found.intent or pending.intent
             self._report(found)
@@ -286,7 +286,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
 
     def _report(self, order: Order) -> None:
         """The exchange's word on an order, in place of the desk's pending copy if any."""
-        pending = order.clord_id if order.clord_id in self.state.orders else None
+        pending = order.clord_id if order.clord_id in self.state.home.orders else None
         self.state.upsert_order(order, pending_key=pending)
 
     def _apply_report(self, order: Order, kind: ExecType | None,
@@ -352,12 +352,12 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
     async def cancel_all(self, symbol: str | None = None, side: Side | None = None) -> int:
         """Cancel my working orders (in one market; on one YES side); returns how many."""
         return await self.cancel_orders(
-            o for o in self.state.working_orders(symbol) if side is None or o.side is side)
+            o for o in self.state.home.working_orders(symbol) if side is None or o.side is side)
 
     async def kill_switch(self) -> int:
         """Cancel every open order of the account in every market, as the exchange lists
         them, and every insert still in flight once it is answered."""
-        unacked = [o for o in self.state.working_orders() if not o.order_id]
+        unacked = [o for o in self.state.home.working_orders() if not o.order_id]
         swept, *late = await asyncio.gather(self._cancel_everything(),
                                             *(self.cancel(o) for o in unacked),
                                             return_exceptions=True)

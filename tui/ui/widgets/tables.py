@@ -310,7 +310,7 @@ class PositionsTable(SyncedTable):
         rows: dict[str, Cells] = {}
         for symbol, position in state.positions.items():
             inst = state.instruments.get(symbol)
-            if inst is None or (position.net == 0 and position.realized == 0):
+            if inst is None or (not position.held and position.realized == 0):
                 continue
             rows[symbol] = self.position_cells(position, inst.scales, state.books.get(symbol))
         self.sync(rows)

@@ -73,9 +73,10 @@ def epoch_ns(ts: Timestamp) -> int:
     return ts.seconds * 1_000_000_000 + ts.nanos
 
 
-def position(msg: pos_pb.Position) -> Position:
-    return Position(symbol=msg.symbol, net=msg.net_position, qty_bought=msg.qty_bought,
-                    qty_sold=msg.qty_sold, cost=msg.cost, realized=msg.realized)
+def position(msg: pos_pb.Position, scales: Scales) -> Position:
+    """The exchange reports a net YES position: the one outcome it holds."""
+    return Position.from_net(msg.symbol, msg.net_position, msg.qty_bought, msg.qty_sold,
+                             msg.cost, msg.realized, scales=scales)
 
 
 def balance(msg: pos_pb.GetAccountBalanceResponse) -> Balance:

@@ -7,6 +7,7 @@ only what the trader meant (intent by clord_id) and its own in-flight markers.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 from tui.core import words
@@ -24,6 +25,8 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway import convert
 from tui.venues.refusals import refusal_words
+
+log = logging.getLogger(__name__)
 
 
 class Reports:
@@ -44,8 +47,13 @@ class Reports:
         snapshot = msg.HasField("snapshot")
         if not snapshot and not msg.HasField("update"):
             return
-        positions = [convert.position(p) for p in
-                     (msg.snapshot.positions if snapshot else msg.update.positions)]
+        positions = []
+        for p in msg.snapshot.positions if snapshot else msg.update.positions:
+            inst = self.state.instruments.get(p.symbol)
+            if inst is None:  # a market left out (no usable scale): its NO cost is unknown
+                log.info("a position in %s, a market not listed, is not shown", p.symbol)
+                continue
+            positions.append(convert.position(p, inst.scales))
         self.state.set_positions(positions, snapshot=snapshot)
 
     def _on_orders(self, msg: tr_pb.CreateOrderSubscriptionResponse) -> None:
@@ -67,7 +75,7 @@ class Reports:
     def _note_ended(self, snapshot: list[Order]) -> None:
         """After an outage: say which working orders ended while the stream was down."""
         still = {o.order_id for o in snapshot}
-        ended = [o for o in self.state.working_orders() if o.order_id
+        ended = [o for o in self.state.home.working_orders() if o.order_id
                  and not o.is_pending and o.order_id not in still]
         if ended:
             named = ", ".join(words.order_words(self.state, o) for o in ended[:3])

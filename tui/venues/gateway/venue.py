@@ -80,7 +80,7 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
             raise VenueError(f"User {who.user} has no trading account.")
         self.account = accounts.accounts[0]
         self.state.user = who.user_display_name or who.user
-        self.state.account = self.account
+        self.state.open_account(self.account)
         await self._open_local_database()
         instruments, skipped = convert.instruments(await self.rest.instruments())
         self.state.set_instruments(instruments)

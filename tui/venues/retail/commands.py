@@ -72,7 +72,7 @@ class RetailCommands(VenueBase):
     def _named(self, order_id: str, pending: Order) -> None:
         """The exchange named our order: key it by that id, then apply what already came."""
         self._clords[order_id] = pending.clord_id
-        known = self.state.orders.get(order_id)
+        known = self.state.home.orders.get(order_id)
         if known is not None and known is not pending:
             # a reconnect's open-order snapshot (or the socket) showed it first: that copy
             # is the truth, now known as the desk's
@@ -101,7 +101,7 @@ class RetailCommands(VenueBase):
     def _seen(self, pending: Order, before: set[str]) -> Order | None:
         """The private socket may have shown the order already, as no one's (its insert
         was unanswered; one that filled at once is never among the open orders)."""
-        for order in list(self.state.orders.values()):
+        for order in list(self.state.home.orders.values()):
             if (order.order_id and not order.clord_id and order.order_id not in before
                     and order.order_id not in self._clords and self._same(order, pending)):
                 return order
@@ -148,6 +148,6 @@ class RetailCommands(VenueBase):
 
     async def _cancel_everything(self) -> int:
         """Every open order of the key in every market, in one request (§5.5)."""
-        acked = [o for o in self.state.working_orders() if o.order_id]
+        acked = [o for o in self.state.home.working_orders() if o.order_id]
         return len(await self._while_marked(acked, OrderState.PENDING_CANCEL,
                                             self.rest.cancel_all))

@@ -195,8 +195,8 @@ def position(slug: str, data: Json, sc: Scales) -> Position:
             return 0
         return int((decimal(value) * sc.price_scale * sc.qty_scale).to_integral_value())
 
-    return Position(symbol=slug, net=qty("netPosition"), qty_bought=qty("qtyBought"),
-                    qty_sold=qty("qtySold"), cost=money("cost"), realized=money("realized"))
+    return Position.from_net(slug, qty("netPosition"), qty("qtyBought"), qty("qtySold"),
+                             money("cost"), money("realized"), scales=sc)
 
 
 def balance(balances: list[Json]) -> Balance:

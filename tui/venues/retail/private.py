@@ -87,7 +87,7 @@ class PrivateFrames(RetailCommands):
     def _note_ended(self, snapshot: list[Order]) -> None:
         """Working orders missing from a snapshot ended while the socket was down: ask how."""
         still = {o.order_id for o in snapshot}
-        ended = [o for o in self.state.working_orders() if o.order_id
+        ended = [o for o in self.state.home.working_orders() if o.order_id
                  and o.order_id not in still][:LOOKUP_MAX]
         if ended:
             self.tasks.spawn(self._look_up(ended), "ended-orders")
@@ -164,7 +164,7 @@ class PrivateFrames(RetailCommands):
             return
         try:
             position = (convert.position(slug, after, inst.scales) if after
-                        else Position(symbol=slug, net=0))
+                        else Position(symbol=slug))
         except (ValueError, TypeError):
             return
         self.state.set_positions([position], snapshot=False)

@@ -69,7 +69,7 @@ class RetailVenue(PrivateFrames):
     async def start(self) -> None:
         balances = await self.rest.balances()  # proves the key before anything else
         self.state.user = f"key {self.rest.key_id[:8]}…"
-        self.state.account = self.account
+        self.state.open_account(self.account)
         await self._open_local_database()
         instruments, skipped = [], []
         for market in await self.rest.markets():
