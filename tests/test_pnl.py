@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from hypothesis import given
@@ -301,6 +302,25 @@ async def test_only_dirty_books_refresh_their_marks() -> None:
         assert _row(table, "SHORT")[3:] == ["0.500", "$0.00", "+$1.00"]
         table.refresh_marks(state, {"SHORT", "NOT-HELD"})
         assert _row(table, "SHORT")[3:] == ["0.600", "$0.00", "+$2.00"]
+
+
+async def test_a_grown_position_is_shown_whole() -> None:
+    # the row was first drawn narrow (flat, no mark); its later cells must not be cut "13…"
+    state = DeskState()
+    state.set_instruments([Instrument("M", "M", CENTS)])
+    state.set_positions([from_net("M", 0, realized=-20)], snapshot=True)
+    app = _Desk()
+    async with app.run_test(size=(100, 10)) as pilot:
+        table = app.query_one(PositionsTable)
+        table.refresh_from(state)
+        await pilot.pause()
+        state.replace_book(two_sided(40, 44))
+        state.set_positions([from_net("M", 1300, cost=1300 * 41, realized=-20)], snapshot=True)
+        table.refresh_from(state)
+        await pilot.pause()
+        drawn = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any(re.search(r"1300 YES +0\.410 +0\.420 +-\$0\.20 +\+\$13\.00", line)
+                   for line in drawn), "\n".join(drawn)
 
 
 async def test_account_panel_totals() -> None:

@@ -178,8 +178,8 @@ class SyncedTable(LaidOutTable):
                 continue
             for n, ((col, _, _), old, cell, new) in enumerate(zip(
                     self.COLUMNS, shown, cells, plain, strict=True)):
-                if old != new and n in kept:
-                    self.update_cell(key, col, cell)
+                if old != new and n in kept:  # a longer value widens its column
+                    self.update_cell(key, col, cell, update_width=col not in ELASTIC)
             self._shown[key] = plain
 
     @staticmethod
