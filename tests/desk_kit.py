@@ -1,14 +1,13 @@
 """Helpers the desk tests share: other traders at the embedded exchange, the demo trader's
-orders as the exchange holds them, the plain cent markets, and a retail venue made live."""
+orders as the exchange holds them, the plain cent markets."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.conftest import DEMO_ACCOUNT, eventually
+from tests.conftest import DEMO_ACCOUNT
 from tui.core.enums import Side
 from tui.sim.server import SimServer
-from tui.venues.retail.venue import RetailVenue
 
 if TYPE_CHECKING:
     from tui.ui.app import PmdeskApp
@@ -34,12 +33,6 @@ def cent_symbols(sim: SimServer) -> list[str]:
     """Markets priced in whole cents and traded in whole contracts."""
     return [s for s, i in sorted(sim.exchange.instruments.items())
             if i.scales.price_scale == 100 and i.scales.qty_scale == 1]
-
-
-async def retail_live(venue: RetailVenue) -> None:
-    await venue.start()
-    await eventually(lambda: len(venue.state.streams) == 2 and all(
-        s.state.value == "live" for s in venue.state.streams.values()), what="both sockets")
 
 
 def expire_tokens(sim: SimServer) -> None:

@@ -12,17 +12,15 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import DEMO_ACCOUNT, eventually
-from tests.desk_kit import ALICE, cent_symbols, retail_live
+from tests.conftest import DEMO_ACCOUNT, eventually, start_live, venue_via
+from tests.desk_kit import ALICE, cent_symbols
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.model import Order
 from tui.core.prices import Intent
 from tui.core.ticket import OrderRequest, build_order
 from tui.core.venue import VenueError
-from tui.sim.auth import DEMO_PASSWORD
-from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
+from tui.sim.retail.api import slug_of
 from tui.sim.server import SimServer
-from tui.store import Store, db_path
 from tui.store.export import export
 from tui.venues.gateway.rest import INSERT_PATH
 from tui.venues.gateway.venue import GatewayVenue
@@ -60,26 +58,6 @@ class Faults(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
-
-
-def _desk(sim: SimServer, via: str) -> Venue:
-    def opener(account: str) -> Store:
-        return Store.open(db_path(PROFILE, account))
-
-    if via == "retail":
-        return RetailVenue(rest_url=sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
-                           secret=DEMO_RETAIL_SECRET, silence_timeout=5.0, open_store=opener)
-    return GatewayVenue(rest_url=sim.rest_url, grpc_target=sim.grpc_target, username="demo",
-                        password=DEMO_PASSWORD, silence_timeout=5.0, open_store=opener)
-
-
-async def _live(venue: Venue) -> None:
-    if isinstance(venue, RetailVenue):
-        await retail_live(venue)
-        return
-    await venue.start()
-    await eventually(lambda: len(venue.state.streams) == 4 and all(
-        s.state.value == "live" for s in venue.state.streams.values()), what="four streams")
 
 
 def _faults(venue: Venue, sim: SimServer) -> Faults:
@@ -129,8 +107,8 @@ def _exported() -> dict[str, dict[str, str]]:
 async def test_every_final_order_state_is_in_the_local_database(
         quiet_sim: SimServer, via: str) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    venue = _desk(quiet_sim, via)
-    await _live(venue)
+    venue = venue_via(quiet_sim, via, profile=PROFILE)
+    await start_live(venue)
     sym = slug_of(symbol) if via == "retail" else symbol
     inst = venue.state.instruments[sym]
     quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from tests.conftest import DEMO_ACCOUNT
+from tests.conftest import DEMO_ACCOUNT, start_live, venue_via
 from tests.desk_kit import cent_symbols
-from tests.test_final_states_stored import _desk, _faults, _live
+from tests.test_final_states_stored import _faults
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
@@ -19,8 +19,8 @@ from tui.sim.server import SimServer
 
 async def test_the_kill_switch_cancels_an_insert_that_lands_after_its_sweep(
         quiet_sim: SimServer, via: str) -> None:
-    venue = _desk(quiet_sim, via)
-    await _live(venue)
+    venue = venue_via(quiet_sim, via)
+    await start_live(venue)
     try:
         symbol = cent_symbols(quiet_sim)[0]
         sym = slug_of(symbol) if via == "retail" else symbol

@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import random
 
-from tests.conftest import eventually, make_venue
+from tests.conftest import eventually, make_venue, start_live, streams_live
 from tui.core.enums import ExecType, Side
-from tui.core.state import LinkState
 from tui.sim.server import SimServer
 from tui.venues.gateway.venue import GatewayVenue
 
@@ -58,18 +57,12 @@ def _desk_view(venue: GatewayVenue) -> tuple[object, ...]:
     return fills, orders, positions
 
 
-def _all_live(venue: GatewayVenue) -> bool:
-    streams = venue.state.streams
-    return len(streams) == 4 and all(s.state is LinkState.LIVE for s in streams.values())
-
-
 async def test_no_fill_is_lost_or_doubled_across_fifty_outages(quiet_sim: SimServer) -> None:
     rng = random.Random(5)
     symbol = _symbol(quiet_sim)
     venue = make_venue(quiet_sim)
-    await venue.start()
     try:
-        await eventually(lambda: _all_live(venue), what="every stream live")
+        await start_live(venue)
         for outage in range(DISCONNECTS):
             # trade while the streams are up, break them mid-flow, trade through the outage
             for _ in range(rng.randint(0, 4)):
@@ -80,7 +73,7 @@ async def test_no_fill_is_lost_or_doubled_across_fifty_outages(quiet_sim: SimSer
             assert quiet_sim.drop_streams() == 4
             for _ in range(rng.randint(1, 4)):
                 _trade_a_little(quiet_sim, symbol, rng)
-            await eventually(lambda: _all_live(venue), within=20,
+            await eventually(lambda: streams_live(venue.state, 4), within=20,
                              what=f"every stream back after outage {outage + 1}")
             await eventually(lambda: _desk_view(venue) == _exchange_view(quiet_sim),
                              within=10, what=f"the desk equal to the exchange after outage "

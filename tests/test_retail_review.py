@@ -11,10 +11,9 @@ import httpx
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, start_live
 from tests.desk_kit import ALICE, cent_symbols
 from tests.desk_kit import mine as _mine
-from tests.desk_kit import retail_live as _live
 from tui.core.enums import OrderState, Side
 from tui.core.model import Order
 from tui.core.prices import Intent
@@ -65,7 +64,7 @@ async def test_a_modified_order_stays_the_desks_and_says_its_fills(
     desk's order, so its fill is announced like any other (as on the gateway)."""
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
@@ -92,7 +91,7 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
     open-order snapshot (which already lists it): the order shows working, not pending."""
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         private = venue._workers[1]
@@ -137,7 +136,7 @@ async def test_the_kill_switch_leaves_no_insert_in_flight_working(
     that order working and nothing said."""
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         old = venue.rest._http
@@ -215,7 +214,7 @@ async def test_a_cancel_with_no_answer_is_looked_up_and_can_be_sent_again(
     cancel is then sent."""
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
@@ -268,7 +267,7 @@ async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
     rejected (a trader told "rejected" sends it again and doubles the position)."""
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
@@ -297,7 +296,7 @@ async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
     "rejected", which reads as "safe to send again"."""
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         await _lossy_inserts(venue, quiet_sim, _UnsentInsert())
@@ -340,7 +339,7 @@ async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
     understood: the second is still shown as it ended, and the desk says they ended."""
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         for price in (40, 39):
@@ -372,10 +371,10 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
     slug = slug_of(symbol)
 
     def venue() -> RetailVenue:
-        return make_retail_venue(quiet_sim, stored=True)
+        return make_retail_venue(quiet_sim, profile="retail")
 
     first = venue()
-    await _live(first)
+    await start_live(first)
     try:
         request = build_order(first.state.instruments[slug], Intent.BUY_YES, 40, 5)
         await first.submit(request)
@@ -386,7 +385,7 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
         await first.stop()
 
     second = venue()
-    await _live(second)
+    await start_live(second)
     try:
         order = await eventually(lambda: next(iter(second.state.working_orders(slug)), None),
                                  what="the snapshot")
@@ -455,7 +454,7 @@ async def test_a_slow_positions_read_does_not_hold_trading_back(quiet_sim: SimSe
                                          transport=held)
     await old.aclose()
     try:
-        await _live(venue)
+        await start_live(venue)
         await eventually(lambda: held.held, what="the positions read sent")
         assert not held.release.is_set()  # trading goes on while its answer is held
         quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,

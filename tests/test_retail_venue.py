@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, start_live
 from tests.desk_kit import ALICE, BOB, cent_symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
-from tests.desk_kit import retail_live as _live
 from tests.specs import RETAIL_SPEC
 from tui.cli.main import main
 from tui.core.enums import OrderState, Side
@@ -48,7 +47,7 @@ def _table_names(title: str) -> set[str]:
 async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         inst = venue.state.instruments[slug]
@@ -93,7 +92,7 @@ async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> No
 async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
@@ -119,7 +118,7 @@ async def test_the_tape_takes_each_reported_trade_once_with_its_taker(
         quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         slug = slug_of(symbol)
         ex = quiet_sim.exchange
@@ -197,10 +196,10 @@ async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_com
     slug = slug_of(symbol)
 
     def venue() -> RetailVenue:
-        return make_retail_venue(quiet_sim, stored=True)
+        return make_retail_venue(quiet_sim, profile="retail")
 
     first = venue()
-    await _live(first)
+    await start_live(first)
     try:
         quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
                                         side=Side.SELL, price=45, order_qty=5)
@@ -213,7 +212,7 @@ async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_com
     assert kind == "/v1/orders" and json.loads(request)["intent"] == "ORDER_INTENT_BUY_LONG"
 
     second = venue()  # the next session brings the fill and the filled order back
-    await _live(second)
+    await start_live(second)
     try:
         assert [(f.price, f.qty) for f in second.state.fills] == [(45, 5)]
         assert [(o.state, o.cum_qty) for o in second.state.history] == [(OrderState.FILLED, 5)]
@@ -320,7 +319,7 @@ async def test_a_position_change_without_market_metadata_reads_the_positions_aga
     slug = slug_of(symbol)
     _quote(quiet_sim, symbol)
     venue = make_retail_venue(quiet_sim)
-    await _live(venue)
+    await start_live(venue)
     try:
         reads = len([r for r in quiet_sim.retail.received if r.path.endswith("/positions")])
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))

@@ -16,14 +16,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import eventually, make_venue
+from tests.conftest import eventually, make_venue, start_live
 from tests.specs import GATEWAY_SPEC
 from tests.test_protos import Spec, parse_spec
 from tui.core.enums import OrderState
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.sim.server import SimServer
-from tui.venues.gateway.venue import GatewayVenue
 
 VARINT, I64, LEN, I32 = 0, 1, 2, 5
 _VARINT_TYPES = {"int32", "int64", "uint32", "uint64", "sint32", "sint64", "bool"}
@@ -120,19 +119,11 @@ def walk(raw: bytes) -> Iterator[tuple[int, int, int | bytes]]:
 
 
 # --- the desk against the exchange -------------------------------------------------------
-async def _live(sim: SimServer) -> GatewayVenue:
-    venue = make_venue(sim)
-    await venue.start()
-    await eventually(lambda: len(venue.state.streams) == 4 and all(
-        s.state.value == "live" for s in venue.state.streams.values()),
-        what="all four streams live")
-    return venue
-
-
 async def test_stream_requests_carry_the_spec_paths_metadata_and_field_numbers(
         quiet_sim: SimServer, spec: Spec, spec_text: str) -> None:
-    venue = await _live(quiet_sim)
+    venue = make_venue(quiet_sim)
     try:
+        await start_live(venue)
         calls = list(quiet_sim.grpc_received)
         participant = venue.rest.participant_id
     finally:
@@ -174,8 +165,9 @@ async def test_stream_requests_carry_the_spec_paths_metadata_and_field_numbers(
 
 async def test_rest_commands_use_the_spec_field_names_and_enum_spellings(
         quiet_sim: SimServer, spec: Spec, spec_text: str) -> None:
-    venue = await _live(quiet_sim)
+    venue = make_venue(quiet_sim)
     try:
+        await start_live(venue)
         inst = venue.state.instruments[sorted(venue.state.instruments)[0]]
         s = inst.scales
         order = build_order(inst, Intent.BUY_YES, s.min_price, s.min_qty)
