@@ -6,7 +6,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import settled
+from tests.desk_kit import ALICE, cent_symbols, mine, quote, settled
 from tui.core.enums import Side
 from tui.core.prices import Outcome
 from tui.sim.server import SimServer
@@ -15,21 +15,6 @@ from tui.ui.keymap import DeskKeys
 from tui.ui.screens.help import HelpScreen, key_rows
 from tui.ui.widgets.blotter import FillsTable
 from tui.ui.widgets.tables import OrdersTable, PositionsTable
-
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
-
-
-def _scale_100_symbol(sim: SimServer) -> str:
-    return next(s for s, i in sorted(sim.exchange.instruments.items())
-                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
-
-
-def _quote(sim: SimServer, symbol: str, bid: int, offer: int, qty: int = 100) -> None:
-    """Another trader makes a two-sided market, so the ladder has an inside to start on."""
-    account, participant = ALICE
-    for side, price in ((Side.BUY, bid), (Side.SELL, offer)):
-        sim.exchange.insert_order(account=account, participant=participant, symbol=symbol,
-                                  side=side, price=price, order_qty=qty)
 
 
 async def _open_market(app: PmdeskApp, pilot: Pilot[None], symbol: str) -> None:
@@ -45,18 +30,13 @@ async def _open_market(app: PmdeskApp, pilot: Pilot[None], symbol: str) -> None:
                      and symbol not in app.state.dirty_books, what="the book on the ladder")
 
 
-def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
-    return sorted((o.side, o.price, o.leaves_qty)
-                  for o in sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]))
-
-
 def _table_text(table: DataTable[object]) -> list[str]:
     return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
 async def test_keys_buy_yes_buy_no_cancel_and_cancel_all(quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
     app = PmdeskApp(make_venue(quiet_sim))
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_market(app, pilot, symbol)
@@ -64,14 +44,14 @@ async def test_keys_buy_yes_buy_no_cancel_and_cancel_all(quiet_sim: SimServer) -
         size = app.order_size
 
         await pilot.press("b")  # buy YES at 0.40
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size)],
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, size)],
                          what="BUY YES 0.40 at the exchange")
 
         await pilot.press("t")  # NO
         assert app.outcome is Outcome.NO
         await pilot.press("up")  # YES 0.41 = NO 0.59
         await pilot.press("b")  # buy NO at 0.59 is a YES sell at 0.41
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size),
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, size),
                                                       (Side.SELL, 41, size)],
                          what="BUY NO 0.59 as SELL YES 0.41 at the exchange")
         orders = app.query_one(OrdersTable)
@@ -83,30 +63,30 @@ async def test_keys_buy_yes_buy_no_cancel_and_cancel_all(quiet_sim: SimServer) -
         assert "0.59" in no_row
 
         await pilot.press("x")  # cancel the order under the cursor (0.41)
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size)],
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, size)],
                          what="the cancel at the cursor")
 
         await pilot.press("X")  # cancel all
-        await eventually(lambda: _mine(quiet_sim) == [], what="cancel all at the exchange")
+        await eventually(lambda: mine(quiet_sim) == [], what="cancel all at the exchange")
         # alice's quotes are untouched: cancel all is this trader's orders only
         assert len(quiet_sim.exchange.open_orders(accounts=[ALICE[0]])) == 2
 
 
 async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
     app = PmdeskApp(make_venue(quiet_sim))
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_market(app, pilot, symbol)
         await pilot.press("t", "down", "s")  # sell NO at 0.61: a YES bid at 0.39
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 39, app.order_size)],
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 39, app.order_size)],
                          what="SELL NO 0.61 as BUY YES 0.39")
         # the market trades through it: another trader sells YES down to 0.39
         account, participant = ALICE
         quiet_sim.exchange.insert_order(account=account, participant=participant,
                                         symbol=symbol, side=Side.SELL, price=39,
                                         order_qty=1000)
-        await eventually(lambda: _mine(quiet_sim) == [], what="the fill")
+        await eventually(lambda: mine(quiet_sim) == [], what="the fill")
         assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == app.order_size
         positions = app.query_one(PositionsTable)
         await eventually(lambda: any(f"{app.order_size} YES" in r
@@ -120,7 +100,7 @@ async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer
 
 
 async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(busy_sim)
+    symbol = cent_symbols(busy_sim)[0]
     app = PmdeskApp(make_venue(busy_sim))
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_market(app, pilot, symbol)
@@ -138,8 +118,8 @@ async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimSe
 
 
 async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
     app = PmdeskApp(make_venue(quiet_sim))
     async with app.run_test(size=(100, 30)) as pilot:
         await _open_market(app, pilot, symbol)
@@ -159,8 +139,8 @@ async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer
 
 
 async def test_cursor_jumps_to_best_bid_and_offer(quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
     app = PmdeskApp(make_venue(quiet_sim))
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_market(app, pilot, symbol)
@@ -181,8 +161,8 @@ async def test_slash_finds_a_market_by_its_description(quiet_sim: SimServer) -> 
 
 async def test_ladder_marks_the_average_entry_and_the_pnl_of_closing(
         quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
     app = PmdeskApp(make_venue(quiet_sim))
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_market(app, pilot, symbol)

@@ -15,13 +15,12 @@ from textual.binding import BindingType
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import cent_symbols, mine, quote, settled
-from tests.screen_text import footer, ticket_parts
+from tests.pilot_kit import footer, pilot_desk, show, ticket_parts
 from tui.cli.common import check_keymap
 from tui.core.config import ConfigError, DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
 from tui.sim.server import SimServer
-from tui.ui.app import PmdeskApp
 from tui.ui.bindings import DESK_BINDINGS
 from tui.ui.keymap import DeskKeys
 from tui.ui.screens.help import HelpScreen
@@ -130,15 +129,9 @@ async def test_a_remapped_buy_and_sell_show_on_the_ticket_footer_and_help(
     symbol = cent_symbols(quiet_sim)[0]
     quote(quiet_sim, symbol)  # bid 0.40, offered at 0.45
     config = DeskConfig(limits=Limits(), keymap={"buy": "g", "sell": "z", "move": "M"})
-    app = PmdeskApp(make_venue(quiet_sim), config=config, repeat_guard=0)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
-        app.show_market(symbol)
-        await eventually(lambda: app.symbol == symbol and app.cursor_price == 40,
-                         what="the ladder on the bid")
-        await pilot.pause()
+    async with pilot_desk(make_venue(quiet_sim), config) as (app, pilot):
+        await show(app, pilot, quiet_sim, symbol)
+        await eventually(lambda: app.cursor_price == 40, what="the ladder on the bid")
         ticket = ticket_parts(app)
         assert ticket["buy"][0] == "g BUY YES 0.40"
         assert ticket["sell"][0] == "z SELL YES 0.40"

@@ -48,6 +48,7 @@ from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import ALICE, settled
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
+from tests.pilot_kit import book_is_current, pilot_desk, show, told
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, OrderType, Side, TimeInForce
 from tui.core.limits import Limits
@@ -175,26 +176,17 @@ def _commands(sim: SimServer, kind: str) -> int:
                and DEMO_ACCOUNT in str(c.params))
 
 
-def _told(app: PmdeskApp, words: str) -> bool:
-    return any(words in str(n.message) for n in app._notifications)
-
-
 @asynccontextmanager
 async def desk(sim: SimServer, symbol: str, config: DeskConfig | None = None,
                size: tuple[int, int] = (120, 36)
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
     """The app live on `symbol` (put there directly, not by keys); the cursor on the inside."""
     config = config or DeskConfig(limits=Limits(), confirm_delay=0.2)
-    app = PmdeskApp(make_venue(sim), config=config, repeat_guard=0)
-    async with app.run_test(size=size) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
+    async with pilot_desk(make_venue(sim), config, size) as (app, pilot):
         await _settle(app, pilot)  # the market list's first highlight handled: it follows
-        app.show_market(symbol)
-        await eventually(lambda: app.symbol == symbol and app.cursor_price is not None
-                         and _book_is_current(app, sim, symbol), what="the book on the ladder")
+        await show(app, pilot, sim, symbol)
         await _settle(app, pilot)
+        assert app.symbol == symbol
         assert app.symbol == symbol
         yield app, pilot
 
@@ -206,15 +198,6 @@ async def _settle(app: PmdeskApp, pilot: Pilot[None]) -> None:
                      == markets.symbols.index(str(app.symbol)), what="the list on the market")
     for _ in range(3):  # list -> market list -> app: one hop per round
         await pilot.pause()
-
-
-def _book_is_current(app: PmdeskApp, sim: SimServer, symbol: str) -> bool:
-    """The desk's best bid and offer are the exchange's."""
-    book = app.state.books.get(symbol)
-    bid, offer = sim.exchange.best(symbol)
-    if book is None:
-        return bid is None and offer is None
-    return (book.best_bid, book.best_offer) == (bid, offer)
 
 
 async def _at(app: PmdeskApp, pilot: Pilot[None], price: int) -> None:
@@ -469,7 +452,7 @@ async def test_less_than_takes_a_step_off_my_order(quiet_sim: SimServer) -> None
         await pilot.press("b")
         await _acked(app, 37)
         await pilot.press("less_than_sign")
-        await eventually(lambda: _told(app, "would leave nothing"), what="the refusal")
+        await eventually(lambda: told(app, "would leave nothing"), what="the refusal")
         await settled(app)
         assert _mine(quiet_sim) == [(Side.BUY, 37, 1), (Side.BUY, 38, 5)]
         assert _commands(quiet_sim, "replace") == 1
@@ -488,7 +471,7 @@ async def test_escape_drops_an_order_picked_up_to_move(quiet_sim: SimServer) -> 
         await pilot.press("escape")
         assert app.grabbed is None and app.ladder.has_focus
         await pilot.press("m")  # nothing of mine at 0.35 to pick up: nothing moves
-        await eventually(lambda: _told(app, "No working order of yours at the cursor"),
+        await eventually(lambda: told(app, "No working order of yours at the cursor"),
                          what="nothing to move")
         await settled(app)
         assert _mine(quiet_sim) == [(Side.BUY, 38, 10)]
@@ -577,7 +560,8 @@ async def test_h_and_l_follow_the_exchanges_best_prices(quiet_sim: SimServer) ->
     _quote(quiet_sim, symbol, bid=400, offer=450)
     async with desk(quiet_sim, symbol) as (app, pilot):
         _quote(quiet_sim, symbol, bid=415, offer=435)  # the market tightens after we opened
-        await eventually(lambda: _book_is_current(app, quiet_sim, symbol), what="new inside")
+        await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
+                         what="new inside")
         bid, offer = quiet_sim.exchange.best(symbol)
         assert (bid, offer) == (415, 435)
         await _at(app, pilot, 200)
@@ -590,12 +574,12 @@ async def test_h_and_l_follow_the_exchanges_best_prices(quiet_sim: SimServer) ->
         for o in quiet_sim.exchange.open_orders(accounts=[ALICE[0]]):
             if o.side is Side.BUY:
                 quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
-        await eventually(lambda: _book_is_current(app, quiet_sim, symbol), what="no bids")
+        await eventually(lambda: book_is_current(app.state, quiet_sim, symbol), what="no bids")
         assert quiet_sim.exchange.best(symbol)[0] is None
         await _at(app, pilot, 200)
         await pilot.press("h")
         assert app.cursor_price == 200
-        await eventually(lambda: _told(app, "No bid"), what="no bid, in words")
+        await eventually(lambda: told(app, "No bid"), what="no bid, in words")
         await pilot.press("l")
         assert app.cursor_price == quiet_sim.exchange.best(symbol)[1] == 435
 
@@ -605,7 +589,8 @@ async def test_c_recentres_on_the_exchanges_inside_market(quiet_sim: SimServer) 
     _quote(quiet_sim, symbol, bid=400, offer=450)
     async with desk(quiet_sim, symbol) as (app, pilot):
         _quote(quiet_sim, symbol, bid=415, offer=435)
-        await eventually(lambda: _book_is_current(app, quiet_sim, symbol), what="new inside")
+        await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
+                         what="new inside")
         await _at(app, pilot, 900)
         await pilot.press("c")
         assert app.cursor_price == quiet_sim.exchange.best(symbol)[0] == 415
@@ -621,7 +606,7 @@ async def test_c_recentres_on_the_exchanges_inside_market(quiet_sim: SimServer) 
             for o in quiet_sim.exchange.open_orders(accounts=[ALICE[0]]):
                 if o.side is side:
                     quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
-            await eventually(lambda: _book_is_current(app, quiet_sim, symbol),
+            await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
                              what=f"no {side.name} orders")
             await _at(app, pilot, 900)
             await pilot.press("c")
@@ -729,7 +714,7 @@ async def test_a_keeps_the_exchanges_inside_mid_ladder(quiet_sim: SimServer) -> 
             for o in quiet_sim.exchange.open_orders(accounts=[ALICE[0]]):
                 quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
             _quote(quiet_sim, symbol, bid=bid, offer=bid + 5)
-            await eventually(lambda: _book_is_current(app, quiet_sim, symbol),
+            await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
                              what=f"the market at {bid}")
             await pilot.pause()
 
@@ -758,7 +743,7 @@ async def test_w_makes_the_next_ladder_the_one_that_trades(quiet_sim: SimServer)
     _quote(quiet_sim, home)
     async with desk(quiet_sim, home) as (app, pilot):  # 120 columns: one ladder
         await pilot.press("w")
-        await eventually(lambda: _told(app, "One ladder fits"), what="one ladder, in words")
+        await eventually(lambda: told(app, "One ladder fits"), what="one ladder, in words")
         assert app.symbol == home
     async with desk(quiet_sim, home, size=(160, 40)) as (app, pilot):  # two ladders
         first, second = app.visible_panes

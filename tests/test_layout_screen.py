@@ -26,6 +26,8 @@ from textual.widgets._toast import Toast
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import BOB, cent_symbols, quote
+from tests.pilot_kit import pilot_desk, screen_lines
+from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Instrument
 from tui.core.money import dollars
@@ -69,11 +71,10 @@ def _trade(sim: SimServer, symbol: str) -> None:
 async def desk(sim: SimServer, size: tuple[int, int]
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None], str]]:
     symbol = cent_symbols(sim)[0]
-    app = PmdeskApp(make_venue(sim))
-    async with app.run_test(size=size, notifications=True) as pilot:
+    # the shipped config: its limits and presets are what a trader's screen shows
+    async with pilot_desk(make_venue(sim), DeskConfig(), size,
+                          notifications=True) as (app, pilot):
         state = app.state
-        await eventually(lambda: len(state.streams) == 4 and all(
-            s.state.value == "live" for s in state.streams.values()), what="the desk live")
         _trade(sim, symbol)  # while the desk watches, as a session's trading
 
         def loaded() -> bool:
@@ -86,11 +87,6 @@ async def desk(sim: SimServer, size: tuple[int, int]
 
         await eventually(loaded, what="the desk holding my orders, fills and position")
         yield app, pilot, symbol
-
-
-def screen_lines(app: App[None]) -> list[str]:
-    """The screen as drawn, a string a row."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def region_lines(app: App[None], widget: Widget) -> list[str]:

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import ALICE, cent_symbols, mine, quote
-from tests.screen_text import drawn, ticket_parts, told
+from tests.pilot_kit import drawn, pilot_desk, show, ticket_parts, told
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
@@ -33,16 +33,9 @@ async def desk(sim: SimServer, config: DeskConfig | None = None,
     """A desk on a cent market quoted 0.40 / 0.45, the cursor on the bid."""
     symbol = cent_symbols(sim)[0]
     quote(sim, symbol)
-    app = PmdeskApp(make_venue(sim), config=config or DeskConfig(limits=Limits()),
-                    repeat_guard=0)
-    async with app.run_test(size=size) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
-        app.show_market(symbol)
-        await eventually(lambda: app.symbol == symbol and app.cursor_price == 40
-                         and app.state.books[symbol].best_offer == 45, what="the market")
-        await pilot.pause()
+    async with pilot_desk(make_venue(sim), config, size) as (app, pilot):
+        await show(app, pilot, sim, symbol)
+        await eventually(lambda: app.cursor_price == 40, what="the cursor on the bid")
         yield app, pilot
 
 

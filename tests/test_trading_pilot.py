@@ -14,12 +14,12 @@ from decimal import Decimal
 import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, make_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, venue_via
 from tests.desk_kit import ALICE, settled
 from tests.desk_kit import cent_symbols as _symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
-from tests.screen_text import ticket_parts, ticket_text, told
+from tests.pilot_kit import pilot_desk, ticket_parts, ticket_text, told
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.limits import Limit, Limits
@@ -42,21 +42,15 @@ def _sent(sim: SimServer) -> list[object]:
 
 
 @asynccontextmanager
-async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE, via: str = "gateway"
+async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE, via: str = "gateway",
+               keymap: dict[str, str] | None = None
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
     """A desk on the exchange's market `symbol`, trading through the gateway's protocol
-    (four gRPC streams) or the retail API's (two WebSockets; markets named by slug)."""
-    config = DeskConfig(limits=limits, confirm_delay=1.0)
-    retail = via == "retail"
-    venue = make_retail_venue(sim) if retail else make_venue(sim)
-    streams = 2 if retail else 4
-    symbol = slug_of(symbol) if retail else symbol
-    app = PmdeskApp(venue, config=config, repeat_guard=0)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await eventually(lambda: app.instrument is not None
-                         and len(app.state.streams) == streams
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
+    (four gRPC streams) or the retail API's (two WebSockets; markets named by slug); the
+    market found with ] as a trader steps to it."""
+    config = DeskConfig(limits=limits, confirm_delay=1.0, keymap=keymap or {})
+    symbol = slug_of(symbol) if via == "retail" else symbol
+    async with pilot_desk(venue_via(sim, via), config) as (app, pilot):
         for _ in range(len(app.state.instruments)):
             if app.symbol == symbol:
                 break
@@ -344,19 +338,8 @@ async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer
 async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    config = DeskConfig(limits=LOOSE, keymap={"buy": "g", "kill_switch": "ctrl+k"})
-    app = PmdeskApp(make_venue(quiet_sim), config=config, repeat_guard=0)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await eventually(lambda: app.instrument is not None and
-                         app.state.streams.get("orders") is not None and
-                         app.state.streams["orders"].state.value == "live",
-                         what="the desk live")
-        for _ in range(len(app.state.instruments)):
-            if app.symbol == symbol:
-                break
-            await pilot.press("right_square_bracket")
-        await eventually(lambda: app.cursor_price is not None and
-                         app.state.books.get(symbol) is not None, what="the market")
+    keymap = {"buy": "g", "kill_switch": "ctrl+k"}
+    async with desk(quiet_sim, symbol, keymap=keymap) as (app, pilot):
         await pilot.press("b")  # no longer buys
         await settled(app)
         assert _sent(quiet_sim) == []

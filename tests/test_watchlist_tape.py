@@ -15,9 +15,9 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.geometry import Region
-from textual.widget import Widget
 from textual.widgets import Static
 
+from tests.pilot_kit import drawn
 from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
 from tui.core.state import DeskState, LinkState
@@ -107,12 +107,6 @@ class Desk(App[None]):
         await pilot.pause()  # type: ignore[attr-defined]
 
 
-def screen_lines(widget: Widget) -> list[str]:
-    """The widget's lines as drawn."""
-    return [s.text.rstrip() for s in widget.render_lines(
-        Region(0, 0, widget.size.width, widget.size.height))]
-
-
 def row(watchlist: MarketList, symbol: str) -> Text:
     """The row of a market as the list holds it (text and styles)."""
     prompt = watchlist.options.get_option(symbol).prompt
@@ -146,7 +140,7 @@ async def test_rows_show_bid_offer_last_and_the_change_since_the_open() -> None:
     app = Desk(state, markets=30)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        lines = screen_lines(app.watchlist.options)
+        lines = drawn(app.watchlist.options)
         chiefs = lines.index(next(line for line in lines if "KC-BUF" in line))
         assert lines[chiefs].split()[-1] == "+0.06"  # on the symbol's line
         assert lines[chiefs + 1].split()[-3:] == ["0.45", "0.47", "0.46"]
@@ -155,7 +149,7 @@ async def test_rows_show_bid_offer_last_and_the_change_since_the_open() -> None:
         assert colour_of(row(app.watchlist, CHIEFS), "+0.06") == GREEN
         assert colour_of(row(app.watchlist, BTC), "-0.011") == RED
         assert colour_of(row(app.watchlist, CHIEFS), "0.45") == GREEN  # the bid
-        head = screen_lines(app.watchlist.heading)
+        head = drawn(app.watchlist.heading)
         assert head[0].startswith("markets") and head[0].endswith("chg")
         assert head[1].split()[-3:] == ["bid", "offer", "last"]
 
@@ -172,7 +166,7 @@ async def test_columns_drop_as_the_panel_narrows_and_the_symbol_stays_readable()
         async with app.run_test(size=(140, 30)) as pilot:
             await app.shown(pilot)
             plan = app.watchlist.plan()
-            lines = screen_lines(app.watchlist.options)
+            lines = drawn(app.watchlist.options)
             text = row(app.watchlist, CHIEFS).plain
             assert ("\n" not in text) == one_line, width
             assert ("+0.05" in text) == change, width
@@ -266,14 +260,14 @@ async def test_the_heading_shows_the_feed_age_stale_and_down() -> None:
         feed.last_message_at = now - 0.4
         app.watchlist.show_age(state, now)
         await pilot.pause()
-        head = screen_lines(app.watchlist.heading)[0]
+        head = drawn(app.watchlist.heading)[0]
         assert head.startswith("markets  0.4s") and "STALE" not in head
         assert colour_of(row(app.watchlist, CHIEFS), "0.44") == GREEN
 
         feed.last_message_at = now - 3.1
         app.watchlist.show_age(state, now)
         await pilot.pause()
-        assert "STALE 3.1s" in screen_lines(app.watchlist.heading)[0]
+        assert "STALE 3.1s" in drawn(app.watchlist.heading)[0]
         assert colour_of(row(app.watchlist, CHIEFS), "0.44") != GREEN  # never green if frozen
         strip = app.watchlist.heading.render_lines(Region(0, 0, 30, 1))[0]
         badge = next(seg for seg in strip if "STALE" in seg.text)
@@ -282,7 +276,7 @@ async def test_the_heading_shows_the_feed_age_stale_and_down() -> None:
         state.set_link("prices", LinkState.DOWN)
         app.watchlist.show_age(state, now)
         await pilot.pause()
-        assert "DOWN" in screen_lines(app.watchlist.heading)[0]
+        assert "DOWN" in drawn(app.watchlist.heading)[0]
 
         state.set_link("prices", LinkState.LIVE)
         feed.last_message_at = now
@@ -302,13 +296,13 @@ async def test_the_tape_shows_time_market_price_direction_and_size() -> None:
     app = Desk(state, tape=50)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        body = screen_lines(app.tape.body)
+        body = drawn(app.tape.body)
         assert body[0].startswith(clock_text(T0 + 2)) and "KC-BUF" in body[0]
         assert body[0].split()[-2:] == ["0.44▼", "3"]
         assert body[1].startswith(clock_text(T0 + 1)) and body[1].split()[-2:] == ["0.46▲", "7"]
         assert colour_of(app.tape.lines[1], "0.46▲") == GREEN
         assert colour_of(app.tape.lines[0], "0.44▼") == RED
-        assert screen_lines(app.tape.heading)[0].startswith("trades")
+        assert drawn(app.tape.heading)[0].startswith("trades")
 
 
 async def test_merged_volume_is_shown_unpriced() -> None:
@@ -319,11 +313,11 @@ async def test_merged_volume_is_shown_unpriced() -> None:
     app = Desk(state, tape=70)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        assert screen_lines(app.tape.body)[0].endswith(" 0.45      4 +21 unpriced")
+        assert drawn(app.tape.body)[0].endswith(" 0.45      4 +21 unpriced")
     app = Desk(state, tape=40)  # no room after the size: under it, the columns kept
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        first, second = screen_lines(app.tape.body)[:2]
+        first, second = drawn(app.tape.body)[:2]
         assert first.endswith(" 0.45      4") and second.strip() == "+21 unpriced"
 
 
@@ -338,10 +332,10 @@ async def test_a_feed_outage_is_a_break_line_between_the_trades() -> None:
     app = Desk(state, tape=50)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        body = screen_lines(app.tape.body)
+        body = drawn(app.tape.body)
         assert f"feed down since {clock_text(down_at)}" in body[0]
         assert "0.46▲" in body[1]
-        assert "DOWN" in screen_lines(app.tape.heading)[0]
+        assert "DOWN" in drawn(app.tape.heading)[0]
 
         clock.now += 6
         state.set_link("prices", LinkState.CONNECTING)
@@ -351,7 +345,7 @@ async def test_a_feed_outage_is_a_break_line_between_the_trades() -> None:
         clock.now += 1
         quote(state, CHIEFS, 44, 46, volume=152, last=44, last_qty=2)
         await app.refresh_all(pilot)
-        body = screen_lines(app.tape.body)
+        body = drawn(app.tape.body)
         assert "0.44▼" in body[0]
         assert f"feed down {clock_text(down_at)}–{clock_text(down_at + 6)}" in body[1]
         assert body[1].lstrip().startswith("─") and body[1].endswith("─")
@@ -370,23 +364,23 @@ async def test_a_tape_for_one_market_leaves_the_others_out() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
         assert [line.split()[1:] for line in lines_of(app.tape)] == [["0.46▲", "1"]]
-        assert CHIEFS[:20] in screen_lines(app.tape.heading)[0]
-        drawn: list[object] = []
+        assert CHIEFS[:20] in drawn(app.tape.heading)[0]
+        updates: list[object] = []
         body = app.tape.body
         original = body.update
 
         def spy(content: object = "", *, layout: bool = True) -> None:
-            drawn.append(content)
+            updates.append(content)
             original(content, layout=layout)  # type: ignore[arg-type]
 
         body.update = spy  # type: ignore[method-assign]
         clock.now += 1
         quote(state, BTC, 230, 232, volume=60, last=230, last_qty=8)
         app.tape.refresh_from(state)
-        assert drawn == []  # another market traded: nothing to redraw
+        assert updates == []  # another market traded: nothing to redraw
         app.tape.symbol = None  # every market
         await pilot.pause()
-        assert "0.230▼" in screen_lines(app.tape.body)[0]
+        assert "0.230▼" in drawn(app.tape.body)[0]
 
 
 async def test_the_tape_heading_turns_stale() -> None:
@@ -398,11 +392,11 @@ async def test_the_tape_heading_turns_stale() -> None:
         state.streams["prices"].last_message_at = now - 5
         app.tape.show_age(state, now)
         await pilot.pause()
-        assert "STALE 5.0s" in screen_lines(app.tape.heading)[0]
+        assert "STALE 5.0s" in drawn(app.tape.heading)[0]
         state.streams["prices"].last_message_at = now - 0.2
         app.tape.show_age(state, now)
         await pilot.pause()
-        head = screen_lines(app.tape.heading)[0]
+        head = drawn(app.tape.heading)[0]
         assert "0.2s" in head and "STALE" not in head
 
 
@@ -420,7 +414,7 @@ async def test_fractional_sizes_fit_on_one_line_in_a_narrow_tape() -> None:
     app = Desk(state, tape=34)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        body = [line for line in screen_lines(app.tape.body) if line]
+        body = [line for line in drawn(app.tape.body) if line]
         assert len(body) == 3  # no line wrapped onto a second
         assert [line.split()[-1] for line in body] == ["88.74", "1.25", "408.74"]
         assert all("PHI-DAL" in line and "0.68▲" in line for line in body)
