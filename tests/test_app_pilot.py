@@ -6,7 +6,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import ALICE, cent_symbols, mine, quote, settled
+from tests.desk_kit import ALICE, cent_symbols, mine, place, quote, settled
 from tui.core.enums import Side
 from tui.core.prices import Outcome
 from tui.sim.server import SimServer
@@ -82,10 +82,7 @@ async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer
         await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 39, app.order_size)],
                          what="SELL NO 0.61 as BUY YES 0.39")
         # the market trades through it: another trader sells YES down to 0.39
-        account, participant = ALICE
-        quiet_sim.exchange.insert_order(account=account, participant=participant,
-                                        symbol=symbol, side=Side.SELL, price=39,
-                                        order_qty=1000)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 39, 1000)
         await eventually(lambda: mine(quiet_sim) == [], what="the fill")
         assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == app.order_size
         positions = app.query_one(PositionsTable)

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import DEMO_ACCOUNT, eventually, start_live, venue_via
-from tests.desk_kit import ALICE, cent_symbols
+from tests.desk_kit import ALICE, cent_symbols, place
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.model import Order
 from tui.core.prices import Intent
@@ -111,8 +111,7 @@ async def test_every_final_order_state_is_in_the_local_database(
     await start_live(venue)
     sym = slug_of(symbol) if via == "retail" else symbol
     inst = venue.state.instruments[sym]
-    quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                    side=Side.SELL, price=45, order_qty=100)
+    place(quiet_sim, ALICE, symbol, Side.SELL, 45, 100)
     await eventually(lambda: (b := venue.state.books.get(sym)) is not None
                      and b.best_offer == 45, what="the offer")
     faults = _faults(venue, quiet_sim)
@@ -157,8 +156,7 @@ async def test_every_final_order_state_is_in_the_local_database(
         raced = order(35)  # the market fills it as the trader's cancel leaves
         await venue.submit(raced)
         local = await _working(venue, raced)
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=35, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 35, 5)
         await venue.cancel(local)
         await _ended(venue, raced, OrderState.FILLED)
         if via == "gateway":  # the retail socket says nothing of a refused cancel (§5.4)

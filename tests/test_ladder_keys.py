@@ -45,7 +45,7 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import ALICE, settled
+from tests.desk_kit import ALICE, place, settled
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
 from tests.pilot_kit import book_is_current, pilot_desk, show, told
@@ -658,9 +658,7 @@ async def test_d_sums_the_exchanges_depth_from_the_inside(quiet_sim: SimServer) 
     for side, levels in ((Side.BUY, ((40, 100), (39, 200), (38, 300))),
                          (Side.SELL, ((45, 70), (46, 80)))):
         for price, qty in levels:
-            quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1],
-                                            symbol=symbol, side=side, price=price,
-                                            order_qty=qty)
+            place(quiet_sim, ALICE, symbol, side, price, qty)
     bids, offers = quiet_sim.exchange.book(symbol)  # best first, as the exchange has them
 
     def running(levels: list[tuple[int, int]]) -> dict[int, str]:

@@ -25,7 +25,7 @@ from textual.widgets import DataTable
 from textual.widgets._toast import Toast
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import BOB, cent_symbols, quote
+from tests.desk_kit import BOB, DEMO, cent_symbols, place, quote
 from tests.pilot_kit import pilot_desk, screen_lines
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side
@@ -41,15 +41,8 @@ from tui.ui.widgets.footer import DeskFooter
 from tui.ui.widgets.ladder_header import LadderHeader
 from tui.ui.widgets.trades import TradeTape
 
-DEMO_USER = "firms/DEMO/users/demo"
 SIZES = [(80, 24), (120, 36), (160, 48), (220, 50)]
 IDS = [f"{w}x{h}" for w, h in SIZES]
-
-
-def _mine(sim: SimServer, symbol: str, side: Side, price: int, qty: int, **kw: object) -> str:
-    return sim.exchange.insert_order(account=DEMO_ACCOUNT, participant=DEMO_USER,
-                                     symbol=symbol, side=side, price=price, order_qty=qty,
-                                     **kw)  # type: ignore[arg-type]
 
 
 def _trade(sim: SimServer, symbol: str) -> None:
@@ -57,14 +50,13 @@ def _trade(sim: SimServer, symbol: str) -> None:
     rest a bid of 25 at 0.41 that Bob fills 7 of, cancel a bid at 0.30, and have a
     post-only bid that would cross refused."""
     quote(sim, symbol, 40, 45)
-    _mine(sim, symbol, Side.BUY, 45, 10)
-    _mine(sim, symbol, Side.SELL, 40, 4)
-    _mine(sim, symbol, Side.BUY, 41, 25)
-    sim.exchange.insert_order(account=BOB[0], participant=BOB[1], symbol=symbol,
-                              side=Side.SELL, price=41, order_qty=7)
-    cancelled = _mine(sim, symbol, Side.BUY, 30, 5)
+    place(sim, DEMO, symbol, Side.BUY, 45, 10)
+    place(sim, DEMO, symbol, Side.SELL, 40, 4)
+    place(sim, DEMO, symbol, Side.BUY, 41, 25)
+    place(sim, BOB, symbol, Side.SELL, 41, 7)
+    cancelled = place(sim, DEMO, symbol, Side.BUY, 30, 5)
     sim.exchange.cancel_order(account=DEMO_ACCOUNT, order_id=cancelled)
-    _mine(sim, symbol, Side.BUY, 45, 3, participate_dont_initiate=True)
+    place(sim, DEMO, symbol, Side.BUY, 45, 3, participate_dont_initiate=True)
 
 
 @asynccontextmanager

@@ -12,31 +12,22 @@ import asyncio
 import random
 
 from tests.conftest import eventually, make_venue, start_live, streams_live
+from tests.desk_kit import ALICE, DEMO, cent_symbols, place
 from tui.core.enums import ExecType, Side
 from tui.sim.server import SimServer
 from tui.venues.gateway.venue import GatewayVenue
 
-DEMO = ("firms/DEMO/accounts/demo-1", "firms/DEMO/users/demo")
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 DISCONNECTS = 50
-
-
-def _symbol(sim: SimServer) -> str:
-    return next(s for s, i in sorted(sim.exchange.instruments.items())
-                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
 
 
 def _trade_a_little(sim: SimServer, symbol: str, rng: random.Random) -> None:
     """Alice rests, the desk's account takes part of it (or the other way round): fills."""
-    ex = sim.exchange
     price = rng.randint(30, 70)
     qty = rng.randint(1, 5)
     maker, taker = (ALICE, DEMO) if rng.random() < 0.5 else (DEMO, ALICE)
     side = Side.BUY if rng.random() < 0.5 else Side.SELL
-    ex.insert_order(account=maker[0], participant=maker[1], symbol=symbol, side=side,
-                    price=price, order_qty=qty + rng.randint(0, 3))
-    ex.insert_order(account=taker[0], participant=taker[1], symbol=symbol,
-                    side=side.opposite, price=price, order_qty=qty)
+    place(sim, maker, symbol, side, price, qty + rng.randint(0, 3))
+    place(sim, taker, symbol, side.opposite, price, qty)
 
 
 def _exchange_view(sim: SimServer) -> tuple[object, ...]:
@@ -59,7 +50,7 @@ def _desk_view(venue: GatewayVenue) -> tuple[object, ...]:
 
 async def test_no_fill_is_lost_or_doubled_across_fifty_outages(quiet_sim: SimServer) -> None:
     rng = random.Random(5)
-    symbol = _symbol(quiet_sim)
+    symbol = cent_symbols(quiet_sim)[0]
     venue = make_venue(quiet_sim)
     try:
         await start_live(venue)

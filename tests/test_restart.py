@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import ALICE
+from tests.desk_kit import ALICE, place
 from tests.pilot_kit import pilot_desk
 from tui.core.enums import Side
 from tui.sim.server import SimServer
@@ -57,9 +57,7 @@ async def test_a_new_desk_process_shows_the_last_sessions_orders_and_fills(
         assert symbol is not None
         scales = app.state.instruments[symbol].scales
         offer = scales.price_scale * 60 // 100 // scales.tick * scales.tick
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=offer,
-                                        order_qty=1000 * scales.qty_scale)
+        place(quiet_sim, ALICE, symbol, Side.SELL, offer, 1000 * scales.qty_scale)
         await eventually(lambda: app.state.books.get(symbol) is not None
                          and app.state.books[symbol].best_offer == offer, what="the offer")
         await pilot.press("l", "b")  # buy at the offer: a fill

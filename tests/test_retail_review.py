@@ -12,7 +12,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, start_live
-from tests.desk_kit import ALICE, cent_symbols
+from tests.desk_kit import ALICE, cent_symbols, place
 from tests.desk_kit import mine as _mine
 from tui.core.enums import OrderState, Side
 from tui.core.model import Order
@@ -76,8 +76,7 @@ async def test_a_modified_order_stays_the_desks_and_says_its_fills(
                                                if o.price == 41), None), what="moved")
         assert moved.clord_id, "the successor lost the desk's id"  # type: ignore[union-attr]
         seen = venue.state._notice_seq
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=41, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 41, 5)
         await eventually(lambda: any(n.text.startswith("Filled")
                                      for n in venue.state.notices_after(seen)),
                          what="the fill announced")
@@ -270,8 +269,7 @@ async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
     await start_live(venue)
     try:
         slug = slug_of(symbol)
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=45, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
         await _lossy_inserts(venue, quiet_sim, _LostInsertAnswer(0.0))
         seen = venue.state._notice_seq
         request = build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5)
@@ -391,8 +389,7 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
                                  what="the snapshot")
         assert order.clord_id == request.clord_id  # type: ignore[union-attr]
         seen = second.state._notice_seq
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=40, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 40, 5)
         await eventually(lambda: any(n.text.startswith("Filled")
                                      for n in second.state.notices_after(seen)),
                          what="the fill announced")
@@ -457,8 +454,7 @@ async def test_a_slow_positions_read_does_not_hold_trading_back(quiet_sim: SimSe
         await start_live(venue)
         await eventually(lambda: held.held, what="the positions read sent")
         assert not held.release.is_set()  # trading goes on while its answer is held
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=45, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: venue.state.fills, what="the fill")
         await asyncio.sleep(0.5)  # the position change comes on the socket too

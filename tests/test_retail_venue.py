@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, start_live
-from tests.desk_kit import ALICE, BOB, cent_symbols
+from tests.desk_kit import ALICE, BOB, cent_symbols, place
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
 from tests.specs import RETAIL_SPEC
@@ -101,8 +101,7 @@ async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServ
                          what="working")
         assert quiet_sim.drop_streams() >= 2
         # while the desk is reconnecting, someone sells into the bid
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=40, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 40, 5)
         await eventually(lambda: any(o.state is OrderState.FILLED and o.cum_qty == 5
                                      for o in venue.state.orders.values() if o.symbol == slug),
                          what="the order shown filled after the outage")
@@ -121,11 +120,8 @@ async def test_the_tape_takes_each_reported_trade_once_with_its_taker(
     await start_live(venue)
     try:
         slug = slug_of(symbol)
-        ex = quiet_sim.exchange
-        ex.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                        side=Side.BUY, price=44, order_qty=6)
-        ex.insert_order(account=BOB[0], participant=BOB[1], symbol=symbol,
-                        side=Side.SELL, price=44, order_qty=4)  # bob hits alice's bid
+        place(quiet_sim, ALICE, symbol, Side.BUY, 44, 6)
+        place(quiet_sim, BOB, symbol, Side.SELL, 44, 4)  # bob hits alice's bid
         await eventually(lambda: venue.state.tapes.get(slug) is not None
                          and venue.state.tapes[slug].volume_at == {44: 4}, what="the trade")
         await eventually(lambda: venue.state.books[slug].volume == 4, what="the book's total")
@@ -201,8 +197,7 @@ async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_com
     first = venue()
     await start_live(first)
     try:
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=45, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
         await first.submit(build_order(first.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: len(first.state.fills) == 1, what="the fill")
     finally:

@@ -18,9 +18,10 @@ from typing import Any
 import grpc
 import httpx
 import pytest
-from simkit import Wire, limit_body
 
 from tests.conftest import DEMO_ACCOUNT, eventually
+from tests.desk_kit import ALICE, place
+from tests.simkit import Wire, limit_body
 from tests.specs import GATEWAY_SPEC
 from tests.test_protos import Spec, parse_spec
 from tests.test_wire_capture import LEN, walk
@@ -31,7 +32,6 @@ from tui.sim.server import SimServer
 
 SYM = "AEC-NFL-KC-BUF-2026-11-29"  # price_scale 100, whole contracts
 HALTED = "AEC-NFL-PHI-DAL-2026-11-26"
-ALICE = "firms/DEMO/accounts/alice-1"
 PKG = "/polymarket.v1."
 # the answers that carry orders, by the spec's method names: gRPC path and answer message
 ORDER_STREAMS = {"OrderEntryAPI/CreateOrderSubscription": "CreateOrderSubscriptionResponse",
@@ -107,8 +107,7 @@ def _raw_stream(wire: Wire, path: str) -> Any:
 
 
 def _alice_sells(sim: SimServer, price: int, qty: int) -> None:
-    sim.exchange.insert_order(account=ALICE, participant="firms/DEMO/users/alice", symbol=SYM,
-                              side=Side.SELL, price=price, order_qty=qty)
+    place(sim, ALICE, SYM, Side.SELL, price, qty)
 
 
 async def test_no_order_carries_a_number_or_name_the_spec_reserves(

@@ -23,6 +23,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from tests.desk_kit import DEMO, place
 from tui.core.enums import Side
 from tui.core.state import LinkState
 from tui.sim.auth import DEMO_PASSWORD
@@ -36,7 +37,6 @@ T = TypeVar("T")
 WALL = 1_795_000_000.0  # the desk's frozen wall clock (trade times on the tape)
 NOW = 10_000.0  # the frozen monotonic clock data ages are measured against
 STEP = 0.05  # seconds of synthetic trading per flow step
-DEMO = ("firms/DEMO/accounts/demo-1", "firms/DEMO/users/demo")
 
 
 class ExchangeThread:
@@ -153,17 +153,14 @@ def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
         tick = inst.scales.tick
 
         def mine() -> None:
-            ex = exchange.server.exchange
-            bid, offer = ex.book(symbol, 1)
+            sim = exchange.server
+            bid, offer = sim.exchange.book(symbol, 1)
             best_bid, best_offer = bid[0][0], offer[0][0]
             q = inst.scales.qty_scale
             # a fill (a position to mark), one order joining the bid, one further down
-            ex.insert_order(account=DEMO[0], participant=DEMO[1], symbol=symbol,
-                            side=Side.BUY, price=best_offer, order_qty=10 * q)
-            ex.insert_order(account=DEMO[0], participant=DEMO[1], symbol=symbol,
-                            side=Side.BUY, price=best_bid, order_qty=5 * q)
-            ex.insert_order(account=DEMO[0], participant=DEMO[1], symbol=symbol,
-                            side=Side.BUY, price=best_bid - 3 * tick, order_qty=25 * q)
+            place(sim, DEMO, symbol, Side.BUY, best_offer, 10 * q)
+            place(sim, DEMO, symbol, Side.BUY, best_bid, 5 * q)
+            place(sim, DEMO, symbol, Side.BUY, best_bid - 3 * tick, 25 * q)
 
         exchange.call(mine)
         exchange.trade(120)
