@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, venue_via
-from tests.desk_kit import ALICE, settled
+from tests.desk_kit import ALICE, my_commands, settled
 from tests.desk_kit import cent_symbols as _symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
@@ -35,10 +35,6 @@ LOOSE = Limits()  # no limits: tests of order types are not about limits
 
 def _my_orders(sim: SimServer) -> list[SimOrder]:
     return sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])
-
-
-def _sent(sim: SimServer) -> list[object]:
-    return [c for c in sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]
 
 
 @asynccontextmanager
@@ -100,7 +96,7 @@ async def test_market_order_takes_liquidity_within_slippage(
         await eventually(lambda: quiet_sim.exchange.position(DEMO_ACCOUNT, symbol)
                          .net_position == app.order_size, what="the market buy filled")
         assert _mine(quiet_sim) == []  # IOC: nothing rests
-        (cmd,) = [c for c in _sent(quiet_sim) if c.kind == "insert"]
+        (cmd,) = my_commands(quiet_sim, "insert")
         assert cmd.params["tif"] is TimeInForce.IMMEDIATE_OR_CANCEL
         assert cmd.params["price"] == 45 + app.config.slippage.ticks  # worst price allowed
 
@@ -132,8 +128,8 @@ async def test_gtd_carries_its_expiry_and_ioc_fok_never_rest(quiet_sim: SimServe
             await pilot.press("i")
         assert app.desk.ticket.tif is TimeInForce.IMMEDIATE_OR_CANCEL
         await pilot.press("b")  # IOC at the bid: nothing to trade with, expires at once
-        await eventually(lambda: any(c.kind == "insert" and c.params["tif"] is
-                                     TimeInForce.IMMEDIATE_OR_CANCEL for c in _sent(quiet_sim)),
+        await eventually(lambda: any(c.params["tif"] is TimeInForce.IMMEDIATE_OR_CANCEL
+                                     for c in my_commands(quiet_sim, "insert")),
                          what="the IOC at the exchange")
         await pilot.press("i")  # FOK for 10 against 5 offered: NEW then EXPIRED, no fill
         await _to(app, pilot, 45)
@@ -263,7 +259,7 @@ async def test_a_confirmation_cannot_be_taken_while_it_arms(quiet_sim: SimServer
         await pilot.press("enter", "y", "enter", "y")
         assert isinstance(app.screen, ConfirmScreen) and not app.screen.armed
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
 
 
 async def test_flatten_cancels_and_closes_after_a_confirmation(
@@ -296,7 +292,7 @@ async def test_hard_limit_refuses_and_nothing_reaches_the_exchange(
         await eventually(lambda: any("hard limit" in str(n.message)
                                      for n in app._notifications), what="the refusal")
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
 
 
 async def test_soft_limit_asks_and_sends_only_on_confirm(quiet_sim: SimServer) -> None:
@@ -310,7 +306,7 @@ async def test_soft_limit_asks_and_sends_only_on_confirm(quiet_sim: SimServer) -
         assert '"order_qty": "10"' in shown and '"price": "40"' in shown  # the exact request
         await pilot.press("escape")
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
         await pilot.press("b")
         await _confirm(app, pilot)
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 10)], what="sent")
@@ -332,7 +328,7 @@ async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer
         await pilot.press("n")
         await settled(app)
         assert _mine(quiet_sim) == [(Side.SELL, 60, app.order_size)]
-        assert len([c for c in _sent(quiet_sim) if c.kind == "insert"]) == 1
+        assert len(my_commands(quiet_sim, "insert")) == 1
 
 
 async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) -> None:
@@ -342,7 +338,7 @@ async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) ->
     async with desk(quiet_sim, symbol, keymap=keymap) as (app, pilot):
         await pilot.press("b")  # no longer buys
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
         await pilot.press("g")
         await eventually(lambda: len(_mine(quiet_sim)) == 1, what="g buys")
         await pilot.press("ctrl+k")
@@ -367,7 +363,7 @@ async def test_each_hard_limit_refuses_by_keys(quiet_sim: SimServer, limits: Lim
                                      str(n.message) for n in app._notifications),
                          what="the refusal in words")
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
 
 
 async def test_market_order_into_an_empty_side_is_refused_by_the_desk(
@@ -380,7 +376,7 @@ async def test_market_order_into_an_empty_side_is_refused_by_the_desk(
         await eventually(lambda: any("no YES offers" in str(n.message)
                                      for n in app._notifications), what="the reason")
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
 
 
 async def test_size_presets_on_number_keys(quiet_sim: SimServer) -> None:
