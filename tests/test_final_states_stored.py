@@ -5,15 +5,12 @@ answer was lost, resolved by looking it up (found, and found nowhere)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
-
-import httpx
 
 from tests.conftest import DEMO_ACCOUNT, eventually, start_live, venue_via
 from tests.desk_kit import ALICE, cent_symbols, place
+from tests.wire_faults import arm
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.model import Order
 from tui.core.prices import Intent
@@ -22,53 +19,11 @@ from tui.core.venue import VenueError
 from tui.sim.retail.api import slug_of
 from tui.sim.server import SimServer
 from tui.store.export import export
-from tui.venues.gateway.rest import INSERT_PATH
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
 
 PROFILE = "final-states"
 Venue = GatewayVenue | RetailVenue
-
-
-class Faults(httpx.AsyncBaseTransport):
-    """Loopback HTTP to the exchange that passes every request, except the next insert when
-    the test arms a fault: refused at the door (nothing sent, certainly), or delivered with
-    its answer lost (`before` runs as it leaves; `deliver`: does it reach the exchange)."""
-
-    def __init__(self, insert_path: str) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
-        self.insert_path = insert_path
-        self.fault = ""  # "", "refuse" or "lose"
-        self.deliver = True
-        self.before: Callable[[], Awaitable[None]] | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        fault = self.fault
-        if not (fault and request.method == "POST" and request.url.path == self.insert_path):
-            return await self._inner.handle_async_request(request)
-        self.fault = ""
-        if fault == "refuse":
-            raise httpx.ConnectError("connection refused", request=request)
-        if self.before is not None:
-            await self.before()
-        if self.deliver:
-            response = await self._inner.handle_async_request(request)
-            await response.aread()
-        raise httpx.ReadTimeout("the answer was lost", request=request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-def _faults(venue: Venue, sim: SimServer) -> Faults:
-    """Every REST call of the venue through a transport the test can arm."""
-    faults = Faults("/v1/orders" if isinstance(venue, RetailVenue) else INSERT_PATH)
-    old = venue.rest._http
-    venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=10.0,
-                                         transport=faults)
-    if old is not None:
-        asyncio.get_running_loop().create_task(old.aclose())
-    return faults
 
 
 def _order_stream(venue: Venue) -> Any:
@@ -114,7 +69,7 @@ async def test_every_final_order_state_is_in_the_local_database(
     place(quiet_sim, ALICE, symbol, Side.SELL, 45, 100)
     await eventually(lambda: (b := venue.state.books.get(sym)) is not None
                      and b.best_offer == 45, what="the offer")
-    faults = _faults(venue, quiet_sim)
+    faults = arm(venue, quiet_sim)
     venue.lookup_waits = (0.2, 0.2, 0.2)  # type: ignore[misc]
 
     def order(price: int, **kw: Any) -> OrderRequest:

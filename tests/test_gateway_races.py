@@ -6,7 +6,6 @@ import time
 
 from tests.conftest import DEMO_ACCOUNT, eventually
 from tests.desk_kit import ALICE, cent_symbols, place
-from tests.test_uncertain_insert import Silent, _lost_answer, silent_server  # noqa: F401
 from tui.core.enums import OrderState, Side
 from tui.core.model import Order
 from tui.core.prices import Intent
@@ -93,10 +92,3 @@ async def test_a_session_the_exchange_forgot_recovers_at_once(
     quiet_sim.drop_streams()
     await eventually(lambda: all(w.connects > before[w.name] for w in venue._workers),
                      within=20.0, what="streams back on a renewed token")
-
-
-async def test_a_finished_lookup_of_an_uncertain_insert_is_let_go(
-        venue: GatewayVenue, silent_server: Silent) -> None:  # noqa: F811 - the fixture
-    """Each unanswered insert starts a lookup; a long session must not keep every one."""
-    await _lost_answer(venue, silent_server, reached=False)
-    await eventually(lambda: not venue.tasks.held("lookup"), what="the ended lookup let go")

@@ -9,7 +9,7 @@ import contextlib
 
 from tests.conftest import DEMO_ACCOUNT, start_live, venue_via
 from tests.desk_kit import cent_symbols
-from tests.test_final_states_stored import _faults
+from tests.wire_faults import arm
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
@@ -24,7 +24,7 @@ async def test_the_kill_switch_cancels_an_insert_that_lands_after_its_sweep(
     try:
         symbol = cent_symbols(quiet_sim)[0]
         sym = slug_of(symbol) if via == "retail" else symbol
-        faults = _faults(venue, quiet_sim)
+        faults = arm(venue, quiet_sim)
         # the insert reaches the exchange half a second late, and its answer is lost
         faults.fault, faults.before = "lose", lambda: asyncio.sleep(0.5)
         insert = asyncio.create_task(venue.submit(

@@ -109,6 +109,13 @@ async def test_an_insert_the_exchange_never_got_is_marked_so(
     assert "never reached the exchange" in order.reject_text
 
 
+async def test_a_finished_lookup_of_an_uncertain_insert_is_let_go(
+        venue: GatewayVenue, silent_server: Silent) -> None:
+    """Each unanswered insert starts a lookup; a long session must not keep every one."""
+    await _lost_answer(venue, silent_server, reached=False)
+    await eventually(lambda: not venue.tasks.held("lookup"), what="the ended lookup let go")
+
+
 async def test_refused_connection_is_certain_and_rejects_locally(venue: GatewayVenue) -> None:
     old = venue.rest
     _reroute_rest(venue, "http://127.0.0.1:9")
