@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.simkit import FakeClock, Recorder, make_exchange
+from tests.specs import GATEWAY_SPEC, Spec, parse_spec
 from tui.core.state import DeskState, LinkState
 from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.exchange import Exchange
@@ -40,6 +41,12 @@ async def eventually(check: Callable[[], object], within: float = 10.0,
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {within:.0f} s waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def spec() -> Spec:
+    """The gateway spec's tables (docs/spec/exchange-gateway.md), read once."""
+    return parse_spec(GATEWAY_SPEC.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

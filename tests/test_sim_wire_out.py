@@ -17,14 +17,11 @@ from typing import Any
 
 import grpc
 import httpx
-import pytest
 
 from tests.conftest import DEMO_ACCOUNT, eventually
 from tests.desk_kit import ALICE, place
 from tests.simkit import Wire, limit_body
-from tests.specs import GATEWAY_SPEC
-from tests.test_protos import Spec, parse_spec
-from tests.test_wire_capture import LEN, walk
+from tests.specs import GATEWAY_SPEC, LEN, Spec, walk
 from tui.core.enums import InstrumentState, Side
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID
@@ -52,11 +49,6 @@ ORDER_ROUTES = [
 ]
 
 Found = dict[str, list[set[Any]]]  # message name -> the tags (or keys) of each one seen
-
-
-@pytest.fixture(scope="module")
-def spec() -> Spec:
-    return parse_spec(GATEWAY_SPEC.read_text(encoding="utf-8"))
 
 
 def camel(name: str) -> str:

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.conftest import eventually, make_venue, start_live
-from tests.specs import GATEWAY_SPEC
-from tests.test_protos import Spec, parse_spec
+from tests.specs import GATEWAY_SPEC, I32, I64, LEN, VARINT, Spec, walk
 from tui.core.enums import OrderState
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.sim.server import SimServer
 
-VARINT, I64, LEN, I32 = 0, 1, 2, 5
 _VARINT_TYPES = {"int32", "int64", "uint32", "uint64", "sint32", "sint64", "bool"}
 _I64_TYPES = {"double", "fixed64", "sfixed64"}
 _I32_TYPES = {"float", "fixed32", "sfixed32"}
@@ -40,11 +37,6 @@ COMMANDS = ("InsertOrder", "PreviewOrder", "CancelOrder", "CancelOrderList",
 @pytest.fixture(scope="module")
 def spec_text() -> str:
     return GATEWAY_SPEC.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def spec(spec_text: str) -> Spec:
-    return parse_spec(spec_text)
 
 
 def rest_bindings(text: str) -> dict[tuple[str, str], str]:
@@ -83,39 +75,6 @@ def wire_types(spec: Spec, type_name: str, label: str) -> set[int]:
     else:  # string, bytes, messages
         return {LEN}
     return {base, LEN} if label == "repeated" else {base}
-
-
-# --- protobuf's wire format, read by hand ------------------------------------------------
-def _varint(raw: bytes, i: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = raw[i]
-        i += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, i
-        shift += 7
-
-
-def walk(raw: bytes) -> Iterator[tuple[int, int, int | bytes]]:
-    """(field number, wire type, value) for each tag in a serialized message."""
-    i = 0
-    while i < len(raw):
-        key, i = _varint(raw, i)
-        number, wire = key >> 3, key & 7
-        value: int | bytes
-        if wire == VARINT:
-            value, i = _varint(raw, i)
-        elif wire == I64:
-            value, i = raw[i:i + 8], i + 8
-        elif wire == LEN:
-            size, i = _varint(raw, i)
-            value, i = raw[i:i + size], i + size
-        elif wire == I32:
-            value, i = raw[i:i + 4], i + 4
-        else:
-            raise AssertionError(f"wire type {wire} (groups) in a proto3 request")
-        yield number, wire, value
 
 
 # --- the desk against the exchange -------------------------------------------------------
