@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.simkit import FakeClock, Recorder, make_exchange
+from tests.fake_clock import FakeClock
+from tests.simkit import Recorder, make_exchange
 from tests.specs import GATEWAY_SPEC, Spec, parse_spec
 from tui.core.state import DeskState, LinkState
 from tui.sim.auth import DEMO_PASSWORD

@@ -7,8 +7,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from simkit import FakeClock
 
+from tests.fake_clock import FakeClock
 from tui.core.enums import OrderState, Side
 from tui.sim.exchange import Exchange
 from tui.sim.flow import SyntheticFlow

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import DEMO_ACCOUNT
+from tests.fake_clock import FakeClock
 from tui.core.enums import OrderType, Side, TimeInForce
 from tui.core.ratelimit import (
     RATE_LIMIT_BODY,
@@ -34,26 +35,10 @@ from tui.venues.gateway.rest import INSERT_PATH, PREVIEW_PATH, GatewayRest
 ids = itertools.count(1)
 
 
-class FakeTime:
-    """A clock and a sleep that moves it: no wall time passes in these tests."""
-
-    def __init__(self) -> None:
-        self.t = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-        await asyncio.sleep(0)
-
-
 # --- the bucket ---------------------------------------------------------------------------
 def test_bucket_starts_full_refills_continuously_and_never_beyond_capacity() -> None:
-    ft = FakeTime()
-    bucket = TokenBucket(5, clock=ft.clock, sleep=ft.sleep)
+    ft = FakeClock(100.0)
+    bucket = TokenBucket(5, clock=ft.now, sleep=ft.sleep)
     assert bucket.capacity == 5  # capacity = rate
     assert [bucket.try_acquire() for _ in range(6)] == [True] * 5 + [False]
     ft.t += 0.1  # half a token: continuous refill, not per-second steps
@@ -70,8 +55,8 @@ def test_bucket_starts_full_refills_continuously_and_never_beyond_capacity() -> 
 
 
 async def test_acquire_sleeps_exactly_the_refill_time_and_serves_in_order() -> None:
-    ft = FakeTime()
-    bucket = TokenBucket(4, clock=ft.clock, sleep=ft.sleep)
+    ft = FakeClock(100.0)
+    bucket = TokenBucket(4, clock=ft.now, sleep=ft.sleep)
     for _ in range(4):
         assert await bucket.acquire() == 0.0  # the full bucket: no wait
     assert ft.sleeps == []
@@ -233,8 +218,8 @@ def _scripted(rest: GatewayRest, statuses: list[int]) -> list[tuple[str, str]]:
     return sent
 
 
-def _fast(rest: GatewayRest) -> FakeTime:
-    ft = FakeTime()
+def _fast(rest: GatewayRest) -> FakeClock:
+    ft = FakeClock(100.0)
     rest.sleep = ft.sleep
     rest.backoff_base = 0.01
     return ft
@@ -312,9 +297,9 @@ def test_a_profiles_tier_paces_the_desk_by_that_tier(tmp_path: Path) -> None:
 
 
 async def test_acquire_never_spins_on_float_dust_after_its_sleep() -> None:
-    ft = FakeTime()
+    ft = FakeClock(100.0)
     ft.t = 160.0  # here 1/18 s of refill comes back a hair under one token
-    bucket = TokenBucket(18, 1, clock=ft.clock, sleep=ft.sleep)
+    bucket = TokenBucket(18, 1, clock=ft.now, sleep=ft.sleep)
     async with asyncio.timeout(5):  # it spun forever on sleeps that did not move the clock
         for _ in range(20):
             await bucket.acquire()
