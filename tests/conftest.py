@@ -44,6 +44,17 @@ async def eventually(check: Callable[[], object], within: float = 10.0,
         await asyncio.sleep(0.02)
 
 
+def holds_within(check: Callable[[], object], seconds: float) -> bool:
+    """Poll check() until it is truthy (True) or `seconds` have passed (False): eventually
+    for a test with no event loop, e.g. one watching another process end."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 @pytest.fixture(scope="session")
 def spec() -> Spec:
     """The gateway spec's tables (docs/spec/exchange-gateway.md), read once."""

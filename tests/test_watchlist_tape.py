@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.geometry import Region
 from textual.widgets import Static
 
+from tests.fake_clock import FakeClock
 from tests.pilot_kit import drawn
 from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
@@ -35,18 +36,8 @@ T0 = 1_749_999_990.0  # a wall-clock start, on a sparkline (15 s) bucket boundar
 BARS = set("▁▂▃▄▅▆▇█")
 
 
-class Clock:
-    """DeskState.clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def desk() -> tuple[DeskState, Clock]:
-    state, clock = DeskState(), Clock()
+def desk() -> tuple[DeskState, FakeClock]:
+    state, clock = DeskState(), FakeClock(T0)  # DeskState's clock: wall seconds, called
     state.clock = clock
     state.set_instruments([Instrument(CHIEFS, "Chiefs beat the Bills", CENTS),
                            Instrument(BTC, "Bitcoin above 150k", MILLS)])
@@ -134,7 +125,7 @@ def lines_of(tape: TradeTape) -> Iterator[str]:
 async def test_rows_show_bid_offer_last_and_the_change_since_the_open() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100, last=45, last_qty=5, open_px=40)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 45, 47, volume=110, last=46, last_qty=10)  # +0.06 on the day
     quote(state, BTC, 230, 232, volume=50, last=240, last_qty=1, open_px=251)
     app = Desk(state, markets=30)
@@ -207,10 +198,10 @@ async def test_update_quotes_redraws_only_the_markets_it_is_given() -> None:
 async def test_the_sparkline_moves_with_time_and_tick_redraws_only_rows_that_changed() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=0, open_px=40)
-    clock.now = T0 - 20 * BUCKET_SECONDS
+    clock.t = T0 - 20 * BUCKET_SECONDS
     quote(state, BTC, 230, 232, volume=50, last=231, last_qty=1)  # one price long ago
     for step, px in enumerate((42, 48, 44, 50)):  # a trade every 15 s point
-        clock.now = T0 + step * BUCKET_SECONDS
+        clock.t = T0 + step * BUCKET_SECONDS
         quote(state, CHIEFS, 44, 46, volume=10 * (step + 1), last=px, last_qty=10)
     app = Desk(state, markets=30)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -220,10 +211,10 @@ async def test_the_sparkline_moves_with_time_and_tick_redraws_only_rows_that_cha
         assert len(BARS & set(before)) >= 3  # four prices: several heights
         assert watchlist.tick() == 0  # nothing moved since the rows were drawn
         assert watchlist.tick() == 0  # same 15 s point: nothing to do
-        clock.now += BUCKET_SECONDS
+        clock.t += BUCKET_SECONDS
         assert watchlist.tick() == 1  # the chiefs line shifted; btc's flat line did not
         assert row(watchlist, CHIEFS).plain != before
-        clock.now += 0.5
+        clock.t += 0.5
         assert watchlist.tick() == 0
 
 
@@ -231,12 +222,12 @@ async def test_the_sparkline_breaks_where_the_feed_was_down() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=0)
     quote(state, CHIEFS, 44, 46, volume=10, last=45, last_qty=10)
-    clock.now += 1
+    clock.t += 1
     state.set_link("prices", LinkState.DOWN)
-    clock.now += 4 * BUCKET_SECONDS
+    clock.t += 4 * BUCKET_SECONDS
     state.set_link("prices", LinkState.LIVE)
     quote(state, CHIEFS, 44, 46, volume=20, last=46, last_qty=1)  # a new baseline
-    clock.now += BUCKET_SECONDS
+    clock.t += BUCKET_SECONDS
     quote(state, CHIEFS, 44, 46, volume=30, last=47, last_qty=10)
     app = Desk(state, markets=30)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -289,9 +280,9 @@ async def test_the_heading_shows_the_feed_age_stale_and_down() -> None:
 async def test_the_tape_shows_time_market_price_direction_and_size() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 44, 47, volume=107, last=46, last_qty=7)  # lifted the offer
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 43, 47, volume=110, last=44, last_qty=3)  # hit the bid
     app = Desk(state, tape=50)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -308,7 +299,7 @@ async def test_the_tape_shows_time_market_price_direction_and_size() -> None:
 async def test_merged_volume_is_shown_unpriced() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 44, 46, volume=125, last=45, last_qty=4)  # 21 more with no price
     app = Desk(state, tape=70)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -324,10 +315,10 @@ async def test_merged_volume_is_shown_unpriced() -> None:
 async def test_a_feed_outage_is_a_break_line_between_the_trades() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 44, 46, volume=105, last=46, last_qty=5)
-    clock.now += 2
-    down_at = clock.now
+    clock.t += 2
+    down_at = clock.t
     state.set_link("prices", LinkState.DOWN)
     app = Desk(state, tape=50)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -337,12 +328,12 @@ async def test_a_feed_outage_is_a_break_line_between_the_trades() -> None:
         assert "0.46▲" in body[1]
         assert "DOWN" in drawn(app.tape.heading)[0]
 
-        clock.now += 6
+        clock.t += 6
         state.set_link("prices", LinkState.CONNECTING)
         state.set_link("prices", LinkState.LIVE)
         state.touch_stream("prices")
         quote(state, CHIEFS, 44, 46, volume=150)  # the baseline after the outage
-        clock.now += 1
+        clock.t += 1
         quote(state, CHIEFS, 44, 46, volume=152, last=44, last_qty=2)
         await app.refresh_all(pilot)
         body = drawn(app.tape.body)
@@ -357,7 +348,7 @@ async def test_a_tape_for_one_market_leaves_the_others_out() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100)
     quote(state, BTC, 230, 232, volume=50)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 44, 46, volume=101, last=46, last_qty=1)
     quote(state, BTC, 230, 232, volume=52, last=232, last_qty=2)
     app = Desk(state, tape=40, symbol=CHIEFS)
@@ -374,7 +365,7 @@ async def test_a_tape_for_one_market_leaves_the_others_out() -> None:
             original(content, layout=layout)  # type: ignore[arg-type]
 
         body.update = spy  # type: ignore[method-assign]
-        clock.now += 1
+        clock.t += 1
         quote(state, BTC, 230, 232, volume=60, last=230, last_qty=8)
         app.tape.refresh_from(state)
         assert updates == []  # another market traded: nothing to redraw
@@ -408,7 +399,7 @@ async def test_fractional_sizes_fit_on_one_line_in_a_narrow_tape() -> None:
     quote(state, eagles, 66, 68, volume=0)
     volume = 0
     for qty in (40874, 125, 8874):
-        clock.now += 1
+        clock.t += 1
         volume += qty
         quote(state, eagles, 66, 68, volume=volume, last=68, last_qty=qty)
     app = Desk(state, tape=34)
