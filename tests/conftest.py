@@ -18,6 +18,7 @@ from tui.sim.exchange import Exchange
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
 from tui.store import DATA_DIR_ENV, Store, db_path
+from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
 
@@ -106,6 +107,14 @@ def _opener(profile: str | None) -> Callable[[str], Store] | None:
     if profile is None:
         return None
     return lambda account: Store.open(db_path(profile, account))
+
+
+async def logged_in(sim: SimServer) -> GatewayRest:
+    """A gateway REST client of its own, logged in as the demo user, its participant set."""
+    rest = GatewayRest(sim.rest_url)
+    await rest.login("demo", DEMO_PASSWORD)
+    rest.participant_id = (await rest.whoami()).user
+    return rest
 
 
 def make_venue(sim: SimServer, user: str = "demo", *, profile: str | None = None,

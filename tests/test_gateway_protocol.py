@@ -39,15 +39,6 @@ async def test_login_refdata_and_balance_over_rest(quiet_sim: SimServer) -> None
         await rest.close()
 
 
-async def test_wrong_password_is_refused_in_words(quiet_sim: SimServer) -> None:
-    rest = GatewayRest(quiet_sim.rest_url)
-    try:
-        with pytest.raises(VenueError, match="login was refused"):
-            await rest.login("demo", "not-the-password")
-    finally:
-        await rest.close()
-
-
 async def test_rest_json_is_proto3_json(quiet_sim: SimServer) -> None:
     """int64 as strings, enum names, camelCase out; snake_case and camelCase both accepted in."""
     async with httpx.AsyncClient(base_url=quiet_sim.rest_url) as http:

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import DEMO_ACCOUNT
+from tests.conftest import DEMO_ACCOUNT, logged_in
 from tests.fake_clock import FakeClock
 from tui.core.enums import OrderType, Side, TimeInForce
 from tui.core.ratelimit import (
@@ -28,7 +28,6 @@ from tui.core.ratelimit import (
 )
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
-from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.server import SimServer
 from tui.venues.gateway.rest import INSERT_PATH, PREVIEW_PATH, GatewayRest
 
@@ -142,9 +141,7 @@ async def throttled_sim() -> AsyncIterator[SimServer]:
 
 
 async def _logged_in(sim: SimServer) -> tuple[GatewayRest, str, int]:
-    rest = GatewayRest(sim.rest_url)
-    await rest.login("demo", DEMO_PASSWORD)
-    rest.participant_id = (await rest.whoami()).user
+    rest = await logged_in(sim)
     inst = next(i for i in await rest.instruments() if i.price_scale == 100)
     return rest, inst.symbol, inst.price_scale // 100  # one cent
 
