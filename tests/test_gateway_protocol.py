@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import grpc
 import httpx
 import pytest
@@ -17,7 +15,7 @@ from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
-from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.auth import DEMO_PASSWORD, AuthError
 from tui.sim.server import SimServer
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
@@ -213,9 +211,17 @@ async def test_background_refresh_keeps_a_short_lived_session_trading() -> None:
     try:
         await v.start()
         first = v.rest.tokens.access
-        await asyncio.sleep(2.5)  # more than two token lifetimes
+
+        def dead(token: str) -> bool:
+            try:
+                sim.auth.check(token)
+            except AuthError:
+                return True
+            return False
+
+        await eventually(lambda: dead(first), within=5.0, what="the first token expired")
         # renewed in the background (due after 1 s); the desk's first balance refresh, 10 s
-        # after start, would renew it on a 401 instead, so the wait stays well short of that
+        # after start, would renew it on a 401 instead, so the waits stay well short of that
         await eventually(lambda: v.rest.tokens.access != first, within=5.0,
                          what="the token renewed in the background")
         symbol = markets(sim)[0]

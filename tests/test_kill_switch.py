@@ -25,11 +25,21 @@ async def test_the_kill_switch_cancels_an_insert_that_lands_after_its_sweep(
         symbol = cent_symbols(quiet_sim)[0]
         sym = slug_of(symbol) if via == "retail" else symbol
         faults = arm(venue, quiet_sim)
+        on_its_way = asyncio.Event()
+
+        async def slow_network() -> None:
+            on_its_way.set()
+            # the fault itself, not a wait for anything: a link this slow makes both venues
+            # take the path under test (the insert lands after the sweep, unanswered, and is
+            # swept again); let through at once after the sweep, the gateway's order stream
+            # names the order before its answer is lost, and a plain cancel takes it
+            await asyncio.sleep(0.5)
+
         # the insert reaches the exchange half a second late, and its answer is lost
-        faults.fault, faults.before = "lose", lambda: asyncio.sleep(0.5)
+        faults.fault, faults.before = "lose", slow_network
         insert = asyncio.create_task(venue.submit(
             build_order(venue.state.instruments[sym], Intent.BUY_YES, 40, 5)))
-        await asyncio.sleep(0.1)  # on its way: the exchange has not seen it yet
+        await on_its_way.wait()  # the exchange has not seen it yet
         assert not quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])
         await venue.kill_switch()
         assert quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]) == []
