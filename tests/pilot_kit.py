@@ -63,6 +63,14 @@ async def show(app: PmdeskApp, pilot: Pilot[None], sim: SimServer, symbol: str) 
     await pilot.pause()
 
 
+async def cursor_to(app: PmdeskApp, pilot: Pilot[None], price: int) -> None:
+    """The ladder's cursor to a YES price, put there directly: the cursor keys have tests
+    of their own (tests/test_ladder_keys.py), and a walk of 30 key presses costs seconds."""
+    app.ladder.set_cursor(price)
+    await pilot.pause()
+    assert app.cursor_price == price
+
+
 # --- what the screen shows -----------------------------------------------------------------
 
 def drawn(widget: Widget) -> list[str]:

@@ -48,7 +48,7 @@ from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import ALICE, markets, my_commands, place, settled
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
-from tests.pilot_kit import book_is_current, pilot_desk, show, told
+from tests.pilot_kit import book_is_current, cursor_to, pilot_desk, show, told
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, OrderType, Side, TimeInForce
 from tui.core.limits import Limits
@@ -185,13 +185,6 @@ async def _settle(app: PmdeskApp, pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
-async def _at(app: PmdeskApp, pilot: Pilot[None], price: int) -> None:
-    """The cursor to a YES price without a key (the keys are what is under test)."""
-    app.ladder.set_cursor(price)
-    await pilot.pause()
-    assert app.cursor_price == price
-
-
 async def _acked(app: PmdeskApp, price: int) -> None:
     await eventually(lambda: any(not o.is_pending for o in app.ladder.orders_at(price)),
                      what=f"my order at {price} acknowledged on the ladder")
@@ -208,12 +201,12 @@ async def test_plus_equals_and_minus_step_the_size_sent(quiet_sim: SimServer) ->
         steps = [("plus", 40, 25), ("equals_sign", 39, 50), ("minus", 38, 25)]
         for key, price, qty in steps:
             await pilot.press(key)
-            await _at(app, pilot, price)
+            await cursor_to(app, pilot, price)
             await pilot.press("b")
             await eventually(lambda p=price, q=qty: (Side.BUY, p, q) in _mine(quiet_sim),
                              what=f"{key}: BUY {qty} at {price} at the exchange")
         await pilot.press(*["minus"] * 20)  # never below the market's minimum
-        await _at(app, pilot, 37)
+        await cursor_to(app, pilot, 37)
         await pilot.press("b")
         minimum = quiet_sim.exchange.instruments[symbol].scales.min_qty
         await eventually(lambda: _mine(quiet_sim) == [
@@ -243,7 +236,7 @@ async def test_dollar_twice_puts_the_ticket_back_on_limit_orders(
     _quote(quiet_sim, symbol)  # bid 0.40, offered at 0.45
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("dollar_sign", "dollar_sign")  # a stray $, undone
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 10)],
                          what="a limit bid resting at 0.38, not a market buy")
@@ -263,7 +256,7 @@ async def test_every_preset_key_sends_its_size(quiet_sim: SimServer) -> None:
     async with desk(quiet_sim, symbol, config) as (app, pilot):
         for n in range(1, 10):
             await pilot.press(str(n))
-            await _at(app, pilot, 40 - n)
+            await cursor_to(app, pilot, 40 - n)
             await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == sorted(
             (Side.BUY, 40 - n, PRESETS[n - 1]) for n in range(1, 10)),
@@ -277,7 +270,7 @@ async def test_o_twice_sends_a_resting_limit_again(quiet_sim: SimServer) -> None
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("o", "o")  # market, then limit again
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 10)],
                          what="a limit bid resting at 0.38")
@@ -305,7 +298,7 @@ async def test_i_cycles_every_time_in_force_to_the_exchange(quiet_sim: SimServer
     async with desk(quiet_sim, symbol) as (app, pilot):
         for n, (tif, seconds) in enumerate(TIF_CYCLE):
             await pilot.press("i")
-            await _at(app, pilot, 39 - n)  # under the bid: nothing trades
+            await cursor_to(app, pilot, 39 - n)  # under the bid: nothing trades
             await pilot.press("b")
             order = (await eventually(lambda n=n: len(_inserted(quiet_sim)) > n and
                                       _inserted(quiet_sim)[n], what=f"order {n + 1}"))
@@ -338,7 +331,7 @@ async def test_p_rests_a_post_only_order_and_p_again_turns_it_off(
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("o", "p")  # post-only turns a market ticket back into a limit
-        await _at(app, pilot, 40)
+        await cursor_to(app, pilot, 40)
         await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 10)],
                          what="a post-only bid resting at 0.40")
@@ -346,7 +339,7 @@ async def test_p_rests_a_post_only_order_and_p_again_turns_it_off(
         assert order.type is OrderType.LIMIT and order.participate_dont_initiate
 
         await pilot.press("p")  # off: the same ticket at the offer now takes it
-        await _at(app, pilot, 45)
+        await cursor_to(app, pilot, 45)
         await pilot.press("b")
         await eventually(lambda: _net(quiet_sim, symbol) == 10, what="a fill at 0.45")
         taker = _inserted(quiet_sim)[1]
@@ -364,9 +357,9 @@ async def test_comma_and_full_stop_sort_no_intents_into_bids_and_offers(
         assert app.outcome is Outcome.NO
 
         async def no_orders() -> None:
-            await _at(app, pilot, 38)
+            await cursor_to(app, pilot, 38)
             await pilot.press("s")  # SELL NO 0.62 = BUY YES 0.38: a bid
-            await _at(app, pilot, 47)
+            await cursor_to(app, pilot, 47)
             await pilot.press("b")  # BUY NO 0.53 = SELL YES 0.47: an offer
             await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 10),
                                                           (Side.SELL, 47, 10)],
@@ -393,12 +386,12 @@ async def test_flatten_closes_a_no_position_and_declining_sends_nothing(
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("t")
-        await _at(app, pilot, 40)
+        await cursor_to(app, pilot, 40)
         await pilot.press("b")  # BUY NO 0.60 = SELL YES 0.40: takes alice's bid, short YES
         await eventually(lambda: _net(quiet_sim, symbol) == -10, what="long 10 NO")
         await eventually(lambda: symbol in app.state.positions
                          and app.state.positions[symbol].net == -10, what="on the desk")
-        await _at(app, pilot, 48)
+        await cursor_to(app, pilot, 48)
         await pilot.press("b")  # and a working BUY NO 0.52
         await eventually(lambda: _mine(quiet_sim) == [(Side.SELL, 48, 10)], what="working")
         await _acked(app, 48)
@@ -426,7 +419,7 @@ async def test_less_than_takes_a_step_off_my_order(quiet_sim: SimServer) -> None
     symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await _acked(app, 38)
         await pilot.press("less_than_sign")  # down the size ladder: 10 to 5
@@ -434,7 +427,7 @@ async def test_less_than_takes_a_step_off_my_order(quiet_sim: SimServer) -> None
         assert len(my_commands(quiet_sim, "replace")) == 1
 
         await pilot.press("1")  # a one-lot: < would leave nothing, so it is refused
-        await _at(app, pilot, 37)
+        await cursor_to(app, pilot, 37)
         await pilot.press("b")
         await _acked(app, 37)
         await pilot.press("less_than_sign")
@@ -448,12 +441,12 @@ async def test_escape_drops_an_order_picked_up_to_move(quiet_sim: SimServer) -> 
     symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await _acked(app, 38)
         await pilot.press("m")
         assert app.grabbed is not None
-        await _at(app, pilot, 35)
+        await cursor_to(app, pilot, 35)
         await pilot.press("escape")
         assert app.grabbed is None and app.ladder.has_focus
         await pilot.press("m")  # nothing of mine at 0.35 to pick up: nothing moves
@@ -491,7 +484,7 @@ async def test_the_history_view_shows_the_newest_ended_order_on_top(
         history = app.query_one(OrderHistoryTable)
 
         async def bid_and_cancel(price: int) -> None:
-            await _at(app, pilot, price)
+            await cursor_to(app, pilot, price)
             await pilot.press("b")
             await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, price, 10)],
                              what=f"a bid at {price}")
@@ -522,19 +515,19 @@ async def test_cursor_keys_move_by_the_exchanges_tick(
             ("j", -1), ("pagedown", -10), ("k", 1)]
     async with desk(quiet_sim, symbol) as (app, pilot):
         start = 40 * tick  # on the tick, with room for a page either way
-        await _at(app, pilot, start)
+        await cursor_to(app, pilot, start)
         expected = start
         for key, ticks in keys:
             await pilot.press(key)
             expected += ticks * tick
             assert app.cursor_price == expected, key
         # at the ends of the axis the cursor stops
-        await _at(app, pilot, scales.max_price - 3 * tick)
+        await cursor_to(app, pilot, scales.max_price - 3 * tick)
         await pilot.press("pageup")
         assert app.cursor_price == scales.max_price
         await pilot.press("up")
         assert app.cursor_price == scales.max_price
-        await _at(app, pilot, scales.min_price + 3 * tick)
+        await cursor_to(app, pilot, scales.min_price + 3 * tick)
         await pilot.press("pagedown")
         assert app.cursor_price == scales.min_price
         await pilot.press("j")
@@ -550,7 +543,7 @@ async def test_h_and_l_follow_the_exchanges_best_prices(quiet_sim: SimServer) ->
                          what="new inside")
         bid, offer = quiet_sim.exchange.best(symbol)
         assert (bid, offer) == (415, 435)
-        await _at(app, pilot, 200)
+        await cursor_to(app, pilot, 200)
         await pilot.press("h")
         assert app.cursor_price == bid
         await pilot.press("l")
@@ -562,7 +555,7 @@ async def test_h_and_l_follow_the_exchanges_best_prices(quiet_sim: SimServer) ->
                 quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
         await eventually(lambda: book_is_current(app.state, quiet_sim, symbol), what="no bids")
         assert quiet_sim.exchange.best(symbol)[0] is None
-        await _at(app, pilot, 200)
+        await cursor_to(app, pilot, 200)
         await pilot.press("h")
         assert app.cursor_price == 200
         await eventually(lambda: told(app, "No bid"), what="no bid, in words")
@@ -577,7 +570,7 @@ async def test_c_recentres_on_the_exchanges_inside_market(quiet_sim: SimServer) 
         _quote(quiet_sim, symbol, bid=415, offer=435)
         await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
                          what="new inside")
-        await _at(app, pilot, 900)
+        await cursor_to(app, pilot, 900)
         await pilot.press("c")
         assert app.cursor_price == quiet_sim.exchange.best(symbol)[0] == 415
         await pilot.pause()
@@ -594,7 +587,7 @@ async def test_c_recentres_on_the_exchanges_inside_market(quiet_sim: SimServer) 
                     quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
             await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
                              what=f"no {side.name} orders")
-            await _at(app, pilot, 900)
+            await cursor_to(app, pilot, 900)
             await pilot.press("c")
             want = quiet_sim.exchange.best(symbol)[1] if side is Side.BUY else 500
             assert app.cursor_price == want, side
@@ -651,7 +644,7 @@ async def test_d_sums_the_exchanges_depth_from_the_inside(quiet_sim: SimServer) 
         return {p: str(sum(q for _, q in levels[: n + 1])) for n, (p, _) in enumerate(levels)}
 
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await _at(app, pilot, 42)
+        await cursor_to(app, pilot, 42)
         app.ladder.centre_on_cursor()
         await pilot.pause()
         per_price = ({p: _sizes(app, p)[0] for p, _ in bids},
@@ -778,7 +771,7 @@ async def test_quit_keys_leave_working_orders_at_the_exchange(
     symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await _acked(app, 38)
         *first, key = keys

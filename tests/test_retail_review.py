@@ -192,7 +192,7 @@ async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
                          what="the fill announced")
         order = venue.state.find_order(clord_id=request.clord_id)
         assert order is not None and (order.state, order.cum_qty) == (OrderState.FILLED, 5)
-        await asyncio.sleep(3.5)  # the look-up has given up by now
+        await eventually(lambda: not venue.tasks.running("lookup"), what="the look-up ended")
         assert [(o.state, o.clord_id) for o in venue.state.orders.values()] == [
             (OrderState.FILLED, request.clord_id)]
     finally:
@@ -361,12 +361,11 @@ async def test_a_slow_positions_read_does_not_hold_trading_back(quiet_sim: SimSe
         place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: venue.state.fills, what="the fill")
-        await asyncio.sleep(0.5)  # the position change comes on the socket too
+        # the position change comes on the socket too, and waits behind the read
+        await eventually(lambda: venue._held_positions, what="the position change held")
         held.release.set()
-        await eventually(lambda: (p := venue.state.positions.get(slug)) is not None
-                         and p.net == 5, what="the position")
-        await asyncio.sleep(0.5)
-        assert venue.state.positions[slug].net == 5
+        await eventually(lambda: not venue._position_reads, what="the read's answer applied")
+        assert (p := venue.state.positions.get(slug)) is not None and p.net == 5
     finally:
         held.release.set()
         await venue.stop()
