@@ -1,6 +1,7 @@
 """The desk under Pilot (`app.run_test`), and what a trader reads on its screen: a desk live
-on a venue, a market shown with the exchange's book, the ticket's lines as drawn (wrapped at
-the panel's width), the footer's keys, the screen's rows and the notices shown."""
+on a venue at the embedded exchange or on a venue in memory, a market shown with the
+exchange's book, the cursor put at a price, the ticket's lines as drawn (wrapped at the
+panel's width), the footer's keys, the screen's rows and the notices shown."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from tests.conftest import eventually, stream_count, streams_live
+from tests.desk_fakes import MARKET, FakeVenue, market
 from tui.core.config import DeskConfig
 from tui.core.limits import Limits
 from tui.core.state import DeskState
@@ -51,6 +53,23 @@ async def pilot_desk(venue: GatewayVenue | RetailVenue, config: DeskConfig | Non
     async with app.run_test(size=size, **run) as pilot:
         await eventually(lambda: desk_live(app), what="the desk live")
         yield app, pilot
+
+
+@asynccontextmanager
+async def fake_desk(config: DeskConfig | None = None, size: tuple[int, int] = (120, 36)
+                    ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None], FakeVenue]]:
+    """The app on a venue in memory (tests/desk_fakes.py), for what the keys and the screen
+    do with a desk rule where the wire is not the point: its cent market quoted 0.40 / 0.45
+    on the ladder, the cursor on the bid. What the keys sent is venue.sent(); "nothing was
+    sent" is venue.arrived not set once the keys are settled (desk_kit.settled)."""
+    venue = FakeVenue()
+    market(venue.state)
+    app = PmdeskApp(venue, config=config or DeskConfig(limits=Limits()), repeat_guard=0)
+    async with app.run_test(size=size) as pilot:
+        app.show_market(MARKET)
+        await eventually(lambda: app.cursor_price == 40, what="the cursor on the bid")
+        await pilot.pause()
+        yield app, pilot, venue
 
 
 async def show(app: PmdeskApp, pilot: Pilot[None], sim: SimServer, symbol: str) -> None:
