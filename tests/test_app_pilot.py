@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -17,17 +20,24 @@ from tui.ui.widgets.blotter import FillsTable
 from tui.ui.widgets.tables import OrdersTable, PositionsTable
 
 
-async def _open_market(app: PmdeskApp, pilot: Pilot[None], symbol: str) -> None:
-    await eventually(lambda: app.instrument is not None, what="the first market")
-    for _ in range(len(app.state.instruments)):
-        if app.instrument is not None and app.instrument.symbol == symbol:
-            break
-        await pilot.press("right_square_bracket")
-    assert app.instrument is not None and app.instrument.symbol == symbol
-    # the frame timer, not the stream, draws a book that arrives after the market was
-    # opened (and puts the cursor on its inside): wait until it has taken the dirty book
-    await eventually(lambda: app.cursor_price is not None and symbol in app.state.books
-                     and symbol not in app.state.dirty_books, what="the book on the ladder")
+@asynccontextmanager
+async def desk(sim: SimServer, symbol: str, size: tuple[int, int] = (120, 36)
+               ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
+    """The app as shipped (its default limits and repeat guard), stepped to `symbol` with ]
+    as a trader would, its book on the ladder."""
+    app = PmdeskApp(make_venue(sim))
+    async with app.run_test(size=size) as pilot:
+        await eventually(lambda: app.instrument is not None, what="the first market")
+        for _ in range(len(app.state.instruments)):
+            if app.instrument is not None and app.instrument.symbol == symbol:
+                break
+            await pilot.press("right_square_bracket")
+        assert app.instrument is not None and app.instrument.symbol == symbol
+        # the frame timer, not the stream, draws a book that arrives after the market was
+        # opened (and puts the cursor on its inside): wait until it has taken the dirty book
+        await eventually(lambda: app.cursor_price is not None and symbol in app.state.books
+                         and symbol not in app.state.dirty_books, what="the book on the ladder")
+        yield app, pilot
 
 
 def _table_text(table: DataTable[object]) -> list[str]:
@@ -37,9 +47,7 @@ def _table_text(table: DataTable[object]) -> list[str]:
 async def test_keys_buy_yes_buy_no_cancel_and_cancel_all(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
     quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
         assert app.cursor_price == 40  # the cursor starts on the best bid
         size = app.order_size
 
@@ -75,9 +83,7 @@ async def test_keys_buy_yes_buy_no_cancel_and_cancel_all(quiet_sim: SimServer) -
 async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
     quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("t", "down", "s")  # sell NO at 0.61: a YES bid at 0.39
         await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 39, app.order_size)],
                          what="SELL NO 0.61 as BUY YES 0.39")
@@ -98,9 +104,7 @@ async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer
 
 async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimServer) -> None:
     symbol = cent_symbols(busy_sim)[0]
-    app = PmdeskApp(make_venue(busy_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    async with desk(busy_sim, symbol) as (app, pilot):
         await eventually(lambda: app.state.books[symbol].best_offer is not None,
                          what="a synthetic offer")
         offer = app.state.books[symbol].best_offer
@@ -117,9 +121,7 @@ async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimSe
 async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
     quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open_market(app, pilot, symbol)
+    async with desk(quiet_sim, symbol, (100, 30)) as (app, pilot):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = app.screen.rows
@@ -138,9 +140,7 @@ async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer
 async def test_cursor_jumps_to_best_bid_and_offer(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
     quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("down", "down", "l")
         assert app.cursor_price == 45
         await pilot.press("h")
@@ -160,9 +160,7 @@ async def test_ladder_marks_the_average_entry_and_the_pnl_of_closing(
         quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
     quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press(*["up"] * 5, "b")  # buy 10 YES at 0.45 from the offer
         await eventually(lambda: symbol in app.state.positions
                          and app.state.positions[symbol].net == 10, what="long 10 YES")
