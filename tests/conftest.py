@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import pytest
 
@@ -23,6 +24,7 @@ from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
 
 DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"
+V = TypeVar("V", GatewayVenue, RetailVenue)
 
 
 @pytest.fixture(autouse=True)
@@ -161,6 +163,16 @@ async def start_live(venue: GatewayVenue | RetailVenue) -> None:
                      what=f"all {count} streams live")
 
 
+@asynccontextmanager
+async def live(venue: V) -> AsyncIterator[V]:
+    """The venue started with every stream live, and stopped afterwards."""
+    try:
+        await start_live(venue)
+        yield venue
+    finally:
+        await venue.stop()
+
+
 @pytest.fixture(params=["gateway", "retail"])
 def via(request: pytest.FixtureRequest) -> str:
     """Which protocol a desk test trades through: the same test runs through both."""
@@ -169,9 +181,5 @@ def via(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def venue(quiet_sim: SimServer) -> AsyncIterator[GatewayVenue]:
-    v = make_venue(quiet_sim)
-    await start_live(v)
-    try:
+    async with live(make_venue(quiet_sim)) as v:
         yield v
-    finally:
-        await v.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from tests.conftest import DEMO_ACCOUNT, start_live, venue_via
+from tests.conftest import DEMO_ACCOUNT, live, venue_via
 from tests.desk_kit import cent_symbols
 from tests.wire_faults import arm
 from tui.core.prices import Intent
@@ -19,9 +19,7 @@ from tui.sim.server import SimServer
 
 async def test_the_kill_switch_cancels_an_insert_that_lands_after_its_sweep(
         quiet_sim: SimServer, via: str) -> None:
-    venue = venue_via(quiet_sim, via)
-    await start_live(venue)
-    try:
+    async with live(venue_via(quiet_sim, via)) as venue:
         symbol = cent_symbols(quiet_sim)[0]
         sym = slug_of(symbol) if via == "retail" else symbol
         faults = arm(venue, quiet_sim)
@@ -45,5 +43,3 @@ async def test_the_kill_switch_cancels_an_insert_that_lands_after_its_sweep(
         assert quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]) == []
         with contextlib.suppress(VenueError):
             await insert
-    finally:
-        await venue.stop()

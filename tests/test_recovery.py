@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 
-from tests.conftest import eventually, make_venue, start_live, streams_live
+from tests.conftest import eventually, live, make_venue, streams_live
 from tests.desk_kit import ALICE, DEMO, cent_symbols, place
 from tui.core.enums import ExecType, Side
 from tui.sim.server import SimServer
@@ -51,9 +51,7 @@ def _desk_view(venue: GatewayVenue) -> tuple[object, ...]:
 async def test_no_fill_is_lost_or_doubled_across_fifty_outages(quiet_sim: SimServer) -> None:
     rng = random.Random(5)
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_venue(quiet_sim)
-    try:
-        await start_live(venue)
+    async with live(make_venue(quiet_sim)) as venue:
         for outage in range(DISCONNECTS):
             # trade while the streams are up, break them mid-flow, trade through the outage
             for _ in range(rng.randint(0, 4)):
@@ -72,5 +70,3 @@ async def test_no_fill_is_lost_or_doubled_across_fifty_outages(quiet_sim: SimSer
         fills = _exchange_view(quiet_sim)[0]
         assert len(fills) > 2 * DISCONNECTS  # the test really traded through the outages
         assert len(venue.state.fills) == len(fills)  # none doubled
-    finally:
-        await venue.stop()

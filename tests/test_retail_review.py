@@ -11,7 +11,7 @@ import httpx
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, start_live
+from tests.conftest import DEMO_ACCOUNT, eventually, live, make_retail_venue, start_live
 from tests.desk_kit import ALICE, cent_symbols, place
 from tests.desk_kit import mine as _mine
 from tests.wire_faults import RETAIL_INSERT_PATH, Interposer, arm, reroute
@@ -53,9 +53,7 @@ async def test_a_modified_order_stays_the_desks_and_says_its_fills(
     """A modify is a cancel-replace with a new exchange id: the successor is still the
     desk's order, so its fill is announced like any other (as on the gateway)."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
         order = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
@@ -70,8 +68,6 @@ async def test_a_modified_order_stays_the_desks_and_says_its_fills(
         await eventually(lambda: any(n.text.startswith("Filled")
                                      for n in venue.state.notices_after(seen)),
                          what="the fill announced")
-    finally:
-        await venue.stop()
 
 
 async def test_an_insert_answered_after_a_reconnect_shows_working(
@@ -79,9 +75,7 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
     """The sockets break as an insert leaves and its answer comes after the reconnect's
     open-order snapshot (which already lists it): the order shows working, not pending."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         private = venue._workers[1]
 
@@ -95,8 +89,6 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
         await eventually(lambda: [(o.state, bool(o.clord_id))
                                   for o in venue.state.working_orders(slug)]
                          == [(OrderState.NEW, True)], what="shown working")
-    finally:
-        await venue.stop()
 
 
 async def test_stop_closes_the_socket_as_the_sdk_does() -> None:
@@ -151,9 +143,7 @@ async def test_a_cancel_with_no_answer_is_looked_up_and_can_be_sent_again(
     a first read that fails), shown working again when the exchange kept it, and a second
     cancel is then sent."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
         order = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
@@ -167,8 +157,6 @@ async def test_a_cancel_with_no_answer_is_looked_up_and_can_be_sent_again(
                          == [OrderState.NEW], what="shown working again")
         await venue.cancel(venue.state.working_orders(slug)[0])
         await eventually(lambda: _mine(quiet_sim) == [], what="the second cancel")
-    finally:
-        await venue.stop()
 
 
 async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
@@ -177,9 +165,7 @@ async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
     open orders, but the private socket saw it fill. The desk shows it filled, never
     rejected (a trader told "rejected" sends it again and doubles the position)."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
         arm(venue, quiet_sim).fault = "lose"  # it reaches the book; its answer is lost
@@ -195,8 +181,6 @@ async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
         await eventually(lambda: not venue.tasks.running("lookup"), what="the look-up ended")
         assert [(o.state, o.clord_id) for o in venue.state.orders.values()] == [
             (OrderState.FILLED, request.clord_id)]
-    finally:
-        await venue.stop()
 
 
 async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
@@ -205,9 +189,7 @@ async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
     never reached the book (it may have filled unseen), so it says so and never shows
     "rejected", which reads as "safe to send again"."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         unsent = arm(venue, quiet_sim)  # it never reaches the exchange, and no answer comes
         unsent.fault, unsent.deliver = "lose", False
@@ -223,8 +205,6 @@ async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
         assert not order.state.is_working  # nothing left to jam a flatten or a cancel-all
         assert "may have filled" in order.reject_text and "reject" not in order.reject_text
         assert "before sending it again" in warned[0]  # type: ignore[index]
-    finally:
-        await venue.stop()
 
 
 class _UnreadableOrder(Interposer):
@@ -246,9 +226,7 @@ async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
     """Two orders end while the sockets are down; the first one's read cannot be
     understood: the second is still shown as it ended, and the desk says they ended."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         for price in (40, 39):
             await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES,
@@ -267,8 +245,6 @@ async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
                          what="the ended orders said")
         ended = venue.state.find_order(order_id=second.order_id)
         assert ended is not None and ended.state is OrderState.CANCELED
-    finally:
-        await venue.stop()
 
 
 async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
@@ -281,20 +257,14 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
     def venue() -> RetailVenue:
         return make_retail_venue(quiet_sim, profile="retail")
 
-    first = venue()
-    await start_live(first)
-    try:
+    async with live(venue()) as first:
         request = build_order(first.state.instruments[slug], Intent.BUY_YES, 40, 5)
         await first.submit(request)
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 5)], what="resting")
         await eventually(lambda: first.state.working_orders(slug)[0].state is OrderState.NEW,
                          what="working")
-    finally:
-        await first.stop()
 
-    second = venue()
-    await start_live(second)
-    try:
+    async with live(venue()) as second:
         order = await eventually(lambda: next(iter(second.state.working_orders(slug)), None),
                                  what="the snapshot")
         assert order.clord_id == request.clord_id  # type: ignore[union-attr]
@@ -307,8 +277,6 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
         assert second.store is not None
         assert [(r.clord_id, r.state) for r in second.store.orders()] == [
             (request.clord_id, OrderState.FILLED)]
-    finally:
-        await second.stop()
 
 
 def test_a_stored_order_keeps_its_desk_id_when_a_later_state_names_none() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, start_live
+from tests.conftest import DEMO_ACCOUNT, eventually, live, make_retail_venue, start_live
 from tests.desk_kit import ALICE, BOB, cent_symbols, place
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
@@ -46,9 +46,7 @@ def _table_names(title: str) -> set[str]:
 
 async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         inst = venue.state.instruments[slug]
         await venue.submit(build_order(inst, Intent.BUY_NO, 60, 3))  # rests as SELL YES 0.40
@@ -62,8 +60,6 @@ async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> No
                                  what="the new order on the desk")
         await venue.cancel(moved)  # type: ignore[arg-type]
         await eventually(lambda: _mine(quiet_sim) == [], what="cancelled")
-    finally:
-        await venue.stop()
 
     posts = {r.path.split("/")[-1] if "/order/" in r.path else r.path: json.loads(r.body)
              for r in quiet_sim.retail.received if r.method == "POST"}
@@ -91,9 +87,7 @@ async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> No
 
 async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
         await eventually(lambda: any(o.order_id and o.state is OrderState.NEW
@@ -109,16 +103,12 @@ async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServ
                          and venue.state.positions[slug].net == 5, what="the position")
         await eventually(lambda: all(w.connects >= 2 for w in venue._workers),
                          what="both sockets back")
-    finally:
-        await venue.stop()
 
 
 async def test_the_tape_takes_each_reported_trade_once_with_its_taker(
         quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         place(quiet_sim, ALICE, symbol, Side.BUY, 44, 6)
         place(quiet_sim, BOB, symbol, Side.SELL, 44, 4)  # bob hits alice's bid
@@ -133,8 +123,6 @@ async def test_the_tape_takes_each_reported_trade_once_with_its_taker(
                 if t.symbol == slug] == [(44, 4, Side.SELL)]
         assert venue.state.tapes[slug].volume_at == {44: 4}
         assert venue.state.tapes[slug].explicit  # taken from the trade feed, not inferred
-    finally:
-        await venue.stop()
 
 
 def _retail_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rest: str,
@@ -197,14 +185,10 @@ async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_com
     def venue() -> RetailVenue:
         return make_retail_venue(quiet_sim, profile="retail")
 
-    first = venue()
-    await start_live(first)
-    try:
+    async with live(venue()) as first:
         place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
         await first.submit(build_order(first.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: len(first.state.fills) == 1, what="the fill")
-    finally:
-        await first.stop()
     with sqlite3.connect(db_path("retail", first.account)) as db:
         (kind, request), = db.execute("SELECT kind, request FROM journal").fetchall()
     assert kind == "/v1/orders" and json.loads(request)["intent"] == "ORDER_INTENT_BUY_LONG"
@@ -316,14 +300,10 @@ async def test_a_position_change_without_market_metadata_reads_the_positions_aga
     symbol = cent_symbols(quiet_sim)[0]
     slug = slug_of(symbol)
     _quote(quiet_sim, symbol)
-    venue = make_retail_venue(quiet_sim)
-    await start_live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         reads = len([r for r in quiet_sim.retail.received if r.path.endswith("/positions")])
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: venue.state.positions.get(slug) is not None
                          and venue.state.positions[slug].net == 5, what="the position")
         assert len([r for r in quiet_sim.retail.received
                     if r.path.endswith("/positions")]) > reads
-    finally:
-        await venue.stop()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import eventually, make_venue, start_live
+from tests.conftest import eventually, live, make_venue
 from tests.specs import GATEWAY_SPEC, I32, I64, LEN, VARINT, Spec, walk
 from tui.core.enums import OrderState
 from tui.core.prices import Intent
@@ -80,13 +80,9 @@ def wire_types(spec: Spec, type_name: str, label: str) -> set[int]:
 # --- the desk against the exchange -------------------------------------------------------
 async def test_stream_requests_carry_the_spec_paths_metadata_and_field_numbers(
         quiet_sim: SimServer, spec: Spec, spec_text: str) -> None:
-    venue = make_venue(quiet_sim)
-    try:
-        await start_live(venue)
+    async with live(make_venue(quiet_sim)) as venue:
         calls = list(quiet_sim.grpc_received)
         participant = venue.rest.participant_id
-    finally:
-        await venue.stop()
     needs_participant = participant_services(spec_text)
     seen: dict[str, list[tuple[int, int, int | bytes]]] = {}
     for path, metadata, raw in calls:
@@ -124,9 +120,7 @@ async def test_stream_requests_carry_the_spec_paths_metadata_and_field_numbers(
 
 async def test_rest_commands_use_the_spec_field_names_and_enum_spellings(
         quiet_sim: SimServer, spec: Spec, spec_text: str) -> None:
-    venue = make_venue(quiet_sim)
-    try:
-        await start_live(venue)
+    async with live(make_venue(quiet_sim)) as venue:
         inst = venue.state.instruments[sorted(venue.state.instruments)[0]]
         s = inst.scales
         order = build_order(inst, Intent.BUY_YES, s.min_price, s.min_qty)
@@ -148,8 +142,6 @@ async def test_rest_commands_use_the_spec_field_names_and_enum_spellings(
         assert await venue.cancel_all() == 2
         requests = list(quiet_sim.rest_received)
         participant = venue.rest.participant_id
-    finally:
-        await venue.stop()
 
     bindings = rest_bindings(spec_text)
     sent: dict[str, list[dict[str, Any]]] = {}
