@@ -153,7 +153,8 @@ async def test_slash_finds_a_market_by_its_description(quiet_sim: SimServer) -> 
         await eventually(lambda: app.instrument is not None, what="the first market")
         await pilot.press("slash", *"chiefs", "enter")
         assert app.instrument is not None and "Chiefs" in app.instrument.description
-        assert not [c for c in quiet_sim.exchange.order_log]  # typing sent nothing
+        await settled(app)
+        assert not quiet_sim.exchange.order_log  # typing sent nothing
 
 
 async def test_ladder_marks_the_average_entry_and_the_pnl_of_closing(

@@ -471,6 +471,7 @@ async def test_f_cycles_the_blotter_through_positions_fills_trades_and_history(
             shown.append(tuple(v for v in views if blotter.has_class(v)))
         assert shown == [("-show-positions",), ("-show-fills",), ("-show-trades",),
                          ("-show-history",), ("-show-positions",), ("-show-fills",)]
+        await settled(app)
         assert my_commands(quiet_sim, "insert") == []
 
 
@@ -616,6 +617,7 @@ async def test_brackets_step_through_every_market_and_back(quiet_sim: SimServer)
             await pilot.press("left_square_bracket")
             backward.append(app.symbol)
         assert backward == ([start, *forward[:-1]])[::-1]
+        await settled(app)
         assert my_commands(quiet_sim, "insert") == []
 
 
