@@ -151,6 +151,7 @@ async def test_a_cancel_with_no_answer_is_looked_up_and_can_be_sent_again(
                                  what="working")
         # one cancel lost, and one whole read with its retries failing
         reroute(venue, quiet_sim, _LostCommands(lost=1, failed_reads=3))
+        venue.settle_after = 0.1  # asked how it went at once, not SETTLE_AFTER (3 s) later
         with contextlib.suppress(VenueError):
             await venue.cancel(order)  # type: ignore[arg-type]
         await eventually(lambda: [o.state for o in venue.state.working_orders(slug)]
