@@ -194,6 +194,7 @@ async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
         slug = slug_of(symbol)
         unsent = arm(venue, quiet_sim)  # it never reaches the exchange, and no answer comes
         unsent.fault, unsent.deliver = "lose", False
+        venue.lookup_waits = (0.2, 0.2, 0.2)  # looked for three times, not over seconds
         seen = venue.state._notice_seq
         request = build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5)
         with contextlib.suppress(VenueError):
