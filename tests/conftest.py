@@ -5,18 +5,26 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import pytest
 
-from tests.simkit import FakeClock, Recorder, make_exchange
+from tests.fake_clock import FakeClock
+from tests.simkit import Recorder, make_exchange
+from tests.specs import GATEWAY_SPEC, Spec, parse_spec
+from tui.core.state import DeskState, LinkState
 from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.exchange import Exchange
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
-from tui.store import DATA_DIR_ENV
+from tui.store import DATA_DIR_ENV, Store, db_path
+from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
 
 DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"
+V = TypeVar("V", GatewayVenue, RetailVenue)
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +45,23 @@ async def eventually(check: Callable[[], object], within: float = 10.0,
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {within:.0f} s waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+def holds_within(check: Callable[[], object], seconds: float) -> bool:
+    """Poll check() until it is truthy (True) or `seconds` have passed (False): eventually
+    for a test with no event loop, e.g. one watching another process end."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@pytest.fixture(scope="session")
+def spec() -> Spec:
+    """The gateway spec's tables (docs/spec/exchange-gateway.md), read once."""
+    return parse_spec(GATEWAY_SPEC.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -79,21 +104,73 @@ async def busy_sim() -> AsyncIterator[SimServer]:
         await server.stop()
 
 
-def make_venue(sim: SimServer, user: str = "demo") -> GatewayVenue:
+def _opener(profile: str | None) -> Callable[[str], Store] | None:
+    """The local database under $PMDESK_DATA_DIR kept as `profile`'s, as a desk keeps it."""
+    if profile is None:
+        return None
+    return lambda account: Store.open(db_path(profile, account))
+
+
+async def logged_in(sim: SimServer) -> GatewayRest:
+    """A gateway REST client of its own, logged in as the demo user, its participant set."""
+    rest = GatewayRest(sim.rest_url)
+    await rest.login("demo", DEMO_PASSWORD)
+    rest.participant_id = (await rest.whoami()).user
+    return rest
+
+
+def make_venue(sim: SimServer, user: str = "demo", *, profile: str | None = None,
+               **kw: Any) -> GatewayVenue:
+    """The desk's gateway venue on the exchange as `user`; `profile`: with its database."""
     return GatewayVenue(rest_url=sim.rest_url, grpc_target=sim.grpc_target, username=user,
-                        password=DEMO_PASSWORD, silence_timeout=5.0)
+                        password=DEMO_PASSWORD, open_store=_opener(profile),
+                        **({"silence_timeout": 5.0} | kw))
 
 
-def make_retail_venue(sim: SimServer, *, stored: bool = False) -> RetailVenue:
-    """The desk's retail venue on the same exchange, with the demo user's API key; `stored`:
-    with the local database (profile "retail") under $PMDESK_DATA_DIR, as a desk keeps it."""
-    from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
-    from tui.store import Store, db_path
-
+def make_retail_venue(sim: SimServer, *, profile: str | None = None) -> RetailVenue:
+    """The desk's retail venue on the same exchange, with the demo user's API key;
+    `profile`: with its database."""
     return RetailVenue(rest_url=sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
                        secret=DEMO_RETAIL_SECRET, silence_timeout=5.0,
-                       open_store=(lambda account: Store.open(db_path("retail", account)))
-                       if stored else None)
+                       open_store=_opener(profile))
+
+
+def venue_via(sim: SimServer, via: str, *, profile: str | None = None
+              ) -> GatewayVenue | RetailVenue:
+    """The desk's venue through the gateway's protocol or the retail API's (see `via`)."""
+    if via == "retail":
+        return make_retail_venue(sim, profile=profile)
+    return make_venue(sim, profile=profile)
+
+
+def stream_count(venue: object) -> int:
+    """How many streams the venue keeps: the gateway's four gRPC streams (prices, orders,
+    positions, drop copy), the retail API's two sockets (markets, private)."""
+    return 2 if isinstance(venue, RetailVenue) else 4
+
+
+def streams_live(state: DeskState, count: int) -> bool:
+    """`count` streams on the desk, every one of them live."""
+    return len(state.streams) == count and all(
+        s.state is LinkState.LIVE for s in state.streams.values())
+
+
+async def start_live(venue: GatewayVenue | RetailVenue) -> None:
+    """Start the venue and wait until every one of its streams is live."""
+    await venue.start()
+    count = stream_count(venue)
+    await eventually(lambda: streams_live(venue.state, count),
+                     what=f"all {count} streams live")
+
+
+@asynccontextmanager
+async def live(venue: V) -> AsyncIterator[V]:
+    """The venue started with every stream live, and stopped afterwards."""
+    try:
+        await start_live(venue)
+        yield venue
+    finally:
+        await venue.stop()
 
 
 @pytest.fixture(params=["gateway", "retail"])
@@ -104,11 +181,5 @@ def via(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def venue(quiet_sim: SimServer) -> AsyncIterator[GatewayVenue]:
-    v = make_venue(quiet_sim)
-    await v.start()
-    await eventually(lambda: all(s.state.value == "live" for s in v.state.streams.values())
-                     and len(v.state.streams) == 4, what="all four streams live")
-    try:
+    async with live(make_venue(quiet_sim)) as v:
         yield v
-    finally:
-        await v.stop()

@@ -1,4 +1,5 @@
-"""A venue and a clock in memory, for the desk controller's tests: no sockets, no screen.
+"""A venue in memory, for the desk controller's tests: no sockets, no screen (the clock
+they move by hand is tests/fake_clock.py).
 
 FakeVenue implements the Venue protocol (tui/core/venue.py) and records every command it
 is given, in order; ``arrived`` is set the moment one comes, so "nothing was sent" is a
@@ -120,36 +121,6 @@ class FakeVenue:
 
     def sent(self, kind: str = "submit") -> list[Command]:
         return [c for c in self.commands if c.kind == kind]
-
-
-class FakeClock:
-    """The desk's clock, moved by hand: sleeping moves it; a wait that is not answered at
-    once times out (after letting the event loop run what is ready)."""
-
-    def __init__(self, now: float = 1_000.0, wall: float = 1_750_000_000.0) -> None:
-        self.t, self.wall_t = now, wall
-
-    def now(self) -> float:
-        return self.t
-
-    def wall(self) -> float:
-        return self.wall_t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-        self.wall_t += seconds
-
-    async def sleep(self, seconds: float) -> None:
-        self.advance(seconds)
-        await asyncio.sleep(0)
-
-    async def wait(self, event: asyncio.Event, seconds: float) -> bool:
-        for _ in range(5):  # what is already on its way may set it
-            if event.is_set():
-                return True
-            await asyncio.sleep(0)
-        self.advance(seconds)
-        return event.is_set()
 
 
 def market(state: DeskState, bid: int | None = 40, offer: int | None = 45,

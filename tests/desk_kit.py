@@ -1,27 +1,37 @@
-"""Helpers the desk tests share: other traders at the embedded exchange, the demo trader's
-orders as the exchange holds them, the plain cent markets, and a retail venue made live."""
+"""Helpers the desk tests share: other traders at the embedded exchange (and orders put
+there behind the desk's back), the demo trader's orders and commands as the exchange holds
+them, the markets by their scales, and a barrier for the orders a desk's keys sent."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tests.conftest import DEMO_ACCOUNT, eventually
+from tests.conftest import DEMO_ACCOUNT
 from tui.core.enums import Side
+from tui.sim.model import LoggedCommand
 from tui.sim.server import SimServer
-from tui.venues.retail.venue import RetailVenue
 
 if TYPE_CHECKING:
     from tui.ui.app import PmdeskApp
 
+DEMO = (DEMO_ACCOUNT, "firms/DEMO/users/demo")  # the desk's own account and user
 ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 BOB = ("firms/DEMO/accounts/bob-1", "firms/DEMO/users/bob")
+
+
+def place(sim: SimServer, who: tuple[str, str], symbol: str, side: Side, price: int, qty: int,
+          **kw: Any) -> str:
+    """An order straight into the exchange as `who` (ALICE, BOB, or DEMO behind the desk's
+    back), not through any desk; its order id."""
+    account, participant = who
+    return sim.exchange.insert_order(account=account, participant=participant, symbol=symbol,
+                                     side=side, price=price, order_qty=qty, **kw)
 
 
 def quote(sim: SimServer, symbol: str, bid: int = 40, offer: int = 45, qty: int = 100) -> None:
     """Another trader makes a two-sided market."""
     for side, price in ((Side.BUY, bid), (Side.SELL, offer)):
-        sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                  side=side, price=price, order_qty=qty)
+        place(sim, ALICE, symbol, side, price, qty)
 
 
 def mine(sim: SimServer, symbol: str | None = None) -> list[tuple[Side, int, int]]:
@@ -30,16 +40,23 @@ def mine(sim: SimServer, symbol: str | None = None) -> list[tuple[Side, int, int
         accounts=[DEMO_ACCOUNT], symbols=[symbol] if symbol else None))
 
 
+def my_commands(sim: SimServer, kind: str | None = None) -> list[LoggedCommand]:
+    """The commands from my account the exchange logged, in order: every one, or one kind
+    (insert, cancel, replace). "Nothing was sent" is this list, not a wait."""
+    return [c for c in sim.exchange.order_log
+            if DEMO_ACCOUNT in str(c.params) and kind in (None, c.kind)]
+
+
+def markets(sim: SimServer, price_scale: int = 100, tick: int = 1) -> list[str]:
+    """Markets priced on this scale and tick and traded in whole contracts, by symbol."""
+    return [s for s, i in sorted(sim.exchange.instruments.items())
+            if i.scales.price_scale == price_scale and i.scales.tick == tick
+            and i.scales.qty_scale == 1]
+
+
 def cent_symbols(sim: SimServer) -> list[str]:
     """Markets priced in whole cents and traded in whole contracts."""
-    return [s for s, i in sorted(sim.exchange.instruments.items())
-            if i.scales.price_scale == 100 and i.scales.qty_scale == 1]
-
-
-async def retail_live(venue: RetailVenue) -> None:
-    await venue.start()
-    await eventually(lambda: len(venue.state.streams) == 2 and all(
-        s.state.value == "live" for s in venue.state.streams.values()), what="both sockets")
+    return markets(sim)
 
 
 def expire_tokens(sim: SimServer) -> None:

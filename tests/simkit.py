@@ -1,4 +1,4 @@
-"""Shared pieces for the embedded exchange's tests: a fake clock, an event recorder, a
+"""Shared pieces for the embedded exchange's tests: an event recorder, a
 small exchange with one market of each interesting kind, order helpers, and a client that
 talks to a running exchange over its real sockets."""
 
@@ -12,6 +12,7 @@ from typing import Any
 import grpc
 import httpx
 
+from tests.fake_clock import FakeClock
 from tui.core.enums import ExecType, InstrumentState, Side
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
@@ -25,14 +26,6 @@ HALF = "TEST-HALF"  # price_scale 1000, tick 0.005
 FRAC = "TEST-FRAC"  # price_scale 100, qty_scale 100: hundredths of a contract
 SHUT = "TEST-SHUT"  # not open
 A, B, C = "firms/T/accounts/a", "firms/T/accounts/b", "firms/T/accounts/c"
-
-
-class FakeClock:
-    def __init__(self, t: float = 1_000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def make_exchange(clock: FakeClock) -> Exchange:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import settled
+from tests.desk_kit import ALICE, cent_symbols, mine, place, quote, settled
 from tui.core.enums import Side
 from tui.core.prices import Outcome
 from tui.sim.server import SimServer
@@ -16,38 +19,25 @@ from tui.ui.screens.help import HelpScreen, key_rows
 from tui.ui.widgets.blotter import FillsTable
 from tui.ui.widgets.tables import OrdersTable, PositionsTable
 
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 
-
-def _scale_100_symbol(sim: SimServer) -> str:
-    return next(s for s, i in sorted(sim.exchange.instruments.items())
-                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
-
-
-def _quote(sim: SimServer, symbol: str, bid: int, offer: int, qty: int = 100) -> None:
-    """Another trader makes a two-sided market, so the ladder has an inside to start on."""
-    account, participant = ALICE
-    for side, price in ((Side.BUY, bid), (Side.SELL, offer)):
-        sim.exchange.insert_order(account=account, participant=participant, symbol=symbol,
-                                  side=side, price=price, order_qty=qty)
-
-
-async def _open_market(app: PmdeskApp, pilot: Pilot[None], symbol: str) -> None:
-    await eventually(lambda: app.instrument is not None, what="the first market")
-    for _ in range(len(app.state.instruments)):
-        if app.instrument is not None and app.instrument.symbol == symbol:
-            break
-        await pilot.press("right_square_bracket")
-    assert app.instrument is not None and app.instrument.symbol == symbol
-    # the frame timer, not the stream, draws a book that arrives after the market was
-    # opened (and puts the cursor on its inside): wait until it has taken the dirty book
-    await eventually(lambda: app.cursor_price is not None and symbol in app.state.books
-                     and symbol not in app.state.dirty_books, what="the book on the ladder")
-
-
-def _mine(sim: SimServer) -> list[tuple[Side, int, int]]:
-    return sorted((o.side, o.price, o.leaves_qty)
-                  for o in sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]))
+@asynccontextmanager
+async def desk(sim: SimServer, symbol: str, size: tuple[int, int] = (120, 36)
+               ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
+    """The app as shipped (its default limits and repeat guard), stepped to `symbol` with ]
+    as a trader would, its book on the ladder."""
+    app = PmdeskApp(make_venue(sim))
+    async with app.run_test(size=size) as pilot:
+        await eventually(lambda: app.instrument is not None, what="the first market")
+        for _ in range(len(app.state.instruments)):
+            if app.instrument is not None and app.instrument.symbol == symbol:
+                break
+            await pilot.press("right_square_bracket")
+        assert app.instrument is not None and app.instrument.symbol == symbol
+        # the frame timer, not the stream, draws a book that arrives after the market was
+        # opened (and puts the cursor on its inside): wait until it has taken the dirty book
+        await eventually(lambda: app.cursor_price is not None and symbol in app.state.books
+                         and symbol not in app.state.dirty_books, what="the book on the ladder")
+        yield app, pilot
 
 
 def _table_text(table: DataTable[object]) -> list[str]:
@@ -55,23 +45,21 @@ def _table_text(table: DataTable[object]) -> list[str]:
 
 
 async def test_keys_buy_yes_buy_no_cancel_and_cancel_all(quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol) as (app, pilot):
         assert app.cursor_price == 40  # the cursor starts on the best bid
         size = app.order_size
 
         await pilot.press("b")  # buy YES at 0.40
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size)],
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, size)],
                          what="BUY YES 0.40 at the exchange")
 
         await pilot.press("t")  # NO
         assert app.outcome is Outcome.NO
         await pilot.press("up")  # YES 0.41 = NO 0.59
         await pilot.press("b")  # buy NO at 0.59 is a YES sell at 0.41
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size),
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, size),
                                                       (Side.SELL, 41, size)],
                          what="BUY NO 0.59 as SELL YES 0.41 at the exchange")
         orders = app.query_one(OrdersTable)
@@ -83,30 +71,25 @@ async def test_keys_buy_yes_buy_no_cancel_and_cancel_all(quiet_sim: SimServer) -
         assert "0.59" in no_row
 
         await pilot.press("x")  # cancel the order under the cursor (0.41)
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, size)],
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, size)],
                          what="the cancel at the cursor")
 
         await pilot.press("X")  # cancel all
-        await eventually(lambda: _mine(quiet_sim) == [], what="cancel all at the exchange")
+        await eventually(lambda: mine(quiet_sim) == [], what="cancel all at the exchange")
         # alice's quotes are untouched: cancel all is this trader's orders only
         assert len(quiet_sim.exchange.open_orders(accounts=[ALICE[0]])) == 2
 
 
 async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("t", "down", "s")  # sell NO at 0.61: a YES bid at 0.39
-        await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 39, app.order_size)],
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 39, app.order_size)],
                          what="SELL NO 0.61 as BUY YES 0.39")
         # the market trades through it: another trader sells YES down to 0.39
-        account, participant = ALICE
-        quiet_sim.exchange.insert_order(account=account, participant=participant,
-                                        symbol=symbol, side=Side.SELL, price=39,
-                                        order_qty=1000)
-        await eventually(lambda: _mine(quiet_sim) == [], what="the fill")
+        place(quiet_sim, ALICE, symbol, Side.SELL, 39, 1000)
+        await eventually(lambda: mine(quiet_sim) == [], what="the fill")
         assert quiet_sim.exchange.position(DEMO_ACCOUNT, symbol).net_position == app.order_size
         positions = app.query_one(PositionsTable)
         await eventually(lambda: any(f"{app.order_size} YES" in r
@@ -120,10 +103,8 @@ async def test_a_resting_order_fills_and_the_position_shows(quiet_sim: SimServer
 
 
 async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(busy_sim)
-    app = PmdeskApp(make_venue(busy_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    symbol = cent_symbols(busy_sim)[0]
+    async with desk(busy_sim, symbol) as (app, pilot):
         await eventually(lambda: app.state.books[symbol].best_offer is not None,
                          what="a synthetic offer")
         offer = app.state.books[symbol].best_offer
@@ -138,11 +119,9 @@ async def test_a_marketable_order_trades_with_the_synthetic_flow(busy_sim: SimSe
 
 
 async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open_market(app, pilot, symbol)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol, (100, 30)) as (app, pilot):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = app.screen.rows
@@ -159,11 +138,9 @@ async def test_help_shows_every_key_and_blocks_trading_keys(quiet_sim: SimServer
 
 
 async def test_cursor_jumps_to_best_bid_and_offer(quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("down", "down", "l")
         assert app.cursor_price == 45
         await pilot.press("h")
@@ -176,16 +153,15 @@ async def test_slash_finds_a_market_by_its_description(quiet_sim: SimServer) -> 
         await eventually(lambda: app.instrument is not None, what="the first market")
         await pilot.press("slash", *"chiefs", "enter")
         assert app.instrument is not None and "Chiefs" in app.instrument.description
-        assert not [c for c in quiet_sim.exchange.order_log]  # typing sent nothing
+        await settled(app)
+        assert not quiet_sim.exchange.order_log  # typing sent nothing
 
 
 async def test_ladder_marks_the_average_entry_and_the_pnl_of_closing(
         quiet_sim: SimServer) -> None:
-    symbol = _scale_100_symbol(quiet_sim)
-    _quote(quiet_sim, symbol, bid=40, offer=45)
-    app = PmdeskApp(make_venue(quiet_sim))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _open_market(app, pilot, symbol)
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol, bid=40, offer=45)
+    async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press(*["up"] * 5, "b")  # buy 10 YES at 0.45 from the offer
         await eventually(lambda: symbol in app.state.positions
                          and app.state.positions[symbol].net == 10, what="long 10 YES")

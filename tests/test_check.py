@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import eventually
+from tests.conftest import eventually, start_live
 from tui.cli.check import Checker
 from tui.cli.credentials import auth0_client
 from tui.cli.main import main
@@ -149,10 +149,8 @@ async def test_the_desk_trades_on_an_auth0_login(
     _auth0_profile(quiet_sim, tmp_path, monkeypatch)
     venue = GatewayVenue(rest_url=quiet_sim.rest_url, grpc_target=quiet_sim.grpc_target,
                          username="", password="", auth0=auth0_client(load_profiles()["jwt"]))
-    await venue.start()
     try:
-        await eventually(lambda: len(venue.state.streams) == 4 and all(
-            s.state.value == "live" for s in venue.state.streams.values()), what="live")
+        await start_live(venue)
         inst = next(iter(venue.state.instruments.values()))
         request = build_order(inst, Intent.BUY_YES, inst.scales.min_price, inst.scales.min_qty)
         await venue.submit(request)

@@ -7,11 +7,11 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import httpx
 import pytest
 
+from tests.conftest import holds_within
 from tui.cli.demo import embedded_exchange
 
 # a stand-in for the desk: starts the exchange exactly as `pmdesk demo` does, says where
@@ -32,19 +32,10 @@ def _alive(url: str) -> bool:
         return False
 
 
-def _gone_within(url: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not _alive(url):
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_exchange_serves_while_open_and_stops_on_exit() -> None:
     with embedded_exchange(seed=7) as sim:
         assert _alive(sim.rest_url)
-    assert _gone_within(sim.rest_url, 5.0)
+    assert holds_within(lambda: not _alive(sim.rest_url), 5.0)
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGKILL],
@@ -57,7 +48,8 @@ def test_exchange_stops_when_the_desk_is_interrupted_or_dies(how: signal.Signals
         assert url.startswith("http://127.0.0.1:") and _alive(url)
         os.kill(desk.pid, how)
         desk.wait(timeout=10)
-        assert _gone_within(url, 8.0), f"the exchange outlived a desk ended by {how.name}"
+        assert holds_within(lambda: not _alive(url), 8.0), (
+            f"the exchange outlived a desk ended by {how.name}")
     finally:
         if desk.poll() is None:
             desk.kill()

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.desk_fakes import MARKET, FakeClock, FakeVenue, holding, market
+from tests.desk_fakes import MARKET, FakeVenue, holding, market
+from tests.fake_clock import FakeClock
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.limits import Limit, Limits

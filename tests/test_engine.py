@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from simkit import CENT, A, B, C, FakeClock, Recorder, buy, sell
 
+from tests.fake_clock import FakeClock
+from tests.simkit import CENT, A, B, C, Recorder, buy, sell
 from tui.core.enums import CxlRejReason, ExecType, OrderState, TimeInForce
 from tui.sim import wire
 from tui.sim.exchange import Exchange

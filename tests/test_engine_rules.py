@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from simkit import CENT, FRAC, HALF, SHUT, A, B, C, FakeClock, Recorder, buy, sell
 
+from tests.fake_clock import FakeClock
+from tests.simkit import CENT, FRAC, HALF, SHUT, A, B, C, Recorder, buy, sell
 from tui.core.enums import ExecType, InstrumentState, OrderState, OrderType, OrdRejectReason, Side
 from tui.core.prices import Intent
 from tui.sim.exchange import Exchange

@@ -5,92 +5,25 @@ answer was lost, resolved by looking it up (found, and found nowhere)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
-
-from tests.conftest import DEMO_ACCOUNT, eventually
-from tests.desk_kit import ALICE, cent_symbols, retail_live
+from tests.conftest import DEMO_ACCOUNT, eventually, start_live, venue_via
+from tests.desk_kit import ALICE, cent_symbols, place
+from tests.wire_faults import arm
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.model import Order
 from tui.core.prices import Intent
 from tui.core.ticket import OrderRequest, build_order
 from tui.core.venue import VenueError
-from tui.sim.auth import DEMO_PASSWORD
-from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
+from tui.sim.retail.api import slug_of
 from tui.sim.server import SimServer
-from tui.store import Store, db_path
 from tui.store.export import export
-from tui.venues.gateway.rest import INSERT_PATH
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
 
 PROFILE = "final-states"
 Venue = GatewayVenue | RetailVenue
-
-
-class Faults(httpx.AsyncBaseTransport):
-    """Loopback HTTP to the exchange that passes every request, except the next insert when
-    the test arms a fault: refused at the door (nothing sent, certainly), or delivered with
-    its answer lost (`before` runs as it leaves; `deliver`: does it reach the exchange)."""
-
-    def __init__(self, insert_path: str) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
-        self.insert_path = insert_path
-        self.fault = ""  # "", "refuse" or "lose"
-        self.deliver = True
-        self.before: Callable[[], Awaitable[None]] | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        fault = self.fault
-        if not (fault and request.method == "POST" and request.url.path == self.insert_path):
-            return await self._inner.handle_async_request(request)
-        self.fault = ""
-        if fault == "refuse":
-            raise httpx.ConnectError("connection refused", request=request)
-        if self.before is not None:
-            await self.before()
-        if self.deliver:
-            response = await self._inner.handle_async_request(request)
-            await response.aread()
-        raise httpx.ReadTimeout("the answer was lost", request=request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-def _desk(sim: SimServer, via: str) -> Venue:
-    def opener(account: str) -> Store:
-        return Store.open(db_path(PROFILE, account))
-
-    if via == "retail":
-        return RetailVenue(rest_url=sim.rest_url, key_id=DEMO_RETAIL_KEY_ID,
-                           secret=DEMO_RETAIL_SECRET, silence_timeout=5.0, open_store=opener)
-    return GatewayVenue(rest_url=sim.rest_url, grpc_target=sim.grpc_target, username="demo",
-                        password=DEMO_PASSWORD, silence_timeout=5.0, open_store=opener)
-
-
-async def _live(venue: Venue) -> None:
-    if isinstance(venue, RetailVenue):
-        await retail_live(venue)
-        return
-    await venue.start()
-    await eventually(lambda: len(venue.state.streams) == 4 and all(
-        s.state.value == "live" for s in venue.state.streams.values()), what="four streams")
-
-
-def _faults(venue: Venue, sim: SimServer) -> Faults:
-    """Every REST call of the venue through a transport the test can arm."""
-    faults = Faults("/v1/orders" if isinstance(venue, RetailVenue) else INSERT_PATH)
-    old = venue.rest._http
-    venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=10.0,
-                                         transport=faults)
-    if old is not None:
-        asyncio.get_running_loop().create_task(old.aclose())
-    return faults
 
 
 def _order_stream(venue: Venue) -> Any:
@@ -129,15 +62,14 @@ def _exported() -> dict[str, dict[str, str]]:
 async def test_every_final_order_state_is_in_the_local_database(
         quiet_sim: SimServer, via: str) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    venue = _desk(quiet_sim, via)
-    await _live(venue)
+    venue = venue_via(quiet_sim, via, profile=PROFILE)
+    await start_live(venue)
     sym = slug_of(symbol) if via == "retail" else symbol
     inst = venue.state.instruments[sym]
-    quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                    side=Side.SELL, price=45, order_qty=100)
+    place(quiet_sim, ALICE, symbol, Side.SELL, 45, 100)
     await eventually(lambda: (b := venue.state.books.get(sym)) is not None
                      and b.best_offer == 45, what="the offer")
-    faults = _faults(venue, quiet_sim)
+    faults = arm(venue, quiet_sim)
     venue.lookup_waits = (0.2, 0.2, 0.2)  # type: ignore[misc]
 
     def order(price: int, **kw: Any) -> OrderRequest:
@@ -179,8 +111,7 @@ async def test_every_final_order_state_is_in_the_local_database(
         raced = order(35)  # the market fills it as the trader's cancel leaves
         await venue.submit(raced)
         local = await _working(venue, raced)
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=35, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 35, 5)
         await venue.cancel(local)
         await _ended(venue, raced, OrderState.FILLED)
         if via == "gateway":  # the retail socket says nothing of a refused cancel (§5.4)

@@ -7,8 +7,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from simkit import FakeClock
 
+from tests.conftest import eventually
+from tests.fake_clock import FakeClock
 from tui.core.enums import OrderState, Side
 from tui.sim.exchange import Exchange
 from tui.sim.flow import SyntheticFlow
@@ -135,11 +136,10 @@ async def test_run_drives_the_flow_until_stopped() -> None:
     flow = SyntheticFlow(ex, seed=2, symbols=["AEC-NFL-KC-BUF-2026-11-29"])
     stop = asyncio.Event()
     task = asyncio.create_task(flow.run(stop, interval=0.01))
-    await asyncio.sleep(0.2)
+    await eventually(lambda: None not in ex.best("AEC-NFL-KC-BUF-2026-11-29"),
+                     what="its market quoted on both sides")
     stop.set()
     await asyncio.wait_for(task, 1.0)
-    bid, offer = ex.best("AEC-NFL-KC-BUF-2026-11-29")
-    assert bid is not None and offer is not None
     assert ex.best("AEC-CRY-BTC-150K-2026-12-31") == (None, None)  # not one of its symbols
 
 

@@ -19,23 +19,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.conftest import DEMO_ACCOUNT, logged_in
 from tests.desk_kit import cent_symbols, expire_tokens, quote
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
-from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.server import SimServer
 from tui.venues.gateway.rest import GatewayRest
 
-ACCOUNT = "firms/DEMO/accounts/demo-1"
 INSERT = tr_pb.InsertOrderRequest(symbol="X", side=1, type=2, order_qty=1, price=1,
-                                  clord_id="c1", account=ACCOUNT)
+                                  clord_id="c1", account=DEMO_ACCOUNT)
 
 
 async def _logged_in(sim: SimServer) -> GatewayRest:
-    rest = GatewayRest(sim.rest_url)
+    """No client-side pacing: what is under test is the exchange's answer."""
+    rest = await logged_in(sim)
     rest.limiter = None
-    await rest.login("demo", DEMO_PASSWORD)
-    rest.participant_id = (await rest.whoami()).user
     return rest
 
 
@@ -132,7 +130,7 @@ async def test_5xx_on_a_command_may_or_may_not_have_taken_effect(stand_in: str) 
         assert e.value.uncertain
         with pytest.raises(VenueError, match="unavailable .*nothing changed, try again "
                                              r"shortly \(upstream unavailable\)"):
-            await rest.balance(ACCOUNT)
+            await rest.balance(DEMO_ACCOUNT)
     finally:
         await rest.close()
 
@@ -161,7 +159,7 @@ async def test_a_refused_post_only_says_it_would_have_taken_liquidity(
     quote(quiet_sim, symbol)  # offered at 0.45
     rest = await _logged_in(quiet_sim)
     crossing = tr_pb.InsertOrderRequest(symbol=symbol, side=1, type=2, order_qty=10, price=45,
-                                        clord_id="p1", account=ACCOUNT,
+                                        clord_id="p1", account=DEMO_ACCOUNT,
                                         participate_dont_initiate=True)
     try:
         with pytest.raises(VenueError) as err:
@@ -169,7 +167,7 @@ async def test_a_refused_post_only_says_it_would_have_taken_liquidity(
         assert str(err.value) == ("The exchange refused it: post-only would have crossed the "
                                   "book and taken liquidity.")
         empty = tr_pb.InsertOrderRequest(symbol=symbol, side=1, type=2, order_qty=0, price=40,
-                                         clord_id="p2", account=ACCOUNT)
+                                         clord_id="p2", account=DEMO_ACCOUNT)
         with pytest.raises(VenueError) as err:
             await rest.preview_order(empty)
         assert str(err.value) == ("The exchange refused the request (quantity must be more "

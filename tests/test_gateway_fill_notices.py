@@ -3,7 +3,6 @@ desk could not see live (replayed by the drop copy) is told as recovered, in any
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import DEMO_ACCOUNT, eventually
-from tests.desk_kit import ALICE
+from tests.desk_kit import ALICE, cent_symbols, place
 from tui.core.enums import ExecType, OrderState, Side
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
@@ -22,11 +21,6 @@ from tui.venues.base import ORDER_STREAM
 from tui.venues.gateway.recovery import DROP_COPY, REPLAYED_AFTER
 from tui.venues.gateway.streams import StreamWorker
 from tui.venues.gateway.venue import GatewayVenue
-
-
-def _symbol(venue: GatewayVenue) -> str:
-    return next(s for s, i in sorted(venue.state.instruments.items())
-                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
 
 
 def _worker(venue: GatewayVenue, name: str) -> StreamWorker:
@@ -50,8 +44,7 @@ async def _rest_a_bid(venue: GatewayVenue, symbol: str) -> str:
 
 
 def _alice_hits(sim: SimServer, symbol: str) -> None:
-    sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                              side=Side.SELL, price=30, order_qty=5)
+    place(sim, ALICE, symbol, Side.SELL, 30, 5)
 
 
 def _drop_copy_caught_up(venue: GatewayVenue, sim: SimServer) -> bool:
@@ -61,7 +54,7 @@ def _drop_copy_caught_up(venue: GatewayVenue, sim: SimServer) -> bool:
 
 async def test_a_fill_the_drop_copy_reports_first_is_told_once(
         venue: GatewayVenue, quiet_sim: SimServer) -> None:
-    symbol = _symbol(venue)
+    symbol = cent_symbols(quiet_sim)[0]
     order_id = await _rest_a_bid(venue, symbol)
     await _worker(venue, ORDER_STREAM).stop()  # the order stream lags: the drop copy wins
     _alice_hits(quiet_sim, symbol)
@@ -80,7 +73,7 @@ async def test_a_fill_the_drop_copy_reports_first_is_told_once(
 
 async def test_a_fill_the_order_stream_reports_first_is_told_once(
         venue: GatewayVenue, quiet_sim: SimServer) -> None:
-    symbol = _symbol(venue)
+    symbol = cent_symbols(quiet_sim)[0]
     order_id = await _rest_a_bid(venue, symbol)
     drop_copy = _worker(venue, DROP_COPY)
     await drop_copy.stop()  # the drop copy lags: the order stream wins
@@ -112,7 +105,7 @@ def zone(request: pytest.FixtureRequest) -> Iterator[str]:
 
 async def test_a_live_fill_is_not_called_recovered_in_any_time_zone(
         zone: str, venue: GatewayVenue, quiet_sim: SimServer) -> None:
-    symbol = _symbol(venue)
+    symbol = cent_symbols(quiet_sim)[0]
     await _rest_a_bid(venue, symbol)
     await _worker(venue, ORDER_STREAM).stop()  # only the drop copy tells this fill
     _alice_hits(quiet_sim, symbol)
@@ -124,13 +117,19 @@ async def test_a_live_fill_is_not_called_recovered_in_any_time_zone(
 
 async def test_a_fill_replayed_after_an_outage_is_told_as_recovered_in_any_time_zone(
         zone: str, venue: GatewayVenue, quiet_sim: SimServer) -> None:
-    symbol = _symbol(venue)
+    symbol = cent_symbols(quiet_sim)[0]
     await _rest_a_bid(venue, symbol)
     drop_copy = _worker(venue, DROP_COPY)
     await _worker(venue, ORDER_STREAM).stop()
     await drop_copy.stop()
-    _alice_hits(quiet_sim, symbol)  # filled while the desk sees nothing
-    await asyncio.sleep(REPLAYED_AFTER + 0.5)
+    # filled while the desk sees nothing, longer ago than a live fill can be: the exchange
+    # stamps it that far back, rather than the test waiting that long to resume
+    now = quiet_sim.exchange.clock
+    quiet_sim.exchange.clock = lambda: now() - (REPLAYED_AFTER + 0.5)
+    try:
+        _alice_hits(quiet_sim, symbol)
+    finally:
+        quiet_sim.exchange.clock = now
     drop_copy.start()  # resumes from its token: the fill comes back as a replay
     await eventually(lambda: venue.state.fills, what="the replayed fill")
     assert _recovered(venue) == ["Recovered 1 fill(s) made while the desk could not see "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from tests.conftest import DEMO_ACCOUNT, eventually
-from tests.test_uncertain_insert import Silent, _lost_answer, silent_server  # noqa: F401
+from tests.desk_kit import ALICE, cent_symbols, place
 from tui.core.enums import OrderState, Side
 from tui.core.model import Order
 from tui.core.prices import Intent
@@ -14,25 +14,17 @@ from tui.core.ticket import build_order
 from tui.sim.server import SimServer
 from tui.venues.gateway.venue import GatewayVenue
 
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
-
-
-def _symbol(venue: GatewayVenue) -> str:
-    return next(s for s, i in sorted(venue.state.instruments.items())
-                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
-
 
 async def test_a_cancel_that_loses_to_a_fill_leaves_the_order_filled(
         venue: GatewayVenue, quiet_sim: SimServer) -> None:
-    symbol = _symbol(venue)
+    symbol = cent_symbols(quiet_sim)[0]
     await venue.submit(build_order(venue.state.instruments[symbol], Intent.BUY_YES, 30, 5))
     local = await eventually(lambda: next(iter(venue.state.working_orders(symbol)), None)
                              and venue.state.working_orders(symbol)[0].order_id
                              and venue.state.working_orders(symbol)[0], what="working order")
     assert isinstance(local, Order)
     # the market fills it at the exchange before the trader's cancel gets there
-    quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                    side=Side.SELL, price=30, order_qty=5)
+    place(quiet_sim, ALICE, symbol, Side.SELL, 30, 5)
     await venue.cancel(local)  # refused by the exchange: the order is already filled
     await eventually(lambda: any("refused" in n.text for n in venue.state.notices),
                      what="the cancel reject")
@@ -91,7 +83,7 @@ async def test_a_session_the_exchange_forgot_recovers_at_once(
         venue: GatewayVenue, quiet_sim: SimServer) -> None:
     """Tokens revoked early: REST and streams log in again instead of waiting for expiry."""
     quiet_sim.auth._access.clear()  # the exchange forgets every access token
-    symbol = _symbol(venue)
+    symbol = cent_symbols(quiet_sim)[0]
     await venue.submit(build_order(venue.state.instruments[symbol], Intent.BUY_YES, 20, 1))
     await eventually(lambda: quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]),
                      what="the order after a 401 and a fresh login")
@@ -100,10 +92,3 @@ async def test_a_session_the_exchange_forgot_recovers_at_once(
     quiet_sim.drop_streams()
     await eventually(lambda: all(w.connects > before[w.name] for w in venue._workers),
                      within=20.0, what="streams back on a renewed token")
-
-
-async def test_a_finished_lookup_of_an_uncertain_insert_is_let_go(
-        venue: GatewayVenue, silent_server: Silent) -> None:  # noqa: F811 - the fixture
-    """Each unanswered insert starts a lookup; a long session must not keep every one."""
-    await _lost_answer(venue, silent_server, reached=False)
-    await eventually(lambda: not venue.tasks.held("lookup"), what="the ended lookup let go")

@@ -13,15 +13,13 @@ import pytest
 from textual.app import App
 from textual.binding import BindingType
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import cent_symbols, mine, quote, settled
-from tests.screen_text import footer, ticket_parts
+from tests.conftest import eventually
+from tests.desk_kit import settled
+from tests.pilot_kit import fake_desk, footer, ticket_parts
 from tui.cli.common import check_keymap
 from tui.core.config import ConfigError, DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
-from tui.sim.server import SimServer
-from tui.ui.app import PmdeskApp
 from tui.ui.bindings import DESK_BINDINGS
 from tui.ui.keymap import DeskKeys
 from tui.ui.screens.help import HelpScreen
@@ -125,20 +123,9 @@ def test_the_desk_refuses_to_start_on_a_key_bound_twice(tmp_path: Path) -> None:
 
 # --- the screen names the key actually bound ---------------------------------------------
 
-async def test_a_remapped_buy_and_sell_show_on_the_ticket_footer_and_help(
-        quiet_sim: SimServer) -> None:
-    symbol = cent_symbols(quiet_sim)[0]
-    quote(quiet_sim, symbol)  # bid 0.40, offered at 0.45
+async def test_a_remapped_buy_and_sell_show_on_the_ticket_footer_and_help() -> None:
     config = DeskConfig(limits=Limits(), keymap={"buy": "g", "sell": "z", "move": "M"})
-    app = PmdeskApp(make_venue(quiet_sim), config=config, repeat_guard=0)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
-        app.show_market(symbol)
-        await eventually(lambda: app.symbol == symbol and app.cursor_price == 40,
-                         what="the ladder on the bid")
-        await pilot.pause()
+    async with fake_desk(config) as (app, pilot, venue):  # quoted 0.40 / 0.45
         ticket = ticket_parts(app)
         assert ticket["buy"][0] == "g BUY YES 0.40"
         assert ticket["sell"][0] == "z SELL YES 0.40"
@@ -146,13 +133,17 @@ async def test_a_remapped_buy_and_sell_show_on_the_ticket_footer_and_help(
         assert footer(app)[:2] == ["g Buy", "z Sell"]
         assert not any(entry.startswith(("b ", "s ")) for entry in footer(app))
 
+        def sent() -> list[tuple[Side, int, int]]:
+            return [(r.yes_side, r.yes_price, r.qty) for c in venue.sent()
+                    if (r := c.request) is not None]
+
         await pilot.press("b", "s")  # the old keys trade nothing
         await settled(app)
-        assert not [c for c in quiet_sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]
+        assert not venue.arrived.is_set()
         await pilot.press("g")
-        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, 10)], what="g buys")
+        await eventually(lambda: sent() == [(Side.BUY, 40, 10)], what="g buys")
         await pilot.press("up", "z")
-        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 40, 10), (Side.SELL, 41, 10)],
+        await eventually(lambda: sent() == [(Side.BUY, 40, 10), (Side.SELL, 41, 10)],
                          what="z sells")
 
         await pilot.press("question_mark")

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from tests.conftest import eventually, make_venue
 from tests.desk_kit import ALICE, cent_symbols
 from tests.desk_kit import quote as _quote
+from tests.pilot_kit import pilot_desk, show
 from tui.core.config import DeskConfig
 from tui.core.limits import Limits
 from tui.sim.server import SimServer
@@ -31,15 +32,9 @@ async def desk(sim: SimServer, symbol: str, size: tuple[int, int] = (120, 36),
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
     """The desk live with `symbol` on the first ladder and its book there."""
     config = DeskConfig(limits=Limits(), keymap=keymap or {})
-    app = PmdeskApp(make_venue(sim), config=config, repeat_guard=0)
-    async with app.run_test(size=size) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
-        app.show_market(symbol)
-        await eventually(lambda: app.symbol == symbol and current(app.pane, sim),
-                         what="the exchange's book on the ladder")
-        await pilot.pause()
+    async with pilot_desk(make_venue(sim), config, size) as (app, pilot):
+        await show(app, pilot, sim, symbol)
+        assert current(app.pane, sim)
         yield app, pilot
 
 
@@ -66,7 +61,7 @@ def quote_every_market(sim: SimServer) -> None:
         _quote(sim, symbol, bid=bid, offer=bid + 3 * scales.tick, qty=100 * scales.qty_scale)
 
 
-def drawn(ladder: Ladder) -> dict[str, tuple[str, str]]:
+def ladder_rows(ladder: Ladder) -> dict[str, tuple[str, str]]:
     """YES price -> (bid size, offer size) for every row the ladder draws now, read from the
     text of its lines at the columns its header titles."""
     c = ladder.columns()
@@ -89,7 +84,7 @@ def shows_inside(pane: LadderPane, sim: SimServer) -> bool:
     assert symbol is not None
     scales = sim.exchange.instruments[symbol].scales
     (bid, bid_qty), (offer, offer_qty) = (levels[0] for levels in sim.exchange.book(symbol, 1))
-    rows = drawn(pane.ladder)
+    rows = ladder_rows(pane.ladder)
     return (rows.get(scales.price_text(bid), ("", ""))[0] == scales.qty_text(bid_qty)
             and rows.get(scales.price_text(offer), ("", ""))[1] == scales.qty_text(offer_qty))
 
@@ -116,7 +111,7 @@ async def test_a_fast_move_far_out_of_view_recentres_and_leaves_the_cursor(
         pane = app.pane
         assert pane.ladder.auto_recentre == 0  # the config's default: no auto-recentre
         assert shows_inside(pane, quiet_sim) and app.cursor_price == 40
-        assert "0.45" in drawn(pane.ladder) and "0.90" not in drawn(pane.ladder)
+        assert "0.45" in ladder_rows(pane.ladder) and "0.90" not in ladder_rows(pane.ladder)
 
         for bid, offer, cursor_away in ((88, 90, "cursor ↓0.40"), (6, 8, "cursor ↑0.40")):
             move_market(quiet_sim, symbol, bid, offer)
@@ -143,7 +138,7 @@ async def test_recentring_keeps_the_cursor_in_sight_when_both_fit(quiet_sim: Sim
         move_market(quiet_sim, symbol, bid, bid + 2)
         await eventually(lambda: shows_inside(pane, quiet_sim),
                          what=f"the ladder on the market at {bid}")
-        assert app.cursor_price == 37 and "0.37" in drawn(ladder)
+        assert app.cursor_price == 37 and "0.37" in ladder_rows(ladder)
         assert "cursor" not in header(pane) and "market" not in header(pane)
 
 
@@ -154,7 +149,7 @@ async def test_scrolled_away_the_header_says_where_the_market_went_and_c_follows
     async with desk(quiet_sim, symbol) as (app, pilot):
         pane, ladder = app.pane, app.pane.ladder
         await pilot.press("pageup", "pageup", "pageup", "pageup")  # the cursor to 0.80
-        assert app.cursor_price == 80 and "0.80" in drawn(ladder)
+        assert app.cursor_price == 80 and "0.80" in ladder_rows(ladder)
         assert not shows_inside(pane, quiet_sim)
         view = round(ladder.scroll_offset.y)
 
@@ -162,7 +157,7 @@ async def test_scrolled_away_the_header_says_where_the_market_went_and_c_follows
         await eventually(lambda: "market ↓0.20, c follows" in header(pane),
                          what="the header saying where the market went")
         assert round(ladder.scroll_offset.y) == view  # the trader's view stays
-        assert app.cursor_price == 80 and "0.80" in drawn(ladder)
+        assert app.cursor_price == 80 and "0.80" in ladder_rows(ladder)
 
         move_market(quiet_sim, symbol, 90, 92)  # and up, out of sight the other way
         await eventually(lambda: "market ↑0.90, c follows" in header(pane),

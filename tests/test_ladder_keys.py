@@ -45,9 +45,10 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import ALICE, settled
+from tests.desk_kit import ALICE, markets, my_commands, place, settled
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
+from tests.pilot_kit import book_is_current, cursor_to, pilot_desk, show, told
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, OrderType, Side, TimeInForce
 from tui.core.limits import Limits
@@ -150,33 +151,14 @@ def test_every_binding_has_a_pilot_test_listed() -> None:
 
 # --- the desk on the embedded exchange ----------------------------------------------------------
 
-def _market(sim: SimServer, *, price_scale: int = 100, tick: int = 1, last: bool = False
-            ) -> str:
-    """The first (or last) market by symbol with these scales, whole contracts."""
-    found = [s for s, i in sorted(sim.exchange.instruments.items())
-             if i.scales.price_scale == price_scale and i.scales.tick == tick
-             and i.scales.qty_scale == 1]
-    return found[-1 if last else 0]
-
-
 def _net(sim: SimServer, symbol: str) -> int:
     return sim.exchange.position(DEMO_ACCOUNT, symbol).net_position
 
 
-def _sent(sim: SimServer) -> list[SimOrder]:
+def _inserted(sim: SimServer) -> list[SimOrder]:
     """The exchange's records of the orders I inserted, in order (ended ones too)."""
-    found = [sim.exchange.order(c.order_id) for c in sim.exchange.order_log
-             if c.kind == "insert" and DEMO_ACCOUNT in str(c.params) and c.order_id]
+    found = [sim.exchange.order(c.order_id) for c in my_commands(sim, "insert") if c.order_id]
     return [o for o in found if o is not None]
-
-
-def _commands(sim: SimServer, kind: str) -> int:
-    return sum(1 for c in sim.exchange.order_log if c.kind == kind
-               and DEMO_ACCOUNT in str(c.params))
-
-
-def _told(app: PmdeskApp, words: str) -> bool:
-    return any(words in str(n.message) for n in app._notifications)
 
 
 @asynccontextmanager
@@ -185,16 +167,11 @@ async def desk(sim: SimServer, symbol: str, config: DeskConfig | None = None,
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
     """The app live on `symbol` (put there directly, not by keys); the cursor on the inside."""
     config = config or DeskConfig(limits=Limits(), confirm_delay=0.2)
-    app = PmdeskApp(make_venue(sim), config=config, repeat_guard=0)
-    async with app.run_test(size=size) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
+    async with pilot_desk(make_venue(sim), config, size) as (app, pilot):
         await _settle(app, pilot)  # the market list's first highlight handled: it follows
-        app.show_market(symbol)
-        await eventually(lambda: app.symbol == symbol and app.cursor_price is not None
-                         and _book_is_current(app, sim, symbol), what="the book on the ladder")
+        await show(app, pilot, sim, symbol)
         await _settle(app, pilot)
+        assert app.symbol == symbol
         assert app.symbol == symbol
         yield app, pilot
 
@@ -208,22 +185,6 @@ async def _settle(app: PmdeskApp, pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
-def _book_is_current(app: PmdeskApp, sim: SimServer, symbol: str) -> bool:
-    """The desk's best bid and offer are the exchange's."""
-    book = app.state.books.get(symbol)
-    bid, offer = sim.exchange.best(symbol)
-    if book is None:
-        return bid is None and offer is None
-    return (book.best_bid, book.best_offer) == (bid, offer)
-
-
-async def _at(app: PmdeskApp, pilot: Pilot[None], price: int) -> None:
-    """The cursor to a YES price without a key (the keys are what is under test)."""
-    app.ladder.set_cursor(price)
-    await pilot.pause()
-    assert app.cursor_price == price
-
-
 async def _acked(app: PmdeskApp, price: int) -> None:
     await eventually(lambda: any(not o.is_pending for o in app.ladder.orders_at(price)),
                      what=f"my order at {price} acknowledged on the ladder")
@@ -233,19 +194,19 @@ async def _acked(app: PmdeskApp, price: int) -> None:
 
 async def test_plus_equals_and_minus_step_the_size_sent(quiet_sim: SimServer) -> None:
     """The size ladder (config size_steps): from 10, + is 25, not 11."""
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         assert app.order_size == 10
         steps = [("plus", 40, 25), ("equals_sign", 39, 50), ("minus", 38, 25)]
         for key, price, qty in steps:
             await pilot.press(key)
-            await _at(app, pilot, price)
+            await cursor_to(app, pilot, price)
             await pilot.press("b")
             await eventually(lambda p=price, q=qty: (Side.BUY, p, q) in _mine(quiet_sim),
                              what=f"{key}: BUY {qty} at {price} at the exchange")
         await pilot.press(*["minus"] * 20)  # never below the market's minimum
-        await _at(app, pilot, 37)
+        await cursor_to(app, pilot, 37)
         await pilot.press("b")
         minimum = quiet_sim.exchange.instruments[symbol].scales.min_qty
         await eventually(lambda: _mine(quiet_sim) == [
@@ -254,7 +215,7 @@ async def test_plus_equals_and_minus_step_the_size_sent(quiet_sim: SimServer) ->
 
 
 async def test_plus_and_minus_step_the_dollars_in_cash_mode(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol, qty=1000)  # offered at 0.45
     async with desk(quiet_sim, symbol) as (_, pilot):
         await pilot.press("dollar_sign", "plus")  # $25 + $5 = $30 of YES at 0.45: 66
@@ -264,18 +225,18 @@ async def test_plus_and_minus_step_the_dollars_in_cash_mode(quiet_sim: SimServer
         await pilot.press("b")
         await eventually(lambda: _net(quiet_sim, symbol) == 110, what="44 more for $20")
         assert _mine(quiet_sim) == []  # market buys: nothing rests
-        sent = _sent(quiet_sim)  # the cash as the exchange took it: $ x price_scale
+        sent = _inserted(quiet_sim)  # the cash as the exchange took it: $ x price_scale
         assert [(o.tif, o.cash_order_qty) for o in sent] == [
             (TimeInForce.IMMEDIATE_OR_CANCEL, 3000), (TimeInForce.IMMEDIATE_OR_CANCEL, 2000)]
 
 
 async def test_dollar_twice_puts_the_ticket_back_on_limit_orders(
         quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)  # bid 0.40, offered at 0.45
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("dollar_sign", "dollar_sign")  # a stray $, undone
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 10)],
                          what="a limit bid resting at 0.38, not a market buy")
@@ -289,13 +250,13 @@ PRESETS = [1, 2, 3, 4, 6, 7, 8, 9, 11]  # none is the ticket's default 10
 
 
 async def test_every_preset_key_sends_its_size(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     config = DeskConfig(limits=Limits(), size_presets=[Decimal(n) for n in PRESETS])
     async with desk(quiet_sim, symbol, config) as (app, pilot):
         for n in range(1, 10):
             await pilot.press(str(n))
-            await _at(app, pilot, 40 - n)
+            await cursor_to(app, pilot, 40 - n)
             await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == sorted(
             (Side.BUY, 40 - n, PRESETS[n - 1]) for n in range(1, 10)),
@@ -305,15 +266,15 @@ async def test_every_preset_key_sends_its_size(quiet_sim: SimServer) -> None:
 # --- order type, time in force, post-only ---------------------------------------------------
 
 async def test_o_twice_sends_a_resting_limit_again(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("o", "o")  # market, then limit again
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 10)],
                          what="a limit bid resting at 0.38")
-        (order,) = _sent(quiet_sim)
+        (order,) = _inserted(quiet_sim)
         assert (order.type, order.tif) == (OrderType.LIMIT, TimeInForce.GOOD_TILL_CANCEL)
         assert _net(quiet_sim, symbol) == 0
 
@@ -332,15 +293,15 @@ TIF_CYCLE = [
 
 
 async def test_i_cycles_every_time_in_force_to_the_exchange(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         for n, (tif, seconds) in enumerate(TIF_CYCLE):
             await pilot.press("i")
-            await _at(app, pilot, 39 - n)  # under the bid: nothing trades
+            await cursor_to(app, pilot, 39 - n)  # under the bid: nothing trades
             await pilot.press("b")
-            order = (await eventually(lambda n=n: len(_sent(quiet_sim)) > n and
-                                      _sent(quiet_sim)[n], what=f"order {n + 1}"))
+            order = (await eventually(lambda n=n: len(_inserted(quiet_sim)) > n and
+                                      _inserted(quiet_sim)[n], what=f"order {n + 1}"))
             assert isinstance(order, SimOrder) and order.price == 39 - n
             assert order.tif is tif, f"press {n + 1}"
             if seconds is None:
@@ -354,7 +315,7 @@ async def test_i_cycles_every_time_in_force_to_the_exchange(quiet_sim: SimServer
 
 
 async def test_i_reaches_the_one_minute_gtd(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     lifetimes = set()
     async with desk(quiet_sim, symbol) as (app, pilot):
         for _ in range(2 * (len(TIF_CYCLE) + 1)):
@@ -366,22 +327,22 @@ async def test_i_reaches_the_one_minute_gtd(quiet_sim: SimServer) -> None:
 
 async def test_p_rests_a_post_only_order_and_p_again_turns_it_off(
         quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("o", "p")  # post-only turns a market ticket back into a limit
-        await _at(app, pilot, 40)
+        await cursor_to(app, pilot, 40)
         await pilot.press("b")
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 10)],
                          what="a post-only bid resting at 0.40")
-        (order,) = _sent(quiet_sim)
+        (order,) = _inserted(quiet_sim)
         assert order.type is OrderType.LIMIT and order.participate_dont_initiate
 
         await pilot.press("p")  # off: the same ticket at the offer now takes it
-        await _at(app, pilot, 45)
+        await cursor_to(app, pilot, 45)
         await pilot.press("b")
         await eventually(lambda: _net(quiet_sim, symbol) == 10, what="a fill at 0.45")
-        taker = _sent(quiet_sim)[1]
+        taker = _inserted(quiet_sim)[1]
         assert taker.state is OrderState.FILLED and not taker.participate_dont_initiate
 
 
@@ -389,16 +350,16 @@ async def test_p_rests_a_post_only_order_and_p_again_turns_it_off(
 
 async def test_comma_and_full_stop_sort_no_intents_into_bids_and_offers(
         quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("t")
         assert app.outcome is Outcome.NO
 
         async def no_orders() -> None:
-            await _at(app, pilot, 38)
+            await cursor_to(app, pilot, 38)
             await pilot.press("s")  # SELL NO 0.62 = BUY YES 0.38: a bid
-            await _at(app, pilot, 47)
+            await cursor_to(app, pilot, 47)
             await pilot.press("b")  # BUY NO 0.53 = SELL YES 0.47: an offer
             await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 10),
                                                           (Side.SELL, 47, 10)],
@@ -421,26 +382,27 @@ async def test_comma_and_full_stop_sort_no_intents_into_bids_and_offers(
 
 async def test_flatten_closes_a_no_position_and_declining_sends_nothing(
         quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("t")
-        await _at(app, pilot, 40)
+        await cursor_to(app, pilot, 40)
         await pilot.press("b")  # BUY NO 0.60 = SELL YES 0.40: takes alice's bid, short YES
         await eventually(lambda: _net(quiet_sim, symbol) == -10, what="long 10 NO")
         await eventually(lambda: symbol in app.state.positions
                          and app.state.positions[symbol].net == -10, what="on the desk")
-        await _at(app, pilot, 48)
+        await cursor_to(app, pilot, 48)
         await pilot.press("b")  # and a working BUY NO 0.52
         await eventually(lambda: _mine(quiet_sim) == [(Side.SELL, 48, 10)], what="working")
         await _acked(app, 48)
-        sent = _commands(quiet_sim, "insert")
+        sent = len(my_commands(quiet_sim, "insert"))
 
         await pilot.press("F")
         await eventually(lambda: isinstance(app.screen, ConfirmScreen), what="the question")
         await pilot.press("n")
         await settled(app)
-        assert _commands(quiet_sim, "insert") == sent and _commands(quiet_sim, "cancel") == 0
+        assert len(my_commands(quiet_sim, "insert")) == sent
+        assert my_commands(quiet_sim, "cancel") == []
         assert _mine(quiet_sim) == [(Side.SELL, 48, 10)] and _net(quiet_sim, symbol) == -10
 
         await pilot.press("F")
@@ -449,57 +411,57 @@ async def test_flatten_closes_a_no_position_and_declining_sends_nothing(
         await pilot.press("enter")
         await eventually(lambda: _mine(quiet_sim) == [] and _net(quiet_sim, symbol) == 0,
                          what="flat: order cancelled, NO sold back")
-        close = _sent(quiet_sim)[-1]
+        close = _inserted(quiet_sim)[-1]
         assert close.side is Side.BUY and close.price >= 45  # SELL NO = BUY YES at the offer
 
 
 async def test_less_than_takes_a_step_off_my_order(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await _acked(app, 38)
         await pilot.press("less_than_sign")  # down the size ladder: 10 to 5
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, 5)], what="5 left")
-        assert _commands(quiet_sim, "replace") == 1
+        assert len(my_commands(quiet_sim, "replace")) == 1
 
         await pilot.press("1")  # a one-lot: < would leave nothing, so it is refused
-        await _at(app, pilot, 37)
+        await cursor_to(app, pilot, 37)
         await pilot.press("b")
         await _acked(app, 37)
         await pilot.press("less_than_sign")
-        await eventually(lambda: _told(app, "would leave nothing"), what="the refusal")
+        await eventually(lambda: told(app, "would leave nothing"), what="the refusal")
         await settled(app)
         assert _mine(quiet_sim) == [(Side.BUY, 37, 1), (Side.BUY, 38, 5)]
-        assert _commands(quiet_sim, "replace") == 1
+        assert len(my_commands(quiet_sim, "replace")) == 1
 
 
 async def test_escape_drops_an_order_picked_up_to_move(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await _acked(app, 38)
         await pilot.press("m")
         assert app.grabbed is not None
-        await _at(app, pilot, 35)
+        await cursor_to(app, pilot, 35)
         await pilot.press("escape")
         assert app.grabbed is None and app.ladder.has_focus
         await pilot.press("m")  # nothing of mine at 0.35 to pick up: nothing moves
-        await eventually(lambda: _told(app, "No working order of yours at the cursor"),
+        await eventually(lambda: told(app, "No working order of yours at the cursor"),
                          what="nothing to move")
         await settled(app)
         assert _mine(quiet_sim) == [(Side.BUY, 38, 10)]
-        assert _commands(quiet_sim, "replace") == 0 and _commands(quiet_sim, "cancel") == 0
+        assert my_commands(quiet_sim, "replace") == my_commands(quiet_sim, "cancel") == []
 
 
 # --- views and navigation -----------------------------------------------------------------
 
 async def test_f_cycles_the_blotter_through_positions_fills_trades_and_history(
         quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     async with desk(quiet_sim, symbol) as (app, pilot):
         blotter = app.query_one("#blotter")
         views = ("-show-positions", "-show-fills", "-show-trades", "-show-history")
@@ -509,20 +471,21 @@ async def test_f_cycles_the_blotter_through_positions_fills_trades_and_history(
             shown.append(tuple(v for v in views if blotter.has_class(v)))
         assert shown == [("-show-positions",), ("-show-fills",), ("-show-trades",),
                          ("-show-history",), ("-show-positions",), ("-show-fills",)]
-        assert _commands(quiet_sim, "insert") == 0
+        await settled(app)
+        assert my_commands(quiet_sim, "insert") == []
 
 
 async def test_the_history_view_shows_the_newest_ended_order_on_top(
         quiet_sim: SimServer) -> None:
     """Orders that ended while the view was hidden are there when it shows, newest first,
     and one that ends while it shows goes on top (not to the bottom of 300 rows)."""
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)  # bid 0.40, offered at 0.45
     async with desk(quiet_sim, symbol) as (app, pilot):
         history = app.query_one(OrderHistoryTable)
 
         async def bid_and_cancel(price: int) -> None:
-            await _at(app, pilot, price)
+            await cursor_to(app, pilot, price)
             await pilot.press("b")
             await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, price, 10)],
                              what=f"a bid at {price}")
@@ -546,26 +509,26 @@ async def test_the_history_view_shows_the_newest_ended_order_on_top(
                          ids=["cent-tick", "half-cent-tick"])
 async def test_cursor_keys_move_by_the_exchanges_tick(
         quiet_sim: SimServer, price_scale: int, tick: int) -> None:
-    symbol = _market(quiet_sim, price_scale=price_scale, tick=tick)
+    symbol = markets(quiet_sim, price_scale, tick)[0]
     scales = quiet_sim.exchange.instruments[symbol].scales
     assert scales.tick == tick
     keys = [("up", 1), ("k", 1), ("down", -1), ("j", -1), ("pageup", 10), ("pagedown", -10),
             ("j", -1), ("pagedown", -10), ("k", 1)]
     async with desk(quiet_sim, symbol) as (app, pilot):
         start = 40 * tick  # on the tick, with room for a page either way
-        await _at(app, pilot, start)
+        await cursor_to(app, pilot, start)
         expected = start
         for key, ticks in keys:
             await pilot.press(key)
             expected += ticks * tick
             assert app.cursor_price == expected, key
         # at the ends of the axis the cursor stops
-        await _at(app, pilot, scales.max_price - 3 * tick)
+        await cursor_to(app, pilot, scales.max_price - 3 * tick)
         await pilot.press("pageup")
         assert app.cursor_price == scales.max_price
         await pilot.press("up")
         assert app.cursor_price == scales.max_price
-        await _at(app, pilot, scales.min_price + 3 * tick)
+        await cursor_to(app, pilot, scales.min_price + 3 * tick)
         await pilot.press("pagedown")
         assert app.cursor_price == scales.min_price
         await pilot.press("j")
@@ -573,14 +536,15 @@ async def test_cursor_keys_move_by_the_exchanges_tick(
 
 
 async def test_h_and_l_follow_the_exchanges_best_prices(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim, price_scale=1000, tick=5)
+    symbol = markets(quiet_sim, 1000, 5)[0]
     _quote(quiet_sim, symbol, bid=400, offer=450)
     async with desk(quiet_sim, symbol) as (app, pilot):
         _quote(quiet_sim, symbol, bid=415, offer=435)  # the market tightens after we opened
-        await eventually(lambda: _book_is_current(app, quiet_sim, symbol), what="new inside")
+        await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
+                         what="new inside")
         bid, offer = quiet_sim.exchange.best(symbol)
         assert (bid, offer) == (415, 435)
-        await _at(app, pilot, 200)
+        await cursor_to(app, pilot, 200)
         await pilot.press("h")
         assert app.cursor_price == bid
         await pilot.press("l")
@@ -590,23 +554,24 @@ async def test_h_and_l_follow_the_exchanges_best_prices(quiet_sim: SimServer) ->
         for o in quiet_sim.exchange.open_orders(accounts=[ALICE[0]]):
             if o.side is Side.BUY:
                 quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
-        await eventually(lambda: _book_is_current(app, quiet_sim, symbol), what="no bids")
+        await eventually(lambda: book_is_current(app.state, quiet_sim, symbol), what="no bids")
         assert quiet_sim.exchange.best(symbol)[0] is None
-        await _at(app, pilot, 200)
+        await cursor_to(app, pilot, 200)
         await pilot.press("h")
         assert app.cursor_price == 200
-        await eventually(lambda: _told(app, "No bid"), what="no bid, in words")
+        await eventually(lambda: told(app, "No bid"), what="no bid, in words")
         await pilot.press("l")
         assert app.cursor_price == quiet_sim.exchange.best(symbol)[1] == 435
 
 
 async def test_c_recentres_on_the_exchanges_inside_market(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim, price_scale=1000, tick=5)
+    symbol = markets(quiet_sim, 1000, 5)[0]
     _quote(quiet_sim, symbol, bid=400, offer=450)
     async with desk(quiet_sim, symbol) as (app, pilot):
         _quote(quiet_sim, symbol, bid=415, offer=435)
-        await eventually(lambda: _book_is_current(app, quiet_sim, symbol), what="new inside")
-        await _at(app, pilot, 900)
+        await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
+                         what="new inside")
+        await cursor_to(app, pilot, 900)
         await pilot.press("c")
         assert app.cursor_price == quiet_sim.exchange.best(symbol)[0] == 415
         await pilot.pause()
@@ -621,9 +586,9 @@ async def test_c_recentres_on_the_exchanges_inside_market(quiet_sim: SimServer) 
             for o in quiet_sim.exchange.open_orders(accounts=[ALICE[0]]):
                 if o.side is side:
                     quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
-            await eventually(lambda: _book_is_current(app, quiet_sim, symbol),
+            await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
                              what=f"no {side.name} orders")
-            await _at(app, pilot, 900)
+            await cursor_to(app, pilot, 900)
             await pilot.press("c")
             want = quiet_sim.exchange.best(symbol)[1] if side is Side.BUY else 500
             assert app.cursor_price == want, side
@@ -632,7 +597,7 @@ async def test_c_recentres_on_the_exchanges_inside_market(quiet_sim: SimServer) 
 
 async def test_brackets_step_through_every_market_and_back(quiet_sim: SimServer) -> None:
     every = list(quiet_sim.exchange.instruments)
-    quoted = {_market(quiet_sim): 40, _market(quiet_sim, price_scale=1000, tick=5): 300}
+    quoted = {markets(quiet_sim)[0]: 40, markets(quiet_sim, 1000, 5)[0]: 300}
     for symbol, bid in quoted.items():
         scale = quiet_sim.exchange.instruments[symbol].scales.tick
         _quote(quiet_sim, symbol, bid=bid, offer=bid + 10 * scale)
@@ -652,7 +617,8 @@ async def test_brackets_step_through_every_market_and_back(quiet_sim: SimServer)
             await pilot.press("left_square_bracket")
             backward.append(app.symbol)
         assert backward == ([start, *forward[:-1]])[::-1]
-        assert _commands(quiet_sim, "insert") == 0
+        await settled(app)
+        assert my_commands(quiet_sim, "insert") == []
 
 
 def _sizes(app: PmdeskApp, price: int) -> tuple[str, str]:
@@ -669,20 +635,18 @@ def _sizes(app: PmdeskApp, price: int) -> tuple[str, str]:
 
 
 async def test_d_sums_the_exchanges_depth_from_the_inside(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     for side, levels in ((Side.BUY, ((40, 100), (39, 200), (38, 300))),
                          (Side.SELL, ((45, 70), (46, 80)))):
         for price, qty in levels:
-            quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1],
-                                            symbol=symbol, side=side, price=price,
-                                            order_qty=qty)
+            place(quiet_sim, ALICE, symbol, side, price, qty)
     bids, offers = quiet_sim.exchange.book(symbol)  # best first, as the exchange has them
 
     def running(levels: list[tuple[int, int]]) -> dict[int, str]:
         return {p: str(sum(q for _, q in levels[: n + 1])) for n, (p, _) in enumerate(levels)}
 
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await _at(app, pilot, 42)
+        await cursor_to(app, pilot, 42)
         app.ladder.centre_on_cursor()
         await pilot.pause()
         per_price = ({p: _sizes(app, p)[0] for p, _ in bids},
@@ -703,7 +667,7 @@ async def test_d_sums_the_exchanges_depth_from_the_inside(quiet_sim: SimServer) 
 
 
 async def test_v_rotates_the_optional_columns_on_every_ladder(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     async with desk(quiet_sim, symbol) as (app, pilot):
         start = app.ladder.column_order
         assert len(start) > 1
@@ -716,7 +680,7 @@ async def test_v_rotates_the_optional_columns_on_every_ladder(quiet_sim: SimServ
 
 
 async def test_a_keeps_the_exchanges_inside_mid_ladder(quiet_sim: SimServer) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol, bid=40, offer=45)
     config = DeskConfig(limits=Limits(), recentre_ticks=4)
     async with desk(quiet_sim, symbol, config) as (app, pilot):
@@ -729,7 +693,7 @@ async def test_a_keeps_the_exchanges_inside_mid_ladder(quiet_sim: SimServer) -> 
             for o in quiet_sim.exchange.open_orders(accounts=[ALICE[0]]):
                 quiet_sim.exchange.cancel_order(account=ALICE[0], order_id=o.order_id)
             _quote(quiet_sim, symbol, bid=bid, offer=bid + 5)
-            await eventually(lambda: _book_is_current(app, quiet_sim, symbol),
+            await eventually(lambda: book_is_current(app.state, quiet_sim, symbol),
                              what=f"the market at {bid}")
             await pilot.pause()
 
@@ -754,11 +718,11 @@ async def test_a_keeps_the_exchanges_inside_mid_ladder(quiet_sim: SimServer) -> 
 
 
 async def test_w_makes_the_next_ladder_the_one_that_trades(quiet_sim: SimServer) -> None:
-    home = _market(quiet_sim, last=True)  # not the market a side ladder starts on
+    home = markets(quiet_sim)[-1]  # not the market a side ladder starts on
     _quote(quiet_sim, home)
     async with desk(quiet_sim, home) as (app, pilot):  # 120 columns: one ladder
         await pilot.press("w")
-        await eventually(lambda: _told(app, "One ladder fits"), what="one ladder, in words")
+        await eventually(lambda: told(app, "One ladder fits"), what="one ladder, in words")
         assert app.symbol == home
     async with desk(quiet_sim, home, size=(160, 40)) as (app, pilot):  # two ladders
         first, second = app.visible_panes
@@ -785,7 +749,7 @@ async def test_w_makes_the_next_ladder_the_one_that_trades(quiet_sim: SimServer)
 
 async def test_narrowing_the_terminal_never_leaves_the_keys_on_a_hidden_ladder(
         quiet_sim: SimServer) -> None:
-    home = _market(quiet_sim, last=True)
+    home = markets(quiet_sim)[-1]
     _quote(quiet_sim, home)
     async with desk(quiet_sim, home, size=(230, 40)) as (app, pilot):  # three ladders
         assert len(app.visible_panes) == 3
@@ -806,10 +770,10 @@ async def test_narrowing_the_terminal_never_leaves_the_keys_on_a_hidden_ladder(
 @pytest.mark.parametrize("keys", [("q",), ("slash", "ctrl+c")], ids=["q", "ctrl+c-in-picker"])
 async def test_quit_keys_leave_working_orders_at_the_exchange(
         quiet_sim: SimServer, keys: tuple[str, ...]) -> None:
-    symbol = _market(quiet_sim)
+    symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol) as (app, pilot):
-        await _at(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")
         await _acked(app, 38)
         *first, key = keys
@@ -820,4 +784,4 @@ async def test_quit_keys_leave_working_orders_at_the_exchange(
         await eventually(lambda: app.return_code is not None, what="the app exiting")
     assert app.return_code == 0
     assert _mine(quiet_sim) == [(Side.BUY, 38, 10)]  # quitting cancels nothing
-    assert _commands(quiet_sim, "cancel") == 0
+    assert my_commands(quiet_sim, "cancel") == []

@@ -25,7 +25,9 @@ from textual.widgets import DataTable
 from textual.widgets._toast import Toast
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import BOB, cent_symbols, quote
+from tests.desk_kit import BOB, DEMO, cent_symbols, place, quote
+from tests.pilot_kit import pilot_desk, screen_lines
+from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Instrument
 from tui.core.money import dollars
@@ -39,15 +41,8 @@ from tui.ui.widgets.footer import DeskFooter
 from tui.ui.widgets.ladder_header import LadderHeader
 from tui.ui.widgets.trades import TradeTape
 
-DEMO_USER = "firms/DEMO/users/demo"
 SIZES = [(80, 24), (120, 36), (160, 48), (220, 50)]
 IDS = [f"{w}x{h}" for w, h in SIZES]
-
-
-def _mine(sim: SimServer, symbol: str, side: Side, price: int, qty: int, **kw: object) -> str:
-    return sim.exchange.insert_order(account=DEMO_ACCOUNT, participant=DEMO_USER,
-                                     symbol=symbol, side=side, price=price, order_qty=qty,
-                                     **kw)  # type: ignore[arg-type]
 
 
 def _trade(sim: SimServer, symbol: str) -> None:
@@ -55,25 +50,23 @@ def _trade(sim: SimServer, symbol: str) -> None:
     rest a bid of 25 at 0.41 that Bob fills 7 of, cancel a bid at 0.30, and have a
     post-only bid that would cross refused."""
     quote(sim, symbol, 40, 45)
-    _mine(sim, symbol, Side.BUY, 45, 10)
-    _mine(sim, symbol, Side.SELL, 40, 4)
-    _mine(sim, symbol, Side.BUY, 41, 25)
-    sim.exchange.insert_order(account=BOB[0], participant=BOB[1], symbol=symbol,
-                              side=Side.SELL, price=41, order_qty=7)
-    cancelled = _mine(sim, symbol, Side.BUY, 30, 5)
+    place(sim, DEMO, symbol, Side.BUY, 45, 10)
+    place(sim, DEMO, symbol, Side.SELL, 40, 4)
+    place(sim, DEMO, symbol, Side.BUY, 41, 25)
+    place(sim, BOB, symbol, Side.SELL, 41, 7)
+    cancelled = place(sim, DEMO, symbol, Side.BUY, 30, 5)
     sim.exchange.cancel_order(account=DEMO_ACCOUNT, order_id=cancelled)
-    _mine(sim, symbol, Side.BUY, 45, 3, participate_dont_initiate=True)
+    place(sim, DEMO, symbol, Side.BUY, 45, 3, participate_dont_initiate=True)
 
 
 @asynccontextmanager
 async def desk(sim: SimServer, size: tuple[int, int]
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None], str]]:
     symbol = cent_symbols(sim)[0]
-    app = PmdeskApp(make_venue(sim))
-    async with app.run_test(size=size, notifications=True) as pilot:
+    # the shipped config: its limits and presets are what a trader's screen shows
+    async with pilot_desk(make_venue(sim), DeskConfig(), size,
+                          notifications=True) as (app, pilot):
         state = app.state
-        await eventually(lambda: len(state.streams) == 4 and all(
-            s.state.value == "live" for s in state.streams.values()), what="the desk live")
         _trade(sim, symbol)  # while the desk watches, as a session's trading
 
         def loaded() -> bool:
@@ -86,11 +79,6 @@ async def desk(sim: SimServer, size: tuple[int, int]
 
         await eventually(loaded, what="the desk holding my orders, fills and position")
         yield app, pilot, symbol
-
-
-def screen_lines(app: App[None]) -> list[str]:
-    """The screen as drawn, a string a row."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def region_lines(app: App[None], widget: Widget) -> list[str]:

@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import DEMO_ACCOUNT
+from tests.conftest import DEMO_ACCOUNT, logged_in
+from tests.fake_clock import FakeClock
 from tui.core.enums import OrderType, Side, TimeInForce
 from tui.core.ratelimit import (
     RATE_LIMIT_BODY,
@@ -27,33 +28,16 @@ from tui.core.ratelimit import (
 )
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
-from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.server import SimServer
 from tui.venues.gateway.rest import INSERT_PATH, PREVIEW_PATH, GatewayRest
 
 ids = itertools.count(1)
 
 
-class FakeTime:
-    """A clock and a sleep that moves it: no wall time passes in these tests."""
-
-    def __init__(self) -> None:
-        self.t = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += seconds
-        await asyncio.sleep(0)
-
-
 # --- the bucket ---------------------------------------------------------------------------
 def test_bucket_starts_full_refills_continuously_and_never_beyond_capacity() -> None:
-    ft = FakeTime()
-    bucket = TokenBucket(5, clock=ft.clock, sleep=ft.sleep)
+    ft = FakeClock(100.0)
+    bucket = TokenBucket(5, clock=ft.now, sleep=ft.sleep)
     assert bucket.capacity == 5  # capacity = rate
     assert [bucket.try_acquire() for _ in range(6)] == [True] * 5 + [False]
     ft.t += 0.1  # half a token: continuous refill, not per-second steps
@@ -70,8 +54,8 @@ def test_bucket_starts_full_refills_continuously_and_never_beyond_capacity() -> 
 
 
 async def test_acquire_sleeps_exactly_the_refill_time_and_serves_in_order() -> None:
-    ft = FakeTime()
-    bucket = TokenBucket(4, clock=ft.clock, sleep=ft.sleep)
+    ft = FakeClock(100.0)
+    bucket = TokenBucket(4, clock=ft.now, sleep=ft.sleep)
     for _ in range(4):
         assert await bucket.acquire() == 0.0  # the full bucket: no wait
     assert ft.sleeps == []
@@ -157,9 +141,7 @@ async def throttled_sim() -> AsyncIterator[SimServer]:
 
 
 async def _logged_in(sim: SimServer) -> tuple[GatewayRest, str, int]:
-    rest = GatewayRest(sim.rest_url)
-    await rest.login("demo", DEMO_PASSWORD)
-    rest.participant_id = (await rest.whoami()).user
+    rest = await logged_in(sim)
     inst = next(i for i in await rest.instruments() if i.price_scale == 100)
     return rest, inst.symbol, inst.price_scale // 100  # one cent
 
@@ -233,8 +215,8 @@ def _scripted(rest: GatewayRest, statuses: list[int]) -> list[tuple[str, str]]:
     return sent
 
 
-def _fast(rest: GatewayRest) -> FakeTime:
-    ft = FakeTime()
+def _fast(rest: GatewayRest) -> FakeClock:
+    ft = FakeClock(100.0)
     rest.sleep = ft.sleep
     rest.backoff_base = 0.01
     return ft
@@ -312,9 +294,9 @@ def test_a_profiles_tier_paces_the_desk_by_that_tier(tmp_path: Path) -> None:
 
 
 async def test_acquire_never_spins_on_float_dust_after_its_sleep() -> None:
-    ft = FakeTime()
+    ft = FakeClock(100.0)
     ft.t = 160.0  # here 1/18 s of refill comes back a hair under one token
-    bucket = TokenBucket(18, 1, clock=ft.clock, sleep=ft.sleep)
+    bucket = TokenBucket(18, 1, clock=ft.now, sleep=ft.sleep)
     async with asyncio.timeout(5):  # it spun forever on sleeps that did not move the clock
         for _ in range(20):
             await bucket.acquire()

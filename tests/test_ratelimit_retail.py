@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.test_ratelimit import FakeTime
-from tests.test_sim_retail_rest import SLUG, order_body
+from tests.fake_clock import FakeClock
+from tests.retail_kit import SLUG, order_body
 from tui.core.ratelimit import RETAIL_PER_KEY, RetailLimiter
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
@@ -16,8 +16,8 @@ from tui.venues.retail.rest import RetailRest
 
 
 async def test_no_one_second_window_holds_more_than_the_per_key_limit() -> None:
-    ft = FakeTime()
-    limiter = RetailLimiter(clock=ft.clock, sleep=ft.sleep)
+    ft = FakeClock(100.0)
+    limiter = RetailLimiter(clock=ft.now, sleep=ft.sleep)
     ft.t += 60  # an idle spell first: it must buy no burst past the limit
     sent: list[float] = []
     for _ in range(100):

@@ -11,33 +11,23 @@ from __future__ import annotations
 import asyncio
 import random
 
-from tests.conftest import eventually, make_venue
+from tests.conftest import eventually, live, make_venue, streams_live
+from tests.desk_kit import ALICE, DEMO, cent_symbols, place
 from tui.core.enums import ExecType, Side
-from tui.core.state import LinkState
 from tui.sim.server import SimServer
 from tui.venues.gateway.venue import GatewayVenue
 
-DEMO = ("firms/DEMO/accounts/demo-1", "firms/DEMO/users/demo")
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 DISCONNECTS = 50
-
-
-def _symbol(sim: SimServer) -> str:
-    return next(s for s, i in sorted(sim.exchange.instruments.items())
-                if i.scales.price_scale == 100 and i.scales.qty_scale == 1)
 
 
 def _trade_a_little(sim: SimServer, symbol: str, rng: random.Random) -> None:
     """Alice rests, the desk's account takes part of it (or the other way round): fills."""
-    ex = sim.exchange
     price = rng.randint(30, 70)
     qty = rng.randint(1, 5)
     maker, taker = (ALICE, DEMO) if rng.random() < 0.5 else (DEMO, ALICE)
     side = Side.BUY if rng.random() < 0.5 else Side.SELL
-    ex.insert_order(account=maker[0], participant=maker[1], symbol=symbol, side=side,
-                    price=price, order_qty=qty + rng.randint(0, 3))
-    ex.insert_order(account=taker[0], participant=taker[1], symbol=symbol,
-                    side=side.opposite, price=price, order_qty=qty)
+    place(sim, maker, symbol, side, price, qty + rng.randint(0, 3))
+    place(sim, taker, symbol, side.opposite, price, qty)
 
 
 def _exchange_view(sim: SimServer) -> tuple[object, ...]:
@@ -58,18 +48,10 @@ def _desk_view(venue: GatewayVenue) -> tuple[object, ...]:
     return fills, orders, positions
 
 
-def _all_live(venue: GatewayVenue) -> bool:
-    streams = venue.state.streams
-    return len(streams) == 4 and all(s.state is LinkState.LIVE for s in streams.values())
-
-
 async def test_no_fill_is_lost_or_doubled_across_fifty_outages(quiet_sim: SimServer) -> None:
     rng = random.Random(5)
-    symbol = _symbol(quiet_sim)
-    venue = make_venue(quiet_sim)
-    await venue.start()
-    try:
-        await eventually(lambda: _all_live(venue), what="every stream live")
+    symbol = cent_symbols(quiet_sim)[0]
+    async with live(make_venue(quiet_sim)) as venue:
         for outage in range(DISCONNECTS):
             # trade while the streams are up, break them mid-flow, trade through the outage
             for _ in range(rng.randint(0, 4)):
@@ -80,7 +62,7 @@ async def test_no_fill_is_lost_or_doubled_across_fifty_outages(quiet_sim: SimSer
             assert quiet_sim.drop_streams() == 4
             for _ in range(rng.randint(1, 4)):
                 _trade_a_little(quiet_sim, symbol, rng)
-            await eventually(lambda: _all_live(venue), within=20,
+            await eventually(lambda: streams_live(venue.state, 4), within=20,
                              what=f"every stream back after outage {outage + 1}")
             await eventually(lambda: _desk_view(venue) == _exchange_view(quiet_sim),
                              within=10, what=f"the desk equal to the exchange after outage "
@@ -88,5 +70,3 @@ async def test_no_fill_is_lost_or_doubled_across_fifty_outages(quiet_sim: SimSer
         fills = _exchange_view(quiet_sim)[0]
         assert len(fills) > 2 * DISCONNECTS  # the test really traded through the outages
         assert len(venue.state.fills) == len(fills)  # none doubled
-    finally:
-        await venue.stop()

@@ -8,40 +8,35 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import eventually
-from tui.core.config import DeskConfig
+from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tests.desk_kit import ALICE, place
+from tests.pilot_kit import pilot_desk
 from tui.core.enums import Side
-from tui.core.limits import Limits
-from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.server import SimServer
-from tui.store import DATA_DIR_ENV, SCHEMA_VERSION, Store, db_path
+from tui.store import SCHEMA_VERSION, db_path
 from tui.ui.app import PmdeskApp
 from tui.ui.widgets.names import market_names
-from tui.venues.gateway.venue import GatewayVenue
 
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
-DEMO_ACCOUNT = "firms/DEMO/accounts/demo-1"
 PROBE = Path(__file__).parent / "desk_probe.py"
 
 
-def _desk(sim: SimServer) -> PmdeskApp:
-    venue = GatewayVenue(rest_url=sim.rest_url, grpc_target=sim.grpc_target, username="demo",
-                         password=DEMO_PASSWORD, venue_name="probe",
-                         open_store=lambda account: Store.open(db_path("probe", account)))
-    # no fat-finger limits: this test is about memory, not about confirmations
-    return PmdeskApp(venue, config=DeskConfig(limits=Limits()), repeat_guard=0)
-
-
-async def _live(app: PmdeskApp, pilot: Pilot[None]) -> None:
-    await eventually(lambda: app.cursor_price is not None and len(app.state.streams) == 4
-                     and all(s.state.value == "live" for s in app.state.streams.values()),
-                     what="the desk live")
-    await pilot.pause()
+@asynccontextmanager
+async def _desk(sim: SimServer, size: tuple[int, int]
+                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
+    """A desk keeping its database as the probe's, live, with a market on the ladder (no
+    fat-finger limits: this test is about memory, not about confirmations)."""
+    venue = make_venue(sim, profile="probe", venue_name="probe")
+    async with pilot_desk(venue, size=size) as (app, pilot):
+        await eventually(lambda: app.cursor_price is not None, what="a market on the ladder")
+        await pilot.pause()
+        yield app, pilot
 
 
 async def _probe(sim: SimServer) -> dict[str, object]:
@@ -55,24 +50,14 @@ async def _probe(sim: SimServer) -> dict[str, object]:
     return json.loads(out.decode().strip().splitlines()[-1])
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
-    return tmp_path
-
-
 async def test_a_new_desk_process_shows_the_last_sessions_orders_and_fills(
-        quiet_sim: SimServer, data_dir: Path) -> None:
-    app = _desk(quiet_sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _live(app, pilot)
+        quiet_sim: SimServer) -> None:
+    async with _desk(quiet_sim, (160, 48)) as (app, pilot):
         symbol = app.symbol
         assert symbol is not None
         scales = app.state.instruments[symbol].scales
         offer = scales.price_scale * 60 // 100 // scales.tick * scales.tick
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=offer,
-                                        order_qty=1000 * scales.qty_scale)
+        place(quiet_sim, ALICE, symbol, Side.SELL, offer, 1000 * scales.qty_scale)
         await eventually(lambda: app.state.books.get(symbol) is not None
                          and app.state.books[symbol].best_offer == offer, what="the offer")
         await pilot.press("l", "b")  # buy at the offer: a fill
@@ -97,7 +82,7 @@ async def test_a_new_desk_process_shows_the_last_sessions_orders_and_fills(
 
 @pytest.mark.parametrize("damage", ["garbage", "newer"])
 async def test_a_corrupt_or_newer_database_is_named_and_left_alone(
-        quiet_sim: SimServer, data_dir: Path, damage: str) -> None:
+        quiet_sim: SimServer, damage: str) -> None:
     path = db_path("probe", DEMO_ACCOUNT)
     path.parent.mkdir(parents=True)
     if damage == "garbage":
@@ -107,9 +92,8 @@ async def test_a_corrupt_or_newer_database_is_named_and_left_alone(
             db.execute("CREATE TABLE notes (text TEXT)")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     before = path.read_bytes()
-    app = _desk(quiet_sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await _live(app, pilot)  # the desk still trades (and can cancel): it says why
+    async with _desk(quiet_sim, (120, 36)) as (app, pilot):
+        # the desk still trades (and can cancel): it says why
         problem = app.state.problem
         assert str(path) in problem and "History is not being kept" in problem
         assert ("made by a newer pmdesk" in problem) if damage == "newer" else (

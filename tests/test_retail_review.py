@@ -11,10 +11,10 @@ import httpx
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
-from tests.desk_kit import ALICE, cent_symbols
+from tests.conftest import DEMO_ACCOUNT, eventually, live, make_retail_venue, start_live
+from tests.desk_kit import ALICE, cent_symbols, place
 from tests.desk_kit import mine as _mine
-from tests.desk_kit import retail_live as _live
+from tests.wire_faults import RETAIL_INSERT_PATH, Interposer, arm, reroute
 from tui.core.enums import OrderState, Side
 from tui.core.model import Order
 from tui.core.prices import Intent
@@ -28,35 +28,24 @@ from tui.venues.retail.socket import SocketWorker
 from tui.venues.retail.venue import RetailVenue
 
 
-class _SlowInserts(httpx.AsyncBaseTransport):
-    """Loopback HTTP whose insert answers come late; `before` runs as the insert leaves
-    (a network fault at that instant), the answer returns once `answer_when()` holds."""
+class _SlowInserts(Interposer):
+    """Insert answers come late; `before` runs as the insert leaves (a network fault at
+    that instant), the answer returns once `answer_when()` holds."""
 
     def __init__(self, answer_when: Callable[[], bool], before: Callable[[], object]) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.answer_when = answer_when
         self.before = before
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        slow = request.method == "POST" and request.url.path == "/v1/orders"
+        slow = request.method == "POST" and request.url.path == RETAIL_INSERT_PATH
         if slow:
             self.before()
-        response = await self._inner.handle_async_request(request)
+        response = await self.pass_on(request)
         if slow:
             await response.aread()
             await eventually(self.answer_when, what="the moment to answer")
         return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-def _slow_inserts(venue: RetailVenue, sim: SimServer, answer_when: Callable[[], bool],
-                  before: Callable[[], object]) -> None:
-    old = venue.rest._http
-    venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=30.0,
-                                         transport=_SlowInserts(answer_when, before))
-    asyncio.get_running_loop().create_task(old.aclose())
 
 
 async def test_a_modified_order_stays_the_desks_and_says_its_fills(
@@ -64,9 +53,7 @@ async def test_a_modified_order_stays_the_desks_and_says_its_fills(
     """A modify is a cancel-replace with a new exchange id: the successor is still the
     desk's order, so its fill is announced like any other (as on the gateway)."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
         order = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
@@ -77,13 +64,10 @@ async def test_a_modified_order_stays_the_desks_and_says_its_fills(
                                                if o.price == 41), None), what="moved")
         assert moved.clord_id, "the successor lost the desk's id"  # type: ignore[union-attr]
         seen = venue.state._notice_seq
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=41, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 41, 5)
         await eventually(lambda: any(n.text.startswith("Filled")
                                      for n in venue.state.notices_after(seen)),
                          what="the fill announced")
-    finally:
-        await venue.stop()
 
 
 async def test_an_insert_answered_after_a_reconnect_shows_working(
@@ -91,9 +75,7 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
     """The sockets break as an insert leaves and its answer comes after the reconnect's
     open-order snapshot (which already lists it): the order shows working, not pending."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         private = venue._workers[1]
 
@@ -101,62 +83,12 @@ async def test_an_insert_answered_after_a_reconnect_shows_working(
             return private.connects >= 2 and any(
                 o.order_id for o in venue.state.orders.values() if o.symbol == slug)
 
-        _slow_inserts(venue, quiet_sim, snapshot_has_it, before=quiet_sim.drop_streams)
+        reroute(venue, quiet_sim, _SlowInserts(snapshot_has_it, before=quiet_sim.drop_streams),
+                timeout=30.0)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
         await eventually(lambda: [(o.state, bool(o.clord_id))
                                   for o in venue.state.working_orders(slug)]
                          == [(OrderState.NEW, True)], what="shown working")
-    finally:
-        await venue.stop()
-
-
-class _LostInsertAnswer(httpx.AsyncBaseTransport):
-    """Loopback HTTP where an insert reaches the exchange `delay` seconds late and its
-    answer is then lost (a read timeout): the desk cannot know the order is working."""
-
-    def __init__(self, delay: float) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
-        self.delay = delay
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and request.url.path == "/v1/orders":
-            await asyncio.sleep(self.delay)
-            response = await self._inner.handle_async_request(request)
-            await response.aread()
-            raise httpx.ReadTimeout("the answer was lost", request=request)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-async def test_the_kill_switch_leaves_no_insert_in_flight_working(
-        quiet_sim: SimServer) -> None:
-    """An insert still on its way when the kill switch is pressed reaches the book after
-    the exchange-wide cancel and its answer is lost: the kill switch must not return with
-    that order working and nothing said."""
-    symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
-        slug = slug_of(symbol)
-        old = venue.rest._http
-        venue.rest._http = httpx.AsyncClient(base_url=quiet_sim.rest_url, timeout=10.0,
-                                             transport=_LostInsertAnswer(0.5))
-        await old.aclose()
-        insert = asyncio.create_task(venue.submit(
-            build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5)))
-        await asyncio.sleep(0.1)
-        try:
-            await venue.kill_switch()
-        except VenueError:
-            pass  # said so: acceptable
-        else:
-            assert _mine(quiet_sim) == [], "kill switch returned with an order working"
-        with contextlib.suppress(VenueError):
-            await insert
-    finally:
-        await venue.stop()
 
 
 async def test_stop_closes_the_socket_as_the_sdk_does() -> None:
@@ -184,13 +116,13 @@ async def test_stop_closes_the_socket_as_the_sdk_does() -> None:
     assert closed == [(1000, "OK")]
 
 
-class _LostCommands(httpx.AsyncBaseTransport):
+class _LostCommands(Interposer):
     """Loopback HTTP where the next `lost` cancels or modifies never reach the exchange
     and their callers hear nothing (a read timeout): the desk cannot tell they failed.
     The next `failed_reads` reads of one order fail too (HTTP 503)."""
 
     def __init__(self, lost: int, failed_reads: int = 0) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.lost = lost
         self.failed_reads = failed_reads
 
@@ -202,10 +134,7 @@ class _LostCommands(httpx.AsyncBaseTransport):
         if self.failed_reads and request.method == "GET" and path.startswith("/v1/order/"):
             self.failed_reads -= 1
             return httpx.Response(503, json={"message": "busy"}, request=request)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+        return await self.pass_on(request)
 
 
 async def test_a_cancel_with_no_answer_is_looked_up_and_can_be_sent_again(
@@ -214,51 +143,21 @@ async def test_a_cancel_with_no_answer_is_looked_up_and_can_be_sent_again(
     a first read that fails), shown working again when the exchange kept it, and a second
     cancel is then sent."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
         order = await eventually(lambda: next((o for o in venue.state.working_orders(slug)
                                                if o.state is OrderState.NEW), None),
                                  what="working")
-        old = venue.rest._http
-        lossy = _LostCommands(lost=1, failed_reads=3)  # one whole read, with its retries
-        venue.rest._http = httpx.AsyncClient(base_url=quiet_sim.rest_url, timeout=10.0,
-                                             transport=lossy)
-        await old.aclose()
+        # one cancel lost, and one whole read with its retries failing
+        reroute(venue, quiet_sim, _LostCommands(lost=1, failed_reads=3))
+        venue.settle_after = 0.1  # asked how it went at once, not SETTLE_AFTER (3 s) later
         with contextlib.suppress(VenueError):
             await venue.cancel(order)  # type: ignore[arg-type]
         await eventually(lambda: [o.state for o in venue.state.working_orders(slug)]
                          == [OrderState.NEW], what="shown working again")
         await venue.cancel(venue.state.working_orders(slug)[0])
         await eventually(lambda: _mine(quiet_sim) == [], what="the second cancel")
-    finally:
-        await venue.stop()
-
-
-class _UnsentInsert(httpx.AsyncBaseTransport):
-    """Loopback HTTP where an insert never reaches the exchange and its caller hears
-    nothing (a read timeout): to the desk, just like one whose answer was lost."""
-
-    def __init__(self) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and request.url.path == "/v1/orders":
-            raise httpx.ReadTimeout("the answer was lost", request=request)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-async def _lossy_inserts(venue: RetailVenue, sim: SimServer,
-                         transport: httpx.AsyncBaseTransport) -> None:
-    old = venue.rest._http
-    venue.rest._http = httpx.AsyncClient(base_url=sim.rest_url, timeout=10.0,
-                                         transport=transport)
-    await old.aclose()
 
 
 async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
@@ -267,13 +166,10 @@ async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
     open orders, but the private socket saw it fill. The desk shows it filled, never
     rejected (a trader told "rejected" sends it again and doubles the position)."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=45, order_qty=5)
-        await _lossy_inserts(venue, quiet_sim, _LostInsertAnswer(0.0))
+        place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
+        arm(venue, quiet_sim).fault = "lose"  # it reaches the book; its answer is lost
         seen = venue.state._notice_seq
         request = build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5)
         with contextlib.suppress(VenueError):
@@ -283,11 +179,9 @@ async def test_an_insert_with_no_answer_that_filled_at_once_shows_filled(
                          what="the fill announced")
         order = venue.state.find_order(clord_id=request.clord_id)
         assert order is not None and (order.state, order.cum_qty) == (OrderState.FILLED, 5)
-        await asyncio.sleep(3.5)  # the look-up has given up by now
+        await eventually(lambda: not venue.tasks.running("lookup"), what="the look-up ended")
         assert [(o.state, o.clord_id) for o in venue.state.orders.values()] == [
             (OrderState.FILLED, request.clord_id)]
-    finally:
-        await venue.stop()
 
 
 async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
@@ -296,11 +190,11 @@ async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
     never reached the book (it may have filled unseen), so it says so and never shows
     "rejected", which reads as "safe to send again"."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
-        await _lossy_inserts(venue, quiet_sim, _UnsentInsert())
+        unsent = arm(venue, quiet_sim)  # it never reaches the exchange, and no answer comes
+        unsent.fault, unsent.deliver = "lose", False
+        venue.lookup_waits = (0.2, 0.2, 0.2)  # looked for three times, not over seconds
         seen = venue.state._notice_seq
         request = build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5)
         with contextlib.suppress(VenueError):
@@ -313,25 +207,20 @@ async def test_an_insert_with_no_answer_found_nowhere_is_not_called_rejected(
         assert not order.state.is_working  # nothing left to jam a flatten or a cancel-all
         assert "may have filled" in order.reject_text and "reject" not in order.reject_text
         assert "before sending it again" in warned[0]  # type: ignore[index]
-    finally:
-        await venue.stop()
 
 
-class _UnreadableOrder(httpx.AsyncBaseTransport):
-    """Loopback HTTP whose answer to a read of one order has a quantity that is no number."""
+class _UnreadableOrder(Interposer):
+    """The answer to a read of one order has a quantity that is no number."""
 
     def __init__(self, order_id: str) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.order_id = order_id
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET" and request.url.path == f"/v1/order/{self.order_id}":
             return httpx.Response(200, json={"order": {"id": self.order_id,
                                                        "quantity": "lots"}}, request=request)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+        return await self.pass_on(request)
 
 
 async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
@@ -339,9 +228,7 @@ async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
     """Two orders end while the sockets are down; the first one's read cannot be
     understood: the second is still shown as it ended, and the desk says they ended."""
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         for price in (40, 39):
             await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES,
@@ -350,7 +237,7 @@ async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
                                                  for o in venue.state.working_orders(slug)),
                              what="working")
         first, second = venue.state.working_orders(slug)
-        await _lossy_inserts(venue, quiet_sim, _UnreadableOrder(first.order_id))
+        reroute(venue, quiet_sim, _UnreadableOrder(first.order_id))
         seen = venue.state._notice_seq
         quiet_sim.drop_streams()
         for order in (first, second):
@@ -360,8 +247,6 @@ async def test_one_unreadable_order_does_not_stop_the_look_up_after_an_outage(
                          what="the ended orders said")
         ended = venue.state.find_order(order_id=second.order_id)
         assert ended is not None and ended.state is OrderState.CANCELED
-    finally:
-        await venue.stop()
 
 
 async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
@@ -372,28 +257,21 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
     slug = slug_of(symbol)
 
     def venue() -> RetailVenue:
-        return make_retail_venue(quiet_sim, stored=True)
+        return make_retail_venue(quiet_sim, profile="retail")
 
-    first = venue()
-    await _live(first)
-    try:
+    async with live(venue()) as first:
         request = build_order(first.state.instruments[slug], Intent.BUY_YES, 40, 5)
         await first.submit(request)
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 5)], what="resting")
         await eventually(lambda: first.state.working_orders(slug)[0].state is OrderState.NEW,
                          what="working")
-    finally:
-        await first.stop()
 
-    second = venue()
-    await _live(second)
-    try:
+    async with live(venue()) as second:
         order = await eventually(lambda: next(iter(second.state.working_orders(slug)), None),
                                  what="the snapshot")
         assert order.clord_id == request.clord_id  # type: ignore[union-attr]
         seen = second.state._notice_seq
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=40, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 40, 5)
         await eventually(lambda: any(n.text.startswith("Filled")
                                      for n in second.state.notices_after(seen)),
                          what="the fill announced")
@@ -401,8 +279,6 @@ async def test_a_restarted_desk_knows_its_resting_orders_and_says_their_fills(
         assert second.store is not None
         assert [(r.clord_id, r.state) for r in second.store.orders()] == [
             (request.clord_id, OrderState.FILLED)]
-    finally:
-        await second.stop()
 
 
 def test_a_stored_order_keeps_its_desk_id_when_a_later_state_names_none() -> None:
@@ -421,26 +297,23 @@ def test_a_stored_order_keeps_its_desk_id_when_a_later_state_names_none() -> Non
             ("pmd-1", Intent.BUY_YES, 2)]
 
 
-class _HeldPositions(httpx.AsyncBaseTransport):
-    """Loopback HTTP whose first positions read is answered by the exchange at once but
-    reaches the desk only when the test lets it: a slow network, with a stale answer."""
+class _HeldPositions(Interposer):
+    """The first positions read is answered by the exchange at once but reaches the desk
+    only when the test lets it: a slow network, with a stale answer."""
 
     def __init__(self) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        super().__init__()
         self.release = asyncio.Event()
         self.held = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         first = request.url.path == "/v1/portfolio/positions" and not self.held
         self.held = self.held or first
-        response = await self._inner.handle_async_request(request)
+        response = await self.pass_on(request)
         if first:
             await response.aread()
             await self.release.wait()
         return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 async def test_a_slow_positions_read_does_not_hold_trading_back(quiet_sim: SimServer) -> None:
@@ -450,24 +323,19 @@ async def test_a_slow_positions_read_does_not_hold_trading_back(quiet_sim: SimSe
     slug = slug_of(symbol)
     venue = make_retail_venue(quiet_sim)
     held = _HeldPositions()
-    old = venue.rest._http
-    venue.rest._http = httpx.AsyncClient(base_url=quiet_sim.rest_url, timeout=30.0,
-                                         transport=held)
-    await old.aclose()
+    reroute(venue, quiet_sim, held, timeout=30.0)
     try:
-        await _live(venue)
+        await start_live(venue)
         await eventually(lambda: held.held, what="the positions read sent")
         assert not held.release.is_set()  # trading goes on while its answer is held
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=45, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: venue.state.fills, what="the fill")
-        await asyncio.sleep(0.5)  # the position change comes on the socket too
+        # the position change comes on the socket too, and waits behind the read
+        await eventually(lambda: venue._held_positions, what="the position change held")
         held.release.set()
-        await eventually(lambda: (p := venue.state.positions.get(slug)) is not None
-                         and p.net == 5, what="the position")
-        await asyncio.sleep(0.5)
-        assert venue.state.positions[slug].net == 5
+        await eventually(lambda: not venue._position_reads, what="the read's answer applied")
+        assert (p := venue.state.positions.get(slug)) is not None and p.net == 5
     finally:
         held.release.set()
         await venue.stop()

@@ -18,13 +18,13 @@ import httpx
 import pytest
 from nacl.signing import SigningKey, VerifyKey
 
+from tests.conftest import DEMO_ACCOUNT
 from tui.core.enums import OrderState, Side
 from tui.core.venue import VenueError
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
 from tui.venues.retail import RetailRest, load_seed, message, sign
 
-ACCOUNT = "firms/DEMO/accounts/demo-1"
 SYMBOL = "AEC-NFL-KC-BUF-2026-11-29"  # cent ticks, whole contracts
 SLUG = SYMBOL.lower()
 PARTIAL = "AEC-NFL-PHI-DAL-2026-11-26"  # hundredths of a contract
@@ -50,7 +50,7 @@ def _order(slug: str, intent: str, qty: int, price: Decimal | str) -> dict[str, 
 
 
 def _mine(sim: SimServer) -> list:
-    return sim.exchange.open_orders(accounts=[ACCOUNT])
+    return sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])
 
 
 async def _raw(sim: SimServer, method: str, path: str, headers: dict[str, str],

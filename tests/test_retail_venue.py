@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue
-from tests.desk_kit import ALICE, BOB, cent_symbols
+from tests.conftest import DEMO_ACCOUNT, eventually, live, make_retail_venue, start_live
+from tests.desk_kit import ALICE, BOB, cent_symbols, place
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
-from tests.desk_kit import retail_live as _live
 from tests.specs import RETAIL_SPEC
 from tui.cli.main import main
 from tui.core.enums import OrderState, Side
@@ -47,9 +46,7 @@ def _table_names(title: str) -> set[str]:
 
 async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         inst = venue.state.instruments[slug]
         await venue.submit(build_order(inst, Intent.BUY_NO, 60, 3))  # rests as SELL YES 0.40
@@ -63,8 +60,6 @@ async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> No
                                  what="the new order on the desk")
         await venue.cancel(moved)  # type: ignore[arg-type]
         await eventually(lambda: _mine(quiet_sim) == [], what="cancelled")
-    finally:
-        await venue.stop()
 
     posts = {r.path.split("/")[-1] if "/order/" in r.path else r.path: json.loads(r.body)
              for r in quiet_sim.retail.received if r.method == "POST"}
@@ -92,9 +87,7 @@ async def test_bodies_and_frames_use_the_specs_names(quiet_sim: SimServer) -> No
 
 async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 40, 5))
         await eventually(lambda: any(o.order_id and o.state is OrderState.NEW
@@ -102,8 +95,7 @@ async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServ
                          what="working")
         assert quiet_sim.drop_streams() >= 2
         # while the desk is reconnecting, someone sells into the bid
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=40, order_qty=5)
+        place(quiet_sim, ALICE, symbol, Side.SELL, 40, 5)
         await eventually(lambda: any(o.state is OrderState.FILLED and o.cum_qty == 5
                                      for o in venue.state.orders.values() if o.symbol == slug),
                          what="the order shown filled after the outage")
@@ -111,32 +103,26 @@ async def test_an_order_that_fills_while_the_sockets_are_down(quiet_sim: SimServ
                          and venue.state.positions[slug].net == 5, what="the position")
         await eventually(lambda: all(w.connects >= 2 for w in venue._workers),
                          what="both sockets back")
-    finally:
-        await venue.stop()
 
 
 async def test_the_tape_takes_each_reported_trade_once_with_its_taker(
         quiet_sim: SimServer) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         slug = slug_of(symbol)
-        ex = quiet_sim.exchange
-        ex.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                        side=Side.BUY, price=44, order_qty=6)
-        ex.insert_order(account=BOB[0], participant=BOB[1], symbol=symbol,
-                        side=Side.SELL, price=44, order_qty=4)  # bob hits alice's bid
+        place(quiet_sim, ALICE, symbol, Side.BUY, 44, 6)
+        place(quiet_sim, BOB, symbol, Side.SELL, 44, 4)  # bob hits alice's bid
         await eventually(lambda: venue.state.tapes.get(slug) is not None
                          and venue.state.tapes[slug].volume_at == {44: 4}, what="the trade")
         await eventually(lambda: venue.state.books[slug].volume == 4, what="the book's total")
-        await asyncio.sleep(0.3)  # the books after it must not count it again
+        # the books after it must not count it again: one more book, with no trade, has come
+        # on the same socket by the time a new bid shows
+        place(quiet_sim, ALICE, symbol, Side.BUY, 30, 1)
+        await eventually(lambda: 30 in dict(venue.state.books[slug].bids), what="a later book")
         assert [(t.px, t.qty, t.aggressor) for t in venue.state.trades
                 if t.symbol == slug] == [(44, 4, Side.SELL)]
         assert venue.state.tapes[slug].volume_at == {44: 4}
         assert venue.state.tapes[slug].explicit  # taken from the trade feed, not inferred
-    finally:
-        await venue.stop()
 
 
 def _retail_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rest: str,
@@ -197,23 +183,18 @@ async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_com
     slug = slug_of(symbol)
 
     def venue() -> RetailVenue:
-        return make_retail_venue(quiet_sim, stored=True)
+        return make_retail_venue(quiet_sim, profile="retail")
 
-    first = venue()
-    await _live(first)
-    try:
-        quiet_sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                        side=Side.SELL, price=45, order_qty=5)
+    async with live(venue()) as first:
+        place(quiet_sim, ALICE, symbol, Side.SELL, 45, 5)
         await first.submit(build_order(first.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: len(first.state.fills) == 1, what="the fill")
-    finally:
-        await first.stop()
     with sqlite3.connect(db_path("retail", first.account)) as db:
         (kind, request), = db.execute("SELECT kind, request FROM journal").fetchall()
     assert kind == "/v1/orders" and json.loads(request)["intent"] == "ORDER_INTENT_BUY_LONG"
 
     second = venue()  # the next session brings the fill and the filled order back
-    await _live(second)
+    await start_live(second)
     try:
         assert [(f.price, f.qty) for f in second.state.fills] == [(45, 5)]
         assert [(o.state, o.cum_qty) for o in second.state.history] == [(OrderState.FILLED, 5)]
@@ -319,14 +300,10 @@ async def test_a_position_change_without_market_metadata_reads_the_positions_aga
     symbol = cent_symbols(quiet_sim)[0]
     slug = slug_of(symbol)
     _quote(quiet_sim, symbol)
-    venue = make_retail_venue(quiet_sim)
-    await _live(venue)
-    try:
+    async with live(make_retail_venue(quiet_sim)) as venue:
         reads = len([r for r in quiet_sim.retail.received if r.path.endswith("/positions")])
         await venue.submit(build_order(venue.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: venue.state.positions.get(slug) is not None
                          and venue.state.positions[slug].net == 5, what="the position")
         assert len([r for r in quiet_sim.retail.received
                     if r.path.endswith("/positions")]) > reads
-    finally:
-        await venue.stop()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from simkit import CENT, FRAC, A, B, C, Recorder, buy, sell
-
+from tests.simkit import CENT, FRAC, A, B, C, Recorder, buy, sell
 from tui.core.enums import CxlRejReason, ExecType, OrderState, OrdRejectReason
 from tui.core.prices import Intent
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simkit import CENT, FRAC, HALF, A, B, FakeClock, Recorder, buy, make_exchange, sell
 
+from tests.fake_clock import FakeClock
+from tests.simkit import CENT, FRAC, HALF, A, B, Recorder, buy, make_exchange, sell
 from tui.core.enums import ExecType, OrderState, OrdRejectReason, Side, TimeInForce
 from tui.sim import rules
 from tui.sim.exchange import Exchange

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import grpc
 import pytest
-from simkit import Wire, limit_body
 
 from tests.conftest import DEMO_ACCOUNT, eventually
+from tests.desk_kit import ALICE, place
+from tests.simkit import Wire, limit_body
 from tui.core.enums import ExecType, OrderState, OrdRejectReason, Side
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim import rules
@@ -17,14 +18,12 @@ from tui.sim.server import SimServer
 
 SYM = "AEC-NFL-KC-BUF-2026-11-29"  # price_scale 100, whole contracts
 FRAC = "AEC-NFL-PHI-DAL-2026-11-26"  # price_scale 100, hundredths of a contract
-ALICE = "firms/DEMO/accounts/alice-1"
 E = ExecType
 
 
 def alice(sim: SimServer, side: Side, price: int, qty: int, symbol: str = SYM) -> str:
-    """Another trader's order, straight into the exchange."""
-    return sim.exchange.insert_order(account=ALICE, participant="firms/DEMO/users/alice",
-                                     symbol=symbol, side=side, price=price, order_qty=qty)
+    """Another trader's order, straight into the exchange (on SYM unless told)."""
+    return place(sim, ALICE, symbol, side, price, qty)
 
 
 def rfc3339(epoch: float) -> str:

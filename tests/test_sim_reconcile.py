@@ -11,6 +11,7 @@ import grpc
 import pytest
 
 from tests.conftest import DEMO_ACCOUNT, eventually
+from tests.desk_kit import ALICE, DEMO, place
 from tests.simkit import Wire, limit_body
 from tui.core.enums import ExecType, OrderState, Side
 from tui.proto.polymarket.v1 import dropcopy_pb2 as dc_pb
@@ -22,24 +23,20 @@ from tui.sim.server import SimServer
 
 SYM = "AEC-NFL-KC-BUF-2026-11-29"  # price_scale 100, whole contracts
 OTHER = "AEC-NFL-PHI-DAL-2026-11-26"  # price_scale 100 too
-ALICE = "firms/DEMO/accounts/alice-1"
 Call = grpc.aio.UnaryStreamCall
 Response = dc_pb.CreateDropCopySubscriptionResponse
 
 
 def alice(sim: SimServer, side: Side, price: int, qty: int, symbol: str = SYM,
           **kw: object) -> str:
-    """Another trader of the same firm, straight into the exchange."""
-    return sim.exchange.insert_order(account=ALICE, participant="firms/DEMO/users/alice",
-                                     symbol=symbol, side=side, price=price, order_qty=qty,
-                                     **kw)  # type: ignore[arg-type]
+    """Another trader of the same firm, straight into the exchange (on SYM unless told)."""
+    return place(sim, ALICE, symbol, side, price, qty, **kw)
 
 
 def demo(sim: SimServer, side: Side, price: int, qty: int, symbol: str = SYM,
          **kw: object) -> str:
-    return sim.exchange.insert_order(account=DEMO_ACCOUNT, participant="firms/DEMO/users/demo",
-                                     symbol=symbol, side=side, price=price, order_qty=qty,
-                                     **kw)  # type: ignore[arg-type]
+    """The demo trader's own order, straight into the exchange (no desk involved)."""
+    return place(sim, DEMO, symbol, side, price, qty, **kw)
 
 
 def subscribe(wire: Wire, **request: object) -> Call:
@@ -329,12 +326,12 @@ async def test_reports_show_only_the_callers_accounts(quiet_sim: SimServer) -> N
     async with Wire(quiet_sim) as wire:
         stub = search(wire)
         with pytest.raises(grpc.aio.AioRpcError) as err:
-            await stub.SearchOrders(rep_pb.SearchOrdersRequest(accounts=[ALICE]),
+            await stub.SearchOrders(rep_pb.SearchOrdersRequest(accounts=[ALICE[0]]),
                                     metadata=wire.metadata)
         assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
         resp = await stub.SearchOrders(rep_pb.SearchOrdersRequest(), metadata=wire.metadata)
         assert [o.clord_id for o in resp.order] == ["mine"]
-        resp = await wire.post("/v1/report/executions/search", {"accounts": [ALICE]})
+        resp = await wire.post("/v1/report/executions/search", {"accounts": [ALICE[0]]})
         assert resp.status_code == 403 and resp.json()["code"] == 7
 
 

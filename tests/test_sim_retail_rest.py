@@ -6,33 +6,17 @@ and the public markets, book and BBO routes (§7), each checked against the engi
 
 from __future__ import annotations
 
-import time
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from tests.conftest import DEMO_ACCOUNT
+from tests.retail_kit import SLUG, SYMBOL, call, counterparty, order_body
 from tui.core.enums import OrderState, Side
-from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
-from tui.venues.retail.signing import sign
 
-ACCOUNT = "firms/DEMO/accounts/demo-1"
-OTHER = "firms/X/accounts/x-1"  # a counterparty the test trades against
-SYMBOL = "AEC-NFL-KC-BUF-2026-11-29"  # cent ticks, whole contracts
-SLUG = SYMBOL.lower()
 PARTIAL = "AEC-NFL-PHI-DAL-2026-11-26"  # hundredths of a contract
 HALF = "AEC-POL-SEN-GA-2026"  # half-cent ticks
-
-
-async def call(sim: SimServer, method: str, path: str, body: Any = None,
-               params: Any = None, status: int = 200) -> dict[str, Any]:
-    headers = sign(DEMO_RETAIL_SECRET, method, path, int(time.time() * 1000),
-                   key_id=DEMO_RETAIL_KEY_ID)
-    async with httpx.AsyncClient(base_url=sim.rest_url) as http:
-        reply = await http.request(method, path, headers=headers, json=body, params=params)
-    assert reply.status_code == status, reply.text
-    return reply.json()
 
 
 async def public(sim: SimServer, path: str, status: int = 200, **params: Any) -> Any:
@@ -40,21 +24,6 @@ async def public(sim: SimServer, path: str, status: int = 200, **params: Any) ->
         reply = await http.get(path, params=params)  # no key: these routes are public
     assert reply.status_code == status, reply.text
     return reply.json()
-
-
-def order_body(price: str, qty: float | int, intent: str = "ORDER_INTENT_BUY_LONG",
-               slug: str = SLUG, **extra: Any) -> dict[str, Any]:
-    return {"marketSlug": slug, "type": "ORDER_TYPE_LIMIT", "intent": intent,
-            "price": {"value": price, "currency": "USD"}, "quantity": qty,
-            "tif": "TIME_IN_FORCE_GOOD_TILL_CANCEL", **extra}
-
-
-def counterparty(sim: SimServer, side: Side, price: int, qty: int,
-                 symbol: str = SYMBOL) -> str:
-    if OTHER not in sim.exchange.accounts:
-        sim.exchange.add_account(OTHER, "firms/X/users/x", Decimal(100000))
-    return sim.exchange.insert_order(account=OTHER, participant="firms/X/users/x",
-                                     symbol=symbol, side=side, price=price, order_qty=qty)
 
 
 async def test_modify_is_a_cancel_replace_on_the_engine(quiet_sim: SimServer) -> None:
@@ -65,7 +34,7 @@ async def test_modify_is_a_cancel_replace_on_the_engine(quiet_sim: SimServer) ->
                        "quantity": 5}) == {}
     old = quiet_sim.exchange.order(old_id)
     assert old is not None and old.state is OrderState.REPLACED
-    [new] = quiet_sim.exchange.open_orders(accounts=[ACCOUNT])
+    [new] = quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])
     assert (new.price, new.order_qty, new.parent_order_id) == (42, 5, old_id)
     listed = (await call(quiet_sim, "GET", "/v1/orders/open"))["orders"]
     assert [(o["id"], o["price"]["value"], o["quantity"], o["intent"]) for o in listed] == [
@@ -88,7 +57,7 @@ async def test_preview_walks_the_book_and_inserts_nothing(quiet_sim: SimServer) 
     assert (order["cumQuantity"], order["leavesQuantity"]) == (2, 3)
     assert order["avgPx"] == {"value": "0.45", "currency": "USD"}
     assert order["intent"] == "ORDER_INTENT_BUY_LONG" and order["side"] == "ORDER_SIDE_BUY"
-    assert quiet_sim.exchange.open_orders(accounts=[ACCOUNT]) == []
+    assert quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]) == []
     assert quiet_sim.exchange.stats(SYMBOL).volume == 0
 
 
@@ -99,10 +68,10 @@ async def test_cancel_all_with_and_without_slugs(quiet_sim: SimServer) -> None:
     only = await call(quiet_sim, "POST", "/v1/orders/open/cancel",
                       {"slugs": [PARTIAL.lower()]})
     assert only == {"canceledOrderIds": [there]}
-    assert [o.order_id for o in quiet_sim.exchange.open_orders(accounts=[ACCOUNT])] == [here]
+    assert [o.order_id for o in quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])] == [here]
     assert await call(quiet_sim, "POST", "/v1/orders/open/cancel", {}) == {
         "canceledOrderIds": [here]}
-    assert quiet_sim.exchange.open_orders(accounts=[ACCOUNT]) == []
+    assert quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT]) == []
 
 
 async def test_close_position_sells_a_long_and_buys_back_a_short(quiet_sim: SimServer) -> None:
@@ -110,13 +79,13 @@ async def test_close_position_sells_a_long_and_buys_back_a_short(quiet_sim: SimS
                status=400)  # nothing held
     counterparty(quiet_sim, Side.SELL, 50, 4)
     await call(quiet_sim, "POST", "/v1/orders", order_body("0.50", 4))
-    assert quiet_sim.exchange.position(ACCOUNT, SYMBOL).net_position == 4
+    assert quiet_sim.exchange.position(DEMO_ACCOUNT, SYMBOL).net_position == 4
     counterparty(quiet_sim, Side.BUY, 48, 10)
     reply = await call(quiet_sim, "POST", "/v1/order/close-position",
                        {"marketSlug": SLUG, "synchronousExecution": True})
     closing = quiet_sim.exchange.order(reply["id"])
     assert closing is not None and closing.side is Side.SELL and closing.cum_qty == 4
-    assert quiet_sim.exchange.position(ACCOUNT, SYMBOL).net_position == 0
+    assert quiet_sim.exchange.position(DEMO_ACCOUNT, SYMBOL).net_position == 0
     new, fill = reply["executions"]  # synchronous: what the order did on entry
     assert new["type"] == "EXECUTION_TYPE_NEW"
     assert fill["type"] == "EXECUTION_TYPE_FILL" and fill["lastShares"] == "4"
@@ -125,12 +94,12 @@ async def test_close_position_sells_a_long_and_buys_back_a_short(quiet_sim: SimS
     # short YES (NO held): closing buys YES back
     await call(quiet_sim, "POST", "/v1/orders", order_body("0.48", 2,
                                                           "ORDER_INTENT_BUY_SHORT"))
-    assert quiet_sim.exchange.position(ACCOUNT, SYMBOL).net_position == -2
+    assert quiet_sim.exchange.position(DEMO_ACCOUNT, SYMBOL).net_position == -2
     counterparty(quiet_sim, Side.SELL, 55, 5)
     reply = await call(quiet_sim, "POST", "/v1/order/close-position", {"marketSlug": SLUG})
     closing = quiet_sim.exchange.order(reply["id"])
     assert closing is not None and closing.side is Side.BUY and closing.cum_qty == 2
-    assert quiet_sim.exchange.position(ACCOUNT, SYMBOL).net_position == 0
+    assert quiet_sim.exchange.position(DEMO_ACCOUNT, SYMBOL).net_position == 0
 
 
 async def test_get_order_is_the_users_own_only(quiet_sim: SimServer) -> None:

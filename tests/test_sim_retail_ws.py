@@ -19,8 +19,8 @@ from nacl.signing import SigningKey
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
-from tests.conftest import eventually
-from tests.test_sim_retail_rest import ACCOUNT, SLUG, SYMBOL, call, counterparty, order_body
+from tests.conftest import DEMO_ACCOUNT, eventually
+from tests.retail_kit import SLUG, SYMBOL, call, counterparty, order_body
 from tui.core.enums import Side
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
@@ -83,7 +83,7 @@ async def test_order_executions_arrive_with_the_spec_fields(quiet_sim: SimServer
         counterparty(quiet_sim, Side.SELL, 40, 2)  # the counterparty takes 2 of 3
         fill = (await frame(ws, "orderSubscriptionUpdate"))["orderSubscriptionUpdate"][
             "execution"]
-    [report] = [e for e in quiet_sim.exchange.executions(ACCOUNT) if e.last_shares]
+    [report] = [e for e in quiet_sim.exchange.executions(DEMO_ACCOUNT) if e.last_shares]
     assert fill["id"] == report.exec_id and fill["tradeId"] == report.trade_id != ""
     assert fill["type"] == "EXECUTION_TYPE_PARTIAL_FILL"
     assert fill["lastShares"] == "2" and fill["aggressor"] is False

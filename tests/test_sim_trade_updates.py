@@ -15,7 +15,8 @@ import grpc
 import httpx
 import pytest
 
-from tests.simkit import CENT, A, B, FakeClock, Recorder, buy, make_exchange, sell
+from tests.fake_clock import FakeClock
+from tests.simkit import CENT, A, B, Recorder, buy, make_exchange, sell
 from tui.core.enums import Side
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc

@@ -17,13 +17,11 @@ from typing import Any
 
 import grpc
 import httpx
-import pytest
-from simkit import Wire, limit_body
 
 from tests.conftest import DEMO_ACCOUNT, eventually
-from tests.specs import GATEWAY_SPEC
-from tests.test_protos import Spec, parse_spec
-from tests.test_wire_capture import LEN, walk
+from tests.desk_kit import ALICE, place
+from tests.simkit import Wire, limit_body
+from tests.specs import GATEWAY_SPEC, LEN, Spec, walk
 from tui.core.enums import InstrumentState, Side
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID
@@ -31,7 +29,6 @@ from tui.sim.server import SimServer
 
 SYM = "AEC-NFL-KC-BUF-2026-11-29"  # price_scale 100, whole contracts
 HALTED = "AEC-NFL-PHI-DAL-2026-11-26"
-ALICE = "firms/DEMO/accounts/alice-1"
 PKG = "/polymarket.v1."
 # the answers that carry orders, by the spec's method names: gRPC path and answer message
 ORDER_STREAMS = {"OrderEntryAPI/CreateOrderSubscription": "CreateOrderSubscriptionResponse",
@@ -52,11 +49,6 @@ ORDER_ROUTES = [
 ]
 
 Found = dict[str, list[set[Any]]]  # message name -> the tags (or keys) of each one seen
-
-
-@pytest.fixture(scope="module")
-def spec() -> Spec:
-    return parse_spec(GATEWAY_SPEC.read_text(encoding="utf-8"))
 
 
 def camel(name: str) -> str:
@@ -107,8 +99,7 @@ def _raw_stream(wire: Wire, path: str) -> Any:
 
 
 def _alice_sells(sim: SimServer, price: int, qty: int) -> None:
-    sim.exchange.insert_order(account=ALICE, participant="firms/DEMO/users/alice", symbol=SYM,
-                              side=Side.SELL, price=price, order_qty=qty)
+    place(sim, ALICE, SYM, Side.SELL, price, qty)
 
 
 async def test_no_order_carries_a_number_or_name_the_spec_reserves(

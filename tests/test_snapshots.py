@@ -23,8 +23,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from tests.conftest import eventually, streams_live
+from tests.desk_kit import DEMO, place
 from tui.core.enums import Side
-from tui.core.state import LinkState
 from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.flow import SyntheticFlow
 from tui.sim.server import SimServer
@@ -36,7 +37,6 @@ T = TypeVar("T")
 WALL = 1_795_000_000.0  # the desk's frozen wall clock (trade times on the tape)
 NOW = 10_000.0  # the frozen monotonic clock data ages are measured against
 STEP = 0.05  # seconds of synthetic trading per flow step
-DEMO = ("firms/DEMO/accounts/demo-1", "firms/DEMO/users/demo")
 
 
 class ExchangeThread:
@@ -126,50 +126,37 @@ def _desk(exchange: ExchangeThread) -> PmdeskApp:
     return PmdeskApp(venue, title="pmdesk — snapshot")
 
 
-def _until(check: Callable[[], bool], what: str) -> Callable[[], Awaitable[None]]:
-    async def wait() -> None:
-        deadline = time.monotonic() + 20
-        while not check():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            await asyncio.sleep(0.05)
-    return wait
-
-
 def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
     """Load the desk, trade on the fixed timeline, place my orders, then freeze the clocks."""
 
     async def run_before(pilot: Pilot[None]) -> None:
         app: PmdeskApp = pilot.app  # type: ignore[assignment]
         state = app.state
-        await _until(lambda: len(state.streams) == 4 and all(
-            s.state is LinkState.LIVE for s in state.streams.values())
-            and len(state.books) == len(state.instruments) > 0
-            # the frame timer, not the streams, puts a market on the ladder
-            and app.symbol is not None and app.cursor_price is not None, "the desk to load")()
+        await eventually(lambda: streams_live(state, 4)
+                         and len(state.books) == len(state.instruments) > 0
+                         # the frame timer, not the streams, puts a market on the ladder
+                         and app.symbol is not None and app.cursor_price is not None,
+                         within=20, what="the desk to load")
         symbol = app.symbol
         assert symbol is not None
         inst = state.instruments[symbol]
         tick = inst.scales.tick
 
         def mine() -> None:
-            ex = exchange.server.exchange
-            bid, offer = ex.book(symbol, 1)
+            sim = exchange.server
+            bid, offer = sim.exchange.book(symbol, 1)
             best_bid, best_offer = bid[0][0], offer[0][0]
             q = inst.scales.qty_scale
             # a fill (a position to mark), one order joining the bid, one further down
-            ex.insert_order(account=DEMO[0], participant=DEMO[1], symbol=symbol,
-                            side=Side.BUY, price=best_offer, order_qty=10 * q)
-            ex.insert_order(account=DEMO[0], participant=DEMO[1], symbol=symbol,
-                            side=Side.BUY, price=best_bid, order_qty=5 * q)
-            ex.insert_order(account=DEMO[0], participant=DEMO[1], symbol=symbol,
-                            side=Side.BUY, price=best_bid - 3 * tick, order_qty=25 * q)
+            place(sim, DEMO, symbol, Side.BUY, best_offer, 10 * q)
+            place(sim, DEMO, symbol, Side.BUY, best_bid, 5 * q)
+            place(sim, DEMO, symbol, Side.BUY, best_bid - 3 * tick, 25 * q)
 
         exchange.call(mine)
         exchange.trade(120)
-        await _until(lambda: desk_view(app) == exchange_view_as_desk(exchange.view()),
-                     "the desk to hold the exchange's books and orders")()
-        await _until(lambda: symbol in state.positions, "the position")()
+        await eventually(lambda: desk_view(app) == exchange_view_as_desk(exchange.view()),
+                         within=20, what="the desk to hold the exchange's books and orders")
+        await eventually(lambda: symbol in state.positions, within=20, what="the position")
         await pilot.pause()
         app.clock = lambda: NOW
         for stream in state.streams.values():
@@ -181,15 +168,17 @@ def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
         app.query_one(MarketList).update_quotes(list(state.instruments))  # not in 0.5 s
         app.frame()
         # the ticket's estimates are for the books on screen (not "… refreshing")
-        await _until(lambda: app.desk_screen.drawn is not None
-                     and not app.desk_screen.drawn.refreshing, "the ticket's estimates")()
+        await eventually(lambda: app.desk_screen.drawn is not None
+                         and not app.desk_screen.drawn.refreshing,
+                         within=20, what="the ticket's estimates")
         # tables size their columns when the app is idle, which a loaded machine delays
         tables = list(app.query(DataTable))
-        await _until(lambda: not any(t._require_update_dimensions or t._updated_cells
-                                     for t in tables), "the tables to size their columns")()
+        await eventually(lambda: not any(t._require_update_dimensions or t._updated_cells
+                                         for t in tables),
+                         within=20, what="the tables to size their columns")
         await pilot.pause(0.2)
-        await _until(lambda: not any(t._require_update_dimensions for t in tables),
-                     "the tables to settle")()
+        await eventually(lambda: not any(t._require_update_dimensions for t in tables),
+                         within=20, what="the tables to settle")
 
     return run_before
 

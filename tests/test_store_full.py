@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, make_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, venue_via
 from tests.desk_kit import cent_symbols, quote
-from tui.core.config import DeskConfig
-from tui.core.limits import Limits
+from tests.pilot_kit import pilot_desk
 from tui.sim.server import SimServer
 from tui.store import Store
-from tui.ui.app import PmdeskApp
 from tui.ui.widgets.status import StatusBar
 
 FULL = "The local database cannot write"
@@ -19,13 +17,10 @@ FULL = "The local database cannot write"
 
 async def test_a_full_disk_is_said_and_unsaid(quiet_sim: SimServer, via: str,
                                               tmp_path: Path) -> None:
-    venue = make_retail_venue(quiet_sim) if via == "retail" else make_venue(quiet_sim)
+    venue = venue_via(quiet_sim, via)
     store = Store.open(tmp_path / "desk.sqlite", interval=0.01)
     venue.store = store
-    app = PmdeskApp(venue, config=DeskConfig(limits=Limits()), repeat_guard=0)  # no confirm
-    async with app.run_test(size=(160, 48)) as pilot:
-        await eventually(lambda: app.state.streams and all(
-            s.state.value == "live" for s in app.state.streams.values()), what="the desk live")
+    async with pilot_desk(venue, size=(160, 48)) as (app, pilot):  # no limits: no confirm
         assert store.flush()
         pages = store._query("PRAGMA page_count")[0][0]
         store._conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
+from tests.desk_kit import ALICE, place
 from tui.core.enums import Side, TimeInForce
 from tui.core.limits import Limit, Limits
 from tui.core.prices import PRICE_MAX, PRICE_MIN, Intent
@@ -20,8 +21,6 @@ from tui.core.ticket import OrderKind, Slippage, TicketError, build_order
 from tui.core.venue import VenueError
 from tui.core.vetting import vet
 from tui.sim.server import SimServer
-
-ALICE = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")
 
 tickets = st.lists(st.fixed_dictionaries({
     "market": st.integers(0, 6),
@@ -58,9 +57,7 @@ async def _trade(tickets: list[dict[str, object]], limits: Limits) -> None:
     for symbol, inst in sim.exchange.instruments.items():  # a book to trade against
         s = inst.scales
         for side, pct in ((Side.BUY, 40), (Side.SELL, 60)):
-            sim.exchange.insert_order(account=ALICE[0], participant=ALICE[1], symbol=symbol,
-                                      side=side, price=s.price_scale * pct // 100,
-                                      order_qty=50 * s.qty_scale)
+            place(sim, ALICE, symbol, side, s.price_scale * pct // 100, 50 * s.qty_scale)
     venue = make_venue(sim)
     sent = 0
     try:

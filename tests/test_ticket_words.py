@@ -13,8 +13,9 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
-from tests.desk_kit import ALICE, cent_symbols, mine, quote
-from tests.screen_text import drawn, ticket_parts, told
+from tests.desk_fakes import market
+from tests.desk_kit import ALICE, cent_symbols, mine, quote, settled
+from tests.pilot_kit import drawn, fake_desk, pilot_desk, show, ticket_parts, told
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
@@ -33,16 +34,9 @@ async def desk(sim: SimServer, config: DeskConfig | None = None,
     """A desk on a cent market quoted 0.40 / 0.45, the cursor on the bid."""
     symbol = cent_symbols(sim)[0]
     quote(sim, symbol)
-    app = PmdeskApp(make_venue(sim), config=config or DeskConfig(limits=Limits()),
-                    repeat_guard=0)
-    async with app.run_test(size=size) as pilot:
-        await eventually(lambda: app.instrument is not None and len(app.state.streams) == 4
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
-        app.show_market(symbol)
-        await eventually(lambda: app.symbol == symbol and app.cursor_price == 40
-                         and app.state.books[symbol].best_offer == 45, what="the market")
-        await pilot.pause()
+    async with pilot_desk(make_venue(sim), config, size) as (app, pilot):
+        await show(app, pilot, sim, symbol)
+        await eventually(lambda: app.cursor_price == 40, what="the cursor on the bid")
         yield app, pilot
 
 
@@ -59,8 +53,8 @@ def _estimated(app: PmdeskApp) -> bool:
 
 # --- size presets ----------------------------------------------------------------------------
 
-async def test_the_ticket_names_the_preset_keys_that_exist(quiet_sim: SimServer) -> None:
-    async with desk(quiet_sim) as (app, pilot):  # the default config: five presets
+async def test_the_ticket_names_the_preset_keys_that_exist() -> None:
+    async with fake_desk() as (app, pilot, _):  # the default config: five presets
         assert ticket_parts(app)["size"] == ["size 10  +/- 1-5"]
         await pilot.press("7")
         assert told(app, "No size preset 7: the config file's size_presets has 5.")
@@ -97,24 +91,19 @@ async def test_a_market_ticket_shows_the_worst_price_it_sends(quiet_sim: SimServ
         assert (sent.params["side"], sent.params["price"]) == (Side.BUY, 48)
 
 
-async def test_the_worst_price_follows_the_book(quiet_sim: SimServer) -> None:
-    """Even while the exchange's preview is slow to answer: the price is the desk's own."""
-    answer = asyncio.Event()
-
-    async def slow_preview(request: object) -> Estimate:
-        await answer.wait()
-        raise VenueError("no preview today")
-
-    async with desk(quiet_sim) as (app, pilot):
-        app.venue.preview = slow_preview  # type: ignore[method-assign]
+async def test_the_worst_price_follows_the_book() -> None:
+    """Even while the venue's preview is slow to answer: the price is the desk's own."""
+    async with fake_desk() as (app, pilot, venue):
+        venue.hold_previews, venue.estimate = asyncio.Event(), VenueError("no preview today")
         try:
             await pilot.press("o")
-            quote(quiet_sim, str(app.symbol), bid=41, offer=43)  # a better offer arrives
+            market(venue.state, bid=41, offer=43)  # a better offer arrives
             await eventually(lambda: ticket_parts(app)["buy"][0]
                              == "b BUY YES market, worst 0.46", what="the worst price moved")
         finally:
-            answer.set()
-        assert mine(quiet_sim) == []
+            venue.hold_previews.set()
+        await settled(app)
+        assert not venue.arrived.is_set()  # nothing was sent
 
 
 async def test_after_the_book_moves_the_ticket_never_shows_the_old_estimate(

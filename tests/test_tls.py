@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.conftest import eventually
+from tests.conftest import start_live
 from tui.cli.check import Checker, report
 from tui.core.profiles import Profile, load_profiles
 from tui.core.venue import VenueError
@@ -127,12 +127,6 @@ def venue_for(sim: SimServer, connection: Connection | None) -> GatewayVenue:
                         password=DEMO_PASSWORD, silence_timeout=5.0, connection=connection)
 
 
-async def _streams_live(venue: GatewayVenue) -> None:
-    await eventually(lambda: len(venue.state.streams) == 4 and all(
-        s.state.value == "live" for s in venue.state.streams.values()),
-        what="all four streams live over TLS")
-
-
 def profile_for(sim: SimServer, **tls: str) -> Profile:
     return Profile(name="tls", venue="gateway", rest=sim.rest_url, grpc=sim.grpc_target,
                    user="demo", password_env=PASSWORD_ENV, **tls)
@@ -143,8 +137,7 @@ async def test_the_desk_trades_over_tls_with_its_ca_file(tls_sim: SimServer,
     assert tls_sim.rest_url.startswith("https://")
     venue = venue_for(tls_sim, Connection(ca_file=ca_file))
     try:
-        await venue.start()
-        await _streams_live(venue)
+        await start_live(venue)
     finally:
         await venue.stop()
 
@@ -201,8 +194,7 @@ async def test_privatelink_names_reach_the_exchange_and_verify(
     conn = Connection(ca_file=ca_file, rest_host=REST_HOST, grpc_authority=AUTHORITY)
     venue = venue_for(sim, conn)
     try:
-        await venue.start()
-        await _streams_live(venue)
+        await start_live(venue)
     finally:
         await venue.stop()
     hosts = {dict(headers).get("host") for _, path, headers, _ in sim.rest_received
@@ -242,8 +234,7 @@ async def test_the_grpc_authority_is_what_the_exchange_receives() -> None:
                          username="demo", password=DEMO_PASSWORD, silence_timeout=5.0,
                          connection=Connection(grpc_authority=AUTHORITY))
     try:
-        await venue.start()
-        await _streams_live(venue)
+        await start_live(venue)
     finally:
         await venue.stop()
         server.close()
@@ -282,10 +273,7 @@ async def test_the_retail_desk_and_its_check_trust_the_profiles_ca(
                         ssl_context=Connection(ca_file=ca_file).ssl_context())
     assert venue.ws_url.startswith("wss://")
     try:
-        await venue.start()
-        await eventually(lambda: len(venue.state.streams) == 2 and all(
-            s.state.value == "live" for s in venue.state.streams.values()),
-            what="both sockets live over TLS")
+        await start_live(venue)
     finally:
         await venue.stop()
 

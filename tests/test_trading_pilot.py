@@ -14,12 +14,12 @@ from decimal import Decimal
 import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import DEMO_ACCOUNT, eventually, make_retail_venue, make_venue
-from tests.desk_kit import ALICE, settled
+from tests.conftest import DEMO_ACCOUNT, eventually, venue_via
+from tests.desk_kit import ALICE, my_commands, settled
 from tests.desk_kit import cent_symbols as _symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
-from tests.screen_text import ticket_parts, ticket_text, told
+from tests.pilot_kit import cursor_to, pilot_desk, ticket_parts, ticket_text, told
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.limits import Limit, Limits
@@ -37,26 +37,17 @@ def _my_orders(sim: SimServer) -> list[SimOrder]:
     return sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])
 
 
-def _sent(sim: SimServer) -> list[object]:
-    return [c for c in sim.exchange.order_log if DEMO_ACCOUNT in str(c.params)]
-
-
 @asynccontextmanager
-async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE, via: str = "gateway"
+async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE, via: str = "gateway",
+               keymap: dict[str, str] | None = None
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
     """A desk on the exchange's market `symbol`, trading through the gateway's protocol
-    (four gRPC streams) or the retail API's (two WebSockets; markets named by slug)."""
-    config = DeskConfig(limits=limits, confirm_delay=1.0)
-    retail = via == "retail"
-    venue = make_retail_venue(sim) if retail else make_venue(sim)
-    streams = 2 if retail else 4
-    symbol = slug_of(symbol) if retail else symbol
-    app = PmdeskApp(venue, config=config, repeat_guard=0)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await eventually(lambda: app.instrument is not None
-                         and len(app.state.streams) == streams
-                         and all(s.state.value == "live" for s in app.state.streams.values()),
-                         what="the desk live")
+    (four gRPC streams) or the retail API's (two WebSockets; markets named by slug); the
+    market found with ] as a trader steps to it."""
+    # the shortest arming delay: what a confirmation guards is tested with its own
+    config = DeskConfig(limits=limits, confirm_delay=0.2, keymap=keymap or {})
+    symbol = slug_of(symbol) if via == "retail" else symbol
+    async with pilot_desk(venue_via(sim, via), config) as (app, pilot):
         for _ in range(len(app.state.instruments)):
             if app.symbol == symbol:
                 break
@@ -69,14 +60,6 @@ async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE, via: str = "
         yield app, pilot
 
 
-async def _to(app: PmdeskApp, pilot: Pilot[None], price: int) -> None:
-    """Walk the cursor to a YES price with the arrow keys."""
-    assert app.cursor_price is not None
-    steps = price - app.cursor_price
-    await pilot.press(*(["up"] * steps if steps > 0 else ["down"] * -steps))
-    assert app.cursor_price == price
-
-
 async def test_each_intent_rests_on_the_right_side_and_price(
         quiet_sim: SimServer, via: str) -> None:
     symbol = _symbols(quiet_sim)[0]
@@ -84,12 +67,12 @@ async def test_each_intent_rests_on_the_right_side_and_price(
     async with desk(quiet_sim, symbol, via=via) as (app, pilot):
         q = app.order_size
         await pilot.press("b")  # BUY YES 0.40
-        await _to(app, pilot, 43)
+        await cursor_to(app, pilot, 43)
         await pilot.press("s")  # SELL YES 0.43
         await pilot.press("t")
-        await _to(app, pilot, 44)
+        await cursor_to(app, pilot, 44)
         await pilot.press("b")  # BUY NO 0.56 = SELL YES 0.44
-        await _to(app, pilot, 41)
+        await cursor_to(app, pilot, 41)
         await pilot.press("s")  # SELL NO 0.59 = BUY YES 0.41
         await eventually(lambda: _mine(quiet_sim) == [
             (Side.BUY, 40, q), (Side.BUY, 41, q), (Side.SELL, 43, q), (Side.SELL, 44, q)],
@@ -106,7 +89,7 @@ async def test_market_order_takes_liquidity_within_slippage(
         await eventually(lambda: quiet_sim.exchange.position(DEMO_ACCOUNT, symbol)
                          .net_position == app.order_size, what="the market buy filled")
         assert _mine(quiet_sim) == []  # IOC: nothing rests
-        (cmd,) = [c for c in _sent(quiet_sim) if c.kind == "insert"]
+        (cmd,) = my_commands(quiet_sim, "insert")
         assert cmd.params["tif"] is TimeInForce.IMMEDIATE_OR_CANCEL
         assert cmd.params["price"] == 45 + app.config.slippage.ticks  # worst price allowed
 
@@ -138,11 +121,11 @@ async def test_gtd_carries_its_expiry_and_ioc_fok_never_rest(quiet_sim: SimServe
             await pilot.press("i")
         assert app.desk.ticket.tif is TimeInForce.IMMEDIATE_OR_CANCEL
         await pilot.press("b")  # IOC at the bid: nothing to trade with, expires at once
-        await eventually(lambda: any(c.kind == "insert" and c.params["tif"] is
-                                     TimeInForce.IMMEDIATE_OR_CANCEL for c in _sent(quiet_sim)),
+        await eventually(lambda: any(c.params["tif"] is TimeInForce.IMMEDIATE_OR_CANCEL
+                                     for c in my_commands(quiet_sim, "insert")),
                          what="the IOC at the exchange")
         await pilot.press("i")  # FOK for 10 against 5 offered: NEW then EXPIRED, no fill
-        await _to(app, pilot, 45)
+        await cursor_to(app, pilot, 45)
         await pilot.press("b")
         await eventually(lambda: any(o.state is OrderState.EXPIRED and o.cum_qty == 0
                                      for o in app.state.orders.values()
@@ -158,7 +141,7 @@ async def test_post_only_that_would_cross_is_refused(
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol, via=via) as (app, pilot):
         await pilot.press("p")
-        await _to(app, pilot, 45)
+        await cursor_to(app, pilot, 45)
         # the exchange's preview, under the ticket's buy line, says why before anything is sent
         await eventually(lambda: "✕ Refused: post-only would cross the book"
                          in " ".join(" ".join(ticket_parts(app)["buy"]).split()),
@@ -192,7 +175,7 @@ async def test_move_and_resize_a_working_order(
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 38, q)], what="moved")
         await eventually(lambda: told(app, f"Moving BUY YES {q} from 0.40 to 0.38 in "
                                            f"{app.symbol}."), what="the move in words")
-        await _to(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await eventually(lambda: app.ladder.orders_at(38) and not
                          app.ladder.orders_at(38)[0].is_pending, what="new order working")
         await pilot.press("greater_than_sign")  # one size step more: 10 is followed by 25
@@ -209,9 +192,9 @@ async def test_every_cancel_variant(
         _quote(quiet_sim, s)
     async with desk(quiet_sim, here, via=via) as (app, pilot):
         async def orders_both_sides() -> None:
-            await _to(app, pilot, 39)
+            await cursor_to(app, pilot, 39)
             await pilot.press("b")
-            await _to(app, pilot, 46)
+            await cursor_to(app, pilot, 46)
             await pilot.press("s")
             await eventually(lambda: {s for s, _, _ in _mine(quiet_sim, here)} ==
                              {Side.BUY, Side.SELL}, what="a bid and an offer")
@@ -231,7 +214,7 @@ async def test_every_cancel_variant(
                          what="nothing to cancel, in words")
 
         await orders_both_sides()
-        await _to(app, pilot, 46)
+        await cursor_to(app, pilot, 46)
         await pilot.press("x")  # at the cursor
         await eventually(lambda: [s for s, _, _ in _mine(quiet_sim, here)] == [Side.BUY],
                          what="the cursor's order cancelled")
@@ -269,7 +252,7 @@ async def test_a_confirmation_cannot_be_taken_while_it_arms(quiet_sim: SimServer
         await pilot.press("enter", "y", "enter", "y")
         assert isinstance(app.screen, ConfirmScreen) and not app.screen.armed
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
 
 
 async def test_flatten_cancels_and_closes_after_a_confirmation(
@@ -277,12 +260,12 @@ async def test_flatten_cancels_and_closes_after_a_confirmation(
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
     async with desk(quiet_sim, symbol, via=via) as (app, pilot):
-        await _to(app, pilot, 45)
+        await cursor_to(app, pilot, 45)
         await pilot.press("b")  # crosses: long YES
         await eventually(lambda: app.state.positions.get(app.symbol) is not None
                          and app.state.positions[app.symbol].net == app.order_size,
                          what="long YES")
-        await _to(app, pilot, 38)
+        await cursor_to(app, pilot, 38)
         await pilot.press("b")  # and a working bid
         await eventually(lambda: _mine(quiet_sim, symbol), what="the working bid")
         await pilot.press("F")
@@ -302,7 +285,7 @@ async def test_hard_limit_refuses_and_nothing_reaches_the_exchange(
         await eventually(lambda: any("hard limit" in str(n.message)
                                      for n in app._notifications), what="the refusal")
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
 
 
 async def test_soft_limit_asks_and_sends_only_on_confirm(quiet_sim: SimServer) -> None:
@@ -316,7 +299,7 @@ async def test_soft_limit_asks_and_sends_only_on_confirm(quiet_sim: SimServer) -
         assert '"order_qty": "10"' in shown and '"price": "40"' in shown  # the exact request
         await pilot.press("escape")
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
         await pilot.press("b")
         await _confirm(app, pilot)
         await eventually(lambda: _mine(quiet_sim) == [(Side.BUY, 40, 10)], what="sent")
@@ -327,7 +310,7 @@ async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer
     _quote(quiet_sim, symbol, bid=30, offer=70)
     async with desk(quiet_sim, symbol) as (app, pilot):
         await pilot.press("t")
-        await _to(app, pilot, 60)
+        await cursor_to(app, pilot, 60)
         await pilot.press("b")  # BUY NO 0.40 rests as SELL YES 0.60
         await eventually(lambda: _mine(quiet_sim) == [(Side.SELL, 60, app.order_size)],
                          what="my NO bid")
@@ -338,28 +321,17 @@ async def test_self_match_is_named_and_needs_a_confirmation(quiet_sim: SimServer
         await pilot.press("n")
         await settled(app)
         assert _mine(quiet_sim) == [(Side.SELL, 60, app.order_size)]
-        assert len([c for c in _sent(quiet_sim) if c.kind == "insert"]) == 1
+        assert len(my_commands(quiet_sim, "insert")) == 1
 
 
 async def test_a_keymap_from_the_config_moves_a_binding(quiet_sim: SimServer) -> None:
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol)
-    config = DeskConfig(limits=LOOSE, keymap={"buy": "g", "kill_switch": "ctrl+k"})
-    app = PmdeskApp(make_venue(quiet_sim), config=config, repeat_guard=0)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await eventually(lambda: app.instrument is not None and
-                         app.state.streams.get("orders") is not None and
-                         app.state.streams["orders"].state.value == "live",
-                         what="the desk live")
-        for _ in range(len(app.state.instruments)):
-            if app.symbol == symbol:
-                break
-            await pilot.press("right_square_bracket")
-        await eventually(lambda: app.cursor_price is not None and
-                         app.state.books.get(symbol) is not None, what="the market")
+    keymap = {"buy": "g", "kill_switch": "ctrl+k"}
+    async with desk(quiet_sim, symbol, keymap=keymap) as (app, pilot):
         await pilot.press("b")  # no longer buys
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
         await pilot.press("g")
         await eventually(lambda: len(_mine(quiet_sim)) == 1, what="g buys")
         await pilot.press("ctrl+k")
@@ -378,13 +350,13 @@ async def test_each_hard_limit_refuses_by_keys(quiet_sim: SimServer, limits: Lim
     symbol = _symbols(quiet_sim)[0]
     _quote(quiet_sim, symbol, bid=40, offer=50)
     async with desk(quiet_sim, symbol, limits) as (app, pilot):
-        await _to(app, pilot, 36)  # 9 ticks under the 0.45 mid
+        await cursor_to(app, pilot, 36)  # 9 ticks under the 0.45 mid
         await pilot.press("b", "t", "s")
         await eventually(lambda: any("hard limit" in str(n.message) or "limit is" in
                                      str(n.message) for n in app._notifications),
                          what="the refusal in words")
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
 
 
 async def test_market_order_into_an_empty_side_is_refused_by_the_desk(
@@ -397,7 +369,7 @@ async def test_market_order_into_an_empty_side_is_refused_by_the_desk(
         await eventually(lambda: any("no YES offers" in str(n.message)
                                      for n in app._notifications), what="the reason")
         await settled(app)
-        assert _sent(quiet_sim) == []
+        assert my_commands(quiet_sim) == []
 
 
 async def test_size_presets_on_number_keys(quiet_sim: SimServer) -> None:

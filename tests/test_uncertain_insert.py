@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import pytest
 
 from tests.conftest import eventually, make_venue
+from tests.wire_faults import arm
 from tui.core.enums import OrderState
 from tui.core.model import Order
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
 from tui.sim.server import SimServer
-from tui.venues.gateway.commands import insert_msg
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
 
@@ -68,33 +68,35 @@ async def test_timed_out_insert_stays_pending(venue: GatewayVenue,
     venue.rest = old
 
 
-async def _lost_answer(venue: GatewayVenue, silent_server: Silent,
+async def _lost_answer(venue: GatewayVenue, sim: SimServer,
                        reached: bool) -> tuple[str, Order | None]:
     """An insert whose answer is lost; the order stream goes down before any report of it
     (so only the lookup by clord_id can tell); the exchange got it, or never did."""
-    old = venue.rest
     venue.lookup_waits = (0.2, 0.2, 0.2)
-    # the stage is set while the insert waits for its answer, so no lookup can run first
-    _reroute_rest(venue, silent_server.url, timeout=2.0)
+    faults = arm(venue, sim)
+    leaving, staged = asyncio.Event(), asyncio.Event()
+
+    async def held() -> None:  # the stage is set while the insert waits for its answer,
+        leaving.set()  # so no lookup can run first
+        await staged.wait()
+
+    faults.fault, faults.deliver, faults.before = "lose", reached, held
     inst = next(i for i in venue.state.instruments.values() if i.scales.price_scale == 100)
     request = build_order(inst, Intent.BUY_NO, 60, inst.scales.min_qty)
     submit = asyncio.create_task(venue.submit(request))
-    await asyncio.wait_for(silent_server.heard.wait(), 10)
+    await leaving.wait()
     await venue._workers[1].stop()  # the order stream: it cannot report the order now
-    if reached:
-        await old.insert_order(insert_msg(request, venue.account))
+    staged.set()
     with pytest.raises(VenueError, match="did not answer"):
         await submit
-    silent, venue.rest = venue.rest, old  # before the first lookup can run
-    await silent.close()
     await eventually(lambda: not venue.state.find_order(clord_id=request.clord_id)
                      .is_pending, what="the lookup's answer")  # type: ignore[union-attr]
     return request.clord_id, venue.state.find_order(clord_id=request.clord_id)
 
 
 async def test_an_insert_whose_answer_was_lost_is_found_by_its_clord_id(
-        venue: GatewayVenue, silent_server: Silent, quiet_sim: SimServer) -> None:
-    clord_id, order = await _lost_answer(venue, silent_server, reached=True)
+        venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    clord_id, order = await _lost_answer(venue, quiet_sim, reached=True)
     at_exchange = [o for o in quiet_sim.exchange.open_orders() if o.clord_id == clord_id]
     assert len(at_exchange) == 1  # found, not sent again
     assert order is not None and order.order_id == at_exchange[0].order_id
@@ -102,11 +104,18 @@ async def test_an_insert_whose_answer_was_lost_is_found_by_its_clord_id(
 
 
 async def test_an_insert_the_exchange_never_got_is_marked_so(
-        venue: GatewayVenue, silent_server: Silent, quiet_sim: SimServer) -> None:
-    clord_id, order = await _lost_answer(venue, silent_server, reached=False)
+        venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    clord_id, order = await _lost_answer(venue, quiet_sim, reached=False)
     assert not [o for o in quiet_sim.exchange.open_orders() if o.clord_id == clord_id]
     assert order is not None and order.state is OrderState.REJECTED
     assert "never reached the exchange" in order.reject_text
+
+
+async def test_a_finished_lookup_of_an_uncertain_insert_is_let_go(
+        venue: GatewayVenue, quiet_sim: SimServer) -> None:
+    """Each unanswered insert starts a lookup; a long session must not keep every one."""
+    await _lost_answer(venue, quiet_sim, reached=False)
+    await eventually(lambda: not venue.tasks.held("lookup"), what="the ended lookup let go")
 
 
 async def test_refused_connection_is_certain_and_rejects_locally(venue: GatewayVenue) -> None:

@@ -4,8 +4,8 @@ none is held any more (fails when stop() forgets any of them)."""
 
 from __future__ import annotations
 
-from tests.conftest import eventually, make_retail_venue, make_venue
-from tests.desk_kit import cent_symbols, retail_live
+from tests.conftest import eventually, make_retail_venue, make_venue, start_live
+from tests.desk_kit import cent_symbols
 from tui.core.enums import OrderState
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
@@ -15,17 +15,11 @@ from tui.sim.server import SimServer
 
 async def test_stop_awaits_every_task_it_cancels(quiet_sim: SimServer, via: str) -> None:
     symbol = cent_symbols(quiet_sim)[0]
-    if via == "retail":
-        venue = make_retail_venue(quiet_sim, stored=True)
-        await retail_live(venue)
-        symbol = slug_of(symbol)
-    else:
-        venue = make_venue(quiet_sim)
-        await venue.start()
+    retail = via == "retail"  # the retail venue with its database: one more task to stop
+    venue = make_retail_venue(quiet_sim, profile="retail") if retail else make_venue(quiet_sim)
+    symbol = slug_of(symbol) if retail else symbol
     try:
-        await eventually(lambda: venue.state.streams.get("orders") is not None
-                         and venue.state.streams["orders"].state.value == "live",
-                         what="the order stream")
+        await start_live(venue)
         await venue.submit(build_order(venue.state.instruments[symbol], Intent.BUY_YES, 30, 1))
         order = await eventually(lambda: next((o for o in venue.state.working_orders(symbol)
                                                if o.state is OrderState.NEW), None),

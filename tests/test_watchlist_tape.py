@@ -15,9 +15,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.geometry import Region
-from textual.widget import Widget
 from textual.widgets import Static
 
+from tests.fake_clock import FakeClock
+from tests.pilot_kit import drawn
 from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
 from tui.core.state import DeskState, LinkState
@@ -35,18 +36,8 @@ T0 = 1_749_999_990.0  # a wall-clock start, on a sparkline (15 s) bucket boundar
 BARS = set("▁▂▃▄▅▆▇█")
 
 
-class Clock:
-    """DeskState.clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def desk() -> tuple[DeskState, Clock]:
-    state, clock = DeskState(), Clock()
+def desk() -> tuple[DeskState, FakeClock]:
+    state, clock = DeskState(), FakeClock(T0)  # DeskState's clock: wall seconds, called
     state.clock = clock
     state.set_instruments([Instrument(CHIEFS, "Chiefs beat the Bills", CENTS),
                            Instrument(BTC, "Bitcoin above 150k", MILLS)])
@@ -107,12 +98,6 @@ class Desk(App[None]):
         await pilot.pause()  # type: ignore[attr-defined]
 
 
-def screen_lines(widget: Widget) -> list[str]:
-    """The widget's lines as drawn."""
-    return [s.text.rstrip() for s in widget.render_lines(
-        Region(0, 0, widget.size.width, widget.size.height))]
-
-
 def row(watchlist: MarketList, symbol: str) -> Text:
     """The row of a market as the list holds it (text and styles)."""
     prompt = watchlist.options.get_option(symbol).prompt
@@ -140,13 +125,13 @@ def lines_of(tape: TradeTape) -> Iterator[str]:
 async def test_rows_show_bid_offer_last_and_the_change_since_the_open() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100, last=45, last_qty=5, open_px=40)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 45, 47, volume=110, last=46, last_qty=10)  # +0.06 on the day
     quote(state, BTC, 230, 232, volume=50, last=240, last_qty=1, open_px=251)
     app = Desk(state, markets=30)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        lines = screen_lines(app.watchlist.options)
+        lines = drawn(app.watchlist.options)
         chiefs = lines.index(next(line for line in lines if "KC-BUF" in line))
         assert lines[chiefs].split()[-1] == "+0.06"  # on the symbol's line
         assert lines[chiefs + 1].split()[-3:] == ["0.45", "0.47", "0.46"]
@@ -155,7 +140,7 @@ async def test_rows_show_bid_offer_last_and_the_change_since_the_open() -> None:
         assert colour_of(row(app.watchlist, CHIEFS), "+0.06") == GREEN
         assert colour_of(row(app.watchlist, BTC), "-0.011") == RED
         assert colour_of(row(app.watchlist, CHIEFS), "0.45") == GREEN  # the bid
-        head = screen_lines(app.watchlist.heading)
+        head = drawn(app.watchlist.heading)
         assert head[0].startswith("markets") and head[0].endswith("chg")
         assert head[1].split()[-3:] == ["bid", "offer", "last"]
 
@@ -172,7 +157,7 @@ async def test_columns_drop_as_the_panel_narrows_and_the_symbol_stays_readable()
         async with app.run_test(size=(140, 30)) as pilot:
             await app.shown(pilot)
             plan = app.watchlist.plan()
-            lines = screen_lines(app.watchlist.options)
+            lines = drawn(app.watchlist.options)
             text = row(app.watchlist, CHIEFS).plain
             assert ("\n" not in text) == one_line, width
             assert ("+0.05" in text) == change, width
@@ -213,10 +198,10 @@ async def test_update_quotes_redraws_only_the_markets_it_is_given() -> None:
 async def test_the_sparkline_moves_with_time_and_tick_redraws_only_rows_that_changed() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=0, open_px=40)
-    clock.now = T0 - 20 * BUCKET_SECONDS
+    clock.t = T0 - 20 * BUCKET_SECONDS
     quote(state, BTC, 230, 232, volume=50, last=231, last_qty=1)  # one price long ago
     for step, px in enumerate((42, 48, 44, 50)):  # a trade every 15 s point
-        clock.now = T0 + step * BUCKET_SECONDS
+        clock.t = T0 + step * BUCKET_SECONDS
         quote(state, CHIEFS, 44, 46, volume=10 * (step + 1), last=px, last_qty=10)
     app = Desk(state, markets=30)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -226,10 +211,10 @@ async def test_the_sparkline_moves_with_time_and_tick_redraws_only_rows_that_cha
         assert len(BARS & set(before)) >= 3  # four prices: several heights
         assert watchlist.tick() == 0  # nothing moved since the rows were drawn
         assert watchlist.tick() == 0  # same 15 s point: nothing to do
-        clock.now += BUCKET_SECONDS
+        clock.t += BUCKET_SECONDS
         assert watchlist.tick() == 1  # the chiefs line shifted; btc's flat line did not
         assert row(watchlist, CHIEFS).plain != before
-        clock.now += 0.5
+        clock.t += 0.5
         assert watchlist.tick() == 0
 
 
@@ -237,12 +222,12 @@ async def test_the_sparkline_breaks_where_the_feed_was_down() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=0)
     quote(state, CHIEFS, 44, 46, volume=10, last=45, last_qty=10)
-    clock.now += 1
+    clock.t += 1
     state.set_link("prices", LinkState.DOWN)
-    clock.now += 4 * BUCKET_SECONDS
+    clock.t += 4 * BUCKET_SECONDS
     state.set_link("prices", LinkState.LIVE)
     quote(state, CHIEFS, 44, 46, volume=20, last=46, last_qty=1)  # a new baseline
-    clock.now += BUCKET_SECONDS
+    clock.t += BUCKET_SECONDS
     quote(state, CHIEFS, 44, 46, volume=30, last=47, last_qty=10)
     app = Desk(state, markets=30)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -266,14 +251,14 @@ async def test_the_heading_shows_the_feed_age_stale_and_down() -> None:
         feed.last_message_at = now - 0.4
         app.watchlist.show_age(state, now)
         await pilot.pause()
-        head = screen_lines(app.watchlist.heading)[0]
+        head = drawn(app.watchlist.heading)[0]
         assert head.startswith("markets  0.4s") and "STALE" not in head
         assert colour_of(row(app.watchlist, CHIEFS), "0.44") == GREEN
 
         feed.last_message_at = now - 3.1
         app.watchlist.show_age(state, now)
         await pilot.pause()
-        assert "STALE 3.1s" in screen_lines(app.watchlist.heading)[0]
+        assert "STALE 3.1s" in drawn(app.watchlist.heading)[0]
         assert colour_of(row(app.watchlist, CHIEFS), "0.44") != GREEN  # never green if frozen
         strip = app.watchlist.heading.render_lines(Region(0, 0, 30, 1))[0]
         badge = next(seg for seg in strip if "STALE" in seg.text)
@@ -282,7 +267,7 @@ async def test_the_heading_shows_the_feed_age_stale_and_down() -> None:
         state.set_link("prices", LinkState.DOWN)
         app.watchlist.show_age(state, now)
         await pilot.pause()
-        assert "DOWN" in screen_lines(app.watchlist.heading)[0]
+        assert "DOWN" in drawn(app.watchlist.heading)[0]
 
         state.set_link("prices", LinkState.LIVE)
         feed.last_message_at = now
@@ -295,63 +280,63 @@ async def test_the_heading_shows_the_feed_age_stale_and_down() -> None:
 async def test_the_tape_shows_time_market_price_direction_and_size() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 44, 47, volume=107, last=46, last_qty=7)  # lifted the offer
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 43, 47, volume=110, last=44, last_qty=3)  # hit the bid
     app = Desk(state, tape=50)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        body = screen_lines(app.tape.body)
+        body = drawn(app.tape.body)
         assert body[0].startswith(clock_text(T0 + 2)) and "KC-BUF" in body[0]
         assert body[0].split()[-2:] == ["0.44▼", "3"]
         assert body[1].startswith(clock_text(T0 + 1)) and body[1].split()[-2:] == ["0.46▲", "7"]
         assert colour_of(app.tape.lines[1], "0.46▲") == GREEN
         assert colour_of(app.tape.lines[0], "0.44▼") == RED
-        assert screen_lines(app.tape.heading)[0].startswith("trades")
+        assert drawn(app.tape.heading)[0].startswith("trades")
 
 
 async def test_merged_volume_is_shown_unpriced() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 44, 46, volume=125, last=45, last_qty=4)  # 21 more with no price
     app = Desk(state, tape=70)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        assert screen_lines(app.tape.body)[0].endswith(" 0.45      4 +21 unpriced")
+        assert drawn(app.tape.body)[0].endswith(" 0.45      4 +21 unpriced")
     app = Desk(state, tape=40)  # no room after the size: under it, the columns kept
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        first, second = screen_lines(app.tape.body)[:2]
+        first, second = drawn(app.tape.body)[:2]
         assert first.endswith(" 0.45      4") and second.strip() == "+21 unpriced"
 
 
 async def test_a_feed_outage_is_a_break_line_between_the_trades() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 44, 46, volume=105, last=46, last_qty=5)
-    clock.now += 2
-    down_at = clock.now
+    clock.t += 2
+    down_at = clock.t
     state.set_link("prices", LinkState.DOWN)
     app = Desk(state, tape=50)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        body = screen_lines(app.tape.body)
+        body = drawn(app.tape.body)
         assert f"feed down since {clock_text(down_at)}" in body[0]
         assert "0.46▲" in body[1]
-        assert "DOWN" in screen_lines(app.tape.heading)[0]
+        assert "DOWN" in drawn(app.tape.heading)[0]
 
-        clock.now += 6
+        clock.t += 6
         state.set_link("prices", LinkState.CONNECTING)
         state.set_link("prices", LinkState.LIVE)
         state.touch_stream("prices")
         quote(state, CHIEFS, 44, 46, volume=150)  # the baseline after the outage
-        clock.now += 1
+        clock.t += 1
         quote(state, CHIEFS, 44, 46, volume=152, last=44, last_qty=2)
         await app.refresh_all(pilot)
-        body = screen_lines(app.tape.body)
+        body = drawn(app.tape.body)
         assert "0.44▼" in body[0]
         assert f"feed down {clock_text(down_at)}–{clock_text(down_at + 6)}" in body[1]
         assert body[1].lstrip().startswith("─") and body[1].endswith("─")
@@ -363,30 +348,30 @@ async def test_a_tape_for_one_market_leaves_the_others_out() -> None:
     state, clock = desk()
     quote(state, CHIEFS, 44, 46, volume=100)
     quote(state, BTC, 230, 232, volume=50)
-    clock.now += 1
+    clock.t += 1
     quote(state, CHIEFS, 44, 46, volume=101, last=46, last_qty=1)
     quote(state, BTC, 230, 232, volume=52, last=232, last_qty=2)
     app = Desk(state, tape=40, symbol=CHIEFS)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
         assert [line.split()[1:] for line in lines_of(app.tape)] == [["0.46▲", "1"]]
-        assert CHIEFS[:20] in screen_lines(app.tape.heading)[0]
-        drawn: list[object] = []
+        assert CHIEFS[:20] in drawn(app.tape.heading)[0]
+        updates: list[object] = []
         body = app.tape.body
         original = body.update
 
         def spy(content: object = "", *, layout: bool = True) -> None:
-            drawn.append(content)
+            updates.append(content)
             original(content, layout=layout)  # type: ignore[arg-type]
 
         body.update = spy  # type: ignore[method-assign]
-        clock.now += 1
+        clock.t += 1
         quote(state, BTC, 230, 232, volume=60, last=230, last_qty=8)
         app.tape.refresh_from(state)
-        assert drawn == []  # another market traded: nothing to redraw
+        assert updates == []  # another market traded: nothing to redraw
         app.tape.symbol = None  # every market
         await pilot.pause()
-        assert "0.230▼" in screen_lines(app.tape.body)[0]
+        assert "0.230▼" in drawn(app.tape.body)[0]
 
 
 async def test_the_tape_heading_turns_stale() -> None:
@@ -398,11 +383,11 @@ async def test_the_tape_heading_turns_stale() -> None:
         state.streams["prices"].last_message_at = now - 5
         app.tape.show_age(state, now)
         await pilot.pause()
-        assert "STALE 5.0s" in screen_lines(app.tape.heading)[0]
+        assert "STALE 5.0s" in drawn(app.tape.heading)[0]
         state.streams["prices"].last_message_at = now - 0.2
         app.tape.show_age(state, now)
         await pilot.pause()
-        head = screen_lines(app.tape.heading)[0]
+        head = drawn(app.tape.heading)[0]
         assert "0.2s" in head and "STALE" not in head
 
 
@@ -414,13 +399,13 @@ async def test_fractional_sizes_fit_on_one_line_in_a_narrow_tape() -> None:
     quote(state, eagles, 66, 68, volume=0)
     volume = 0
     for qty in (40874, 125, 8874):
-        clock.now += 1
+        clock.t += 1
         volume += qty
         quote(state, eagles, 66, 68, volume=volume, last=68, last_qty=qty)
     app = Desk(state, tape=34)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.shown(pilot)
-        body = [line for line in screen_lines(app.tape.body) if line]
+        body = [line for line in drawn(app.tape.body) if line]
         assert len(body) == 3  # no line wrapped onto a second
         assert [line.split()[-1] for line in body] == ["88.74", "1.25", "408.74"]
         assert all("PHI-DAL" in line and "0.68▲" in line for line in body)

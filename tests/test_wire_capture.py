@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import eventually, make_venue
-from tests.specs import GATEWAY_SPEC
-from tests.test_protos import Spec, parse_spec
+from tests.conftest import eventually, live, make_venue
+from tests.specs import GATEWAY_SPEC, I32, I64, LEN, VARINT, Spec, walk
 from tui.core.enums import OrderState
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.sim.server import SimServer
-from tui.venues.gateway.venue import GatewayVenue
 
-VARINT, I64, LEN, I32 = 0, 1, 2, 5
 _VARINT_TYPES = {"int32", "int64", "uint32", "uint64", "sint32", "sint64", "bool"}
 _I64_TYPES = {"double", "fixed64", "sfixed64"}
 _I32_TYPES = {"float", "fixed32", "sfixed32"}
@@ -41,11 +37,6 @@ COMMANDS = ("InsertOrder", "PreviewOrder", "CancelOrder", "CancelOrderList",
 @pytest.fixture(scope="module")
 def spec_text() -> str:
     return GATEWAY_SPEC.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def spec(spec_text: str) -> Spec:
-    return parse_spec(spec_text)
 
 
 def rest_bindings(text: str) -> dict[tuple[str, str], str]:
@@ -86,57 +77,12 @@ def wire_types(spec: Spec, type_name: str, label: str) -> set[int]:
     return {base, LEN} if label == "repeated" else {base}
 
 
-# --- protobuf's wire format, read by hand ------------------------------------------------
-def _varint(raw: bytes, i: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = raw[i]
-        i += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, i
-        shift += 7
-
-
-def walk(raw: bytes) -> Iterator[tuple[int, int, int | bytes]]:
-    """(field number, wire type, value) for each tag in a serialized message."""
-    i = 0
-    while i < len(raw):
-        key, i = _varint(raw, i)
-        number, wire = key >> 3, key & 7
-        value: int | bytes
-        if wire == VARINT:
-            value, i = _varint(raw, i)
-        elif wire == I64:
-            value, i = raw[i:i + 8], i + 8
-        elif wire == LEN:
-            size, i = _varint(raw, i)
-            value, i = raw[i:i + size], i + size
-        elif wire == I32:
-            value, i = raw[i:i + 4], i + 4
-        else:
-            raise AssertionError(f"wire type {wire} (groups) in a proto3 request")
-        yield number, wire, value
-
-
 # --- the desk against the exchange -------------------------------------------------------
-async def _live(sim: SimServer) -> GatewayVenue:
-    venue = make_venue(sim)
-    await venue.start()
-    await eventually(lambda: len(venue.state.streams) == 4 and all(
-        s.state.value == "live" for s in venue.state.streams.values()),
-        what="all four streams live")
-    return venue
-
-
 async def test_stream_requests_carry_the_spec_paths_metadata_and_field_numbers(
         quiet_sim: SimServer, spec: Spec, spec_text: str) -> None:
-    venue = await _live(quiet_sim)
-    try:
+    async with live(make_venue(quiet_sim)) as venue:
         calls = list(quiet_sim.grpc_received)
         participant = venue.rest.participant_id
-    finally:
-        await venue.stop()
     needs_participant = participant_services(spec_text)
     seen: dict[str, list[tuple[int, int, int | bytes]]] = {}
     for path, metadata, raw in calls:
@@ -174,8 +120,7 @@ async def test_stream_requests_carry_the_spec_paths_metadata_and_field_numbers(
 
 async def test_rest_commands_use_the_spec_field_names_and_enum_spellings(
         quiet_sim: SimServer, spec: Spec, spec_text: str) -> None:
-    venue = await _live(quiet_sim)
-    try:
+    async with live(make_venue(quiet_sim)) as venue:
         inst = venue.state.instruments[sorted(venue.state.instruments)[0]]
         s = inst.scales
         order = build_order(inst, Intent.BUY_YES, s.min_price, s.min_qty)
@@ -197,8 +142,6 @@ async def test_rest_commands_use_the_spec_field_names_and_enum_spellings(
         assert await venue.cancel_all() == 2
         requests = list(quiet_sim.rest_received)
         participant = venue.rest.participant_id
-    finally:
-        await venue.stop()
 
     bindings = rest_bindings(spec_text)
     sent: dict[str, list[dict[str, Any]]] = {}
