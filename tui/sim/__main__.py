@@ -55,17 +55,23 @@ async def serve(args: argparse.Namespace) -> None:
         await server.stop()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pmdesk sim", description="the embedded exchange")
-    add_arguments(parser)
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """Serve until stopped; a port that cannot be listened on is one sentence, exit 1."""
     try:
         asyncio.run(serve(args))
     except OSError as exc:
         print(f"pmdesk sim: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
               file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        pass
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pmdesk sim", description="the embedded exchange")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
