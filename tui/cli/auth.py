@@ -8,16 +8,32 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from tui.core.venue import VenueError
 
 if TYPE_CHECKING:
     from tui.venues.gateway.connection import Connection
-    from tui.venues.gateway.rest import Tokens
+    from tui.venues.gateway.rest import GatewayRest, Tokens
 
 CODE_TRIES = 3
+T = TypeVar("T")
+
+
+def on_gateway(rest_url: str, work: Callable[[GatewayRest], Awaitable[T]],
+               connection: Connection | None = None) -> T:
+    """Run one piece of work against the gateway's REST API, closing the client after."""
+    from tui.venues.gateway.rest import GatewayRest
+
+    async def go() -> T:
+        rest = GatewayRest(rest_url, connection=connection)
+        try:
+            return await work(rest)
+        finally:
+            await rest.close()
+
+    return asyncio.run(go())
 
 
 def login_first(rest_url: str, user: str, password: str,
@@ -28,28 +44,23 @@ def login_first(rest_url: str, user: str, password: str,
     if ask is None and sys.stdin.isatty():
         ask = input
     from tui.venues.gateway.legacy import OtpRequiredError, WrongOtpError, login
-    from tui.venues.gateway.rest import GatewayRest
 
-    async def go() -> Tokens:
-        rest = GatewayRest(rest_url, connection=connection)
-        try:
-            otp: str | None = None
-            for attempt in range(CODE_TRIES + 1):
-                try:
-                    await login(rest, user, password, otp)
-                    return rest.tokens
-                except (OtpRequiredError, WrongOtpError) as exc:
-                    if ask is None or attempt == CODE_TRIES:
-                        raise
-                    if isinstance(exc, WrongOtpError):
-                        print("That code was refused; wait for the next one.")
-                    otp = (await asyncio.to_thread(
-                        ask, "One-time code from your authenticator: ")).strip()
-            raise VenueError("No one-time code was accepted.")
-        finally:
-            await rest.close()
+    async def go(rest: GatewayRest) -> Tokens:
+        otp: str | None = None
+        for attempt in range(CODE_TRIES + 1):
+            try:
+                await login(rest, user, password, otp)
+                return rest.tokens
+            except (OtpRequiredError, WrongOtpError) as exc:
+                if ask is None or attempt == CODE_TRIES:
+                    raise
+                if isinstance(exc, WrongOtpError):
+                    print("That code was refused; wait for the next one.")
+                otp = (await asyncio.to_thread(
+                    ask, "One-time code from your authenticator: ")).strip()
+        raise VenueError("No one-time code was accepted.")
 
-    return asyncio.run(go())
+    return on_gateway(rest_url, go, connection)
 
 
 def password_for(args: argparse.Namespace, prompt: str) -> str:
@@ -64,7 +75,6 @@ def password_for(args: argparse.Namespace, prompt: str) -> str:
 
 def cmd_register(args: argparse.Namespace) -> int:
     from tui.venues.gateway.legacy import register
-    from tui.venues.gateway.rest import GatewayRest
 
     token = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(
         "Registration token (from your onboarding email): ").strip()
@@ -72,15 +82,7 @@ def cmd_register(args: argparse.Namespace) -> int:
         password = password_for(args, "Choose a password: ")
         if sys.stdin.isatty() and getpass.getpass("Once more: ") != password:
             raise VenueError("The two passwords differ; nothing was sent.")
-
-        async def go() -> None:
-            rest = GatewayRest(args.rest)
-            try:
-                await register(rest, token, password)
-            finally:
-                await rest.close()
-
-        asyncio.run(go())
+        on_gateway(args.rest, lambda rest: register(rest, token, password))
     except VenueError as exc:
         print(f"pmdesk register: {exc}", file=sys.stderr)
         return 1
@@ -92,7 +94,6 @@ def cmd_register(args: argparse.Namespace) -> int:
 def cmd_mfa_enroll(args: argparse.Namespace) -> int:
     from tui.venues.gateway.legacy import confirm_mfa, enroll_mfa
     from tui.venues.gateway.qr_text import qr_lines
-    from tui.venues.gateway.rest import GatewayRest
 
     if not sys.stdin.isatty():  # the key would go into a pipe or a log, and stay unconfirmed
         print("pmdesk mfa: run this in a terminal: it shows a secret key, then asks for a "
@@ -101,18 +102,14 @@ def cmd_mfa_enroll(args: argparse.Namespace) -> int:
     try:
         password = password_for(args, f"Password for {args.user}: ")
 
-        async def go() -> None:
-            rest = GatewayRest(args.rest)
-            try:
-                uri = await enroll_mfa(rest, args.user, password)
-                print("Scan this with your authenticator app (or type the key it shows):")
-                print("\n".join(qr_lines(uri)))
-                code = (await asyncio.to_thread(input, "Then type the code it shows: ")).strip()
-                await confirm_mfa(rest, args.user, password, code)
-            finally:
-                await rest.close()
+        async def go(rest: GatewayRest) -> None:
+            uri = await enroll_mfa(rest, args.user, password)
+            print("Scan this with your authenticator app (or type the key it shows):")
+            print("\n".join(qr_lines(uri)))
+            code = (await asyncio.to_thread(input, "Then type the code it shows: ")).strip()
+            await confirm_mfa(rest, args.user, password, code)
 
-        asyncio.run(go())
+        on_gateway(args.rest, go)
     except VenueError as exc:
         print(f"pmdesk mfa: {exc}", file=sys.stderr)
         return 1
