@@ -99,19 +99,19 @@ def _key(desk: DeskController, binding: str, plan: Plan | None, said: list[Notic
     shown = desk.say_key(binding)
     name = binding.replace("_", " ")
     where = ""
-    if inst is not None:
+    if inst is not None and binding != "kill_switch":  # every market: not the one shown
         where = f" in {inst.symbol}"
         if cursor is not None:
             where += f" at {inst.scales.price_text(cursor)}"
     meant = plan_words(desk, plan) if plan is not None else "nothing sent"
     press = f"{shown} ({name})" if shown != binding else name
     state.audit(AuditEntry(KEY, f"{press}{where}: {meant}", {
-        "key": shown, "action": binding, "market": desk.symbol, "cursor": cursor,
+        "pressed": shown, "action": binding, "market": desk.symbol, "cursor": cursor,
         "ticket": desk.ticket, "act": plan.act if plan is not None else None}))
     for notice in said:
         refused = plan is None and notice.severity in ("warning", "error")
         state.audit(AuditEntry(REFUSAL if refused else SAID, notice.text,
-                               {"severity": notice.severity, "key": shown}))
+                               {"severity": notice.severity, "pressed": shown}))
     question = plan.question if plan is not None else None
     if question is not None:
         state.audit(AuditEntry(QUESTION, " ".join((question.title, *question.warnings)), {
@@ -138,7 +138,7 @@ def plan_words(desk: DeskController, plan: Plan) -> str:
         case CancelAll(symbol, _, what):
             return f"cancel my {what}s in {symbol}"
         case KillSwitch():
-            return "kill switch: cancel every order in every market"
+            return "cancel every order in every market"
         case Flatten(symbol, close, _):
             return f"flatten {symbol}" + (f", then close: {order(close)}" if close else "")
     return type(plan.act).__name__

@@ -39,7 +39,8 @@ def commands(state: DeskState) -> Journal:
     """What a REST client calls with each command it sent and its answer."""
     def journal(path: str, body: Any, answer: object) -> None:
         words, kind = describe(path)
-        state.audit(AuditEntry(kind, f"{words}{_named(body, path)}: {outcome(answer)}",
+        said = outcome(answer, "accepted" if kind == COMMAND else "answered")
+        state.audit(AuditEntry(kind, f"{words}{_named(body, path)}: {said}",
                                {"path": path, "body": body}, answer))
     return journal
 
@@ -52,13 +53,13 @@ def describe(path: str) -> tuple[str, str]:
     return f"Sent {path}", COMMAND
 
 
-def outcome(answer: object) -> str:
+def outcome(answer: object, ok: str = "accepted") -> str:
     """The exchange's answer in words: 'accepted (200)', 'refused (400): ...', or why no
     answer came (the client's own words: 'no answer: timed out')."""
     if isinstance(answer, dict) and isinstance(answer.get("status"), int):
         status = answer["status"]
         if status < 300:
-            return f"accepted ({status})"
+            return f"{ok} ({status})"
         why = _message(answer.get("body"))
         return f"refused ({status}){f': {why}' if why else ''}"
     return str(answer)
