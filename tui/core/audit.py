@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 KEY = "key"  # a key that trades or could, as the desk took it, and what it meant
 QUESTION = "question"  # a confirmation the trader was asked
 ANSWER = "answer"  # the trader's answer to it
-REFUSAL = "refusal"  # a key the desk refused (limits, vetting, a bad ticket), and why
+# what was not done, and why: a key refused (limits, checks, a bad ticket), or a plan
+# carried out that the desk, the venue or the exchange refused (said as an error)
+REFUSAL = "refusal"
 COMMAND = "command"  # a command sent to the venue and its answer or failure
 LOOKUP = "lookup"  # a read the venue made for the desk (open orders, an order's fate)
 SAID = "said"  # what the desk or the venue told the trader (sent, cancelled, filled, ...)

@@ -84,19 +84,21 @@ def answered(answer: F) -> F:
 
 def told(tell: F) -> F:
     """On the controller's tell: what it says outside a key's action (sent, cancelling,
-    failed, not changed...) is journalled as it is said."""
+    not sent, failed...) is journalled as it is said."""
     @functools.wraps(tell)
     def telling(desk: DeskController, text: str, severity: str = "information",
                 timeout: float = 5.0) -> None:
         tell(desk, text, severity, timeout)
-        if not _pressing.get():
-            desk.state.audit(AuditEntry(SAID, text, {"severity": severity, "by": "desk"}))
+        if not _pressing.get():  # an error here is a refusal: by a check, the venue base
+            # (nothing sent) or the exchange (not acted on)
+            kind = REFUSAL if severity == "error" else SAID
+            desk.state.audit(AuditEntry(kind, text, {"severity": severity, "by": "desk"}))
     return telling  # type: ignore[return-value]
 
 
 def _key(desk: DeskController, binding: str, plan: Plan | None, said: list[Notice]) -> None:
     state, inst, cursor = desk.state, desk.instrument, desk.cursor
-    shown = desk.say_key(binding)
+    shown = desk.say_key(binding) or binding
     name = binding.replace("_", " ")
     where = ""
     if inst is not None and binding != "kill_switch":  # every market: not the one shown
