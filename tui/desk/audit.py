@@ -51,7 +51,8 @@ _BINDINGS: dict[str, Callable[..., str]] = {
 def key(action: F) -> F:
     """On a controller action a key runs: journals the key, what it meant, and its question
     or its refusal."""
-    binding = _BINDINGS[action.__name__]
+    name = action.__name__  # an action not in _BINDINGS is named as it is
+    binding = _BINDINGS.get(name, lambda *_: name)
 
     @functools.wraps(action)
     def pressed(desk: DeskController, *args: Any) -> Plan | None:

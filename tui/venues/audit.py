@@ -29,6 +29,8 @@ _PATHS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"^/v1/order/[^/]+/cancel$", "Cancel", COMMAND),
         (r"^/v1/orders/open/cancel$", "Cancel every open order", COMMAND),
         (r"^/v1/order/close-position$", "Close the position", COMMAND),
+        (r"^/v1/orders/open$", "Read the open orders", LOOKUP),
+        (r"^/v1/order/[^/]+$", "Look up an order", LOOKUP),
     ))
 # where each venue's bodies name the order and the market
 _IDS = (("clord_id", "desk id"), ("order_id", "order"), ("order_ids", "orders"),
