@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import eventually, live, make_venue, venue_via
-from tests.desk_kit import ALICE, DEMO, cent_symbols, mine, quote, settled
+from tests.desk_kit import ALICE, DEMO, cent_symbols, expire_tokens, mine, quote, settled
 from tests.pilot_kit import cursor_to, pilot_desk
 from tui.cli.main import main
 from tui.core.config import DeskConfig
@@ -147,3 +147,27 @@ async def test_two_accounts_keep_their_own_journals(
         assert clord_id in text
         other = next(c for a, c in placed.items() if a != account)
         assert other not in text
+
+
+async def test_no_token_reaches_the_journal_across_a_token_refresh(
+        quiet_sim: SimServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """The exchange turns the access token down mid-session; the desk renews it and sends
+    the order: neither the old tokens nor the new ones are anywhere in the journal."""
+    symbol = cent_symbols(quiet_sim)[0]
+    quote(quiet_sim, symbol)
+    async with live(make_venue(quiet_sim, profile=PROFILE)) as venue:
+        tokens = venue.rest.tokens
+        old = (tokens.access, tokens.refresh)
+        expire_tokens(quiet_sim)
+        desk = DeskController(venue)
+        desk.aim(symbol, 38)
+        plan = desk.order(True)
+        assert plan is not None
+        await desk.answer(plan, True)
+        await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 38, 10)], what="my bid")
+        assert tokens.access != old[0]  # renewed on the way
+        secrets = (*old, tokens.access, tokens.refresh)
+    text, entries = exported(capsys, venue.account)
+    assert any(e["kind"] == "command" and "accepted (200)" in e["summary"] for e in entries)
+    for secret in secrets:
+        assert secret and secret not in text
