@@ -190,8 +190,10 @@ async def test_the_local_database_keeps_the_retail_sessions_orders_fills_and_com
         await first.submit(build_order(first.state.instruments[slug], Intent.BUY_YES, 45, 5))
         await eventually(lambda: len(first.state.fills) == 1, what="the fill")
     with sqlite3.connect(db_path("retail", first.account)) as db:
-        (kind, request), = db.execute("SELECT kind, request FROM journal").fetchall()
-    assert kind == "/v1/orders" and json.loads(request)["intent"] == "ORDER_INTENT_BUY_LONG"
+        (request,), = db.execute("SELECT request FROM journal "
+                                 "WHERE kind = 'command'").fetchall()
+    sent = json.loads(request)
+    assert sent["path"] == "/v1/orders" and sent["body"]["intent"] == "ORDER_INTENT_BUY_LONG"
 
     second = venue()  # the next session brings the fill and the filled order back
     await start_live(second)

@@ -285,7 +285,7 @@ def test_a_new_version_is_added_by_appending_a_migration(
     monkeypatch.setattr(schema, "SCHEMA_VERSION", later - 1)  # an older pmdesk meets it
     with pytest.raises(StoreError, match="newer pmdesk"):
         Store.open(path)
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
 
 
 def test_a_version_1_file_keeps_its_positions_per_outcome(path: Path) -> None:
@@ -302,7 +302,7 @@ def test_a_version_1_file_keeps_its_positions_per_outcome(path: Path) -> None:
     ])
     conn.close()
     with Store.open(path) as store:
-        assert store._query("PRAGMA user_version") == [(2,)]
+        assert store._query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
         assert store.load_positions() == [
             Position("FLAT", realized=12, qty_bought=4, qty_sold=4),
             Position("KC", no=Holding(250, 250 * 550 - 1), realized=77, qty_sold=250),

@@ -45,9 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="reconnect a stream after this many silent seconds")
     connect.set_defaults(func="tui.cli.connect:cmd_connect")
 
-    export = sub.add_parser("export", help="fills or orders from the local database, "
-                                           "as CSV or JSON")
-    export.add_argument("what", choices=["fills", "orders"])
+    export = sub.add_parser(
+        "export", help="fills, orders or the audit journal from the local database, as CSV "
+                       "or JSON",
+        description="Write out one account's local database: its fills, its orders, or its "
+                    "audit journal (every key that traded or could, each confirmation and "
+                    "the answer, each command sent and the exchange's answer, each refusal "
+                    "and what the desk said; in time order, one line per entry, secrets "
+                    "never in it).")
+    export.add_argument("what", choices=["fills", "orders", "journal"],
+                        help="fills, orders, or journal (the audit journal)")
     export.add_argument("--since", help="today, yesterday, YYYY-MM-DD (UTC) or an ISO time; "
                         "default: all")
     export.add_argument("--format", choices=["csv", "json"], default="csv")

@@ -10,10 +10,11 @@ import statistics
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from tui.core.account import AccountState
+from tui.core.audit import SAID, AuditEntry
 from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
 from tui.core.queue import QueueEstimates
 from tui.core.tape import FeedGap, MarketTape, Trade
@@ -89,6 +90,9 @@ class DeskListener:
 
     def on_link(self, name: str, state: LinkState, detail: str) -> None:
         """A stream connected, went down or is connecting again."""
+
+    def on_audit(self, entry: AuditEntry) -> None:
+        """An entry of the account's audit journal (tui/core/audit.py)."""
 
 
 class DeskState:
@@ -350,6 +354,14 @@ class DeskState:
     def notify(self, text: str, severity: str = "information") -> None:
         self._notice_seq += 1
         self.notices.append(Notice(self._notice_seq, text, severity))
+        self.audit(AuditEntry(SAID, text, {"severity": severity, "by": "venue"}))
+
+    def audit(self, entry: AuditEntry) -> None:
+        """An entry for the audit journal of its account (else the venue's own)."""
+        if not entry.account and self.home.account:
+            entry = replace(entry, account=self.home.account)
+        for listener in self.listeners:
+            listener.on_audit(entry)
 
     # --- readers (UI side) ----------------------------------------------------------
     def take_dirty_books(self) -> set[str]:

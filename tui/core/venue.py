@@ -25,8 +25,9 @@ class VenueError(Exception):
 
 class LocalDatabase(Protocol):
     """The local database as a venue sees it (tui.store.Store is one, wired in from outside
-    by whoever opens it). Once attached it listens to DeskState by itself: a venue only
-    hands it the journal of commands and its streams' resume tokens, and closes it."""
+    by whoever opens it). Once attached it listens to DeskState by itself, the audit journal
+    included (DeskState.audit): a venue only hands it its streams' resume tokens, and
+    closes it."""
 
     def attach(self, state: DeskState) -> list[Order]:
         """Keep every change written into `state` from now on; show past sessions there
@@ -35,9 +36,6 @@ class LocalDatabase(Protocol):
 
     async def watch(self, state: DeskState) -> None:
         """Say on the status bar when it cannot write, until it can (runs until cancelled)."""
-
-    def journal(self, kind: str, request: object, response: object, at: float) -> None:
-        """A command sent and what came back."""
 
     def resume_token(self, stream: str) -> bytes | None: ...
 

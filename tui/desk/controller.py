@@ -22,7 +22,7 @@ from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest, TicketError, build_order, request_words
 from tui.core.venue import Venue, VenueError
 from tui.core.vetting import vet
-from tui.desk import flatten, preview
+from tui.desk import audit, flatten, preview
 from tui.desk.asks import (
     Act,
     CancelAll,
@@ -91,6 +91,7 @@ class DeskController:
         notices, self.notices = self.notices, []
         return notices
 
+    @audit.told
     def tell(self, text: str, severity: str = "information", timeout: float = 5.0) -> None:
         self.notices.append(Notice(text, severity, timeout))
 
@@ -176,6 +177,7 @@ class DeskController:
         self._last_press = (now, press)
         return press == last and now - at < self.repeat_guard
 
+    @audit.key
     def order(self, buy: bool) -> Plan | None:
         """b / s: the ticket's order at the cursor, checked; a bad ticket is never sent."""
         inst, cursor, ticket = self.instrument, self.cursor, self.ticket
@@ -208,6 +210,7 @@ class DeskController:
         return Plan(Submit(request), Question(title, tuple(verdict.warnings), text))
 
     # --- working orders ---------------------------------------------------------------
+    @audit.key
     def cancel_here(self) -> Plan | None:
         """x: my working orders at the cursor price."""
         inst, cursor = self.instrument, self.cursor
@@ -220,6 +223,7 @@ class DeskController:
             return None
         return Plan(CancelOrders(tuple(orders), f"at {price}"))
 
+    @audit.key
     def cancel_market(self, side: str = "") -> Plan | None:
         """X , .: my working orders in this market: all, only bids or only offers (YES
         book sides: a SELL NO is a bid, a BUY NO an offer)."""
@@ -228,11 +232,13 @@ class DeskController:
         yes_side, what = SIDES.get(side, (None, "order"))
         return Plan(CancelAll(self.symbol, yes_side, what))
 
+    @audit.key
     def kill_switch(self) -> Plan:
         """K: every order in every market, as the exchange lists them. Never asks: a cancel
         can never add risk."""
         return Plan(KillSwitch())
 
+    @audit.key
     def move(self) -> Plan | None:
         """m: the first press picks up my order at the cursor; the second puts it there."""
         cursor, moving = self.cursor, self.moving
@@ -255,6 +261,7 @@ class DeskController:
             return None
         return self.change(moving, price=cursor)
 
+    @audit.key
     def resize(self, steps: int) -> Plan | None:
         """> <: my order at the cursor up or down the size ladder (cancel-replace)."""
         orders, inst = self.orders_here(), self.instrument
@@ -304,11 +311,13 @@ class DeskController:
         return Plan(act, Question("Change this order?", tuple(verdict.warnings), text,
                                   declined="Not changed."))
 
+    @audit.key
     def flatten(self) -> Plan | None:
         """F: cancel my orders in this market and close the position, once confirmed."""
         return flatten.plan(self)
 
     # --- carrying plans out -----------------------------------------------------------
+    @audit.answered
     async def answer(self, plan: Plan, yes: bool | None) -> None:
         """The trader's answer to a plan's question."""
         if yes:

@@ -1,8 +1,9 @@
 """The local SQLite database (WAL): one per profile and account.
 
 Orders with every state change, executions (once per execution id), positions, balances,
-the tape, downsampled top of book and depth, a redacted journal of every command sent, each
-stream's connects and disconnects, and the streams' resume tokens. Attached once to a
+the tape, downsampled top of book and depth, the account's redacted audit journal (keys,
+questions and answers, refusals, commands sent and their answers), each stream's connects
+and disconnects, and the streams' resume tokens. Attached once to a
 DeskState (link.py), it listens to every change a venue writes there; no venue imports it
 (whoever opens it hands it in). Never imports textual.
 """

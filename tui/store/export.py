@@ -1,6 +1,7 @@
-"""`pmdesk export fills|orders`: the local database's fills or orders as CSV or JSON, for
-accounting. Prices and quantities are decimal strings in dollars and contracts (never
-float); times are UTC, ISO 8601."""
+"""`pmdesk export fills|orders|journal`: the local database's fills, orders or audit journal
+as CSV or JSON, for accounting and audit. Prices and quantities are decimal strings in
+dollars and contracts (never float); times are UTC, ISO 8601 (the journal's to the
+microsecond)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from pathlib import Path
 from tui.core.model import Instrument
 from tui.core.prices import Outcome
 from tui.store import FillRow, OrderRow, Store, StoreError, db_path, profile_dir
+from tui.store.rows import JournalRow
 
 FILL_FIELDS = ("time", "market", "intent", "qty", "price", "yes_price", "notional",
                "exec_id", "order_id", "clord_id")
+JOURNAL_FIELDS = ("time", "account", "kind", "summary", "request", "response")
 ORDER_FIELDS = ("time", "first_seen", "market", "intent", "price", "yes_price", "qty",
                 "filled", "state", "reject_text", "order_id", "clord_id")
 
@@ -107,6 +110,25 @@ def order_record(row: OrderRow, inst: Instrument | None) -> dict[str, str]:
             "filled": _money(s.qty_to_decimal(row.cum_qty))}
 
 
+def journal_record(row: JournalRow) -> dict[str, str]:
+    """One entry on one line: the summary's line breaks (a question's text) become ' | '."""
+    return {"time": datetime.fromtimestamp(row.at, UTC).isoformat(timespec="microseconds"),
+            "account": row.account, "kind": row.kind,
+            "summary": " | ".join(line for line in row.summary.splitlines() if line.strip()),
+            "request": row.request, "response": row.response}
+
+
+def render_journal(rows: Iterable[JournalRow], fmt: str) -> str:
+    """CSV, or a JSON array with one entry a line (its request and response as JSON)."""
+    records = [journal_record(r) for r in rows]
+    if fmt != "json":
+        return render(records, JOURNAL_FIELDS, fmt)
+    lines = [json.dumps({**r, "request": json.loads(r["request"]),
+                         "response": json.loads(r["response"])}, ensure_ascii=False)
+             for r in records]
+    return "[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n"
+
+
 def render(records: Iterable[dict[str, str]], fields: tuple[str, ...], fmt: str) -> str:
     rows = list(records)
     if fmt == "json":
@@ -124,6 +146,8 @@ def export(what: str, *, profile: str, account: str | None, since: str | None,
     start = parse_since(since)  # bad input first, before any file is opened
     store = Store.open(find_database(profile, account))
     try:
+        if what == "journal":
+            return render_journal(store.journal_entries(since=start), fmt)
         instruments = {i.symbol: i for i in store.load_instruments()}
         if what == "fills":
             fills = list(reversed(store.fills(since=start, limit=None)))

@@ -1,7 +1,7 @@
 """The local database listening to the desk: attached once to a DeskState, it keeps every
 change a venue writes there (orders in every state, fills, positions, balances, markets,
-books, the tape, stream events), shows what it holds of past sessions, and says when it
-cannot write. No venue writes it by hand."""
+books, the tape, stream events, the audit journal), shows what it holds of past sessions,
+and says when it cannot write. No venue writes it by hand."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
+from tui.core.audit import AuditEntry
 from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
 from tui.core.state import DeskListener, DeskState, LinkState
 from tui.core.tape import Trade
@@ -58,6 +59,10 @@ class StoreListener(DeskListener):
 
     def on_link(self, name: str, state: LinkState, detail: str) -> None:
         self.store.stream_event(name, state.value, detail, time.time())
+
+    def on_audit(self, entry: AuditEntry) -> None:
+        self.store.journal(entry.kind, entry.request, entry.response, entry.at,
+                           account=entry.account, summary=entry.summary)
 
 
 def attach(store: Store, state: DeskState) -> list[Order]:

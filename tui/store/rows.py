@@ -107,6 +107,18 @@ class StreamEventRow:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class JournalRow:
+    """One audit journal entry as kept: request and response are redacted JSON text."""
+
+    at: float
+    account: str
+    kind: str  # tui/core/audit.py KINDS
+    summary: str
+    request: str
+    response: str
+
+
 def position_of(r: Params) -> Position:
     return Position(r[0], Holding(r[1], r[2]), Holding(r[3], r[4]), r[5], r[6], r[7])
 

@@ -6,11 +6,11 @@ pmdesk's, so another program's SQLite file is refused rather than filled with ou
 Prices and quantities are raw integers (never REAL); money that arrives as Decimal is TEXT.
 Times are REAL seconds since the epoch: they are times, not money.
 
-To add version 3: append ``(3, (...statements...))`` to MIGRATIONS and set SCHEMA_VERSION = 3.
+To add version 4: append ``(4, (...statements...))`` to MIGRATIONS and set SCHEMA_VERSION = 4.
 Each step runs in the same transaction as the version bump, so a crash mid-way leaves the
 file at the old version, e.g.::
 
-    (3, ("ALTER TABLE executions ADD COLUMN fee TEXT",
+    (4, ("ALTER TABLE executions ADD COLUMN fee TEXT",
          "CREATE INDEX executions_symbol ON executions(symbol, at)")),
 
 Never edit a step that has shipped: files in the field already ran it.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x706D646B  # "pmdk"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _ORDER_COLUMNS = """order_id TEXT NOT NULL, clord_id TEXT NOT NULL, symbol TEXT NOT NULL,
     side INTEGER NOT NULL, price INTEGER NOT NULL, order_qty INTEGER NOT NULL,
@@ -96,10 +96,23 @@ V2: tuple[str, ...] = (
     "DROP TABLE temp.positions_v1",
 )
 
+# the journal becomes the account's audit journal (tui/core/audit.py): keys, questions and
+# answers, refusals and what the desk said beside the commands, each with its account and
+# the words a trader reads. Rows before it were all sent to the venue, their kind the path.
+V3: tuple[str, ...] = (
+    "ALTER TABLE journal ADD COLUMN account TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE journal ADD COLUMN summary TEXT NOT NULL DEFAULT ''",
+    """UPDATE journal SET summary = 'Sent ' || kind || ' (recorded before the audit journal)',
+        kind = CASE WHEN kind LIKE '/v1/report/%' OR kind LIKE '%/orders/open'
+        THEN 'lookup' ELSE 'command' END""",
+    "CREATE INDEX journal_at ON journal(at)",
+)
+
 # (version reached, statements), oldest first
 MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
     (1, V1),
     (2, V2),
+    (3, V3),
 ]
 
 

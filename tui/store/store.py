@@ -27,6 +27,7 @@ from tui.store.rows import (
     ORDER_FIELDS,
     BookRow,
     FillRow,
+    JournalRow,
     OrderRow,
     Params,
     StreamEventRow,
@@ -180,9 +181,12 @@ class Store:
         slot = int(at * BOOK_RATE)
         self._writer.hold("book", symbol, slot, (symbol, slot, at, tuple(bids), tuple(offers)))
 
-    def journal(self, kind: str, request: object, response: object, at: float) -> None:
-        """A command sent and its answer, as JSON with every secret replaced by "***"."""
-        self._writer.put("journal", (kind, journal_json(request), journal_json(response), at))
+    def journal(self, kind: str, request: object, response: object, at: float, *,
+                account: str = "", summary: str = "") -> None:
+        """An audit journal entry (a command sent and its answer, a key, a question...), as
+        JSON with every secret replaced by "***"; the summary is scrubbed too."""
+        self._writer.put("journal", (kind, journal_json(request), journal_json(response), at,
+                                     account, scrub(summary)))
 
     def stream_event(self, name: str, state: str, detail: str, at: float) -> None:
         self._writer.put("stream", (name, state, scrub(detail), at))
@@ -244,6 +248,13 @@ class Store:
             if len(rows) < _CHUNK:
                 return
             after = (rows[-1][1], rows[-1][0])
+
+    def journal_entries(self, since: float | None = None,
+                        limit: int | None = None) -> list[JournalRow]:
+        """The audit journal, oldest first (in the order kept, within the same instant)."""
+        rows = self._query("SELECT at, account, kind, summary, request, response FROM journal "
+                           "WHERE at >= ? ORDER BY at, id LIMIT ?", _window(since, limit))
+        return [JournalRow(*r) for r in rows]
 
     def sessions(self, since: float | None = None,
                  limit: int | None = 500) -> list[StreamEventRow]:

@@ -44,7 +44,8 @@ SQL: dict[str, str] = {
         VALUES (?,?,?,?,?,?,?)""",
     "book": """INSERT OR REPLACE INTO books (symbol, slot, at, bids, offers)
         VALUES (?,?,?,?,?)""",
-    "journal": "INSERT INTO journal (kind, request, response, at) VALUES (?,?,?,?)",
+    "journal": """INSERT INTO journal (kind, request, response, at, account, summary)
+        VALUES (?,?,?,?,?,?)""",
     "stream": "INSERT INTO stream_events (name, state, detail, at) VALUES (?,?,?,?)",
     "token": "INSERT OR REPLACE INTO resume_tokens (stream, token, at) VALUES (?,?,?)",
 }

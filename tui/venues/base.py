@@ -26,6 +26,7 @@ from tui.core.prices import Intent
 from tui.core.state import DeskState, LinkState
 from tui.core.ticket import OrderRequest
 from tui.core.venue import LocalDatabase, VenueError
+from tui.venues import audit
 from tui.venues.order_marks import OrderMarks
 from tui.venues.tasks import Tasks
 
@@ -147,8 +148,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
         if store is None:
             return
         self._remember(store.attach(self.state))
-        self.rest.journal = lambda path, body, answer: store.journal(path, body, answer,
-                                                                     time.time())
+        self.rest.journal = audit.commands(self.state)  # the database listens to the state
         self.tasks.spawn(store.watch(self.state), "store-watch")
 
     async def stop(self) -> None:

@@ -195,12 +195,12 @@ class RetailRest:
                 response = await http.request(method, path, params=params or None,
                                               content=content, headers=headers)
             except httpx.TransportError as exc:
-                if method == "POST":
+                if journalled(method, path):
                     self._journal(path, body, f"no answer: {type(exc).__name__}")
                 if last:
                     raise self._transport_error(method, exc) from exc
             else:
-                if method == "POST":
+                if journalled(method, path):
                     self._journal(path, body, {"status": response.status_code,
                                                "body": response.text[:500]})
                 self._note_date(response)
@@ -304,6 +304,12 @@ class RetailRest:
             return clock_advice(skew if skew is not None else 0.0)
         return (f"The exchange refused the API key or signature ({text}). Check the key id "
                 "and that the secret key is the one issued with it.")
+
+
+def journalled(method: str, path: str) -> bool:
+    """Every command (POST), and the reads of the desk's own orders (open orders, one order's
+    fate): the audit journal shows what the kill switch and a lost answer's lookup saw."""
+    return method == "POST" or path.startswith("/v1/order")
 
 
 def error_text(response: httpx.Response) -> str:
