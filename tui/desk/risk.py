@@ -7,8 +7,9 @@ so the hard account-level limits are checked again here, in the same step of the
 loop as the venue's pending insert: nothing is sent past one.
 
 The daily loss limit watches this account's P&L since the start of the UTC day (realized
-and unrealized, each market from where it stood when the desk first saw it that day, so a
-desk started mid-morning counts from its start): a hard limit presses the kill switch
+and unrealized; each market from where it stood when the desk first saw it that day, so a
+desk started mid-morning counts from its start, except a market it saw fill first, which
+counts from zero): a hard limit presses the kill switch
 (the same act as the kill key), once per breach, and refuses orders that add to a position
 while P&L stays past it; a soft one warns, once per breach. It is evaluated when P&L can
 have moved (a fill, a position, a new book for a market held), coalesced to once per turn
@@ -61,7 +62,8 @@ class RiskWatch(DeskListener):
         self.day = ""  # the UTC date the baselines are of
         # per account, per market: its P&L when the desk first saw it (marked) this day
         self.base: dict[str, dict[str, Decimal]] = {}
-        self.seen: dict[str, set[str]] = {}  # markets held at the day's first look
+        self.filled: set[str] = set()  # markets the desk saw fill this day
+        self.latest: dict[str, dict[str, Decimal]] = {}  # the P&L last seen, the same way
         self.pnl: Decimal | None = None  # this account's P&L today, as last evaluated
         self.breached = False  # past the daily loss limit (told once per breach)
         self._due = False
@@ -104,7 +106,10 @@ class RiskWatch(DeskListener):
             self._schedule()
 
     def on_fill(self, fill: Fill, clord_id: str) -> None:
-        self._schedule()
+        if self.desk.config.limits.max_daily_loss is not None:
+            self.today()  # baselines from before it (a new day's, too): the fill is today's
+            self.filled.add(fill.symbol)
+            self._schedule()
 
     def on_positions(self, positions: list[Position]) -> None:
         self._schedule()
@@ -149,19 +154,17 @@ class RiskWatch(DeskListener):
             log.error("daily loss limit breached with no event loop to cancel on")
 
     def today(self) -> Decimal:
-        """Realized + unrealized P&L of the shown account since its baseline this UTC day.
-        A market not held at the day's first look counts from zero (all of its P&L is
-        today's); one without a mark counts from its first mark."""
+        """Realized + unrealized P&L of the shown account since its baseline this UTC day:
+        each market from its P&L last seen before midnight, else when the desk first saw
+        it marked this day, or from zero when the desk saw it fill today before that (all
+        of its P&L is today's)."""
         state = self.desk.state
         day = datetime.datetime.fromtimestamp(self.desk.clock.wall(), datetime.UTC)
-        if day.date().isoformat() != self.day:
-            self.day, self.base, self.seen = day.date().isoformat(), {}, {}
-        account = state.account
-        base = self.base.setdefault(account, {})
-        first = account not in self.seen
-        seen = self.seen.setdefault(account, set())
-        if first:
-            seen.update(s for s, p in state.positions.items() if p.held or p.realized)
+        if day.date().isoformat() != self.day:  # midnight: from where each market stood
+            self.day, self.filled = day.date().isoformat(), set()
+            self.base = {account: dict(markets) for account, markets in self.latest.items()}
+        base = self.base.setdefault(state.account, {})
+        latest = self.latest.setdefault(state.account, {})
         total = Decimal(0)
         for symbol, position in state.positions.items():
             inst = state.instruments.get(symbol)
@@ -170,7 +173,7 @@ class RiskWatch(DeskListener):
             pnl = position_pnl(position, inst.scales, state.books.get(symbol))
             if pnl.unrealized is None:
                 continue
-            now = pnl.realized + pnl.unrealized
-            start = base.setdefault(symbol, now if symbol in seen else Decimal(0))
+            now = latest[symbol] = pnl.realized + pnl.unrealized
+            start = base.setdefault(symbol, Decimal(0) if symbol in self.filled else now)
             total += now - start
         return total
