@@ -22,9 +22,11 @@ from tui.sim.server import SimServer
 from tui.ui.app import PmdeskApp
 from tui.ui.screens.quit import QuitScreen
 
+LOOSE = Limits()  # no limits: the quit prompt is not about them
+
 
 @asynccontextmanager
-async def desk(sim: SimServer, symbol: str, limits: Limits = Limits()
+async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE
                ) -> AsyncIterator[tuple[PmdeskApp, Pilot[None]]]:
     """A desk on the gateway with these limits, on the market `symbol` (found with ] as a
     trader steps to it)."""

@@ -17,6 +17,7 @@ from tui.core.model import Fill
 from tui.core.prices import Intent
 from tui.desk.asks import Plan, Submit
 from tui.desk.controller import DeskController
+from tui.desk.quitting import cancel_before_quit, working_words
 
 
 def desk(limits: Limits) -> tuple[DeskController, FakeVenue, FakeClock]:
@@ -212,3 +213,21 @@ async def test_a_soft_daily_loss_warns_and_cancels_nothing() -> None:
     await settle()
     assert venue.sent("kill_switch") == [] and controller.state.working_orders()
     assert "(a soft limit: nothing was cancelled)" in told(controller)[-1]
+
+
+# --- quitting -------------------------------------------------------------------------
+
+async def test_cancel_before_quit_names_what_may_still_be_working() -> None:
+    controller, venue, _ = desk(Limits())
+    await bid(controller, 40, 1)
+    await bid(controller, 39, 2)
+    assert working_words(controller.state) == "2 orders are working in 1 market."
+    venue.acks = False  # the exchange never confirms the cancels
+    left = await cancel_before_quit(controller, wait=2.0)
+    assert venue.sent("kill_switch")
+    assert left == (f"2 orders may still be working at the exchange (no cancel confirmed "
+                    f"within 2 s): BUY YES 1 @ 0.40 in {MARKET}, BUY YES 2 @ 0.39 in {MARKET}. "
+                    "Check them on the exchange or with pmdesk before you walk away.")
+    venue.acks = True
+    assert await cancel_before_quit(controller) is None
+    assert working_words(controller.state) is None
