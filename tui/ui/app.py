@@ -222,7 +222,8 @@ class PmdeskApp(App[None]):
             await self._stop_venue()
             self.exit()
             return
-        self.push_screen(QuitScreen(working), self._quit_as)
+        self.push_screen(QuitScreen(working, len(self.state.working_orders())),
+                         self._quit_as)
 
     @work(group="orders", exit_on_error=False)
     async def _quit_as(self, choice: str | None) -> None:

@@ -30,17 +30,18 @@ class QuitScreen(ModalScreen[str]):
         Binding(STAY_KEYS, "choose('stay')", "Stay", show=False),
     ]
 
-    def __init__(self, working: str) -> None:
+    def __init__(self, working: str, count: int = 2) -> None:
         super().__init__()
         self.working = working  # '3 orders are working in 2 markets.'
+        self.them = "it" if count == 1 else "them"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box") as box:
             box.border_title = "Quit?"
             yield Static(Text("⚠ " + self.working), classes="confirm-warning")
             yield Static(Text(
-                f"\n{said(CANCEL_KEYS)}: cancel them and quit\n"
-                f"{said(LEAVE_KEYS)}: leave them working at the exchange and quit\n"
+                f"\n{said(CANCEL_KEYS)}: cancel {self.them} and quit\n"
+                f"{said(LEAVE_KEYS)}: leave {self.them} working at the exchange and quit\n"
                 f"{said(STAY_KEYS, 2)}: stay", style="bold"), id="confirm-keys")
 
     def action_choose(self, choice: str) -> None:
