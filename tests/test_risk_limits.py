@@ -118,6 +118,20 @@ async def test_open_orders_counts_every_market_and_a_move_is_not_a_new_order() -
     assert len(venue.sent("replace")) == 1
 
 
+async def test_a_way_out_or_an_ioc_is_not_stopped_by_exposure_or_order_count() -> None:
+    controller, venue, _ = desk(Limits(max_open_orders=hard(1), max_working_exposure=hard(1)))
+    holding(controller.state, 100, 40)
+    await bid(controller, 39, 1)  # one order, $0.39: both limits nearly used
+    await bid(controller, 60, 50, buy=False)  # selling what is held: a way out
+    assert len(venue.sent()) == 2
+    told(controller)
+    assert await bid(controller, 38, 1) is None  # a third order that adds: refused
+    assert "working exposure limit is $1.00" in told(controller)[-1]
+    controller.cycle_kind()  # a market order, sent IOC: it never rests
+    await bid(controller, 45, 10)
+    assert len(venue.sent()) == 3
+
+
 async def test_a_soft_account_limit_asks_and_names_itself() -> None:
     controller, venue, _ = desk(Limits(max_open_orders=Limit(Decimal(1), hard=False)))
     await bid(controller, 40, 1)

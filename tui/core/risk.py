@@ -12,10 +12,12 @@ state:
 - ``max_open_orders``: orders working across every market, this one included.
 
 Each refuses (hard) or asks (soft) only when the order adds to what it measures: an order
-that leaves the account at or under where it stands now (a close, a smaller resize, a move
-that replaces an order) is never stopped, even when the account is already past a limit
-the trader has just lowered. The daily loss limit is the desk's (tui/desk/risk.py): it
-needs a day's P&L, not an order.
+that leaves the account at or under where it stands now (a smaller resize, a move that
+replaces an order) is never stopped, even when the account is already past a limit the
+trader has just lowered. An order that only reduces a position (a close, flatten's) is a
+way out, so neither the exposure nor the order count stops it; an IOC or FOK never rests,
+so neither counts it (the position limit still does). The daily loss limit is the desk's
+(tui/desk/risk.py): it needs a day's P&L, not an order.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from tui.core.enums import Side
+from tui.core.enums import Side, TimeInForce
 from tui.core.limits import Breach, Limit, Limits, notional
 from tui.core.model import Order
 from tui.core.money import dollars
@@ -37,10 +39,26 @@ def account_breaches(request: OrderRequest, state: DeskState, limits: Limits, *,
     """The account-level limits this order goes over. ``ignoring``: my orders that will be
     gone when it works (the order a replace replaces; the orders flatten cancels first)."""
     skip = {id(o) for o in ignoring}
-    found = (_position(request, state, limits.max_position, skip),
-             _exposure(request, state, limits.max_working_exposure, skip),
-             _open_orders(state, limits.max_open_orders, skip))
+    found = [_position(request, state, limits.max_position, skip)]
+    if rests(request) and not reduces(request, state):
+        found += [_exposure(request, state, limits.max_working_exposure, skip),
+                  _open_orders(state, limits.max_open_orders, skip)]
     return [b for b in found if b is not None]
+
+
+def rests(request: OrderRequest) -> bool:
+    """The order may rest (become a working order); an IOC or FOK never does."""
+    return request.tif not in (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
+
+
+def reduces(request: OrderRequest, state: DeskState) -> bool:
+    """Filled alone, the order would leave the market's position smaller, never larger
+    (a way out: the working exposure and open order limits never stop one)."""
+    held = state.positions.get(request.symbol)
+    net = held.net if held is not None else 0
+    scales = state.instruments[request.symbol].scales
+    sign = 1 if request.yes_side is Side.BUY else -1
+    return net != 0 and abs(net + sign * most_qty(request, scales)) <= abs(net)
 
 
 def most_qty(request: OrderRequest, scales: Scales) -> int:

@@ -25,12 +25,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from tui.core.enums import Side
 from tui.core.model import Book, Fill, Order, Position
 from tui.core.money import dollars
 from tui.core.pnl import position_pnl
 from tui.core.prices import Outcome, Scales
-from tui.core.risk import account_breaches, most_qty
+from tui.core.risk import account_breaches, reduces
 from tui.core.state import DeskListener
 from tui.core.tape import Trade
 from tui.core.ticket import OrderRequest
@@ -83,19 +82,11 @@ class RiskWatch(DeskListener):
         if hard:
             return hard[0].words
         loss = limits.max_daily_loss
-        if loss is not None and loss.hard and self.breached and self._adds(request):
+        if loss is not None and loss.hard and self.breached and not reduces(request, state):
             return (f"Daily loss limit: P&L today {dollars(self.pnl or Decimal(0))} is past "
                     f"-{dollars(loss.value)}; only orders that reduce a position are sent "
                     "until P&L is back within it or the UTC day ends.")
         return None
-
-    def _adds(self, request: OrderRequest) -> bool:
-        """The order would leave the market's net position larger (either way)."""
-        held = self.desk.state.positions.get(request.symbol)
-        net = held.net if held is not None else 0
-        scales = self.desk.state.instruments[request.symbol].scales
-        sign = 1 if request.yes_side is Side.BUY else -1
-        return abs(net + sign * most_qty(request, scales)) > abs(net)
 
     # --- P&L changes (DeskListener: called on the core's loop) ---------------------------
     def on_book(self, book: Book, trade: Trade | None) -> None:
