@@ -82,6 +82,24 @@ kill_switch = "K"
     assert config.keymap == {"buy": "b", "kill_switch": "K"}
 
 
+def test_account_limits_are_off_unless_set(tmp_path: Path) -> None:
+    assert (DEFAULT_LIMITS.max_position, DEFAULT_LIMITS.max_working_exposure,
+            DEFAULT_LIMITS.max_open_orders, DEFAULT_LIMITS.max_daily_loss) == (None,) * 4
+    config = load_config(write(tmp_path, """
+[limits]
+max_position = { value = 1000, mode = "hard" }
+max_working_exposure = { value = "25000.50", mode = "soft" }
+max_open_orders = { value = "40", mode = "hard" }
+max_daily_loss = { value = 500, mode = "hard" }
+"""))
+    limits = config.limits
+    assert limits.max_position == Limit(Decimal(1000), True)
+    assert limits.max_working_exposure == Limit(Decimal("25000.50"), False)
+    assert limits.max_open_orders == Limit(Decimal(40), True)
+    assert limits.max_daily_loss == Limit(Decimal(500), True)
+    assert limits.max_qty == DEFAULT_LIMITS.max_qty  # the per-order ones keep theirs
+
+
 def test_partial_sections_keep_the_other_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[limits]\nmax_qty = { value = 10, mode = "hard" }\n'))
     assert config.limits.max_qty == Limit(Decimal(10), True)
@@ -120,6 +138,18 @@ def write_garbage(tmp_path: Path) -> Path:
 # --- garbage: each error names the file, the line, the key and what is expected --------
 GARBAGE = [
     # (file text, key named, line, words in the message)
+    ('[limits]\nmax_position = 1000\n', "limits.max_position", 2,
+     'is 1000; expected { value = ..., mode = "soft" } with value a number of contracts'),
+    ('[limits]\nmax_working_exposure = { value = "-5", mode = "hard" }\n',
+     "limits.max_working_exposure.value", 2, 'is "-5"; expected dollars more than 0'),
+    ('[limits]\nmax_open_orders = { value = 2.5, mode = "hard" }\n',
+     "limits.max_open_orders.value", 2, "is 2.5; expected a whole number of orders"),
+    ('[limits]\nmax_daily_loss = { value = "500", mode = "kill" }\n',
+     "limits.max_daily_loss.mode", 2, 'is "kill"; expected "soft", "hard" or "off"'),
+    ('[limits]\nmax_daily_loss = { value = "nan", mode = "hard" }\n',
+     "limits.max_daily_loss.value", 2, 'is "nan"; expected dollars more than 0'),
+    ('[limits]\nmax_daily_loss = { mode = "hard" }\n', "limits.max_daily_loss", 2,
+     'has no value; expected value = dollars more than 0'),
     ('[limits]\nmax_qty = { value = 1000, mode = "medium" }\n', "limits.max_qty.mode", 2,
      'is "medium"; expected "soft", "hard" or "off"'),
     ('[limits]\nmax_qty = { value = -5, mode = "soft" }\n', "limits.max_qty.value", 2,

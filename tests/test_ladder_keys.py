@@ -59,6 +59,7 @@ from tui.ui.app import PmdeskApp
 from tui.ui.bindings import DESK_BINDINGS
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.picker import MarketPicker
+from tui.ui.screens.quit import QuitScreen
 from tui.ui.widgets.account import AccountPanel
 from tui.ui.widgets.history import OrderHistoryTable
 from tui.ui.widgets.markets import MarketList
@@ -126,8 +127,8 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "pick_market": (f"{APP}::test_slash_finds_a_market_by_its_description",),
     "escape": (f"{HERE}::test_escape_drops_an_order_picked_up_to_move",),
     "help": (f"{APP}::test_help_shows_every_key_and_blocks_trading_keys",),
-    "quit": (f"{HERE}::test_quit_keys_leave_working_orders_at_the_exchange",),
-    "quit_ctrl_c": (f"{HERE}::test_quit_keys_leave_working_orders_at_the_exchange",),
+    "quit": (f"{HERE}::test_quit_keys_ask_and_leave_keeps_orders_working",),
+    "quit_ctrl_c": (f"{HERE}::test_quit_keys_ask_and_leave_keeps_orders_working",),
 }
 
 
@@ -768,7 +769,7 @@ async def test_narrowing_the_terminal_never_leaves_the_keys_on_a_hidden_ladder(
 # --- quitting ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("keys", [("q",), ("slash", "ctrl+c")], ids=["q", "ctrl+c-in-picker"])
-async def test_quit_keys_leave_working_orders_at_the_exchange(
+async def test_quit_keys_ask_and_leave_keeps_orders_working(
         quiet_sim: SimServer, keys: tuple[str, ...]) -> None:
     symbol = markets(quiet_sim)[0]
     _quote(quiet_sim, symbol)
@@ -781,7 +782,11 @@ async def test_quit_keys_leave_working_orders_at_the_exchange(
             await pilot.press(*first)
             await eventually(lambda: isinstance(app.screen, MarketPicker), what="the picker")
         await pilot.press(key)
+        await eventually(lambda: isinstance(app.screen, QuitScreen), what="the quit prompt")
+        await pilot.press(key)  # the quit key again (or held) does not answer for the trader
+        assert isinstance(app.screen, QuitScreen) and app.return_code is None
+        await pilot.press("l")  # leave them working and quit
         await eventually(lambda: app.return_code is not None, what="the app exiting")
     assert app.return_code == 0
-    assert _mine(quiet_sim) == [(Side.BUY, 38, 10)]  # quitting cancels nothing
+    assert _mine(quiet_sim) == [(Side.BUY, 38, 10)]  # leaving them cancels nothing
     assert my_commands(quiet_sim, "cancel") == []

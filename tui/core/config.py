@@ -27,6 +27,7 @@ from typing import Any
 
 from platformdirs import user_config_dir
 
+from tui.core.config_risk import ACCOUNT_EXAMPLE, ACCOUNT_KEYS, account_limits
 from tui.core.limits import Limit, Limits
 from tui.core.prices import parse_decimal
 from tui.core.ticket import BIPS_PER_ONE, Slippage
@@ -42,7 +43,7 @@ EXAMPLE_CONFIG = """\
 max_qty = { value = 1000, mode = "soft" }          # contracts per order
 max_notional = { value = "5000", mode = "soft" }   # dollars per order (worst case)
 max_ticks_from_mid = { value = 20, mode = "soft" } # ticks from the mid
-
+""" + ACCOUNT_EXAMPLE + """
 [ticket]
 size_presets = [1, 5, 10, 25, 100]  # contracts on keys 1-9; at most 9
 size_steps = [1, 5, 10, 25, 50, 100, 250, 500, 1000]  # contracts + - > < step through
@@ -72,7 +73,7 @@ DEFAULT_CONFIRM_DELAY = 0.6
 DEFAULT_RECENTRE_TICKS = 5
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
-    "limits": ("max_qty", "max_notional", "max_ticks_from_mid"),
+    "limits": ("max_qty", "max_notional", "max_ticks_from_mid", *ACCOUNT_KEYS),
     "ticket": ("size_presets", "size_steps", "slippage_ticks", "slippage_bips", "confirm_delay"),
     "ladder": ("auto_recentre", "recentre_ticks"),
     "keys": (),  # any action id
@@ -241,6 +242,8 @@ class _Reader:
             max_ticks_from_mid=self._limit(section, "max_ticks_from_mid",
                                            "a whole number of ticks more than 0", whole=True,
                                            default=DEFAULT_LIMITS.max_ticks_from_mid),
+            **account_limits(lambda name, expected, whole: self._limit(
+                section, name, expected, whole=whole, default=None)),
         )
 
     def _limit(self, section: dict[str, Any], name: str, expected: str, *, whole: bool,

@@ -2,6 +2,8 @@
 
 Limits are kept in the trader's units (contracts, dollars, ticks) and compared with a
 request per instrument, so one config serves markets of any price or quantity scale.
+The per-order ones are checked here; the account-level ones (position, working exposure,
+open orders, daily loss) need the account's state and are checked in tui/core/risk.py.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Limit:
 class Breach:
     """A limit a request goes over; ``words`` name the numbers for the trader."""
 
-    name: str  # max_qty | max_notional | max_ticks_from_mid (the config's keys)
+    name: str  # the config's key: max_qty, max_notional, ..., max_open_orders
     hard: bool
     words: str
 
@@ -57,6 +59,11 @@ class Limits:
     max_qty: Limit | None = None  # contracts
     max_notional: Limit | None = None  # dollars
     max_ticks_from_mid: Limit | None = None  # ticks of the instrument
+    # account-level (tui/core/risk.py): the account as it would stand after the order
+    max_position: Limit | None = None  # contracts net per market, working orders counted
+    max_working_exposure: Limit | None = None  # dollars at risk in working orders
+    max_open_orders: Limit | None = None  # working orders across markets
+    max_daily_loss: Limit | None = None  # dollars lost this UTC day: hard fires the kill
 
     def check(self, request: OrderRequest, instrument: Instrument,
               book: Book | None) -> list[Breach]:

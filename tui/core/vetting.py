@@ -1,4 +1,5 @@
-"""The last look before an order is sent: the trader's limits, then their own resting orders.
+"""The last look before an order is sent: the trader's limits (per order and for the
+account), then their own resting orders.
 
 A hard limit refuses (nothing is sent); soft limits and self-matches are warnings the
 trader must confirm. Every order the desk sends passes here: a new order, a move's or a
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from tui.core.limits import Limits
 from tui.core.model import Order
+from tui.core.risk import account_breaches
 from tui.core.selfmatch import self_match, self_match_words
 from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest
@@ -32,15 +34,19 @@ class Verdict:
 
 def vet(request: OrderRequest, state: DeskState, limits: Limits, *,
         ignoring: Iterable[Order] = ()) -> Verdict:
-    """``ignoring``: my orders that will be gone before this one is sent (flatten cancels
-    them first), so it cannot trade with them."""
+    """``ignoring``: my orders that will be gone before this one works (flatten cancels
+    them first; a replace ends the order it replaces), so it cannot trade with them and
+    the account's limits count them out."""
+    gone = list(ignoring)
     inst = state.instruments[request.symbol]
     breaches = limits.check(request, inst, state.books.get(request.symbol))
+    breaches += account_breaches(request, state, limits, ignoring=gone)
+    breaches.sort(key=lambda b: not b.hard)
     hard = [b for b in breaches if b.hard]
     if hard:
         return Verdict(refusal=hard[0].words)
     warnings, checks = [b.words for b in breaches], [b.name for b in breaches]
-    skip = {id(o) for o in ignoring}
+    skip = {id(o) for o in gone}
     resting = [o for o in state.working_orders(request.symbol) if id(o) not in skip]
     mine = self_match(request, resting, inst.scales)
     if mine is not None:

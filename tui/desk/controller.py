@@ -5,7 +5,9 @@ Headless (no textual, no sockets of its own): it speaks to a venue through the n
 trader saw, and return a Plan (tui/desk/asks.py): carried out at once, or after the
 trader confirms its Question. What the desk says is queued as Notices for the screen.
 Every order, a move's or a resize's replacement and flatten's close included, passes
-``vet()`` (the trader's limits, then a self-match look) before anything is sent.
+``vet()`` (the trader's limits, per order and for the account, then a self-match look)
+before anything is sent, and the hard account limits once more as it goes out
+(tui/desk/risk.py, which also watches the daily loss limit).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from tui.desk.asks import (
 )
 from tui.desk.clock import Clock, SystemClock
 from tui.desk.estimate import Estimates
+from tui.desk.risk import RiskWatch, replacement
 from tui.desk.sizes import step_size
 from tui.desk.ticket import Ticket
 from tui.desk.view import TicketView
@@ -77,6 +80,7 @@ class DeskController:
         self.estimates = Estimates()
         self._last_press: tuple[float, object] = (float("-inf"), None)
         self._told_held = False
+        self.risk = RiskWatch(self)  # account limits at send; the daily loss watch
 
     # --- what the screen reads --------------------------------------------------------
     @property
@@ -291,14 +295,9 @@ class DeskController:
             self.tell("Not sent: that order is in another market.", "error")
             return None
         s = inst.scales
-        yes_price = order.price if price is None else price
-        total = order.order_qty if qty is None else qty
-        intent = order.shown_intent
-        shown = yes_price if intent.outcome is Outcome.YES else s.complement(yes_price)
-        request = OrderRequest(symbol=order.symbol, intent=intent, price=shown,
-                               yes_side=order.side, yes_price=yes_price,
-                               qty=max(total - order.cum_qty, 0))
-        verdict = vet(request, self.state, self.config.limits)
+        request = replacement(order, s, price=price, qty=qty)
+        intent, shown, yes_price = request.intent, request.price, request.yes_price
+        verdict = vet(request, self.state, self.config.limits, ignoring=(order,))
         if verdict.refusal is not None:
             self.tell(f"Not sent: {verdict.refusal}", "error", 10)
             return None
@@ -330,6 +329,9 @@ class DeskController:
             case Submit(request):
                 await self.submit(request)
             case Change(order, price, qty):
+                if not self._within(replacement(order, self.state.instruments[
+                        order.symbol].scales, price=price, qty=qty), order):
+                    return
                 words = change_words(self.state, order, price=price, qty=qty)  # before
                 ok, _ = await self.call(self.venue.replace(order, price=price, qty=qty),
                                         "Change not sent")
@@ -347,6 +349,8 @@ class DeskController:
     async def submit(self, request: OrderRequest) -> bool:
         scales = self.state.instruments[request.symbol].scales
         what = f"{request_words(request, scales)} {request.symbol}"
+        if not self._within(request):
+            return False
         try:
             await self.venue.submit(request)
         except VenueError as error:
@@ -362,6 +366,13 @@ class DeskController:
             return False
         self.tell(f"Sent {what}", timeout=3)
         return True
+
+    def _within(self, request: OrderRequest, *replaced: Order) -> bool:
+        """The hard account limits, again, as the order goes out (no await until it has)."""
+        refusal = self.risk.refusal(request, replaced)
+        if refusal is not None:
+            self.tell(f"Not sent: {refusal}", "error", 10)
+        return refusal is None
 
     async def call(self, call: Awaitable[T], failure: str) -> tuple[bool, T | None]:
         """Await a venue command; a refusal or a fault becomes a notice, never a traceback."""

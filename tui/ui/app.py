@@ -30,6 +30,7 @@ from tui.core.state import DeskState
 from tui.core.venue import Venue, VenueError
 from tui.desk.asks import Plan
 from tui.desk.controller import DeskController
+from tui.desk.quitting import cancel_before_quit, working_words
 from tui.ui.bindings import APP_BINDINGS
 from tui.ui.guard import guarded, plain
 from tui.ui.keymap import DeskKeys
@@ -37,6 +38,7 @@ from tui.ui.layout import NARROW, WIDE, XWIDE
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
 from tui.ui.screens.help import HelpScreen, key_rows
+from tui.ui.screens.quit import QuitScreen
 from tui.ui.widgets.blotter_pages import BlotterPages
 from tui.ui.widgets.ladder import Ladder
 from tui.ui.widgets.ladder_pane import LadderPane
@@ -212,8 +214,29 @@ class PmdeskApp(App[None]):
         await self._stop_venue()
 
     async def action_quit(self) -> None:
+        """Quit; with orders working, ask first whether to cancel them or leave them."""
+        if isinstance(self.screen, QuitScreen):
+            return  # already asking: a second quit key never answers for the trader
+        working = working_words(self.state)
+        if working is None:
+            await self._stop_venue()
+            self.exit()
+            return
+        self.push_screen(QuitScreen(working, len(self.state.working_orders())),
+                         self._quit_as)
+
+    @work(group="orders", exit_on_error=False)
+    async def _quit_as(self, choice: str | None) -> None:
+        if choice not in ("cancel", "leave"):
+            return  # stay
+        left = None
+        if choice == "cancel":
+            self.notify("Cancelling every working order before quitting…", timeout=10)
+            left = await cancel_before_quit(self.desk)
+            if left is not None:
+                self.notify(left, severity="error", timeout=30)
         await self._stop_venue()
-        self.exit()
+        self.exit(message=left)
 
     def on_resize(self, event: events.Resize) -> None:
         screen = self.desk_screen

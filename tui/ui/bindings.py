@@ -19,6 +19,7 @@ def _key(key: str, action: str, footer: str, words: str, *, id: str, show: bool 
 
 # the footer names both keys of a pair under one word: "+/- Size"
 FOOTER_PAIRS = {"size_up": "size_down"}
+QUIT_WORDS = "Quit (with orders working, asks: cancel them, leave them, or stay)"
 
 
 DESK_BINDINGS: list[BindingType] = [
@@ -94,9 +95,9 @@ DESK_BINDINGS: list[BindingType] = [
     _key("escape", "escape", "Back", "Drop an order being moved; back to the ladder",
          id="escape", show=False),
     _key("question_mark", "help", "Help", "Help: every key", id="help"),
-    _key("q", "quit", "Quit", "Quit (working orders stay at the exchange)", id="quit"),
+    _key("q", "quit", "Quit", QUIT_WORDS, id="quit"),
     # a terminal user's Ctrl+C means quit; Textual's default only hints at ctrl+q
-    _key("ctrl+c", "quit", "Quit", "Quit (working orders stay at the exchange)",
+    _key("ctrl+c", "quit", "Quit", QUIT_WORDS,
          id="quit_ctrl_c", show=False, priority=True),
 ]
 
