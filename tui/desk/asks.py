@@ -69,6 +69,11 @@ class KillSwitch:
 
 
 @dataclass(frozen=True, slots=True)
+class Rearm:
+    """Trading is allowed again after the kill switch latched."""
+
+
+@dataclass(frozen=True, slots=True)
 class Flatten:
     """Cancel the market's orders, then (if still held) close the position."""
 
@@ -77,7 +82,7 @@ class Flatten:
     confirmed: frozenset[str] = frozenset()  # the checks the trader confirmed past
 
 
-Act = Submit | Change | CancelOrders | CancelAll | KillSwitch | Flatten
+Act = Submit | Change | CancelOrders | CancelAll | KillSwitch | Rearm | Flatten
 
 
 @dataclass(frozen=True, slots=True)

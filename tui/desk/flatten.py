@@ -21,6 +21,7 @@ from tui.core.state import DeskListener
 from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, request_words
 from tui.core.vetting import vet
 from tui.desk.asks import Flatten, Plan, Question
+from tui.desk.sweep_words import left_text
 from tui.desk.words import plain
 
 if TYPE_CHECKING:
@@ -85,8 +86,17 @@ def closing(position: Position | None) -> tuple[Intent, int] | None:
 
 async def carry_out(desk: DeskController, act: Flatten) -> None:
     symbol, close = act.symbol, act.close
-    ok, _ = await desk.call(desk.venue.cancel_all(symbol), "Flatten: cancels failed")
-    if not ok or close is None:
+    ok, report = await desk.call(desk.venue.cancel_all(symbol), "Flatten: cancels failed")
+    if not ok or report is None:
+        return
+    if not report.done:
+        desk.tell(f"Flatten stopped: {left_text(desk.state, report.left)}. "
+                  f"{'The close was not sent.' if close is not None else ''}".strip(),
+                  "error", 30)
+        return
+    if close is None:
+        desk.tell(f"Flatten: nothing working in {symbol} ({report.cancelled} cancelled).",
+                  timeout=5)
         return
     if not await _cancelled(desk, symbol):
         desk.tell("Flatten stopped: orders are still working, so the close was not sent.",
