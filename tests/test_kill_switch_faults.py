@@ -55,13 +55,17 @@ async def test_kill_switch_presses_with_inserts_in_flight_and_lost_answers_leave
         lossy = lose_answers(venue, quiet_sim, 0.3)
         for press in range(PRESSES):
             venue.rearm()
-            resting = [asyncio.create_task(venue.submit(bid(venue, markets[i % len(markets)], 10 + i)))
-                       for i in range(WORKING)]
+            resting = [asyncio.create_task(venue.submit(
+                bid(venue, markets[i % len(markets)], 10 + i))) for i in range(WORKING)]
             await settle(resting)
             await eventually(lambda: working_at_exchange(quiet_sim), what="orders resting")
-            flying = [asyncio.create_task(venue.submit(bid(venue, markets[i % len(markets)], 20 + i)))
-                      for i in range(IN_FLIGHT)]
-            await asyncio.sleep(0)  # they leave: pending, on the wire
+            left = lossy.inserts
+            lossy.insert_delay = 0.3  # they land after the sweep's first look
+            flying = [asyncio.create_task(venue.submit(
+                bid(venue, markets[i % len(markets)], 20 + i))) for i in range(IN_FLIGHT)]
+            await eventually(lambda left=left: lossy.inserts - left == IN_FLIGHT,
+                             what="the inserts on the wire")
+            lossy.insert_delay = 0.0
             report = await venue.kill_switch()
             assert working_at_exchange(quiet_sim) == [], f"press {press + 1}: {report}"
             assert report.done, report

@@ -95,10 +95,15 @@ class LostAnswers(Interposer):
         self.rng = random.Random(seed)
         self.lost = 0  # answers lost so far
         self.unreachable = False
+        self.insert_delay = 0.0  # seconds an insert takes to reach the exchange
+        self.inserts = 0  # inserts that have left the desk
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.unreachable:
             raise httpx.ConnectError("connection refused", request=request)
+        if request.method == "POST" and request.url.path in (INSERT_PATH, RETAIL_INSERT_PATH):
+            self.inserts += 1
+            await asyncio.sleep(self.insert_delay)  # the fault itself: a slow link
         response = await self.pass_on(request)
         if self.rng.random() >= self.share:
             return response
