@@ -287,6 +287,24 @@ async def test_a_refused_command_is_one_sentence() -> None:
 
 # --- flatten -----------------------------------------------------------------------------------
 
+async def test_flatten_while_killed_only_cancels_and_says_the_position_stays() -> None:
+    controller, venue, _ = desk()
+    holding(controller.state, 10, 45)
+    controller.state.upsert_order(_working(Side.BUY, 38))
+    venue.state.set_latch("the daily loss limit was reached")
+    plan = controller.flatten()
+    assert plan is not None and plan.question is not None
+    assert plan.question.warnings == ("The kill switch is on: only the cancels are sent; the "
+                                      "position is not closed until you re-arm (R).",)
+    assert "Then close" not in plan.question.text
+    await controller.answer(plan, True)
+    assert [c.kind for c in venue.commands] == ["cancel_all"]
+    controller.take_notices()
+    assert controller.flatten() is None  # nothing working now, the position still held
+    assert told(controller) == [f"The kill switch is on: the position in {MARKET} is not "
+                                "closed until you re-arm (R)."]
+
+
 async def test_flatten_asks_then_cancels_and_closes_once_the_cancels_end() -> None:
     controller, venue, _ = desk()
     holding(controller.state, 10, 45)

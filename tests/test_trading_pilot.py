@@ -229,8 +229,9 @@ async def test_every_cancel_variant(
         await orders_both_sides()
         await pilot.press("K")
         await eventually(lambda: _mine(quiet_sim) == [], what="kill switch: nothing left")
-        await eventually(lambda: told(app, "Kill switch: nothing working in any market (3 cancelled)."),
-                         what="the kill switch in words")
+        await eventually(lambda: told(
+            app, "Kill switch: nothing working in any market (3 cancelled)."),
+            what="the kill switch in words")
         assert len(quiet_sim.exchange.open_orders(accounts=[ALICE[0]])) == 4  # not theirs
 
 

@@ -244,7 +244,7 @@ class DeskController:
             self.tell("Trading is armed: the kill switch is not on.", timeout=3)
             return None
         return Plan(Rearm(), Question(
-            "Re-arm trading?", (f"The kill switch is on: {self.state.latch}.",),
+            "Re-arm trading?", (f"Trading was stopped: {self.state.latch}.",),
             "New orders and changes will be sent again.", confirm_words="re-arm",
             declined="Still killed: nothing that adds risk is sent."))
 

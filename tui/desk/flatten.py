@@ -41,6 +41,9 @@ def plan(desk: DeskController) -> Plan | None:
     warnings: list[str] = []
     confirmed: frozenset[str] = frozenset()
     held = closing(position)
+    latched = held is not None and desk.venue.latched
+    if latched:  # the latch holds every order back, a close too: only the cancels go
+        held = None
     if held is not None:
         intent, qty = held
         try:
@@ -57,8 +60,14 @@ def plan(desk: DeskController) -> Plan | None:
             return None
         warnings, confirmed = verdict.warnings, frozenset(verdict.checks)
     if not working and close is None:
-        desk.tell(f"Nothing to flatten in {symbol}.", timeout=3)
+        desk.tell(f"The kill switch is on: the position in {symbol} is not closed until "
+                  f"you re-arm ({desk.say_key('rearm')})." if latched else
+                  f"Nothing to flatten in {symbol}.", "warning" if latched else "information",
+                  timeout=5)
         return None
+    if latched:
+        warnings = [f"The kill switch is on: only the cancels are sent; the position is "
+                    f"not closed until you re-arm ({desk.say_key('rearm')})."]
     lines = [f"Cancel {len(working)} working order{'s' * (len(working) != 1)} in "
              f"{symbol}."] if working else []
     text = "\n".join(lines)
