@@ -331,6 +331,9 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
     async def cancel_orders(self, orders: Iterable[Order]) -> CancelReport:
         """Cancel these orders, acknowledged or not, until the exchange lists none of them
         working (or the sweep's bound passes: then it names those that may be)."""
+        orders = list(orders)
+        if not orders:
+            return CancelReport(confirmed=True)
         return await self._sweep(Scope.of(orders))
 
     async def cancel_all(self, symbol: str | None = None,

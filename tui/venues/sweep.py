@@ -22,7 +22,7 @@ from tui.core.cancels import NO_ANSWER, STILL_LISTED, UNREACHABLE, CancelReport,
 from tui.core.enums import OrderState, Side
 from tui.core.model import Order
 from tui.core.venue import VenueError
-from tui.venues.order_marks import OrderMarks
+from tui.venues.order_marks import MARKERS, OrderMarks
 
 SWEEP_BOUND = 10.0  # seconds a sweep keeps going before it names what may still be working
 REQUEST_WAIT = 2.0  # seconds one read or cancel of a sweep may take: a hung answer is lost
@@ -99,10 +99,14 @@ class Sweeps(OrderMarks):
             raise VenueError(f"The exchange did not answer within {self.request_wait:g} s.",
                              uncertain=True) from None
 
-    async def _read(self, read: Callable[[], Awaitable[T]]) -> T:
-        """A safe read, tried again after a short wait when its answer is lost."""
+    async def _read(self, read: Callable[[], Awaitable[T]], deadline: float) -> T:
+        """A safe read, tried again after a short wait when its answer is lost (not past
+        the sweep's deadline: the trader was told how long it takes)."""
         failure = VenueError("The exchange could not be asked.")
+        loop = asyncio.get_running_loop()
         for wait in READ_WAITS:
+            if wait and loop.time() + wait >= deadline:
+                break
             if wait:
                 await asyncio.sleep(wait)
             try:
@@ -143,16 +147,17 @@ class Sweeps(OrderMarks):
             fresh = [o for o in self._mine(scope) if self._key(o) not in asked
                      and o.clord_id not in self._inflight]
             targets = list({self._key(o): o for o in [*fresh, *listed]}.values())
+            newly = [o for o in targets if o.order_id and o.state not in MARKERS]
             for order in targets:
                 if order.order_id:
                     self._mark(order, OrderState.PENDING_CANCEL)
             gone = await self._sweep_send(targets, scope, first=round_no == 0)
-            self._settle_later(o for o in targets if o.order_id)
+            self._settle_later(newly)  # once an order: a venue that never reports a refusal
             asked |= {self._key(o) for o in targets}
             asked |= {self._key(o) if (o := self.state.find_order(order_id=i)) else i
                       for i in gone}
             try:
-                found = await self._read(lambda: self._list_open(scope.markets))
+                found = await self._read(lambda: self._list_open(scope.markets), deadline)
             except VenueError:
                 unread = True
             else:
