@@ -5,9 +5,10 @@ inserts whose answer has not come, the rule that nothing is sent without a live 
 stream, an uncertain answer looked up (never sent again), a certain refusal shown as
 rejected with its reason, cancels (one; lists, a market, everything: tui/venues/sweep.py)
 and changes with their marks, the kill switch's latch, the reports of the order stream
-applied and said, the tasks it starts, and the local database it is handed. An adapter implements the hooks marked below (send this insert,
-these cancels, this change; find an insert whose answer was lost; list the open orders),
-decodes its streams into Orders and Fills, and hands them to `_apply_report`.
+applied and said, the tasks it starts, and the local database it is handed. An adapter
+implements the hooks marked below (send this insert, these cancels, this change; find an
+insert whose answer was lost; list the open orders), decodes its streams into Orders and
+Fills, and hands them to `_apply_report`.
 """
 
 from __future__ import annotations
