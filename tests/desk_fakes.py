@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from tui.core.cancels import CancelReport
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Estimate, Instrument, Order, Position
 from tui.core.prices import Scales
@@ -27,7 +28,7 @@ MARKET = "KC-BUF"
 
 @dataclass
 class Command:
-    kind: str  # submit | cancel | replace | cancel_orders | cancel_all | kill_switch
+    kind: str  # submit | cancel | replace | cancel_orders | cancel_all | kill_switch | rearm
     args: tuple[object, ...] = ()
     request: OrderRequest | None = None
 
@@ -72,24 +73,34 @@ class FakeVenue:
             order.leaves_qty, order.order_qty = qty - order.cum_qty, qty
         self.state.upsert_order(order)
 
-    async def cancel_orders(self, orders: Iterable[Order]) -> int:
+    async def cancel_orders(self, orders: Iterable[Order]) -> CancelReport:
         orders = list(orders)
         self._record(Command("cancel_orders", tuple(o.order_id for o in orders)))
         self._end(orders)
-        return len(orders)
+        return CancelReport(len(orders), confirmed=True)
 
-    async def cancel_all(self, symbol: str | None = None, side: Side | None = None) -> int:
+    async def cancel_all(self, symbol: str | None = None,
+                         side: Side | None = None) -> CancelReport:
         self._record(Command("cancel_all", (symbol, side)))
         mine = [o for o in self.state.working_orders(symbol)
                 if side is None or o.side is side]
         self._end(mine)
-        return len(mine)
+        return CancelReport(len(mine), confirmed=True)
 
-    async def kill_switch(self) -> int:
+    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
         self._record(Command("kill_switch"))
+        self.state.set_latch(why)
         mine = self.state.working_orders()
         self._end(mine)
-        return len(mine)
+        return CancelReport(len(mine), confirmed=True)
+
+    @property
+    def latched(self) -> bool:
+        return self.state.latched
+
+    def rearm(self) -> None:
+        self._record(Command("rearm"))
+        self.state.set_latch("")
 
     def wire_text(self, request: OrderRequest) -> str:
         return (f'POST /orders {{"side": "{request.yes_side.name}", '

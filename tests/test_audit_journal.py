@@ -101,10 +101,10 @@ async def test_keys_questions_answers_and_commands_are_journalled_in_order(
         ("question", "Send this order?"), ("answer", "Send this order? yes, send"),
         ("command", "Insert"), ("said", "Sent BUY YES 10 @ 0.38"),
         ("key", f"x (cancel here) {at}: cancel 1 order at 0.38"),
-        ("command", "Cancel"), ("said", "Cancelling 1 order at 0.38."),
+        ("command", "Cancel"), ("said", "Cancelled 1 order at 0.38; none working."),
         ("key", "b (buy)"), ("answer", "yes, send"), ("command", "Insert"),
         ("key", "K (kill switch): cancel every order in every market"), ("command", "Cancel"),
-        ("said", "Cancelling 1 order in every market."),
+        ("said", "Kill switch: nothing working in any market (1 cancelled)."),
         ("key", f"b (buy) in {shown} at 0.10: nothing sent"),
         ("refusal", "Not sent:"),
     ]), "\n".join(f"{e['kind']}: {e['summary']}" for e in entries)

@@ -10,6 +10,7 @@ import pytest
 
 from tests.desk_fakes import MARKET, FakeVenue, holding, market
 from tests.fake_clock import FakeClock
+from tui.core.cancels import UNREACHABLE, CancelReport, MaybeWorking
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.limits import Limit, Limits
@@ -30,7 +31,8 @@ def desk(limits: Limits = LOOSE, *, guard: float = 0.0, **venue: object
     fake, clock = FakeVenue(**venue), FakeClock()  # type: ignore[arg-type]
     market(fake.state)
     controller = DeskController(fake, DeskConfig(limits=limits), clock=clock,
-                                repeat_guard=guard, say_key={"move": "m", "escape": "Esc"}.get)
+                                repeat_guard=guard,
+                                say_key={"move": "m", "escape": "Esc", "rearm": "R"}.get)
     controller.aim(MARKET, 40)
     return controller, fake, clock
 
@@ -211,7 +213,7 @@ async def test_every_cancel_says_how_many_of_what_where() -> None:
     plan = controller.cancel_market("bids")
     assert plan == Plan(CancelAll(MARKET, Side.BUY, "bid"))
     await controller.perform(plan.act)
-    assert told(controller) == [f"Cancelling 1 bid in {MARKET}."]
+    assert told(controller) == [f"Cancelled 1 bid in {MARKET}; none working."]
     await send(controller, controller.cancel_market("bids"))
     assert told(controller) == [f"No working bids in {MARKET}."]
     assert controller.cancel_here() is None
@@ -220,9 +222,52 @@ async def test_every_cancel_says_how_many_of_what_where() -> None:
     plan = controller.cancel_here()
     assert isinstance(plan and plan.act, CancelOrders)
     await send(controller, controller.kill_switch())
-    assert told(controller) == ["Cancelling 1 order in every market."]
+    assert told(controller) == ["Kill switch: nothing working in any market (1 cancelled). "
+                                "Nothing that adds risk is sent until you re-arm (R)."]
     assert [c.kind for c in venue.commands] == ["cancel_all", "cancel_all", "kill_switch"]
     assert controller.kill_switch() == Plan(KillSwitch())
+
+
+async def test_a_sweep_that_cannot_finish_names_each_order_that_may_still_work() -> None:
+    controller, venue, _ = desk()
+    order = _working(Side.BUY, 42, 10, "b1")
+    controller.state.upsert_order(order)
+    left = (MaybeWorking(order, UNREACHABLE),)
+
+    async def cut_off(why: str) -> CancelReport:
+        venue.state.set_latch(why)
+        return CancelReport(0, left, seconds=10.2)
+    venue.kill_switch = cut_off  # type: ignore[method-assign]
+    await send(controller, controller.kill_switch())
+    assert told(controller) == [
+        f"Kill switch: 1 order may still be working after 10 s: BUY YES 10 {MARKET} at 0.42 "
+        "— the exchange could not be reached. Nothing that adds risk is sent until you "
+        "re-arm (R)."]
+
+
+async def test_the_latch_refuses_orders_and_changes_in_words_until_rearmed() -> None:
+    controller, venue, _ = desk()
+    assert controller.rearm() is None
+    assert told(controller) == ["Trading is armed: the kill switch is not on."]
+    await send(controller, controller.kill_switch())
+    controller.take_notices()
+    assert controller.order(True) is None
+    assert told(controller) == ["Not sent: the kill switch is on (the kill switch was "
+                                "pressed); R re-arms."]
+    controller.state.upsert_order(_working(Side.BUY, 40, order_id="w9"))
+    assert controller.change(controller.orders_here()[0], price=41) is None
+    assert "kill switch is on" in told(controller)[0]
+    assert [c.kind for c in venue.commands] == ["kill_switch"]
+    plan = controller.rearm()
+    assert plan is not None and plan.question is not None
+    assert plan.question.confirm_words == "re-arm"
+    await controller.answer(plan, False)
+    assert told(controller) == ["Still killed: nothing that adds risk is sent."]
+    assert venue.latched
+    await controller.answer(plan, True)
+    assert not venue.latched
+    await send(controller, controller.order(True))
+    assert [c.kind for c in venue.commands] == ["kill_switch", "rearm", "submit"]
 
 
 async def test_a_refused_command_is_one_sentence() -> None:
@@ -237,10 +282,28 @@ async def test_a_refused_command_is_one_sentence() -> None:
     assert "Outcome unknown" in told(controller)[0]
     venue.refuse = RuntimeError("boom\ntraceback")
     await send(controller, controller.kill_switch())
-    assert told(controller) == ["Cancel failed: boom."]
+    assert told(controller) == ["Kill switch failed: boom."]
 
 
 # --- flatten -----------------------------------------------------------------------------------
+
+async def test_flatten_while_killed_only_cancels_and_says_the_position_stays() -> None:
+    controller, venue, _ = desk()
+    holding(controller.state, 10, 45)
+    controller.state.upsert_order(_working(Side.BUY, 38))
+    venue.state.set_latch("the daily loss limit was reached")
+    plan = controller.flatten()
+    assert plan is not None and plan.question is not None
+    assert plan.question.warnings == ("The kill switch is on: only the cancels are sent; the "
+                                      "position is not closed until you re-arm (R).",)
+    assert "Then close" not in plan.question.text
+    await controller.answer(plan, True)
+    assert [c.kind for c in venue.commands] == ["cancel_all"]
+    controller.take_notices()
+    assert controller.flatten() is None  # nothing working now, the position still held
+    assert told(controller) == [f"The kill switch is on: the position in {MARKET} is not "
+                                "closed until you re-arm (R)."]
+
 
 async def test_flatten_asks_then_cancels_and_closes_once_the_cancels_end() -> None:
     controller, venue, _ = desk()

@@ -8,6 +8,8 @@ tests/test_trading_pilot.py
     crossing post-only is refused), cash_mode ($25 market buy), cancel_here, cancel_market,
     cancel_bids, cancel_offers, kill_switch (every cancel variant), flatten (long YES),
     move, order_size_up (move and resize), preset_2, preset_5
+tests/test_kill_latch_pilot.py
+    kill_switch, rearm (K latches: KILLED on the status bar, b refused; R asks, then trades)
 tests/test_ladder_follow.py
     recentre (c follows a market that left the view the trader scrolled to with page_up and
     the mouse wheel; the key as remapped), cursor_down (the cursor kept in sight)
@@ -69,6 +71,7 @@ HERE = "test_ladder_keys.py"
 TRADING = "test_trading_pilot.py"
 APP = "test_app_pilot.py"
 FOLLOW = "test_ladder_follow.py"
+LATCH = "test_kill_latch_pilot.py"
 
 # binding id -> the tests (file::function) that press that key; test_every_binding_... checks it
 COVERAGE: dict[str, tuple[str, ...]] = {
@@ -95,7 +98,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
                     f"{HERE}::test_comma_and_full_stop_sort_no_intents_into_bids_and_offers"),
     "cancel_offers": (f"{TRADING}::test_every_cancel_variant",
                       f"{HERE}::test_comma_and_full_stop_sort_no_intents_into_bids_and_offers"),
-    "kill_switch": (f"{TRADING}::test_every_cancel_variant",),
+    "kill_switch": (f"{TRADING}::test_every_cancel_variant",
+                    f"{LATCH}::test_k_latches_and_r_rearms_after_a_confirmation"),
+    "rearm": (f"{LATCH}::test_k_latches_and_r_rearms_after_a_confirmation",),
     "flatten": (f"{TRADING}::test_flatten_cancels_and_closes_after_a_confirmation",
                 f"{HERE}::test_flatten_closes_a_no_position_and_declining_sends_nothing"),
     "move": (f"{TRADING}::test_move_and_resize_a_working_order",

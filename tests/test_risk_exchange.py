@@ -97,6 +97,13 @@ async def test_the_daily_loss_limit_leaves_nothing_working_at_the_exchange(
                                       "-$2.00. Kill switch pressed"), what="the words")
         await eventually(lambda: mine(quiet_sim) == [], what="nothing of mine working")
         await eventually(lambda: not app.state.working_orders(), what="the desk agrees")
+        # it latched, for this reason: a bid now is refused and never reaches the exchange
+        assert app.state.latch == "the daily loss limit was reached"
+        inserts = len(my_commands(quiet_sim, "insert"))
+        await buy_at(app, pilot, 10)
+        await eventually(lambda: told(app, "the kill switch is on (the daily loss limit "
+                                      "was reached)"), what="the refusal")
+        assert len(my_commands(quiet_sim, "insert")) == inserts
 
 
 # --- quitting -----------------------------------------------------------------------------

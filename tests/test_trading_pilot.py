@@ -203,11 +203,11 @@ async def test_every_cancel_variant(
         await pilot.press("comma")  # my bids here
         await eventually(lambda: [s for s, _, _ in _mine(quiet_sim, here)] == [Side.SELL],
                          what="bids cancelled, offer kept")
-        await eventually(lambda: told(app, f"Cancelling 1 bid in {app.symbol}."),
+        await eventually(lambda: told(app, f"Cancelled 1 bid in {app.symbol}; none working."),
                          what="the bids cancel in words")
         await pilot.press("full_stop")  # my offers here
         await eventually(lambda: _mine(quiet_sim, here) == [], what="offers cancelled")
-        await eventually(lambda: told(app, f"Cancelling 1 offer in {app.symbol}."),
+        await eventually(lambda: told(app, f"Cancelled 1 offer in {app.symbol}; none working."),
                          what="the offers cancel in words")
         await pilot.press("comma")
         await eventually(lambda: told(app, f"No working bids in {app.symbol}."),
@@ -229,8 +229,9 @@ async def test_every_cancel_variant(
         await orders_both_sides()
         await pilot.press("K")
         await eventually(lambda: _mine(quiet_sim) == [], what="kill switch: nothing left")
-        await eventually(lambda: told(app, "Cancelling 3 orders in every market."),
-                         what="the kill switch in words")
+        await eventually(lambda: told(
+            app, "Kill switch: nothing working in any market (3 cancelled)."),
+            what="the kill switch in words")
         assert len(quiet_sim.exchange.open_orders(accounts=[ALICE[0]])) == 4  # not theirs
 
 

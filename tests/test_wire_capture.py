@@ -139,7 +139,7 @@ async def test_rest_commands_use_the_spec_field_names_and_enum_spellings(
         await eventually(lambda: len([o for o in venue.state.working_orders()
                                       if o.order_id and o.state is OrderState.NEW]) == 2,
                          what="two orders working")
-        assert await venue.cancel_all() == 2
+        assert (await venue.cancel_all()).cancelled == 2
         requests = list(quiet_sim.rest_received)
         participant = venue.rest.participant_id
 

@@ -6,6 +6,7 @@ the insert faults most of them need (refused at the door, or its answer lost).""
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -82,3 +83,39 @@ def arm(venue: GatewayVenue | RetailVenue, sim: SimServer) -> Faults:
     armed = Faults(venue)
     reroute(venue, sim, armed)
     return armed
+
+
+class LostAnswers(Interposer):
+    """Every request reaches the exchange and is handled there; the answer to a share of
+    them (seeded) is lost on the way back. `unreachable`: no request gets through at all."""
+
+    def __init__(self, share: float, seed: int = 13) -> None:
+        super().__init__()
+        self.share = share
+        self.rng = random.Random(seed)
+        self.lost = 0  # answers lost so far
+        self.unreachable = False
+        self.insert_delay = 0.0  # seconds an insert takes to reach the exchange
+        self.inserts = 0  # inserts that have left the desk
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.unreachable:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.method == "POST" and request.url.path in (INSERT_PATH, RETAIL_INSERT_PATH):
+            self.inserts += 1
+            await asyncio.sleep(self.insert_delay)  # the fault itself: a slow link
+        response = await self.pass_on(request)
+        if self.rng.random() >= self.share:
+            return response
+        await response.aread()  # handled at the exchange: only the answer is lost
+        await response.aclose()
+        self.lost += 1
+        raise httpx.ReadTimeout("the answer was lost", request=request)
+
+
+def lose_answers(venue: GatewayVenue | RetailVenue, sim: SimServer,
+                 share: float) -> LostAnswers:
+    """Every REST call of the venue through a LostAnswers losing `share` of the answers."""
+    lossy = LostAnswers(share)
+    reroute(venue, sim, lossy)
+    return lossy

@@ -117,6 +117,9 @@ class DeskState:
         self.user = ""
         self.venue = ""
         self.problem = ""  # something the trader must keep seeing (e.g. no local database)
+        # why the kill switch latched ("" while armed): nothing that opens risk is sent
+        # until the trader re-arms it (tui/venues/base.py)
+        self.latch = ""
         self.streams: dict[str, StreamStatus] = {}
         self.notices: deque[Notice] = deque(maxlen=200)
         self.tapes: dict[str, MarketTape] = {}
@@ -350,6 +353,16 @@ class DeskState:
         if heartbeat and status.last_message_at and now - status.last_message_at <= MAX_QUIET:
             status.quiet_gaps.append(now - status.last_message_at)
         status.last_message_at = now
+
+    @property
+    def latched(self) -> bool:
+        return bool(self.latch)
+
+    def set_latch(self, why: str) -> None:
+        """Latch the kill switch with the reason in words, or re-arm it with ""."""
+        if why != self.latch:
+            self.latch = why
+            self.status_version += 1
 
     def notify(self, text: str, severity: str = "information") -> None:
         self._notice_seq += 1

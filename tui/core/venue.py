@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from tui.core.cancels import CancelReport
 from tui.core.enums import Side
 from tui.core.model import Estimate, Order
 from tui.core.state import DeskState
@@ -67,14 +68,25 @@ class Venue(Protocol):
                       qty: int | None = None) -> None:
         """Move a working order to a YES price and/or a new total quantity."""
 
-    async def cancel_orders(self, orders: Iterable[Order]) -> int:
-        """Cancel these working orders; returns how many were asked."""
+    async def cancel_orders(self, orders: Iterable[Order]) -> CancelReport:
+        """Cancel these orders until the venue lists none of them working (or say which may
+        be, and why)."""
 
-    async def cancel_all(self, symbol: str | None = None, side: Side | None = None) -> int:
-        """Cancel my working orders (in one market; on one YES side); returns how many."""
+    async def cancel_all(self, symbol: str | None = None,
+                         side: Side | None = None) -> CancelReport:
+        """Cancel my working orders (in one market; on one YES side), as cancel_orders."""
 
-    async def kill_switch(self) -> int:
-        """Cancel every open order of the account in every market, as the venue lists them."""
+    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
+        """Latch (``why`` is shown until re-armed), then cancel every order of the account in
+        every market, acknowledged or not, until the venue lists nothing working (or say
+        which may be, and why)."""
+
+    @property
+    def latched(self) -> bool:
+        """The kill switch was pressed: nothing that adds risk is sent until rearm()."""
+
+    def rearm(self) -> None:
+        """The trader re-arms trading after the kill switch."""
 
     def wire_text(self, request: OrderRequest) -> str:
         """Exactly what would be sent for this request (shown in confirmations)."""

@@ -65,7 +65,12 @@ class CancelAll:
 
 @dataclass(frozen=True, slots=True)
 class KillSwitch:
-    pass
+    why: str = "the kill switch was pressed"  # shown while latched and when re-arming
+
+
+@dataclass(frozen=True, slots=True)
+class Rearm:
+    """Trading is allowed again after the kill switch latched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +82,7 @@ class Flatten:
     confirmed: frozenset[str] = frozenset()  # the checks the trader confirmed past
 
 
-Act = Submit | Change | CancelOrders | CancelAll | KillSwitch | Flatten
+Act = Submit | Change | CancelOrders | CancelAll | KillSwitch | Rearm | Flatten
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from tui.core.cancels import CancelReport
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side
 from tui.core.model import Instrument, Order
@@ -35,16 +36,18 @@ from tui.desk.asks import (
     Notice,
     Plan,
     Question,
+    Rearm,
     Submit,
 )
 from tui.desk.clock import Clock, SystemClock
 from tui.desk.estimate import Estimates
 from tui.desk.risk import RiskWatch, replacement
 from tui.desk.sizes import step_size
+from tui.desk.sweep_words import kill_words, sweep_words
 from tui.desk.ticket import Ticket
 from tui.desk.view import TicketView
 from tui.desk.views import ticket_view
-from tui.desk.words import cancel_words, change_words, plain
+from tui.desk.words import change_words, plain
 
 T = TypeVar("T")
 log = logging.getLogger("pmdesk.desk")
@@ -203,6 +206,8 @@ class DeskController:
 
     def vetted(self, request: OrderRequest, title: str = "Send this order?") -> Plan | None:
         """Hard limits refuse (None); soft limits and self-matches ask first."""
+        if self._killed():
+            return None
         verdict = vet(request, self.state, self.config.limits)
         if verdict.refusal is not None:
             self.tell(f"Not sent: {verdict.refusal}", "error", 10)
@@ -239,8 +244,27 @@ class DeskController:
     @audit.key
     def kill_switch(self) -> Plan:
         """K: every order in every market, as the exchange lists them. Never asks: a cancel
-        can never add risk."""
+        can never add risk. It latches: nothing that adds risk is sent until re-armed."""
         return Plan(KillSwitch())
+
+    @audit.key
+    def rearm(self) -> Plan | None:
+        """R: trading again after the kill switch, once the trader confirms."""
+        if not self.venue.latched:
+            self.tell("Trading is armed: the kill switch is not on.", timeout=3)
+            return None
+        return Plan(Rearm(), Question(
+            "Re-arm trading?", (f"Trading was stopped: {self.state.latch}.",),
+            "New orders and changes will be sent again.", confirm_words="re-arm",
+            declined="Still killed: nothing that adds risk is sent."))
+
+    def _killed(self) -> bool:
+        """The kill switch latched: an order or a change is refused here, in words."""
+        if not self.venue.latched:
+            return False
+        self.tell(f"Not sent: the kill switch is on ({self.state.latch}); "
+                  f"{self.say_key('rearm')} re-arms.", "error", 8)
+        return True
 
     @audit.key
     def move(self) -> Plan | None:
@@ -290,6 +314,8 @@ class DeskController:
     def change(self, order: Order, *, price: int | None = None,
                qty: int | None = None) -> Plan | None:
         """A cancel-replace, vetted as a fresh order of what will work after it."""
+        if self._killed():
+            return None
         inst = self.state.instruments.get(order.symbol)
         if inst is None or order.symbol != self.symbol:
             self.tell("Not sent: that order is in another market.", "error")
@@ -341,8 +367,11 @@ class DeskController:
                 await self._cancels(self.venue.cancel_orders(orders), where)
             case CancelAll(symbol, side, what):
                 await self._cancels(self.venue.cancel_all(symbol, side), f"in {symbol}", what)
-            case KillSwitch():
-                await self._cancels(self.venue.kill_switch(), "in every market")
+            case KillSwitch(why):
+                await self._kill(why)
+            case Rearm():
+                self.venue.rearm()
+                self.tell("Re-armed: orders and changes are sent again.", timeout=4)
             case Flatten():
                 await flatten.carry_out(self, act)
 
@@ -385,11 +414,18 @@ class DeskController:
             self.tell(f"{failure}: {plain(error)}.", "error", 8)
         return False, None
 
-    async def _cancels(self, call: Awaitable[int], where: str, what: str = "order") -> None:
-        ok, count = await self.call(call, "Cancel failed")
-        if ok:
-            self.tell(cancel_words(count or 0, what, where),
-                      "warning" if count else "information", 4)
+    async def _cancels(self, call: Awaitable[CancelReport], where: str,
+                       what: str = "order") -> None:
+        ok, report = await self.call(call, "Cancel failed")
+        if ok and report is not None:
+            self.tell(sweep_words(self.state, report, what, where),
+                      "information" if report.done else "error", 6 if report.done else 30)
+
+    async def _kill(self, why: str) -> None:
+        ok, report = await self.call(self.venue.kill_switch(why), "Kill switch failed")
+        if ok and report is not None:
+            self.tell(kill_words(self.state, report, self.say_key("rearm")),
+                      "warning" if report.done else "error", 10 if report.done else 60)
 
     # --- the exchange's preview of b and s --------------------------------------------
     def estimate_due(self) -> bool:

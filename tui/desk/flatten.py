@@ -21,6 +21,7 @@ from tui.core.state import DeskListener
 from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, request_words
 from tui.core.vetting import vet
 from tui.desk.asks import Flatten, Plan, Question
+from tui.desk.sweep_words import left_text
 from tui.desk.words import plain
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ def plan(desk: DeskController) -> Plan | None:
     warnings: list[str] = []
     confirmed: frozenset[str] = frozenset()
     held = closing(position)
+    latched = held is not None and desk.venue.latched
+    if latched:  # the latch holds every order back, a close too: only the cancels go
+        held = None
     if held is not None:
         intent, qty = held
         try:
@@ -56,8 +60,14 @@ def plan(desk: DeskController) -> Plan | None:
             return None
         warnings, confirmed = verdict.warnings, frozenset(verdict.checks)
     if not working and close is None:
-        desk.tell(f"Nothing to flatten in {symbol}.", timeout=3)
+        desk.tell(f"The kill switch is on: the position in {symbol} is not closed until "
+                  f"you re-arm ({desk.say_key('rearm')})." if latched else
+                  f"Nothing to flatten in {symbol}.", "warning" if latched else "information",
+                  timeout=5)
         return None
+    if latched:
+        warnings = [f"The kill switch is on: only the cancels are sent; the position is "
+                    f"not closed until you re-arm ({desk.say_key('rearm')})."]
     lines = [f"Cancel {len(working)} working order{'s' * (len(working) != 1)} in "
              f"{symbol}."] if working else []
     text = "\n".join(lines)
@@ -85,8 +95,17 @@ def closing(position: Position | None) -> tuple[Intent, int] | None:
 
 async def carry_out(desk: DeskController, act: Flatten) -> None:
     symbol, close = act.symbol, act.close
-    ok, _ = await desk.call(desk.venue.cancel_all(symbol), "Flatten: cancels failed")
-    if not ok or close is None:
+    ok, report = await desk.call(desk.venue.cancel_all(symbol), "Flatten: cancels failed")
+    if not ok or report is None:
+        return
+    if not report.done:
+        desk.tell(f"Flatten stopped: {left_text(desk.state, report.left)}. "
+                  f"{'The close was not sent.' if close is not None else ''}".strip(),
+                  "error", 30)
+        return
+    if close is None:
+        desk.tell(f"Flatten: nothing working in {symbol} ({report.cancelled} cancelled).",
+                  timeout=5)
         return
     if not await _cancelled(desk, symbol):
         desk.tell("Flatten stopped: orders are still working, so the close was not sent.",

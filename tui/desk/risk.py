@@ -140,7 +140,7 @@ class RiskWatch(DeskListener):
                        "error", 20)
         try:
             self._kill = asyncio.get_running_loop().create_task(
-                self.desk.perform(KillSwitch()))
+                self.desk.perform(KillSwitch("the daily loss limit was reached")))
         except RuntimeError:
             log.error("daily loss limit breached with no event loop to cancel on")
 

@@ -345,6 +345,10 @@ class PmdeskApp(App[None]):
         self._did(self.desk.kill_switch())
 
     @guarded
+    def action_rearm(self) -> None:
+        self._did(self.desk.rearm())
+
+    @guarded
     def action_flatten(self) -> None:
         self._did(self.desk_screen.aimed().flatten())
 

@@ -119,7 +119,8 @@ class Frame:
                 or now - self.status_at >= STATUS_PERIOD):
             self._status_sig, self.status_at = sig, now
             screen.query_one(StatusBar).show(state, now,
-                                             screen.pmdesk.error_text or state.problem)
+                                             screen.pmdesk.error_text or state.problem,
+                                             screen.pmdesk.keys.said("rearm"))
             markets = screen.query_one(MarketList)
             markets.show_age(state, now)
             markets.tick()  # sparklines step on the wall clock, every 15 s

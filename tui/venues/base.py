@@ -3,11 +3,12 @@
 The base holds what every venue shares: the pending order shown at once, the ledger of
 inserts whose answer has not come, the rule that nothing is sent without a live order
 stream, an uncertain answer looked up (never sent again), a certain refusal shown as
-rejected with its reason, cancels (one, lists, everything) and changes with their marks,
-the reports of the order stream applied and said, the tasks it starts, and the local
-database it is handed. An adapter implements the hooks marked below (send this insert,
-these cancels, this change; find an insert whose answer was lost; cancel everything),
-decodes its streams into Orders and Fills, and hands them to `_apply_report`.
+rejected with its reason, cancels (one; lists, a market, everything: tui/venues/sweep.py)
+and changes with their marks, the kill switch's latch, the reports of the order stream
+applied and said, the tasks it starts, and the local database it is handed. An adapter
+implements the hooks marked below (send this insert, these cancels, this change; find an
+insert whose answer was lost; list the open orders), decodes its streams into Orders and
+Fills, and hands them to `_apply_report`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from tui.core import words
+from tui.core.cancels import CancelReport
 from tui.core.enums import ExecType, OrderState, Side
 from tui.core.model import Fill, Order
 from tui.core.prices import Intent
@@ -27,7 +29,7 @@ from tui.core.state import DeskState, LinkState
 from tui.core.ticket import OrderRequest
 from tui.core.venue import LocalDatabase, VenueError
 from tui.venues import audit
-from tui.venues.order_marks import OrderMarks
+from tui.venues.sweep import Scope, Sweeps
 from tui.venues.tasks import Tasks
 
 ORDER_STREAM = "orders"  # every venue's stream (or socket) of the desk's own orders
@@ -52,7 +54,7 @@ class Worker(Protocol):
     async def stop(self) -> None: ...
 
 
-class VenueBase(OrderMarks, metaclass=ABCMeta):
+class VenueBase(Sweeps, metaclass=ABCMeta):
     rest: Wire
     lookup_waits: tuple[float, ...] = LOOKUP_WAITS
     cancel_batch = 1  # orders per cancel request (a venue with a list request sends more)
@@ -105,8 +107,8 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
         before it was sent, `before`, are not it); None: nowhere; VenueError: not asked."""
 
     @abstractmethod
-    async def _cancel_everything(self) -> int:
-        """Cancel every open order of the account, as the exchange lists them."""
+    async def _list_open(self, symbols: list[str] | None) -> list[Order]:
+        """The account's open orders as the exchange lists them (in these markets)."""
 
     def _seen(self, pending: Order, before: set[str]) -> Order | None:
         """The order the streams already showed for an unanswered insert, if they could not
@@ -178,6 +180,7 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
         """Send an insert; the order shows as pending at once, the stream decides the rest.
         A certain refusal shows it rejected with the reason; an uncertain one leaves it
         pending while it is looked up. Either way the VenueError is raised to the caller."""
+        self._refuse_if_latched()
         self._require_order_stream()
         send = self._insert_sender(request)
         clord_id = request.clord_id
@@ -317,60 +320,61 @@ class VenueBase(OrderMarks, metaclass=ABCMeta):
 
     # --- cancels and changes ------------------------------------------------------------
     async def cancel(self, order: Order) -> None:
-        """Ask to cancel one working order (once its insert is answered)."""
-        current = await self._acknowledged(order)
-        if current is not None:
+        """Ask to cancel one working order; one whose insert has had no answer is cancelled
+        by the desk's own id where the venue keeps it, else once the answer comes."""
+        current = await self._acknowledged(order, unanswered=self.client_ids)
+        if current is not None and not current.order_id:  # its answer was lost
+            await self._send_cancels([current])
+        elif current is not None:
             await self._while_marked([current], OrderState.PENDING_CANCEL,
                                      lambda: self._send_cancels([current]))
 
-    async def cancel_orders(self, orders: Iterable[Order], *, again: bool = False) -> int:
-        """Cancel these working orders, `cancel_batch` a request; returns how many were asked.
+    async def cancel_orders(self, orders: Iterable[Order]) -> CancelReport:
+        """Cancel these orders, acknowledged or not, until the exchange lists none of them
+        working (or the sweep's bound passes: then it names those that may be)."""
+        orders = list(orders)
+        if not orders:
+            return CancelReport(confirmed=True)
+        return await self._sweep(Scope.of(orders))
 
-        Orders whose insert is still unanswered are cancelled once the answer comes (never
-        skipped). again: also re-send for orders already marked cancelling (kill switch: a
-        cancel whose answer was lost must not leave an order working).
-        """
-        current = [self.state.find_order(order_id=o.order_id, clord_id=o.clord_id) or o
-                   for o in orders]
-        working = [o for o in current if o.state.is_working]
-        unacked = [o for o in working if not o.order_id]
-        targets = [o for o in working if o.order_id
-                   and (again or o.state is not OrderState.PENDING_CANCEL)]
-        size = self.cancel_batch
-        batches = [targets[i:i + size] for i in range(0, len(targets), size)]
-        results = await asyncio.gather(
-            *(self._while_marked(batch, OrderState.PENDING_CANCEL,
-                                 lambda batch=batch: self._send_cancels(batch))
-              for batch in batches),
-            *(self.cancel(o) for o in unacked), return_exceptions=True)
-        failures = [r for r in results if isinstance(r, BaseException)]
-        if failures:
-            raise VenueError(f"Some cancels were not sent: {failures[0]}",
-                             uncertain=any(getattr(f, "uncertain", False) for f in failures))
-        return len(targets) + len(unacked)
+    async def cancel_all(self, symbol: str | None = None,
+                         side: Side | None = None) -> CancelReport:
+        """Cancel my working orders (in one market; on one YES side) and any the exchange
+        lists there, until it lists none."""
+        return await self._sweep(Scope(symbol=symbol, side=side))
 
-    async def cancel_all(self, symbol: str | None = None, side: Side | None = None) -> int:
-        """Cancel my working orders (in one market; on one YES side); returns how many."""
-        return await self.cancel_orders(
-            o for o in self.state.home.working_orders(symbol) if side is None or o.side is side)
+    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
+        """Latch (nothing that adds risk is sent until re-armed), then cancel every order of
+        the account in every market, acknowledged or not, until the exchange lists nothing
+        working or the sweep's bound passes (then it names what may still be working)."""
+        self.state.set_latch(why)
+        return await self._sweep(Scope())
 
-    async def kill_switch(self) -> int:
-        """Cancel every open order of the account in every market, as the exchange lists
-        them, and every insert still in flight once it is answered."""
-        unacked = [o for o in self.state.home.working_orders() if not o.order_id]
-        swept, *late = await asyncio.gather(self._cancel_everything(),
-                                            *(self.cancel(o) for o in unacked),
-                                            return_exceptions=True)
-        asked = swept if isinstance(swept, int) else 0
-        if not isinstance(swept, int) or any(isinstance(r, BaseException) for r in late):
-            # an insert whose answer was lost may have reached the book after the sweep:
-            # sweep once more now that every insert has had its answer (this one raises)
-            asked += await self._cancel_everything()
-        return asked + sum(1 for r in late if not isinstance(r, BaseException))
+    # --- the latch ----------------------------------------------------------------------
+    @property
+    def latched(self) -> bool:
+        return self.state.latched
+
+    def rearm(self) -> None:
+        """The trader re-arms trading after the kill switch."""
+        self.state.set_latch("")
+
+    def _held(self) -> str:
+        """Why nothing that adds risk may leave now ("" when armed); the REST client asks
+        it as each insert or replace leaves (self.rest.holds)."""
+        if not self.state.latched:
+            return ""
+        return (f"The kill switch is on ({self.state.latch}): nothing that adds risk is "
+                "sent until it is re-armed.")
+
+    def _refuse_if_latched(self) -> None:
+        if why := self._held():
+            raise VenueError(why)
 
     async def replace(self, order: Order, *, price: int | None = None,
                       qty: int | None = None) -> None:
         """Move a working order to a YES price and/or a new total quantity."""
+        self._refuse_if_latched()
         self._require_order_stream()
         current = await self._acknowledged(order)
         if current is None:

@@ -46,9 +46,11 @@ class OrderMarks:
         """Show the exchange's word on an order (defined by the venue base)."""
         raise NotImplementedError
 
-    async def _acknowledged(self, order: Order) -> Order | None:
+    async def _acknowledged(self, order: Order, *, unanswered: bool = False) -> Order | None:
         """The current, exchange-acknowledged copy of a working order (waits for an
-        unanswered insert); None when it no longer works or is already being changed."""
+        unanswered insert); None when it no longer works or is already being changed.
+        unanswered: an insert whose answer was lost is returned as it is (a venue that keeps
+        the desk's id takes a cancel by it), not refused."""
         current = self.state.find_order(order_id=order.order_id, clord_id=order.clord_id)
         if current is not None and not current.order_id:
             answered = self._inflight.get(current.clord_id)
@@ -57,6 +59,8 @@ class OrderMarks:
                     await asyncio.wait_for(asyncio.shield(answered), self.answer_timeout)
             current = self.state.find_order(clord_id=order.clord_id)
             if current is not None and current.state.is_working and not current.order_id:
+                if unanswered:
+                    return current
                 raise VenueError("The exchange has not acknowledged this order yet; try "
                                  "again once it shows as working.")
         if current is None or not current.state.is_working or current.state in MARKERS:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
+from tui.core.cancels import CancelReport
 from tui.core.enums import Side
 from tui.core.model import Book, Estimate, Instrument, Level, Order
 from tui.core.state import DeskState, LinkState
@@ -103,14 +104,22 @@ class ReplayVenue:
                       qty: int | None = None) -> None:
         raise VenueError(REFUSED)
 
-    async def cancel_orders(self, orders: Iterable[Order]) -> int:
+    async def cancel_orders(self, orders: Iterable[Order]) -> CancelReport:
         raise VenueError(REFUSED)
 
-    async def cancel_all(self, symbol: str | None = None, side: Side | None = None) -> int:
+    async def cancel_all(self, symbol: str | None = None,
+                         side: Side | None = None) -> CancelReport:
         raise VenueError(REFUSED)
 
-    async def kill_switch(self) -> int:
+    async def kill_switch(self, why: str = "") -> CancelReport:
         raise VenueError(REFUSED)
+
+    @property
+    def latched(self) -> bool:
+        return False  # nothing is ever sent: there is nothing to hold back
+
+    def rearm(self) -> None:
+        pass
 
     def wire_text(self, request: OrderRequest) -> str:
         return REFUSED

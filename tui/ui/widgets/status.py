@@ -87,9 +87,12 @@ class StatusBar(Static):
         "status--down", "status--error",
     }
 
-    def show(self, state: DeskState, now: float, error: str = "") -> None:
+    def show(self, state: DeskState, now: float, error: str = "", rearm_key: str = "R") -> None:
         st = partial(self.get_component_rich_style, partial=True)
         text = Text(no_wrap=True, overflow="ellipsis")
+        if state.latched:  # first: it must stay in sight at 80 columns
+            text.append(f" KILLED — {rearm_key} re-arms ", style=st("status--error"))
+            text.append(" ")
         if error:
             text.append(f" {error} ", style=st("status--error"))
             text.append(" ")

@@ -86,9 +86,7 @@ class Commands(VenueBase):
             order_qty=order.order_qty if qty is None else qty)
         return lambda: self.rest.replace_order(msg)
 
-    async def _cancel_everything(self) -> int:
-        """Every open order of the account in every market, as the exchange lists them."""
-        listed = await self.rest.open_orders([self.account])
-        return await self.cancel_orders(
-            [self.state.find_order(order_id=o.id) or convert.order(o) for o in listed],
-            again=True)
+    async def _list_open(self, symbols: list[str] | None) -> list[Order]:
+        """The account's open orders (in these markets), as the exchange lists them."""
+        return [self._ours(convert.order(o))
+                for o in await self.rest.open_orders([self.account], symbols or [])]

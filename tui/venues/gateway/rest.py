@@ -20,12 +20,13 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway.connection import DIRECT, Connection
-from tui.venues.gateway.errors import PREVIEW_PATH, error_words
+from tui.venues.gateway.errors import PREVIEW_PATH, error_words, is_command
 
 M = TypeVar("M", bound=Message)
 REST_TIMEOUT = 15.0  # spec §11.8
 INSERT_PATH = "/v1/trading/orders"
 JOURNALLED = ("/v1/trading/", "/v1/report/")  # commands and lookups; never the auth paths
+READ_RETRIES = (0.1, 0.3)  # seconds before each new try of a read whose answer was lost
 Journal = Callable[[str, dict[str, Any], object], None]
 
 
@@ -87,6 +88,9 @@ class GatewayRest:
         self.sleep: Sleep = asyncio.sleep
         self.throttled = 0  # 429s the exchange answered us, for the status line
         self.on_throttled: Callable[[str], None] | None = None  # told of each 429
+        # the kill switch's latch: why an insert or replace must not leave now ("" if it
+        # may); asked as each request leaves, so one queued behind the pacing is held too
+        self.holds: Callable[[], str] | None = None
 
     async def close(self) -> None:
         if self._http is not None:
@@ -152,9 +156,13 @@ class GatewayRest:
         await self._send("POST", "/v1/trading/orders/replace", json_body(req),
                          account_scoped=True)
 
-    async def open_orders(self, accounts: list[str]) -> list[tr_pb.Order]:
+    async def open_orders(self, accounts: list[str],
+                          symbols: list[str] | None = None) -> list[tr_pb.Order]:
+        params: dict[str, Any] = {"accounts": accounts}
+        if symbols:
+            params["symbols"] = symbols
         resp = _parse(await self._send("GET", "/v1/trading/orders/open",
-                                       params={"accounts": accounts}, account_scoped=True),
+                                       params=params, account_scoped=True),
                       tr_pb.GetOpenOrdersResponse())
         return list(resp.orders)
 
@@ -183,6 +191,21 @@ class GatewayRest:
     async def _send(self, method: str, path: str, body: dict[str, Any] | None = None, *,
                     params: dict[str, Any] | None = None, auth: bool = True,
                     account_scoped: bool = False) -> dict[str, Any]:
+        """A read whose answer was lost (timed out, broken, a 5xx) is asked again shortly;
+        a command never is."""
+        for wait in (*READ_RETRIES, None):
+            try:
+                return await self._send_authed(method, path, body, params=params, auth=auth,
+                                               account_scoped=account_scoped)
+            except VenueError as exc:
+                if wait is None or not (exc.uncertain and retriable(method, path)):
+                    raise
+            await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
+
+    async def _send_authed(self, method: str, path: str, body: dict[str, Any] | None, *,
+                           params: dict[str, Any] | None, auth: bool,
+                           account_scoped: bool) -> dict[str, Any]:
         used = self.tokens.access
         try:
             return await self._send_paced(method, path, body, params=params, auth=auth,
@@ -233,6 +256,9 @@ class GatewayRest:
                          params: dict[str, Any] | None, auth: bool,
                          account_scoped: bool) -> dict[str, Any]:
         headers = self.headers(account_scoped=account_scoped) if auth else {}
+        if (self.holds is not None and is_command(method, path) and "cancel" not in path
+                and (why := self.holds())):
+            raise VenueError(why)  # the latch: surely not sent
         try:
             resp = await self._client().request(method, path, json=body, params=params,
                                                 headers=headers)

@@ -67,6 +67,7 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         self._balance_due = asyncio.Event()
         self._auth_lock = asyncio.Lock()
         self.rest.on_unauthorized = self._reauth_now
+        self.rest.holds = self._held  # the kill switch's latch, asked as each request leaves
         # a 429 is told to the trader (the client paces itself, so it should be rare)
         self.rest.on_throttled = lambda words: self.state.notify(words, "warning")
 

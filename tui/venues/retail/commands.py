@@ -26,6 +26,7 @@ from tui.venues.refusals import preview_refusal
 from tui.venues.retail import convert
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.signing import json_text
+from tui.venues.sweep import Scope
 
 log = logging.getLogger(__name__)
 SETTLE_AFTER = 3.0  # seconds a cancel or modify may take before the desk asks how it went
@@ -146,8 +147,32 @@ class RetailCommands(VenueBase):
                                    price=price, qty=qty)
         return lambda: self.rest.modify(order.order_id, body)
 
-    async def _cancel_everything(self) -> int:
-        """Every open order of the key in every market, in one request (§5.5)."""
-        acked = [o for o in self.state.home.working_orders() if o.order_id]
-        return len(await self._while_marked(acked, OrderState.PENDING_CANCEL,
-                                            self.rest.cancel_all))
+    async def _list_open(self, symbols: list[str] | None) -> list[Order]:
+        """The key's open orders (in these markets), as the exchange lists them."""
+        out = []
+        for data in await self.rest.open_orders(symbols or ()):
+            inst = self.state.instruments.get(str(data.get("marketSlug", "")))
+            if inst is None:
+                continue  # a market this desk does not trade: it cannot be shown either
+            try:
+                order = convert.order(data, inst.scales)
+            except (ValueError, KeyError, TypeError):
+                log.warning("an open order could not be read")
+                continue
+            order.clord_id = self._clords.get(order.order_id, "")
+            out.append(self._ours(order))
+        return out
+
+    async def _sweep_send(self, orders: list[Order], scope: Scope, first: bool) -> list[str]:
+        """A whole market or every market: the exchange-wide cancel (§5.5), which also takes
+        an insert whose answer was lost (the exchange never keeps the desk's id); a side or
+        a list of orders: one cancel per order the exchange has named."""
+        if scope.side is None and scope.ids is None:
+            if not (first or orders):
+                return []
+            slugs = [scope.symbol] if scope.symbol is not None else []
+            try:
+                return await self._bounded(self.rest.cancel_all(slugs))
+            except VenueError:
+                return []  # what is still listed goes again next round
+        return await super()._sweep_send(orders, scope, first)

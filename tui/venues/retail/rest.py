@@ -32,6 +32,18 @@ PUBLIC = "public"  # the limiter's bucket for the unauthenticated gateway host (
 Json = dict[str, Any]
 
 
+def opens_risk(method: str, path: str) -> bool:
+    """An order, a modify or a close: what the kill switch's latch holds back."""
+    return method == "POST" and (path == "/v1/orders" or path.endswith("/modify")
+                                 or path == "/v1/order/close-position")
+
+
+def lost_answer_wait(attempt: int) -> float:
+    """Seconds before reading again after a lost answer or a 5xx: short, so a read
+    inside the kill switch's bound gets its tries (a 429 waits longer: _backoff)."""
+    return min(0.1 * 2 ** attempt, 1.0) * (1 + random.random() / 4)
+
+
 def amount(value: Decimal) -> dict[str, str]:
     return {"value": f"{value:f}", "currency": "USD"}
 
@@ -58,6 +70,10 @@ class RetailRest:
         self.clock_skew: float | None = None  # server − local seconds, from the Date header
         self.throttled = 0  # 429s the exchange answered, despite the pacing
         self.on_throttled: Callable[[str], None] | None = None
+        # the kill switch's latch: why an order, a modify or a close must not leave now
+        # ("" if it may); asked as each request leaves, so one queued behind the pacing is
+        # held too
+        self.holds: Callable[[], str] | None = None
         # the local database's command journal: every command sent and what came back
         self.journal: Callable[[str, Json, object], None] | None = None
 
@@ -184,6 +200,8 @@ class RetailRest:
         http = self._public if public else self._http
         for attempt in range(attempts):
             await self.limiter.acquire(PUBLIC if public else self.key_id)
+            if self.holds is not None and opens_risk(method, path) and (why := self.holds()):
+                raise VenueError(why)  # the latch: surely not sent
             if public:
                 headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
                            "poly-correlation-id": correlation}
@@ -210,7 +228,10 @@ class RetailRest:
                     self._throttled(method, retrying=not last)
                 if last or response.status_code not in RETRY_STATUSES:
                     raise self._status_error(method, response)
-            await asyncio.sleep(self._backoff(attempt))
+                if response.status_code == 429:
+                    await asyncio.sleep(self._backoff(attempt))
+                    continue
+            await asyncio.sleep(lost_answer_wait(attempt))
         raise AssertionError("unreachable")
 
     def _journal(self, path: str, body: Json | None, answer: object) -> None:

@@ -52,6 +52,7 @@ class RetailVenue(PrivateFrames):
         self.rest = RetailRest(rest_url, key_id, secret, public_url=public_url,
                                verify=ssl_context if ssl_context is not None else True)
         self.rest.on_throttled = lambda words: self.state.notify(words, "warning")
+        self.rest.holds = self._held  # the kill switch's latch, asked as each request leaves
         self.ws_url = ws_base(rest_url)
         self.silence_timeout = silence_timeout
         self.account = f"retail-{key_id[:8]}"  # a key trades one account; name it by the key
