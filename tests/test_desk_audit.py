@@ -63,12 +63,14 @@ async def test_each_key_is_journalled_with_what_it_meant() -> None:
     await press(controller, controller.move())  # picks the order up: nothing sent yet
     assert journal.take()[0] == ("key", f"m (move) in {MARKET} at 0.40: nothing sent")
     await press(controller, controller.cancel_market("bids"))
-    assert journal.take() == [("key", f", (cancel bids) in {MARKET} at 0.40: cancel my bids "
-                                      f"in {MARKET}"), ("said", f"Cancelled 1 bid in {MARKET}; none working.")]
+    assert journal.take() == [
+        ("key", f", (cancel bids) in {MARKET} at 0.40: cancel my bids in {MARKET}"),
+        ("said", f"Cancelled 1 bid in {MARKET}; none working.")]
     await press(controller, controller.kill_switch())
-    assert journal.take() == [("key", "K (kill switch): cancel every order in every market"),
-                              ("said", "Kill switch: No working orders in any market. Nothing that adds risk is "
-                               "sent until you re-arm (R).")]
+    assert journal.take() == [
+        ("key", "K (kill switch): cancel every order in every market"),
+        ("said", "Kill switch: No working orders in any market. Nothing that adds risk is "
+                 "sent until you re-arm (R).")]
     assert {e.account for e in journal.entries} <= {"acct-1"}
     assert [c.kind for c in venue.commands] == ["submit", "replace", "cancel_all",
                                                 "kill_switch"]
