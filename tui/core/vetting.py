@@ -34,7 +34,9 @@ def vet(request: OrderRequest, state: DeskState, limits: Limits, *,
         ignoring: Iterable[Order] = ()) -> Verdict:
     """``ignoring``: my orders that will be gone before this one is sent (flatten cancels
     them first), so it cannot trade with them."""
-    inst = state.instruments[request.symbol]
+    inst = state.instruments.get(request.symbol)
+    if inst is None:
+        return Verdict(refusal=f"There is no market {request.symbol} on this desk.")
     breaches = limits.check(request, inst, state.books.get(request.symbol))
     hard = [b for b in breaches if b.hard]
     if hard:
