@@ -78,7 +78,8 @@ def _number(text: object, what: str, example: str) -> tuple[Decimal, str]:
     if not isinstance(text, str):
         raise TicketError(f"Type {example}.")
     typed = text.strip()
-    shown = typed if len(typed) <= SHOWN_MAX else typed[:SHOWN_MAX - 1] + "…"
+    shown = "".join(c if c.isprintable() else "?" for c in typed[:SHOWN_MAX])  # one line
+    shown = shown if len(typed) <= SHOWN_MAX else shown[:-1] + "…"
     if not typed:
         raise TicketError(f"No {what} typed; type {example}.")
     if NUMBER.fullmatch(typed) is None:
