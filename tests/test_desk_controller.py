@@ -436,3 +436,19 @@ def test_an_untradable_market_says_why_when_shown_and_refuses_every_order() -> N
     assert not venue.arrived.is_set()
     controller.aim(MARKET, 40)  # a tradable market again: no reason, and it trades
     assert told(controller) == [] and controller.order(True) is not None
+
+
+@pytest.mark.parametrize("preset", ["1e28", "1e999999", "12345678901234567890123456789.5"])
+def test_a_size_past_any_order_is_refused_in_words_not_raised(preset: str) -> None:
+    fake, clock = FakeVenue(), FakeClock()
+    market(fake.state)
+    controller = DeskController(fake, DeskConfig(limits=Limits(
+        max_qty=Limit(Decimal(1000), hard=False), max_notional=Limit(Decimal(10), hard=True)),
+        size_presets=[Decimal(preset)]), clock=clock, repeat_guard=0)
+    controller.aim(MARKET, 40)
+    controller.preset(0)
+    for buy in (True, False):
+        assert controller.order(buy) is None
+        assert told(controller) == ["Not sent: The quantity is more than an order can carry "
+                                    "(at most 9,223,372,036,854,775,807)."]
+    assert not fake.arrived.is_set()

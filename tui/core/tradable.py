@@ -42,8 +42,9 @@ def _reason(s: Scales) -> tuple[str, str] | None:
     if ps % tick:
         return f"tick {tick}", f"its tick {tick} does not divide its price scale {ps}"
     if ps // tick < 2:
-        return f"tick {tick}", (f"its tick {tick} at price scale {ps} leaves no price strictly "
-                                "between 0 and 1")
+        short = f"price scale {ps}" if tick == 1 else f"tick {tick}"
+        return short, (f"its tick {tick} at price scale {ps} leaves no price strictly "
+                       "between 0 and 1")
     if not _whole(qs) or qs <= 0:
         return f"qty scale {qs!r}", f"its quantity scale {qs!r} is not a whole number above 0"
     if DECIMAL_BASE % qs:
