@@ -461,3 +461,57 @@ def test_the_view_holds_the_position_and_working_orders() -> None:
     assert (view.net, view.avg, view.working) == (-10, Decimal("0.45"), 1)
     assert view == controller.view()  # compared whole: the widget redraws on a change
     assert view.ticket.tif is TimeInForce.GOOD_TILL_CANCEL
+
+
+# --- a market the desk cannot trade exactly ------------------------------------------------
+
+TICK_3 = "This market cannot be traded exactly: its tick 3 does not divide its price scale 100."
+
+
+def test_an_untradable_market_says_why_when_shown_and_refuses_every_order() -> None:
+    from tui.core.model import Book, Instrument
+    from tui.core.prices import Scales
+
+    controller, venue, _ = desk()
+    state = controller.state
+    state.set_instruments([*state.instruments.values(),
+                           Instrument("ODD", "tick 0.03 at scale 100", Scales(100, 3))])
+    state.replace_book(Book("ODD", bids=[(3, 10)], offers=[(6, 10)]))
+    controller.aim("ODD", 3)
+    assert told(controller) == [TICK_3]
+    controller.toggle_outcome()  # BUY NO 0.97 would be a SELL YES 0.03 ... and 0.97 is off
+    view = controller.view()
+    for side in (view.buy, view.sell):
+        assert side is not None and any(TICK_3 in line for line in side.estimate)
+    for buy in (True, False):
+        assert controller.order(buy) is None
+        assert told(controller) == [f"Not sent: {TICK_3}"]
+    controller.cycle_kind()  # a market order is refused the same way
+    assert controller.order(True) is None and told(controller) == [f"Not sent: {TICK_3}"]
+    order = _working(Side.BUY, 3)
+    order.symbol = "ODD"
+    state.upsert_order(order)
+    assert controller.move() is None
+    controller.take_notices()
+    controller.aim("ODD", 6)
+    assert controller.move() is None  # a move is vetted as a new order: refused too
+    assert told(controller) == [f"Not sent: {TICK_3}"]
+    assert not venue.arrived.is_set()
+    controller.aim(MARKET, 40)  # a tradable market again: no reason, and it trades
+    assert told(controller) == [] and controller.order(True) is not None
+
+
+@pytest.mark.parametrize("preset", ["1e28", "1e999999", "12345678901234567890123456789.5"])
+def test_a_size_past_any_order_is_refused_in_words_not_raised(preset: str) -> None:
+    fake, clock = FakeVenue(), FakeClock()
+    market(fake.state)
+    controller = DeskController(fake, DeskConfig(limits=Limits(
+        max_qty=Limit(Decimal(1000), hard=False), max_notional=Limit(Decimal(10), hard=True)),
+        size_presets=[Decimal(preset)]), clock=clock, repeat_guard=0)
+    controller.aim(MARKET, 40)
+    controller.preset(0)
+    for buy in (True, False):
+        assert controller.order(buy) is None
+        assert told(controller) == ["Not sent: The quantity is more than an order can carry "
+                                    "(at most 9,223,372,036,854,775,807)."]
+    assert not fake.arrived.is_set()

@@ -195,7 +195,10 @@ async def test_a_hard_daily_loss_presses_the_kill_switch_once_and_says_why() -> 
     market(controller.state, bid=37, offer=39)  # deeper still: the same breach
     await settle()
     assert len(venue.sent("kill_switch")) == 1
-    # while past it, an order that adds to the position is refused; a close goes out
+    # latched until the trader re-arms; then, while still past the limit, an order that
+    # adds to the position is refused and a close goes out
+    assert venue.latched and controller.state.latch == "the daily loss limit was reached"
+    venue.rearm()
     assert await bid(controller, 38, 10) is not None
     assert "Daily loss limit: P&L today -$7.00" in told(controller)[-1]
     assert venue.sent() == venue.sent()[:1]

@@ -9,7 +9,7 @@ open orders, daily loss) need the account's state and are checked in tui/core/ri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 
 from tui.core.enums import Side
 from tui.core.model import Book, Instrument
@@ -21,6 +21,11 @@ from tui.core.ticket import (
     price_words,
     qty_words,
 )
+from tui.core.tradable import MAX_RAW, untradable
+
+# wide enough that a sendable request's sums are exact: int64 sizes times scales up to 10^18
+WIDE = Context(prec=80)
+UNSENDABLE = "unsendable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +72,17 @@ class Limits:
 
     def check(self, request: OrderRequest, instrument: Instrument,
               book: Book | None) -> list[Breach]:
-        """Every limit the request goes over, hard ones first; empty when it is within all."""
+        """Every limit the request goes over, hard ones first; empty when it is within all.
+
+        A request no order could carry (bad scales, a size past int64, a price off the
+        tick) is one hard breach that says so: refused in words, never an exception."""
         scales = instrument.scales
-        found = [b for b in (self._qty(request, scales), self._notional(request, scales),
-                             self._mid(request, scales, book, instrument.symbol)) if b]
+        problem = unsendable(request, scales)
+        if problem is not None:
+            return [Breach(UNSENDABLE, True, problem)]
+        with localcontext(WIDE):
+            found = [b for b in (self._qty(request, scales), self._notional(request, scales),
+                                 self._mid(request, scales, book, instrument.symbol)) if b]
         return sorted(found, key=lambda b: not b.hard)
 
     def _qty(self, request: OrderRequest, scales: Scales) -> Breach | None:
@@ -134,6 +146,24 @@ class Limits:
                       f"limit is {_number(limit.value)}{_confirm(limit)}.")
 
 
+def unsendable(request: OrderRequest, scales: Scales) -> str | None:
+    """Why no order could carry this request, or None: checked before any sum on it."""
+    reason = untradable(scales)
+    if reason is not None:
+        return reason
+    for price in (request.yes_price, request.price):
+        if not (_whole(price) and scales.in_bounds(price) and scales.on_tick(price)):
+            return "The order's price is not a valid price on this market's tick."
+    if request.cash_qty is not None:
+        if not _whole(request.cash_qty) or not 0 < request.cash_qty <= MAX_RAW:
+            return "The cash amount is not one an order can carry."
+        if request.reference_yes_price is not None and not _whole(request.reference_yes_price):
+            return "The order's reference price is not a number of price units."
+    if not _whole(request.qty) or not 0 <= request.qty <= MAX_RAW:
+        return "The quantity is not one an order can carry."
+    return None
+
+
 def notional(request: OrderRequest, scales: Scales) -> Decimal:
     """Worst-case dollars at risk: the collateral of the YES-book side, or the cash amount.
 
@@ -165,8 +195,14 @@ def _outcome_price(request: OrderRequest, yes_price: int, scales: Scales) -> int
     return yes_price
 
 
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _number(value: Decimal) -> str:
-    return f"{value.normalize():,f}"
+    with localcontext() as ctx:  # exact: a limit of 30 digits is not shown rounded to 28
+        ctx.prec = max(ctx.prec, len(value.as_tuple().digits))
+        return f"{value.normalize():,f}"
 
 
 def _confirm(limit: Limit) -> str:

@@ -6,7 +6,7 @@ turned into dollars by ``notional_dollars``. Cents round half away from zero, ev
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from tui.core.prices import Scales
 
@@ -19,8 +19,12 @@ def notional_dollars(scales: Scales, notional: int) -> Decimal:
 
 
 def cents(amount: Decimal) -> Decimal:
-    """To the cent, half away from zero."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    """To the cent, half away from zero; exact however large (a context's 28 digits would
+    make quantize raise InvalidOperation from about 10^26 dollars)."""
+    with localcontext() as ctx:
+        if amount.is_finite():
+            ctx.prec = max(ctx.prec, amount.adjusted() + 4)
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def dollars(amount: Decimal, *, signed: bool = False, exact: bool = False,
@@ -30,7 +34,9 @@ def dollars(amount: Decimal, *, signed: bool = False, exact: bool = False,
     ``symbol=False``: no '$' ('+1,234.56', for a ladder column)."""
     shown = cents(amount)
     if exact and shown != amount:
-        shown = amount.normalize()
+        with localcontext() as ctx:  # never rounded to the context's 28 digits
+            ctx.prec = max(ctx.prec, len(amount.as_tuple().digits))
+            shown = amount.normalize()
     sign = "-" if shown < 0 else "+" if signed and shown > 0 else ""
     return f"{sign}{'$' if symbol else ''}{abs(shown):,f}"
 

@@ -89,11 +89,14 @@ class Scales:
     # --- prices -------------------------------------------------------------------
     @property
     def min_price(self) -> int:
-        return _ceil_to(int(PRICE_MIN * self.price_scale), self.tick)
+        """The lowest price on the tick at or above 0.01 (exact: integers, never truncated)."""
+        return _ceil_to(-(-self.price_scale // 100), max(self.tick, 1))
 
     @property
     def max_price(self) -> int:
-        return (int(PRICE_MAX * self.price_scale) // self.tick) * self.tick
+        """The highest price on the tick at or below 0.99."""
+        step = max(self.tick, 1)
+        return (99 * self.price_scale // 100) // step * step
 
     def to_decimal(self, raw: int) -> Decimal:
         return Decimal(raw) / Decimal(self.price_scale)
@@ -106,10 +109,11 @@ class Scales:
         return int(raw)
 
     def on_tick(self, raw: int) -> bool:
-        return raw % self.tick == 0
+        return self.tick > 0 and raw % self.tick == 0
 
     def in_bounds(self, raw: int) -> bool:
-        return PRICE_MIN * self.price_scale <= raw <= PRICE_MAX * self.price_scale
+        """Within 0.01-0.99, compared in integers (exact at any scale)."""
+        return self.price_scale <= 100 * raw <= 99 * self.price_scale
 
     def complement(self, raw: int) -> int:
         """The other outcome's price: NO = 1 - YES."""

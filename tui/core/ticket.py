@@ -24,6 +24,7 @@ from tui.core.enums import Side, TimeInForce
 from tui.core.model import Book, Instrument
 from tui.core.money import raw_dollars
 from tui.core.prices import Intent, Outcome, Scales, yes_order
+from tui.core.tradable import MAX_RAW, untradable
 
 BIPS_PER_ONE = 10_000  # 1 bip = 0.01 %
 GTD_MIN_LEAD = 1.0  # seconds: a GTD expiry must be at least this far in the future
@@ -122,6 +123,9 @@ def build_order(
     the quantity, which must then be 0.
     """
     scales = instrument.scales
+    reason = untradable(scales)  # first: nothing below may do arithmetic on bad scales
+    if reason is not None:
+        raise TicketError(reason)
     if not isinstance(intent, Intent):
         raise TicketError("Choose buy or sell, YES or NO.")
     if not isinstance(kind, OrderKind):
@@ -135,6 +139,7 @@ def build_order(
     _check_price(price, scales)
     _check_qty(qty, scales)
     side, yes_price = yes_order(intent, price, scales)
+    _check_yes_price(yes_price, scales)
     return OrderRequest(symbol=instrument.symbol, intent=intent, price=price, yes_side=side,
                         yes_price=yes_price, qty=qty, tif=tif, expire_at=expire_at,
                         post_only=bool(post_only))
@@ -168,6 +173,8 @@ def _market(instrument: Instrument, intent: Intent, qty: int, tif: TimeInForce,
                               "contracts.")
         if not _is_int(cash_qty) or cash_qty <= 0:
             raise TicketError("The cash amount must be more than zero.")
+        if cash_qty > MAX_RAW:
+            raise TicketError("The cash amount is more than an order can carry.")
         if qty != 0:
             raise TicketError("Give a quantity or a cash amount, not both.")
     else:
@@ -192,6 +199,7 @@ def _market(instrument: Instrument, intent: Intent, qty: int, tif: TimeInForce,
             protective_price(no_side, scales.complement(reference), slippage, scales))
     else:
         yes_price = protective_price(yes_side, reference, slippage, scales)
+    _check_yes_price(yes_price, scales)
     price = _outcome_price(intent, yes_price, scales)
     if cash_qty is not None:
         best = _outcome_price(intent, reference, scales)
@@ -244,12 +252,21 @@ def _check_timing(kind: OrderKind, tif: TimeInForce, expire_at: float | None,
 def _check_price(price: int, scales: Scales) -> None:
     if not _is_int(price):
         raise TicketError("The price is not a number of price units.")
-    shown = price_words(price, scales)
     if not scales.in_bounds(price):
-        raise TicketError(f"Price {shown} is outside 0.01–0.99.")
+        # a wild number is not echoed: its words could run to thousands of digits
+        shown = (f"Price {price_words(price, scales)}" if abs(price) <= 10 * scales.price_scale
+                 else "The price")
+        raise TicketError(f"{shown} is outside 0.01–0.99.")
     if not scales.on_tick(price):
-        raise TicketError(f"Price {shown} is not on the tick of "
+        raise TicketError(f"Price {price_words(price, scales)} is not on the tick of "
                           f"{price_words(scales.tick, scales)}.")
+
+
+def _check_yes_price(yes_price: int, scales: Scales) -> None:
+    """What goes on the wire: on the tick and within 0.01-0.99, whatever the intent."""
+    if not (scales.in_bounds(yes_price) and scales.on_tick(yes_price)):
+        raise TicketError(f"The YES price {price_words(yes_price, scales)} this order would "
+                          "send is not a valid price on this market's tick.")
 
 
 def _check_qty(qty: int, scales: Scales) -> None:
@@ -257,6 +274,9 @@ def _check_qty(qty: int, scales: Scales) -> None:
         raise TicketError("The quantity is not a whole number of quantity units.")
     if qty <= 0:
         raise TicketError("Quantity must be more than zero.")
+    if qty > MAX_RAW:
+        raise TicketError(f"The quantity is more than an order can carry (at most "
+                          f"{qty_words(MAX_RAW, scales)}).")
     if qty < scales.min_qty:
         raise TicketError(f"Quantity {qty_words(qty, scales)} is below the minimum of "
                           f"{qty_words(scales.min_qty, scales)}.")

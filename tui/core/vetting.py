@@ -38,9 +38,12 @@ def vet(request: OrderRequest, state: DeskState, limits: Limits, *,
     them first; a replace ends the order it replaces), so it cannot trade with them and
     the account's limits count them out."""
     gone = list(ignoring)
-    inst = state.instruments[request.symbol]
+    inst = state.instruments.get(request.symbol)
+    if inst is None:
+        return Verdict(refusal=f"There is no market {request.symbol} on this desk.")
     breaches = limits.check(request, inst, state.books.get(request.symbol))
-    breaches += account_breaches(request, state, limits, ignoring=gone)
+    if not any(b.hard for b in breaches):  # e.g. no order could carry it: nothing to count
+        breaches += account_breaches(request, state, limits, ignoring=gone)
     breaches.sort(key=lambda b: not b.hard)
     hard = [b for b in breaches if b.hard]
     if hard:

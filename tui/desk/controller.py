@@ -23,6 +23,7 @@ from tui.core.model import Instrument, Order
 from tui.core.prices import Intent, Outcome
 from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest, TicketError, build_order, request_words
+from tui.core.tradable import untradable
 from tui.core.venue import Venue, VenueError
 from tui.core.vetting import vet
 from tui.desk import audit, flatten, preview
@@ -117,9 +118,13 @@ class DeskController:
             return
         if symbol != self.symbol:
             self.moving = None  # an order picked up to move stays in its own market
+        moved = symbol != self.symbol
         self.symbol, self.cursor = symbol, cursor
         inst = self.instrument
         self.ticket = self.ticket.for_market(inst.scales if inst else None)
+        reason = untradable(inst.scales) if inst is not None else None
+        if reason is not None and moved:  # said once, when the trader turns to it
+            self.tell(reason, "warning", 10)
         self.version += 1
 
     def drop_move(self) -> bool:

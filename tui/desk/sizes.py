@@ -9,11 +9,12 @@ minimum and always a whole number of its minimum lots.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 
 from tui.core.prices import Scales
 
 DEFAULT_CONTRACTS = 10  # the ticket's size before the trader chooses one
+BEYOND = Decimal(10) ** 30  # contracts: far past what any order carries (int64 units)
 
 
 def lot(scales: Scales) -> int:
@@ -24,7 +25,10 @@ def lot(scales: Scales) -> int:
 def raw_size(contracts: Decimal, scales: Scales) -> int:
     """Contracts as a raw quantity on this market: rounded down to its lot, at least its
     minimum."""
-    raw = int((contracts * scales.qty_scale).to_integral_value(rounding=ROUND_DOWN))
+    if contracts > BEYOND:  # past any order: kept past (the ticket refuses it in words)
+        contracts = BEYOND
+    with localcontext(prec=80):  # exact: 28 digits would round a big size without a word
+        raw = int((contracts * scales.qty_scale).to_integral_value(rounding=ROUND_DOWN))
     return max(raw - raw % lot(scales), scales.min_qty)
 
 

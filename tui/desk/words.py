@@ -11,6 +11,7 @@ from tui.core.prices import Intent, Outcome, Scales
 from tui.core.state import DeskState
 from tui.venues.refusals import POST_ONLY_CROSSED
 
+UNTRADABLE = "This market cannot be traded exactly: "  # tui/core/tradable.py
 REFUSED = "✕"  # marks an estimate the exchange (or the ticket) refused
 REFRESHING = ("\n  … refreshing", "\n  …")  # an estimate for the book on screen is on its way
 
@@ -78,6 +79,9 @@ def estimate_words(est: Estimate, outcome: Outcome, s: Scales) -> tuple[str, ...
 
 def refusal_estimate(text: str) -> tuple[str, ...]:
     """Why an order would be refused, under its ticket line; a short form for narrow panels."""
-    short = ("Refused: post-only would cross the book", "post-only crosses") if (
-        POST_ONLY_CROSSED in text) else ()
+    short: tuple[str, ...] = ("Refused: post-only would cross the book",
+                              "post-only crosses") if POST_ONLY_CROSSED in text else ()
+    if text.startswith(UNTRADABLE):  # the reason is the point: keep it, drop the preamble
+        why = text.removeprefix(UNTRADABLE)
+        short = (f"Cannot be traded exactly: {why}", "cannot be traded exactly")
     return tuple(f"\n  {REFUSED} {words}" for words in (text, *short))

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.state import DeskState
 from tui.core.tape import BUCKET_SECONDS
+from tui.core.tradable import untradable_short
 from tui.ui.widgets.names import market_names
 from tui.ui.widgets.status import age_text
 from tui.ui.widgets.watch_text import (
@@ -258,6 +259,9 @@ class MarketList(Vertical):
         name = self._names.get(symbol, symbol)
         text = Text(fit(name, layout.name_w).ljust(layout.name_w), no_wrap=True,
                     overflow="crop")
+        short = untradable_short(inst.scales) if inst is not None else None
+        if short is not None:  # never traded approximately: the row says why, not prices
+            return self._untradable(text, short, layout)
         chg = change_text(inst, change if isinstance(change, int) else None)
         chg_style = ("markets--dim" if not isinstance(change, int) or change == 0 or stale
                      else "markets--up" if change > 0 else "markets--down")
@@ -284,6 +288,15 @@ class MarketList(Vertical):
                         if isinstance(value, int) else st("markets--dim"))
         if layout.change and not layout.two_lines:
             text.append(" " + chg.rjust(CHG), style=st(chg_style))
+        return text
+
+    def _untradable(self, text: Text, short: str, layout: Layout) -> Text:
+        """The rest of a row that cannot trade: the reason in a few words where the sparkline
+        and prices would be (the ticket has the whole sentence)."""
+        st = partial(self.get_component_rich_style, partial=True)
+        span = layout.width - (0 if layout.two_lines else layout.name_w + 1)
+        text.append("\n" if layout.two_lines else " ")
+        text.append(fit(f"can't trade: {short}", span).rjust(span), style=st("markets--dim"))
         return text
 
     # --- the heading -------------------------------------------------------------------
