@@ -12,11 +12,9 @@ before anything is sent, and the hard account limits once more as it goes out
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from tui.core.cancels import CancelReport
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side
 from tui.core.model import Instrument, Order
@@ -24,15 +22,14 @@ from tui.core.prices import Intent, Outcome
 from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest, TicketError, build_order, request_words
 from tui.core.tradable import untradable
-from tui.core.venue import Venue, VenueError
+from tui.core.venue import Venue
 from tui.core.vetting import vet
-from tui.desk import audit, flatten, preview
+from tui.desk import audit, carry, flatten, preview
 from tui.desk.asks import (
     Act,
     CancelAll,
     CancelOrders,
     Change,
-    Flatten,
     KillSwitch,
     Notice,
     Plan,
@@ -44,14 +41,12 @@ from tui.desk.clock import Clock, SystemClock
 from tui.desk.estimate import Estimates
 from tui.desk.risk import RiskWatch, replacement
 from tui.desk.sizes import step_size
-from tui.desk.sweep_words import kill_words, sweep_words
 from tui.desk.ticket import Ticket
 from tui.desk.view import TicketView
 from tui.desk.views import ticket_view
-from tui.desk.words import change_words, plain
+from tui.desk.words import plain
 
 T = TypeVar("T")
-log = logging.getLogger("pmdesk.desk")
 SIDES = {"bids": (Side.BUY, "bid"), "offers": (Side.SELL, "offer")}
 
 
@@ -356,81 +351,16 @@ class DeskController:
             self.tell(plan.question.declined, timeout=3)
 
     async def perform(self, act: Act) -> None:
-        match act:
-            case Submit(request):
-                await self.submit(request)
-            case Change(order, price, qty):
-                if not self._within(replacement(order, self.state.instruments[
-                        order.symbol].scales, price=price, qty=qty), order):
-                    return
-                words = change_words(self.state, order, price=price, qty=qty)  # before
-                ok, _ = await self.call(self.venue.replace(order, price=price, qty=qty),
-                                        "Change not sent")
-                if ok:
-                    self.tell(words, timeout=4)
-            case CancelOrders(orders, where):
-                await self._cancels(self.venue.cancel_orders(orders), where)
-            case CancelAll(symbol, side, what):
-                await self._cancels(self.venue.cancel_all(symbol, side), f"in {symbol}", what)
-            case KillSwitch(why):
-                await self._kill(why)
-            case Rearm():
-                self.venue.rearm()
-                self.tell("Re-armed: orders and changes are sent again.", timeout=4)
-            case Flatten():
-                await flatten.carry_out(self, act)
+        """Carry an act out now (tui/desk/carry.py)."""
+        await carry.perform(self, act)
 
     async def submit(self, request: OrderRequest) -> bool:
-        scales = self.state.instruments[request.symbol].scales
-        what = f"{request_words(request, scales)} {request.symbol}"
-        if not self._within(request):
-            return False
-        try:
-            await self.venue.submit(request)
-        except VenueError as error:
-            if error.uncertain:  # it may be working: resending could double the size
-                self.tell(f"Outcome unknown: {what}. {plain(error)} Watch open orders; "
-                          "do not resend.", "warning", 15)
-            else:
-                self.tell(f"Not sent: {what}. {plain(error)}", "error", 8)
-            return False
-        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
-            log.error("submit failed: %r", error)
-            self.tell(f"Outcome unknown: {what}: {plain(error)}.", "error", 8)
-            return False
-        self.tell(f"Sent {what}", timeout=3)
-        return True
-
-    def _within(self, request: OrderRequest, *replaced: Order) -> bool:
-        """The hard account limits, again, as the order goes out (no await until it has)."""
-        refusal = self.risk.refusal(request, replaced)
-        if refusal is not None:
-            self.tell(f"Not sent: {refusal}", "error", 10)
-        return refusal is None
+        """Send one new order; True when the venue took it (the trader is told either way)."""
+        return await carry.submit(self, request)
 
     async def call(self, call: Awaitable[T], failure: str) -> tuple[bool, T | None]:
         """Await a venue command; a refusal or a fault becomes a notice, never a traceback."""
-        try:
-            return True, await call
-        except VenueError as error:
-            self.tell(f"{failure}: {plain(error)}", "error", 8)
-        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
-            log.error("%s: %r", failure, error)
-            self.tell(f"{failure}: {plain(error)}.", "error", 8)
-        return False, None
-
-    async def _cancels(self, call: Awaitable[CancelReport], where: str,
-                       what: str = "order") -> None:
-        ok, report = await self.call(call, "Cancel failed")
-        if ok and report is not None:
-            self.tell(sweep_words(self.state, report, what, where),
-                      "information" if report.done else "error", 6 if report.done else 30)
-
-    async def _kill(self, why: str) -> None:
-        ok, report = await self.call(self.venue.kill_switch(why), "Kill switch failed")
-        if ok and report is not None:
-            self.tell(kill_words(self.state, report, self.say_key("rearm")),
-                      "warning" if report.done else "error", 10 if report.done else 60)
+        return await carry.call(self, call, failure)
 
     # --- the exchange's preview of b and s --------------------------------------------
     def estimate_due(self) -> bool:
