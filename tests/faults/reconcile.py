@@ -39,6 +39,7 @@ class Figures:
     presses: int = 0  # kill-switch presses
     presses_leaving: int = 0  # presses after which the exchange still listed an order
     orders_after_press: int = 0  # orders still working after those presses
+    damaged: int = 0  # 1: the desk's database failed its integrity check
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -47,7 +48,8 @@ class Figures:
             ("lost", self.lost), ("duplicated", self.duplicated),
             ("duplicate orders", self.duplicate_orders), ("left working", self.left_working),
             ("stuck pending", self.stuck_pending), ("positions differ", self.positions_differ),
-            ("presses leaving orders", self.presses_leaving)) if value}
+            ("presses leaving orders", self.presses_leaving),
+            ("database damaged", self.damaged)) if value}
 
     def result(self) -> str:
         parts = [f"{self.lost} lost", f"{self.duplicated} duplicated"]
@@ -58,6 +60,8 @@ class Figures:
             parts.append(f"{self.presses_leaving} of {self.presses} presses left orders "
                          f"working ({self.orders_after_press} orders)")
         parts.append(f"{self.left_working} left working")
+        if self.run.startswith("desk process"):
+            parts.append("database damaged" if self.damaged else "database intact")
         parts.append("positions agree" if not self.positions_differ
                      else f"positions differ in {self.positions_differ} markets")
         return ", ".join(parts)

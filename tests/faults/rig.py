@@ -35,14 +35,14 @@ TRADER = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")  # trades wit
 STREAMS = {"gateway": 4, "retail": 2}
 
 
-async def wait_for(check: Callable[[], object], within: float) -> bool:
+async def wait_for(check: Callable[[], object], within: float, step: float = 0.02) -> bool:
     """Poll check() until it holds (True) or `within` seconds pass (False): a run reports
     what did not happen instead of failing at the first one."""
     deadline = time.monotonic() + within
     while not check():
         if time.monotonic() > deadline:
             return False
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(step)
     return True
 
 
