@@ -10,6 +10,7 @@ Every run is against the real embedded exchange on loopback, through the fault p
   process    the gateway desk in a process of its own, SIGKILLed --process-kills times and
              started again on its database
   inserts    --inserts inserts, --lose of their answers lost after the exchange took them
+             (the connection cut; with --hang, held open until the desk gives up)
   kill       --presses kill-switch presses, each with --in-flight inserts on their way,
              --lose of every REST answer lost; judged --check-after seconds later
 
@@ -48,6 +49,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--process-kills", type=int, default=35)
     parser.add_argument("--inserts", type=int, default=500)
     parser.add_argument("--lose", type=float, default=0.3, help="share of answers lost")
+    parser.add_argument("--hang", action="store_true",
+                        help="a lost insert answer holds its connection open until the desk "
+                             "gives up (its REST timeout), instead of cutting it")
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--in-flight", type=int, default=20)
     parser.add_argument("--check-after", type=float, default=3.0)
@@ -68,7 +72,8 @@ async def run(args: argparse.Namespace) -> list[Figures]:
         if "streams" in runs:
             plan.append(lambda v=venue: stream_kills(v, args.kills, args.restarts, args.seed))
         if "inserts" in runs:
-            plan.append(lambda v=venue: lost_inserts(v, args.inserts, args.lose, args.seed))
+            plan.append(lambda v=venue: lost_inserts(v, args.inserts, args.lose, args.seed,
+                                                   hang=args.hang))
         if "kill" in runs:
             plan.append(lambda v=venue: kill_switch_presses(
                 v, args.presses, args.in_flight, args.lose, args.seed, args.check_after))

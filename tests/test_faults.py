@@ -16,9 +16,8 @@ RETAIL_RECOVERY = pytest.mark.xfail(
     strict=True, reason="retail fills made while the private socket is down are lost, "
                         "until i13-retailrec merges")
 KILL_SWITCH = pytest.mark.xfail(
-    strict=True, reason="a lost open-orders answer aborts the gateway's kill switch, and an "
-                        "unanswered insert is not cancelled by its client id, until i13-kill "
-                        "merges")
+    strict=True, reason="the gateway's kill switch gives up on one lost answer (its open-orders "
+                        "read, a cancel) and leaves orders working, until i13-kill merges")
 
 
 def clean(figures: Figures) -> None:

@@ -24,16 +24,19 @@ def inserts_only(kind: str, lose: float, seed: int) -> Rules:
                  and p == path)
 
 
-async def lost_inserts(kind: str, inserts: int, lose: float = 0.3, seed: int = 11
-                       ) -> Figures:
-    """`inserts` inserts, a share `lose` of their answers lost after the exchange took them;
-    a trader takes some of them (and the desk crosses the trader's quotes)."""
-    figures = Figures("inserts with answers lost", kind)
+async def lost_inserts(kind: str, inserts: int, lose: float = 0.3, seed: int = 11, *,
+                       hang: bool = False) -> Figures:
+    """`inserts` inserts, a share `lose` of their answers lost after the exchange took them
+    (the connection cut, or with `hang` held open until the desk gives up); a trader takes
+    some of them (and the desk crosses the trader's quotes)."""
+    figures = Figures("inserts with answers lost" + (" (held, not cut)" if hang else ""),
+                      kind)
     async with rig(kind, seed) as r:
         if not await r.start_desk():
             figures.notes.append("the desk never came up")
             return figures
         r.link.http.rules = inserts_only(kind, lose, seed)
+        r.link.http.rules.hang = hang
         while len(r.sent) < inserts:
             burst = min(r.rng.randint(1, 4), inserts - len(r.sent))
             crosses = [r.rng.random() < 0.3 for _ in range(burst)]
