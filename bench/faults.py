@@ -13,6 +13,8 @@ Every run is against the real embedded exchange on loopback, through the fault p
              (the connection cut; with --hang, held open until the desk gives up)
   kill       --presses kill-switch presses, each with --in-flight inserts on their way,
              --lose of every REST answer lost; judged --check-after seconds later
+  stale      the price feed frozen (its connection open, nothing coming through)
+             --stale-trials times: how soon the desk shows it stale
 
 Run from the repository root:  python bench/faults.py [--quick] [--runs streams,kill]
 """
@@ -35,9 +37,10 @@ from machine_info import cpu_model
 from tests.faults.orders import kill_switch_presses, lost_inserts
 from tests.faults.process import process_kills
 from tests.faults.reconcile import Figures, table
+from tests.faults.stale import stale_trials
 from tests.faults.streams import stream_kills
 
-RUNS = ("streams", "process", "inserts", "kill")
+RUNS = ("streams", "process", "inserts", "kill", "stale")
 
 
 def arguments() -> argparse.Namespace:
@@ -55,12 +58,14 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--in-flight", type=int, default=20)
     parser.add_argument("--check-after", type=float, default=3.0)
+    parser.add_argument("--stale-trials", type=int, default=8)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="CI's sizes (about a minute)")
     args = parser.parse_args()
     if args.quick:
         args.kills, args.restarts, args.process_kills = 40, 1, 3
         args.inserts, args.presses, args.check_after = 40, 4, 0.5
+        args.stale_trials = 1
     return args
 
 
@@ -77,6 +82,8 @@ async def run(args: argparse.Namespace) -> list[Figures]:
         if "kill" in runs:
             plan.append(lambda v=venue: kill_switch_presses(
                 v, args.presses, args.in_flight, args.lose, args.seed, args.check_after))
+        if "stale" in runs:
+            plan.append(lambda v=venue: stale_trials(v, args.stale_trials, args.seed))
     if "process" in runs and "gateway" in venues:
         plan.append(lambda: process_kills(args.process_kills, args.seed))
     rows = []

@@ -10,6 +10,7 @@ import pytest
 from tests.faults.orders import kill_switch_presses, lost_inserts
 from tests.faults.process import process_kills
 from tests.faults.reconcile import Figures, table
+from tests.faults.stale import stale_trials
 from tests.faults.streams import stream_kills
 
 RETAIL_RECOVERY = pytest.mark.xfail(
@@ -22,8 +23,10 @@ KILL_SWITCH = pytest.mark.xfail(
 
 def clean(figures: Figures) -> None:
     print("\n" + table([figures]))
-    assert figures.fills or figures.presses, f"nothing traded: {figures.describe()}"
+    assert figures.fills or figures.presses or figures.stale_trials, (
+        f"nothing happened: {figures.describe()}")
     assert not figures.notes, figures.notes
+    assert figures.stale_worst <= 2.5, f"{figures.describe()}: {figures.result()}"
     assert not figures.bad, f"{figures.describe()}: {figures.result()}"
 
 
@@ -60,4 +63,11 @@ async def test_the_kill_switch_leaves_nothing_working_with_30_percent_of_answers
 async def test_a_desk_process_killed_and_restarted_on_its_database_loses_no_fill() -> None:
     figures = await process_kills(kills=3)
     assert figures.faults["SIGKILLs"] == 3
+    clean(figures)
+
+
+@pytest.mark.parametrize("kind", ["gateway", "retail"])
+async def test_a_frozen_price_feed_is_shown_stale_within_2_seconds(kind: str) -> None:
+    figures = await stale_trials(kind, trials=2)
+    assert figures.stale_trials == 2
     clean(figures)

@@ -12,7 +12,8 @@ Two kinds of port, both real sockets:
 - `TcpProxy` in front of the gRPC port: HTTP/2 piped byte for byte; cutting a connection
   breaks every gRPC stream on it at once, as a network fault would.
 
-Both can go dark (`outage`): every connection cut and the port closed, so a connect is
+Piped streams can also freeze: the connection stays open and nothing more reaches the
+desk. Both can go dark (`outage`): every connection cut and the port closed, so a connect is
 refused, until the port opens again.
 """
 
@@ -80,8 +81,15 @@ class Pipe:
 
     label: str  # the WebSocket's path, or "grpc"
     ends: tuple[asyncio.StreamWriter, asyncio.StreamWriter]
+    # cleared: nothing more reaches the desk, though the connection stays open (a frozen
+    # feed, not a broken one)
+    flowing: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.flowing.set()
 
     def cut(self) -> None:
+        self.flowing.set()  # a frozen copy goes on to find its connection gone
         for end in self.ends:
             end.transport.abort()
 
@@ -115,6 +123,8 @@ class _Port:
     def cut_all(self) -> int:
         """Every connection through this port, cut."""
         writers = list(self._writers)
+        for pipe in self.pipes:
+            pipe.flowing.set()
         for writer in writers:
             writer.transport.abort()
         self.pipes.clear()
@@ -130,6 +140,15 @@ class _Port:
             self.pipes.discard(pipe)
         self.counts.cuts += len(pipes)
         return len(pipes)
+
+    def freeze(self, frozen: bool = True) -> int:
+        """Hold (or let go) everything the exchange sends on the piped streams."""
+        for pipe in self.pipes:
+            if frozen:
+                pipe.flowing.clear()
+            else:
+                pipe.flowing.set()
+        return len(self.pipes)
 
     async def outage(self, seconds: float) -> None:
         """The exchange unreachable: everything cut, connects refused, then back."""
@@ -166,14 +185,18 @@ class _Port:
         pipe = Pipe(label, (writer, upstream))
         self.pipes.add(pipe)
         try:
-            await asyncio.gather(_copy(reader, upstream), _copy(up_reader, writer))
+            await asyncio.gather(_copy(reader, upstream),
+                                 _copy(up_reader, writer, pipe.flowing))
         finally:
             self.pipes.discard(pipe)
 
 
-async def _copy(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+async def _copy(source: asyncio.StreamReader, sink: asyncio.StreamWriter,
+                flowing: asyncio.Event | None = None) -> None:
     try:
         while data := await source.read(CHUNK):
+            if flowing is not None:
+                await flowing.wait()
             sink.write(data)
             await sink.drain()
     finally:

@@ -40,6 +40,9 @@ class Figures:
     presses_leaving: int = 0  # presses after which the exchange still listed an order
     orders_after_press: int = 0  # orders still working after those presses
     damaged: int = 0  # 1: the desk's database failed its integrity check
+    stale_trials: int = 0  # price feeds frozen (open, silent)
+    stale_missed: int = 0  # ... that the desk did not flag as stale
+    stale_worst: float = 0.0  # seconds from the freeze to the flag, at worst
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -49,9 +52,13 @@ class Figures:
             ("duplicate orders", self.duplicate_orders), ("left working", self.left_working),
             ("stuck pending", self.stuck_pending), ("positions differ", self.positions_differ),
             ("presses leaving orders", self.presses_leaving),
-            ("database damaged", self.damaged)) if value}
+            ("database damaged", self.damaged), ("stale feeds missed", self.stale_missed))
+            if value}
 
     def result(self) -> str:
+        if self.stale_trials:
+            return (f"flagged within {self.stale_worst:.1f} s in "
+                    f"{self.stale_trials - self.stale_missed} of {self.stale_trials} trials")
         parts = [f"{self.lost} lost", f"{self.duplicated} duplicated"]
         if self.orders:
             parts.append(f"{self.duplicate_orders} duplicate orders")
@@ -69,7 +76,7 @@ class Figures:
     def describe(self) -> str:
         done = ", ".join(f"{n:,} {what}" for what, n in self.faults.items())
         return f"{self.venue}: {self.run}" + (f", {done}" if done else "") + (
-            f", {self.fills:,} fills")
+            "" if self.stale_trials else f", {self.fills:,} fills")
 
 
 def table(rows: Iterable[Figures]) -> str:
