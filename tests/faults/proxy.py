@@ -197,6 +197,8 @@ async def _copy(source: asyncio.StreamReader, sink: asyncio.StreamWriter,
         while data := await source.read(CHUNK):
             if flowing is not None:
                 await flowing.wait()
+            if sink.is_closing():
+                return  # cut: the bytes go nowhere, as on a broken link
             sink.write(data)
             await sink.drain()
     finally:
