@@ -43,6 +43,7 @@ class Figures:
     stale_trials: int = 0  # price feeds frozen (open, silent)
     stale_missed: int = 0  # ... that the desk did not flag as stale
     stale_worst: float = 0.0  # seconds from the freeze to the flag, at worst
+    stale_times: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -57,8 +58,10 @@ class Figures:
 
     def result(self) -> str:
         if self.stale_trials:
+            best = min(self.stale_times, default=0.0)
             return (f"flagged within {self.stale_worst:.1f} s in "
-                    f"{self.stale_trials - self.stale_missed} of {self.stale_trials} trials")
+                    f"{self.stale_trials - self.stale_missed} of {self.stale_trials} trials "
+                    f"(soonest {best:.1f} s)")
         parts = [f"{self.lost} lost", f"{self.duplicated} duplicated"]
         if self.orders:
             parts.append(f"{self.duplicate_orders} duplicate orders")
@@ -76,7 +79,8 @@ class Figures:
     def describe(self) -> str:
         done = ", ".join(f"{n:,} {what}" for what, n in self.faults.items())
         return f"{self.venue}: {self.run}" + (f", {done}" if done else "") + (
-            "" if self.stale_trials else f", {self.fills:,} fills")
+            "" if self.stale_trials or (self.presses and not self.fills)
+            else f", {self.fills:,} fills")
 
 
 def table(rows: Iterable[Figures]) -> str:

@@ -24,7 +24,10 @@ async def stale_trials(kind: str, trials: int, seed: int = 19) -> Figures:
             if not await r.streams_live(30.0):
                 figures.notes.append("streams not live before a trial")
                 break
-            await wait_for(lambda: r.desk.state.streams[PRICES].last_message_at, 5.0)
+            # a message on this connection first: a trial never starts from an old silence
+            since = time.monotonic()
+            await wait_for(lambda t=since: r.desk.state.streams[PRICES].last_message_at > t,
+                           5.0)
             proxy = r.link.grpc if kind == "gateway" else r.link.http
             label = "grpc" if kind == "gateway" else "/v1/ws/markets"
             for pipe in proxy.pipes:
@@ -35,6 +38,7 @@ async def stale_trials(kind: str, trials: int, seed: int = 19) -> Figures:
                 lambda: is_stale(r.desk.state.streams[PRICES], time.monotonic()), GIVE_UP)
             took = time.monotonic() - frozen
             figures.stale_trials += 1
+            figures.stale_times.append(took)
             if flagged:
                 figures.stale_worst = max(figures.stale_worst, took)
             else:
