@@ -7,7 +7,7 @@ Every run is against the real embedded exchange on loopback, through the fault p
   streams    the desk's streams cut at random (gateway: the gRPC connection, or one stream;
              retail: the private socket, the markets socket, or both) while a synthetic
              trader takes its resting orders; --restarts desk restarts on its database
-  process    the gateway desk in a process of its own, SIGKILLed --process-kills times and
+  process    the desk in a process of its own, SIGKILLed --process-kills times and
              started again on its database
   inserts    --inserts inserts, --lose of their answers lost after the exchange took them
              (the connection cut; with --hang, held open until the desk gives up)
@@ -84,8 +84,8 @@ async def run(args: argparse.Namespace) -> list[Figures]:
                 v, args.presses, args.in_flight, args.lose, args.seed, args.check_after))
         if "stale" in runs:
             plan.append(lambda v=venue: stale_trials(v, args.stale_trials, args.seed))
-    if "process" in runs and "gateway" in venues:
-        plan.append(lambda: process_kills(args.process_kills, args.seed))
+        if "process" in runs:
+            plan.append(lambda v=venue: process_kills(args.process_kills, args.seed, v))
     rows = []
     for step in plan:
         started = time.monotonic()

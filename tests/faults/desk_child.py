@@ -1,9 +1,10 @@
 """A desk in a process of its own, for the process-kill run (tests/faults/process.py): the
-gateway venue with its local database under $PMDESK_DATA_DIR, resting small orders now and
-then, until it is killed. It prints "live" once its streams are, and "sent SYMBOL SIDE
-PRICE QTY" before each insert, so the run knows what it asked for.
+venue (gateway or retail) with its local database under $PMDESK_DATA_DIR, resting small
+orders now and then, until it is killed. It prints "live" once its streams are, and "sent
+SYMBOL SIDE PRICE QTY" (the desk's symbol, the YES side and price) before each insert, so
+the run knows what it asked for.
 
-Run: python tests/faults/desk_child.py REST GRPC PROFILE SEED"""
+Run: python tests/faults/desk_child.py gateway|retail REST GRPC PROFILE SEED"""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from tui.core.state import LinkState
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.store import Store, db_path
 from tui.venues.gateway.venue import GatewayVenue
+from tui.venues.retail.venue import RetailVenue
 
 
 def say(line: str) -> None:
@@ -25,16 +28,22 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
-async def main(rest: str, grpc_target: str, profile: str, seed: str) -> None:
+async def main(kind: str, rest: str, grpc_target: str, profile: str, seed: str) -> None:
     rng = random.Random(int(seed))
-    venue = GatewayVenue(rest_url=rest, grpc_target=grpc_target, username="demo",
-                         password=DEMO_PASSWORD, silence_timeout=5.0,
-                         open_store=lambda account: Store.open(db_path(profile, account)))
+    opener = lambda account: Store.open(db_path(profile, account))  # noqa: E731
+    venue: GatewayVenue | RetailVenue
+    if kind == "retail":
+        venue = RetailVenue(rest_url=rest, key_id=DEMO_RETAIL_KEY_ID,
+                            secret=DEMO_RETAIL_SECRET, silence_timeout=5.0, open_store=opener)
+    else:
+        venue = GatewayVenue(rest_url=rest, grpc_target=grpc_target, username="demo",
+                             password=DEMO_PASSWORD, silence_timeout=5.0, open_store=opener)
+    streams = 2 if kind == "retail" else 4
     state = venue.state
     live = asyncio.Event()
 
     def on_link(*_: object) -> None:
-        if len(state.streams) == 4 and all(s.state is LinkState.LIVE
+        if len(state.streams) == streams and all(s.state is LinkState.LIVE
                                            for s in state.streams.values()):
             live.set()
     state.link_listeners.append(on_link)
@@ -60,4 +69,4 @@ async def main(rest: str, grpc_target: str, profile: str, seed: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:5]))
+    asyncio.run(main(*sys.argv[1:6]))

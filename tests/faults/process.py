@@ -26,19 +26,21 @@ UP_WITHIN = 60.0  # seconds a desk process may take to come up on a slow, busy m
 
 async def _read_sent(r: Rig, proc: asyncio.subprocess.Process, live: asyncio.Event) -> None:
     assert proc.stdout is not None
+    symbols = {r.desk_symbol(s): s for s in r.sim.exchange.instruments}
     while line := await proc.stdout.readline():
         words = line.decode().split()
         if words == ["live"]:
             live.set()
         elif len(words) == 5 and words[0] == "sent":
-            r.sent.append((words[1], Side[words[2]], int(words[3]), int(words[4])))
+            r.sent.append((symbols[words[1]], Side[words[2]], int(words[3]), int(words[4])))
 
 
 async def one_life(r: Rig, life: float, seed: int) -> bool:
     """Start the desk process, trade against it for `life` seconds once it is live, kill
     it; False if it never came up."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(CHILD), r.sim.rest_url, r.sim.grpc_target, PROFILE, str(seed),
+        sys.executable, str(CHILD), r.kind, r.sim.rest_url, r.sim.grpc_target, PROFILE,
+        str(seed),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     live = asyncio.Event()
@@ -69,11 +71,11 @@ def intact(path: Path) -> bool:
         db.close()
 
 
-async def process_kills(kills: int, seed: int = 17) -> Figures:
-    """The gateway desk SIGKILLed `kills` times and started again on its database."""
-    figures = Figures("desk process SIGKILLed and restarted on its database", "gateway")
+async def process_kills(kills: int, seed: int = 17, kind: str = "gateway") -> Figures:
+    """The desk SIGKILLed `kills` times and started again on its database."""
+    figures = Figures("desk process SIGKILLed and restarted on its database", kind)
     done = 0
-    async with rig("gateway", seed) as r:
+    async with rig(kind, seed) as r:
         for life in range(kills):
             if not await one_life(r, 0.3 + r.rng.random() * 1.5, seed + life):
                 figures.notes.append(f"the desk process did not come up (life {life + 1})")
