@@ -16,9 +16,6 @@ from tests.faults.streams import stream_kills
 RETAIL_RECOVERY = pytest.mark.xfail(
     strict=True, reason="retail fills made while the private socket is down are lost, "
                         "until i13-retailrec merges")
-KILL_SWITCH = pytest.mark.xfail(
-    strict=True, reason="the gateway's kill switch gives up on one lost answer (its open-orders "
-                        "read, a cancel) and leaves orders working, until i13-kill merges")
 
 
 def clean(figures: Figures) -> None:
@@ -50,7 +47,7 @@ async def test_inserts_whose_answers_are_lost_are_never_doubled(kind: str) -> No
     clean(figures)
 
 
-@pytest.mark.parametrize("kind", [pytest.param("gateway", marks=KILL_SWITCH), "retail"])
+@pytest.mark.parametrize("kind", ["gateway", "retail"])
 async def test_the_kill_switch_leaves_nothing_working_with_30_percent_of_answers_lost(
         kind: str) -> None:
     presses = 12 if kind == "gateway" else 4

@@ -54,12 +54,8 @@ async def lost_inserts(kind: str, inserts: int, lose: float = 0.3, seed: int = 1
 
 
 def rearm(controller: DeskController) -> None:
-    """A latched kill switch (once it exists) is re-armed by the trader between presses."""
-    for owner in (controller, controller.venue):
-        again = getattr(owner, "rearm", None)
-        if callable(again):
-            again()
-            return
+    """The kill switch latched; the trader re-arms between presses (R, then yes)."""
+    controller.venue.rearm()
 
 
 async def press_once(r: Rig, controller: DeskController, in_flight: int,
