@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import cent_symbols, quote
-from tests.pilot_kit import cursor_to, pilot_desk, told
+from tests.pilot_kit import cursor_to, pilot_desk, ticket_text, told
 from tui.core.config import DeskConfig
 from tui.core.limits import Limits
 from tui.sim.server import SimServer
@@ -35,6 +35,8 @@ async def test_k_latches_and_r_rearms_after_a_confirmation(quiet_sim: SimServer)
         assert mine() == []
         await eventually(lambda: "KILLED — R re-arms" in str(bar.render()),
                          what="KILLED on the status bar")
+        await eventually(lambda: ticket_text(app).count("Kill switch on: R re-arms") == 2,
+                         what="the ticket's b and s lines saying so")
         logged = len(quiet_sim.exchange.order_log)
         await pilot.press("b")
         await eventually(lambda: told(app, "Not sent: the kill switch is on"),
@@ -46,7 +48,8 @@ async def test_k_latches_and_r_rearms_after_a_confirmation(quiet_sim: SimServer)
                          what="the re-arm question")
         await pilot.press("enter")
         await eventually(lambda: told(app, "Re-armed"), what="re-armed in words")
-        await eventually(lambda: "KILLED" not in str(bar.render()),
-                         what="KILLED gone from the status bar")
+        await eventually(lambda: "KILLED" not in str(bar.render())
+                         and "Kill switch on" not in ticket_text(app),
+                         what="KILLED gone from the status bar and the ticket")
         await pilot.press("b")
         await eventually(mine, what="an order after re-arming")

@@ -11,7 +11,7 @@ from tui.core.prices import Intent
 from tui.core.ticket import OrderKind, TicketError
 from tui.desk.estimate import Key, estimate_key
 from tui.desk.view import MarketView, MoveView, SideView, TicketView
-from tui.desk.words import plain, refusal_estimate
+from tui.desk.words import KILLED, plain, refusal_estimate
 
 if TYPE_CHECKING:
     from tui.desk.controller import DeskController
@@ -23,6 +23,10 @@ def side_view(desk: DeskController, buy: bool) -> tuple[SideView, Key | None]:
     intent = Intent.of(buy, ticket.outcome)
     market = ticket.kind is OrderKind.MARKET
     assert inst is not None and cursor is not None
+    if desk.state.latched:  # nothing would be sent: say so where the trader looks
+        price = None if market else ticket.price_for(cursor)
+        return SideView(intent, price, market, refusal_estimate(
+            f"{KILLED}: {desk.say_key('rearm')} re-arms")), None
     try:
         request = desk.request(intent, cursor)
     except TicketError as error:  # no exchange to ask: the ticket says why at once

@@ -77,10 +77,15 @@ def estimate_words(est: Estimate, outcome: Outcome, s: Scales) -> tuple[str, ...
     return ()
 
 
+KILLED = "Kill switch on"  # the ticket's line while the kill switch latches
+
+
 def refusal_estimate(text: str) -> tuple[str, ...]:
     """Why an order would be refused, under its ticket line; a short form for narrow panels."""
     short: tuple[str, ...] = ("Refused: post-only would cross the book",
                               "post-only crosses") if POST_ONLY_CROSSED in text else ()
+    if text.startswith(KILLED):
+        short = (KILLED, "killed")
     if text.startswith(UNTRADABLE):  # the reason is the point: keep it, drop the preamble
         why = text.removeprefix(UNTRADABLE)
         short = (f"Cannot be traded exactly: {why}", "cannot be traded exactly")

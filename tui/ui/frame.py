@@ -70,7 +70,8 @@ class Frame:
         self.refresh_history()
         self._accounts(dirty, orders_moved, positions_moved)
         drawn = screen.drawn
-        if (self.changed("desk", desk.version) or screen.symbol in dirty or orders_moved
+        latch = self.changed("latch", int(state.latched))
+        if (self.changed("desk", desk.version) or latch or screen.symbol in dirty or orders_moved
                 or positions_moved or drawn is None or drawn.cursor != screen.ladder.cursor):
             screen.show_ticket()
         elif drawn.refreshing and desk.estimate_due():  # the book-only refresh is due
