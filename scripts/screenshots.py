@@ -31,7 +31,8 @@ async def _wait_for(check: object, within: float = 15.0) -> None:
 
 async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int],
                 suffix: str, keys: bool) -> None:
-    """``keys``: the demo, the trader's first minute, and help, as demo, orders and help;
+    """``keys``: the demo, the trader's first minute, help, the quit question and the kill
+    switch, as demo, orders, help, quit and killed;
     else one picture after that minute (every size shows a blotter with something in it)."""
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username="demo",
                          password=DEMO_PASSWORD, venue_name="demo")
@@ -54,6 +55,15 @@ async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int
         await pilot.press("question_mark")
         await pilot.pause()
         app.save_screenshot(str(out / f"help{suffix}.svg"))
+        # quitting with orders working asks first; stay, then press the kill switch
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        app.save_screenshot(str(out / f"quit{suffix}.svg"))
+        await pilot.press("s", "K")
+        await _wait_for(lambda: app.state.latched and not app.state.working_orders())
+        await asyncio.sleep(0.5)
+        await pilot.pause()
+        app.save_screenshot(str(out / f"killed{suffix}.svg"))
 
 
 async def shoot_all(seed: int, out: Path,
