@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from tui.core.enums import Side
-from tui.core.model import Estimate, Order
+from tui.core.model import Estimate, Fill, Order
 from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest
 
@@ -40,6 +40,10 @@ class LocalDatabase(Protocol):
         """A command sent and what came back."""
 
     def resume_token(self, stream: str) -> bytes | None: ...
+
+    def fills_of(self, order_ids: list[str]) -> list[Fill]:
+        """Every fill recorded for these orders, in any session."""
+        ...
 
     def set_resume_token(self, stream: str, token: bytes) -> None: ...
 
