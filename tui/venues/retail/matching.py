@@ -5,8 +5,8 @@ liquidity, but not its order. An order's missing part is known from the exchange
 the order (cumulative quantity and average price) less what the desk recorded. The trades
 are shared out so that each order's quantity adds up exactly and its cost agrees with the
 average price: a resting order trades at its own price, a taking one at its limit or
-better. Newer trades are tried first (the missing fills are the latest), and the search is
-bounded: no answer means the history cannot say, never a guess.
+better. Trades are tried in the order given, and the search is bounded: no answer means the
+history cannot say, never a guess.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ class _OutOfStepsError(Exception):
 def share_out(gaps: list[Gap], trades: list[Traded], budget: int = BUDGET
               ) -> list[list[Traded]] | None:
     """Each gap's trades (in the order of `gaps`), covering every gap exactly; None when no
-    such sharing was found. `trades` newest first; a trade goes to one order or none."""
+    such sharing was found. `trades` in the order to try them; a trade goes to one order or
+    none."""
     trades = trades[:MAX_TRADES]
     choices = [[k for k, g in enumerate(gaps) if fits(g.order, t)] for t in trades]
     needs = [g.need for g in gaps]

@@ -37,8 +37,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 TASK = "recover-fills"
 LOOKUP_MAX = 50  # orders looked up one by one after an outage
+# at start, orders the database last saw working, newest first (those of an exchange that
+# has since forgotten them are asked about at every start: keep that cost small)
+AWAY_MAX = 20
 HISTORY_PAGES = 10  # pages of activities read per market and pass, at most
-PASSES = 3  # looks at the gaps; aggregates only when the last two agree
+PASSES = 5  # looks at the gaps; aggregates only when the last two agree
 SETTLE = 1.0  # seconds between looks: executions on their way arrive meanwhile
 
 
@@ -93,7 +96,7 @@ class FillRecovery(DeskListener):
             self._lookups[order.order_id] = order
             self._shown.add(order.order_id)
         away, self._expected = list(self._expected.values()), {}
-        for order in away[:LOOKUP_MAX]:  # ended while the desk was away
+        for order in away[:AWAY_MAX]:  # ended while the desk was away
             self._lookups.setdefault(order.order_id, order)
         unsettled, self._unsettled = self._unsettled, {}
         for oid, order in unsettled.items():
@@ -131,11 +134,11 @@ class FillRecovery(DeskListener):
                                     "their final states are shown.", "warning")
         return found
 
-    async def _refresh(self, gaps: list[Gap]) -> dict[str, Order]:
+    async def _refresh(self, orders: list[Order]) -> dict[str, Order]:
         found: dict[str, Order] = {}
-        for gap in gaps:
+        for order in orders:
             try:
-                found[gap.order.order_id] = await self.venue._fetch(gap.order)
+                found[order.order_id] = await self.venue._fetch(order)
             except VenueError:
                 continue
         return found
@@ -147,14 +150,17 @@ class FillRecovery(DeskListener):
         gaps: list[Gap] = []
         for look in range(PASSES):
             gaps = self._gaps(views)
-            if gaps:
-                recovered += await self._from_history(gaps)
-                gaps = self._gaps(views)
-            if not gaps or look == PASSES - 1:
+            looked = [g.order for g in gaps]
+            found = await self._from_history(gaps) if gaps else 0
+            recovered += found
+            gaps = self._gaps(views)
+            # a trade just taken from the history may be one the socket reports meanwhile,
+            # which moves the order on: look once more before calling it done
+            if (not gaps and not found) or look == PASSES - 1:
                 break
             before = {g.order.order_id: g.need for g in gaps}
             await asyncio.sleep(SETTLE)
-            views |= await self._refresh(gaps)
+            views |= await self._refresh(looked)
         steady = [g for g in gaps if before.get(g.order.order_id) == g.need]
         self._unsettled |= {g.order.order_id: g.order for g in gaps
                             if before.get(g.order.order_id) != g.need}
@@ -226,7 +232,9 @@ class FillRecovery(DeskListener):
                 if trade is not None and trade.trade_id not in self._known:
                     unknown.setdefault(trade.trade_id, trade)
             if sum(t.qty for t in unknown.values()) >= wanted:
-                shares = share_out(group, list(unknown.values()))
+                # oldest of those read first: the newest may be trades made since the look,
+                # which the socket is about to report itself
+                shares = share_out(group, list(reversed(unknown.values())))
                 if shares is not None:
                     return shares
             if not cursor:
