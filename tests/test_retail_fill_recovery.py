@@ -28,10 +28,12 @@ from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.model import Fill, Order
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
+from tui.core.venue import VenueError
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID
 from tui.sim.retail.portfolio import RetailPortfolio
 from tui.sim.server import SimServer
 from tui.store import Store, db_path
+from tui.venues.retail import recovery
 from tui.venues.retail.matching import Gap, Traded, share_out
 from tui.venues.retail.venue import RetailVenue
 
@@ -259,6 +261,31 @@ async def test_a_trade_made_while_the_desk_reads_the_history_is_not_taken_for_a_
         await eventually(lambda: desk_view(venue.state.fills) == exchange_view(quiet_sim),
                          what="both trades, once each")
         assert len(venue.state.fills) == 2
+
+
+async def test_a_history_that_cannot_be_read_is_asked_again_never_taken_for_no_trades(
+        quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    ioc(quiet_sim)
+    monkeypatch.setattr(recovery, "RETRY_AFTER", 0.5)  # not the trader's 10 s
+    async with live(make_retail_venue(quiet_sim)) as venue:
+        private = venue._workers[1]
+        await rest_orders(venue, [(Intent.BUY_YES, 40, 50)])
+        read = venue.rest.activity_page
+
+        async def lost(**kw: str) -> tuple[list[dict[str, object]], str]:
+            raise VenueError("The retail API did not answer in time.")
+
+        monkeypatch.setattr(venue.rest, "activity_page", lost)
+        before = private.connects
+        quiet_sim.retail_ws.drop_all(PRIVATE)
+        counterparty(quiet_sim, Side.SELL, 40, 3, SYMBOL)
+        await eventually(lambda: private.connects > before, what="the socket back")
+        await eventually(lambda: any("looks again" in n.text for n in venue.state.notices),
+                         what="the desk saying it will look again")
+        monkeypatch.setattr(venue.rest, "activity_page", read)  # answers come back
+        await eventually(lambda: desk_view(venue.state.fills) == exchange_view(quiet_sim),
+                         what="the missed fill, by its trade id")
+        assert not any(f.aggregate for f in venue.state.fills)
 
 
 async def test_a_modified_orders_carried_fills_are_not_taken_for_missing_ones(

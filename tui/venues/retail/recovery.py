@@ -43,6 +43,8 @@ AWAY_MAX = 20
 HISTORY_PAGES = 10  # pages of activities read per market and pass, at most
 PASSES = 5  # looks at the gaps; aggregates only when the last two agree
 SETTLE = 1.0  # seconds between looks: executions on their way arrive meanwhile
+RETRY_AFTER = 10.0  # seconds before orders left unsettled are looked at again
+RETRIES = 6  # then they wait for the next reconnect
 
 
 class FillRecovery(DeskListener):
@@ -59,6 +61,7 @@ class FillRecovery(DeskListener):
         self._lookups: dict[str, Order] = {}  # orders to look up first
         self._shown: set[str] = set()  # orders the trader hears ended
         self._unsettled: dict[str, Order] = {}  # still moving at the last look: look again
+        self._unread: set[str] = set()  # markets whose history the last read could not get
         venue.state.listen(self)
 
     # --- what the desk recorded ---------------------------------------------------------
@@ -106,7 +109,14 @@ class FillRecovery(DeskListener):
             self.venue.tasks.spawn(self._run(), TASK)
 
     async def _run(self) -> None:
-        while self._views or self._lookups:
+        tries = 0
+        while True:
+            if not (self._views or self._lookups):
+                if not self._unsettled or tries == RETRIES:
+                    return
+                tries += 1
+                await asyncio.sleep(RETRY_AFTER)
+                self._lookups, self._unsettled = self._unsettled | self._lookups, {}
             views, self._views = self._views, {}
             lookups, self._lookups = self._lookups, {}
             views.update(await self._look_up(list(lookups.values())))
@@ -123,11 +133,14 @@ class FillRecovery(DeskListener):
             except VenueError:
                 continue  # one unreadable order must not stop the others
             found[now.order_id] = now
-            if order.order_id in self._shown:
+            if order.order_id in self._shown:  # the desk showed it working
                 self._shown.discard(order.order_id)
                 self.venue._report(self.venue._ours(replace(now)))
                 shown += 1
-            else:
+            elif self.venue.state.find_order(order_id=now.order_id) is not None:
+                if now.state.is_terminal:  # a working one the socket keeps up to date
+                    self.venue._report(self.venue._ours(replace(now)))
+            else:  # ended while the desk was away: kept, not shown
                 self.venue.state.record_order(self.venue._ours(replace(now)))
         if shown:
             self.venue.state.notify(f"{shown} orders ended while the connection was down; "
@@ -161,9 +174,11 @@ class FillRecovery(DeskListener):
             before = {g.order.order_id: g.need for g in gaps}
             await asyncio.sleep(SETTLE)
             views |= await self._refresh(looked)
-        steady = [g for g in gaps if before.get(g.order.order_id) == g.need]
-        self._unsettled |= {g.order.order_id: g.order for g in gaps
-                            if before.get(g.order.order_id) != g.need}
+        # an aggregate only where the history was read and had nothing for a gap that
+        # held still: a lost answer is asked again later, never taken for "no trades"
+        steady = [g for g in gaps if before.get(g.order.order_id) == g.need
+                  and g.order.symbol not in self._unread]
+        self._unsettled |= {g.order.order_id: g.order for g in gaps if g not in steady}
         for gap in steady:
             self._aggregate(gap)
         if recovered:
@@ -176,8 +191,8 @@ class FillRecovery(DeskListener):
                 "quantity and average price).", "warning")
         if len(steady) < len(gaps):
             self.venue.state.notify(
-                f"{len(gaps) - len(steady)} order(s) are still filling past what the desk "
-                "recorded; they are checked again after the next reconnect.", "warning")
+                f"{len(gaps) - len(steady)} order(s) show more filled at the exchange than "
+                "the desk has recorded; the desk looks again shortly.", "warning")
 
     def _gaps(self, views: dict[str, Order]) -> list[Gap]:
         gaps = []
@@ -203,6 +218,7 @@ class FillRecovery(DeskListener):
     async def _from_history(self, gaps: list[Gap]) -> int:
         """Record the trades that make up these gaps, market by market; how many."""
         recorded = 0
+        self._unread = set()
         by_market: dict[str, list[Gap]] = {}
         for gap in gaps:
             by_market.setdefault(gap.order.symbol, []).append(gap)
@@ -211,6 +227,7 @@ class FillRecovery(DeskListener):
                 shares = await self._share(symbol, group)
             except VenueError as exc:
                 log.info("the trade history of %s could not be read: %s", symbol, exc)
+                self._unread.add(symbol)
                 continue
             for gap, trades in zip(group, shares or [], strict=False):
                 for trade in trades:
