@@ -21,6 +21,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import DEMO_ACCOUNT, eventually, live, make_retail_venue
+from tests.pilot_kit import pilot_desk, told
 from tests.retail_kit import counterparty
 from tui.cli.main import main
 from tui.core.account import FILLS_KEPT
@@ -33,6 +34,7 @@ from tui.sim.retail.api import DEMO_RETAIL_KEY_ID
 from tui.sim.retail.portfolio import RetailPortfolio
 from tui.sim.server import SimServer
 from tui.store import Store, db_path
+from tui.ui.widgets.blotter import FillsTable
 from tui.venues.retail import recovery
 from tui.venues.retail.matching import Gap, Traded, share_out
 from tui.venues.retail.venue import RetailVenue
@@ -227,6 +229,31 @@ async def test_fills_with_no_trades_in_the_history_are_one_aggregate_never_doubl
     assert export_view(rows)[1] == exchange
     assert sorted((r["exec_id"], r["kind"]) for r in rows) == sorted(
         [(f"agg:{order_id}:7", "aggregate"), (late[0], "fill")])
+
+
+async def test_the_blotter_shows_an_aggregate_as_a_total(
+        quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    ioc(quiet_sim)
+    monkeypatch.setattr(RetailPortfolio, "_trades", lambda self, user, market: [])
+    venue = make_retail_venue(quiet_sim)
+    async with pilot_desk(venue, size=(160, 48)) as (app, pilot):
+        private = venue._workers[1]
+        await rest_orders(venue, [(Intent.BUY_YES, 40, 50)])
+        before = private.connects
+        quiet_sim.retail_ws.drop_all(PRIVATE)
+        counterparty(quiet_sim, Side.SELL, 40, 3, SYMBOL)
+        counterparty(quiet_sim, Side.SELL, 40, 4, SYMBOL)
+        await eventually(lambda: private.connects > before, what="the socket back")
+        await pilot.press("f")  # the fills
+        fills = app.query_one(FillsTable)
+
+        def rows() -> list[list[str]]:
+            return [[str(c) for c in fills.get_row_at(i)] for i in range(fills.row_count)]
+
+        await eventually(lambda: [r[:1] + r[2:5] for r in rows()] == [
+            ["total", "BUY YES", "7", "0.40"]],  # no one trade's time: the average price
+                         what="one row: the order's total at its average price")
+        assert told(app, "recorded as one aggregate fill")
 
 
 async def test_a_trade_made_while_the_desk_reads_the_history_is_not_taken_for_a_missing_one(
