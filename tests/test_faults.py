@@ -13,10 +13,6 @@ from tests.faults.reconcile import Figures, table
 from tests.faults.stale import stale_trials
 from tests.faults.streams import stream_kills
 
-RETAIL_RECOVERY = pytest.mark.xfail(
-    strict=True, reason="retail fills made while the private socket is down are lost, "
-                        "until i13-retailrec merges")
-
 
 def clean(figures: Figures) -> None:
     print("\n" + table([figures]))
@@ -33,7 +29,6 @@ async def test_gateway_fills_survive_stream_kills_and_a_restart() -> None:
     clean(figures)
 
 
-@RETAIL_RECOVERY
 async def test_retail_fills_survive_socket_kills() -> None:
     figures = await stream_kills("retail", kills=30)
     assert figures.faults["stream kills"] >= 30

@@ -125,8 +125,11 @@ def reconcile(figures: Figures, ex: Exchange, account: str, recorded: Recorded, 
     """Fill `figures` with lost, duplicated fills and differing positions."""
     made = [e for e in ex.executions(account) if e.type in FILLS]
     figures.fills = len(made)
-    made_ids = {e.exec_id for e in made}
-    figures.lost = sum(1 for e in made if e.exec_id not in recorded.fills)
+    # the gateway's desk keys a fill by its execution id; the retail desk by its trade id
+    # (what both its socket and its trade history name), so a fill found twice is one
+    made_ids = {e.exec_id for e in made} | {e.trade_id for e in made if e.trade_id}
+    figures.lost = sum(1 for e in made if e.exec_id not in recorded.fills
+                       and e.trade_id not in recorded.fills)
     per_order_ex: Counter[str] = Counter()
     for e in made:
         per_order_ex[e.order.order_id] += e.last_shares

@@ -184,6 +184,9 @@ class Fill:
     qty: int
     intent: Intent | None
     at: float
+    # a synthetic fill for what a venue reported only as a total (cumulative quantity and
+    # average price) with no trade ids: recorded so quantity and cost match, said so
+    aggregate: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from tui.core.cancels import CancelReport
 from tui.core.enums import Side
-from tui.core.model import Estimate, Order
+from tui.core.model import Estimate, Fill, Order
 from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest
 
@@ -39,6 +39,10 @@ class LocalDatabase(Protocol):
         """Say on the status bar when it cannot write, until it can (runs until cancelled)."""
 
     def resume_token(self, stream: str) -> bytes | None: ...
+
+    def fills_of(self, order_ids: list[str]) -> list[Fill]:
+        """Every fill recorded for these orders, in any session."""
+        ...
 
     def set_resume_token(self, stream: str, token: bytes) -> None: ...
 

@@ -1,7 +1,8 @@
 """`pmdesk export fills|orders|journal`: the local database's fills, orders or audit journal
 as CSV or JSON, for accounting and audit. Prices and quantities are decimal strings in
 dollars and contracts (never float); times are UTC, ISO 8601 (the journal's to the
-microsecond)."""
+microsecond). A fill's kind is "fill", or "aggregate" for one the venue reported only as a
+total (an order's cumulative quantity and average price, no trade ids)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tui.store import FillRow, OrderRow, Store, StoreError, db_path, profile_dir
 from tui.store.rows import JournalRow
 
 FILL_FIELDS = ("time", "market", "intent", "qty", "price", "yes_price", "notional",
-               "exec_id", "order_id", "clord_id")
+               "exec_id", "order_id", "clord_id", "kind")
 JOURNAL_FIELDS = ("time", "account", "kind", "summary", "request", "response")
 ORDER_FIELDS = ("time", "first_seen", "market", "intent", "price", "yes_price", "qty",
                 "filled", "state", "reject_text", "order_id", "clord_id")
@@ -82,7 +83,7 @@ def fill_record(row: FillRow, inst: Instrument | None) -> dict[str, str]:
         return {"time": _time(row.at), "market": row.symbol, "intent": intent,
                 "qty": f"raw:{row.qty}", "price": f"raw:{row.price}",
                 "yes_price": f"raw:{row.price}", "notional": "", "exec_id": row.exec_id,
-                "order_id": row.order_id, "clord_id": row.clord_id}
+                "order_id": row.order_id, "clord_id": row.clord_id, "kind": row.kind}
     s = inst.scales
     yes = s.to_decimal(row.price)
     price = Decimal(1) - yes if row.intent and row.intent.outcome is Outcome.NO else yes
@@ -90,7 +91,7 @@ def fill_record(row: FillRow, inst: Instrument | None) -> dict[str, str]:
     return {"time": _time(row.at), "market": row.symbol, "intent": intent,
             "qty": _money(qty), "price": _money(price), "yes_price": _money(yes),
             "notional": _money(price * qty), "exec_id": row.exec_id,
-            "order_id": row.order_id, "clord_id": row.clord_id}
+            "order_id": row.order_id, "clord_id": row.clord_id, "kind": row.kind}
 
 
 def order_record(row: OrderRow, inst: Instrument | None) -> dict[str, str]:

@@ -47,7 +47,8 @@ class StoreListener(DeskListener):
 
     def on_fill(self, fill: Fill, clord_id: str) -> None:
         self.store.execution(fill.exec_id, fill.order_id, clord_id, fill.symbol, fill.side,
-                             fill.price, fill.qty, fill.intent, "fill", fill.at)
+                             fill.price, fill.qty, fill.intent,
+                             "aggregate" if fill.aggregate else "fill", fill.at)
 
     def on_positions(self, positions: list[Position]) -> None:
         at = self.state.clock()

@@ -37,7 +37,7 @@ class FillRow:
 
     def to_fill(self) -> Fill:
         return Fill(self.exec_id, self.order_id, self.symbol, self.side, self.price, self.qty,
-                    self.intent, self.at)
+                    self.intent, self.at, aggregate=self.kind == "aggregate")
 
 
 @dataclass(frozen=True, slots=True)

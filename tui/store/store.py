@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from tui.core.enums import InstrumentState, Side
-from tui.core.model import Balance, Instrument, Order, Position
+from tui.core.model import Balance, Fill, Instrument, Order, Position
 from tui.core.prices import Intent, Scales
 from tui.core.state import DeskState
 from tui.core.tape import Trade
@@ -213,6 +213,17 @@ class Store:
                            "ORDER BY at DESC, id DESC LIMIT ?", _window(since, limit))
         return [FillRow(r[0], r[1], r[2], r[3], Side(r[4]), r[5], r[6], intent_of(r[7]),
                         r[8], r[9]) for r in rows]
+
+    def fills_of(self, order_ids: list[str]) -> list[Fill]:
+        """Every execution recorded for these orders, whatever their age."""
+        found: list[Fill] = []
+        for i in range(0, len(order_ids), 500):  # under SQLite's limit on parameters
+            chunk = order_ids[i:i + 500]
+            rows = self._query(f"SELECT {_FILL_FIELDS} FROM executions WHERE order_id IN "
+                               f"({', '.join('?' * len(chunk))}) ORDER BY id", tuple(chunk))
+            found += [FillRow(r[0], r[1], r[2], r[3], Side(r[4]), r[5], r[6], intent_of(r[7]),
+                              r[8], r[9]).to_fill() for r in rows]
+        return found
 
     def orders(self, since: float | None = None, limit: int | None = 500) -> list[OrderRow]:
         """The latest state of each order changed since ``since``, newest change first."""

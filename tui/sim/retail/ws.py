@@ -90,12 +90,14 @@ class RetailSockets:
         return [WebSocketRoute("/v1/ws/private", self._serve),
                 WebSocketRoute("/v1/ws/markets", self._serve)]
 
-    def drop_all(self) -> int:
-        """End every socket abruptly (a network fault); returns how many."""
-        for conn in self.connections:
+    def drop_all(self, path: str | None = None) -> int:
+        """End every socket (or those on one path, e.g. /v1/ws/private) abruptly, as a
+        network fault would; returns how many."""
+        dropped = [c for c in self.connections if path in (None, c.path)]
+        for conn in dropped:
             self._unhook(conn)  # off the Hub now, so Hub.drop_all does not count them too
             conn.drop()
-        return len(self.connections)
+        return len(dropped)
 
     # --- one connection -----------------------------------------------------------------
     async def _serve(self, ws: WebSocket) -> None:

@@ -46,7 +46,10 @@ def fill_key(fill: Fill) -> str:
 
 
 def fill_time(fill: Fill) -> str:
-    """Local wall-clock time of the fill, HH:MM:SS."""
+    """Local wall-clock time of the fill, HH:MM:SS; "total" for an aggregate (the venue told
+    only an order's total, so no one trade's time is known; its price is the average)."""
+    if fill.aggregate:
+        return "total"
     return datetime.fromtimestamp(fill.at).strftime("%H:%M:%S")
 
 

@@ -176,7 +176,10 @@ def fill(execution: Json, sc: Scales) -> Fill | None:
     qty = raw_qty(execution.get("lastShares"), sc)
     if qty <= 0:
         return None
-    return Fill(exec_id=str(execution.get("id", "")), order_id=str(data.get("id", "")),
+    # keyed by the trade id, as the activities history names the same fill (§6.2): a fill
+    # seen on the socket and again in the history is one fill
+    fill_id = str(execution.get("tradeId") or execution.get("id", ""))
+    return Fill(exec_id=fill_id, order_id=str(data.get("id", "")),
                 symbol=str(data.get("marketSlug", "")),
                 side=Side.BUY if data.get("side") == "ORDER_SIDE_BUY" else Side.SELL,
                 price=raw_price(execution.get("lastPx"), sc), qty=qty,

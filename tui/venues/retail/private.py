@@ -2,7 +2,8 @@
 snapshot, position changes and balances, into DeskState (the local database listens).
 
 Positions have no snapshot on the socket, so they are read over REST right after each
-subscribe; orders that ended while the socket was down are looked up one by one.
+subscribe; orders that ended while the socket was down are looked up one by one, and
+the fills the socket missed are fetched from the trade history (recovery.py).
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ import logging
 from collections import deque
 from typing import Any
 
-from tui.core.enums import REJECT_WORDS, ExecType, OrdRejectReason
+from tui.core.enums import REJECT_WORDS, ExecType, OrderState, OrdRejectReason
 from tui.core.model import Order, Position
 from tui.core.ticket import new_clord_id
 from tui.core.venue import VenueError
 from tui.venues.refusals import refusal_words
 from tui.venues.retail import convert
 from tui.venues.retail.commands import RetailCommands
+from tui.venues.retail.recovery import FillRecovery
 from tui.venues.retail.socket import Frame
 
 log = logging.getLogger(__name__)
-LOOKUP_MAX = 50  # orders looked up one by one after an outage
 
 
 def reject_words(execution: dict[str, Any]) -> str:
@@ -40,6 +41,7 @@ class PrivateFrames(RetailCommands):
     _successors: dict[str, deque[str]]
     _position_reads: int  # positions reads on their way
     _held_positions: list[dict[str, Any]]  # changes that came meanwhile, oldest first
+    _recovery: FillRecovery
 
     def _on_private_frame(self, frame: Frame) -> None:
         if "orderSubscriptionUpdate" in frame:
@@ -85,22 +87,12 @@ class PrivateFrames(RetailCommands):
             self.state.replace_open_orders(orders)
 
     def _note_ended(self, snapshot: list[Order]) -> None:
-        """Working orders missing from a snapshot ended while the socket was down: ask how."""
+        """Working orders missing from a snapshot ended while the socket was down: ask how,
+        and fetch every fill the socket missed meanwhile (recovery.py)."""
         still = {o.order_id for o in snapshot}
         ended = [o for o in self.state.home.working_orders() if o.order_id
-                 and o.order_id not in still][:LOOKUP_MAX]
-        if ended:
-            self.tasks.spawn(self._look_up(ended), "ended-orders")
-
-    async def _look_up(self, orders: list[Order]) -> None:
-        for order in orders:
-            try:
-                found = await self._fetch(order)
-            except VenueError:
-                continue  # as with frames: one unreadable order must not stop the others
-            self._report(found)
-        self.state.notify(f"{len(orders)} orders ended while the connection was down; "
-                          "their final states are shown.", "warning")
+                 and o.order_id not in still]
+        self._recovery.reconnected(snapshot, ended)
 
     def _on_execution(self, execution: dict[str, Any]) -> None:
         oid = str((execution.get("order") or {}).get("id", ""))
@@ -142,6 +134,8 @@ class PrivateFrames(RetailCommands):
             return
         name = str(execution.get("type") or "").removeprefix("EXECUTION_TYPE_")
         kind = ExecType[name] if name in ExecType.__members__ else None
+        if kind is ExecType.REPLACE and order.state is not OrderState.REPLACED:
+            self._recovery.born(order)
         if kind is ExecType.REJECTED:
             if order.state.is_working:  # a refused modify: the order works on, unchanged
                 why = refusal_words(str(execution.get("text") or ""))

@@ -166,6 +166,18 @@ class RetailRest:
         reply = await self._call("GET", "/v1/portfolio/activities", params=params)
         return list(reply.get("activities") or [])
 
+    async def activity_page(self, *, market_slug: str, cursor: str = "", limit: int = 100
+                            ) -> tuple[list[Json], str]:
+        """One page of a market's activities, newest first (§6.2), and the cursor of the
+        next page ("" after the last)."""
+        params = [("limit", str(limit)), ("sortOrder", "SORT_ORDER_DESCENDING"),
+                  ("marketSlug", market_slug), ("types", "ACTIVITY_TYPE_TRADE")]
+        if cursor:
+            params.append(("cursor", cursor))
+        reply = await self._call("GET", "/v1/portfolio/activities", params=params)
+        after = str(reply.get("nextCursor") or "")
+        return list(reply.get("activities") or []), "" if reply.get("eof", True) else after
+
     async def balances(self) -> list[Json]:
         """GET /v1/account/balances (§6.3)."""
         reply = await self._call("GET", "/v1/account/balances")

@@ -4,7 +4,8 @@ DeskState (retail-api.md).
 The markets socket brings books (with the session stats the tape is built from); the
 private socket brings executions, the open-order snapshot, position changes and balances.
 Positions have no snapshot on the socket, so they are read over REST right after each
-subscribe; orders that ended while the socket was down are looked up one by one.
+subscribe; orders that ended while the socket was down are looked up one by one, and
+the fills the socket missed are fetched from the trade history (recovery.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tui.core.venue import LocalDatabase
 from tui.venues.base import ORDER_STREAM
 from tui.venues.retail import convert
 from tui.venues.retail.private import PrivateFrames
+from tui.venues.retail.recovery import FillRecovery
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.socket import Frame, SocketWorker
 
@@ -65,6 +67,7 @@ class RetailVenue(PrivateFrames):
         self._held_positions: list[dict[str, Any]] = []
         self._workers: list[SocketWorker] = []
         self._requests = 0
+        self._recovery = FillRecovery(self)  # fills the private socket missed
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -100,6 +103,7 @@ class RetailVenue(PrivateFrames):
 
     def _remember(self, past: list[Order]) -> None:
         super()._remember(past)
+        self._recovery.prime(past, self.store)
         # which exchange ids are this desk's: the socket's open-order snapshot never says
         for order in past:
             if order.order_id and order.clord_id:
