@@ -131,8 +131,7 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
                 self._intents.setdefault(order.clord_id, order.intent)
 
     async def _close_wire(self) -> None:
-        """The streams, then the REST client."""
-        await asyncio.gather(*(worker.stop() for worker in self._workers))
+        """The REST client (the streams are stopped first)."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.rest.close(), STOP_WAIT)
 
@@ -155,6 +154,9 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
 
     async def stop(self) -> None:
         """Close everything, in bounded time: quitting must never hang."""
+        # the streams first (nothing new arrives to start work), then the work they started,
+        # then the clients that work used: a task must not outlive its REST client
+        await asyncio.gather(*(worker.stop() for worker in self._workers))
         await self.tasks.stop(STOP_WAIT)
         await self._close_wire()
         if self.store is not None:

@@ -19,9 +19,15 @@ log = logging.getLogger(__name__)
 class Tasks:
     def __init__(self) -> None:
         self._held: set[asyncio.Task[Any]] = set()
+        self._stopped = False
 
-    def spawn(self, work: Coroutine[Any, Any, object], name: str) -> asyncio.Task[Any]:
-        """Run `work` in the background under `name`, held until it ends."""
+    def spawn(self, work: Coroutine[Any, Any, object], name: str) -> asyncio.Task[Any] | None:
+        """Run `work` in the background under `name`, held until it ends. Once stopped,
+        nothing new starts (None): it would outlive the clients it uses."""
+        if self._stopped:
+            work.close()
+            log.debug("not started, the venue is stopping: %s", name)
+            return None
         task = asyncio.create_task(work, name=name)
         self._held.add(task)
         task.add_done_callback(self._let_go)
@@ -44,6 +50,7 @@ class Tasks:
 
     async def stop(self, within: float) -> None:
         """Cancel every task and wait for them to end; bounded, so quitting never hangs."""
+        self._stopped = True
         tasks = list(self._held)
         for task in tasks:
             task.cancel()

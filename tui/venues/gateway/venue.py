@@ -120,7 +120,7 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         self.tasks.spawn(self._keep_balance_fresh(), "balance")
 
     async def _close_wire(self) -> None:
-        await super()._close_wire()  # the streams, then REST
+        await super()._close_wire()  # REST, then the gRPC channel
         with contextlib.suppress(TimeoutError):
             if self._channel is not None:
                 await asyncio.wait_for(self._channel.close(grace=None), STOP_WAIT)
