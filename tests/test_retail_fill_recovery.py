@@ -253,7 +253,8 @@ async def test_the_blotter_shows_an_aggregate_as_a_total(
         await eventually(lambda: [r[:1] + r[2:5] for r in rows()] == [
             ["total", "BUY YES", "7", "0.40"]],  # no one trade's time: the average price
                          what="one row: the order's total at its average price")
-        assert told(app, "recorded as one aggregate fill")
+        await eventually(lambda: told(app, "recorded as one aggregate fill"),
+                         what="the trader told it is an aggregate")
 
 
 async def test_a_trade_made_while_the_desk_reads_the_history_is_not_taken_for_a_missing_one(
