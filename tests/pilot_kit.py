@@ -82,6 +82,19 @@ async def show(app: PmdeskApp, pilot: Pilot[None], sim: SimServer, symbol: str) 
     await pilot.pause()
 
 
+async def step_to(app: PmdeskApp, pilot: Pilot[None], symbol: str) -> None:
+    """`symbol` on the ladder, stepped to with ] as a trader would, with a book that has a
+    bid and a cursor."""
+    for _ in range(len(app.state.instruments)):
+        if app.symbol == symbol:
+            break
+        await pilot.press("right_square_bracket")
+    await eventually(lambda: app.symbol == symbol and app.cursor_price is not None
+                     and app.state.books.get(symbol) is not None
+                     and app.state.books[symbol].best_bid is not None,
+                     what=f"{symbol} on the ladder")
+
+
 async def cursor_to(app: PmdeskApp, pilot: Pilot[None], price: int) -> None:
     """The ladder's cursor to a YES price, put there directly: the cursor keys have tests
     of their own (tests/test_ladder_keys.py), and a walk of 30 key presses costs seconds."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import cent_symbols, quote
-from tests.pilot_kit import cursor_to, pilot_desk, ticket_text, told
+from tests.pilot_kit import cursor_to, pilot_desk, step_to, ticket_text, told
 from tui.core.config import DeskConfig
 from tui.core.limits import Limits
 from tui.sim.server import SimServer
@@ -18,11 +18,7 @@ async def test_k_latches_and_r_rearms_after_a_confirmation(quiet_sim: SimServer)
     quote(quiet_sim, symbol, bid=40, offer=45)
     config = DeskConfig(limits=Limits(), confirm_delay=0.2)
     async with pilot_desk(make_venue(quiet_sim), config, size=(160, 48)) as (app, pilot):
-        for _ in range(len(app.state.instruments)):
-            if app.symbol == symbol:
-                break
-            await pilot.press("right_square_bracket")
-        await eventually(lambda: app.symbol == symbol, what="the market on the ladder")
+        await step_to(app, pilot, symbol)
         bar = app.query_one(StatusBar)
         mine = lambda: quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])  # noqa: E731
         await cursor_to(app, pilot, 38)

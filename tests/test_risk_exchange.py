@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, venue_via
 from tests.desk_kit import ALICE, cent_symbols, mine, my_commands, place, quote, settled
-from tests.pilot_kit import cursor_to, pilot_desk, told
+from tests.pilot_kit import cursor_to, pilot_desk, step_to, told
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limit, Limits
@@ -32,14 +32,7 @@ async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE
     trader steps to it)."""
     config = DeskConfig(limits=limits, confirm_delay=0.2)
     async with pilot_desk(venue_via(sim, "gateway"), config) as (app, pilot):
-        for _ in range(len(app.state.instruments)):
-            if app.symbol == symbol:
-                break
-            await pilot.press("right_square_bracket")
-        await eventually(lambda: app.symbol == symbol and app.cursor_price is not None
-                         and app.state.books.get(symbol) is not None
-                         and app.state.books[symbol].best_bid is not None,
-                         what="the market on the ladder")
+        await step_to(app, pilot, symbol)
         yield app, pilot
 
 

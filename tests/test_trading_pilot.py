@@ -19,7 +19,14 @@ from tests.desk_kit import ALICE, my_commands, settled
 from tests.desk_kit import cent_symbols as _symbols
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
-from tests.pilot_kit import cursor_to, pilot_desk, ticket_parts, ticket_text, told
+from tests.pilot_kit import (
+    cursor_to,
+    pilot_desk,
+    step_to,
+    ticket_parts,
+    ticket_text,
+    told,
+)
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.limits import Limit, Limits
@@ -48,14 +55,7 @@ async def desk(sim: SimServer, symbol: str, limits: Limits = LOOSE, via: str = "
     config = DeskConfig(limits=limits, confirm_delay=0.2, keymap=keymap or {})
     symbol = slug_of(symbol) if via == "retail" else symbol
     async with pilot_desk(venue_via(sim, via), config) as (app, pilot):
-        for _ in range(len(app.state.instruments)):
-            if app.symbol == symbol:
-                break
-            await pilot.press("right_square_bracket")
-        await eventually(lambda: app.symbol == symbol and app.cursor_price is not None
-                         and app.state.books.get(symbol) is not None
-                         and app.state.books[symbol].best_bid is not None,
-                         what="the market on the ladder")
+        await step_to(app, pilot, symbol)
         app.ladder.set_cursor(app.state.books[symbol].best_bid or 50)
         yield app, pilot
 
