@@ -50,7 +50,7 @@ from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import ALICE, markets, my_commands, place, settled
 from tests.desk_kit import mine as _mine
 from tests.desk_kit import quote as _quote
-from tests.pilot_kit import book_is_current, cursor_to, pilot_desk, show, told
+from tests.pilot_kit import book_is_current, cursor_to, footer, pilot_desk, show, told
 from tui.core.config import DeskConfig
 from tui.core.enums import OrderState, OrderType, Side, TimeInForce
 from tui.core.limits import Limits
@@ -790,6 +790,9 @@ async def test_quit_keys_ask_and_leave_keeps_orders_working(
         await eventually(lambda: isinstance(app.screen, QuitScreen), what="the quit prompt")
         await pilot.press(key)  # the quit key again (or held) does not answer for the trader
         assert isinstance(app.screen, QuitScreen) and app.return_code is None
+        # the footer does not offer the quit key that does nothing there
+        await eventually(lambda: footer(app) and not any("Quit" in e for e in footer(app)),
+                         what="the footer without the quit key")
         await pilot.press("l")  # leave them working and quit
         await eventually(lambda: app.return_code is not None, what="the app exiting")
     assert app.return_code == 0

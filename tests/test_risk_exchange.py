@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from tests.conftest import DEMO_ACCOUNT, eventually, venue_via
 from tests.desk_kit import ALICE, cent_symbols, mine, my_commands, place, quote, settled
-from tests.pilot_kit import cursor_to, pilot_desk, step_to, told
+from tests.pilot_kit import cursor_to, footer, pilot_desk, step_to, told
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limit, Limits
@@ -134,6 +134,7 @@ async def test_stay_keeps_the_app_and_the_orders(quiet_sim: SimServer) -> None:
         await eventually(lambda: isinstance(app.screen, QuitScreen), what="the quit prompt")
         await pilot.press("s")
         await eventually(lambda: not isinstance(app.screen, QuitScreen), what="prompt gone")
+        await eventually(lambda: "q Quit" in footer(app), what="q back in the footer")
         await settled(app)
         assert app.return_code is None and app.is_running
         assert len(mine(quiet_sim)) == 2 and my_commands(quiet_sim, "cancel") == []

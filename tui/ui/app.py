@@ -224,6 +224,7 @@ class PmdeskApp(App[None]):
             return
         self.push_screen(QuitScreen(working, len(self.state.working_orders())),
                          self._quit_as)
+        self.call_after_refresh(self.desk_screen.refresh_bindings)  # the footer drops q
 
     @work(group="orders", exit_on_error=False)
     async def _quit_as(self, choice: str | None) -> None:
@@ -265,7 +266,10 @@ class PmdeskApp(App[None]):
         return super().get_key_display(binding)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No trading keys while a dialog (help) is on top."""
+        """No trading keys while a dialog (help) is on top; no quit key while quitting asks
+        (it does nothing there, so the footer does not offer it)."""
+        if action == "quit" and isinstance(self.screen, QuitScreen):
+            return False
         return len(self.screen_stack) == 1 or action in DIALOG_ACTIONS
 
     def _did(self, plan: Plan | None = None) -> None:
