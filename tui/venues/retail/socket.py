@@ -49,8 +49,10 @@ class SocketWorker(Reconnecting):
         self._refused_words = refused_words
         self._ws: ClientConnection | None = None
         self._opened: asyncio.Task[None] | None = None  # on_open of this connection
+        self._stopping = False  # a connection made while stopping starts no on_open
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._task is None:
             return
         if self._ws is not None:
@@ -74,6 +76,8 @@ class SocketWorker(Reconnecting):
                 self._ws = ws
                 for frame in self._subscriptions():
                     await ws.send(json.dumps(frame, separators=(",", ":")))
+                if self._stopping:  # the venue is closing its REST client: read nothing
+                    return "stopped"
                 if self._on_open is not None:
                     # started after subscribing, so nothing falls in between; in the
                     # background, so a slow read does not hold the socket (and trading) back
