@@ -45,6 +45,7 @@ class Figures:
     stale_worst: float = 0.0  # seconds from the freeze to the flag, at worst
     stale_times: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # ids behind a bad figure, for a look
 
     @property
     def bad(self) -> dict[str, int]:
@@ -89,6 +90,7 @@ def table(rows: Iterable[Figures]) -> str:
     for row in rows:
         lines.append(f"| {row.describe()} | {row.result()} |")
         lines.extend(f"|   note | {note} |" for note in row.notes)
+        lines.extend(f"|   detail | {detail} |" for detail in row.details)
     return "\n".join(lines)
 
 
@@ -128,8 +130,9 @@ def reconcile(figures: Figures, ex: Exchange, account: str, recorded: Recorded, 
     # the gateway's desk keys a fill by its execution id; the retail desk by its trade id
     # (what both its socket and its trade history name), so a fill found twice is one
     made_ids = {e.exec_id for e in made} | {e.trade_id for e in made if e.trade_id}
-    figures.lost = sum(1 for e in made if e.exec_id not in recorded.fills
-                       and e.trade_id not in recorded.fills)
+    missing = [e for e in made if e.exec_id not in recorded.fills
+               and e.trade_id not in recorded.fills]
+    figures.lost = len(missing)
     per_order_ex: Counter[str] = Counter()
     for e in made:
         per_order_ex[e.order.order_id] += e.last_shares
@@ -137,7 +140,13 @@ def reconcile(figures: Figures, ex: Exchange, account: str, recorded: Recorded, 
     for order_id, qty in recorded.fills.values():
         per_order_desk[order_id] += qty
     twice = sum(n - 1 for n in recorded.exec_ids.values() if n > 1)
-    unknown = sum(1 for e in recorded.fills if e not in made_ids)
+    strays = [e for e in recorded.fills if e not in made_ids]
+    unknown = len(strays)
+    if missing or strays:  # which, so a bad figure can be looked into
+        figures.details += [f"missing {e.exec_id}/{e.trade_id} order {e.order.order_id} "
+                            f"qty {e.last_shares}" for e in missing[:5]]
+        figures.details += [f"recorded only by the desk: {e} {recorded.fills[e]}"
+                            for e in strays[:5]]
     excess = sum(1 for o, q in per_order_desk.items() if q > per_order_ex.get(o, 0))
     figures.duplicated = max(twice + unknown, excess)
     exchange_net = {desk_symbol(p.symbol): p.net_position for p in ex.positions(account)

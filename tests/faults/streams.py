@@ -95,11 +95,15 @@ async def finish(r: Rig, figures: Figures) -> None:
     """Settle, then reconcile the desk (its state, then its database) with the exchange."""
     ex = r.sim.exchange
     await r.streams_live(30.0)
-    made = {e.exec_id for e in ex.executions(r.account) if e.type.name.endswith("FILL")}
-    # caught up: every exchange fill in the database (which the desk writes as it goes,
-    # and which holds what earlier desks wrote), nothing waiting for the exchange's word
-    await wait_for(lambda: not r.pending() and made <= set(from_database(r.db).fills),
-                   SETTLE, step=0.25)
+    made = [e for e in ex.executions(r.account) if e.type.name.endswith("FILL")]
+
+    def caught_up() -> bool:
+        """Every exchange fill in the database (which the desk writes as it goes, and which
+        holds what earlier desks wrote) by its execution or trade id, nothing pending."""
+        kept = set(from_database(r.db).fills)
+        return not r.pending() and all(e.exec_id in kept or e.trade_id in kept for e in made)
+
+    await wait_for(caught_up, SETTLE, step=0.25)
     figures.left_working = left_working(ex, r.account, r.desk.state)
     figures.stuck_pending = len(r.pending())
     figures.orders = len(r.sent)
