@@ -45,6 +45,7 @@ PASSES = 5  # looks at the gaps; aggregates only when the last two agree
 SETTLE = 1.0  # seconds between looks: executions on their way arrive meanwhile
 RETRY_AFTER = 10.0  # seconds before orders left unsettled are looked at again
 RETRIES = 6  # then they wait for the next reconnect
+INSERT_SLACK = 1.0  # seconds: a trade's time and its order's insert time, both the exchange's
 
 
 class FillRecovery(DeskListener):
@@ -240,13 +241,19 @@ class FillRecovery(DeskListener):
         scales = self.venue.state.instruments[symbol].scales
         wanted = sum(g.need for g in group)
         unknown: dict[str, Traded] = {}
+        # a trade older than every order in the group is none of theirs (after a restart the
+        # history holds trades of past orders the desk recorded but does not hold in memory)
+        inserted = [g.order.inserted_ns for g in group if g.order.inserted_ns is not None]
+        since = (min(inserted) / 1e9 - INSERT_SLACK if len(inserted) == len(group)
+                 else float("-inf"))
         cursor = ""
         for _ in range(HISTORY_PAGES):
             page, cursor = await self.venue.rest.activity_page(market_slug=symbol,
                                                                cursor=cursor)
             for activity in page:
                 trade = _traded(activity, scales)
-                if trade is not None and trade.trade_id not in self._known:
+                if (trade is not None and trade.trade_id not in self._known
+                        and trade.at >= since):
                     unknown.setdefault(trade.trade_id, trade)
             if sum(t.qty for t in unknown.values()) >= wanted:
                 # oldest of those read first: the newest may be trades made since the look,
