@@ -17,6 +17,7 @@ from tui.core.enums import Side
 from tui.core.model import Order
 
 BUDGET = 20_000  # search steps per market before giving up
+INSERT_SLACK = 1.0  # seconds: a trade's time and its order's insert time, both the exchange's
 MAX_TRADES = 400  # unknown trades considered per market (the search recurses per trade)
 
 
@@ -44,6 +45,8 @@ class Gap:
 
 def fits(order: Order, trade: Traded) -> bool:
     """Could this trade be one of this order's fills?"""
+    if order.inserted_ns is not None and trade.at < order.inserted_ns / 1e9 - INSERT_SLACK:
+        return False  # traded before the order existed
     if not trade.aggressor:
         return trade.price == order.price  # a resting order trades at its own price
     return trade.price <= order.price if order.side is Side.BUY else trade.price >= order.price
