@@ -36,6 +36,7 @@ from tui.sim.server import SimServer
 from tui.store import Store, db_path
 from tui.ui.widgets.blotter import FillsTable
 from tui.venues.retail import recovery
+from tui.venues.retail.convert import trade_key
 from tui.venues.retail.matching import Gap, Traded, share_out
 from tui.venues.retail.venue import RetailVenue
 
@@ -47,8 +48,9 @@ PerOrder = dict[str, tuple[int, int]]  # order id → (quantity, cost), raw
 
 
 def exchange_fills(sim: SimServer) -> list[tuple[str, str, int, int]]:
-    """The exchange's own record of the account's fills: (trade id, order id, qty, px)."""
-    return [(e.trade_id, e.order.order_id, e.last_shares, e.last_px)
+    """The exchange's own record of the account's fills: (fill id, order id, qty, px), a
+    fill id being the trade id and the order's side, as the desk keys it."""
+    return [(trade_key(e.trade_id, e.order.side), e.order.order_id, e.last_shares, e.last_px)
             for e in sim.exchange.executions(DEMO_ACCOUNT) if e.last_shares]
 
 
@@ -168,6 +170,27 @@ async def test_every_fill_made_while_the_private_socket_was_down_is_recorded_onc
     rows = exported("p", capsys)
     assert export_view(rows) == exchange_view(quiet_sim)
     assert Counter(r["kind"] for r in rows) == {"fill": len(trade_ids)}
+
+
+async def test_a_trade_between_two_of_my_orders_is_recorded_on_both_sides(
+        quiet_sim: SimServer) -> None:
+    """My bid crosses my own offer while the private socket is down: one trade id, two
+    fills (one per order). Keyed by trade id alone, one side was dropped as already seen
+    and an aggregate stood in for it."""
+    async with live(make_retail_venue(quiet_sim, profile="p")) as venue:
+        private = venue._workers[1]
+        await rest_orders(venue, [(Intent.SELL_YES, 48, 3)])
+        before = private.connects
+        assert quiet_sim.retail_ws.drop_all(PRIVATE) == 1
+        inst = venue.state.instruments[SLUG]
+        await venue.submit(build_order(inst, Intent.BUY_YES, 49, 4))  # crosses my offer
+        await eventually(lambda: private.connects > before, what="the socket back")
+        fills = exchange_fills(quiet_sim)
+        assert len({t.split(":")[0] for t, *_ in fills}) == 1 < len(fills)  # one trade, 2 sides
+        await eventually(lambda: desk_view(venue.state.fills) == exchange_view(quiet_sim),
+                         what="both sides of the trade on the desk")
+        assert not any(f.aggregate for f in venue.state.fills)
+    assert desk_view(database_fills("p")) == exchange_view(quiet_sim)
 
 
 async def test_fills_made_while_the_desk_was_stopped_are_recovered_at_start(

@@ -16,6 +16,8 @@ from pathlib import Path
 from tui.core.enums import ExecType, Side
 from tui.core.state import DeskState
 from tui.sim.exchange import Exchange
+from tui.sim.model import ExecReport
+from tui.venues.retail.convert import trade_key
 
 FILLS = (ExecType.FILL, ExecType.PARTIAL_FILL)
 Signature = tuple[str, Side, int, int]  # (exchange symbol, YES side, YES price, quantity)
@@ -122,6 +124,11 @@ def from_database(path: Path) -> Recorded:
                     Counter(e for e, _, _ in rows))
 
 
+def fill_key(e: ExecReport) -> str:
+    """The retail desk's id of a fill: its trade id and its order's side."""
+    return trade_key(e.trade_id, e.order.side)
+
+
 def reconcile(figures: Figures, ex: Exchange, account: str, recorded: Recorded, *,
               desk_symbol: Callable[[str], str] = str) -> None:
     """Fill `figures` with lost, duplicated fills and differing positions."""
@@ -129,9 +136,9 @@ def reconcile(figures: Figures, ex: Exchange, account: str, recorded: Recorded, 
     figures.fills = len(made)
     # the gateway's desk keys a fill by its execution id; the retail desk by its trade id
     # (what both its socket and its trade history name), so a fill found twice is one
-    made_ids = {e.exec_id for e in made} | {e.trade_id for e in made if e.trade_id}
+    made_ids = {e.exec_id for e in made} | {fill_key(e) for e in made if e.trade_id}
     missing = [e for e in made if e.exec_id not in recorded.fills
-               and e.trade_id not in recorded.fills]
+               and fill_key(e) not in recorded.fills]
     figures.lost = len(missing)
     per_order_ex: Counter[str] = Counter()
     for e in made:

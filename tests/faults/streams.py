@@ -11,6 +11,7 @@ from tests.faults.reconcile import (
     Figures,
     Recorded,
     duplicate_orders,
+    fill_key,
     from_database,
     left_working,
     reconcile,
@@ -101,7 +102,7 @@ async def finish(r: Rig, figures: Figures) -> None:
         """Every exchange fill in the database (which the desk writes as it goes, and which
         holds what earlier desks wrote) by its execution or trade id, nothing pending."""
         kept = set(from_database(r.db).fills)
-        return not r.pending() and all(e.exec_id in kept or e.trade_id in kept for e in made)
+        return not r.pending() and all(e.exec_id in kept or fill_key(e) in kept for e in made)
 
     await wait_for(caught_up, SETTLE, step=0.25)
     figures.left_working = left_working(ex, r.account, r.desk.state)

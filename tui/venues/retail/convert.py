@@ -168,6 +168,12 @@ def order(data: Json, sc: Scales, *, clord_id: str = "") -> Order:
     )
 
 
+def trade_key(trade_id: str, side: Side) -> str:
+    """A fill's id: its trade id and its order's side. The history names a fill by trade id
+    alone, and a trade between two of my own orders has one id for both sides."""
+    return f"{trade_id}:{'B' if side is Side.BUY else 'S'}"
+
+
 def fill(execution: Json, sc: Scales) -> Fill | None:
     """A §5.10 execution that traded, as a fill; None for any other execution."""
     if execution.get("type") not in ("EXECUTION_TYPE_PARTIAL_FILL", "EXECUTION_TYPE_FILL"):
@@ -176,12 +182,13 @@ def fill(execution: Json, sc: Scales) -> Fill | None:
     qty = raw_qty(execution.get("lastShares"), sc)
     if qty <= 0:
         return None
-    # keyed by the trade id, as the activities history names the same fill (§6.2): a fill
-    # seen on the socket and again in the history is one fill
-    fill_id = str(execution.get("tradeId") or execution.get("id", ""))
+    # keyed by the trade id (and side), as the activities history names the same fill
+    # (§6.2): a fill seen on the socket and again in the history is one fill
+    side = Side.BUY if data.get("side") == "ORDER_SIDE_BUY" else Side.SELL
+    trade = str(execution.get("tradeId") or "")
+    fill_id = trade_key(trade, side) if trade else str(execution.get("id", ""))
     return Fill(exec_id=fill_id, order_id=str(data.get("id", "")),
-                symbol=str(data.get("marketSlug", "")),
-                side=Side.BUY if data.get("side") == "ORDER_SIDE_BUY" else Side.SELL,
+                symbol=str(data.get("marketSlug", "")), side=side,
                 price=raw_price(execution.get("lastPx"), sc), qty=qty,
                 intent=intent_of(data), at=time.time())
 

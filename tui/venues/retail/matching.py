@@ -11,7 +11,7 @@ history cannot say, never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui.core.enums import Side
 from tui.core.model import Order
@@ -30,6 +30,9 @@ class Traded:
     qty: int  # raw quantity
     aggressor: bool
     at: float  # seconds since the epoch
+    # the sides of my orders it may be a fill of: a trade between two of my own orders is
+    # listed twice under one id, and a side the desk recorded already is not open
+    sides: frozenset[Side] = field(default=frozenset({Side.BUY, Side.SELL}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,8 @@ class Gap:
 
 def fits(order: Order, trade: Traded) -> bool:
     """Could this trade be one of this order's fills?"""
+    if order.side not in trade.sides:
+        return False
     if order.inserted_ns is not None and trade.at < order.inserted_ns / 1e9 - INSERT_SLACK:
         return False  # traded before the order existed
     if not trade.aggressor:

@@ -24,6 +24,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from tui.core.enums import Side
 from tui.core.model import Fill, Order
 from tui.core.prices import Scales
 from tui.core.state import DeskListener
@@ -45,6 +46,7 @@ PASSES = 5  # looks at the gaps; aggregates only when the last two agree
 SETTLE = 1.0  # seconds between looks: executions on their way arrive meanwhile
 RETRY_AFTER = 10.0  # seconds before orders left unsettled are looked at again
 RETRIES = 6  # then they wait for the next reconnect
+BOTH = frozenset({Side.BUY, Side.SELL})
 INSERT_SLACK = 1.0  # seconds: a trade's time and its order's insert time, both the exchange's
 
 
@@ -232,7 +234,9 @@ class FillRecovery(DeskListener):
                 continue
             for gap, trades in zip(group, shares or [], strict=False):
                 for trade in trades:
-                    recorded += self._record(gap.order, trade.trade_id, trade.price,
+                    recorded += self._record(gap.order,
+                                             convert.trade_key(trade.trade_id, gap.order.side),
+                                             trade.price,
                                              trade.qty, trade.at)
         return recorded
 
@@ -240,7 +244,8 @@ class FillRecovery(DeskListener):
         """Read the market's history, newest first, until its new trades make up the gaps."""
         scales = self.venue.state.instruments[symbol].scales
         wanted = sum(g.need for g in group)
-        unknown: dict[str, Traded] = {}
+        unknown: dict[tuple[str, int], Traded] = {}  # (trade id, its n-th listing)
+        listed: dict[str, int] = {}
         # a trade older than every order in the group is none of theirs (after a restart the
         # history holds trades of past orders the desk recorded but does not hold in memory)
         inserted = [g.order.inserted_ns for g in group if g.order.inserted_ns is not None]
@@ -252,9 +257,13 @@ class FillRecovery(DeskListener):
                                                                cursor=cursor)
             for activity in page:
                 trade = _traded(activity, scales)
-                if (trade is not None and trade.trade_id not in self._known
-                        and trade.at >= since):
-                    unknown.setdefault(trade.trade_id, trade)
+                if trade is None or trade.at < since:
+                    continue
+                n = listed[trade.trade_id] = listed.get(trade.trade_id, 0) + 1
+                known = {s for s in BOTH if convert.trade_key(trade.trade_id, s) in self._known}
+                if n > len(known):  # a listing no recorded fill accounts for
+                    unknown.setdefault((trade.trade_id, n),
+                                       replace(trade, sides=frozenset(BOTH - known)))
             if sum(t.qty for t in unknown.values()) >= wanted:
                 # oldest of those read first: the newest may be trades made since the look,
                 # which the socket is about to report itself
