@@ -100,9 +100,16 @@ def run_gateway(rest_url: str, grpc_target: str, username: str, password: str,
 
 def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
     from tui.ui.app import PmdeskApp  # textual only loads for the UI commands
+    from tui.ui.stalls import StallLogError, settings_from_env, stall_log
 
+    try:
+        stalls = settings_from_env()
+    except StallLogError as exc:
+        print(f"pmdesk: {exc}", file=sys.stderr)
+        return 2
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
-    app.run()
+    with stall_log(stalls):
+        app.run()
     return app.return_code or 0
 
 

@@ -101,6 +101,19 @@ def _load(where: str | Callable[[argparse.Namespace], int]
     return command
 
 
+def _stall_log_problem(args: argparse.Namespace) -> str | None:
+    """A desk's stall-log setting that cannot work, said before anything starts."""
+    if args.command not in ("demo", "connect", "replay") and not args.desk_profile:
+        return None
+    from tui.ui.stalls import StallLogError, settings_from_env  # no textual at import
+
+    try:
+        settings_from_env()
+    except StallLogError as exc:
+        return f"pmdesk: {exc}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -122,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tui.cli.args import argument_problem
 
-    problem = argument_problem(args)
+    problem = argument_problem(args) or _stall_log_problem(args)
     if problem:  # said before anything connects, not as a broken connection later
         print(problem, file=sys.stderr)
         return 2
