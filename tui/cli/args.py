@@ -12,6 +12,7 @@ import socket
 from urllib.parse import urlsplit
 
 from tui.core.profiles import Profile
+from tui.sim.__main__ import firehose_problems
 
 PORTS = "a port is 1 to 65535"
 
@@ -31,6 +32,8 @@ def argument_problem(args: argparse.Namespace) -> str | None:
                        _positive(args.speed, " (4 plays four times as fast)")))
     if args.command == "sim":
         checks.extend(_sim_problems(args))
+    if args.command == "demo":
+        checks.extend(firehose_problems(args))
     for option, value, problem in checks:
         if problem:
             shown = f"{value:g}" if isinstance(value, float) else value
@@ -63,6 +66,7 @@ def _sim_problems(args: argparse.Namespace) -> list[tuple[str, object, str | Non
         found.append(("--port", args.port, "leaves no port after it for gRPC; give "
                       "--grpc-port too"))
     found.append(("--token-ttl", args.token_ttl, _positive(args.token_ttl, " seconds")))
+    found.extend(firehose_problems(args))
     try:
         socket.getaddrinfo(args.host, None)
     except (OSError, UnicodeError):

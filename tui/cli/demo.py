@@ -28,8 +28,8 @@ class SimEndpoints:
 
 
 @contextlib.contextmanager
-def embedded_exchange(seed: int, meanwhile: Callable[[], object] | None = None
-                      ) -> Iterator[SimEndpoints]:
+def embedded_exchange(seed: int, meanwhile: Callable[[], object] | None = None,
+                      firehose: tuple[int, int] = (0, 1)) -> Iterator[SimEndpoints]:
     """Start `pmdesk sim` on free loopback ports; stop it on exit, Ctrl+C, SIGTERM or SIGHUP.
 
     `meanwhile` runs while the child boots (the desk loads its UI then), so the two start
@@ -38,6 +38,8 @@ def embedded_exchange(seed: int, meanwhile: Callable[[], object] | None = None
     """
     cmd = [sys.executable, "-m", "tui.sim", "--host", "127.0.0.1", "--port", "0",
            "--grpc-port", "0", "--seed", str(seed), "--ready-json", "--exit-with-parent"]
+    if firehose[0]:  # (book changes a second, over this many markets)
+        cmd += ["--firehose", str(firehose[0]), "--firehose-markets", str(firehose[1])]
     child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, start_new_session=True)
     previous = _exit_on_signals()
@@ -105,7 +107,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         import tui.ui.app  # noqa: F401 - textual's import time overlaps the exchange's boot
 
     try:
-        with embedded_exchange(args.seed, meanwhile=load_ui) as sim:
+        with embedded_exchange(args.seed, meanwhile=load_ui,
+                               firehose=(args.firehose, args.firehose_markets)) as sim:
             if args.venue == "retail":  # the same exchange, through the retail protocol
                 from tui.cli.retail import run_retail
                 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET

@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--venue", default="gateway", choices=["gateway", "retail"],
                       help="which protocol the desk speaks to the embedded exchange: the "
                            "Exchange Trading Gateway (default) or the retail API")
+    demo.add_argument("--firehose", type=int, default=0, metavar="RATE",
+                      help="the exchange also makes RATE book changes a second (see pmdesk sim)")
+    demo.add_argument("--firehose-markets", type=int, default=1, metavar="M",
+                      help="spread them over the first M markets (default 1)")
     demo.set_defaults(func="tui.cli.demo:cmd_demo")
 
     sim = sub.add_parser("sim", help="run the embedded exchange for several desks to share")

@@ -10,6 +10,8 @@ import sys
 import threading
 
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.hub import MD_INTERVAL
+from tui.sim.markets import demo_instruments
 from tui.sim.server import SimServer
 
 
@@ -20,6 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="gRPC port (default: REST port + 1; 0 = any free port)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic traders")
     parser.add_argument("--no-flow", action="store_true", help="no synthetic traders")
+    parser.add_argument("--firehose", type=int, default=0, metavar="RATE",
+                        help="also make RATE book changes a second (a maker of its own "
+                             "adding, cancelling and resizing orders behind the inside)")
+    parser.add_argument("--firehose-markets", type=int, default=1, metavar="M",
+                        help="spread the firehose over the first M markets (default 1: the "
+                             "market the desk opens on)")
+    parser.add_argument("--md-interval", type=float, default=MD_INTERVAL * 1000, metavar="MS",
+                        help="market data sends a market's book at most once every MS "
+                             "milliseconds, bursts merged (default %(default)g; 0: as it "
+                             "changes, a slow reader still getting only the latest)")
     parser.add_argument("--token-ttl", type=float, default=180.0,
                         help="seconds an access token lives")
     parser.add_argument("--ready-json", action="store_true", help=argparse.SUPPRESS)
@@ -30,7 +42,9 @@ async def serve(args: argparse.Namespace) -> None:
     grpc_port = args.grpc_port if args.grpc_port is not None else (
         args.port + 1 if args.port else 0)
     server = SimServer(host=args.host, rest_port=args.port, grpc_port=grpc_port,
-                       seed=args.seed, flow=not args.no_flow, access_ttl=args.token_ttl)
+                       seed=args.seed, flow=not args.no_flow, access_ttl=args.token_ttl,
+                       firehose=args.firehose, firehose_markets=args.firehose_markets,
+                       md_interval=args.md_interval / 1000)
     await server.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -53,6 +67,8 @@ async def serve(args: argparse.Namespace) -> None:
         await stop.wait()
     finally:
         await server.stop()
+        if server.firehose is not None:
+            print(f"pmdesk sim: {server.firehose.summary()}", file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,10 +84,32 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def firehose_problems(args: argparse.Namespace) -> list[tuple[str, int, str]]:
+    """What keeps --firehose / --firehose-markets from working: (option, value, problem)."""
+    found = []
+    if args.firehose < 0:
+        found.append(("--firehose", args.firehose,
+                      "is not a rate; give book changes a second, 0 or more (0: none)"))
+    md_interval = getattr(args, "md_interval", 0.0)  # pmdesk demo has none
+    if not 0 <= md_interval <= 60_000:  # also refuses nan
+        found.append(("--md-interval", args.md_interval,
+                      "is not a number of milliseconds from 0 to 60000"))
+    count = len(demo_instruments())
+    if not 1 <= args.firehose_markets <= count:
+        found.append(("--firehose-markets", args.firehose_markets,
+                      f"is not a number of markets here; the exchange has {count}, "
+                      f"so 1 to {count}"))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pmdesk sim", description="the embedded exchange")
     add_arguments(parser)
-    return run(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    for option, value, problem in firehose_problems(args):
+        print(f"pmdesk sim: {option} {value} {problem}.", file=sys.stderr)
+        return 2
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ from tui.sim.service import GatewayService
 MAX_SYMBOLS = 1000
 Levels = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # (bids, offers) of (px, qty)
 # pace of coalesced book snapshots per stream; bursts within this window merge into one
-MD_FLUSH_INTERVAL = 0.05
 
 
 class MarketData(Base, md_grpc.MarketDataSubscriptionAPIServicer):
@@ -69,7 +68,7 @@ class MarketData(Base, md_grpc.MarketDataSubscriptionAPIServicer):
                     continue
                 for msg in self._batch(sub, depth):
                     yield msg
-                await asyncio.sleep(MD_FLUSH_INTERVAL)
+                await asyncio.sleep(self.hub.md_interval)
         finally:
             self.hub.market.discard(sub)
 

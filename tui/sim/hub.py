@@ -28,6 +28,9 @@ from tui.sim.model import (
 # pending trade prints per market-data subscriber; past this the oldest are dropped and the
 # client sees a shares_traded jump larger than last_trade_qty (unattributed volume)
 MAX_PENDING_TRADES = 1000
+# a market-data stream sends at most one book per market per this many seconds (bursts
+# merge); 0 sends as the book changes, and a reader that lags still gets only the latest
+MD_INTERVAL = 0.05
 
 
 def _trade_queue() -> deque[TradePrint]:
@@ -68,7 +71,8 @@ class Subscriber:
 
 
 class Hub:
-    def __init__(self, exchange: Exchange) -> None:
+    def __init__(self, exchange: Exchange, md_interval: float = MD_INTERVAL) -> None:
+        self.md_interval = md_interval
         self.market: set[Subscriber] = set()
         self.orders: set[Subscriber] = set()
         self.positions: set[Subscriber] = set()

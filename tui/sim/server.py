@@ -19,9 +19,10 @@ from nacl.signing import SigningKey
 from tui.sim.auth import SimUser, TokenIssuer, demo_users
 from tui.sim.auth0 import Auth0Server
 from tui.sim.exchange import Exchange
+from tui.sim.firehose import Firehose
 from tui.sim.flow import SyntheticFlow
 from tui.sim.grpc_server import Received, build_grpc_server
-from tui.sim.hub import Hub
+from tui.sim.hub import MD_INTERVAL, Hub
 from tui.sim.legacy_auth import LegacyAuth
 from tui.sim.markets import demo_instruments
 from tui.sim.rest import RestReceived, build_rest_app
@@ -40,7 +41,8 @@ class SimServer:
     def __init__(self, *, host: str = "127.0.0.1", rest_port: int = 0, grpc_port: int = 0,
                  seed: int = 7, flow: bool = True, access_ttl: float = 180.0,
                  heartbeat: float = 1.0, throttle: bool = False,
-                 tls: tuple[bytes, bytes] | None = None) -> None:
+                 tls: tuple[bytes, bytes] | None = None, firehose: int = 0,
+                 firehose_markets: int = 1, md_interval: float = MD_INTERVAL) -> None:
         self.host = host
         self.tls = tls  # (certificate chain PEM, private key PEM): serve both ports over TLS
         self._tls_dir: tempfile.TemporaryDirectory[str] | None = None
@@ -64,13 +66,18 @@ class SimServer:
         self.retail = RetailApi(self.exchange, self.auth.users, RetailKeys())
         self.register_retail_key(DEMO_RETAIL_KEY_ID, bytes(SigningKey(
             base64.b64decode(DEMO_RETAIL_SECRET)).verify_key), "demo")
-        self.hub = Hub(self.exchange)
+        self.hub = Hub(self.exchange, md_interval)
         self.heartbeat = heartbeat
         # the retail WebSockets (§8) on the REST port, fanned out by the same Hub as gRPC
         self.retail_ws = RetailSockets(self.retail, self.hub, lambda: self.heartbeat)
         # the spec's per-firm, per-method order-entry limits (Tier 1), answered with 429
         self.throttle = Throttle(self.auth) if throttle else None
         self.flow = SyntheticFlow(self.exchange, seed) if flow else None
+        # book changes a second over the first markets as ListInstruments serves them (by
+        # symbol): the desk opens on the first
+        self.firehose = Firehose(self.exchange, firehose,
+                                 sorted(self.exchange.instruments)[:firehose_markets],
+                                 seed) if firehose > 0 else None
         self._grpc: grpc.aio.Server | None = None
         self._uvicorn: uvicorn.Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -133,6 +140,8 @@ class SimServer:
 
         if self.flow is not None:
             self._tasks.append(asyncio.create_task(self.flow.run(self._stop)))
+        if self.firehose is not None:
+            self._tasks.append(asyncio.create_task(self.firehose.run(self._stop)))
         self._tasks.append(asyncio.create_task(self._expiry_loop()))
 
     def _ssl_files(self) -> dict[str, str]:

@@ -40,7 +40,6 @@ from tui.sim.retail.wire import (
 )
 
 MAX_SLUGS = 100  # §11: markets per subscription
-MD_FLUSH_INTERVAL = 0.05  # bursts within this window merge into one update, as on gRPC
 PRIVATE = ("SUBSCRIPTION_TYPE_ORDER", "SUBSCRIPTION_TYPE_ORDER_SNAPSHOT",
            "SUBSCRIPTION_TYPE_POSITION", "SUBSCRIPTION_TYPE_ACCOUNT_BALANCE",
            "SUBSCRIPTION_TYPE_RFQ")
@@ -374,7 +373,7 @@ class RetailSockets:
                     self.exchange.clock())} for s in dirty]
             for frame in frames:
                 await conn.send(frame)
-            await asyncio.sleep(MD_FLUSH_INTERVAL)
+            await asyncio.sleep(self.hub.md_interval)  # bursts merge, as on gRPC
 
 
 def _yes_intent(side: str) -> str:
