@@ -12,7 +12,7 @@ import socket
 from urllib.parse import urlsplit
 
 from tui.core.profiles import Profile
-from tui.sim.__main__ import firehose_problems
+from tui.sim.firehose import firehose_problems  # light: no servers
 
 PORTS = "a port is 1 to 65535"
 

@@ -10,8 +10,8 @@ import sys
 import threading
 
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.firehose import firehose_problems
 from tui.sim.hub import MD_INTERVAL
-from tui.sim.markets import demo_instruments
 from tui.sim.server import SimServer
 
 
@@ -84,30 +84,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def firehose_problems(args: argparse.Namespace) -> list[tuple[str, int, str]]:
-    """What keeps --firehose / --firehose-markets from working: (option, value, problem)."""
-    found = []
-    if args.firehose < 0:
-        found.append(("--firehose", args.firehose,
-                      "is not a rate; give book changes a second, 0 or more (0: none)"))
-    md_interval = getattr(args, "md_interval", 0.0)  # pmdesk demo has none
-    if not 0 <= md_interval <= 60_000:  # also refuses nan
-        found.append(("--md-interval", args.md_interval,
-                      "is not a number of milliseconds from 0 to 60000"))
-    count = len(demo_instruments())
-    if not 1 <= args.firehose_markets <= count:
-        found.append(("--firehose-markets", args.firehose_markets,
-                      f"is not a number of markets here; the exchange has {count}, "
-                      f"so 1 to {count}"))
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pmdesk sim", description="the embedded exchange")
     add_arguments(parser)
     args = parser.parse_args(argv)
     for option, value, problem in firehose_problems(args):
-        print(f"pmdesk sim: {option} {value} {problem}.", file=sys.stderr)
+        print(f"pmdesk sim: {option} {value:g} {problem}.", file=sys.stderr)
         return 2
     return run(args)
 
