@@ -183,9 +183,12 @@ def run(args: argparse.Namespace, children: Children) -> None:
     figure = f"figure, {hose.firehose:,} changes/s, 160x48"
     print(table(rows(args, hose, calm, desk, world, soaked, frames)).replace(
         "| figure |", f"| {figure} |", 1))
-    print(f"reproduce: .venv/bin/python bench/latency.py --keys {args.keys} --plants "
-          f"{args.plants} --seconds {args.seconds:g} --rate {args.rate}"
-          + (f" --soak {args.soak:g}" if args.soak else ""))
+    print("reproduce: .venv/bin/python bench/latency.py " + (
+        "--quick" if args.quick else f"--keys {args.keys} --plants {args.plants} --seconds "
+        f"{args.seconds:g} --launches {args.launches} --ladder-seconds {args.ladder_seconds:g}")
+        + f" --rate {args.rate} --markets {args.markets}"
+        + (f" --soak {args.soak:g}" if args.soak else "")
+        + (" --no-ladder" if args.no_ladder else ""))
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -218,10 +221,13 @@ def main(argv: list[str] | None = None) -> None:
 
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, stop)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started ignoring it
     with tempfile.TemporaryDirectory(prefix="pmdesk-latency-") as home:
         args.home = home
         try:
             run(args, children)
+        except KeyboardInterrupt:
+            print("latency bench: interrupted; no figures.", file=sys.stderr)
         finally:
             children.stop_all()
 
