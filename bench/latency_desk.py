@@ -26,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 BOOK_SHOWN = re.compile(r"\b0\.\d{2,4} / 0\.\d{2,4}\b")
 HEADER = re.compile(r"([A-Z0-9][A-Z0-9-]+) 0\.\d{2,4} / 0\.\d{2,4}\b")
 SETTLE = 2.0  # seconds after the first book before the window opens: start-up excluded
-BELOW = 8  # the desk's orders rest this many ticks (and more) under the best bid
+AWAY = 8  # the desk's sells rest this many ticks (and more) over the best offer, on the
+# side bob's plants (under the bid) are not, and beyond the firehose's (2 to 7 ticks)
 PER_ROUND = 6  # orders before X cancels them and the cursor goes back to the bid
 
 
@@ -146,23 +147,24 @@ def run_phase(children: Children, home: Path, phase: Phase, *, extra: list[str],
 
 
 def _press(term: Terminal, count: int, phase: Phase) -> None:
-    """``count`` order keys at random intervals, each at a fresh price under the bid (the
-    repeat guard ignores the same order again within 0.7 s); X every PER_ROUND orders."""
+    """``count`` order keys (s: sell at the cursor) at random intervals, each a tick higher
+    than the last (the repeat guard ignores the same order again within 0.7 s), resting
+    over the offer; X cancels them every PER_ROUND orders."""
     rng = random.Random(14)
 
     def anchor() -> None:
-        term.write(b"h")  # the cursor to the best bid
-        for _ in range(BELOW):
+        term.write(b"l")  # the cursor to the best offer
+        for _ in range(AWAY):
             time.sleep(0.01)
-            term.write(b"j")
+            term.write(b"k")
 
     if count:
         anchor()
     for n in range(count):
         time.sleep(rng.uniform(0.05, 0.25))
-        phase.key_stamps.append(term.write(b"b"))
+        phase.key_stamps.append(term.write(b"s"))
         time.sleep(rng.uniform(0.02, 0.06))
-        term.write(b"j")
+        term.write(b"k")
         if (n + 1) % PER_ROUND == 0:
             time.sleep(0.1)
             term.write(b"X")

@@ -5,10 +5,11 @@ through) with two additions kept here rather than in the product:
 - each order-insert request is stamped with time.monotonic() as it reaches the REST app
   (before its body is read): `K <stamp>` on stdout;
 - on a `plant SYMBOL` line on stdin, bob's previous planted order is cancelled and a new
-  one rests a few ticks below the best bid with a quantity chosen so its level's total is
-  a 4-digit number not shown before: `P <stamp> <level text> <price>` once the exchange
-  has accepted it (the book has changed). time.monotonic() is system-wide on Linux, so the
-  bench compares these stamps with its own.
+  one rests 9 to 13 ticks below the best bid (beyond the firehose's orders, 2 to 7 ticks
+  behind the inside, which would change its level's total every few ms) with a quantity
+  chosen so its level's total is a 4-digit number not shown before:
+  `P <stamp> <level text> <price>` once the exchange has accepted it (the book changed).
+time.monotonic() is system-wide on Linux, so the bench compares these stamps with its own.
 stdin at EOF stops the exchange (the bench died or finished).
 """
 
@@ -77,7 +78,7 @@ class Planter:
         if bid is None:
             say("E no bid")
             return
-        price = bid - self.rng.randint(3, 6) * scales.tick
+        price = bid - self.rng.randint(9, 13) * scales.tick
         if price < scales.min_price:
             say("E no room below the bid")
             return

@@ -96,7 +96,7 @@ async def test_the_bench_exchange_stamps_inserts_and_plants_books_a_desk_sees() 
             await eventually(lambda: ex.arrivals, what="the insert's arrival stamp")
             assert before <= ex.arrivals[0] <= time.monotonic()
 
-            ex.plant(symbol)  # bob rests a few ticks under the desk's bid of 0.40
+            ex.plant(symbol)  # bob rests 9 to 13 ticks under the desk's bid of 0.40
             await eventually(lambda: ex.planted, what="the plant's acceptance")
             text = ex.planted[0][1]
             assert len(text) == 4 and text.isdigit()
