@@ -153,6 +153,10 @@ def _press(term: Terminal, count: int, phase: Phase) -> None:
     rng = random.Random(14)
 
     def anchor() -> None:
+        # a lone Escape closes a question left open (a soft limit's); a key within
+        # Textual's escape delay would make it Alt+key instead
+        term.write(b"\x1b")
+        time.sleep(0.3)
         term.write(b"l")  # the cursor to the best offer
         for _ in range(AWAY):
             time.sleep(0.01)
