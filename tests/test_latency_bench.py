@@ -113,3 +113,29 @@ async def test_the_bench_exchange_stamps_inserts_and_plants_books_a_desk_sees() 
         children.stop_all()
     assert ex.proc.poll() is not None, "the bench's exchange outlived stop_all"
     assert not descendants(pid)
+
+
+def test_every_goal_of_the_issue_gets_a_row_with_its_figure(tmp_path: Path) -> None:
+    from latency import parse, rows
+    from latency_desk import Phase
+
+    args = parse(["--quick", "--soak", "2"])
+    args.home = str(tmp_path)
+    hose = Phase("firehose", 2000, window=10.0, keys=[0.005, 0.009, 0.2], requests=3,
+                 key_stamps=[1.0, 2.0, 3.0], ticks=[0.05, 0.3], plants=2,
+                 bytes_per_s=150 * 1024, cpu=0.5, rss=110.0,
+                 stalls=[Stall(5.0, 40.0, "frame")], span=(0.0, 10.0))
+    calm = Phase("traders", 0, window=10.0, bytes_per_s=20 * 1024, cpu=0.1, rss=100.0)
+    table_rows = rows(args, hose, calm, [1.5, 1.6], [0.2, 0.3], (100.0, 103.0), (10.0, 24.0))
+    measured = {r.figure.split(",")[0]: r.measured for r in table_rows}
+    assert len(table_rows) == 8
+    assert measured["key → request at the exchange"].startswith("200 ms (p50 9 ms")
+    assert "3 of 3 keys" in measured["key → request at the exchange"]
+    assert measured["book change → terminal output"].startswith("50 ms / 300 ms")
+    assert measured["bytes to the terminal"].startswith("150 KiB/s")
+    assert measured["desk process CPU with only the demo's traders (exchange in its own "
+                    "process)"].startswith("10% of a core")
+    assert measured["`pmdesk demo` launch → live ladder"].startswith("1.55 s (hello world "
+                                                                     "0.25 s: 6.2x")
+    assert measured["RSS growth of the demo"].startswith("+3.0% over 2 min")
+    assert measured["main-thread CPU per frame"].startswith("2.4x less")
