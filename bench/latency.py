@@ -57,7 +57,7 @@ def pmdesk() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
 
 
-def firehose_args(rate: int, markets: int) -> tuple[list[str], str]:
+def firehose_args(rate: int, markets: int, interval: int) -> tuple[list[str], str]:
     """The sim's firehose flags, or none (and why) when this checkout lacks them."""
     if rate <= 0:
         return [], "no firehose asked"
@@ -65,7 +65,10 @@ def firehose_args(rate: int, markets: int) -> tuple[list[str], str]:
                               capture_output=True, text=True).stdout
     if "--firehose" not in helptext:
         return [], "pmdesk sim has no --firehose here (part A not merged): synthetic traders only"
-    return ["--firehose", str(rate), "--firehose-markets", str(markets)], ""
+    # the exchange sends every change (--md-interval 0), not its default 50 ms merge: the
+    # real gateway does not say it merges, and the desk is what is measured
+    return ["--firehose", str(rate), "--firehose-markets", str(markets),
+            "--md-interval", str(interval)], ""
 
 
 def launches(children: Children, home: Path, runs: int) -> tuple[list[float], list[float]]:
@@ -168,7 +171,7 @@ def rows(args: argparse.Namespace, hose: Phase, calm: Phase, desk: list[float],
 
 def run(args: argparse.Namespace, children: Children) -> None:
     home = Path(args.home)
-    extra, why = firehose_args(args.rate, args.markets)
+    extra, why = firehose_args(args.rate, args.markets, args.md_interval)
     hose = run_phase(children, home, Phase("firehose", args.rate if extra else 0),
                      extra=extra, keys=args.keys, plants=args.plants, seconds=args.seconds)
     calm = run_phase(children, home, Phase("traders", 0), extra=[], keys=0, plants=0,
@@ -187,7 +190,7 @@ def run(args: argparse.Namespace, children: Children) -> None:
     print("reproduce: .venv/bin/python bench/latency.py " + (
         "--quick" if args.quick else f"--keys {args.keys} --plants {args.plants} --seconds "
         f"{args.seconds:g} --launches {args.launches} --ladder-seconds {args.ladder_seconds:g}")
-        + f" --rate {args.rate} --markets {args.markets}"
+        + f" --rate {args.rate} --markets {args.markets} --md-interval {args.md_interval}"
         + (f" --soak {args.soak:g}" if args.soak else "")
         + (" --no-ladder" if args.no_ladder else ""))
 
@@ -199,6 +202,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     cli.add_argument("--seconds", type=float, default=30.0, help="shortest window of a phase")
     cli.add_argument("--rate", type=int, default=2000, help="firehose book changes a second")
     cli.add_argument("--markets", type=int, default=1, help="markets the firehose spreads over")
+    cli.add_argument("--md-interval", type=int, default=0,
+                     help="ms the exchange merges a market's changes over, firehose phase")
     cli.add_argument("--launches", type=int, default=3, help="launches of each app timed")
     cli.add_argument("--soak", type=float, default=0.0, help="minutes of demo for RSS growth")
     cli.add_argument("--ladder-seconds", type=float, default=15.0,
