@@ -317,7 +317,7 @@ async def test_a_trade_made_while_the_desk_reads_the_history_is_not_taken_for_a_
 async def test_a_history_that_cannot_be_read_is_asked_again_never_taken_for_no_trades(
         quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
     ioc(quiet_sim)
-    monkeypatch.setattr(recovery, "RETRY_AFTER", 0.5)  # not the trader's 10 s
+    monkeypatch.setattr(recovery, "RETRY_AFTER", (0.5,) * 6)  # not the trader's 2 s, 4 s…
     async with live(make_retail_venue(quiet_sim)) as venue:
         private = venue._workers[1]
         await rest_orders(venue, [(Intent.BUY_YES, 40, 50)])

@@ -44,8 +44,9 @@ AWAY_MAX = 20
 HISTORY_PAGES = 10  # pages of activities read per market and pass, at most
 PASSES = 5  # looks at the gaps; aggregates only when the last two agree
 SETTLE = 1.0  # seconds between looks: executions on their way arrive meanwhile
-RETRY_AFTER = 10.0  # seconds before orders left unsettled are looked at again
-RETRIES = 6  # then they wait for the next reconnect
+# seconds before orders left unsettled are looked at again, soon at first (a trade on its
+# way settles in moments); after the last, they wait for the next reconnect
+RETRY_AFTER = (2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
 BOTH = frozenset({Side.BUY, Side.SELL})
 INSERT_SLACK = 1.0  # seconds: a trade's time and its order's insert time, both the exchange's
 
@@ -115,10 +116,10 @@ class FillRecovery(DeskListener):
         tries = 0
         while True:
             if not (self._views or self._lookups):
-                if not self._unsettled or tries == RETRIES:
+                if not self._unsettled or tries == len(RETRY_AFTER):
                     return
+                await asyncio.sleep(RETRY_AFTER[tries])
                 tries += 1
-                await asyncio.sleep(RETRY_AFTER)
                 self._lookups, self._unsettled = self._unsettled | self._lookups, {}
             views, self._views = self._views, {}
             lookups, self._lookups = self._lookups, {}
