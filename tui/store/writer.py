@@ -126,6 +126,11 @@ class Writer:
                                                 self.block):
                         self._over = True  # stuck: later items go past the bound at once
         items.append((op, params))
+        if op not in MARKET and self.error is None:  # a failing disk keeps its backoff
+            # an order or a fill is committed at once, not after the batching interval: a
+            # desk killed meanwhile restarts knowing it (the retail API lists no closed
+            # orders, so one placed, filled and forgotten could not be found again)
+            self._kick.set()
 
     def hold(self, op: str, symbol: str, slot: int, params: Params) -> None:
         """Keep the latest row of ``slot``; a row whose slot has ended is queued."""
