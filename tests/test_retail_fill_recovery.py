@@ -339,6 +339,36 @@ async def test_a_history_that_cannot_be_read_is_asked_again_never_taken_for_no_t
         assert not any(f.aggregate for f in venue.state.fills)
 
 
+async def test_a_reconnect_is_looked_at_at_once_while_older_orders_wait_to_be_retried(
+        quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An order left unsettled waits a while before it is looked at again; a fill missed in
+    a later outage must not wait behind it."""
+    ioc(quiet_sim)
+    monkeypatch.setattr(recovery, "RETRY_AFTER", (60.0,) * 6)  # far beyond `eventually`
+    async with live(make_retail_venue(quiet_sim)) as venue:
+        private = venue._workers[1]
+        await rest_orders(venue, [(Intent.BUY_YES, 40, 3), (Intent.BUY_YES, 39, 50)])
+        read = venue.rest.activity_page
+
+        async def lost(**kw: str) -> tuple[list[dict[str, object]], str]:
+            raise VenueError("The retail API did not answer in time.")
+
+        monkeypatch.setattr(venue.rest, "activity_page", lost)
+        before = private.connects
+        quiet_sim.retail_ws.drop_all(PRIVATE)
+        counterparty(quiet_sim, Side.SELL, 40, 3, SYMBOL)
+        await eventually(lambda: private.connects > before, what="the socket back")
+        await eventually(lambda: any("looks again" in n.text for n in venue.state.notices),
+                         what="the first order left to look at again")
+        monkeypatch.setattr(venue.rest, "activity_page", read)
+        before = private.connects
+        quiet_sim.retail_ws.drop_all(PRIVATE)
+        counterparty(quiet_sim, Side.SELL, 39, 4, SYMBOL)  # the other order: the first filled
+        await eventually(lambda: private.connects > before, what="the socket back again")
+        await eventually(lambda: desk_view(venue.state.fills) == exchange_view(quiet_sim),
+                         what="every missed fill, without waiting out the retry")
+
+
 async def test_a_modified_orders_carried_fills_are_not_taken_for_missing_ones(
         quiet_sim: SimServer) -> None:
     """A modify's successor starts with its predecessor's fills in its cumulative quantity:

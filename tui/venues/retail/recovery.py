@@ -66,6 +66,7 @@ class FillRecovery(DeskListener):
         self._shown: set[str] = set()  # orders the trader hears ended
         self._unsettled: dict[str, Order] = {}  # still moving at the last look: look again
         self._unread: set[str] = set()  # markets whose history the last read could not get
+        self._news = asyncio.Event()  # a reconnect came while the task waits to retry
         venue.state.listen(self)
 
     # --- what the desk recorded ---------------------------------------------------------
@@ -109,7 +110,9 @@ class FillRecovery(DeskListener):
         for oid, order in unsettled.items():
             if oid not in self._views:
                 self._lookups.setdefault(oid, order)
-        if not self.venue.tasks.running(TASK):
+        if self.venue.tasks.running(TASK):
+            self._news.set()  # waiting to look again at older orders: look now, with these
+        else:
             self.venue.tasks.spawn(self._run(), TASK)
 
     async def _run(self) -> None:
@@ -118,8 +121,11 @@ class FillRecovery(DeskListener):
             if not (self._views or self._lookups):
                 if not self._unsettled or tries == len(RETRY_AFTER):
                     return
-                await asyncio.sleep(RETRY_AFTER[tries])
-                tries += 1
+                self._news.clear()
+                try:
+                    await asyncio.wait_for(self._news.wait(), RETRY_AFTER[tries])
+                except TimeoutError:
+                    tries += 1
                 self._lookups, self._unsettled = self._unsettled | self._lookups, {}
             views, self._views = self._views, {}
             lookups, self._lookups = self._lookups, {}
