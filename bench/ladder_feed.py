@@ -32,8 +32,8 @@ from tui.sim.exchange import Exchange
 from tui.sim.server import SimServer
 from tui.sim.wire import book_update_pb
 from tui.ui.app import PmdeskApp
+from tui.venues.base import ORDER_STREAM
 from tui.venues.gateway import convert
-from tui.venues.gateway.commands import ORDER_STREAM
 from tui.venues.gateway.venue import BOOK_DEPTH, GatewayVenue
 
 STREAM = "prices"  # the name of GatewayVenue's market-data worker
