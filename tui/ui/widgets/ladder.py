@@ -13,7 +13,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.cache import LRUCache
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -77,7 +76,11 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         self._scales: Scales | None = None
         self._rows = 0
         self._snap = EMPTY
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        # row -> (what it was drawn from, strip): one strip a row, the one on screen; a
+        # busy book changes most rows each frame, so older strips are never asked for again
+        self._strips: dict[int, tuple[tuple[object, ...], Strip]] = {}
+        self._looks: dict[str, Style] = {}  # component class -> base + its style
+        self._cols: tuple[tuple[object, ...], Columns] | None = None
         self._auto_cursor = True  # place on the inside market once a book arrives
         self.cumulative = False  # bid/offer columns show size from the inside out
         self.column_order: tuple[str, ...] = DEFAULT_ORDER  # which optional columns fit first
@@ -258,11 +261,27 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._looks.clear()
+
+    def _look(self, name: str) -> Style:
+        """The row's base style plus a component class's, made once per styling (the base
+        walks the DOM for its background; adding styles is not free either)."""
+        look = self._looks.get(name)
+        if look is None:
+            base = self._looks.get("")
+            if base is None:
+                base = self._looks[""] = self.rich_style
+            look = self._looks[name] = base + self.get_component_rich_style(name) \
+                if name else base
+        return look
 
     def columns(self, width: int | None = None) -> Columns:
         assert self._scales is not None
-        return columns_for(self.scrollable_content_region.width if width is None else width,
-                           self._scales, self.column_order)
+        key = (self.scrollable_content_region.width if width is None else width,
+               self._scales, self.column_order)
+        if self._cols is None or self._cols[0] != key:
+            self._cols = key, columns_for(*key)
+        return self._cols[1]
 
     def column_titles(self) -> Text:
         """Column headings aligned with the rows below (for the header above the ladder)."""
@@ -284,21 +303,25 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         row = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
         if self._scales is None or not 0 <= row < self._rows:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._look(""))
         key = self._snap.key(self.price_of(row))
         is_cursor = self.cursor is not None and self.row_of(self.cursor) == row
-        cache_key = (row, key, width, is_cursor, self.stale)  # view changes clear the cache
-        strip = self._strips.get(cache_key)
-        if strip is None:
-            strip = self._render_row(row, key, width, is_cursor)
-            self._strips[cache_key] = strip
+        drawn_from = (key, width, is_cursor, self.stale)  # view changes clear the cache
+        cached = self._strips.get(row)
+        if cached is not None and cached[0] == drawn_from:
+            return cached[1]
+        strip = self._render_row(row, key, width, is_cursor)
+        if len(self._strips) > 4 * max(self.size.height, 16):  # keep the rows in view
+            view = self._visible_rows()
+            self._strips = {r: v for r, v in self._strips.items() if r in view}
+        self._strips[row] = (drawn_from, strip)
         return strip
 
     def _render_row(self, row: int, key: RowKey, width: int, is_cursor: bool) -> Strip:
         s = self._scales
         assert s is not None
-        st = self.get_component_rich_style
-        base = self.rich_style
+        look = self._look
+        base = look("")
         c = self.columns(width)
         price = self.price_of(row)
         empty = key.bid is None and key.offer is None
@@ -308,20 +331,20 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         if len(mine_text) > c.mine:
             mine_text = mine_text[: c.mine - 1] + "…"
         kinds = {k for _, k in key.mine}
-        mine_style = st("ladder--pending") if "pending" in kinds else st(
+        mine_style = look("ladder--pending") if "pending" in kinds else look(
             "ladder--mine-sell" if kinds == {"sell"} else "ladder--mine-buy")
         # styles only where there is text: the cursor's reverse would paint empty cells
-        segs.append(Segment(mine_text.rjust(c.mine), base + mine_style if mine_text else base))
-        segs.append(Segment("◆", base + st("ladder--avg")) if key.avg else Segment(" ", base))
+        segs.append(Segment(mine_text.rjust(c.mine), mine_style if mine_text else base))
+        segs.append(Segment("◆", look("ladder--avg")) if key.avg else Segment(" ", base))
 
         def qty_cell(qty: int | None, kind: str, best: bool, justify: str) -> Segment:
             if qty is None:
                 return Segment(" " * c.qty, base)
             text = compact_qty(s, qty, c.qty)
             text = text.rjust(c.qty) if justify == "r" else text.ljust(c.qty)
-            style = st("ladder--stale") if self.stale else st(
+            style = look("ladder--stale") if self.stale else look(
                 f"ladder--best-{kind}" if best else f"ladder--{kind}")
-            return Segment(text, base + style)
+            return Segment(text, style)
 
         def extra(name: str, value: int | None, style: str) -> None:
             w = c.widths[name]
@@ -329,11 +352,11 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
             if value is None:
                 segs.append(Segment(" " * w, base))
             else:
-                segs.append(Segment(compact_qty(s, value, w).rjust(w), base + st(style)))
+                segs.append(Segment(compact_qty(s, value, w).rjust(w), look(style)))
 
         # the ticket's outcome is the bright price; the other is dimmed
-        bright = st("ladder--empty") if empty else st("ladder--price")
-        dim = st("ladder--empty") if empty else st("ladder--no")
+        bright = look("ladder--empty") if empty else look("ladder--price")
+        dim = look("ladder--empty") if empty else look("ladder--no")
         yes_style, no_style = (bright, dim) if self.outcome is Outcome.YES else (dim, bright)
         segs.append(qty_cell(key.bid, "bid", key.best_bid, "r"))
         segs.append(Segment(" ", base))
@@ -341,14 +364,14 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         if key.last:  # the last trade, with the side that crossed the spread
             arrow = {"up": "▲", "down": "▼"}.get(key.last, "•")
             segs.append(Segment((arrow + yes).center(c.price),
-                                base + st(f"ladder--last-{key.last}" if key.last != "flat"
-                                          else "ladder--last")))
+                                look(f"ladder--last-{key.last}" if key.last != "flat"
+                                     else "ladder--last")))
         else:
-            segs.append(Segment(yes.center(c.price), base + yes_style))
+            segs.append(Segment(yes.center(c.price), yes_style))
         if c.has("no"):
             segs.append(Segment(" ", base))
             segs.append(Segment(s.price_text(s.complement(price)).center(c.price),
-                                base + no_style))
+                                no_style))
         segs.append(Segment(" ", base))
         segs.append(qty_cell(key.offer, "offer", key.best_offer, "l"))
         if c.has("vol"):
@@ -364,11 +387,10 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
                 segs.append(Segment(" " * w, base))
             else:
                 tone = {1: "ladder--gain", -1: "ladder--loss"}.get(gain(key.pnl), "ladder--no")
-                segs.append(Segment(pnl_text(key.pnl, w).rjust(w), base + st(tone)))
+                segs.append(Segment(pnl_text(key.pnl, w).rjust(w), look(tone)))
         strip = Strip(segs).adjust_cell_length(width, base)
         if is_cursor:
-            cursor_style: Style = st("ladder--cursor")
-            strip = strip.apply_style(cursor_style)
+            strip = strip.apply_style(self.get_component_rich_style("ladder--cursor"))
         return strip
 
     # --- mouse (the wheel and the scrollbar: FollowsMarket) ------------------------------
