@@ -177,7 +177,14 @@ class PmdeskApp(App[None]):
         self.desk_screen.show_market(symbol)
 
     def frame(self) -> None:
+        """Both frames at once: everything that changed."""
         self.desk_screen.frame()
+
+    def book_frame(self) -> None:
+        self.desk_screen.book_frame()
+
+    def side_frame(self) -> None:
+        self.desk_screen.side_frame()
 
     # --- life cycle -----------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
