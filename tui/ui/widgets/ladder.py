@@ -80,6 +80,9 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         # busy book changes most rows each frame, so older strips are never asked for again
         self._strips: dict[int, tuple[tuple[object, ...], Strip]] = {}
         self._looks: dict[str, Style] = {}  # component class -> base + its style
+        self._prices: dict[int, tuple[str, str]] = {}  # row -> (YES, NO) price texts
+        self._titles: tuple[tuple[object, ...], Text] | None = None
+        self._geometry = (0, 0, 0)  # width, top row, height: read once per render_lines
         self._cols: tuple[tuple[object, ...], Columns] | None = None
         self._auto_cursor = True  # place on the inside market once a book arrives
         self.cumulative = False  # bid/offer columns show size from the inside out
@@ -121,6 +124,7 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(0, self._rows)
         self._snap = EMPTY
         self._strips.clear()
+        self._prices.clear()
         self._auto_cursor = True
         self.trader_scrolled = False
         self.cursor = self._inside() if s else None
@@ -288,6 +292,12 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         if self._scales is None:
             return Text("")
         c = self.columns()
+        key = (c, self.cumulative)
+        if self._titles is None or self._titles[0] != key:
+            self._titles = key, self._make_titles(c)
+        return self._titles[1]
+
+    def _make_titles(self, c: Columns) -> Text:
         bid, offer = ("Σbid", "Σoffer") if self.cumulative else ("bid", "offer")
         text = (" " * c.pad + "mine".rjust(c.mine) + " " + bid[:c.qty].rjust(c.qty) + " "
                 + "YES".center(c.price))
@@ -299,9 +309,14 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
                 text += " " + TITLES[name].rjust(c.widths[name])
         return Text(text, no_wrap=True)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        region = self.scrollable_content_region  # a walk up the DOM: once, not per row
+        self._geometry = region.width, round(self.scroll_offset.y), region.height
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        row = y + round(self.scroll_offset.y)
-        width = self.scrollable_content_region.width
+        width, top, height = self._geometry
+        row = y + top
         if self._scales is None or not 0 <= row < self._rows:
             return Strip.blank(width, self._look(""))
         key = self._snap.key(self.price_of(row))
@@ -311,8 +326,8 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         if cached is not None and cached[0] == drawn_from:
             return cached[1]
         strip = self._render_row(row, key, width, is_cursor)
-        if len(self._strips) > 4 * max(self.size.height, 16):  # keep the rows in view
-            view = self._visible_rows()
+        if len(self._strips) > 4 * max(height, 16):  # keep the rows in view
+            view = range(top, top + height)
             self._strips = {r: v for r, v in self._strips.items() if r in view}
         self._strips[row] = (drawn_from, strip)
         return strip
@@ -360,7 +375,10 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         yes_style, no_style = (bright, dim) if self.outcome is Outcome.YES else (dim, bright)
         segs.append(qty_cell(key.bid, "bid", key.best_bid, "r"))
         segs.append(Segment(" ", base))
-        yes = s.price_text(price)
+        texts = self._prices.get(row)
+        if texts is None:
+            texts = self._prices[row] = s.price_text(price), s.price_text(s.complement(price))
+        yes = texts[0]
         if key.last:  # the last trade, with the side that crossed the spread
             arrow = {"up": "▲", "down": "▼"}.get(key.last, "•")
             segs.append(Segment((arrow + yes).center(c.price),
@@ -370,8 +388,7 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
             segs.append(Segment(yes.center(c.price), yes_style))
         if c.has("no"):
             segs.append(Segment(" ", base))
-            segs.append(Segment(s.price_text(s.complement(price)).center(c.price),
-                                no_style))
+            segs.append(Segment(texts[1].center(c.price), no_style))
         segs.append(Segment(" ", base))
         segs.append(qty_cell(key.offer, "offer", key.best_offer, "l"))
         if c.has("vol"):

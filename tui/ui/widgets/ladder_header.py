@@ -67,6 +67,7 @@ class LadderHeader(Widget):
         super().__init__(classes=classes)
         self._content = Text(content, no_wrap=True, overflow="ellipsis")
         self._strips: tuple[int, list[Strip]] | None = None  # (width, lines) as drawn
+        self._shown: tuple[object, ...] = ()  # what show_book last drew the words from
 
     @property
     def content(self) -> Text:
@@ -81,7 +82,7 @@ class LadderHeader(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips = None
+        self._strips, self._shown = None, ()  # the words carry the styles too
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -107,12 +108,20 @@ class LadderHeader(Widget):
         """``market``: where the inside went when it is out of sight ('↑0.412'), said with
         the key that follows it; it outranks last, spread, flags and mid, and is never
         dropped, only shortened."""
+        width = self.content_region.width or 10_000
+        # what the words are made of: the same, and nothing is made again (every frame on a
+        # busy book asks; most frames only sizes moved, and the header shows none)
+        shown = (instrument, book.best_bid if book else None, book.best_offer if book else None,
+                 book.last_trade_px if book else None, stale_text, titles, age, flags, named,
+                 market, follow_key, width, self._symbols() if named else ())
+        if shown == self._shown:
+            return
+        self._shown = shown
         st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
             return
         parts = self._parts(instrument, book, stale_text, age, flags)
-        width = self.content_region.width or 10_000
         if market:  # the inside is out of sight ('↑0.412'): where it went, and the key;
             # after the inside, never dropped, in the words that fit beside what stays
             kept = _length([p for p in parts if p[0] not in DROP_FIRST])
