@@ -38,6 +38,7 @@ from tui.ui.widgets.ladder_rows import (
     pnl_text,
 )
 from tui.ui.widgets.ladder_view import FollowsMarket
+from tui.ui.widgets.segments import fold_blanks
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
 
@@ -405,10 +406,10 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 tone = {1: "ladder--gain", -1: "ladder--loss"}.get(gain(key.pnl), "ladder--no")
                 segs.append(Segment(pnl_text(key.pnl, w).rjust(w), look(tone)))
-        strip = Strip(segs).adjust_cell_length(width, base)
-        if is_cursor:
-            strip = strip.apply_style(self.get_component_rich_style("ladder--cursor"))
-        return strip
+        if is_cursor:  # reversed: every blank cell shows, so each keeps its own style
+            return Strip(segs).adjust_cell_length(width, base).apply_style(
+                self.get_component_rich_style("ladder--cursor"))
+        return Strip(fold_blanks(Strip(segs).adjust_cell_length(width, base)), width)
 
     # --- mouse (the wheel and the scrollbar: FollowsMarket) ------------------------------
     def on_click(self, event: events.Click) -> None:
