@@ -83,7 +83,7 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         self._looks: dict[str, Style] = {}  # component class -> base + its style
         self._prices: dict[int, tuple[str, str]] = {}  # row -> (YES, NO) price texts
         self._titles: tuple[tuple[object, ...], Text] | None = None
-        self._geometry = (0, 0, 0)  # width, top row, height: read once per render_lines
+        self._geometry: tuple[int, int, int] | None = None  # _view(), during render_lines
         self._cols: tuple[tuple[object, ...], Columns] | None = None
         self._auto_cursor = True  # place on the inside market once a book arrives
         self.cumulative = False  # bid/offer columns show size from the inside out
@@ -311,12 +311,19 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         return Text(text, no_wrap=True)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        region = self.scrollable_content_region  # a walk up the DOM: once, not per row
-        self._geometry = region.width, round(self.scroll_offset.y), region.height
-        return super().render_lines(crop)
+        self._geometry = self._view()  # a walk up the DOM: once a paint, not once a row
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._geometry = None
+
+    def _view(self) -> tuple[int, int, int]:
+        """Width, top row and height of what the ladder shows now."""
+        region = self.scrollable_content_region
+        return region.width, round(self.scroll_offset.y), region.height
 
     def render_line(self, y: int) -> Strip:
-        width, top, height = self._geometry
+        width, top, height = self._geometry or self._view()
         row = y + top
         if self._scales is None or not 0 <= row < self._rows:
             return Strip.blank(width, self._look(""))

@@ -345,13 +345,13 @@ class MarketList(Vertical):
                                    layout.spark_w)
             second = second.ljust(layout.width - len(labels)) + labels
             first.append("\n" + second, style=st("markets--dim"))
-            self.heading.update(first)
+            self.heading.update(first, layout=False)  # its height is set with the plan
         else:
             right = labels + " " + "chg".rjust(CHG)
             head = feed_heading("markets", words, kind, layout.width - len(right), style)
             head.append(" " * (layout.width - len(right) - head.cell_len))
             head.append(right, style=st("markets--dim"))
-            self.heading.update(head)
+            self.heading.update(head, layout=False)
 
     # --- events ------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
