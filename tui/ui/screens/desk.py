@@ -140,7 +140,7 @@ class DeskScreen(DeclaredOrderScreen):
         self.lay_out()
         self.frame()
         # through the app's frames, which the benchmarks (bench/) time; the side frame half
-        # a book frame after it, so the two never share one paint (tui/ui/frame.py)
+        # a book frame after it, so the two seldom share one paint (tui/ui/frame.py)
         period = 1 / max(self.pmdesk.frame_hz, 1.0)
         self.set_interval(period, lambda: self.pmdesk.book_frame(), name="frame")
         self.set_timer(period / 2, lambda: self.set_interval(

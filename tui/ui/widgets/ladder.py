@@ -1,7 +1,8 @@
 """The price ladder: one YES book on a fixed 0.99 → 0.01 axis, drawn with the Line API.
 
 Only visible rows are rendered. ``refresh_book`` recomputes a small key per non-empty row
-and repaints only the rows whose key changed; strips are cached by row, key and width.
+and repaints only the rows whose key changed; one strip a row is kept while its key, width,
+cursor and staleness stay the same. A row's cells are drawn in ladder_paint.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -20,30 +20,26 @@ from textual.strip import Strip
 
 from tui.core.enums import Side
 from tui.core.model import Book, Instrument, Order
-from tui.core.money import gain
 from tui.core.pnl import entry_tick
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 from tui.desk.controller import orders_at
+from tui.ui.widgets.ladder_paint import PaintsRows
 from tui.ui.widgets.ladder_rows import (
     DEFAULT_ORDER,
     EMPTY,
-    TITLES,
     Columns,
-    RowKey,
     Snapshot,
     columns_for,
-    compact_qty,
     cumulative,
-    pnl_text,
+    titles_line,
 )
 from tui.ui.widgets.ladder_view import FollowsMarket
-from tui.ui.widgets.segments import fold_blanks
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
 
 
-class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
+class Ladder(FollowsMarket, PaintsRows, ScrollView, can_focus=True, inherit_bindings=False):
     """A price ladder for one market; the app owns the keys and calls the methods.
     How its view follows the market (scrolling, never the cursor) is FollowsMarket's."""
 
@@ -295,20 +291,8 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         c = self.columns()
         key = (c, self.cumulative)
         if self._titles is None or self._titles[0] != key:
-            self._titles = key, self._make_titles(c)
+            self._titles = key, Text(titles_line(c, self.cumulative), no_wrap=True)
         return self._titles[1]
-
-    def _make_titles(self, c: Columns) -> Text:
-        bid, offer = ("Σbid", "Σoffer") if self.cumulative else ("bid", "offer")
-        text = (" " * c.pad + "mine".rjust(c.mine) + " " + bid[:c.qty].rjust(c.qty) + " "
-                + "YES".center(c.price))
-        if c.has("no"):
-            text += " " + "NO".center(c.price)
-        text += " " + offer[:c.qty].ljust(c.qty)
-        for name in c.shown:
-            if name != "no":
-                text += " " + TITLES[name].rjust(c.widths[name])
-        return Text(text, no_wrap=True)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._geometry = self._view()  # a walk up the DOM: once a paint, not once a row
@@ -339,84 +323,6 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
             self._strips = {r: v for r, v in self._strips.items() if r in view}
         self._strips[row] = (drawn_from, strip)
         return strip
-
-    def _render_row(self, row: int, key: RowKey, width: int, is_cursor: bool) -> Strip:
-        s = self._scales
-        assert s is not None
-        look = self._look
-        base = look("")
-        c = self.columns(width)
-        price = self.price_of(row)
-        empty = key.bid is None and key.offer is None
-        segs: list[Segment] = [Segment(" " * c.pad, base)]
-
-        mine_text = " ".join(t for t, _ in key.mine)
-        if len(mine_text) > c.mine:
-            mine_text = mine_text[: c.mine - 1] + "…"
-        kinds = {k for _, k in key.mine}
-        mine_style = look("ladder--pending") if "pending" in kinds else look(
-            "ladder--mine-sell" if kinds == {"sell"} else "ladder--mine-buy")
-        # styles only where there is text: the cursor's reverse would paint empty cells
-        segs.append(Segment(mine_text.rjust(c.mine), mine_style if mine_text else base))
-        segs.append(Segment("◆", look("ladder--avg")) if key.avg else Segment(" ", base))
-
-        def qty_cell(qty: int | None, kind: str, best: bool, justify: str) -> Segment:
-            if qty is None:
-                return Segment(" " * c.qty, base)
-            text = compact_qty(s, qty, c.qty)
-            text = text.rjust(c.qty) if justify == "r" else text.ljust(c.qty)
-            style = look("ladder--stale") if self.stale else look(
-                f"ladder--best-{kind}" if best else f"ladder--{kind}")
-            return Segment(text, style)
-
-        def extra(name: str, value: int | None, style: str) -> None:
-            w = c.widths[name]
-            segs.append(Segment(" ", base))
-            if value is None:
-                segs.append(Segment(" " * w, base))
-            else:
-                segs.append(Segment(compact_qty(s, value, w).rjust(w), look(style)))
-
-        # the ticket's outcome is the bright price; the other is dimmed
-        bright = look("ladder--empty") if empty else look("ladder--price")
-        dim = look("ladder--empty") if empty else look("ladder--no")
-        yes_style, no_style = (bright, dim) if self.outcome is Outcome.YES else (dim, bright)
-        segs.append(qty_cell(key.bid, "bid", key.best_bid, "r"))
-        segs.append(Segment(" ", base))
-        texts = self._prices.get(row)
-        if texts is None:
-            texts = self._prices[row] = s.price_text(price), s.price_text(s.complement(price))
-        yes = texts[0]
-        if key.last:  # the last trade, with the side that crossed the spread
-            arrow = {"up": "▲", "down": "▼"}.get(key.last, "•")
-            segs.append(Segment((arrow + yes).center(c.price),
-                                look(f"ladder--last-{key.last}" if key.last != "flat"
-                                     else "ladder--last")))
-        else:
-            segs.append(Segment(yes.center(c.price), yes_style))
-        if c.has("no"):
-            segs.append(Segment(" ", base))
-            segs.append(Segment(texts[1].center(c.price), no_style))
-        segs.append(Segment(" ", base))
-        segs.append(qty_cell(key.offer, "offer", key.best_offer, "l"))
-        if c.has("vol"):
-            extra("vol", key.vol, "ladder--vol")
-        if c.has("ltq"):
-            extra("ltq", key.ltq, "ladder--ltq")
-        if c.has("ahead"):
-            extra("ahead", key.ahead, "ladder--ahead")
-        if c.has("pnl"):
-            w = c.widths["pnl"]
-            segs.append(Segment(" ", base))
-            if key.pnl is None:
-                segs.append(Segment(" " * w, base))
-            else:
-                tone = {1: "ladder--gain", -1: "ladder--loss"}.get(gain(key.pnl), "ladder--no")
-                segs.append(Segment(pnl_text(key.pnl, w).rjust(w), look(tone)))
-        if is_cursor:  # reversed: every blank cell shows, so each keeps its own style
-            return Strip(segs).adjust_cell_length(width, base).apply_style(
-                self.get_component_rich_style("ladder--cursor"))
-        return Strip(fold_blanks(Strip(segs).adjust_cell_length(width, base)), width)
 
     # --- mouse (the wheel and the scrollbar: FollowsMarket) ------------------------------
     def on_click(self, event: events.Click) -> None:
