@@ -121,7 +121,8 @@ class TableLadder(App[None]):
 def install_hooks() -> None:
     """Class-level wrappers, installed before any app or timer exists (timers bind early)."""
     span, render = METER.span, METER.render
-    for cls, name, wrap in ((PmdeskApp, "frame", span), (TableLadder, "frame", span),
+    for cls, name, wrap in ((PmdeskApp, "frame", span), (PmdeskApp, "book_frame", span),
+                            (PmdeskApp, "side_frame", span), (TableLadder, "frame", span),
                             (Screen, "_on_timer_update", span), (App, "_display", METER.display),
                             (Screen, "_compositor_refresh", span),
                             (Ladder, "render_lines", render), (DataTable, "render_lines", render)):

@@ -178,19 +178,22 @@ async def test_update_quotes_redraws_only_the_markets_it_is_given() -> None:
         await app.shown(pilot)
         replaced: list[str] = []
         options = app.watchlist.options
-        original = options.replace_option_prompt
+        original = options.set_prompt
 
-        def spy(option_id: str, prompt: object) -> object:
+        def spy(option_id: str, prompt: Text) -> None:
             replaced.append(option_id)
-            return original(option_id, prompt)  # type: ignore[arg-type]
+            original(option_id, prompt)
 
-        options.replace_option_prompt = spy  # type: ignore[method-assign]
+        options.set_prompt = spy  # type: ignore[method-assign]
         quote(state, CHIEFS, 41, 43, volume=100)
         quote(state, BTC, 200, 202, volume=50)
         app.watchlist.update_quotes([CHIEFS])
         assert replaced == [CHIEFS]
         assert "0.41" in row(app.watchlist, CHIEFS).plain
         assert "0.230" in row(app.watchlist, BTC).plain  # not asked: not redrawn
+        await pilot.pause()
+        shown = "\n".join(drawn(options))  # on the glass too: its row repainted, not only held
+        assert "0.41" in shown and "0.44" not in shown and "0.230" in shown
         app.watchlist.update_quotes([CHIEFS])  # nothing it shows moved
         assert replaced == [CHIEFS]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import time
@@ -45,6 +46,20 @@ from tui.ui.widgets.ladder_pane import LadderPane
 from tui.ui.widgets.ticket import OrderTicket
 
 DIALOG_ACTIONS = frozenset({"help", "quit"})  # the only app keys while a dialog is open
+SETTLE_GC_AFTER = 1.0  # seconds after the venue is up: its first books are in and painted
+_gc_settled = False  # once a process: what start-up made is frozen
+
+
+def settle_gc() -> None:
+    """Keep what start-up made (modules, classes, styles, the DOM, the venue's clients) out
+    of the cycle collector's full passes: a full pass walked ~190k objects and held the UI
+    loop ~100 ms, a few times a minute on a busy book. Garbage is collected first, so
+    nothing frozen is garbage; what is made from here on is collected as before."""
+    global _gc_settled
+    if not _gc_settled:
+        _gc_settled = True
+        gc.collect()
+        gc.freeze()
 
 
 def _load_css() -> str:
@@ -162,7 +177,14 @@ class PmdeskApp(App[None]):
         self.desk_screen.show_market(symbol)
 
     def frame(self) -> None:
+        """Both frames at once: everything that changed."""
         self.desk_screen.frame()
+
+    def book_frame(self) -> None:
+        self.desk_screen.book_frame()
+
+    def side_frame(self) -> None:
+        self.desk_screen.side_frame()
 
     # --- life cycle -----------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -196,6 +218,7 @@ class PmdeskApp(App[None]):
     async def _start_venue(self) -> None:
         try:
             await self.venue.start()
+            self.set_timer(SETTLE_GC_AFTER, settle_gc)
         except VenueError as error:
             self.report(plain(error), sticky=True)
         except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback

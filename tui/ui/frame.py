@@ -1,9 +1,19 @@
-"""The frame: on a timer, pull what changed from DeskState and the desk, and repaint only that.
+"""The frame: on timers, pull what changed from DeskState and the desk, and repaint only that.
 
 The venue writes DeskState and marks what changed (dirty books, version counters); the
-desk controller counts its own changes. Each frame reads those marks, never one message
-per tick, and redraws inside one batch_update. The ticket is drawn after the ladders, from
-the same books, so it never shows an estimate for an older book than the ladder does.
+desk controller counts its own changes. The frame reads those marks, never one message
+per tick, and redraws inside one batch_update. It is cut in two, each on its own timer:
+
+- the book frame (the frame rate, 20 Hz): the ladders and their headers, the ticket (drawn
+  after the ladders, from the same books, so it never shows an estimate for an older book
+  than the ladder does), my orders and fills, the notices;
+- the side frame (SIDE_PERIOD, half a book frame after it): the tape, positions and account
+  marks, the market list, the status bar, the history.
+
+Textual paints what one callback changed in one pass, over the box around everything that
+changed: one frame that touched the ladder, the tape and the status bar repainted most of
+the screen, tens of ms of the UI loop on a busy book. Two frames, each over its own part of
+the screen, keep each pass short, and a key gets in between them.
 """
 
 from __future__ import annotations
@@ -23,13 +33,14 @@ from tui.ui.widgets.trades import TradeTape
 if TYPE_CHECKING:
     from tui.ui.screens.desk import DeskScreen
 
+SIDE_PERIOD = 0.1  # the tape, marks and account ten times a second
 MARKET_LIST_PERIOD = 0.5  # the market list refreshes at most twice a second
 STATUS_PERIOD = 1.0  # ages tick once a second even when nothing else moved
 SEVERITY: dict[str, SeverityLevel] = {"warning": "warning", "error": "error"}
 
 
 class Frame:
-    """What the screen has drawn so far (versions seen), and the frame that catches up."""
+    """What the screen has drawn so far (versions seen), and the frames that catch up."""
 
     def __init__(self, screen: DeskScreen) -> None:
         self.screen = screen
@@ -37,7 +48,8 @@ class Frame:
         self.history_due = True  # the history view is laid out when it next shows
         self._seen: dict[str, int] = {}
         self._notice_seq = 0
-        self._pending_quotes: set[str] = set()
+        self._pending_marks: set[str] = set()  # books moved since the side frame ran
+        self._pending_quotes: set[str] = set()  # ... since the market list was drawn
         self._quotes_at = 0.0
         self._status_sig: tuple[tuple[str, str], ...] = ()
 
@@ -46,6 +58,12 @@ class Frame:
         return changed
 
     def run(self, now: float) -> None:
+        """Both frames at once (the first paint; tests that freeze the clock)."""
+        self.run_books(now)
+        self.run_side(now)
+
+    def run_books(self, now: float) -> None:
+        """The book frame: the ladders, the ticket, my orders, the notices."""
         screen = self.screen
         state, desk = screen.state, screen.desk
         if self.changed("instruments", state.instruments_version):
@@ -53,6 +71,7 @@ class Frame:
         if screen.pane not in screen.visible_panes:  # the terminal narrowed under it
             screen.activate(0)
         dirty = state.take_dirty_books()
+        self._pending_marks |= dirty
         self._pending_quotes |= dirty
         orders_moved = self.changed("orders", state.orders_version)
         positions_moved = self.changed("positions", state.positions_version)
@@ -61,14 +80,10 @@ class Frame:
                 pane.ladder.refresh_book()
                 pane.ladder.follow_market()
                 screen.show_header(pane)
-        if self.changed("trades", state.trades_version):
-            screen.query_one(TradeTape).refresh_from(state)
         if orders_moved:
             screen.query_one("#orders", OrdersTable).refresh_from(state)
             screen.query_one(FillsTable).refresh_from(state)
             self.history_due = True
-        self.refresh_history()
-        self._accounts(dirty, orders_moved, positions_moved)
         drawn = screen.drawn
         latch = self.changed("latch", int(state.latched))
         if (self.changed("desk", desk.version) or latch or screen.symbol in dirty or orders_moved
@@ -76,11 +91,20 @@ class Frame:
             screen.show_ticket()
         elif drawn.refreshing and desk.estimate_due():  # the book-only refresh is due
             screen.estimate()
+        self.show_notices()
+
+    def run_side(self, now: float) -> None:
+        """The side frame: the tape, positions and account, the market list, the status."""
+        screen, state = self.screen, self.screen.state
+        dirty, self._pending_marks = self._pending_marks, set()
+        if self.changed("trades", state.trades_version):
+            screen.query_one(TradeTape).refresh_from(state)
+        self.refresh_history()
+        self._accounts(dirty)
         self._status(now)
         if self._pending_quotes and now - self._quotes_at >= MARKET_LIST_PERIOD:
             screen.query_one(MarketList).update_quotes(self._pending_quotes)
             self._pending_quotes, self._quotes_at = set(), now
-        self.show_notices()
 
     def show_notices(self) -> None:
         """The desk's notices, then the venue's (after a reconnect, the latest few)."""
@@ -100,10 +124,13 @@ class Frame:
             self.history_due = False
             self.screen.query_one(OrderHistoryTable).refresh_from(self.screen.state)
 
-    def _accounts(self, dirty: set[str], orders_moved: bool, positions_moved: bool) -> None:
+    def _accounts(self, dirty: set[str]) -> None:
         screen, state = self.screen, self.screen.state
         positions, account = screen.query_one(PositionsTable), screen.query_one(AccountPanel)
         account_moved = self.changed("account", state.status_version)
+        # versions of their own: the book frame reads (and consumes) "orders", "positions"
+        orders_moved = self.changed("orders-side", state.orders_version)
+        positions_moved = self.changed("positions-side", state.positions_version)
         if positions_moved or account_moved:
             positions.refresh_from(state)
         elif dirty:  # marks moved: only the rows of markets whose book changed

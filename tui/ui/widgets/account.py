@@ -83,9 +83,13 @@ class AccountPanel(Static):
 
     def refresh_fields(self, fields: tuple[Field, ...]) -> None:
         if fields != self._fields:
+            lines_moved = len(fields) != len(self._fields)  # one line a field, always
             self._fields = fields
-            self.clear_cached_dimensions()
-            self.refresh(layout=True)
+            if lines_moved:
+                self.clear_cached_dimensions()
+            # a layout pass repaints the whole screen: only when the height changes, not
+            # for new marks (ten times a second on a held market's busy book)
+            self.refresh(layout=lines_moved)
 
     @property
     def values(self) -> dict[str, str]:

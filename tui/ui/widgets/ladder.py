@@ -1,7 +1,8 @@
 """The price ladder: one YES book on a fixed 0.99 → 0.01 axis, drawn with the Line API.
 
 Only visible rows are rendered. ``refresh_book`` recomputes a small key per non-empty row
-and repaints only the rows whose key changed; strips are cached by row, key and width.
+and repaints only the rows whose key changed; one strip a row is kept while its key, width,
+cursor and staleness stay the same. A row's cells are drawn in ladder_paint.py.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.cache import LRUCache
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -21,29 +20,26 @@ from textual.strip import Strip
 
 from tui.core.enums import Side
 from tui.core.model import Book, Instrument, Order
-from tui.core.money import gain
 from tui.core.pnl import entry_tick
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 from tui.desk.controller import orders_at
+from tui.ui.widgets.ladder_paint import PaintsRows
 from tui.ui.widgets.ladder_rows import (
     DEFAULT_ORDER,
     EMPTY,
-    TITLES,
     Columns,
-    RowKey,
     Snapshot,
     columns_for,
-    compact_qty,
     cumulative,
-    pnl_text,
+    titles_line,
 )
 from tui.ui.widgets.ladder_view import FollowsMarket
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
 
 
-class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
+class Ladder(FollowsMarket, PaintsRows, ScrollView, can_focus=True, inherit_bindings=False):
     """A price ladder for one market; the app owns the keys and calls the methods.
     How its view follows the market (scrolling, never the cursor) is FollowsMarket's."""
 
@@ -77,7 +73,14 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         self._scales: Scales | None = None
         self._rows = 0
         self._snap = EMPTY
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        # row -> (what it was drawn from, strip): one strip a row, the one on screen; a
+        # busy book changes most rows each frame, so older strips are never asked for again
+        self._strips: dict[int, tuple[tuple[object, ...], Strip]] = {}
+        self._looks: dict[str, Style] = {}  # component class -> base + its style
+        self._prices: dict[int, tuple[str, str]] = {}  # row -> (YES, NO) price texts
+        self._titles: tuple[tuple[object, ...], Text] | None = None
+        self._geometry: tuple[int, int, int] | None = None  # _view(), during render_lines
+        self._cols: tuple[tuple[object, ...], Columns] | None = None
         self._auto_cursor = True  # place on the inside market once a book arrives
         self.cumulative = False  # bid/offer columns show size from the inside out
         self.column_order: tuple[str, ...] = DEFAULT_ORDER  # which optional columns fit first
@@ -118,6 +121,7 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(0, self._rows)
         self._snap = EMPTY
         self._strips.clear()
+        self._prices.clear()
         self._auto_cursor = True
         self.trader_scrolled = False
         self.cursor = self._inside() if s else None
@@ -258,117 +262,66 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._looks.clear()
+
+    def _look(self, name: str) -> Style:
+        """The row's base style plus a component class's, made once per styling (the base
+        walks the DOM for its background; adding styles is not free either)."""
+        look = self._looks.get(name)
+        if look is None:
+            base = self._looks.get("")
+            if base is None:
+                base = self._looks[""] = self.rich_style
+            look = self._looks[name] = base + self.get_component_rich_style(name) \
+                if name else base
+        return look
 
     def columns(self, width: int | None = None) -> Columns:
         assert self._scales is not None
-        return columns_for(self.scrollable_content_region.width if width is None else width,
-                           self._scales, self.column_order)
+        key = (self.scrollable_content_region.width if width is None else width,
+               self._scales, self.column_order)
+        if self._cols is None or self._cols[0] != key:
+            self._cols = key, columns_for(*key)
+        return self._cols[1]
 
     def column_titles(self) -> Text:
         """Column headings aligned with the rows below (for the header above the ladder)."""
         if self._scales is None:
             return Text("")
         c = self.columns()
-        bid, offer = ("Σbid", "Σoffer") if self.cumulative else ("bid", "offer")
-        text = (" " * c.pad + "mine".rjust(c.mine) + " " + bid[:c.qty].rjust(c.qty) + " "
-                + "YES".center(c.price))
-        if c.has("no"):
-            text += " " + "NO".center(c.price)
-        text += " " + offer[:c.qty].ljust(c.qty)
-        for name in c.shown:
-            if name != "no":
-                text += " " + TITLES[name].rjust(c.widths[name])
-        return Text(text, no_wrap=True)
+        key = (c, self.cumulative)
+        if self._titles is None or self._titles[0] != key:
+            self._titles = key, Text(titles_line(c, self.cumulative), no_wrap=True)
+        return self._titles[1]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._geometry = self._view()  # a walk up the DOM: once a paint, not once a row
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._geometry = None
+
+    def _view(self) -> tuple[int, int, int]:
+        """Width, top row and height of what the ladder shows now."""
+        region = self.scrollable_content_region
+        return region.width, round(self.scroll_offset.y), region.height
 
     def render_line(self, y: int) -> Strip:
-        row = y + round(self.scroll_offset.y)
-        width = self.scrollable_content_region.width
+        width, top, height = self._geometry or self._view()
+        row = y + top
         if self._scales is None or not 0 <= row < self._rows:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._look(""))
         key = self._snap.key(self.price_of(row))
         is_cursor = self.cursor is not None and self.row_of(self.cursor) == row
-        cache_key = (row, key, width, is_cursor, self.stale)  # view changes clear the cache
-        strip = self._strips.get(cache_key)
-        if strip is None:
-            strip = self._render_row(row, key, width, is_cursor)
-            self._strips[cache_key] = strip
-        return strip
-
-    def _render_row(self, row: int, key: RowKey, width: int, is_cursor: bool) -> Strip:
-        s = self._scales
-        assert s is not None
-        st = self.get_component_rich_style
-        base = self.rich_style
-        c = self.columns(width)
-        price = self.price_of(row)
-        empty = key.bid is None and key.offer is None
-        segs: list[Segment] = [Segment(" " * c.pad, base)]
-
-        mine_text = " ".join(t for t, _ in key.mine)
-        if len(mine_text) > c.mine:
-            mine_text = mine_text[: c.mine - 1] + "…"
-        kinds = {k for _, k in key.mine}
-        mine_style = st("ladder--pending") if "pending" in kinds else st(
-            "ladder--mine-sell" if kinds == {"sell"} else "ladder--mine-buy")
-        # styles only where there is text: the cursor's reverse would paint empty cells
-        segs.append(Segment(mine_text.rjust(c.mine), base + mine_style if mine_text else base))
-        segs.append(Segment("◆", base + st("ladder--avg")) if key.avg else Segment(" ", base))
-
-        def qty_cell(qty: int | None, kind: str, best: bool, justify: str) -> Segment:
-            if qty is None:
-                return Segment(" " * c.qty, base)
-            text = compact_qty(s, qty, c.qty)
-            text = text.rjust(c.qty) if justify == "r" else text.ljust(c.qty)
-            style = st("ladder--stale") if self.stale else st(
-                f"ladder--best-{kind}" if best else f"ladder--{kind}")
-            return Segment(text, base + style)
-
-        def extra(name: str, value: int | None, style: str) -> None:
-            w = c.widths[name]
-            segs.append(Segment(" ", base))
-            if value is None:
-                segs.append(Segment(" " * w, base))
-            else:
-                segs.append(Segment(compact_qty(s, value, w).rjust(w), base + st(style)))
-
-        # the ticket's outcome is the bright price; the other is dimmed
-        bright = st("ladder--empty") if empty else st("ladder--price")
-        dim = st("ladder--empty") if empty else st("ladder--no")
-        yes_style, no_style = (bright, dim) if self.outcome is Outcome.YES else (dim, bright)
-        segs.append(qty_cell(key.bid, "bid", key.best_bid, "r"))
-        segs.append(Segment(" ", base))
-        yes = s.price_text(price)
-        if key.last:  # the last trade, with the side that crossed the spread
-            arrow = {"up": "▲", "down": "▼"}.get(key.last, "•")
-            segs.append(Segment((arrow + yes).center(c.price),
-                                base + st(f"ladder--last-{key.last}" if key.last != "flat"
-                                          else "ladder--last")))
-        else:
-            segs.append(Segment(yes.center(c.price), base + yes_style))
-        if c.has("no"):
-            segs.append(Segment(" ", base))
-            segs.append(Segment(s.price_text(s.complement(price)).center(c.price),
-                                base + no_style))
-        segs.append(Segment(" ", base))
-        segs.append(qty_cell(key.offer, "offer", key.best_offer, "l"))
-        if c.has("vol"):
-            extra("vol", key.vol, "ladder--vol")
-        if c.has("ltq"):
-            extra("ltq", key.ltq, "ladder--ltq")
-        if c.has("ahead"):
-            extra("ahead", key.ahead, "ladder--ahead")
-        if c.has("pnl"):
-            w = c.widths["pnl"]
-            segs.append(Segment(" ", base))
-            if key.pnl is None:
-                segs.append(Segment(" " * w, base))
-            else:
-                tone = {1: "ladder--gain", -1: "ladder--loss"}.get(gain(key.pnl), "ladder--no")
-                segs.append(Segment(pnl_text(key.pnl, w).rjust(w), base + st(tone)))
-        strip = Strip(segs).adjust_cell_length(width, base)
-        if is_cursor:
-            cursor_style: Style = st("ladder--cursor")
-            strip = strip.apply_style(cursor_style)
+        drawn_from = (key, width, is_cursor, self.stale)  # view changes clear the cache
+        cached = self._strips.get(row)
+        if cached is not None and cached[0] == drawn_from:
+            return cached[1]
+        strip = self._render_row(row, key, width, is_cursor)
+        if len(self._strips) > 4 * max(height, 16):  # keep the rows in view
+            view = range(top, top + height)
+            self._strips = {r: v for r, v in self._strips.items() if r in view}
+        self._strips[row] = (drawn_from, strip)
         return strip
 
     # --- mouse (the wheel and the scrollbar: FollowsMarket) ------------------------------

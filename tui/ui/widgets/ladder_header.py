@@ -5,6 +5,10 @@ The first line is fitted to the pane, never cut mid-word: what matters least goe
 (the spread, then the last trade, then the flags), so a narrow pane still shows the inside,
 the mid and how old the book is. With ladders side by side each names its market, in
 what tells it apart from the others (tui/ui/widgets/names.py).
+
+It is redrawn with the book, every frame on a busy market: a Line API widget that repaints
+only when its words changed, from two strips made once (a Static re-renders its content
+through Textual's Content on each refresh, more than the whole ladder's rows cost).
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from collections.abc import Sequence
 from functools import partial
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
@@ -49,7 +55,7 @@ def _length(parts: list[Part]) -> int:
     return sum(len(text) for _, spans in parts for text, _ in spans)
 
 
-class LadderHeader(Static):
+class LadderHeader(Widget):
     """Two lines above the ladder: the inside market, then the column titles."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -57,18 +63,65 @@ class LadderHeader(Static):
         "ladder-head--dim", "ladder-head--stale",
     }
 
+    def __init__(self, content: str = "", *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._content = Text(content, no_wrap=True, overflow="ellipsis")
+        self._strips: tuple[int, list[Strip]] | None = None  # (width, lines) as drawn
+        self._shown: tuple[object, ...] = ()  # what show_book last drew the words from
+
+    @property
+    def content(self) -> Text:
+        """The words shown (tests read them)."""
+        return self._content
+
+    def update(self, content: Text) -> None:
+        """Show these words; a repaint only when they changed."""
+        if content != self._content:
+            self._content, self._strips = content, None
+            self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips, self._shown = None, ()  # the words carry the styles too
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if self._strips is None or self._strips[0] != width:
+            self._strips = width, self._lines(width)
+        lines = self._strips[1]
+        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
+
+    def _lines(self, width: int) -> list[Strip]:
+        """Each line cut to the width with an ellipsis, over the header's own style."""
+        base, console = self.rich_style, self.app.console
+        pad = Style(bgcolor=base.bgcolor)  # as a Static pads its lines: the background only
+        strips = []
+        for line in self._content.split("\n"):
+            line.truncate(width, overflow="ellipsis")
+            segments = Segment.apply_style(line.render(console, end=""), base)
+            strips.append(Strip(segments).adjust_cell_length(width, pad))
+        return strips
+
     def show_book(self, instrument: Instrument | None, book: Book | None, stale_text: str,
                   titles: Text, age: str = "", flags: str = "", *,
                   named: bool = False, market: str = "", follow_key: str = "c") -> None:
         """``market``: where the inside went when it is out of sight ('↑0.412'), said with
         the key that follows it; it outranks last, spread, flags and mid, and is never
         dropped, only shortened."""
+        width = self.content_region.width or 10_000
+        # what the words are made of: the same, and nothing is made again (every frame on a
+        # busy book asks; most frames only sizes moved, and the header shows none)
+        shown = (instrument, book.best_bid if book else None, book.best_offer if book else None,
+                 book.last_trade_px if book else None, stale_text, titles, age, flags, named,
+                 market, follow_key, width, self._symbols() if named else ())
+        if shown == self._shown:
+            return
+        self._shown = shown
         st = partial(self.get_component_rich_style, partial=True)
         if instrument is None:
             self.update(Text("no market selected", style=st("ladder-head--dim")))
             return
         parts = self._parts(instrument, book, stale_text, age, flags)
-        width = self.content_region.width or 10_000
         if market:  # the inside is out of sight ('↑0.412'): where it went, and the key;
             # after the inside, never dropped, in the words that fit beside what stays
             kept = _length([p for p in parts if p[0] not in DROP_FIRST])
@@ -94,8 +147,7 @@ class LadderHeader(Static):
         for _, spans in kept:
             for text, style in spans:
                 line.append(text, style=style)
-        both = Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles])
-        self.update(both, layout=False)  # fixed height: no layout pass each frame
+        self.update(Text("\n", no_wrap=True, overflow="ellipsis").join([line, titles]))
 
     def _parts(self, instrument: Instrument, book: Book | None, stale_text: str, age: str,
                flags: str) -> list[Part]:

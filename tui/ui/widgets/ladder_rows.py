@@ -121,6 +121,20 @@ def columns_for(width: int, scales: Scales, order: tuple[str, ...] = DEFAULT_ORD
                    widths)
 
 
+def titles_line(c: Columns, cumulative: bool) -> str:
+    """Column headings aligned with the rows (the header's second line)."""
+    bid, offer = ("Σbid", "Σoffer") if cumulative else ("bid", "offer")
+    text = (" " * c.pad + "mine".rjust(c.mine) + " " + bid[:c.qty].rjust(c.qty) + " "
+            + "YES".center(c.price))
+    if c.has("no"):
+        text += " " + "NO".center(c.price)
+    text += " " + offer[:c.qty].ljust(c.qty)
+    for name in c.shown:
+        if name != "no":
+            text += " " + TITLES[name].rjust(c.widths[name])
+    return text
+
+
 def pnl_text(amount: Decimal, width: int) -> str:
     """Signed dollars with cents ('+1,234.56'); whole dollars when that does not fit."""
     text = dollars(amount, signed=True, symbol=False)
