@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:  # said before anything connects, not as a broken connection later
         print(problem, file=sys.stderr)
         return 2
-    from tui.cli.common import log_to_file
+    from tui.cli.logfile import log_to_file
 
     log_to_file()
     command = _load(args.func)

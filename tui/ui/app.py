@@ -27,7 +27,7 @@ from tui.core.config import DeskConfig
 from tui.core.model import Instrument, Order
 from tui.core.prices import Outcome
 from tui.core.state import DeskState
-from tui.core.venue import Venue, VenueError
+from tui.core.venue import Venue, VenueError, VenueUnavailableError
 from tui.desk.asks import Plan
 from tui.desk.controller import DeskController
 from tui.desk.quitting import cancel_before_quit, working_words
@@ -196,6 +196,8 @@ class PmdeskApp(App[None]):
     async def _start_venue(self) -> None:
         try:
             await self.venue.start()
+        except VenueUnavailableError as error:
+            self.exit(return_code=1, message=plain(error))
         except VenueError as error:
             self.report(plain(error), sticky=True)
         except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback

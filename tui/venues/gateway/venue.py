@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# where an exchange that is still starting will listen: (REST URL, gRPC target)
+Where = Callable[[], Awaitable[tuple[str, str]]]
+
 BOOK_DEPTH = 25
 REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spec §2.1)
 
@@ -46,7 +49,8 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
                  venue_name: str = "gateway", store: LocalDatabase | None = None,
                  open_store: Callable[[str], LocalDatabase] | None = None,
                  auth0: Auth0Client | None = None, tokens: Tokens | None = None,
-                 connection: Connection | None = None, tier: int = 1) -> None:
+                 connection: Connection | None = None, tier: int = 1,
+                 where: Where | None = None) -> None:
         super().__init__(state=state, venue_name=venue_name, store=store,
                          open_store=open_store)
         # CA file and PrivateLink names for both REST and gRPC (None: system roots, direct)
@@ -59,6 +63,9 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         self._logged_in = tokens is not None
         self._drop_copy_token = b""
         self.grpc_target = grpc_target
+        # the exchange's addresses, known only once it listens (the demo's own, started
+        # with the desk): asked first thing in start(), so the screen opens meanwhile
+        self._where = where
         self._username = username
         self._password = password  # kept only in memory, to log in again if refresh fails
         self.silence_timeout = silence_timeout
@@ -73,6 +80,9 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
+        if self._where is not None:
+            rest_url, self.grpc_target = await self._where()
+            self.rest.base_url, self._where = rest_url.rstrip("/"), None
         await self._log_in()
         who = await self.rest.whoami()
         self.rest.participant_id = who.user
