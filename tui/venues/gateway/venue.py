@@ -84,25 +84,23 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
             rest_url, self.grpc_target = await self._where()
             self.rest.base_url, self._where = rest_url.rstrip("/"), None
         await self._log_in()
-        who = await self.rest.whoami()
-        self.rest.participant_id = who.user
-        accounts = await self.rest.accounts(who.user)
-        if not accounts.accounts:
-            raise VenueError(f"User {who.user} has no trading account.")
-        self.account = accounts.accounts[0]
-        self.state.user = who.user_display_name or who.user
-        self.state.open_account(self.account)
-        await self._open_local_database()
-        instruments, skipped = convert.instruments(await self.rest.instruments())
+        # the reference data needs no account: asked while the account's steps run
+        listing = asyncio.ensure_future(self.rest.instruments())
+        try:
+            await self._open_account()
+            listed = await listing
+        finally:
+            if not listing.done():
+                listing.cancel()
+            elif not listing.cancelled():
+                listing.exception()  # seen: an account error is the one told
+        instruments, skipped = convert.instruments(listed)
         self.state.set_instruments(instruments)
         if skipped:
             self.state.notify(f"{len(skipped)} markets left out: their reference data has no "
                               f"usable price scale or tick ({', '.join(skipped[:3])}).",
                               "warning")
-        try:
-            self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
-        except VenueError as exc:  # the desk can trade without it; say so and carry on
-            self.state.notify(f"Balance unavailable: {exc}", "warning")
+        self.tasks.spawn(self._first_balance(), "first balance")  # the books need none
 
         self._channel = open_channel(self.grpc_target, connection=self.connection)
         md = md_grpc.MarketDataSubscriptionAPIStub(self._channel)
@@ -128,6 +126,24 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
             worker.start()
         self.tasks.spawn(self._keep_token_fresh(), "token")
         self.tasks.spawn(self._keep_balance_fresh(), "balance")
+
+    async def _open_account(self) -> None:
+        """Who we are, our trading account, and its local database."""
+        who = await self.rest.whoami()
+        self.rest.participant_id = who.user
+        accounts = await self.rest.accounts(who.user)
+        if not accounts.accounts:
+            raise VenueError(f"User {who.user} has no trading account.")
+        self.account = accounts.accounts[0]
+        self.state.user = who.user_display_name or who.user
+        self.state.open_account(self.account)
+        await self._open_local_database()
+
+    async def _first_balance(self) -> None:
+        try:
+            self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
+        except VenueError as exc:  # the desk can trade without it; say so and carry on
+            self.state.notify(f"Balance unavailable: {exc}", "warning")
 
     async def _close_wire(self) -> None:
         await super()._close_wire()  # REST, then the gRPC channel
