@@ -51,6 +51,33 @@ async def test_the_desk_opens_before_its_exchange_listens_and_shows_the_book_onc
         await eventually(lambda: shown in _header(app), what=f"{shown} in the header")
 
 
+async def test_the_first_book_is_drawn_as_it_arrives_not_at_the_frame_timers_tick(
+        quiet_sim: SimServer) -> None:
+    shown = {}
+    for symbol, instrument in quiet_sim.exchange.instruments.items():
+        scales = instrument.scales
+        bid, offer = 40 * scales.price_scale // 100, 45 * scales.price_scale // 100
+        quote(quiet_sim, symbol, bid=bid, offer=offer, qty=100 * scales.qty_scale)
+        shown[symbol] = f"{scales.price_text(bid)} / {scales.price_text(offer)}"
+    up = asyncio.Event()
+
+    async def where() -> tuple[str, str]:
+        await up.wait()
+        return quiet_sim.rest_url, quiet_sim.grpc_target
+
+    venue = GatewayVenue(rest_url="", grpc_target="", username="demo",
+                         password=DEMO_PASSWORD, silence_timeout=5.0, where=where)
+    app = PmdeskApp(venue)
+    async with app.run_test(size=(120, 36)):
+        await eventually(lambda: app.pane.header.size.width > 0, what="the screen drawn")
+        timers = [t for t in app.screen._timers if t.name == "frame"]
+        assert len(timers) == 1
+        timers[0].pause()  # only the first book's own frame can draw it now
+        up.set()
+        await eventually(lambda: app.symbol is not None and shown[app.symbol] in _header(app),
+                         what="the first book in the header")
+
+
 async def test_an_exchange_that_never_listens_closes_the_desk_in_one_sentence(
         capfd: pytest.CaptureFixture[str]) -> None:
     async def where() -> tuple[str, str]:
