@@ -83,6 +83,9 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         if self._where is not None:
             rest_url, self.grpc_target = await self._where()
             self.rest.base_url, self._where = rest_url.rstrip("/"), None
+        # the gRPC link connects while REST logs in: the streams then start on a ready one
+        self._channel = open_channel(self.grpc_target, connection=self.connection)
+        self._channel.get_state(try_to_connect=True)
         await self._log_in()
         # the reference data needs no account: asked while the account's steps run
         listing = asyncio.ensure_future(self.rest.instruments())
@@ -102,7 +105,6 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
                               "warning")
         self.tasks.spawn(self._first_balance(), "first balance")  # the books need none
 
-        self._channel = open_channel(self.grpc_target, connection=self.connection)
         md = md_grpc.MarketDataSubscriptionAPIStub(self._channel)
         orders = tr_grpc.OrderEntryAPIStub(self._channel)
         positions = pos_grpc.PositionAPIStub(self._channel)
