@@ -63,14 +63,19 @@ class Starting:
         read = loop.create_future()
 
         def done() -> None:
-            loop.call_soon_threadsafe(lambda: read.done() or read.set_result(None))
+            with contextlib.suppress(RuntimeError):  # the desk's loop closed meanwhile
+                loop.call_soon_threadsafe(lambda: read.done() or read.set_result(None))
         with self._lock:
             if self._read.is_set():
                 done()
             else:
                 self._callbacks.append(done)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(read, max(0.0, self.deadline - time.monotonic()))
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(read, max(0.0, self.deadline - time.monotonic()))
+        finally:  # e.g. the trader quit first: the reader has no one to tell
+            with self._lock, contextlib.suppress(ValueError):
+                self._callbacks.remove(done)
         where = self._endpoints()
         return where.rest_url, where.grpc_target
 
