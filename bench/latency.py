@@ -169,8 +169,22 @@ def rows(args: argparse.Namespace, hose: Phase, calm: Phase, desk: list[float],
     ]
 
 
+def launch_only(args: argparse.Namespace, children: Children) -> None:
+    """--only launch: phase 3 alone, its row and each run's seconds."""
+    desk, world = launches(children, Path(args.home), args.launches)
+    lm, lw = (statistics.median(desk) if desk else math.nan,
+              statistics.median(world) if world else math.nan)
+    print(f"demo runs (s): {' '.join(f'{s:.2f}' for s in desk)}")
+    print(f"hello world runs (s): {' '.join(f'{s:.2f}' for s in world)}")
+    print(f"`pmdesk demo` launch → live ladder: {lm:.2f} s (hello world {lw:.2f} s: "
+          f"{lm / lw:.1f}x; medians of {len(desk)}/{len(world)})")
+
+
 def run(args: argparse.Namespace, children: Children) -> None:
     home = Path(args.home)
+    if args.only == "launch":
+        launch_only(args, children)
+        return
     extra, why = firehose_args(args.rate, args.markets, args.md_interval)
     hose = run_phase(children, home, Phase("firehose", args.rate if extra else 0),
                      extra=extra, keys=args.keys, plants=args.plants, seconds=args.seconds)
@@ -209,6 +223,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     cli.add_argument("--ladder-seconds", type=float, default=15.0,
                      help="window of bench/ladder_bench.py's exchange phase")
     cli.add_argument("--no-ladder", action="store_true", help="skip bench/ladder_bench.py")
+    cli.add_argument("--only", choices=["launch"],
+                     help="run only this phase (launch: phase 3) and print its figures")
     cli.add_argument("--quick", action="store_true",
                      help="small sizes: 30 keys, 15 plants, 6 s windows, 1 launch, 4 s ladder")
     args = cli.parse_args(argv)

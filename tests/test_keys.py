@@ -16,7 +16,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from nacl.signing import SigningKey, VerifyKey
 
-from tui.cli.keys import add_parser
+from tui.cli.main import _load
+from tui.cli.parser import add_keys
 from tui.venues.keys import (
     KeyFileError,
     RedactFilter,
@@ -50,9 +51,9 @@ def write_private(path: Path, data: bytes, file_mode: int = 0o600) -> Path:
 
 def run_cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pmdesk")
-    add_parser(parser.add_subparsers(dest="command"))
+    add_keys(parser.add_subparsers(dest="command"))
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    return int(_load(args.func)(args))
 
 
 def test_new_ed25519_is_private_and_signs_for_the_printed_public_key(tmp_path: Path) -> None:

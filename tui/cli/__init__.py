@@ -1,1 +1,2 @@
-"""The `pmdesk` command: one module per sub-command; tui.cli.main parses and dispatches."""
+"""The `pmdesk` command: one module per sub-command; tui.cli.parser is the grammar and
+tui.cli.main the dispatch."""

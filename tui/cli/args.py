@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import socket
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui.core.profiles import Profile
-from tui.sim.firehose import firehose_problems  # light: no servers
+from tui.sim.options import firehose_problems  # light: no servers, no exchange
+
+if TYPE_CHECKING:
+    from tui.core.profiles import Profile
 
 PORTS = "a port is 1 to 65535"
 

@@ -115,22 +115,3 @@ def cmd_mfa_enroll(args: argparse.Namespace) -> int:
         return 1
     print("Second factor on: pmdesk will ask for a code at each login.")
     return 0
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    def where(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--rest", required=True, help="REST base URL of the gateway")
-        p.add_argument("--password-env", default="PMDESK_PASSWORD",
-                       help="environment variable holding the password (else prompted)")
-
-    register = sub.add_parser("register", help="set the password of a new gateway user "
-                                               "(legacy login), with the registration token")
-    where(register)
-    register.set_defaults(func=cmd_register)
-
-    mfa = sub.add_parser("mfa", help="turn on the one-time code for a gateway user")
-    mfa_sub = mfa.add_subparsers(dest="mfa_command", required=True)
-    enroll = mfa_sub.add_parser("enroll", help="show the QR code, then confirm a code")
-    where(enroll)
-    enroll.add_argument("--user", required=True)
-    enroll.set_defaults(func=cmd_mfa_enroll)

@@ -1,4 +1,4 @@
-"""What every desk-opening command shares: the config, the log file, profiles, and the
+"""What every desk-opening command shares: the config, profiles, and the
 desk itself (run_desk), so each sub-command's module holds only its own steps."""
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from platformdirs import user_log_dir
-
 from tui.core.config import ConfigError, DeskConfig, load_config
 from tui.core.profiles import Profile
 
@@ -18,19 +16,9 @@ if TYPE_CHECKING:
     from tui.venues.gateway.auth0 import Auth0Client
     from tui.venues.gateway.connection import Connection
     from tui.venues.gateway.rest import Tokens
+    from tui.venues.gateway.venue import Where
 
 CONFIRM_KEYS = {"enter", "y"}  # they answer "send" in a confirmation: never a trading key
-
-
-def log_to_file() -> None:
-    # the screen belongs to the app; diagnostics go to a file, never secrets
-    log_dir = Path(user_log_dir("pmdesk", appauthor=False))
-    try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        logging.basicConfig(filename=log_dir / "pmdesk.log", level=logging.WARNING,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    except OSError:
-        logging.basicConfig(level=logging.CRITICAL)
 
 
 def redact_logs(secrets: list[str | bytes]) -> None:
@@ -85,7 +73,7 @@ def run_gateway(rest_url: str, grpc_target: str, username: str, password: str,
              venue_name: str, silence_timeout: float, config: DeskConfig,
              profile: str, auth0: Auth0Client | None = None,
              tokens: Tokens | None = None, connection: Connection | None = None,
-             tier: int = 1) -> int:
+             tier: int = 1, where: Where | None = None) -> int:
     from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
 
@@ -94,7 +82,8 @@ def run_gateway(rest_url: str, grpc_target: str, username: str, password: str,
                          password=password, venue_name=venue_name,
                          silence_timeout=silence_timeout,
                          open_store=lambda account: Store.open(db_path(profile, account)),
-                         auth0=auth0, tokens=tokens, connection=connection, tier=tier)
+                         auth0=auth0, tokens=tokens, connection=connection, tier=tier,
+                         where=where)
     return run_desk(venue, venue_name, config)
 
 

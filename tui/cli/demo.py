@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
@@ -27,14 +28,76 @@ class SimEndpoints:
     grpc_target: str
 
 
-@contextlib.contextmanager
-def embedded_exchange(seed: int, meanwhile: Callable[[], object] | None = None,
-                      firehose: tuple[int, int] = (0, 1)) -> Iterator[SimEndpoints]:
-    """Start `pmdesk sim` on free loopback ports; stop it on exit, Ctrl+C, SIGTERM or SIGHUP.
+class Starting:
+    """The embedded exchange as it starts: a thread reads its one ready line the moment it
+    is written, so the desk can wait for it blocking (wait) or on its event loop (ready)."""
 
-    `meanwhile` runs while the child boots (the desk loads its UI then), so the two start
-    in parallel. If this process dies without cleaning up (SIGKILL, a crash), the child
-    sees its stdin close and exits by itself.
+    def __init__(self, child: subprocess.Popen[bytes]) -> None:
+        self.child = child
+        self.deadline = time.monotonic() + READY_TIMEOUT
+        self._line: bytes | None = None
+        self._read = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], object]] = []
+        threading.Thread(target=self._read_line, daemon=True).start()
+
+    def _read_line(self) -> None:
+        line = self.child.stdout.readline()  # type: ignore[union-attr]
+        with self._lock:
+            self._line = line
+            self._read.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
+
+    def wait(self) -> SimEndpoints:
+        """Where it listens, once it does; DemoError if it does not within READY_TIMEOUT."""
+        self._read.wait(max(0.0, self.deadline - time.monotonic()))
+        return self._endpoints()
+
+    async def ready(self) -> tuple[str, str]:
+        """wait(), on the desk's event loop: (REST URL, gRPC target)."""
+        import asyncio  # here: the exchange is spawned before the desk loads anything
+
+        loop = asyncio.get_running_loop()
+        read = loop.create_future()
+
+        def done() -> None:
+            with contextlib.suppress(RuntimeError):  # the desk's loop closed meanwhile
+                loop.call_soon_threadsafe(lambda: read.done() or read.set_result(None))
+        with self._lock:
+            if self._read.is_set():
+                done()
+            else:
+                self._callbacks.append(done)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(read, max(0.0, self.deadline - time.monotonic()))
+        finally:  # e.g. the trader quit first: the reader has no one to tell
+            with self._lock, contextlib.suppress(ValueError):
+                self._callbacks.remove(done)
+        where = self._endpoints()
+        return where.rest_url, where.grpc_target
+
+    def _endpoints(self) -> SimEndpoints:
+        if not self._line:  # not yet written, or the child ended first
+            err = b""
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                if self._read.is_set() and self.child.wait(timeout=1.0) is not None:
+                    err = self.child.stderr.read() if self.child.stderr else b""
+            last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no answer"]
+            raise DemoError(f"The embedded exchange did not start: {last[0]}")
+        info = json.loads(self._line)
+        return SimEndpoints(rest_url=info["rest"], grpc_target=info["grpc"])
+
+
+@contextlib.contextmanager
+def starting_exchange(seed: int, firehose: tuple[int, int] = (0, 1)) -> Iterator[Starting]:
+    """Start `pmdesk sim` on free loopback ports and go on at once (the desk opens while it
+    boots); stop it on exit, Ctrl+C, SIGTERM or SIGHUP.
+
+    If this process dies without cleaning up (SIGKILL, a crash), the child sees its stdin
+    close and exits by itself.
     """
     cmd = [sys.executable, "-m", "tui.sim", "--host", "127.0.0.1", "--port", "0",
            "--grpc-port", "0", "--seed", str(seed), "--ready-json", "--exit-with-parent"]
@@ -44,29 +107,19 @@ def embedded_exchange(seed: int, meanwhile: Callable[[], object] | None = None,
                              stderr=subprocess.PIPE, start_new_session=True)
     previous = _exit_on_signals()
     try:
-        if meanwhile is not None:
-            meanwhile()
-        yield _wait_ready(child)
+        yield Starting(child)
     finally:
         _stop(child)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
 
-def _wait_ready(child: subprocess.Popen[bytes]) -> SimEndpoints:
-    line: list[bytes] = []
-    reader = threading.Thread(target=lambda: line.append(child.stdout.readline()),  # type: ignore[union-attr]
-                              daemon=True)
-    reader.start()
-    reader.join(READY_TIMEOUT)
-    if not line or not line[0]:
-        err = b""
-        if child.poll() is not None and child.stderr is not None:
-            err = child.stderr.read()
-        last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no answer"]
-        raise DemoError(f"The embedded exchange did not start: {last[0]}")
-    info = json.loads(line[0])
-    return SimEndpoints(rest_url=info["rest"], grpc_target=info["grpc"])
+@contextlib.contextmanager
+def embedded_exchange(seed: int, firehose: tuple[int, int] = (0, 1)
+                      ) -> Iterator[SimEndpoints]:
+    """starting_exchange, once it listens."""
+    with starting_exchange(seed, firehose) as sim:
+        yield sim.wait()
 
 
 def _stop(child: subprocess.Popen[bytes]) -> None:
@@ -96,28 +149,39 @@ def _exit_on_signals() -> dict[int, object]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # the exchange boots first, in its own process; the desk loads and opens meanwhile
+    try:
+        with starting_exchange(args.seed, (args.firehose, args.firehose_markets)) as sim:
+            return _desk(args, sim)
+    except DemoError as exc:
+        print(f"pmdesk demo: {exc}", file=sys.stderr)
+        return 1
+
+
+def _desk(args: argparse.Namespace, sim: Starting) -> int:
     from tui.cli.common import desk_config, run_gateway
     from tui.sim.auth import DEMO_PASSWORD
 
     config = desk_config()
     if config is None:
         return 2
-
-    def load_ui() -> None:
+    if args.venue == "retail":  # the same exchange, through the retail protocol
         import tui.ui.app  # noqa: F401 - textual's import time overlaps the exchange's boot
+        from tui.cli.retail import run_retail
+        from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 
-    try:
-        with embedded_exchange(args.seed, meanwhile=load_ui,
-                               firehose=(args.firehose, args.firehose_markets)) as sim:
-            if args.venue == "retail":  # the same exchange, through the retail protocol
-                from tui.cli.retail import run_retail
-                from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
+        rest_url = sim.wait().rest_url
+        return run_retail(rest_url, rest_url, DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET,
+                          "demo retail", config=config, profile="demo-retail",
+                          silence_timeout=10.0)
 
-                return run_retail(sim.rest_url, sim.rest_url, DEMO_RETAIL_KEY_ID,
-                                   DEMO_RETAIL_SECRET, "demo retail", config=config,
-                                   profile="demo-retail", silence_timeout=10.0)
-            return run_gateway(sim.rest_url, sim.grpc_target, args.user, DEMO_PASSWORD,
-                            "demo", silence_timeout=10.0, config=config, profile="demo")
-    except DemoError as exc:
-        print(f"pmdesk demo: {exc}", file=sys.stderr)
-        return 1
+    from tui.core.venue import VenueUnavailableError
+
+    async def where() -> tuple[str, str]:
+        try:
+            return await sim.ready()
+        except DemoError as exc:  # the desk closes with it: no exchange, nothing to show
+            raise VenueUnavailableError(f"pmdesk demo: {exc}") from None
+
+    return run_gateway("", "", args.user, DEMO_PASSWORD, "demo", silence_timeout=10.0,
+                       config=config, profile="demo", where=where)

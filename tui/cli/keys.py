@@ -10,7 +10,6 @@ from platformdirs import user_config_dir
 
 from tui.venues.keys import KeyFileError, key_file_summary, new_ed25519, new_rsa
 
-KINDS = ("ed25519", "rsa")
 # one file per venue's scheme, so both can live side by side in the default directory
 DEFAULT_NAMES = {"ed25519": "retail-ed25519.key", "rsa": "gateway-rsa.pem"}
 
@@ -48,30 +47,3 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return 1
     return 0
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``keys`` (with ``new`` and ``show``) to the ``pmdesk`` sub-commands."""
-    keys = sub.add_parser("keys", help="make a key pair for a venue, or show what to register")
-    ksub = keys.add_subparsers(dest="keys_command", metavar="{new,show}", required=True)
-
-    new = ksub.add_parser("new", help="write a new private key (mode 0600) and print the "
-                                      "public key to register")
-    new.add_argument("--kind", choices=KINDS, required=True,
-                     help="ed25519: retail API request signing; rsa: gateway Auth0 login")
-    new.add_argument("--out", metavar="PATH",
-                     help="private key file (default: keys/ in pmdesk's config directory; "
-                          "rsa also writes PATH.pub)")
-    new.add_argument("--force", action="store_true",
-                     help="replace an existing key file (the old key stops working)")
-    new.add_argument("--bits", type=int, default=2048, choices=(2048, 3072, 4096),
-                     help="RSA key size; default 2048")
-    new.set_defaults(func=cmd_keys_new)
-
-    show = ksub.add_parser("show", help="print the public key to register for a private "
-                                        "key file")
-    show.add_argument("path", nargs="?", metavar="PATH",
-                      help="private key file (default: the --kind's default file)")
-    show.add_argument("--kind", choices=KINDS,
-                      help="key type; without it a PEM file is rsa, anything else ed25519")
-    show.set_defaults(func=cmd_keys_show)

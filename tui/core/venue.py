@@ -24,6 +24,11 @@ class VenueError(Exception):
         self.uncertain = uncertain
 
 
+class VenueUnavailableError(VenueError):
+    """The venue cannot be there at all (the demo's own exchange did not start): the desk
+    closes with this sentence rather than show a screen that can never fill."""
+
+
 class LocalDatabase(Protocol):
     """The local database as a venue sees it (tui.store.Store is one, wired in from outside
     by whoever opens it). Once attached it listens to DeskState by itself, the audit journal

@@ -10,32 +10,8 @@ import sys
 import threading
 
 from tui.sim.auth import DEMO_PASSWORD
-from tui.sim.firehose import firehose_problems
-from tui.sim.hub import MD_INTERVAL
+from tui.sim.options import add_arguments, firehose_problems
 from tui.sim.server import SimServer
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8700, help="REST port (0 = any free port)")
-    parser.add_argument("--grpc-port", type=int, default=None,
-                        help="gRPC port (default: REST port + 1; 0 = any free port)")
-    parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic traders")
-    parser.add_argument("--no-flow", action="store_true", help="no synthetic traders")
-    parser.add_argument("--firehose", type=int, default=0, metavar="RATE",
-                        help="also make RATE book changes a second (a maker of its own "
-                             "adding, cancelling and resizing orders behind the inside)")
-    parser.add_argument("--firehose-markets", type=int, default=1, metavar="M",
-                        help="spread the firehose over the first M markets (default 1: the "
-                             "market the desk opens on)")
-    parser.add_argument("--md-interval", type=float, default=MD_INTERVAL * 1000, metavar="MS",
-                        help="market data sends a market's book at most once every MS "
-                             "milliseconds, bursts merged (default %(default)g; 0: as it "
-                             "changes, a slow reader still getting only the latest)")
-    parser.add_argument("--token-ttl", type=float, default=180.0,
-                        help="seconds an access token lives")
-    parser.add_argument("--ready-json", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
 
 
 async def serve(args: argparse.Namespace) -> None:

@@ -17,7 +17,6 @@ in ``behind`` rather than queueing work.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import time
@@ -25,7 +24,6 @@ from decimal import Decimal
 
 from tui.core.enums import ExecType, InstrumentState, Side
 from tui.sim.exchange import Exchange
-from tui.sim.markets import demo_instruments
 from tui.sim.model import ExecReport, SimInstrument
 
 ACCOUNT, PARTICIPANT = "firms/SIM/accounts/firehose", "firms/SIM/users/firehose"
@@ -137,21 +135,3 @@ class Firehose:
                 f"asked {self.rate}/s over {len(self.symbols)} market"
                 f"{'s' if len(self.symbols) != 1 else ''}){late}")
 
-
-def firehose_problems(args: argparse.Namespace) -> list[tuple[str, float, str]]:
-    """What keeps --firehose, --firehose-markets or --md-interval (the options that load
-    subscribers) from working: (option, value, problem) each."""
-    found: list[tuple[str, float, str]] = []
-    if args.firehose < 0:
-        found.append(("--firehose", args.firehose,
-                      "is not a rate; give book changes a second, 0 or more (0: none)"))
-    md_interval = getattr(args, "md_interval", 0.0)  # pmdesk demo has none
-    if not 0 <= md_interval <= 60_000:  # also refuses nan
-        found.append(("--md-interval", args.md_interval,
-                      "is not a number of milliseconds from 0 to 60000"))
-    count = len(demo_instruments())
-    if not 1 <= args.firehose_markets <= count:
-        found.append(("--firehose-markets", args.firehose_markets,
-                      f"is not a number of markets here; the exchange has {count}, "
-                      f"so 1 to {count}"))
-    return found

@@ -24,13 +24,11 @@ from tui.sim.model import (
     TradePrint,
     firm_of,
 )
+from tui.sim.options import MD_INTERVAL
 
 # pending trade prints per market-data subscriber; past this the oldest are dropped and the
 # client sees a shares_traded jump larger than last_trade_qty (unattributed volume)
 MAX_PENDING_TRADES = 1000
-# a market-data stream sends at most one book per market per this many seconds (bursts
-# merge); 0 sends as the book changes, and a reader that lags still gets only the latest
-MD_INTERVAL = 0.05
 
 
 def _trade_queue() -> deque[TradePrint]:

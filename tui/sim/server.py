@@ -79,7 +79,7 @@ class SimServer:
                                  sorted(self.exchange.instruments)[:firehose_markets],
                                  seed) if firehose > 0 else None
         self._grpc: grpc.aio.Server | None = None
-        self._uvicorn: uvicorn.Server | None = None
+        self._uvicorn: _Uvicorn | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stop = asyncio.Event()
         self.rest_port = 0
@@ -132,11 +132,15 @@ class SimServer:
             app.add_middleware(ThrottleMiddleware, throttle=self.throttle)
         config = uvicorn.Config(app, log_level="warning",
                                 access_log=False, lifespan="off", **self._ssl_files())
-        self._uvicorn = uvicorn.Server(config)
+        self._uvicorn = _Uvicorn(config)
         self._uvicorn.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-        self._tasks.append(asyncio.create_task(self._uvicorn.serve(sockets=[sock])))
-        while not self._uvicorn.started:  # noqa: ASYNC110 - uvicorn offers a flag, no event
-            await asyncio.sleep(0.01)
+        serving = asyncio.create_task(self._uvicorn.serve(sockets=[sock]))
+        self._tasks.append(serving)
+        listening = asyncio.create_task(self._uvicorn.listening.wait())
+        await asyncio.wait({listening, serving}, return_when=asyncio.FIRST_COMPLETED)
+        listening.cancel()
+        if not self._uvicorn.started:
+            raise OSError(f"the REST server did not start on {self.host}:{self.rest_port}")
 
         if self.flow is not None:
             self._tasks.append(asyncio.create_task(self.flow.run(self._stop)))
@@ -202,3 +206,18 @@ class SimServer:
         if self._tls_dir is not None:
             self._tls_dir.cleanup()
             self._tls_dir = None
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn's server, saying when its startup is over (uvicorn offers only a flag, which
+    a start would have to poll): ``started`` then tells whether it listens."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets=sockets)
+        finally:
+            self.listening.set()

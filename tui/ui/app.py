@@ -28,7 +28,7 @@ from tui.core.config import DeskConfig
 from tui.core.model import Instrument, Order
 from tui.core.prices import Outcome
 from tui.core.state import DeskState
-from tui.core.venue import Venue, VenueError
+from tui.core.venue import Venue, VenueError, VenueUnavailableError
 from tui.desk.asks import Plan
 from tui.desk.controller import DeskController
 from tui.desk.quitting import cancel_before_quit, working_words
@@ -218,7 +218,12 @@ class PmdeskApp(App[None]):
     async def _start_venue(self) -> None:
         try:
             await self.venue.start()
+<<<<<<< HEAD
             self.set_timer(SETTLE_GC_AFTER, settle_gc)
+=======
+        except VenueUnavailableError as error:  # once the screen is up: it may still be mounting
+            self.call_after_refresh(self.exit, return_code=1, message=plain(error))
+>>>>>>> i14-launch
         except VenueError as error:
             self.report(plain(error), sticky=True)
         except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback

@@ -21,6 +21,7 @@ from tui.core.state import DeskState
 from tui.desk.controller import DeskController
 from tui.desk.view import TicketView
 from tui.ui.bindings import SCREEN_BINDINGS
+from tui.ui.first_book import FirstBook
 from tui.ui.frame import SIDE_PERIOD, Frame
 from tui.ui.guard import guarded
 from tui.ui.keymap import DeclaredOrderScreen
@@ -139,6 +140,7 @@ class DeskScreen(DeclaredOrderScreen):
         self.ladder.focus()
         self.lay_out()
         self.frame()
+        self.state.listen(FirstBook(self))  # the first books drawn as they arrive
         # through the app's frames, which the benchmarks (bench/) time; the side frame half
         # a book frame after it, so the two seldom share one paint (tui/ui/frame.py)
         period = 1 / max(self.pmdesk.frame_hz, 1.0)

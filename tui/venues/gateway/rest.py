@@ -98,8 +98,10 @@ class GatewayRest:
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
+            # only ever sent to base_url (redirects are not followed): http needs no TLS
+            tls = not self.base_url.startswith("http://")
             self._http = httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout,
-                                           **self.connection.httpx_kwargs())
+                                           **self.connection.httpx_kwargs(tls))
         return self._http
 
     # --- auth (legacy /auth/v1beta1, spec §2.3) ------------------------------------

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# where an exchange that is still starting will listen: (REST URL, gRPC target)
+Where = Callable[[], Awaitable[tuple[str, str]]]
+
 BOOK_DEPTH = 25
 REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spec §2.1)
 
@@ -46,7 +49,8 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
                  venue_name: str = "gateway", store: LocalDatabase | None = None,
                  open_store: Callable[[str], LocalDatabase] | None = None,
                  auth0: Auth0Client | None = None, tokens: Tokens | None = None,
-                 connection: Connection | None = None, tier: int = 1) -> None:
+                 connection: Connection | None = None, tier: int = 1,
+                 where: Where | None = None) -> None:
         super().__init__(state=state, venue_name=venue_name, store=store,
                          open_store=open_store)
         # CA file and PrivateLink names for both REST and gRPC (None: system roots, direct)
@@ -59,6 +63,9 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         self._logged_in = tokens is not None
         self._drop_copy_token = b""
         self.grpc_target = grpc_target
+        # the exchange's addresses, known only once it listens (the demo's own, started
+        # with the desk): asked first thing in start(), so the screen opens meanwhile
+        self._where = where
         self._username = username
         self._password = password  # kept only in memory, to log in again if refresh fails
         self.silence_timeout = silence_timeout
@@ -73,28 +80,31 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
+        if self._where is not None:
+            rest_url, self.grpc_target = await self._where()
+            self.rest.base_url, self._where = rest_url.rstrip("/"), None
+        # the gRPC link connects while REST logs in: the streams then start on a ready one
+        self._channel = open_channel(self.grpc_target, connection=self.connection)
+        self._channel.get_state(try_to_connect=True)
         await self._log_in()
-        who = await self.rest.whoami()
-        self.rest.participant_id = who.user
-        accounts = await self.rest.accounts(who.user)
-        if not accounts.accounts:
-            raise VenueError(f"User {who.user} has no trading account.")
-        self.account = accounts.accounts[0]
-        self.state.user = who.user_display_name or who.user
-        self.state.open_account(self.account)
-        await self._open_local_database()
-        instruments, skipped = convert.instruments(await self.rest.instruments())
+        # the reference data needs no account: asked while the account's steps run
+        listing = asyncio.ensure_future(self.rest.instruments())
+        try:
+            await self._open_account()
+            listed = await listing
+        finally:
+            if not listing.done():
+                listing.cancel()
+            elif not listing.cancelled():
+                listing.exception()  # seen: an account error is the one told
+        instruments, skipped = convert.instruments(listed)
         self.state.set_instruments(instruments)
         if skipped:
             self.state.notify(f"{len(skipped)} markets left out: their reference data has no "
                               f"usable price scale or tick ({', '.join(skipped[:3])}).",
                               "warning")
-        try:
-            self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
-        except VenueError as exc:  # the desk can trade without it; say so and carry on
-            self.state.notify(f"Balance unavailable: {exc}", "warning")
+        self.tasks.spawn(self._first_balance(), "first balance")  # the books need none
 
-        self._channel = open_channel(self.grpc_target, connection=self.connection)
         md = md_grpc.MarketDataSubscriptionAPIStub(self._channel)
         orders = tr_grpc.OrderEntryAPIStub(self._channel)
         positions = pos_grpc.PositionAPIStub(self._channel)
@@ -118,6 +128,24 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
             worker.start()
         self.tasks.spawn(self._keep_token_fresh(), "token")
         self.tasks.spawn(self._keep_balance_fresh(), "balance")
+
+    async def _open_account(self) -> None:
+        """Who we are, our trading account, and its local database."""
+        who = await self.rest.whoami()
+        self.rest.participant_id = who.user
+        accounts = await self.rest.accounts(who.user)
+        if not accounts.accounts:
+            raise VenueError(f"User {who.user} has no trading account.")
+        self.account = accounts.accounts[0]
+        self.state.user = who.user_display_name or who.user
+        self.state.open_account(self.account)
+        await self._open_local_database()
+
+    async def _first_balance(self) -> None:
+        try:
+            self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
+        except VenueError as exc:  # the desk can trade without it; say so and carry on
+            self.state.notify(f"Balance unavailable: {exc}", "warning")
 
     async def _close_wire(self) -> None:
         await super()._close_wire()  # REST, then the gRPC channel

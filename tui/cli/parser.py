@@ -1,0 +1,136 @@
+"""The `pmdesk` command line's grammar. Every start builds it, so it loads nothing heavy:
+each sub-command names its function as "module:function" (tui/cli/main.py loads it when that
+command runs), and the sim's options come from tui/sim/options.py, without its servers."""
+
+from __future__ import annotations
+
+import argparse
+
+from tui.sim.options import add_arguments
+
+KINDS = ("ed25519", "rsa")  # pmdesk keys: the key pairs it makes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pmdesk",
+                                     description="A terminal trading desk for Polymarket US.")
+    # its own dest: a sub-command's --profile default must not overwrite it
+    parser.add_argument("--profile", dest="desk_profile",
+                        help="open the desk on this connection profile (see pmdesk profiles); "
+                             "export, replay and check use it too")
+    sub = parser.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="trade against the embedded exchange (no account needed)")
+    demo.add_argument("--seed", type=int, default=7, help="seed of the synthetic traders")
+    demo.add_argument("--user", default="demo", choices=["demo", "alice", "bob"],
+                      help="demo trader to log in as")
+    demo.add_argument("--venue", default="gateway", choices=["gateway", "retail"],
+                      help="which protocol the desk speaks to the embedded exchange: the "
+                           "Exchange Trading Gateway (default) or the retail API")
+    demo.add_argument("--firehose", type=int, default=0, metavar="RATE",
+                      help="the exchange also makes RATE book changes a second (see pmdesk sim)")
+    demo.add_argument("--firehose-markets", type=int, default=1, metavar="M",
+                      help="spread them over the first M markets (default 1)")
+    demo.set_defaults(func="tui.cli.demo:cmd_demo")
+
+    sim = sub.add_parser("sim", help="run the embedded exchange for several desks to share")
+    add_arguments(sim)
+    sim.set_defaults(func="tui.cli.sim:cmd_sim")
+
+    connect = sub.add_parser("connect", help="connect to a gateway (e.g. a running pmdesk sim)")
+    connect.add_argument("--rest", required=True, help="REST base URL, e.g. http://127.0.0.1:8700")
+    connect.add_argument("--grpc", required=True, help="gRPC target, e.g. 127.0.0.1:8701")
+    connect.add_argument("--user", required=True, help="username")
+    connect.add_argument("--password-env", default="PMDESK_PASSWORD",
+                         help="environment variable holding the password (else prompted)")
+    connect.add_argument("--silence-timeout", type=float, default=180.0,
+                         help="reconnect a stream after this many silent seconds")
+    connect.set_defaults(func="tui.cli.connect:cmd_connect")
+
+    export = sub.add_parser(
+        "export", help="fills, orders or the audit journal from the local database, as CSV "
+                       "or JSON",
+        description="Write out one account's local database: its fills, its orders, or its "
+                    "audit journal (every key that traded or could, each confirmation and "
+                    "the answer, each command sent and the exchange's answer, each refusal "
+                    "and what the desk said; in time order, one line per entry, secrets "
+                    "never in it).")
+    export.add_argument("what", choices=["fills", "orders", "journal"],
+                        help="fills, orders, or journal (the audit journal)")
+    export.add_argument("--since", help="today, yesterday, YYYY-MM-DD (UTC) or an ISO time; "
+                        "default: all")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    _where(export)
+    export.add_argument("--out", help="write to this file instead of standard output")
+    export.set_defaults(func="tui.cli.export:cmd_export")
+
+    replay = sub.add_parser("replay", help="play recorded market data back into the ladder")
+    _where(replay)
+    replay.add_argument("--since", help="start from today, yesterday, YYYY-MM-DD (UTC) or an "
+                        "ISO time")
+    replay.add_argument("--speed", type=float, default=1.0, help="playback speed, e.g. 4")
+    replay.add_argument("--symbol", help="only this market")
+    replay.set_defaults(func="tui.cli.replay:cmd_replay")
+
+    profiles = sub.add_parser("profiles", help="list the connection profiles")
+    profiles.set_defaults(func="tui.cli.profiles:cmd_profiles")
+    check = sub.add_parser("check", help="test a profile's connectivity and login, step by step")
+    check.add_argument("--profile", help="the profile to check")
+    check.set_defaults(func="tui.cli.check:cmd_check")
+
+    add_keys(sub)
+    _auth(sub)
+    return parser
+
+
+def _where(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile",
+                        help="demo, a profile's name, or the gateway address pmdesk connect "
+                             "used (e.g. 127.0.0.1-8700); default demo")
+    parser.add_argument("--account", help="the account, when the profile holds several")
+
+
+def add_keys(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``keys`` (with ``new`` and ``show``) to the ``pmdesk`` sub-commands."""
+    keys = sub.add_parser("keys", help="make a key pair for a venue, or show what to register")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="{new,show}", required=True)
+
+    new = ksub.add_parser("new", help="write a new private key (mode 0600) and print the "
+                                      "public key to register")
+    new.add_argument("--kind", choices=KINDS, required=True,
+                     help="ed25519: retail API request signing; rsa: gateway Auth0 login")
+    new.add_argument("--out", metavar="PATH",
+                     help="private key file (default: keys/ in pmdesk's config directory; "
+                          "rsa also writes PATH.pub)")
+    new.add_argument("--force", action="store_true",
+                     help="replace an existing key file (the old key stops working)")
+    new.add_argument("--bits", type=int, default=2048, choices=(2048, 3072, 4096),
+                     help="RSA key size; default 2048")
+    new.set_defaults(func="tui.cli.keys:cmd_keys_new")
+
+    show = ksub.add_parser("show", help="print the public key to register for a private "
+                                        "key file")
+    show.add_argument("path", nargs="?", metavar="PATH",
+                      help="private key file (default: the --kind's default file)")
+    show.add_argument("--kind", choices=KINDS,
+                      help="key type; without it a PEM file is rsa, anything else ed25519")
+    show.set_defaults(func="tui.cli.keys:cmd_keys_show")
+
+
+def _auth(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def where(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--rest", required=True, help="REST base URL of the gateway")
+        p.add_argument("--password-env", default="PMDESK_PASSWORD",
+                       help="environment variable holding the password (else prompted)")
+
+    register = sub.add_parser("register", help="set the password of a new gateway user "
+                                               "(legacy login), with the registration token")
+    where(register)
+    register.set_defaults(func="tui.cli.auth:cmd_register")
+
+    mfa = sub.add_parser("mfa", help="turn on the one-time code for a gateway user")
+    mfa_sub = mfa.add_subparsers(dest="mfa_command", required=True)
+    enroll = mfa_sub.add_parser("enroll", help="show the QR code, then confirm a code")
+    where(enroll)
+    enroll.add_argument("--user", required=True)
+    enroll.set_defaults(func="tui.cli.auth:cmd_mfa_enroll")
