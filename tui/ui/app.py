@@ -218,12 +218,9 @@ class PmdeskApp(App[None]):
     async def _start_venue(self) -> None:
         try:
             await self.venue.start()
-<<<<<<< HEAD
             self.set_timer(SETTLE_GC_AFTER, settle_gc)
-=======
         except VenueUnavailableError as error:  # once the screen is up: it may still be mounting
             self.call_after_refresh(self.exit, return_code=1, message=plain(error))
->>>>>>> i14-launch
         except VenueError as error:
             self.report(plain(error), sticky=True)
         except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
