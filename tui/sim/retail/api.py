@@ -23,7 +23,7 @@ from typing import Any
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
@@ -159,6 +159,8 @@ class RetailApi:
                 return JSONResponse(handler(request, user, body), headers=echo)
             except RetailError as exc:
                 return error_response(exc, echo)
+            except ClientDisconnect:  # gone before its body came: nothing to act on or answer
+                return Response(status_code=499)
         return endpoint
 
     @staticmethod
