@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import logging
 import os
 import platform
 import sys
@@ -60,6 +61,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--check-after", type=float, default=3.0)
     parser.add_argument("--stale-trials", type=int, default=8)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--log", metavar="FILE",
+                        help="the desk's log (venues, recovery decisions) written to FILE, "
+                             "to find why a figure is off")
     parser.add_argument("--quick", action="store_true", help="CI's sizes (about a minute)")
     args = parser.parse_args()
     if args.quick:
@@ -98,6 +102,9 @@ async def run(args: argparse.Namespace) -> list[Figures]:
 
 def main() -> int:
     args = arguments()
+    if args.log:
+        logging.basicConfig(filename=args.log, level=logging.INFO,
+                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
     started = datetime.datetime.now(datetime.UTC)
     rows = asyncio.run(run(args))
     print()

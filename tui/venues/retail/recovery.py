@@ -174,6 +174,8 @@ class FillRecovery(DeskListener):
         for look in range(PASSES):
             gaps = self._gaps(views)
             looked = [g.order for g in gaps]
+            log.info("recovery look %d: %d orders, gaps %s", look, len(views),
+                     {g.order.order_id: g.need for g in gaps})
             found = await self._from_history(gaps) if gaps else 0
             recovered += found
             gaps = self._gaps(views)
@@ -189,6 +191,9 @@ class FillRecovery(DeskListener):
         steady = [g for g in gaps if before.get(g.order.order_id) == g.need
                   and g.order.symbol not in self._unread]
         self._unsettled |= {g.order.order_id: g.order for g in gaps if g not in steady}
+        if gaps:
+            log.info("recovery: aggregates for %s; looked at again later: %s",
+                     [g.order.order_id for g in steady], list(self._unsettled))
         for gap in steady:
             self._aggregate(gap)
         if recovered:
@@ -239,6 +244,9 @@ class FillRecovery(DeskListener):
                 log.info("the trade history of %s could not be read: %s", symbol, exc)
                 self._unread.add(symbol)
                 continue
+            if shares is None:
+                log.info("recovery: the history of %s did not make up %s", symbol,
+                         {g.order.order_id: g.need for g in group})
             for gap, trades in zip(group, shares or [], strict=False):
                 for trade in trades:
                     recorded += self._record(gap.order,
