@@ -41,6 +41,11 @@ from tui.ui.widgets.ladder_rows import (
 from tui.ui.widgets.ladder_view import FollowsMarket
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
+# strips kept: a few screens' worth of rows. Every tick makes new keys, and each cached strip
+# also holds the crops and styled copies Textual derives from it, so a cache far larger
+# than the screen only grows the process for minutes (1,024 strips were ~7 MB) and saves
+# nothing: a row that did not change is found under its latest key.
+STRIPS_PER_ROW, STRIPS_MIN = 3, 64
 
 
 class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
@@ -77,7 +82,7 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         self._scales: Scales | None = None
         self._rows = 0
         self._snap = EMPTY
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIPS_MIN)
         self._auto_cursor = True  # place on the inside market once a book arrives
         self.cumulative = False  # bid/offer columns show size from the inside out
         self.column_order: tuple[str, ...] = DEFAULT_ORDER  # which optional columns fit first
@@ -290,9 +295,16 @@ class Ladder(FollowsMarket, ScrollView, can_focus=True, inherit_bindings=False):
         cache_key = (row, key, width, is_cursor, self.stale)  # view changes clear the cache
         strip = self._strips.get(cache_key)
         if strip is None:
+            self._fit_strips()
             strip = self._render_row(row, key, width, is_cursor)
             self._strips[cache_key] = strip
         return strip
+
+    def _fit_strips(self) -> None:
+        """Size the strip cache to the rows on screen (a new cache when the height moved)."""
+        wanted = max(STRIPS_MIN, STRIPS_PER_ROW * self.size.height)
+        if self._strips.maxsize != wanted:
+            self._strips = LRUCache(wanted)
 
     def _render_row(self, row: int, key: RowKey, width: int, is_cursor: bool) -> Strip:
         s = self._scales
