@@ -37,7 +37,7 @@ def rss(args: argparse.Namespace) -> None:
         paths = [str(Path(args.src).resolve())] if args.src else []
         if args.snapshots:  # tracemalloc in the desk: bench/memory_probe/sitecustomize.py
             paths.append(str(HERE / "memory_probe"))
-            times = [60.0, max(61.0, args.rss * 60 - 15)]
+            times = [args.snap_from, max(args.snap_from + 1, args.rss * 60 - 15)]
             env |= {"PYTHONTRACEMALLOC": str(args.depth),
                     "PMDESK_MEM_SNAPSHOTS": f"{home}:{times[0]:g},{times[1]:g}"}
         if paths:  # another checkout's code (a before/after) and the probe
@@ -73,6 +73,8 @@ def rss(args: argparse.Namespace) -> None:
             term.close(children)
             children.stop_all()
         snaps = sorted(home.glob("snap-*.bin"))
+        if (home / "outside.txt").exists():
+            print((home / "outside.txt").read_text(), end="")
         if args.snapshots and len(snaps) >= 2:
             import tracemalloc
 
@@ -97,6 +99,8 @@ def main() -> None:
                      help="orders a second the desk's own account sends (--trace)")
     cli.add_argument("--snapshots", action="store_true",
                      help="with --rss: tracemalloc in the desk, top growers printed")
+    cli.add_argument("--snap-from", type=float, default=60.0,
+                     help="seconds into the run of the first snapshot (--snapshots)")
     cli.add_argument("--src", default="", help="checkout whose tui/ is measured (--rss)")
     args = cli.parse_args()
     if args.rss:

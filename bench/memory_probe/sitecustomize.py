@@ -3,6 +3,8 @@ desk process at the times in PMDESK_MEM_SNAPSHOTS ("dir:s1,s2,..." seconds from 
 The variables are taken out of the environment, so the exchange the desk starts is not
 traced."""
 
+import ctypes
+import ctypes.util
 import os
 import threading
 import time
@@ -12,11 +14,42 @@ _asked = os.environ.pop("PMDESK_MEM_SNAPSHOTS", "")
 os.environ.pop("PYTHONTRACEMALLOC", None)
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def _outside() -> str:
+    """What tracemalloc cannot see: SQLite's own memory and glibc malloc's totals."""
+    words = []
+    try:
+        lite = ctypes.CDLL(ctypes.util.find_library("sqlite3") or "libsqlite3.so.0")
+        lite.sqlite3_memory_used.restype = ctypes.c_int64
+        words.append(f"sqlite={lite.sqlite3_memory_used() / 2**20:.1f}MiB")
+    except (OSError, AttributeError):
+        pass
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        libc.mallinfo2.restype = _MallInfo2
+        info = libc.mallinfo2()
+        words += [f"malloc_in_use={info.uordblks / 2**20:.1f}MiB",
+                  f"malloc_free={info.fordblks / 2**20:.1f}MiB",
+                  f"mmapped={info.hblkhd / 2**20:.1f}MiB"]
+    except (OSError, AttributeError):
+        pass
+    traced, _ = tracemalloc.get_traced_memory()
+    words.append(f"traced={traced / 2**20:.1f}MiB")
+    return " ".join(words)
+
+
 def _dump(directory: str, times: list[float]) -> None:
     start = time.monotonic()
     for at in times:
         time.sleep(max(0.0, start + at - time.monotonic()))
         tracemalloc.take_snapshot().dump(os.path.join(directory, f"snap-{at:08.0f}.bin"))
+        with open(os.path.join(directory, "outside.txt"), "a") as out:
+            out.write(f"{at:.0f} s: {_outside()}\n")
 
 
 if _asked and tracemalloc.is_tracing():
