@@ -40,6 +40,11 @@ def rss(args: argparse.Namespace) -> None:
             times = [args.snap_from, max(args.snap_from + 1, args.rss * 60 - 15)]
             env |= {"PYTHONTRACEMALLOC": str(args.depth),
                     "PMDESK_MEM_SNAPSHOTS": f"{home}:{times[0]:g},{times[1]:g}"}
+        if args.stats:  # malloc's and SQLite's own totals, logged by the desk itself
+            paths.append(str(HERE / "memory_probe"))
+            env["PMDESK_MEM_STATS"] = f"{home}:{args.every:g}"
+            if args.trim:
+                env["PMDESK_MEM_TRIM"] = "1"
         if paths:  # another checkout's code (a before/after) and the probe
             env["PYTHONPATH"] = os.pathsep.join(paths)
         cmd = [sys.executable, "-m", "tui", "demo"]
@@ -99,6 +104,10 @@ def main() -> None:
                      help="orders a second the desk's own account sends (--trace)")
     cli.add_argument("--snapshots", action="store_true",
                      help="with --rss: tracemalloc in the desk, top growers printed")
+    cli.add_argument("--stats", action="store_true",
+                     help="with --rss: the desk logs malloc's and SQLite's totals (untraced)")
+    cli.add_argument("--trim", action="store_true",
+                     help="with --stats: the desk calls malloc_trim(0) after each log")
     cli.add_argument("--snap-from", type=float, default=60.0,
                      help="seconds into the run of the first snapshot (--snapshots)")
     cli.add_argument("--src", default="", help="checkout whose tui/ is measured (--rss)")

@@ -1,7 +1,8 @@
-"""Loaded by bench/memory.py --rss --snapshots (on PYTHONPATH): tracemalloc snapshots of the
-desk process at the times in PMDESK_MEM_SNAPSHOTS ("dir:s1,s2,..." seconds from start).
-The variables are taken out of the environment, so the exchange the desk starts is not
-traced."""
+"""Loaded by bench/memory.py --rss --snapshots or --stats (on PYTHONPATH): tracemalloc
+snapshots of the desk process at the times in PMDESK_MEM_SNAPSHOTS ("dir:s1,s2,..." seconds
+from start), or (PMDESK_MEM_STATS="dir:every") what malloc and SQLite hold, every so many
+seconds, untraced. The variables are taken out of the environment, so the exchange the desk
+starts is not measured."""
 
 import ctypes
 import ctypes.util
@@ -11,6 +12,8 @@ import time
 import tracemalloc
 
 _asked = os.environ.pop("PMDESK_MEM_SNAPSHOTS", "")
+_stats = os.environ.pop("PMDESK_MEM_STATS", "")
+_trim = os.environ.pop("PMDESK_MEM_TRIM", "")  # an experiment: malloc_trim(0) after each log
 os.environ.pop("PYTHONTRACEMALLOC", None)
 
 
@@ -38,9 +41,31 @@ def _outside() -> str:
                   f"mmapped={info.hblkhd / 2**20:.1f}MiB"]
     except (OSError, AttributeError):
         pass
-    traced, _ = tracemalloc.get_traced_memory()
-    words.append(f"traced={traced / 2**20:.1f}MiB")
+    if tracemalloc.is_tracing():
+        traced, _ = tracemalloc.get_traced_memory()
+        words.append(f"traced={traced / 2**20:.1f}MiB")
     return " ".join(words)
+
+
+def _rss() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _log_stats(directory: str, every: float) -> None:
+    start = time.monotonic()
+    while True:
+        time.sleep(every)
+        with open(os.path.join(directory, "outside.txt"), "a") as out:
+            out.write(f"{time.monotonic() - start:.0f} s: rss={_rss():.1f}MiB {_outside()}\n")
+            if _trim:
+                began = time.perf_counter()
+                ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+                out.write(f"   trimmed in {1000 * (time.perf_counter() - began):.1f} ms: "
+                          f"rss={_rss():.1f}MiB\n")
 
 
 def _dump(directory: str, times: list[float]) -> None:
@@ -51,6 +76,11 @@ def _dump(directory: str, times: list[float]) -> None:
         with open(os.path.join(directory, "outside.txt"), "a") as out:
             out.write(f"{at:.0f} s: {_outside()}\n")
 
+
+if _stats:
+    _dir, _, _every = _stats.partition(":")
+    threading.Thread(target=_log_stats, args=(_dir, float(_every)), daemon=True,
+                     name="memory-stats").start()
 
 if _asked and tracemalloc.is_tracing():
     _dir, _, _times = _asked.partition(":")
