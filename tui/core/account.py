@@ -9,8 +9,15 @@ from __future__ import annotations
 from collections import deque
 
 from tui.core.model import Balance, Fill, Order, Position
+from tui.core.recent import RecentSet
 
 FILLS_KEPT = 500  # the blotter's fills, newest first
+# ended orders kept in memory (the order history shows the newest 300; the local database
+# keeps them all): a desk that runs for days must not hold every order it ever placed
+ENDED_KEPT = 1000
+# execution ids remembered to drop a fill reported twice (order stream and drop copy, a
+# replay after a reconnect): far more than a session is ever told again
+FILL_IDS_KEPT = 20_000
 
 
 class AccountState:
@@ -25,9 +32,11 @@ class AccountState:
         self._working: dict[str, dict[str, Order]] = {}
         self.positions: dict[str, Position] = {}
         self.fills: deque[Fill] = deque(maxlen=FILLS_KEPT)
-        self._fill_ids: set[str] = set()  # a fill reported twice (order stream, drop copy) once
+        # a fill reported twice (order stream, drop copy) once
+        self._fill_ids: RecentSet[str] = RecentSet(FILL_IDS_KEPT)
         self.history: list[Order] = []  # finished orders of past sessions, newest first
         self.balance: Balance | None = None
+        self._trim_at = 2 * ENDED_KEPT  # orders held when ended ones are next trimmed
 
     # --- orders ---------------------------------------------------------------------
     def upsert_order(self, order: Order, pending_key: str | None) -> None:
@@ -38,6 +47,17 @@ class AccountState:
         key = order.order_id or order.clord_id
         self.orders[key] = order
         self._index(key, order)
+        if len(self.orders) > self._trim_at:
+            self._trim()
+
+    def _trim(self) -> None:
+        """Forget all but the latest ENDED_KEPT ended orders (working ones always stay).
+        Run once per ENDED_KEPT orders added, so its walk costs little per order."""
+        ended = [k for k, o in self.orders.items() if not o.state.is_working]
+        for key in ended[:-ENDED_KEPT]:
+            gone = self.orders.pop(key)
+            self._working.get(gone.symbol, {}).pop(key, None)
+        self._trim_at = len(self.orders) + ENDED_KEPT
 
     def replace_open_orders(self, orders: list[Order]) -> set[str]:
         """The venue's open orders, plus our own unsent pendings and the orders that already

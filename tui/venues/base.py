@@ -25,6 +25,7 @@ from tui.core.cancels import CancelReport
 from tui.core.enums import ExecType, OrderState, Side
 from tui.core.model import Fill, Order
 from tui.core.prices import Intent
+from tui.core.recent import RecentDict
 from tui.core.state import DeskState, LinkState
 from tui.core.ticket import OrderRequest
 from tui.core.venue import LocalDatabase, VenueError
@@ -34,6 +35,7 @@ from tui.venues.tasks import Tasks
 
 ORDER_STREAM = "orders"  # every venue's stream (or socket) of the desk's own orders
 STOP_WAIT = 2.0  # seconds each part of a stop may take: quitting must never hang
+INTENTS_KEPT = 20_000  # desk ids whose intent is remembered (the database keeps them all)
 LOOKUP_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds between lookups of an unanswered insert
 
 
@@ -72,7 +74,9 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
         self.account = ""
         self.tasks = Tasks()  # held while they run; cancelled and awaited on stop
         self._workers: Sequence[Worker] = ()  # the streams, started by the adapter
-        self._intents: dict[str, Intent] = {}  # clord_id -> what the trader meant
+        # clord_id -> what the trader meant: the orders the desk holds, and the latest others
+        self._intents: dict[str, Intent] = RecentDict(
+            INTENTS_KEPT, keep=lambda: {o.clord_id for o in self.state.home.orders.values()})
         # inserts whose answer has not come back: a cancel waits for it (clord_id -> the
         # exchange's order id, or an exception)
         self._inflight: dict[str, asyncio.Future[str]] = {}

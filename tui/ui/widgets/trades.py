@@ -148,9 +148,11 @@ class TradeTape(Vertical):
         if key == self._shown:
             return
         self._shown = key
-        if len(self._lines) > 4 * MAX_LINES:
-            self._lines.clear()
         self.lines = [self._line(e, layout) for e in shown]
+        # keep the lines on screen only: the next refresh shows mostly the same trades, and
+        # formatted lines of trades scrolled away would only pile up
+        self._lines = {k: self._lines[k] for k in ((e, layout) for e in shown)
+                       if k in self._lines}
         text = Text("\n").join(self.lines) if self.lines else Text(
             "no trades yet", style=self._st("tape--dim"))
         text.no_wrap, text.overflow = True, "crop"

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.core.model import Order
+from tui.core.recent import RecentDict
 from tui.core.state import DeskState
 from tui.core.venue import LocalDatabase
-from tui.venues.base import ORDER_STREAM
+from tui.venues.base import INTENTS_KEPT, ORDER_STREAM
 from tui.venues.retail import convert
 from tui.venues.retail.private import PrivateFrames
 from tui.venues.retail.recovery import FillRecovery
@@ -58,7 +59,9 @@ class RetailVenue(PrivateFrames):
         self.ws_url = ws_base(rest_url)
         self.silence_timeout = silence_timeout
         self.account = f"retail-{key_id[:8]}"  # a key trades one account; name it by the key
-        self._clords: dict[str, str] = {}
+        # exchange order id → the desk's id: the orders the desk holds, and the latest others
+        self._clords: dict[str, str] = RecentDict(
+            INTENTS_KEPT, keep=lambda: self.state.home.orders.keys())
         self._early: dict[str, list[dict[str, Any]]] = {}
         # market → desk ids of orders just replaced, oldest first
         self._successors: dict[str, deque[str]] = {}
