@@ -102,6 +102,7 @@ def test_gateway_registry_follows_the_spec_table_per_tier() -> None:
     assert tier4 is not None and tier4.rate == 1200
     paced = GatewayLimiter().bucket("POST", INSERT_PATH)  # default headroom: a little under
     assert paced is not None and paced.rate == pytest.approx(27)
+    assert paced.capacity == pytest.approx(24)  # bunched arrivals keep 6 to spare
     with pytest.raises(ValueError):
         GatewayLimiter(5)
     assert gateway_method("POST", "/v1/trading/orders/list") == "InsertOrderList"
