@@ -146,6 +146,12 @@ class Ladder(FollowsMarket, PaintsRows, ScrollView, can_focus=True, inherit_bind
                 end = rows.pop(0)
             self.refresh_lines(start, end - start + 1)
 
+    def refresh_lines(self, y_start: int, line_count: int = 1) -> None:
+        """ScrollView's, without the scroll bar: a row that changed leaves the bar as it
+        was, so the paint does not render the bar again (tui/ui/compositor.py)."""
+        self.refresh(Region(0, y_start - round(self.scroll_offset.y),
+                            self.scrollable_content_region.width, line_count))
+
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale:
             self.stale = stale
