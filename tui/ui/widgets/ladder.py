@@ -35,11 +35,13 @@ from tui.ui.widgets.ladder_rows import (
     titles_line,
 )
 from tui.ui.widgets.ladder_view import FollowsMarket
+from tui.ui.widgets.scrollbars import SteadyScrollBars
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
 
 
-class Ladder(FollowsMarket, PaintsRows, ScrollView, can_focus=True, inherit_bindings=False):
+class Ladder(FollowsMarket, PaintsRows, SteadyScrollBars, ScrollView, can_focus=True,
+             inherit_bindings=False):
     """A price ladder for one market; the app owns the keys and calls the methods.
     How its view follows the market (scrolling, never the cursor) is FollowsMarket's."""
 
