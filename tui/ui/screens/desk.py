@@ -63,6 +63,7 @@ class DeskScreen(DeclaredOrderScreen):
         self._active = 0  # which ladder pane the keys trade in
         self._panes: list[LadderPane] = []
         self._column_order = DEFAULT_ORDER
+        self._laying_out = False  # inside Textual's layout pass (its paint waits a turn)
 
     @property
     def pmdesk(self) -> PmdeskApp:
@@ -269,9 +270,21 @@ class DeskScreen(DeclaredOrderScreen):
 
 
     # --- the frame ------------------------------------------------------------------------
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        self._laying_out = True
+        try:
+            super()._refresh_layout(size, scroll)
+        finally:
+            self._laying_out = False
+
     def _compositor_refresh(self) -> None:
         """Textual's paint, a slice at a time (tui/ui/compositor.py): what a slice left is
-        painted on the next loop turn, after whatever (a key) is already waiting."""
+        painted on the next loop turn, after whatever (a key) is already waiting. A layout
+        pass (a notice coming or going, an order row) paints on the next turn too: the two
+        together held the loop longer than any paint."""
+        if self._laying_out and self.is_current:
+            asyncio.get_running_loop().call_soon(self._paint_rest)
+            return
         super()._compositor_refresh()
         if self._compositor._dirty_regions and self.is_current:
             asyncio.get_running_loop().call_soon(self._paint_rest)
