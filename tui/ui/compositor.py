@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from time import perf_counter
 from typing import cast
+from weakref import WeakKeyDictionary
 
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
@@ -29,15 +30,16 @@ SLICE_BUDGET = 0.004  # seconds of rendering before the rest of a paint waits a 
 
 class ChangedOnlyCompositor(Compositor):
     """Textual's Compositor with a partial update that renders only what overlaps a change,
-    a slice at a time. Each changed region belongs to the front-most widget it touches; a
-    slice paints whole widgets' regions until it has taken `budget` seconds, and the rest keep
-    for the next slice (the screen runs it on the next loop turn, so a key that came in
-    meanwhile goes first). A widget's changed rows are painted in one slice: a ladder never
-    shows rows of two books."""
+    a slice at a time. Changed regions that touch the same widget (a container aside) make
+    one group, painted whole in one slice: a ladder never shows rows of two books. A slice
+    paints groups while they fit in `budget` seconds (by what each took last time; the first
+    always goes) and the rest keep for the next slice, which the screen runs on the next loop
+    turn, so a key that came in meanwhile goes first."""
 
     def __init__(self, budget: float = SLICE_BUDGET) -> None:
         super().__init__()
         self.budget = budget
+        self._took: WeakKeyDictionary[Widget, float] = WeakKeyDictionary()
 
     def render_partial_update(self) -> ChopsUpdate | None:
         screen = self.size.region
@@ -47,27 +49,50 @@ class ChangedOnlyCompositor(Compositor):
             return None
         shown = [(widget, region, region.intersection(clip))
                  for widget, (region, clip) in self.visible_widgets.items()]  # front to back
-        groups: dict[Widget, list[Region]] = {}
-        for changed in regions:
-            for widget, _, area in shown:
-                if area.overlaps(changed):
-                    groups.setdefault(widget, []).append(changed)
-                    break
         cuts = self.cuts
         fromkeys = cast("Callable[[list[int]], dict[int, Strip | None]]", dict.fromkeys)
         chops = [fromkeys(cut_set[:-1]) for cut_set in cuts]
         written: list[Region] = []
-        deadline, out_of_time = perf_counter() + self.budget, False
-        for group in groups.values():
-            if out_of_time:  # the next slice's
-                self._dirty_regions.update(group)
+        start = perf_counter()
+        for front, group in self._groups(regions, shown):
+            began = perf_counter()
+            if written and began - start + self._took.get(front, 0.0) > self.budget:
+                self._dirty_regions.update(group)  # the next slice's
                 continue
             self._render_group(group, shown, chops)
             written.extend(group)
-            out_of_time = perf_counter() > deadline
+            if front is not None:
+                self._took[front] = perf_counter() - began
         spans = list(self._regions_to_spans(written))
         return ChopsUpdate(cast("Sequence[Mapping[int, Strip]]", chops), spans,
                            [cut_set[1:] for cut_set in cuts])
+
+    @staticmethod
+    def _groups(regions: list[Region], shown: list[tuple[Widget, Region, Region]]
+                ) -> list[tuple[Widget | None, list[Region]]]:
+        """The changed regions joined where they touch the same widget (containers aside),
+        each group with the front-most widget it touches."""
+        groups: list[tuple[Widget | None, list[Region]]] = []
+        group_of: dict[Widget, int] = {}
+        for changed in regions:
+            touched = [w for w, _, area in shown if area.overlaps(changed)]
+            leaves = [w for w in touched if not w.is_container] or touched[:1]
+            joined = sorted({group_of[w] for w in leaves if w in group_of})
+            if joined:
+                into = joined[0]
+                for other in joined[1:]:
+                    groups[into][1].extend(groups[other][1])
+                    groups[other] = (None, [])
+                    for widget, n in group_of.items():
+                        if n == other:
+                            group_of[widget] = into
+            else:
+                into = len(groups)
+                groups.append((leaves[0] if leaves else None, []))
+            groups[into][1].append(changed)
+            for widget in leaves:
+                group_of[widget] = into
+        return [(front, group) for front, group in groups if group]
 
     def _render_group(self, group: list[Region], shown: list[tuple[Widget, Region, Region]],
                       chops: list[dict[int, Strip | None]]) -> None:
