@@ -40,10 +40,13 @@ class ChangedOnlyCompositor(Compositor):
         super().__init__()
         self.budget = budget
         self._took: WeakKeyDictionary[Widget, float] = WeakKeyDictionary()
+        self._waiting: list[Region] = []  # regions a slice left, first in the next
 
     def render_partial_update(self) -> ChopsUpdate | None:
         screen = self.size.region
-        regions = [r for r in (d.intersection(screen) for d in self._dirty_regions) if r]
+        waiting, self._waiting = self._waiting, []
+        later = self._dirty_regions.difference(waiting)
+        regions = [r for r in (d.intersection(screen) for d in [*waiting, *later]) if r]
         self._dirty_regions.clear()
         if not regions:
             return None
@@ -57,7 +60,8 @@ class ChangedOnlyCompositor(Compositor):
         for front, group in self._groups(regions, shown):
             began = perf_counter()
             if written and began - start + self._took.get(front, 0.0) > self.budget:
-                self._dirty_regions.update(group)  # the next slice's
+                self._dirty_regions.update(group)  # the next slice's, before newer ones
+                self._waiting.extend(group)
                 continue
             self._render_group(group, shown, chops)
             written.extend(group)
