@@ -35,11 +35,13 @@ from tui.ui.widgets.ladder_rows import (
     titles_line,
 )
 from tui.ui.widgets.ladder_view import FollowsMarket
+from tui.ui.widgets.scrollbars import SteadyScrollBars
 
 DIRECTION = {Side.BUY: "up", Side.SELL: "down", None: "flat"}
 
 
-class Ladder(FollowsMarket, PaintsRows, ScrollView, can_focus=True, inherit_bindings=False):
+class Ladder(FollowsMarket, PaintsRows, SteadyScrollBars, ScrollView, can_focus=True,
+             inherit_bindings=False):
     """A price ladder for one market; the app owns the keys and calls the methods.
     How its view follows the market (scrolling, never the cursor) is FollowsMarket's."""
 
@@ -145,6 +147,12 @@ class Ladder(FollowsMarket, PaintsRows, ScrollView, can_focus=True, inherit_bind
             while rows and rows[0] == end + 1:
                 end = rows.pop(0)
             self.refresh_lines(start, end - start + 1)
+
+    def refresh_lines(self, y_start: int, line_count: int = 1) -> None:
+        """ScrollView's, without the scroll bar: a row that changed leaves the bar as it
+        was, so the paint does not render the bar again (tui/ui/compositor.py)."""
+        self.refresh(Region(0, y_start - round(self.scroll_offset.y),
+                            self.scrollable_content_region.width, line_count))
 
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale:

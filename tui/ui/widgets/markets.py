@@ -30,6 +30,7 @@ from tui.core.state import DeskState
 from tui.core.tape import BUCKET_SECONDS
 from tui.core.tradable import untradable_short
 from tui.ui.widgets.names import market_names
+from tui.ui.widgets.scrollbars import SteadyScrollBars
 from tui.ui.widgets.status import age_text
 from tui.ui.widgets.watch_text import (
     CHANGE_FROM,
@@ -51,7 +52,7 @@ from tui.ui.widgets.watch_text import (
 )
 
 
-class QuoteOptions(OptionList):
+class QuoteOptions(SteadyScrollBars, OptionList):
     """The list's rows; a quote that moved repaints its own row only."""
 
     def set_prompt(self, option_id: str, prompt: Text) -> None:

@@ -24,6 +24,7 @@ from tui.core.pnl import avg_price, in_outcome, position_pnl
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
 from tui.ui.widgets.names import market_name
+from tui.ui.widgets.scrollbars import SteadyScrollBars
 
 STATE_WORDS: dict[OrderState, str] = {
     OrderState.PENDING_NEW: "pending",
@@ -62,7 +63,7 @@ ELASTIC = frozenset({"market", "state"})  # a fixed width from the layout; cut w
 NAME_W = 14  # a market name's width where no layout has said
 
 
-class LaidOutTable(DataTable[Text]):
+class LaidOutTable(SteadyScrollBars, DataTable[Text]):
     """A DataTable that keeps the columns the layout (tui/ui/layout.py) gives it.
 
     Every row's cells are built for every column in COLUMNS; the table shows the kept ones.
