@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from abc import ABCMeta, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -32,6 +33,8 @@ from tui.core.venue import LocalDatabase, VenueError
 from tui.venues import audit
 from tui.venues.sweep import Scope, Sweeps
 from tui.venues.tasks import Tasks
+
+log = logging.getLogger(__name__)
 
 ORDER_STREAM = "orders"  # every venue's stream (or socket) of the desk's own orders
 STOP_WAIT = 2.0  # seconds each part of a stop may take: quitting must never hang
@@ -240,7 +243,11 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
         """An insert that got no answer: ask the exchange where it is; never send it again."""
         asked = False  # did the exchange ever answer a lookup?
         for wait in self.lookup_waits:
-            await asyncio.sleep(wait)
+            try:
+                await asyncio.sleep(wait)
+            except asyncio.CancelledError:  # the venue stopping: its fate stays unknown
+                log.warning("insert %s unanswered when the venue stopped", pending.clord_id)
+                raise
             if self._told(pending, before):
                 return
             try:
@@ -267,6 +274,9 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
                               "warning")
         else:  # unknown, never "rejected" (which reads as safe to send again); ended, so
             # it jams no cancel or flatten
+            log.warning("insert %s (%s %s %s x %s) unanswered and not among the open orders",
+                        pending.clord_id, pending.symbol, pending.side.name, pending.price,
+                        pending.order_qty)
             pending.state = OrderState.EXPIRED
             pending.reject_text = ("no answer, and not among the open orders: it may have "
                                    "filled (check positions) or never reached the book; "
