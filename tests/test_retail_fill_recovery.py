@@ -20,7 +20,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import DEMO_ACCOUNT, eventually, live, make_retail_venue
+from tests.conftest import DEMO_ACCOUNT, eventually, live, make_retail_venue, streams_live
 from tests.pilot_kit import pilot_desk, told
 from tests.retail_kit import counterparty
 from tui.cli.main import main
@@ -215,6 +215,32 @@ async def test_fills_made_while_the_desk_was_stopped_are_recovered_at_start(
     finally:
         store.close()
     assert export_view(exported("p", capsys)) == exchange_view(quiet_sim)
+
+
+async def test_a_recovery_cut_off_by_a_stop_is_finished_at_the_next_start(
+        quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fill missed in an outage, the desk stopped before it looked, and the order's last
+    fill seen live (so it ended FILLED on the desk, short of one fill): the next start
+    finds that fill in the history."""
+    ioc(quiet_sim)
+    async with live(make_retail_venue(quiet_sim, profile="p")) as venue:
+        private = venue._workers[1]
+        await rest_orders(venue, [(Intent.BUY_YES, 40, 3)])
+        with monkeypatch.context() as cut:  # the recovery never runs: the desk stops first
+            cut.setattr(recovery.FillRecovery, "reconnected", lambda *a: None)
+            before = private.connects
+            quiet_sim.retail_ws.drop_all(PRIVATE)
+            counterparty(quiet_sim, Side.SELL, 40, 1, SYMBOL)  # missed
+            await eventually(lambda: private.connects > before, what="the socket back")
+            await eventually(lambda: streams_live(venue.state, 2), what="the streams live")
+            counterparty(quiet_sim, Side.SELL, 40, 2, SYMBOL)  # seen: the order is filled
+            await eventually(lambda: not venue.state.working_orders(SLUG), what="filled")
+        assert len(venue.state.fills) == 1
+    async with live(make_retail_venue(quiet_sim, profile="p")) as venue:
+        await eventually(lambda: desk_view(venue.state.fills) == exchange_view(quiet_sim),
+                         what="the missed fill, by its trade id")
+        assert not any(f.aggregate for f in venue.state.fills)
+    assert desk_view(database_fills("p")) == exchange_view(quiet_sim)
 
 
 async def test_fills_with_no_trades_in_the_history_are_one_aggregate_never_doubled(

@@ -41,6 +41,7 @@ LOOKUP_MAX = 50  # orders looked up one by one after an outage
 # at start, orders the database last saw working, newest first (those of an exchange that
 # has since forgotten them are asked about at every start: keep that cost small)
 AWAY_MAX = 20
+ENDED_CHECKED = 200  # at start, ended orders (newest first) whose recorded fills are summed
 HISTORY_PAGES = 10  # pages of activities read per market and pass, at most
 PASSES = 5  # looks at the gaps; aggregates only when the last two agree
 SETTLE = 1.0  # seconds between looks: executions on their way arrive meanwhile
@@ -67,6 +68,7 @@ class FillRecovery(DeskListener):
         self._unsettled: dict[str, Order] = {}  # still moving at the last look: look again
         self._unread: set[str] = set()  # markets whose history the last read could not get
         self._news = asyncio.Event()  # a reconnect came while the task waits to retry
+        self._history_only: set[str] = set()  # ended orders checked at start
         venue.state.listen(self)
 
     # --- what the desk recorded ---------------------------------------------------------
@@ -84,9 +86,21 @@ class FillRecovery(DeskListener):
         for fill in self.venue.state.fills:
             self._book(fill)
         self._expected = {o.order_id: o for o in past if o.order_id and o.state.is_working}
-        if store is not None and self._expected:
-            for fill in store.fills_of(list(self._expected)):
+        # orders that ended short of fills: a reconnect's recovery cut off by the desk
+        # stopping (the last execution came, the ones missed before it never did)
+        ended = [o for o in past[:ENDED_CHECKED]
+                 if o.order_id and o.state.is_terminal and o.cum_qty > 0]
+        ids = [*self._expected, *(o.order_id for o in ended)]
+        if store is not None and ids:
+            for fill in store.fills_of(ids):
                 self._book(fill)
+        for order in ended:
+            booked = sum(q for q, _ in self._booked.get(order.order_id, {}).values())
+            if booked < order.cum_qty:
+                self._views[order.order_id] = replace(order)
+                # a modify's successor counts its predecessor's fills, unknown after a
+                # restart: its trades from the history only, never an aggregate
+                self._history_only.add(order.order_id)
 
     def born(self, order: Order) -> None:
         """A modify's successor: the exchange may carry its predecessor's fills over into its
@@ -190,7 +204,11 @@ class FillRecovery(DeskListener):
         # held still: a lost answer is asked again later, never taken for "no trades"
         steady = [g for g in gaps if before.get(g.order.order_id) == g.need
                   and g.order.symbol not in self._unread]
-        self._unsettled |= {g.order.order_id: g.order for g in gaps if g not in steady}
+        kept = [g for g in steady if g.order.order_id in self._history_only]
+        steady = [g for g in steady if g not in kept]  # the rest are aggregated
+        self._history_only -= set(views)
+        self._unsettled |= {g.order.order_id: g.order for g in gaps
+                            if g not in steady and g not in kept}
         if gaps:
             log.info("recovery: aggregates for %s; looked at again later: %s",
                      [g.order.order_id for g in steady], list(self._unsettled))
