@@ -73,6 +73,11 @@ def desk_view(fills: Iterable[Fill]) -> tuple[list[str], PerOrder]:
                                                       for f in kept)
 
 
+async def unanswered_history(**kw: str) -> tuple[list[dict[str, object]], str]:
+    """The activities read, its answer lost."""
+    raise VenueError("The retail API did not answer in time.")
+
+
 async def rest_orders(venue: RetailVenue, orders: list[tuple[Intent, int, int]]) -> None:
     """The desk places resting orders and waits until the exchange has them working."""
     inst = venue.state.instruments[SLUG]
@@ -349,10 +354,7 @@ async def test_a_history_that_cannot_be_read_is_asked_again_never_taken_for_no_t
         await rest_orders(venue, [(Intent.BUY_YES, 40, 50)])
         read = venue.rest.activity_page
 
-        async def lost(**kw: str) -> tuple[list[dict[str, object]], str]:
-            raise VenueError("The retail API did not answer in time.")
-
-        monkeypatch.setattr(venue.rest, "activity_page", lost)
+        monkeypatch.setattr(venue.rest, "activity_page", unanswered_history)
         before = private.connects
         quiet_sim.retail_ws.drop_all(PRIVATE)
         counterparty(quiet_sim, Side.SELL, 40, 3, SYMBOL)
@@ -376,10 +378,7 @@ async def test_a_reconnect_is_looked_at_at_once_while_older_orders_wait_to_be_re
         await rest_orders(venue, [(Intent.BUY_YES, 40, 3), (Intent.BUY_YES, 39, 50)])
         read = venue.rest.activity_page
 
-        async def lost(**kw: str) -> tuple[list[dict[str, object]], str]:
-            raise VenueError("The retail API did not answer in time.")
-
-        monkeypatch.setattr(venue.rest, "activity_page", lost)
+        monkeypatch.setattr(venue.rest, "activity_page", unanswered_history)
         before = private.connects
         quiet_sim.retail_ws.drop_all(PRIVATE)
         counterparty(quiet_sim, Side.SELL, 40, 3, SYMBOL)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
 import signal
 import time
@@ -33,6 +32,7 @@ from tui.desk.asks import Plan
 from tui.desk.controller import DeskController
 from tui.desk.quitting import cancel_before_quit, working_words
 from tui.ui.bindings import APP_BINDINGS
+from tui.ui.gc_settle import SETTLE_GC_AFTER, settle_gc
 from tui.ui.guard import guarded, plain
 from tui.ui.keymap import DeskKeys
 from tui.ui.layout import NARROW, WIDE, XWIDE
@@ -46,29 +46,6 @@ from tui.ui.widgets.ladder_pane import LadderPane
 from tui.ui.widgets.ticket import OrderTicket
 
 DIALOG_ACTIONS = frozenset({"help", "quit"})  # the only app keys while a dialog is open
-SETTLE_GC_AFTER = 1.0  # seconds after the venue is up: its first books are in and painted
-_gc_settled = False  # once a process: what start-up made is frozen
-# objects allocated between young collections (Python's default is 700): a paint makes
-# thousands of short-lived strips (each with seven caches), so at 700 the young collections
-# ran ~45 times a second and promoted enough to force a full pass every ~2 s (20-70 ms of
-# CPU each, the longest callbacks left on a busy book); at 2000 they die young
-YOUNG_GC_THRESHOLD = 2000
-
-
-def settle_gc() -> None:
-    """Keep what start-up made (modules, classes, styles, the DOM, the venue's clients) out
-    of the cycle collector's full passes: a full pass walked ~190k objects and held the UI
-    loop ~100 ms, a few times a minute on a busy book. Garbage is collected first, so
-    nothing frozen is garbage; what is made from here on is collected as before, with a
-    larger young generation (YOUNG_GC_THRESHOLD)."""
-    global _gc_settled
-    if not _gc_settled:
-        _gc_settled = True
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
-
-
 def _load_css() -> str:
     """styles/app.tcss: tui.styles when installed (editable or wheel), else the source tree."""
     try:

@@ -8,7 +8,6 @@ and the keys that trade are the app's, mapped to the desk controller.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
@@ -22,13 +21,13 @@ from tui.core.state import DeskState
 from tui.desk.controller import DeskController
 from tui.desk.view import TicketView
 from tui.ui.bindings import SCREEN_BINDINGS
-from tui.ui.compositor import ChangedOnlyCompositor
 from tui.ui.first_book import FirstBook
 from tui.ui.frame import SIDE_PERIOD, Frame
 from tui.ui.guard import guarded
 from tui.ui.keymap import DeclaredOrderScreen
 from tui.ui.layout import WIDE, XWIDE, ticket_width
 from tui.ui.screens.picker import MarketPicker
+from tui.ui.sliced_paint import SlicedPaint
 from tui.ui.widgets.account import AccountPanel
 from tui.ui.widgets.blotter import FillsTable
 from tui.ui.widgets.blotter_pages import BlotterPages
@@ -49,14 +48,13 @@ if TYPE_CHECKING:
 SECOND_LADDER_FROM, THIRD_LADDER_FROM = WIDE, XWIDE  # columns; styles/app.tcss agrees
 
 
-class DeskScreen(DeclaredOrderScreen):
+class DeskScreen(SlicedPaint, DeclaredOrderScreen):
     """The main screen. The app maps the trading keys to the desk controller; this draws."""
 
     BINDINGS: ClassVar[list[BindingType]] = SCREEN_BINDINGS
 
     def __init__(self, desk: DeskController) -> None:
         super().__init__(id="_default")
-        self._compositor = ChangedOnlyCompositor()  # paints what changed (tui/ui/compositor.py)
         self.desk = desk
         self.symbol: str | None = None  # the market on the active ladder
         self.frames = Frame(self)
@@ -64,7 +62,6 @@ class DeskScreen(DeclaredOrderScreen):
         self._active = 0  # which ladder pane the keys trade in
         self._panes: list[LadderPane] = []
         self._column_order = DEFAULT_ORDER
-        self._laying_out = False  # inside Textual's layout pass (its paint waits a turn)
 
     @property
     def pmdesk(self) -> PmdeskApp:
@@ -272,35 +269,6 @@ class DeskScreen(DeclaredOrderScreen):
 
 
     # --- the frame ------------------------------------------------------------------------
-    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
-        self._laying_out = True
-        try:
-            super()._refresh_layout(size, scroll)
-        finally:
-            self._laying_out = False
-
-    def _compositor_refresh(self) -> None:
-        """Textual's paint, a slice at a time (tui/ui/compositor.py): what a slice left is
-        painted on the next loop turn, after whatever (a key) is already waiting. A layout
-        pass (a notice coming or going, an order row) paints on the next turn too: the two
-        together held the loop longer than any paint."""
-        if self._laying_out and self.is_current:
-            asyncio.get_running_loop().call_soon(self._paint_rest)
-            return
-        super()._compositor_refresh()
-        if self._compositor._dirty_regions and self.is_current:
-            asyncio.get_running_loop().call_soon(self._paint_rest)
-
-    def _paint_rest(self) -> None:
-        if not self._compositor._dirty_regions or not self.is_current:
-            return
-        if self.app._batch_count or self._layout_required or self._scroll_required:
-            # not now: the screen's next update paints it (a layout on its own new map)
-            self._dirty_widgets.add(self)
-            self.check_idle()
-            return
-        self._compositor_refresh()
-
     @guarded
     def frame(self) -> None:
         """Pull what changed from DeskState and the desk, and repaint only that."""
