@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from tests.conftest import eventually, live, make_venue, venue_via
 from tests.desk_kit import ALICE, DEMO, cent_symbols, expire_tokens, mine, quote, settled
-from tests.pilot_kit import cursor_to, pilot_desk
+from tests.pilot_kit import cursor_to, pilot_desk, told
 from tui.cli.main import main
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
@@ -80,10 +80,14 @@ async def test_keys_questions_answers_and_commands_are_journalled_in_order(
         await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 38, 10)], what="my bid")
         await pilot.press("x")
         await eventually(lambda: mine(quiet_sim) == [], what="my bid cancelled")
+        # a trader reads the desk's word before the next key; so does the journal's order
+        await eventually(lambda: told(app, "Cancelled 1 order at 0.38"), what="the cancel said")
         await _ask(app, pilot, "b", "y")
         await eventually(lambda: mine(quiet_sim) == [(Side.BUY, 38, 10)], what="my bid")
         await pilot.press("K")
         await eventually(lambda: mine(quiet_sim) == [], what="the kill switch's sweep")
+        await eventually(lambda: told(app, "Kill switch: nothing working"),
+                         what="the kill switch's word")
         await cursor_to(app, pilot, 10)
         await pilot.press("b")  # 32 ticks from the mid: refused, never asked
         await settled(app)
