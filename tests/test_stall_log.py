@@ -4,6 +4,7 @@ nothing is logged (or patched) when it is off, and a bad setting is one sentence
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import subprocess
 import sys
@@ -126,3 +127,22 @@ def test_a_bad_setting_is_one_sentence_before_anything_starts(
     assert result.returncode == 2
     assert words in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_callback_slowed_by_a_full_collection_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "stalls.log"
+    kept = [[n] for n in range(300_000)]  # a heap a full pass takes a while to walk
+
+    def collects() -> None:
+        gc.collect()
+        busy(0.02)
+
+    async def main() -> None:
+        asyncio.get_running_loop().call_soon(collects)
+        await asyncio.sleep(0.01)
+
+    with stall_log(settings_from_env({ENV_PATH: str(path), ENV_MS: "10"})):
+        asyncio.run(main())
+    assert kept
+    (name,) = [name for _, _, name in lines(path) if name.startswith("test_a_callback")]
+    assert name.endswith(", full pass)") and " (gc " in name, name

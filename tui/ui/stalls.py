@@ -13,13 +13,16 @@ thread that installed it (the UI's) are timed.
 
 A name says what ran: a plain callback's qualified name; for a task step, the coroutine's
 (with the class of the object it belongs to); for a Textual timer, its callback; for a
-Textual message pump, the handlers it dispatched in that step.
+Textual message pump, the handlers it dispatched in that step. A callback the cycle
+collector ran in for a millisecond or more says so and for how long, e.g.
+``(gc 52.1 ms, full pass)``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import threading
 import time
@@ -31,6 +34,7 @@ from typing import IO, Any
 ENV_PATH, ENV_MS = "PMDESK_STALL_LOG", "PMDESK_STALL_MS"
 DEFAULT_MS = 10.0
 FLUSH_EVERY = 0.5  # seconds between the flusher thread's writes
+GC_NAMED = 0.001  # seconds of cycle collection inside a callback that its line names
 MAX_NOTES = 4  # messages named per step; a step that dispatched more says "+N"
 
 
@@ -78,6 +82,7 @@ class StallLog:
         self._notes: list[tuple[object, object]] = []  # (message pump, message) this step
         self._stop = threading.Event()
         self._flusher: threading.Thread | None = None
+        self._gc = [0.0, 0.0, -1]  # a collection's start, seconds collecting, oldest gen
 
     def install(self) -> None:
         self._file = open(self.settings.path, "a", buffering=1 << 16)
@@ -85,11 +90,13 @@ class StallLog:
         original = self._original = asyncio.Handle._run
         notes, write, monotonic, get_ident = self._notes, self._write, time.monotonic, \
             threading.get_ident
+        collecting = self._gc
 
         def _run(handle: asyncio.Handle) -> None:
             if get_ident() != thread:
                 return original(handle)
             notes.clear()
+            collecting[1:] = [0.0, -1]
             start = monotonic()
             try:
                 return original(handle)
@@ -99,11 +106,23 @@ class StallLog:
                     write(start, took, handle)
 
         asyncio.Handle._run = _run  # type: ignore[method-assign]
+        gc.callbacks.append(self._on_gc)
         self._watch_messages()
         self._flusher = threading.Thread(target=self._flush_loop, name="stall-log", daemon=True)
         self._flusher.start()
 
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        """Time the cycle collector, so a slow callback it ran inside says so."""
+        now = time.monotonic()
+        if phase == "start":
+            self._gc[0] = now
+        else:
+            self._gc[1] += now - self._gc[0]
+            self._gc[2] = max(self._gc[2], info.get("generation", 0))
+
     def close(self) -> None:
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
         if self._original is not None:
             asyncio.Handle._run = self._original  # type: ignore[method-assign]
             self._original = None
@@ -140,6 +159,9 @@ class StallLog:
             name = describe(handle, self._notes)
         except Exception:  # noqa: BLE001 - a name is a courtesy; the stall still gets a line
             name = type(handle).__name__
+        _, collecting, oldest = self._gc
+        if collecting >= GC_NAMED:
+            name += f" (gc {collecting * 1000:.1f} ms{', full pass' if oldest == 2 else ''})"
         if self._file is not None:
             with contextlib.suppress(OSError, ValueError):
                 self._file.write(f"{start:.6f} {took * 1000:.3f} {name}\n")
