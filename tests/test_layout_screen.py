@@ -22,7 +22,6 @@ from textual.containers import Vertical
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable
-from textual.widgets._toast import Toast
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import BOB, DEMO, cent_symbols, place, quote
@@ -39,6 +38,7 @@ from tui.ui.app import PmdeskApp
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.footer import DeskFooter
 from tui.ui.widgets.ladder_header import LadderHeader
+from tui.ui.widgets.notices import NoticeBoard, board_height
 from tui.ui.widgets.trades import TradeTape
 
 SIZES = [(80, 24), (120, 36), (160, 48), (220, 50)]
@@ -174,7 +174,7 @@ async def test_every_blotter_view_shows_its_key_cells_whole(
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
-async def test_header_footer_and_toasts_leave_the_trader_every_word(
+async def test_header_footer_and_notices_leave_the_trader_every_word(
         quiet_sim: SimServer, size: tuple[int, int]) -> None:
     async with desk(quiet_sim, size) as (app, pilot, symbol):
         app.show_market(symbol)
@@ -192,21 +192,24 @@ async def test_header_footer_and_toasts_leave_the_trader_every_word(
         assert len(footer) <= size[0] and not footer.endswith("…")
 
         app.notify("Filled 10 BUY YES AEC-NFL-KC-BUF-2026-11-29 at 0.45.", timeout=30)
-        await eventually(lambda: list(app.screen.query(Toast)), what="a toast")
-        await pilot.pause()
-        toast = app.screen.query(Toast).first().region
-        watchlist = app.query_one("#markets").region
-        assert watchlist.contains_region(toast), (toast, watchlist)  # none of the rest
-        for covered in ("#status", "#blotter", "#ticket-pane", "#ladders"):
-            assert not toast.overlaps(app.query_one(covered).region), covered
+        board = app.query_one(NoticeBoard)
 
-        await pilot.press("question_mark")  # the help screen hides it, then it comes back
+        def on_board() -> str:
+            return " ".join(" ".join(line.split()) for line in region_lines(app, board))
+        await eventually(lambda: "Filled 10 BUY YES" in on_board(), what="the notice")
+        words = on_board()
+        # every word, wrapped (a symbol wider than the board broken across lines), none cut
+        assert "Filled10BUYYESAEC-NFL-KC-BUF-2026-11-29at0.45." in "".join(words.split()), words
+        left = app.query_one("#left").region
+        assert left.contains_region(board.region)  # under the watchlist: none of the rest
+        assert board.region.height == board_height(size[1])
+        for covered in ("#status", "#blotter", "#ticket-pane", "#ladders", "#markets"):
+            assert not board.region.overlaps(app.query_one(covered).region), covered
+
+        await pilot.press("question_mark")  # the help screen over it; still there after
         assert isinstance(app.screen, HelpScreen)
-        await pilot.pause()
-        assert all(not t.display for t in app.screen.query(Toast))
         await pilot.press("escape")
-        await eventually(lambda: any(t.display for t in app.screen.query(Toast)),
-                         what="the toast back after help closes")
+        await eventually(lambda: "Filled 10 BUY YES" in on_board(), what="the notice after help")
 
 
 class _Pane(Vertical):

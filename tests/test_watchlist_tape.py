@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
 from textual.widgets import Static
 
@@ -65,14 +65,15 @@ class Desk(App[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield MarketList(self.state, id="markets")
+            with Vertical(id="left"):  # as on the desk: the watchlist over the notices
+                yield MarketList(self.state, id="markets")
             yield Static("ladder", id="ladder-stand-in")
         with Horizontal(id="below"):
             yield Static("orders", id="orders-stand-in")
             yield TradeTape(self.state, symbol=self.tape_symbol, id="tape")
 
     def on_mount(self) -> None:
-        self.query_one("#markets").styles.width = self.markets_w
+        self.query_one("#left").styles.width = self.markets_w
         self.query_one("#tape").styles.width = self.tape_w
         self.query_one("#below").styles.height = 10
 

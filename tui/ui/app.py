@@ -32,7 +32,7 @@ from tui.desk.asks import Plan
 from tui.desk.controller import DeskController
 from tui.desk.quitting import cancel_before_quit, working_words
 from tui.ui.bindings import APP_BINDINGS
-from tui.ui.gc_settle import SETTLE_GC_AFTER, settle_gc
+from tui.ui.gc_settle import SETTLE_GC_AFTER, settle_gc, unsettle_gc
 from tui.ui.guard import guarded, plain
 from tui.ui.keymap import DeskKeys
 from tui.ui.layout import NARROW, WIDE, XWIDE
@@ -40,6 +40,7 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
 from tui.ui.screens.help import HelpScreen, key_rows
 from tui.ui.screens.quit import QuitScreen
+from tui.ui.strip_cycles import keep_strips_acyclic
 from tui.ui.widgets.blotter_pages import BlotterPages
 from tui.ui.widgets.ladder import Ladder
 from tui.ui.widgets.ladder_pane import LadderPane
@@ -75,6 +76,7 @@ class PmdeskApp(App[None]):
                  frame_hz: float = 20.0, title: str = "pmdesk",
                  repeat_guard: float = 0.7) -> None:
         super().__init__()
+        keep_strips_acyclic()  # lines replaced on screen die at once, not in a gc pass
         self.venue = venue
         config = config or DeskConfig()
         self.keys = DeskKeys(config.keymap)  # the one answer to "which key does that"
@@ -221,6 +223,7 @@ class PmdeskApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self._stop_venue()
+        unsettle_gc()
 
     async def action_quit(self) -> None:
         """Quit; with orders working, ask first whether to cancel them or leave them."""
@@ -254,9 +257,18 @@ class PmdeskApp(App[None]):
             screen.lay_out(event.size)  # App.size follows a moment later
             self.call_after_refresh(screen.panes_resized)
 
+    def _refresh_notifications(self) -> None:
+        """Notices go to the desk's notice board (tui/ui/widgets/notices.py), not toasts;
+        Textual's toasts only before the desk is up."""
+        screen = self.desk_screen
+        if screen.is_mounted:
+            screen.notices.show(self._notifications)
+        else:
+            super()._refresh_notifications()
+
     def report(self, text: str, error: BaseException | None = None, *,
                sticky: bool = False) -> None:
-        """An error as a toast (sticky: also in the status bar); the details go to the log."""
+        """An error as a notice (sticky: also in the status bar); the details go to the log."""
         if error is not None:
             self.log.error(repr(error))
         if sticky:

@@ -102,6 +102,7 @@ class Frame:
         self.refresh_history()
         self._accounts(dirty)
         self._status(now)
+        screen.notices.tick()
         if self._pending_quotes and now - self._quotes_at >= MARKET_LIST_PERIOD:
             screen.query_one(MarketList).update_quotes(self._pending_quotes)
             self._pending_quotes, self._quotes_at = set(), now

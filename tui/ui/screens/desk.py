@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
-from textual.widgets._toast import ToastRack
 
 from tui.core.state import DeskState
 from tui.desk.controller import DeskController
@@ -37,6 +36,7 @@ from tui.ui.widgets.ladder import Ladder
 from tui.ui.widgets.ladder_pane import LadderPane
 from tui.ui.widgets.ladder_rows import DEFAULT_ORDER
 from tui.ui.widgets.markets import MarketList
+from tui.ui.widgets.notices import NoticeBoard, board_height
 from tui.ui.widgets.status import StatusBar, age_text, feed_warning
 from tui.ui.widgets.tables import LaidOutTable, OrdersTable, PositionsTable
 from tui.ui.widgets.ticket import OrderTicket
@@ -103,6 +103,10 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
     def blotter(self) -> BlotterPages:
         return self.query_one(BlotterPages)
 
+    @property
+    def notices(self) -> NoticeBoard:
+        return self.query_one(NoticeBoard)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """With a dialog on top its own keys only: the footer names none of these."""
         return self.app.screen is self
@@ -116,7 +120,9 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
     def compose(self) -> ComposeResult:
         state = self.state
         with Horizontal(id="main"):
-            yield MarketList(state, id="markets")
+            with Vertical(id="left"):
+                yield MarketList(state, id="markets")
+                yield NoticeBoard(id="notices")
             with Horizontal(id="ladders"):
                 # the second and third show only on wide terminals (styles/app.tcss)
                 for n in range(3):
@@ -140,6 +146,7 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
             pane.ladder.auto_recentre = config.recentre_ticks if config.auto_recentre else 0
         self.ladder.focus()
         self.lay_out()
+        self.notices.show(self.app._notifications)  # any said before the desk was up
         self.frame()
         self.state.listen(FirstBook(self))  # the first books drawn as they arrive
         # through the app's frames, which the benchmarks (bench/) time; the side frame half
@@ -151,13 +158,12 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
 
     @guarded
     def lay_out(self, size: Size | None = None) -> None:
-        """The blotter for this terminal size (tui/ui/layout.py); toasts above it."""
+        """The blotter for this terminal size (tui/ui/layout.py); the notice board's
+        height."""
         width, height = size or self.app.size
         self.query_one("#ticket-pane").styles.width = ticket_width(width)
-        if self.blotter.lay_out(width, height, self._refill):
-            assert self.blotter.plan is not None
-            for rack in self.query(ToastRack):  # over the watchlist only
-                rack.styles.max_height = max(height - self.blotter.plan.height - 4, 3)
+        self.notices.styles.height = board_height(height)
+        self.blotter.lay_out(width, height, self._refill)
 
     def _refill(self, table: LaidOutTable) -> None:
         """A table whose columns changed lays out its rows again."""
