@@ -104,7 +104,8 @@ def main() -> int:
     args = arguments()
     if args.log:
         logging.basicConfig(filename=args.log, level=logging.INFO,
-                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
+                            format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+        os.environ["PMDESK_FAULT_LOG"] = args.log  # the process-kill run's desk logs there too
     started = datetime.datetime.now(datetime.UTC)
     rows = asyncio.run(run(args))
     print()

@@ -9,6 +9,8 @@ Run: python tests/faults/desk_child.py gateway|retail REST GRPC PROFILE SEED"""
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import random
 import sys
 
@@ -30,6 +32,9 @@ def say(line: str) -> None:
 
 async def main(kind: str, rest: str, grpc_target: str, profile: str, seed: str) -> None:
     rng = random.Random(int(seed))
+    if log := os.environ.get("PMDESK_FAULT_LOG"):  # bench/faults.py --log
+        logging.basicConfig(filename=log, level=logging.INFO,
+                            format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
     opener = lambda account: Store.open(db_path(profile, account))  # noqa: E731
     venue: GatewayVenue | RetailVenue
     if kind == "retail":

@@ -19,6 +19,7 @@ from tests.faults.reconcile import (
 from tests.faults.rig import Rig, rig, wait_for
 
 SETTLE = 10.0  # seconds the desk gets, after the last kill, to catch up with the exchange
+POSITIONS_AGREE = 5.0  # seconds more for its positions to follow its fills
 
 
 def kill_some(r: Rig) -> int:
@@ -109,11 +110,19 @@ async def finish(r: Rig, figures: Figures) -> None:
     figures.stuck_pending = len(r.pending())
     figures.orders = len(r.sent)
     figures.duplicate_orders = duplicate_orders(ex, r.account, r.sent)
-    # the desk's live positions (its database's are checked below)
+    # the desk's live positions (its database's are checked below), given the moment a
+    # position change takes to follow the fill it comes from (the retail socket sends it
+    # apart, after a restart behind a REST read): they must agree within POSITIONS_AGREE
     seen = Figures("state", r.kind)
-    reconcile(seen, ex, r.account, Recorded({}, {
-        s: p.net for s, p in r.desk.state.positions.items() if p.net}),
-        desk_symbol=r.desk_symbol)
+
+    def positions_agree() -> bool:
+        seen.positions_differ = 0
+        reconcile(seen, ex, r.account, Recorded({}, {
+            s: p.net for s, p in r.desk.state.positions.items() if p.net}),
+            desk_symbol=r.desk_symbol)
+        return not seen.positions_differ
+
+    await wait_for(positions_agree, POSITIONS_AGREE, step=0.25)
     await r.stop_desk()  # flushes the database
     reconcile(figures, ex, r.account, from_database(r.db), desk_symbol=r.desk_symbol)
     if seen.positions_differ:
