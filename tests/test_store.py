@@ -144,6 +144,25 @@ def test_each_order_event_is_a_history_row_and_the_latest_state_one_row(path: Pa
         assert [o.order_id for o in store.orders(since=T0 + 3.5)] == ["o2"]
 
 
+def test_ended_orders_short_of_fills_are_found_however_many_came_after(path: Path) -> None:
+    """What a restart looks up in the trade history: every order that ended since a time
+    with fewer recorded executions than its filled quantity, not only among the newest."""
+    with Store.open(path) as store:
+        store.order_event(order(OrderState.FILLED, order_id="o1", cum=10), T0)  # fill 1: 5
+        fill(store, 1, T0)
+        store.order_event(order(OrderState.CANCELED, order_id="o2", cum=5), T0 + 1)  # 5 of 5
+        fill(store, 2, T0 + 1)
+        store.order_event(order(OrderState.NEW, order_id="o3", cum=5), T0 + 2)  # working
+        store.order_event(order(OrderState.FILLED, order_id="o4", cum=10), T0 - 100)  # old
+        for n in range(5, 1205):  # many newer orders, ended whole
+            store.order_event(order(OrderState.FILLED, order_id=f"o{n}", cum=5), T0 + n)
+            fill(store, n, T0 + n)
+        assert store.flush()
+        assert [o.order_id for o in store.short_of_fills(T0 - 10)] == ["o1"]
+        assert [o.order_id for o in store.short_of_fills(T0 - 1000)] == ["o1", "o4"]
+        assert store.short_of_fills(T0 - 10)[0].cum_qty == 10
+
+
 def test_an_order_is_copied_when_queued(path: Path) -> None:
     with Store.open(path) as store:
         o = order()

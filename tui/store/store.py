@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from tui.core.enums import InstrumentState, Side
+from tui.core.enums import InstrumentState, OrderState, Side
 from tui.core.model import Balance, Fill, Instrument, Order, Position
 from tui.core.prices import Intent, Scales
 from tui.core.state import DeskState
@@ -229,6 +229,18 @@ class Store:
         """The latest state of each order changed since ``since``, newest change first."""
         rows = self._query(f"SELECT {ORDER_FIELDS}, first_at, at FROM orders WHERE at >= ? "
                            "ORDER BY at DESC, rowid DESC LIMIT ?", _window(since, limit))
+        return [order_row(r) for r in rows]
+
+    def short_of_fills(self, since: float, limit: int = 1000) -> list[OrderRow]:
+        """Ended orders changed since ``since`` whose recorded executions come to less than
+        their filled quantity (a recovery cut off by the desk stopping), newest first."""
+        ended = ", ".join(str(int(s)) for s in OrderState if s.is_terminal)
+        fields = ", ".join(f"o.{f.strip()}" for f in ORDER_FIELDS.split(","))
+        rows = self._query(
+            f"SELECT {fields}, o.first_at, o.at FROM orders o LEFT JOIN (SELECT order_id, "
+            "SUM(qty) AS got FROM executions GROUP BY order_id) e ON e.order_id = o.order_id "
+            f"WHERE o.at >= ? AND o.order_id != '' AND o.state IN ({ended}) "
+            "AND o.cum_qty > COALESCE(e.got, 0) ORDER BY o.at DESC LIMIT ?", (since, limit))
         return [order_row(r) for r in rows]
 
     def order_history(self, order_id: str = "", clord_id: str = "") -> list[OrderRow]:

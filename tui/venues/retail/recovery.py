@@ -41,7 +41,9 @@ LOOKUP_MAX = 50  # orders looked up one by one after an outage
 # at start, orders the database last saw working, newest first (those of an exchange that
 # has since forgotten them are asked about at every start: keep that cost small)
 AWAY_MAX = 20
-ENDED_CHECKED = 200  # at start, ended orders (newest first) whose recorded fills are summed
+# at start, ended orders short of fills are looked up if they ended within this many seconds
+# (the trade history reaches back a few pages per market in any case)
+ENDED_WITHIN = 24 * 3600.0
 HISTORY_PAGES = 10  # pages of activities read per market and pass, at most
 PASSES = 5  # looks at the gaps; aggregates only when the last two agree
 SETTLE = 1.0  # seconds between looks: executions on their way arrive meanwhile
@@ -88,8 +90,10 @@ class FillRecovery(DeskListener):
         self._expected = {o.order_id: o for o in past if o.order_id and o.state.is_working}
         # orders that ended short of fills: a reconnect's recovery cut off by the desk
         # stopping (the last execution came, the ones missed before it never did)
-        ended = [o for o in past[:ENDED_CHECKED]
-                 if o.order_id and o.state.is_terminal and o.cum_qty > 0]
+        # (all of them, by the database: the desk may have been killed again and again
+        # before a recovery finished, while hundreds of newer orders came and went)
+        ended = ([row.to_order() for row in store.short_of_fills(
+            self.venue.state.clock() - ENDED_WITHIN)] if store is not None else [])
         ids = [*self._expected, *(o.order_id for o in ended)]
         if store is not None and ids:
             for fill in store.fills_of(ids):
