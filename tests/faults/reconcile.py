@@ -104,6 +104,7 @@ class Recorded:
     fills: dict[str, tuple[str, int]]
     positions: dict[str, int]
     exec_ids: Counter[str] = field(default_factory=Counter)  # how often each id appears
+    orders: set[str] | None = None  # exchange ids of the orders the desk knows (database)
 
 
 def from_state(state: DeskState) -> Recorded:
@@ -118,15 +119,24 @@ def from_database(path: Path) -> Recorded:
     try:
         rows = db.execute("SELECT exec_id, order_id, qty FROM executions").fetchall()
         held = db.execute("SELECT symbol, yes_qty - no_qty FROM positions").fetchall()
+        known = {o for (o,) in db.execute("SELECT order_id FROM orders")}
     finally:
         db.close()
     return Recorded({e: (o, q) for e, o, q in rows}, {s: n for s, n in held if n},
-                    Counter(e for e, _, _ in rows))
+                    Counter(e for e, _, _ in rows), known)
 
 
 def fill_key(e: ExecReport) -> str:
     """The retail desk's id of a fill: its trade id and its order's side."""
     return trade_key(e.trade_id, e.order.side)
+
+
+def unknown_order(recorded: Recorded, order_id: str) -> str:
+    """Words for a lost fill whose order the desk's database never held (its insert's
+    answer lost with the process)."""
+    if recorded.orders is None or order_id in recorded.orders:
+        return ""
+    return " (an order the desk never knew: its insert's answer was lost)"
 
 
 def reconcile(figures: Figures, ex: Exchange, account: str, recorded: Recorded, *,
@@ -151,7 +161,8 @@ def reconcile(figures: Figures, ex: Exchange, account: str, recorded: Recorded, 
     unknown = len(strays)
     if missing or strays:  # which, so a bad figure can be looked into
         figures.details += [f"missing {e.exec_id}/{e.trade_id} order {e.order.order_id} "
-                            f"qty {e.last_shares}" for e in missing[:5]]
+                            f"qty {e.last_shares}{unknown_order(recorded, e.order.order_id)}"
+                            for e in missing[:5]]
         figures.details += [f"recorded only by the desk: {e} {recorded.fills[e]}"
                             for e in strays[:5]]
     excess = sum(1 for o, q in per_order_desk.items() if q > per_order_ex.get(o, 0))
