@@ -1,11 +1,19 @@
-"""The collector settled for a running desk: what outlives a full pass is kept out of the
-next ones (short passes on the UI loop), and a desk that is gone gives everything back."""
+"""The collector settled for a running desk: collections only from the UI loop's timer
+(collect_due), Python's generations kept, what outlives a full pass kept out of the next
+ones, and a desk that is gone gives the collector back as it found it."""
 
 from __future__ import annotations
 
 import gc
 
-from tui.ui.gc_settle import settle_gc, unsettle_gc
+from tui.ui.gc_settle import (
+    MIDDLE_EVERY,
+    OLD_EVERY,
+    YOUNG_GC_THRESHOLD,
+    collect_due,
+    settle_gc,
+    unsettle_gc,
+)
 
 
 class Kept:
@@ -15,22 +23,25 @@ class Kept:
         self.me = self
 
 
-def test_survivors_of_a_full_pass_are_frozen_and_a_gone_desk_unfreezes_them() -> None:
-    threshold = gc.get_threshold()
+def test_collections_come_from_the_timer_by_generation_and_a_full_pass_freezes() -> None:
+    assert gc.isenabled()
     try:
         settle_gc()
-        after_start = gc.get_freeze_count()
-        assert after_start > 0
-        kept = [Kept() for _ in range(1000)]
-        gc.collect()  # a full pass: its survivors (kept) are frozen after it
-        assert gc.get_freeze_count() >= after_start + 1000
+        assert not gc.isenabled()  # no collection inside whatever callback allocates
+        frozen = gc.get_freeze_count()
+        assert collect_due() is None  # nothing allocated yet
+        kept: list[Kept] = []
+        done = []
+        for _ in range(MIDDLE_EVERY * OLD_EVERY):
+            kept += [Kept() for _ in range(YOUNG_GC_THRESHOLD)]
+            done.append(collect_due())
+        assert done == ([0] * (MIDDLE_EVERY - 1) + [1]) * (OLD_EVERY - 1) + [0] * (
+            MIDDLE_EVERY - 1) + [2]
+        assert gc.get_freeze_count() >= frozen + len(kept)  # the full pass's survivors
         unsettle_gc()
-        assert gc.get_freeze_count() == 0
-        assert gc.get_threshold() == threshold  # Python's cadence again
+        assert gc.isenabled() and gc.get_freeze_count() == 0
         del kept
-        assert gc.collect() >= 1000  # unfrozen, the cycles are garbage again
-        gc.collect()
-        assert gc.get_freeze_count() == 0  # no longer frozen after a pass
+        assert gc.collect() >= MIDDLE_EVERY * OLD_EVERY * YOUNG_GC_THRESHOLD  # garbage again
     finally:
         unsettle_gc()
-        gc.set_threshold(*threshold)
+        gc.enable()

@@ -8,10 +8,6 @@ screen (tui/ui/screens/desk.py) draws, on its own frame timer.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import signal
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -27,15 +23,15 @@ from tui.core.config import DeskConfig
 from tui.core.model import Instrument, Order
 from tui.core.prices import Outcome
 from tui.core.state import DeskState
-from tui.core.venue import Venue, VenueError, VenueUnavailableError
+from tui.core.venue import Venue
 from tui.desk.asks import Plan
 from tui.desk.controller import DeskController
 from tui.desk.quitting import cancel_before_quit, working_words
 from tui.ui.bindings import APP_BINDINGS
-from tui.ui.gc_settle import SETTLE_GC_AFTER, settle_gc, unsettle_gc
 from tui.ui.guard import guarded, plain
 from tui.ui.keymap import DeskKeys
 from tui.ui.layout import NARROW, WIDE, XWIDE
+from tui.ui.lifecycle import VenueLifecycle
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
 from tui.ui.screens.help import HelpScreen, key_rows
@@ -55,7 +51,7 @@ def _load_css() -> str:
         return (Path(__file__).resolve().parents[2] / "styles" / "app.tcss").read_text("utf-8")
 
 
-class PmdeskApp(App[None]):
+class PmdeskApp(VenueLifecycle, App[None]):
     """pmdesk's screen.
 
     Tests may read: symbol, instrument, cursor_price (raw YES), outcome, order_size (raw),
@@ -181,49 +177,6 @@ class PmdeskApp(App[None]):
         if self.keys.keymap:
             self.set_keymap(self.keys.keymap)
         self.run_worker(self._start_venue(), name="venue-start", exit_on_error=False)
-
-    def _quit_on_signals(self) -> None:
-        """SIGTERM quits cleanly (terminal restored). SIGHUP means the terminal is gone.
-
-        With no terminal, Textual's writer can block the event loop forever on its way
-        out, so a hang-up leaves at once: the venue keeps every order (as on any quit),
-        the sockets close with the process, and the demo exchange sees its stdin close.
-        """
-        loop = asyncio.get_running_loop()
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGTERM, self.exit)
-            loop.add_signal_handler(signal.SIGHUP, self._hang_up)
-
-    def _hang_up(self) -> None:
-        flush = getattr(self.venue, "flush_now", None)
-        if flush is not None:
-            with contextlib.suppress(Exception):
-                flush(1.0)  # the local database first: bounded, then gone
-        os._exit(128 + signal.SIGHUP)
-
-    async def _start_venue(self) -> None:
-        try:
-            await self.venue.start()
-            self.set_timer(SETTLE_GC_AFTER, settle_gc)
-        except VenueUnavailableError as error:  # once the screen is up: it may still be mounting
-            self.call_after_refresh(self.exit, return_code=1, message=plain(error))
-        except VenueError as error:
-            self.report(plain(error), sticky=True)
-        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
-            self.report(f"Could not start the venue: {plain(error)}.", error, sticky=True)
-
-    async def _stop_venue(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        try:
-            await self.venue.stop()
-        except Exception as error:  # noqa: BLE001 - a sentence for the trader, no traceback
-            self.log.error(f"venue stop failed: {plain(error)}")
-
-    async def on_unmount(self) -> None:
-        await self._stop_venue()
-        unsettle_gc()
 
     async def action_quit(self) -> None:
         """Quit; with orders working, ask first whether to cancel them or leave them."""
