@@ -70,4 +70,6 @@ async def settled(app: PmdeskApp) -> None:
     """Every order, cancel and change the keys so far started has had its answer (the
     app's workers that carry the desk's plans out are done): after this, an order a key
     sent is in the exchange's log. An explicit barrier, not a sleep."""
-    await app.workers.wait_for_complete([w for w in app.workers if w.group == "orders"])
+    orders = [w for w in app.workers if w.group == "orders"]
+    if orders:  # none: Textual's wait_for_complete([]) would wait for every worker (an
+        await app.workers.wait_for_complete(orders)  # estimate cancelled by a newer one)

@@ -8,6 +8,7 @@ and the keys that trade are the app's, mapped to the desk controller.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
@@ -62,6 +63,7 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
         self._active = 0  # which ladder pane the keys trade in
         self._panes: list[LadderPane] = []
         self._column_order = DEFAULT_ORDER
+        self._ticket_soon = False  # a cursor move's ticket is on its way
 
     @property
     def pmdesk(self) -> PmdeskApp:
@@ -232,7 +234,17 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
 
     @guarded
     def on_ladder_cursor_moved(self, event: Ladder.CursorMoved) -> None:
-        self.show_ticket()
+        """The ticket for the new cursor, once the messages that came with the move are
+        handled (a recentre brings several): one callback of its own, not theirs."""
+        if not self._ticket_soon:
+            self._ticket_soon = True
+            asyncio.get_running_loop().call_soon(self._ticket_after_move)
+
+    @guarded
+    def _ticket_after_move(self) -> None:
+        self._ticket_soon = False
+        if self.is_mounted:
+            self.show_ticket()
 
     @guarded
     def on_ladder_view_changed(self, event: Ladder.ViewChanged) -> None:
