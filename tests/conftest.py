@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from tui.sim.exchange import Exchange
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
 from tui.store import DATA_DIR_ENV, Store, db_path
+from tui.ui.gc_settle import unsettle_gc
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
@@ -32,6 +33,14 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> None:
     """No test (nor a desk it starts as a process) touches the user's own pmdesk database."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("pmdesk-data")))
+
+
+@pytest.fixture(autouse=True)
+def _collector_given_back() -> Iterator[None]:
+    """A desk settles the garbage collector (off, its own timer collecting) and gives it
+    back when it unmounts; one a test left mounted must not leave it off for the rest."""
+    yield
+    unsettle_gc()
 
 
 async def eventually(check: Callable[[], object], within: float = 10.0,
