@@ -15,10 +15,12 @@ from tests.conftest import holds_within
 from tui.cli.demo import embedded_exchange
 
 # a stand-in for the desk: starts the exchange exactly as `pmdesk demo` does, says where
-# it is, then waits to be told how to end
+# it is, then waits to be told how to end. Ctrl+C as a terminal delivers it: a test run
+# started as a background job (`cmd &` in a script) ignores SIGINT, and so would the child
 DESK = textwrap.dedent("""
-    import os, sys, time
+    import os, signal, sys, time
     from tui.cli.demo import embedded_exchange
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with embedded_exchange(seed=7) as sim:
         print(sim.rest_url, flush=True)
         time.sleep(120)
