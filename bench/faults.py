@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ and tui/
 
 from machine_info import cpu_model
 
+from tests.faults.desk_child import LOG_ENV, LOG_FORMAT
 from tests.faults.orders import kill_switch_presses, lost_inserts
 from tests.faults.process import process_kills
 from tests.faults.reconcile import Figures, table
@@ -103,9 +104,8 @@ async def run(args: argparse.Namespace) -> list[Figures]:
 def main() -> int:
     args = arguments()
     if args.log:
-        logging.basicConfig(filename=args.log, level=logging.INFO,
-                            format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
-        os.environ["PMDESK_FAULT_LOG"] = args.log  # the process-kill run's desk logs there too
+        logging.basicConfig(filename=args.log, level=logging.INFO, format=LOG_FORMAT)
+        os.environ[LOG_ENV] = args.log  # the process-kill run's desks log there too
     started = datetime.datetime.now(datetime.UTC)
     rows = asyncio.run(run(args))
     print()

@@ -345,23 +345,29 @@ async def test_a_trade_made_while_the_desk_reads_the_history_is_not_taken_for_a_
         assert len(venue.state.fills) == 2
 
 
+async def missed_while_history_unanswered(sim: SimServer, venue: RetailVenue,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fill of 3 at 0.40 missed in an outage, looked for while the trade history goes
+    unanswered (the desk says it will look again); then the history answers again."""
+    private = venue._workers[1]
+    read = venue.rest.activity_page
+    monkeypatch.setattr(venue.rest, "activity_page", unanswered_history)
+    before = private.connects
+    sim.retail_ws.drop_all(PRIVATE)
+    counterparty(sim, Side.SELL, 40, 3, SYMBOL)
+    await eventually(lambda: private.connects > before, what="the socket back")
+    await eventually(lambda: any("looks again" in n.text for n in venue.state.notices),
+                     what="the desk saying it will look again")
+    monkeypatch.setattr(venue.rest, "activity_page", read)  # answers come back
+
+
 async def test_a_history_that_cannot_be_read_is_asked_again_never_taken_for_no_trades(
         quiet_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
     ioc(quiet_sim)
     monkeypatch.setattr(recovery, "RETRY_AFTER", (0.5,) * 6)  # not the trader's 2 s, 4 s…
     async with live(make_retail_venue(quiet_sim)) as venue:
-        private = venue._workers[1]
         await rest_orders(venue, [(Intent.BUY_YES, 40, 50)])
-        read = venue.rest.activity_page
-
-        monkeypatch.setattr(venue.rest, "activity_page", unanswered_history)
-        before = private.connects
-        quiet_sim.retail_ws.drop_all(PRIVATE)
-        counterparty(quiet_sim, Side.SELL, 40, 3, SYMBOL)
-        await eventually(lambda: private.connects > before, what="the socket back")
-        await eventually(lambda: any("looks again" in n.text for n in venue.state.notices),
-                         what="the desk saying it will look again")
-        monkeypatch.setattr(venue.rest, "activity_page", read)  # answers come back
+        await missed_while_history_unanswered(quiet_sim, venue, monkeypatch)
         await eventually(lambda: desk_view(venue.state.fills) == exchange_view(quiet_sim),
                          what="the missed fill, by its trade id")
         assert not any(f.aggregate for f in venue.state.fills)
@@ -376,16 +382,7 @@ async def test_a_reconnect_is_looked_at_at_once_while_older_orders_wait_to_be_re
     async with live(make_retail_venue(quiet_sim)) as venue:
         private = venue._workers[1]
         await rest_orders(venue, [(Intent.BUY_YES, 40, 3), (Intent.BUY_YES, 39, 50)])
-        read = venue.rest.activity_page
-
-        monkeypatch.setattr(venue.rest, "activity_page", unanswered_history)
-        before = private.connects
-        quiet_sim.retail_ws.drop_all(PRIVATE)
-        counterparty(quiet_sim, Side.SELL, 40, 3, SYMBOL)
-        await eventually(lambda: private.connects > before, what="the socket back")
-        await eventually(lambda: any("looks again" in n.text for n in venue.state.notices),
-                         what="the first order left to look at again")
-        monkeypatch.setattr(venue.rest, "activity_page", read)
+        await missed_while_history_unanswered(quiet_sim, venue, monkeypatch)
         before = private.connects
         quiet_sim.retail_ws.drop_all(PRIVATE)
         counterparty(quiet_sim, Side.SELL, 39, 4, SYMBOL)  # the other order: the first filled

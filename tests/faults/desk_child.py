@@ -24,6 +24,9 @@ from tui.store import Store, db_path
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
 
+LOG_ENV = "PMDESK_FAULT_LOG"  # bench/faults.py --log: this desk logs to that file too
+LOG_FORMAT = "%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
+
 
 def say(line: str) -> None:
     sys.stdout.write(line + "\n")
@@ -32,9 +35,8 @@ def say(line: str) -> None:
 
 async def main(kind: str, rest: str, grpc_target: str, profile: str, seed: str) -> None:
     rng = random.Random(int(seed))
-    if log := os.environ.get("PMDESK_FAULT_LOG"):  # bench/faults.py --log
-        logging.basicConfig(filename=log, level=logging.INFO,
-                            format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    if log := os.environ.get(LOG_ENV):
+        logging.basicConfig(filename=log, level=logging.INFO, format=LOG_FORMAT)
     opener = lambda account: Store.open(db_path(profile, account))  # noqa: E731
     venue: GatewayVenue | RetailVenue
     if kind == "retail":

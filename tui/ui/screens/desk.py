@@ -9,6 +9,7 @@ and the keys that trade are the app's, mapped to the desk controller.
 from __future__ import annotations
 
 import asyncio
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
@@ -105,8 +106,8 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
     def blotter(self) -> BlotterPages:
         return self.query_one(BlotterPages)
 
-    @property
-    def notices(self) -> NoticeBoard:
+    @cached_property
+    def notices(self) -> NoticeBoard:  # found once: the side frame asks ten times a second
         return self.query_one(NoticeBoard)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -56,7 +56,6 @@ class NoticeBoard(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._notices: deque[Notification] = deque(maxlen=KEPT)  # newest first
-        self._known: set[str] = set()  # identities on the board
         self._news: set[str] = set()  # identities still shown as news
         self._strips: list[Strip] | None = None  # the board as drawn, for its width
 
@@ -67,16 +66,14 @@ class NoticeBoard(Widget):
 
     def show(self, notifications: Iterable[Notification], now: float | None = None) -> None:
         """Put new notifications on the board (`now`: the wall clock, time())."""
-        fresh = [n for n in notifications if n.identity not in self._known]
+        known = {n.identity for n in self._notices}
+        fresh = [n for n in notifications if n.identity not in known]
         if not fresh:
             return
         for notice in sorted(fresh, key=lambda n: n.raised_at):
             if len(self._notices) == KEPT:
-                gone = self._notices.pop()
-                self._known.discard(gone.identity)
-                self._news.discard(gone.identity)
+                self._news.discard(self._notices.pop().identity)
             self._notices.appendleft(notice)
-            self._known.add(notice.identity)
             if notice.raised_at + notice.timeout > (time() if now is None else now):
                 self._news.add(notice.identity)
         self._redraw()
@@ -91,12 +88,6 @@ class NoticeBoard(Widget):
         if done:
             self._news -= done
             self._redraw()
-
-    def clear(self) -> None:
-        self._notices.clear()
-        self._known.clear()
-        self._news.clear()
-        self._redraw()
 
     def _redraw(self) -> None:
         self._strips = None
