@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import ALICE, cent_symbols, mine, place, quote, settled
@@ -17,6 +16,7 @@ from tui.ui.app import PmdeskApp
 from tui.ui.keymap import DeskKeys
 from tui.ui.screens.help import HelpScreen, key_rows
 from tui.ui.widgets.blotter import FillsTable
+from tui.ui.widgets.keyed_table import KeyedTable
 from tui.ui.widgets.tables import OrdersTable, PositionsTable
 
 
@@ -40,7 +40,7 @@ async def desk(sim: SimServer, symbol: str, size: tuple[int, int] = (120, 36)
         yield app, pilot
 
 
-def _table_text(table: DataTable[object]) -> list[str]:
+def _table_text(table: KeyedTable) -> list[str]:
     return [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 

@@ -64,9 +64,9 @@ async def test_the_blotter_shows_the_newest_fills_and_the_database_keeps_all(
         blotter = app.query_one(FillsTable)
 
         def newest_on_top() -> bool:
-            rows = blotter.ordered_rows
+            rows = blotter.row_keys
             return bool(rows) and app.state.fills[0].order_id == taken[-1] and (
-                rows[0].key.value == app.state.fills[0].exec_id)
+                rows[0] == app.state.fills[0].exec_id)
 
         await eventually(newest_on_top, what="the newest fill on top of the blotter")
         assert blotter.row_count == KEPT

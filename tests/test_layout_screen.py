@@ -21,7 +21,6 @@ from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import DataTable
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_venue
 from tests.desk_kit import BOB, DEMO, cent_symbols, place, quote
@@ -37,6 +36,7 @@ from tui.sim.server import SimServer
 from tui.ui.app import PmdeskApp
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.footer import DeskFooter
+from tui.ui.widgets.keyed_table import KeyedTable
 from tui.ui.widgets.ladder_header import LadderHeader
 from tui.ui.widgets.notices import NoticeBoard, board_height
 from tui.ui.widgets.trades import TradeTape
@@ -100,11 +100,9 @@ def row_with(lines: list[str], *texts: str) -> bool:
 
 
 async def settle(app: PmdeskApp, pilot: Pilot[None]) -> None:
-    """Tables size their columns when the app is idle."""
+    """The frame has drawn what the desk holds."""
     await pilot.pause()
-    tables = list(app.query(DataTable))
-    await eventually(lambda: not any(t._require_update_dimensions or t._updated_cells
-                                     for t in tables), what="the tables to settle")
+    app.frame()
     await pilot.pause()
 
 
@@ -144,7 +142,7 @@ async def check_page(app: PmdeskApp, pilot: Pilot[None], symbol: str, page: str)
             await eventually(lambda: not missing(), within=5, what=f"{view} whole")
         lines = "\n".join(region_lines(app, widget))
         assert not missing(), f"{view} on the {page} page lacks {missing()}:\n{lines}"
-        if isinstance(widget, DataTable):  # everything fits: nothing to scroll sideways
+        if isinstance(widget, KeyedTable):  # everything fits: nothing to scroll sideways
             assert not widget.show_horizontal_scrollbar, (page, view)
             assert widget.virtual_size.width <= widget.scrollable_content_region.width
     return shown

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from tests.conftest import eventually, streams_live
 from tests.desk_kit import DEMO, place
@@ -171,14 +170,7 @@ def scene(exchange: ExchangeThread) -> Callable[[Pilot[None]], Awaitable[None]]:
         await eventually(lambda: app.desk_screen.drawn is not None
                          and not app.desk_screen.drawn.refreshing,
                          within=20, what="the ticket's estimates")
-        # tables size their columns when the app is idle, which a loaded machine delays
-        tables = list(app.query(DataTable))
-        await eventually(lambda: not any(t._require_update_dimensions or t._updated_cells
-                                         for t in tables),
-                         within=20, what="the tables to size their columns")
         await pilot.pause(0.2)
-        await eventually(lambda: not any(t._require_update_dimensions for t in tables),
-                         within=20, what="the tables to settle")
 
     return run_before
 

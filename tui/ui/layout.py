@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PAD = 2  # a DataTable cell's padding, one each side
+PAD = 2  # a table cell's padding, one each side (tui/ui/widgets/keyed_table.py)
 GUTTER = 1  # a table's vertical scrollbar, always reserved (scrollbar-gutter: stable)
 BORDER = 1  # the rule to the left of every panel but the first
 TAPE_FIXED = 8 + 1 + 1 + 6 + 1 + 7  # the tape's time, spaces, price and arrow, quantity

@@ -10,27 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from rich.text import Text
-
 from tui.core.enums import Side
 from tui.core.model import Fill
 from tui.core.prices import Intent, Outcome, Scales
 from tui.core.state import DeskState
+from tui.ui.widgets.keyed_table import Cells
 from tui.ui.widgets.tables import LaidOutTable
-
-
-class _Stamp(Text):
-    """A cell that carries its fill's arrival order, so the table sorts newest first on
-    whichever column it keeps."""
-
-    seq: int = 0
-
-    @classmethod
-    def of(cls, text: Text, seq: int) -> _Stamp:
-        stamp = cls(text.plain, style=text.style, justify=text.justify, no_wrap=True,
-                    overflow=text.overflow)
-        stamp.seq = seq
-        return stamp
 
 
 def fill_intent(fill: Fill) -> Intent:
@@ -65,56 +50,44 @@ class FillsTable(LaidOutTable):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._seen: set[str] = set()
-        self._order: list[str] = []  # row keys shown, oldest first
-        self._seq = 0
+        self._cells: dict[str, Cells] = {}  # row key -> its cells (every column), oldest first
 
     def forget_rows(self) -> None:
-        self._seen.clear()
-        self._order.clear()
+        self._cells.clear()
 
     def refresh_from(self, state: DeskState) -> None:
-        """Add the fills not shown yet (state.fills is newest first)."""
+        """Add the fills not shown yet (state.fills is newest first); the cursor stays on its
+        fill, or goes to the newest when its fill left the table."""
         self.list_markets(state)
         new: dict[str, Fill] = {}
         for fill in state.fills:
             key = fill_key(fill)
-            if key in self._seen or len(new) >= self.MAX_ROWS:
+            if key in self._cells or len(new) >= self.MAX_ROWS:
                 break  # everything older is on screen already (or would not be kept)
             new.setdefault(key, fill)  # a repeated report shows once
         if not new:
             return
-        keep = None
-        if self.row_count:
-            keep = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        for key, fill in reversed(new.items()):  # oldest of the new first: seq grows with time
+        for key, fill in reversed(new.items()):  # oldest of the new first
             scales = self._scales(state, fill.symbol)
-            if scales is None:
-                continue
-            self._seq += 1
-            self.add_row(*self.shown(self.fill_cells(fill, scales, self._seq)), key=key)
-            self._seen.add(key)
-            self._order.append(key)
-        while len(self._order) > self.MAX_ROWS:
-            oldest = self._order.pop(0)
-            self.remove_row(oldest)
-            self._seen.discard(oldest)
-        self.sort(self.kept[0], key=self._newest_first)
-        if keep is not None and keep in self._seen:
-            self.move_cursor(row=self.get_row_index(keep), animate=False, scroll=False)
-        elif self.row_count:
-            self.move_cursor(row=0, animate=False, scroll=False)
+            if scales is not None:
+                self._cells[key] = self.fill_cells(fill, scales)
+        for oldest in list(self._cells)[:max(0, len(self._cells) - self.MAX_ROWS)]:
+            del self._cells[oldest]
+        keep = self.cursor_key
+        self.set_rows({key: self.shown(self._cells[key]) for key in reversed(self._cells)})
+        if keep is None or not self.shows(keep):
+            self.move_cursor(0)
 
     @staticmethod
     def _scales(state: DeskState, symbol: str) -> Scales | None:
         inst = state.instruments.get(symbol)
         return inst.scales if inst is not None else None
 
-    def fill_cells(self, fill: Fill, s: Scales, seq: int) -> tuple[Text, ...]:
+    def fill_cells(self, fill: Fill, s: Scales) -> Cells:
         intent = fill_intent(fill)
         side = "fills--buy" if intent.is_buy else "fills--sell"
         shown = fill.price if intent.outcome is Outcome.YES else s.complement(fill.price)
-        cells = (
+        return (
             self.cell(fill_time(fill), "fills--dim"),
             self.market_cell(fill.symbol),
             self.cell(intent.label, side),
@@ -122,8 +95,3 @@ class FillsTable(LaidOutTable):
             self.cell(s.price_text(shown), side, right=True),
             self.cell(s.price_text(fill.price), right=True),
         )
-        return tuple(_Stamp.of(cell, seq) for cell in cells)
-
-    @staticmethod
-    def _newest_first(cell: object) -> int:
-        return -getattr(cell, "seq", 0)

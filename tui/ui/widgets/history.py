@@ -12,9 +12,8 @@ MAX_ROWS = 300
 
 
 class OrderHistoryTable(OrdersTable):
-    """Finished orders: filled, cancelled, replaced, expired, rejected."""
+    """Finished orders, newest on top: filled, cancelled, replaced, expired, rejected."""
 
-    ORDERED = True  # newest first: a newly ended order goes on top
     # narrower than the working orders' columns: where it shares the blotter (150 columns
     # and up) the state, what a trader looks here for, must not fall off the right edge
     COLUMNS = (

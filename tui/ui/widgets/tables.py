@@ -15,7 +15,6 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.timer import Timer
-from textual.widgets import DataTable
 
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Instrument, Order, Position
@@ -23,8 +22,8 @@ from tui.core.money import dollars, gain
 from tui.core.pnl import avg_price, in_outcome, position_pnl
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
+from tui.ui.widgets.keyed_table import Cells, Column, KeyedTable
 from tui.ui.widgets.names import market_name
-from tui.ui.widgets.scrollbars import SteadyScrollBars
 
 STATE_WORDS: dict[OrderState, str] = {
     OrderState.PENDING_NEW: "pending",
@@ -39,9 +38,6 @@ STATE_WORDS: dict[OrderState, str] = {
     OrderState.PENDING_CANCEL: "cancelling",
     OrderState.PENDING_RISK: "risk check",
 }
-
-Cells = tuple[Text, ...]
-
 
 def fine_price_text(price: Decimal, scales: Scales) -> str:
     """A dollar price one place finer than the tick (averages and mids fall between ticks)."""
@@ -63,8 +59,8 @@ ELASTIC = frozenset({"market", "state"})  # a fixed width from the layout; cut w
 NAME_W = 14  # a market name's width where no layout has said
 
 
-class LaidOutTable(SteadyScrollBars, DataTable[Text]):
-    """A DataTable that keeps the columns the layout (tui/ui/layout.py) gives it.
+class LaidOutTable(KeyedTable):
+    """A table that keeps the columns the layout (tui/ui/layout.py) gives it.
 
     Every row's cells are built for every column in COLUMNS; the table shows the kept ones.
     Names and states get the width the layout gives them, cut with "…" (the cell keeps the
@@ -74,14 +70,12 @@ class LaidOutTable(SteadyScrollBars, DataTable[Text]):
     COLUMNS: ClassVar[tuple[tuple[str, str, bool], ...]] = ()  # (key, label, right-aligned)
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self._kept: Columns | None = None  # None: every column
         self._symbols: tuple[str, ...] = ()  # the markets names are told apart from
         self._listed = -1  # the instruments_version _symbols came from
         self._index: tuple[int, ...] = tuple(range(len(self.COLUMNS)))
-
-    def on_mount(self) -> None:
-        self._add_columns()
+        self._lay_out_columns()
 
     @property
     def kept(self) -> tuple[str, ...]:
@@ -96,22 +90,18 @@ class LaidOutTable(SteadyScrollBars, DataTable[Text]):
         self._kept = columns
         keys = dict(columns)
         self._index = tuple(n for n, (key, _, _) in enumerate(self.COLUMNS) if key in keys)
-        if self.is_mounted:
-            self.clear(columns=True)
-            self._add_columns()
+        self._lay_out_columns()
         self.forget_rows()
         return True
 
     def forget_rows(self) -> None:
         """The rows are gone (the columns changed): the next refresh adds them all."""
 
-    def _add_columns(self) -> None:
+    def _lay_out_columns(self) -> None:
         widths = dict(self._kept or ())
-        for n in self._index:
-            key, label, right = self.COLUMNS[n]
-            width = widths.get(key) if key in ELASTIC else None
-            self.add_column(Text(label, justify="right" if right else "left"), key=key,
-                            width=width)
+        self.show_columns([
+            Column(key, label, right, widths.get(key) if key in ELASTIC else None)
+            for key, label, right in (self.COLUMNS[n] for n in self._index)])
 
     def width_of(self, key: str, default: int = NAME_W) -> int:
         return dict(self._kept or ()).get(key, default)
@@ -137,55 +127,14 @@ class LaidOutTable(SteadyScrollBars, DataTable[Text]):
 class SyncedTable(LaidOutTable):
     """A laid-out table updated in place from a keyed dict of rows."""
 
-    ORDERED: ClassVar[bool] = False  # rows shown in the order given (new rows not at the end)
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._shown: dict[str, tuple[str, ...]] = {}
-
-    def forget_rows(self) -> None:
-        self._shown.clear()
-
     def sync(self, rows: dict[str, Cells]) -> None:
-        """Make the table show exactly these rows (added, removed, changed cells updated)."""
-        keep = None
-        if self.row_count:
-            keep = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        if self.ORDERED and list(rows) != list(self._shown):
-            self.clear()  # add_row only appends: lay the rows out again, in order
-            self._shown.clear()
-        for key in [k for k in self._shown if k not in rows]:
-            self.remove_row(key)
-            del self._shown[key]
-        for key, cells in rows.items():
-            if key not in self._shown:
-                self.add_row(*self.shown(cells), key=key)
-                self._shown[key] = self._plain(cells)
-        self.update_rows(rows)
-        if keep is not None and keep in self._shown:
-            index = self.get_row_index(keep)
-            if index != self.cursor_row:
-                self.move_cursor(row=index, animate=False, scroll=False)
+        """Make the table show exactly these rows, in this order (only changed ones drawn)."""
+        self.set_rows({key: self.shown(cells) for key, cells in rows.items()})
 
     def update_rows(self, rows: dict[str, Cells]) -> None:
         """Update the changed cells of rows already shown; unknown keys are ignored."""
-        kept = set(self._index)
         for key, cells in rows.items():
-            shown = self._shown.get(key)
-            if shown is None:
-                continue
-            plain = self._plain(cells)
-            if plain == shown:
-                continue
-            for n, ((col, _, _), old, cell, new) in enumerate(zip(
-                    self.COLUMNS, shown, cells, plain, strict=True)):
-                if old != new and n in kept:  # a longer value widens its column
-                    self.update_cell(key, col, cell, update_width=col not in ELASTIC)
-            self._shown[key] = plain
-
-    @staticmethod
-    def _plain(cells: Cells) -> tuple[str, ...]:
-        return tuple(c.plain + str(c.style) for c in cells)
+            self.set_row(key, self.shown(cells))
 
 
 class OrdersTable(SyncedTable):
@@ -320,7 +269,7 @@ class PositionsTable(SyncedTable):
         """Only the rows of these symbols (the dirty books): their mark and unrealized P&L."""
         rows: dict[str, Cells] = {}
         for symbol in symbols:
-            if symbol not in self._shown:
+            if not self.shows(symbol):
                 continue
             position, inst = state.positions.get(symbol), state.instruments.get(symbol)
             if position is not None and inst is not None:
