@@ -18,6 +18,7 @@ from nacl.signing import SigningKey
 
 from tui.sim.auth import SimUser, TokenIssuer, demo_users
 from tui.sim.auth0 import Auth0Server
+from tui.sim.clob.api import DEMO_CLOB_ADDRESS, ClobApi
 from tui.sim.exchange import Exchange
 from tui.sim.firehose import Firehose
 from tui.sim.flow import SyntheticFlow
@@ -66,6 +67,9 @@ class SimServer:
         self.retail = RetailApi(self.exchange, self.auth.users, RetailKeys())
         self.register_retail_key(DEMO_RETAIL_KEY_ID, bytes(SigningKey(
             base64.b64decode(DEMO_RETAIL_SECRET)).verify_key), "demo")
+        # the global CLOB's routes (global-clob.md) on the REST port, its demo wallet funded
+        self.clob = ClobApi(self.exchange)
+        self.add_clob_wallet(DEMO_CLOB_ADDRESS, DEMO_CASH)
         self.hub = Hub(self.exchange, md_interval)
         self.heartbeat = heartbeat
         # the retail WebSockets (§8) on the REST port, fanned out by the same Hub as gRPC
@@ -127,6 +131,7 @@ class SimServer:
         app.router.routes.extend(self.retail.routes())  # /v1/orders, /v1/order/..., ...
         app.router.routes.extend(self.retail_ws.routes())  # /v1/ws/private, /v1/ws/markets
         app.router.routes.extend(self.auth0.routes())
+        app.router.routes.extend(self.clob.routes())  # /book, /order, /auth/api-key, ...
         app.router.routes.extend(self.legacy.routes())
         if self.throttle is not None:
             app.add_middleware(ThrottleMiddleware, throttle=self.throttle)
@@ -179,6 +184,15 @@ class SimServer:
     def _open_accounts(self, user: SimUser) -> None:
         for account in user.accounts:
             self.exchange.add_account(account, user.participant_id, DEMO_CASH)
+
+    def add_clob_wallet(self, address: str, cash: Decimal, signature_type: int = 0,
+                        owners: tuple[str, ...] = ()) -> str:
+        """A CLOB wallet with its own account holding ``cash`` pUSD; ``owners`` are the EOAs
+        that sign for a proxy or Safe wallet (an EOA signs for itself). Returns the account."""
+        account = f"firms/CLOB/accounts/{address.lower()}"
+        self.exchange.add_account(account, f"firms/CLOB/users/{address.lower()}", cash)
+        self.clob.auth.add_wallet(address, account, signature_type, owners)
+        return account
 
     def register_retail_key(self, key_id: str, public_key: bytes, username: str) -> None:
         """Register a retail API key: its Ed25519 public key, acting as the named user."""
