@@ -1,6 +1,6 @@
 """The global CLOB's REST side at the embedded exchange (docs/spec/global-clob.md §4), on the
 same paths as clob.polymarket.com so only the host differs: the public market routes, the
-L1 credential routes and the L2 account routes. Orders: tui/sim/clob/orders.py.
+L1 credential routes and the L2 account routes; orders in tui/sim/clob/orders.py.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from tui.core.clob_sign import EXCHANGE_V2, NEG_RISK_EXCHANGE_V2, POLYGON, UNITS
 from tui.sim.clob.auth import ClobAuth, ClobKey, ClobWallet
 from tui.sim.clob.markets import ClobMarket, ClobMarkets
+from tui.sim.clob.orders import ClobOrders
 from tui.sim.clob.wire import (
     ALL_LEVELS,
     ClobError,
@@ -56,6 +57,7 @@ class ClobApi:
         self.markets = ClobMarkets(exchange.instruments)
         self.auth = ClobAuth(clock, chain)
         self.received: deque[tuple[str, str, bytes]] = deque(maxlen=256)
+        self.orders = ClobOrders(self)
 
     def routes(self) -> list[BaseRoute]:
         get, post, delete = ["GET"], ["POST"], ["DELETE"]
@@ -83,7 +85,8 @@ class ClobApi:
         ]
         return [*(Route(p, self._public(h), methods=m) for p, h, m in public),
                 *(Route(p, self._l1, methods=m) for p, m in l1),
-                *(Route(p, self.signed(h), methods=m) for p, h, m in signed)]
+                *(Route(p, self.signed(h), methods=m) for p, h, m in signed),
+                *self.orders.routes()]
 
     # --- wrappers ----------------------------------------------------------------------
     @staticmethod
