@@ -19,6 +19,7 @@ from nacl.signing import SigningKey
 from tui.sim.auth import SimUser, TokenIssuer, demo_users
 from tui.sim.auth0 import Auth0Server
 from tui.sim.clob.api import DEMO_CLOB_ADDRESS, ClobApi
+from tui.sim.clob.ws import ClobSockets
 from tui.sim.exchange import Exchange
 from tui.sim.firehose import Firehose
 from tui.sim.flow import SyntheticFlow
@@ -71,6 +72,7 @@ class SimServer:
         self.clob = ClobApi(self.exchange)
         self.add_clob_wallet(DEMO_CLOB_ADDRESS, DEMO_CASH)
         self.hub = Hub(self.exchange, md_interval)
+        self.clob_ws = ClobSockets(self.clob, self.hub)  # /ws/market, /ws/user
         self.heartbeat = heartbeat
         # the retail WebSockets (§8) on the REST port, fanned out by the same Hub as gRPC
         self.retail_ws = RetailSockets(self.retail, self.hub, lambda: self.heartbeat)
@@ -132,6 +134,7 @@ class SimServer:
         app.router.routes.extend(self.retail_ws.routes())  # /v1/ws/private, /v1/ws/markets
         app.router.routes.extend(self.auth0.routes())
         app.router.routes.extend(self.clob.routes())  # /book, /order, /auth/api-key, ...
+        app.router.routes.extend(self.clob_ws.routes())
         app.router.routes.extend(self.legacy.routes())
         if self.throttle is not None:
             app.add_middleware(ThrottleMiddleware, throttle=self.throttle)
@@ -152,6 +155,7 @@ class SimServer:
         if self.firehose is not None:
             self._tasks.append(asyncio.create_task(self.firehose.run(self._stop)))
         self._tasks.append(asyncio.create_task(self._expiry_loop()))
+        self._tasks.append(asyncio.create_task(self.clob.run(self._stop)))
 
     def _ssl_files(self) -> dict[str, str]:
         """uvicorn reads certificates from files only: a private temp dir for this run."""
@@ -202,7 +206,8 @@ class SimServer:
 
     def drop_streams(self) -> int:
         """Break every open stream and retail socket, as a network fault would; how many."""
-        sockets = self.retail_ws.drop_all()  # first: it takes its subscribers off the Hub
+        # first: they take their subscribers off the Hub
+        sockets = self.retail_ws.drop_all() + self.clob_ws.drop_all()
         return sockets + self.hub.drop_all()
 
     async def stop(self) -> None:

@@ -5,7 +5,9 @@ L1 credential routes and the L2 account routes; orders in tui/sim/clob/orders.py
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
 import time
 from collections import deque
@@ -19,8 +21,10 @@ from starlette.routing import BaseRoute, Route
 
 from tui.core.clob_sign import EXCHANGE_V2, NEG_RISK_EXCHANGE_V2, POLYGON, UNITS
 from tui.sim.clob.auth import ClobAuth, ClobKey, ClobWallet
+from tui.sim.clob.heartbeat import Heartbeats
 from tui.sim.clob.markets import ClobMarket, ClobMarkets
 from tui.sim.clob.orders import ClobOrders
+from tui.sim.clob.records import ClobTrade
 from tui.sim.clob.wire import (
     ALL_LEVELS,
     ClobError,
@@ -41,6 +45,7 @@ DEMO_CLOB_ADDRESS = "0xfEe66a78eaE2c1c919ddC3c282C66808608299bb"  # tests check 
 MAX_ALLOWANCE = str(2**256 - 1)
 FIRST, LAST = "MA==", "LTE="  # §4.1: base64 of "0" and of "-1"
 PAGE = 100
+SETTLE_STEP = 0.3  # seconds between a trade's settlement steps (MATCHED → MINED → ...)
 
 Public = Callable[[Request, Any], Any]  # (request, parsed body or None)
 Signed = Callable[[Request, ClobKey, Any], Any]
@@ -58,6 +63,9 @@ class ClobApi:
         self.auth = ClobAuth(clock, chain)
         self.received: deque[tuple[str, str, bytes]] = deque(maxlen=256)
         self.orders = ClobOrders(self)
+        self.heartbeats = Heartbeats(clock, self._cancel_everything)
+        self.fail_trades = 0  # the next this many trades fail to settle (tests, demos)
+        self.orders.records.listeners.append(self._settle)
 
     def routes(self) -> list[BaseRoute]:
         get, post, delete = ["GET"], ["POST"], ["DELETE"]
@@ -86,7 +94,30 @@ class ClobApi:
         return [*(Route(p, self._public(h), methods=m) for p, h, m in public),
                 *(Route(p, self._l1, methods=m) for p, m in l1),
                 *(Route(p, self.signed(h), methods=m) for p, h, m in signed),
-                *self.orders.routes()]
+                *self.orders.routes(), *self.heartbeats.routes(self.signed)]
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """The exchange's clock work until ``stop``: heartbeat switches gone silent trip."""
+        while not stop.is_set():
+            self.heartbeats.check()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), min(0.25, self.heartbeats.timeout / 4))
+
+    def _cancel_everything(self, key: ClobKey) -> list[str]:
+        live = [o.order_id for o in self.orders.records.orders.values()
+                if o.owner == key.creds.api_key and o.status == "LIVE"]
+        return self.orders.cancel(key, live)["canceled"]
+
+    def _settle(self, kind: str, record: object, what: str) -> None:
+        """A new trade settles on the chain a step at a time (§6.10)."""
+        if kind != "trade" or what != "MATCHED" or not isinstance(record, ClobTrade):
+            return
+        fail, self.fail_trades = self.fail_trades > 0, max(self.fail_trades - 1, 0)
+        with contextlib.suppress(RuntimeError):  # no loop: a test of the records alone
+            loop = asyncio.get_running_loop()
+            for step in (1, 2):
+                loop.call_later(SETTLE_STEP * step, self.orders.records.advance,
+                                record.trade_id, fail)
 
     # --- wrappers ----------------------------------------------------------------------
     @staticmethod

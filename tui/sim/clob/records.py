@@ -98,7 +98,9 @@ class ClobRecords:
         self.orders: dict[str, ClobOrder] = {}  # order hash -> order
         self.trades: dict[str, ClobTrade] = {}  # trade id -> trade
         self._half: dict[str, ExecReport] = {}  # engine trade id -> the first report seen
-        self.listeners: list[Callable[[str, object], None]] = []  # ("order"|"trade", record)
+        # (kind, record, what): ("order", ClobOrder, PLACEMENT|UPDATE|CANCELLATION) or
+        # ("trade", ClobTrade, its status)
+        self.listeners: list[Callable[[str, Any, str], None]] = []
 
     def add(self, order: ClobOrder) -> None:
         """Before its engine insert: the insert's reports find it by its clord_id."""
@@ -111,9 +113,9 @@ class ClobRecords:
         order = self.orders.get(engine.clord_id) if engine.clord_id else None
         return order if order is not None and order.account == engine.account else None
 
-    def _tell(self, kind: str, record: object) -> None:
+    def _tell(self, kind: str, record: object, what: str) -> None:
         for listener in list(self.listeners):
-            listener(kind, record)
+            listener(kind, record, what)
 
     def on_event(self, event: object) -> None:
         if not isinstance(event, ExecReport):
@@ -126,12 +128,16 @@ class ClobRecords:
         if event.type in (ExecType.REJECTED, ExecType.EXPIRED):
             order.reason = event.text
         state = event.order.state
-        if state is OrderState.FILLED:
-            order.status = "MATCHED"
-        elif not state.is_working and order.status == "LIVE":
-            order.status = "CANCELED"
-        if event.type is not ExecType.NEW:
-            self._tell("order", order)
+        if event.type is ExecType.NEW:
+            self._tell("order", order, "PLACEMENT")
+        elif event.type in (ExecType.PARTIAL_FILL, ExecType.FILL):
+            if state is OrderState.FILLED:
+                order.status = "MATCHED"
+            self._tell("order", order, "UPDATE")
+        elif not state.is_working and event.type is not ExecType.REJECTED:
+            if order.status == "LIVE":
+                order.status = "CANCELED"
+            self._tell("order", order, "CANCELLATION")
 
     def _trade(self, report: ExecReport, order: ClobOrder | None) -> None:
         """Both sides of an engine trade report in turn; the trade is made at the second."""
@@ -158,7 +164,7 @@ class ClobRecords:
             known = self.orders.get(side["order_id"])
             if known is not None:
                 known.trades.append(trade.trade_id)
-        self._tell("trade", trade)
+        self._tell("trade", trade, trade.status)
 
     def _is_clob(self, report: ExecReport) -> bool:
         return self.of(report.order) is not None
@@ -177,15 +183,18 @@ class ClobRecords:
                 "price": price_of(engine.price, inst, True)}
 
     def advance(self, trade_id: str, fail: bool = False) -> ClobTrade | None:
-        """One settlement step of a trade (MATCHED → MINED → CONFIRMED, or → FAILED)."""
+        """One settlement step of a trade: MATCHED → MINED → CONFIRMED, or (failing)
+        MATCHED → RETRYING → FAILED. The engine's fill stands either way: a FAILED trade is
+        a status a desk must show and reconcile, not an undone fill (the imitation's
+        limit)."""
         trade = self.trades.get(trade_id)
         if trade is None or trade.status in ("CONFIRMED", "FAILED"):
             return None
         if fail:
-            trade.status = "FAILED"
+            trade.status = "RETRYING" if trade.status == "MATCHED" else "FAILED"
         else:
             trade.status = SETTLE[SETTLE.index(trade.status) + 1]
             if trade.status == "MINED":
                 trade.tx_hash = "0x" + uuid.uuid4().hex + uuid.uuid4().hex
-        self._tell("trade", trade)
+        self._tell("trade", trade, trade.status)
         return trade
