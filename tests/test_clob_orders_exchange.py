@@ -155,3 +155,16 @@ async def test_a_batch_answers_each_order(kit: ClobKit) -> None:
     assert [a["success"] for a in answers] == [True, False]
     assert answers[1]["errorMsg"] == "INVALID_ORDER_MIN_TICK_SIZE"
     assert len(kit.sim.exchange.open_orders([wallet_account(kit)])) == 1
+
+
+async def test_buying_no_while_holding_yes_holds_both_tokens(kit: ClobKit) -> None:
+    place(kit.sim, BOB, SYMBOL, Side.SELL, 45, 5)  # YES offered at 0.45
+    place(kit.sim, BOB, SYMBOL, Side.BUY, 40, 5)  # YES bid at 0.40: NO offered at 0.60
+    cash = await balance(kit)
+    await kit.place(kit.order(MARKET, True, BUY, "0.45", "5", TICK))
+    await kit.place(kit.order(MARKET, False, BUY, "0.60", "5", TICK))
+    assert await balance(kit, MARKET.yes_token) == 5
+    assert await balance(kit, MARKET.no_token) == 5  # a pair, not merged away
+    assert await balance(kit) == cash - Decimal("2.25") - Decimal("3.00")
+    sell = await kit.place(kit.order(MARKET, False, SELL, "0.60", "6", TICK))
+    assert sell.json() == {"error": "not enough balance / allowance"}  # five NO held, not six

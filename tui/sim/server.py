@@ -19,6 +19,7 @@ from nacl.signing import SigningKey
 from tui.sim.auth import SimUser, TokenIssuer, demo_users
 from tui.sim.auth0 import Auth0Server
 from tui.sim.clob.api import DEMO_CLOB_ADDRESS, ClobApi
+from tui.sim.clob.tokens import SHADOW_CASH
 from tui.sim.clob.ws import ClobSockets
 from tui.sim.exchange import Exchange
 from tui.sim.firehose import Firehose
@@ -194,7 +195,9 @@ class SimServer:
         """A CLOB wallet with its own account holding ``cash`` pUSD; ``owners`` are the EOAs
         that sign for a proxy or Safe wallet (an EOA signs for itself). Returns the account."""
         account = f"firms/CLOB/accounts/{address.lower()}"
-        self.exchange.add_account(account, f"firms/CLOB/users/{address.lower()}", cash)
+        # the engine's cash for it is a shadow: the wallet's own pUSD is the token ledger's
+        self.exchange.add_account(account, f"firms/CLOB/users/{address.lower()}", SHADOW_CASH)
+        self.clob.tokens.fund(account, cash)
         self.clob.auth.add_wallet(address, account, signature_type, owners)
         return account
 

@@ -25,6 +25,7 @@ from tui.sim.clob.heartbeat import Heartbeats
 from tui.sim.clob.markets import ClobMarket, ClobMarkets
 from tui.sim.clob.orders import ClobOrders
 from tui.sim.clob.records import ClobTrade
+from tui.sim.clob.tokens import TokenLedger
 from tui.sim.clob.wire import (
     ALL_LEVELS,
     ClobError,
@@ -61,6 +62,7 @@ class ClobApi:
         self.chain = chain
         self.markets = ClobMarkets(exchange.instruments)
         self.auth = ClobAuth(clock, chain)
+        self.tokens = TokenLedger()  # what each wallet holds: pUSD and tokens
         self.received: deque[tuple[str, str, bytes]] = deque(maxlen=256)
         self.orders = ClobOrders(self)
         self.heartbeats = Heartbeats(clock, self._cancel_everything)
@@ -299,12 +301,9 @@ class ClobApi:
         wallet = self.wallet_of(key)
         kind = request.query_params.get("asset_type", "COLLATERAL").upper()
         if kind == "COLLATERAL":
-            amount = self.exchange.balance(wallet.account).cash
+            amount = self.tokens.cash(wallet.account)
         elif kind == "CONDITIONAL":
-            market, token = self._token(request)
-            net = self.exchange.position(wallet.account, market.symbol).net_position
-            held = net if market.is_yes(token) else -net
-            amount = max(held, 0) / Decimal(self.instrument(market).scales.qty_scale)
+            amount = self.tokens.held(wallet.account, self._token(request)[1])
         else:
             raise ClobError(400, "Invalid asset type")
         return {"balance": str(int(amount * UNITS)), "allowances": {

@@ -4,9 +4,8 @@ lookups. Orders match on the engine's one YES book (a NO order is a YES order at
 BUY NO meets BUY YES as a mint, SELL NO meets SELL YES as a merge, §6.3).
 
 Balance and reservation (§6.6): a BUY needs the wallet's free pUSD (its cash less what its
-live BUYs would spend), a SELL the tokens it holds less what its live SELLs would sell. The
-engine nets a wallet's YES and NO into one position, so buying NO while holding YES merges
-the pair into pUSD at once (the real venue leaves both tokens until the holder merges).
+live BUYs would spend), a SELL the tokens it holds less what its live SELLs would sell; the
+wallet's pUSD and tokens are tui/sim/clob/tokens.py's.
 """
 
 from __future__ import annotations
@@ -44,7 +43,7 @@ class ClobOrders:
     def __init__(self, api: ClobApi) -> None:
         self.api = api
         self.exchange = api.exchange
-        self.records = ClobRecords(api.markets, api.clock)
+        self.records = ClobRecords(api.markets, api.clock, api.tokens)
         self.exchange.add_listener(self.records.on_event)
 
     def routes(self) -> list[BaseRoute]:
@@ -112,14 +111,14 @@ class ClobOrders:
         live = [o for o in self.records.orders.values()
                 if o.maker == wallet.address and o.status == "LIVE"
                 and o.order_type in ("GTC", "GTD")]
+        tokens = self.api.tokens
         if ask.fields.side == BUY:
-            held = self.exchange.balance(wallet.account).cash
+            held = tokens.cash(wallet.account)
             reserved = sum(((o.original - o.matched) * o.price for o in live
                             if o.side == BUY), Decimal(0))
             needed = ask.dollars or ask.shares * ask.price
         else:
-            net = Decimal(self.exchange.position(wallet.account, ask.market.symbol).net_position)
-            held = max(net if ask.yes else -net, Decimal(0)) / inst.scales.qty_scale
+            held = tokens.held(wallet.account, ask.token)
             reserved = sum((o.original - o.matched for o in live
                             if o.side != BUY and o.token == ask.token), Decimal(0))
             needed = ask.shares

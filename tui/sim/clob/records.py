@@ -18,6 +18,7 @@ from typing import Any
 
 from tui.core.enums import ExecType, OrderState, Side
 from tui.sim.clob.markets import ClobMarket, ClobMarkets
+from tui.sim.clob.tokens import TokenLedger
 from tui.sim.clob.wire import num, price_of, shares
 from tui.sim.model import ExecReport, SimOrder
 
@@ -92,9 +93,11 @@ class ClobTrade:
 class ClobRecords:
     """Orders and trades by id; ``on_event`` follows the engine (add it as a listener)."""
 
-    def __init__(self, markets: ClobMarkets, clock: Callable[[], float]) -> None:
+    def __init__(self, markets: ClobMarkets, clock: Callable[[], float],
+                 tokens: TokenLedger) -> None:
         self.markets = markets
         self.clock = clock
+        self.tokens = tokens
         self.orders: dict[str, ClobOrder] = {}  # order hash -> order
         self.trades: dict[str, ClobTrade] = {}  # trade id -> trade
         self._half: dict[str, ExecReport] = {}  # engine trade id -> the first report seen
@@ -142,8 +145,11 @@ class ClobRecords:
     def _trade(self, report: ExecReport, order: ClobOrder | None) -> None:
         """Both sides of an engine trade report in turn; the trade is made at the second."""
         if order is not None:
-            qty = shares(report.last_shares, self.markets.instrument(order.market))
+            inst = self.markets.instrument(order.market)
+            qty = shares(report.last_shares, inst)
             order.matched += qty
+            self.tokens.book(order.account, order.token, order.side, qty,
+                             price_of(report.last_px, inst, order.market.is_yes(order.token)))
         first = self._half.pop(report.trade_id, None)
         if first is None:
             self._half[report.trade_id] = report

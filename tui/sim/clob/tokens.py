@@ -1,0 +1,37 @@
+"""What each CLOB wallet holds at the embedded exchange: pUSD and outcome tokens, per token
+(docs/spec/global-clob.md §6.1, §6.6). YES and NO are held apart, as on chain: buying NO
+while holding YES holds both (a pair is worth $1, merged only if its holder merges).
+
+The engine's own ledger nets a position into one YES number; for a wallet's account it is a
+shadow (funded far beyond use, so it never refuses): this is the wallet's truth, booked from
+every fill of its CLOB orders.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+SHADOW_CASH = Decimal(10) ** 12  # the engine-side cash of a wallet's account
+
+
+class TokenLedger:
+    def __init__(self) -> None:
+        self._cash: dict[str, Decimal] = {}  # wallet account -> pUSD
+        self._held: dict[tuple[str, str], Decimal] = {}  # (account, token) -> shares
+
+    def fund(self, account: str, cash: Decimal) -> None:
+        self._cash[account] = self._cash.get(account, Decimal(0)) + cash
+
+    def cash(self, account: str) -> Decimal:
+        return self._cash.get(account, Decimal(0))
+
+    def held(self, account: str, token: str) -> Decimal:
+        return self._held.get((account, token), Decimal(0))
+
+    def book(self, account: str, token: str, side: str, shares: Decimal, price: Decimal,
+             fee: Decimal = Decimal(0)) -> None:
+        """One fill of a wallet's order: a BUY pays shares × price (+ fee) for the tokens, a
+        SELL gives the tokens for shares × price (− fee)."""
+        sign = 1 if side == "BUY" else -1
+        self._held[(account, token)] = self.held(account, token) + sign * shares
+        self._cash[account] = self.cash(account) - sign * shares * price - fee
