@@ -1,0 +1,103 @@
+"""The desk's CLOB venue (tui/venues/clob/) headless on the embedded exchange: books from the
+market channel, orders signed and sent, fills and positions per token from the user channel,
+cancels and the kill switch, each asserted at the exchange."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.conftest import eventually
+from tests.desk_kit import BOB, place
+from tui.core.enums import OrderState, Side
+from tui.core.prices import Intent
+from tui.core.state import LinkState
+from tui.core.ticket import build_order
+from tui.core.venue import VenueError
+from tui.sim.clob.api import DEMO_CLOB_ADDRESS, DEMO_CLOB_KEY
+from tui.sim.clob.markets import ClobMarket
+from tui.sim.server import SimServer
+from tui.venues.clob.venue import ClobVenue
+
+SYMBOL = "AEC-NFL-KC-BUF-2026-11-29"
+SLUG = SYMBOL.lower()  # the CLOB names a market by its slug
+MARKET = ClobMarket.of(SYMBOL)
+
+
+@pytest.fixture
+async def venue(quiet_sim: SimServer) -> AsyncIterator[ClobVenue]:
+    venue = ClobVenue(rest_url=quiet_sim.rest_url, private_key=DEMO_CLOB_KEY)
+    await venue.start()
+    try:
+        await eventually(lambda: all(s.state is LinkState.LIVE
+                                     for s in venue.state.streams.values())
+                         and len(venue.state.streams) == 3, what="prices, orders, heartbeat")
+        yield venue
+    finally:
+        await venue.stop()
+
+
+def wallet_account(sim: SimServer) -> str:
+    wallet = sim.clob.auth.wallet(DEMO_CLOB_ADDRESS)
+    assert wallet is not None
+    return wallet.account
+
+
+async def test_the_ladder_follows_the_market_channel(quiet_sim: SimServer,
+                                                     venue: ClobVenue) -> None:
+    assert SLUG in venue.state.instruments
+    place(quiet_sim, BOB, SYMBOL, Side.BUY, 41, 12)
+    place(quiet_sim, BOB, SYMBOL, Side.SELL, 44, 3)
+    await eventually(lambda: (book := venue.state.books.get(SLUG)) is not None
+                     and book.bids[:1] == [(41, 1200)] and book.offers[:1] == [(44, 300)],
+                     what="Bob's bid and offer on the ladder")
+
+
+async def test_buying_no_moves_the_no_position_and_the_pusd_balance(
+        quiet_sim: SimServer, venue: ClobVenue) -> None:
+    inst = venue.state.instruments[SLUG]
+    place(quiet_sim, BOB, SYMBOL, Side.BUY, 40, 10)  # YES bid 0.40: NO offered at 0.60
+    assert venue.state.balance is not None
+    cash = venue.state.balance.balance
+    request = build_order(inst, Intent.BUY_NO, 60, 1000)  # 10 NO at 0.60
+    await venue.submit(request)
+    await eventually(lambda: (p := venue.state.positions.get(SLUG)) is not None
+                     and p.no.qty == 1000 and p.yes.qty == 0, what="ten NO held")
+    await eventually(lambda: venue.state.balance is not None
+                     and venue.state.balance.balance == cash - 6, what="$6 of pUSD spent")
+    account = wallet_account(quiet_sim)
+    assert quiet_sim.clob.tokens.held(account, MARKET.no_token) == 10
+    assert quiet_sim.clob.tokens.held(account, MARKET.yes_token) == 0
+    fills = list(venue.state.fills)
+    assert [(f.intent, f.qty, f.price) for f in fills] == [(Intent.BUY_NO, 1000, 40)]
+
+
+async def test_an_order_rests_then_cancel_and_kill_leave_nothing_working(
+        quiet_sim: SimServer, venue: ClobVenue) -> None:
+    inst = venue.state.instruments[SLUG]
+    await venue.submit(build_order(inst, Intent.BUY_YES, 30, 500))
+    await venue.submit(build_order(inst, Intent.BUY_NO, 55, 500))  # YES 0.45 offered
+    account = wallet_account(quiet_sim)
+    await eventually(lambda: len(venue.state.working_orders(SLUG)) == 2
+                     and all(o.state is OrderState.NEW for o in venue.state.working_orders()),
+                     what="two orders working")
+    engine = quiet_sim.exchange.open_orders([account])
+    assert sorted((o.side, o.price) for o in engine) == [(Side.BUY, 30), (Side.SELL, 45)]
+    first = venue.state.working_orders(SLUG)[0]
+    await venue.cancel(first)
+    await eventually(lambda: len(quiet_sim.exchange.open_orders([account])) == 1,
+                     what="one cancelled at the exchange")
+    report = await venue.kill_switch()
+    assert report.confirmed
+    assert quiet_sim.exchange.open_orders([account]) == []
+    with pytest.raises(VenueError, match="kill switch"):
+        await venue.submit(build_order(inst, Intent.BUY_YES, 30, 500))
+
+
+async def test_selling_tokens_not_held_is_refused_with_the_equivalent_buy(
+        venue: ClobVenue) -> None:
+    inst = venue.state.instruments[SLUG]
+    with pytest.raises(VenueError, match=r"BUY NO 5 @ 0\.55"):
+        await venue.submit(build_order(inst, Intent.SELL_YES, 45, 500))
+    assert not venue.state.working_orders()

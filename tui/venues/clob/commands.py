@@ -1,0 +1,223 @@
+"""Commands to the global CLOB: insert, cancel (one, many, a market, everything), look up.
+
+An order's id is its EIP-712 hash (docs/spec/global-clob.md §3.4), known before it is sent:
+an insert whose answer was lost is looked up by it (certain: found, or never arrived), and
+a cancel need not wait for the answer. The intent becomes a token and a side (§7): selling
+sells tokens held; without them the desk refuses in words and names the equivalent buy.
+An order beyond what is free is refused before it is sent (§6.6). The CLOB has no preview
+route: the estimate walks the book on screen. The lifecycle around each command is the
+venue base's; this is only the wire.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from tui.core.clob_sign import compact
+from tui.core.enums import Side
+from tui.core.model import Book, Estimate, Instrument, Order
+from tui.core.prices import Outcome
+from tui.core.state import DeskState
+from tui.core.ticket import OrderRequest
+from tui.core.venue import VenueError
+from tui.venues.base import VenueBase
+from tui.venues.clob import convert
+from tui.venues.clob.convert import Market, Signer
+from tui.venues.clob.rest import ClobRest, refusal
+from tui.venues.sweep import Scope
+
+log = logging.getLogger(__name__)
+
+
+class ClobCommands(VenueBase):
+    state: DeskState
+    rest: ClobRest
+    signer: Signer
+    markets: dict[str, Market]  # symbol -> its CLOB names
+    cancel_batch = 50
+    _clords: dict[str, str]  # order hash -> the desk's id
+
+    def _names(self, symbol: str) -> tuple[Instrument, Market]:
+        inst, names = self.state.instruments.get(symbol), self.markets.get(symbol)
+        if inst is None or names is None:
+            raise VenueError(f"{symbol} is not a market this desk knows.")
+        return inst, names
+
+    def _owner(self) -> str:
+        if self.rest.creds is None:
+            raise VenueError("The CLOB session has no API credentials yet.")
+        return self.rest.creds.api_key
+
+    # --- inserts ----------------------------------------------------------------------
+    def _insert_sender(self, request: OrderRequest) -> Callable[[], Awaitable[str]]:
+        inst, names = self._names(request.symbol)
+        self._check_free(request, inst)
+        body, order_id = convert.signed_order(request, names, inst.scales, self.signer,
+                                              self._owner())
+        # named before it leaves: what the user channel says of it may come first
+        self._clords[order_id] = request.clord_id
+
+        async def send() -> str:
+            answer = await self.rest.post_order(body)
+            if not answer.get("success", True):
+                raise VenueError(f"The CLOB refused it: {refusal(str(answer.get('errorMsg')))}.")
+            return str(answer.get("orderID") or order_id)
+        return send
+
+    def wire_text(self, request: OrderRequest) -> str:
+        inst, names = self._names(request.symbol)
+        body, order_id = convert.signed_order(request, names, inst.scales, self.signer,
+                                              self._owner())
+        token = "YES" if request.intent.outcome is Outcome.YES else "NO"
+        return (f"POST /order ({'BUY' if request.intent.is_buy else 'SELL'} the {token} "
+                f"token; id {order_id[:10]}…)\n{compact(body)}")
+
+    def _check_free(self, request: OrderRequest, inst: Instrument) -> None:
+        """§6.6 before sending: a BUY within the free pUSD, a SELL within the tokens held
+        and not already offered; a sell of tokens not held is refused with its equivalent."""
+        sc = inst.scales
+        price = Decimal(request.price) / sc.price_scale
+        shares = Decimal(request.qty) / sc.qty_scale
+        outcome = request.intent.outcome
+        if request.intent.is_buy:
+            needed = (Decimal(request.cash_qty) / (sc.price_scale * sc.qty_scale)
+                      if request.cash_qty is not None else shares * price)
+            free = self.free_cash()
+            if needed > free:
+                raise VenueError(f"Not enough pUSD free: it needs ${needed:.2f}, "
+                                 f"${max(free, Decimal(0)):.2f} is free.")
+            return
+        position = self.state.positions.get(request.symbol)
+        held = position.holding(outcome).qty if position is not None else 0
+        offered = sum(o.leaves_qty for o in self.state.working_orders(request.symbol)
+                      if o.intent is not None and not o.intent.is_buy
+                      and o.intent.outcome is outcome)
+        if request.qty > held - offered:
+            other = Outcome.NO if outcome is Outcome.YES else Outcome.YES
+            mirror = sc.price_text(sc.complement(request.price))
+            have = sc.qty_text(max(held - offered, 0))
+            raise VenueError(
+                f"You hold {have} {outcome.value} free to sell, so the CLOB cannot sell "
+                f"{sc.qty_text(request.qty)}: selling needs tokens held. The same exposure: "
+                f"BUY {other.value} {sc.qty_text(request.qty)} @ {mirror}.")
+
+    def free_cash(self) -> Decimal:
+        """pUSD not reserved by my working BUYs (remaining shares × price, §6.6)."""
+        balance = self.state.balance
+        cash = balance.balance if balance is not None else Decimal(0)
+        for order in self.state.working_orders():
+            inst = self.state.instruments.get(order.symbol)
+            if inst is None or order.intent is None or not order.intent.is_buy:
+                continue
+            sc = inst.scales
+            price = order.shown_price(sc)
+            cash -= Decimal(order.leaves_qty * price) / (sc.price_scale * sc.qty_scale)
+        return cash
+
+    async def preview(self, request: OrderRequest) -> Estimate:
+        """What the book on screen would give now (the CLOB has no preview route)."""
+        inst, _ = self._names(request.symbol)
+        self._check_free(request, inst)
+        return walk(self.state.books.get(request.symbol), request, inst)
+
+    # --- lookups ----------------------------------------------------------------------
+    def _hash_of(self, order: Order) -> str:
+        if order.order_id:
+            return order.order_id
+        return next((h for h, c in self._clords.items() if c == order.clord_id), "")
+
+    async def _find_sent(self, pending: Order, before: set[str]) -> Order | None:
+        """By its hash: found, or it never arrived (certain, §3.4)."""
+        order_id = self._hash_of(pending)
+        if not order_id:
+            return None
+        data = await self.rest.order(order_id)
+        if data is None:
+            return None
+        _, names = self._names(pending.symbol)
+        return convert.order(data, names, self._names(pending.symbol)[0].scales,
+                             clord_id=pending.clord_id)
+
+    async def _list_open(self, symbols: list[str] | None) -> list[Order]:
+        markets = [self.markets[s].condition_id for s in symbols or () if s in self.markets]
+        rows = []
+        for market in markets or [None]:
+            rows.extend(await self.rest.open_orders(market))
+        return [order for data in rows if (order := self.decode_order(data)) is not None]
+
+    def decode_order(self, data: dict[str, object]) -> Order | None:
+        names = self.by_condition().get(str(data.get("market", "")))
+        if names is None:
+            return None
+        try:
+            order = convert.order(data, names, self.state.instruments[names.symbol].scales,
+                                  clord_id=self._clords.get(str(data.get("id", "")), ""))
+        except (ValueError, KeyError, TypeError):
+            log.warning("an order could not be read")
+            return None
+        return self._ours(order)
+
+    def by_condition(self) -> dict[str, Market]:
+        return {m.condition_id: m for m in self.markets.values()}
+
+    # --- cancels ----------------------------------------------------------------------
+    async def _send_cancels(self, orders: list[Order]) -> None:
+        ids = [h for h in (self._hash_of(o) for o in orders) if h]
+        if ids:
+            await self.rest.cancel(ids)
+
+    def _replace_sender(self, order: Order, price: int | None,
+                        qty: int | None) -> Callable[[], Awaitable[object]]:
+        raise VenueError("The CLOB cannot change an order in place: cancel it and place a "
+                         "new one.")
+
+    async def _sweep_send(self, orders: list[Order], scope: Scope, first: bool) -> list[str]:
+        """A market or everything: the CLOB's own cancel for it (it also takes an order whose
+        answer was lost); a side or a list: by id."""
+        if scope.side is None and scope.ids is None:
+            if not (first or orders):
+                return []
+            try:
+                if scope.symbol is None:
+                    answer = await self._bounded(self.rest.cancel_all())
+                else:
+                    condition = self._names(scope.symbol)[1].condition_id
+                    answer = await self._bounded(self.rest.cancel_market(condition))
+            except VenueError:
+                return []  # what is still listed goes again next round
+            return [str(i) for i in answer.get("canceled") or []]
+        return await super()._sweep_send(orders, scope, first)
+
+
+def walk(book: Book | None, request: OrderRequest, inst: Instrument) -> Estimate:
+    """The fill the book shows for this order now: the other side walked to its YES limit."""
+    if book is None:
+        return Estimate(fill_qty=0, avg_px=0, leaves_qty=request.qty)
+    buy = request.yes_side is Side.BUY
+    levels = book.offers if buy else book.bids
+    sc = inst.scales
+    want = request.qty
+    # a cash buy's budget in the same units as price × quantity (raw notional)
+    budget = request.cash_qty
+    got = notional = 0
+    for px, size in levels:
+        if (px > request.yes_price) if buy else (px < request.yes_price):
+            break
+        cost = px if request.intent.outcome is Outcome.YES else sc.complement(px)
+        take = size if budget is None else min(size, (budget - notional) // max(cost, 1))
+        take = min(take, want - got) if budget is None else take
+        if take <= 0:
+            break
+        got += take
+        notional += take * cost
+        if budget is None and got >= want:
+            break
+    avg = 0
+    if got:
+        yes_notional = notional if request.intent.outcome is Outcome.YES else (
+            got * sc.price_scale - notional)
+        avg = (yes_notional + got // 2) // got  # the YES price, rounded half up
+    leaves = 0 if request.cash_qty is not None else max(want - got, 0)
+    return Estimate(fill_qty=got, avg_px=avg, leaves_qty=leaves)

@@ -1,0 +1,295 @@
+"""The global Polymarket CLOB as a Venue (docs/spec/global-clob.md): a wallet's signed REST
+commands, the market and user WebSockets, one DeskState.
+
+Books: the YES token's book is the ladder (the NO book is its mirror, §6.2), built from the
+market channel's dump and level changes. Orders and trades: the user channel; a trade's
+fill is taken once, at MATCHED, and a FAILED settlement is said. Positions are held per
+token, from my trade history at start and every fill after (Position.trade). pUSD is read
+over REST at start and after fills. After every reconnect of the user channel the open
+orders are listed, orders that ended meanwhile are looked up by id, and the trades missed
+are read back. The heartbeat (heartbeat.py) is the trader's dead-man's switch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from tui.core.clob_sign import ApiCreds, Wallet
+from tui.core.enums import ExecType, Side
+from tui.core.model import Balance, Fill, Position
+from tui.core.prices import Outcome
+from tui.core.recent import RecentDict
+from tui.core.state import DeskState
+from tui.core.tape import Trade
+from tui.core.venue import LocalDatabase, VenueError
+from tui.venues.base import INTENTS_KEPT, ORDER_STREAM
+from tui.venues.clob import convert
+from tui.venues.clob.commands import ClobCommands
+from tui.venues.clob.convert import Levels, Market, Signer
+from tui.venues.clob.heartbeat import Heartbeat
+from tui.venues.clob.rest import ClobRest
+from tui.venues.clob.socket import ClobSocket, Event
+
+log = logging.getLogger(__name__)
+PRICES = "prices"
+EVENTS = {"PLACEMENT": ExecType.NEW, "CANCELLATION": ExecType.CANCELED}
+
+
+def ws_base(rest_url: str) -> str:
+    if rest_url.startswith("https://"):
+        return "wss://" + rest_url.removeprefix("https://")
+    return "ws://" + rest_url.removeprefix("http://")
+
+
+class ClobVenue(ClobCommands):
+    def __init__(self, *, rest_url: str, private_key: str | bytes, signature_type: int = 0,
+                 funder: str = "", creds: ApiCreds | None = None, ws_url: str | None = None,
+                 state: DeskState | None = None, venue_name: str = "clob",
+                 store: LocalDatabase | None = None,
+                 open_store: Callable[[str], LocalDatabase] | None = None,
+                 ssl_context: ssl.SSLContext | None = None, chain: int = 137) -> None:
+        super().__init__(state=state, venue_name=venue_name, store=store,
+                         open_store=open_store)
+        wallet = Wallet.from_key(private_key)
+        self.signer = Signer(wallet, signature_type, funder or wallet.address)
+        self.rest = ClobRest(rest_url, wallet, creds=creds, chain=chain,
+                             verify=ssl_context if ssl_context is not None else True)
+        self.rest.holds = self._held
+        self.ws_url = (ws_url or ws_base(rest_url)).rstrip("/")
+        self._ssl = ssl_context
+        self.markets: dict[str, Market] = {}
+        self._levels: dict[str, Levels] = {}  # symbol -> the YES book as built
+        self._clords = RecentDict(INTENTS_KEPT, keep=lambda: self.state.home.orders.keys())
+        self.heartbeat = Heartbeat(self)
+        self._balance_read: asyncio.Task[None] | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------
+    async def start(self) -> None:
+        with contextlib.suppress(VenueError, ValueError, KeyError, TypeError):
+            await self.rest.server_time()  # the skew, for the words of a refused signature
+        await self.rest.login()  # proves the wallet before anything else
+        self.account = f"clob-{self.signer.funder[:10].lower()}"
+        self.state.user = f"wallet {self.signer.funder[:6]}…{self.signer.funder[-4:]}"
+        self.state.open_account(self.account)
+        await self._open_local_database()
+        self._load_markets(await self.rest.markets())
+        await self._read_balance()
+        await self._replay_positions()
+        self._workers = [
+            ClobSocket(PRICES, self.state, self.ws_url + "/ws/market", self._market_subs,
+                       self._on_market, ssl_context=self._ssl),
+            ClobSocket(ORDER_STREAM, self.state, self.ws_url + "/ws/user", self._user_subs,
+                       self._on_user, on_open=self._recover, ssl_context=self._ssl),
+        ]
+        for worker in self._workers:
+            worker.start()
+        self.heartbeat.start()
+
+    async def stop(self) -> None:
+        await self.heartbeat.stop()
+        await super().stop()
+
+    def _load_markets(self, rows: list[Any]) -> None:
+        instruments, skipped = [], []
+        for data in rows:
+            try:
+                inst, names = convert.market(data)
+            except (ValueError, KeyError, TypeError):
+                skipped.append(str(data.get("market_slug") or data.get("condition_id")))
+                continue
+            instruments.append(inst)
+            self.markets[inst.symbol] = names
+            self._levels[inst.symbol] = Levels()
+        self.state.set_instruments(instruments)
+        if skipped:
+            self.state.notify(f"{len(skipped)} markets left out: no usable tokens, tick or "
+                              f"minimum size ({', '.join(skipped[:3])}).", "warning")
+
+    # --- subscriptions ------------------------------------------------------------------
+    def _market_subs(self) -> list[Event]:
+        # the YES books only: the ladder is on the YES axis and the NO book mirrors it
+        return [{"type": "market", "initial_dump": True,
+                 "assets_ids": [m.yes_token for m in self.markets.values()]}]
+
+    def _user_subs(self) -> list[Event]:
+        creds = self.rest.creds
+        assert creds is not None  # start() logged in before opening the sockets
+        return [{"type": "user", "markets": [], "auth": {
+            "apiKey": creds.api_key, "secret": creds.secret, "passphrase": creds.passphrase}}]
+
+    # --- market channel -----------------------------------------------------------------
+    def _on_market(self, event: Event) -> None:
+        kind = event.get("event_type")
+        if kind == "price_change":
+            for change in event.get("price_changes") or []:
+                self._level(change)
+            return
+        names = self._by_token(str(event.get("asset_id", "")))
+        if names is None or names.yes_token != event.get("asset_id"):
+            return
+        levels, inst = self._levels[names.symbol], self.state.instruments[names.symbol]
+        try:
+            if kind == "book":
+                levels.replace(event)
+                self._publish(names.symbol)
+            elif kind == "last_trade_price":
+                self._print(names, event)
+            elif kind == "tick_size_change":
+                self.state.notify(f"{names.symbol}: the tick changed from "
+                                  f"{event.get('old_tick_size')} to "
+                                  f"{event.get('new_tick_size')}.", "warning")
+        except (ValueError, KeyError, TypeError):
+            log.warning("a %s event for %s could not be read", kind, inst.symbol)
+
+    def _level(self, change: dict[str, Any]) -> None:
+        names = self._by_token(str(change.get("asset_id", "")))
+        if names is None or names.yes_token != change.get("asset_id"):
+            return
+        try:
+            self._levels[names.symbol].change(str(change.get("side", "")).upper(),
+                                              change.get("price"), change.get("size"))
+        except (ValueError, KeyError, TypeError):
+            return
+        self._publish(names.symbol)
+
+    def _publish(self, symbol: str) -> None:
+        inst = self.state.instruments[symbol]
+        old = self.state.books.get(symbol)
+        book = self._levels[symbol].book(symbol, inst.scales,
+                                         old.last_trade_px if old is not None else None)
+        self.state.replace_book(book)
+
+    def _print(self, names: Market, event: Event) -> None:
+        inst = self.state.instruments[names.symbol]
+        side = {"BUY": Side.BUY, "SELL": Side.SELL}.get(str(event.get("side", "")).upper())
+        self.state.add_trade(Trade(names.symbol, convert.raw_price(event["price"], inst.scales),
+                                   convert.raw_qty(event["size"]), side, self.state.clock()))
+
+    def _by_token(self, token: str) -> Market | None:
+        for names in self.markets.values():
+            if token in (names.yes_token, names.no_token):
+                return names
+        return None
+
+    # --- user channel -------------------------------------------------------------------
+    def _on_user(self, event: Event) -> None:
+        kind = event.get("event_type")
+        if kind == "order":
+            order = self.decode_order(event)
+            if order is not None:
+                self._apply_report(order, EVENTS.get(str(event.get("type", ""))))
+        elif kind == "trade":
+            self._on_trade(event)
+
+    def _on_trade(self, trade: Event) -> None:
+        names = self.by_condition().get(str(trade.get("market", "")))
+        if names is None or self.rest.creds is None:
+            return
+        status = str(trade.get("status", "")).upper()
+        if status == "FAILED":
+            self.state.notify(f"A trade in {names.symbol} failed to settle on chain "
+                              "(FAILED): check the positions.", "error")
+        inst = self.state.instruments[names.symbol]
+        try:
+            found = convert.fills(trade, self.rest.creds.api_key, names, inst.scales)
+        except (ValueError, KeyError, TypeError):
+            log.warning("a trade in %s could not be read", names.symbol)
+            return
+        for fill in found:
+            self._fill(fill)
+
+    def _fill(self, fill: Fill) -> None:
+        order = self.state.find_order(order_id=fill.order_id)
+        clord = self._clords.get(fill.order_id, "")
+        if order is not None:
+            fresh = self._take_fill(fill, order)
+        else:
+            fresh = self.state.add_fill(fill, clord_id=clord)
+        if fresh:
+            self._hold(fill)
+            self._reread_balance()
+
+    def _hold(self, fill: Fill) -> None:
+        """The fill into the position it moved, in its own token (§6.1)."""
+        inst = self.state.instruments.get(fill.symbol)
+        if inst is None or fill.intent is None:
+            return
+        sc = inst.scales
+        outcome = fill.intent.outcome
+        price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
+        old = self.state.positions.get(fill.symbol)
+        position = Position(fill.symbol, old.yes, old.no, old.realized) if old else Position(
+            fill.symbol)
+        try:
+            position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty, price)
+        except ValueError:  # more sold than the desk knew of: the history was short
+            self.tasks.spawn(self._replay_positions(), "replay-positions")
+            return
+        self.state.set_positions([position], snapshot=False)
+
+    async def _replay_positions(self) -> None:
+        """Positions per token from my whole trade history, oldest first."""
+        if self.rest.creds is None:
+            return
+        positions: dict[str, Position] = {}
+        trades = await self.rest.trades()
+        for trade in sorted(trades, key=lambda t: float(t.get("match_time") or 0)):
+            names = self.by_condition().get(str(trade.get("market", "")))
+            if names is None:
+                continue
+            sc = self.state.instruments[names.symbol].scales
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                for fill in convert.fills(trade, self.rest.creds.api_key, names, sc):
+                    position = positions.setdefault(fill.symbol, Position(fill.symbol))
+                    assert fill.intent is not None
+                    outcome = fill.intent.outcome
+                    price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
+                    position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty,
+                                   price)
+        self.state.set_positions(list(positions.values()), snapshot=True)
+
+    async def _read_balance(self) -> None:
+        cash = await self.rest.balance("COLLATERAL", signature_type=self.signer.signature_type)
+        self.state.set_balance(Balance(balance=cash, buying_power=cash))
+        self.state.set_balance(Balance(balance=cash, buying_power=self.free_cash()))
+
+    def _reread_balance(self) -> None:
+        if not self.tasks.running("balance"):
+            self.tasks.spawn(self._quietly(self._read_balance()), "balance")
+
+    async def _quietly(self, call: Any) -> None:
+        with contextlib.suppress(VenueError):
+            await call
+
+    async def _recover(self) -> None:
+        """After a (re)connect of the user channel: the open orders as listed, the fate of
+        those that ended meanwhile, and the trades the socket missed."""
+        since = time.time() - 3600
+        try:
+            listed = await self._list_open(None)
+            ids = {o.order_id for o in listed}
+            for gone in [o for o in self.state.home.working_orders()
+                         if o.order_id and o.order_id not in ids]:
+                data = await self.rest.order(gone.order_id)
+                order = self.decode_order(data) if data is not None else None
+                if order is not None:
+                    self._apply_report(order, ExecType.CANCELED
+                                       if not order.cum_qty else None)
+            self.state.replace_open_orders(listed)
+            for trade in await self.rest.trades(after=str(int(since))):
+                self._on_trade(trade)
+        except VenueError as exc:
+            self.state.notify(f"After reconnecting, the CLOB could not be read: {exc}",
+                              "warning")
+        self.state.set_balance(Balance(balance=self._cash(), buying_power=self.free_cash()))
+
+    def _cash(self) -> Decimal:
+        balance = self.state.balance
+        return balance.balance if balance is not None else Decimal(0)
