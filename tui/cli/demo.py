@@ -165,8 +165,9 @@ def _desk(args: argparse.Namespace, sim: Starting) -> int:
     config = desk_config()
     if config is None:
         return 2
-    if args.venue == "retail":  # the same exchange, through the retail protocol
+    if args.venue in ("retail", "clob"):
         import tui.ui.app  # noqa: F401 - textual's import time overlaps the exchange's boot
+    if args.venue == "retail":  # the same exchange, through the retail protocol
         from tui.cli.retail import run_retail
         from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 
@@ -174,6 +175,13 @@ def _desk(args: argparse.Namespace, sim: Starting) -> int:
         return run_retail(rest_url, rest_url, DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET,
                           "demo retail", config=config, profile="demo-retail",
                           silence_timeout=10.0)
+
+    if args.venue == "clob":  # the same exchange, through the global CLOB's protocol
+        from tui.cli.clob import run_clob
+        from tui.sim.clob.api import DEMO_CLOB_KEY
+
+        return run_clob(sim.wait().rest_url, DEMO_CLOB_KEY, "demo clob", config=config,
+                        profile="demo-clob")
 
     from tui.core.venue import VenueUnavailableError
 

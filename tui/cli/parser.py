@@ -24,9 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="seed of the synthetic traders")
     demo.add_argument("--user", default="demo", choices=["demo", "alice", "bob"],
                       help="demo trader to log in as")
-    demo.add_argument("--venue", default="gateway", choices=["gateway", "retail"],
+    demo.add_argument("--venue", default="gateway", choices=["gateway", "retail", "clob"],
                       help="which protocol the desk speaks to the embedded exchange: the "
-                           "Exchange Trading Gateway (default) or the retail API")
+                           "Exchange Trading Gateway (default), the retail API, or the "
+                           "global CLOB (a funded demo wallet)")
     demo.add_argument("--firehose", type=int, default=0, metavar="RATE",
                       help="the exchange also makes RATE book changes a second (see pmdesk sim)")
     demo.add_argument("--firehose-markets", type=int, default=1, metavar="M",

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-from tui.core.clob_sign import compact
+from tui.core.clob_sign import SigningError, compact
 from tui.core.enums import Side
 from tui.core.model import Book, Estimate, Instrument, Order
 from tui.core.prices import Outcome
@@ -52,10 +52,9 @@ class ClobCommands(VenueBase):
 
     # --- inserts ----------------------------------------------------------------------
     def _insert_sender(self, request: OrderRequest) -> Callable[[], Awaitable[str]]:
-        inst, names = self._names(request.symbol)
+        inst, _ = self._names(request.symbol)
         self._check_free(request, inst)
-        body, order_id = convert.signed_order(request, names, inst.scales, self.signer,
-                                              self._owner())
+        body, order_id = self._signed(request)
         # named before it leaves: what the user channel says of it may come first
         self._clords[order_id] = request.clord_id
 
@@ -67,12 +66,20 @@ class ClobCommands(VenueBase):
         return send
 
     def wire_text(self, request: OrderRequest) -> str:
-        inst, names = self._names(request.symbol)
-        body, order_id = convert.signed_order(request, names, inst.scales, self.signer,
-                                              self._owner())
+        body, order_id = self._signed(request)
         token = "YES" if request.intent.outcome is Outcome.YES else "NO"
         return (f"POST /order ({'BUY' if request.intent.is_buy else 'SELL'} the {token} "
                 f"token; id {order_id[:10]}…)\n{compact(body)}")
+
+    def _signed(self, request: OrderRequest) -> tuple[dict[str, object], str]:
+        """The signed body and its hash; an order the CLOB's rules cannot express is a
+        VenueError in words (nothing is shown pending or sent)."""
+        inst, names = self._names(request.symbol)
+        try:
+            return convert.signed_order(request, names, inst.scales, self.signer,
+                                        self._owner())
+        except SigningError as exc:
+            raise VenueError(f"The CLOB cannot take this order: {exc}.") from None
 
     def _check_free(self, request: OrderRequest, inst: Instrument) -> None:
         """§6.6 before sending: a BUY within the free pUSD, a SELL within the tokens held

@@ -23,7 +23,7 @@ from typing import Any
 
 from tui.core.clob_sign import ApiCreds, Wallet
 from tui.core.enums import ExecType, Side
-from tui.core.model import Balance, Fill, Position
+from tui.core.model import Balance, Fill, Order, Position
 from tui.core.prices import Outcome
 from tui.core.recent import RecentDict
 from tui.core.state import DeskState
@@ -289,6 +289,12 @@ class ClobVenue(ClobCommands):
             self.state.notify(f"After reconnecting, the CLOB could not be read: {exc}",
                               "warning")
         self.state.set_balance(Balance(balance=self._cash(), buying_power=self.free_cash()))
+
+    def _report(self, order: Order) -> None:
+        """Every order change moves what is free: buying power follows (§6.6)."""
+        super()._report(order)
+        if self.state.balance is not None:
+            self.state.set_balance(Balance(balance=self._cash(), buying_power=self.free_cash()))
 
     def _cash(self) -> Decimal:
         balance = self.state.balance
