@@ -15,11 +15,13 @@ from tests.simkit import Recorder, make_exchange
 from tests.specs import GATEWAY_SPEC, Spec, parse_spec
 from tui.core.state import DeskState, LinkState
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.sim.exchange import Exchange
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
 from tui.store import DATA_DIR_ENV, Store, db_path
 from tui.ui.gc_settle import unsettle_gc
+from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.rest import GatewayRest
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
@@ -144,6 +146,13 @@ def make_retail_venue(sim: SimServer, *, profile: str | None = None) -> RetailVe
                        open_store=_opener(profile))
 
 
+def make_clob_venue(sim: SimServer, *, profile: str | None = None) -> ClobVenue:
+    """The desk's global CLOB venue on the same exchange, with its funded demo wallet;
+    `profile`: with its database."""
+    return ClobVenue(rest_url=sim.rest_url, private_key=DEMO_CLOB_KEY,
+                     open_store=_opener(profile))
+
+
 def venue_via(sim: SimServer, via: str, *, profile: str | None = None
               ) -> GatewayVenue | RetailVenue:
     """The desk's venue through the gateway's protocol or the retail API's (see `via`)."""
@@ -155,6 +164,8 @@ def venue_via(sim: SimServer, via: str, *, profile: str | None = None
 def stream_count(venue: object) -> int:
     """How many streams the venue keeps: the gateway's four gRPC streams (prices, orders,
     positions, drop copy), the retail API's two sockets (markets, private)."""
+    if isinstance(venue, ClobVenue):  # prices, orders and the heartbeat
+        return 3
     return 2 if isinstance(venue, RetailVenue) else 4
 
 

@@ -5,7 +5,8 @@ an insert whose answer was lost is looked up by it (certain: found, or never arr
 a cancel need not wait for the answer. The intent becomes a token and a side (§7): selling
 sells tokens held; without them the desk refuses in words and names the equivalent buy.
 An order beyond what is free is refused before it is sent (§6.6). The CLOB has no preview
-route: the estimate walks the book on screen. The lifecycle around each command is the
+route (the estimate walks the book on screen) and no modify (a move is a cancel, then a new
+order). The lifecycle around each command is the
 venue base's; this is only the wire.
 """
 
@@ -16,11 +17,11 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from tui.core.clob_sign import SigningError, compact
-from tui.core.enums import Side
+from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Estimate, Instrument, Order
 from tui.core.prices import Outcome
 from tui.core.state import DeskState
-from tui.core.ticket import OrderRequest
+from tui.core.ticket import OrderRequest, TicketError, build_order
 from tui.core.venue import VenueError
 from tui.venues.base import VenueBase
 from tui.venues.clob import convert
@@ -177,8 +178,35 @@ class ClobCommands(VenueBase):
 
     def _replace_sender(self, order: Order, price: int | None,
                         qty: int | None) -> Callable[[], Awaitable[object]]:
-        raise VenueError("The CLOB cannot change an order in place: cancel it and place a "
-                         "new one.")
+        raise VenueError("The CLOB cannot change an order in place.")  # replace() instead
+
+    async def replace(self, order: Order, *, price: int | None = None,
+                      qty: int | None = None) -> None:
+        """The CLOB has no modify: a move or resize is a cancel, then a new order for what
+        is left at the new price, with the same intent (GTC). The new order is sent only
+        once the CLOB says the old one is cancelled, so the two never both work."""
+        self._refuse_if_latched()
+        self._require_order_stream()
+        current = await self._acknowledged(order)
+        if current is None or current.intent is None:
+            raise VenueError("That order is no longer working.")
+        inst, _ = self._names(current.symbol)
+        left = (current.order_qty if qty is None else qty) - current.cum_qty
+        if left <= 0:
+            raise VenueError("That much has filled already: nothing is left to work.")
+        yes = current.price if price is None else price
+        mine = yes if current.intent.outcome is Outcome.YES else inst.scales.complement(yes)
+        try:
+            request = build_order(inst, current.intent, mine, left)
+        except TicketError as exc:
+            raise VenueError(str(exc)) from None
+        order_id = self._hash_of(current)
+        answer = await self._while_marked([current], OrderState.PENDING_CANCEL,
+                                          lambda: self.rest.cancel([order_id]))
+        if order_id not in (answer.get("canceled") or []):
+            why = (answer.get("not_canceled") or {}).get(order_id, "no reason given")
+            raise VenueError(f"The CLOB did not cancel it ({why}); nothing new was sent.")
+        await self.submit(request)
 
     async def _sweep_send(self, orders: list[Order], scope: Scope, first: bool) -> list[str]:
         """A market or everything: the CLOB's own cancel for it (it also takes an order whose
