@@ -195,6 +195,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         from tui.cli.check_retail import RetailChecker
 
         steps = asyncio.run(RetailChecker(profile).run())
+    elif profile.venue == "clob":
+        from tui.cli.check_clob import ClobChecker
+
+        steps = asyncio.run(ClobChecker(profile).run())
     else:
         steps = asyncio.run(Checker(profile).run())
     print(report(steps))

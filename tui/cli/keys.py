@@ -8,10 +8,17 @@ from pathlib import Path
 
 from platformdirs import user_config_dir
 
-from tui.venues.keys import KeyFileError, key_file_summary, new_ed25519, new_rsa
+from tui.venues.keys import (
+    KeyFileError,
+    key_file_summary,
+    new_ed25519,
+    new_rsa,
+    new_secp256k1,
+)
 
 # one file per venue's scheme, so both can live side by side in the default directory
-DEFAULT_NAMES = {"ed25519": "retail-ed25519.key", "rsa": "gateway-rsa.pem"}
+DEFAULT_NAMES = {"ed25519": "retail-ed25519.key", "rsa": "gateway-rsa.pem",
+                 "secp256k1": "clob-secp256k1.key"}
 
 
 def default_key_path(kind: str) -> Path:
@@ -24,6 +31,8 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
     try:
         if args.kind == "rsa":
             text = new_rsa(path, force=args.force, bits=args.bits)
+        elif args.kind == "secp256k1":
+            text = new_secp256k1(path, force=args.force)
         else:
             text = new_ed25519(path, force=args.force)
     except KeyFileError as exc:
@@ -39,7 +48,8 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     elif args.kind:
         path = default_key_path(args.kind)
     else:
-        print("pmdesk: keys show needs a key file path or --kind ed25519|rsa.", file=sys.stderr)
+        print("pmdesk: keys show needs a key file path or --kind ed25519|rsa|secp256k1.",
+              file=sys.stderr)
         return 2
     try:
         print(key_file_summary(path, args.kind))

@@ -8,7 +8,7 @@ import argparse
 
 from tui.sim.options import add_arguments
 
-KINDS = ("ed25519", "rsa")  # pmdesk keys: the key pairs it makes
+KINDS = ("ed25519", "rsa", "secp256k1")  # pmdesk keys: the key pairs it makes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +99,8 @@ def add_keys(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new = ksub.add_parser("new", help="write a new private key (mode 0600) and print the "
                                       "public key to register")
     new.add_argument("--kind", choices=KINDS, required=True,
-                     help="ed25519: retail API request signing; rsa: gateway Auth0 login")
+                     help="ed25519: retail API request signing; rsa: gateway Auth0 login; "
+                          "secp256k1: a global CLOB wallet (prints its address)")
     new.add_argument("--out", metavar="PATH",
                      help="private key file (default: keys/ in pmdesk's config directory; "
                           "rsa also writes PATH.pub)")

@@ -18,6 +18,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
         from tui.cli.retail import profile_retail
 
         return profile_retail(profile, config)
+    if profile.venue == "clob":
+        from tui.cli.clob import profile_clob
+
+        return profile_clob(profile, config)
     from tui.cli.credentials import gateway_credentials
     from tui.core.venue import VenueError
 

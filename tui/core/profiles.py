@@ -16,7 +16,7 @@ from typing import Any
 from platformdirs import user_config_dir
 
 ENV_VAR = "PMDESK_PROFILES"
-VENUES = ("sim", "gateway", "retail")
+VENUES = ("sim", "gateway", "retail", "clob")
 AUTHS = ("legacy", "auth0")
 
 # spec §1.1: REST base, gRPC target, Auth0 token URL, audience
@@ -32,6 +32,8 @@ ENVIRONMENTS: dict[str, tuple[str, str, str, str]] = {
 }
 # retail-api.md §1: the signed API host and the public market-data host
 RETAIL_PROD = ("https://api.polymarket.us", "https://gateway.polymarket.us")
+# global-clob.md §1.1: the CLOB's REST host and its WebSockets' host
+CLOB_PROD = ("https://clob.polymarket.com", "wss://ws-subscriptions-clob.polymarket.com")
 # spec §1.3: the name to connect to, the REST Host header, the gRPC :authority
 PRIVATELINK: dict[str, tuple[str, str, str]] = {
     "preprod": ("traderapi.us-east-1.privatelink.preprod.polymarketexchange.com",
@@ -69,6 +71,14 @@ venue = "retail"                 # the Polymarket US retail API (api.polymarket.
 environment = "prod"             # prod | custom (then set rest, e.g. a `pmdesk sim`)
 key_id_env = "PM_KEY_ID"         # the variable holding your API key id
 key_file = "~/.config/pmdesk/keys/retail-ed25519.key"  # the base64 secret key, chmod 600
+
+[profiles.clob]
+venue = "clob"                   # the global Polymarket order book (clob.polymarket.com)
+environment = "prod"             # prod | custom (then set rest, and ws if not the same host)
+key_file = "~/.config/pmdesk/keys/clob-secp256k1.key"  # `pmdesk keys new --kind secp256k1`
+# key_env = "PM_PRIVATE_KEY"     # or the variable holding the private key (hex)
+signature_type = 0               # 0 EOA | 1 Polymarket proxy | 2 Gnosis Safe
+funder = ""                      # the proxy or Safe address holding the funds (types 1, 2)
 """
 
 
@@ -100,6 +110,10 @@ class Profile:
     public: str = ""  # retail: the public market-data host (§1); empty = rest
     key_id_env: str = ""  # retail: the variable holding the API key id
     secret_env: str = ""  # retail: the variable holding the secret key (else key_file)
+    key_env: str = ""  # clob: the variable holding the wallet's private key (else key_file)
+    signature_type: int = 0  # clob: 0 EOA, 1 proxy, 2 Gnosis Safe (global-clob.md §2.4)
+    funder: str = ""  # clob: the address holding the funds; empty: the key's own
+    ws: str = ""  # clob: the WebSockets' base; empty: rest's host
 
     def summary(self) -> str:
         """One line naming the profile: its venue, where, how it logs in and as whom."""
@@ -108,6 +122,9 @@ class Profile:
         if self.venue == "retail":
             key = f"key from ${self.key_id_env}" if self.key_id_env else "no key id set"
             return f"{self.name}: retail, {where}, {key}"
+        if self.venue == "clob":
+            key = f"key from ${self.key_env}" if self.key_env else f"key file {self.key_file}"
+            return f"{self.name}: clob, {where}, {key}, signature type {self.signature_type}"
         who = self.user or (f"client from ${self.client_id_env}" if self.client_id_env else "")
         return f"{self.name}: {self.venue}, {where}{via}, {self.auth} auth" + (
             f", {who}" if who else "")
@@ -146,8 +163,9 @@ def load_profiles(path: Path | None = None, *, write_example: bool = True) -> di
 SETTINGS: dict[str, type] = {  # every setting a profile may hold, and its TOML type
     **dict.fromkeys(("venue", "environment", "auth", "rest", "grpc", "public", "user",
                      "password_env", "client_id_env", "key_file", "key_id_env", "secret_env",
-                     "token_url", "audience", "account", "participant_id", "ca_file"), str),
-    "privatelink": bool, "tier": int}
+                     "token_url", "audience", "account", "participant_id", "ca_file",
+                     "key_env", "funder", "ws"), str),
+    "privatelink": bool, "tier": int, "signature_type": int}
 
 
 def _profile(name: str, body: Any, path: Path) -> Profile:
@@ -183,6 +201,8 @@ def _profile(name: str, body: Any, path: Path) -> Profile:
     rest, grpc = text.get("rest", ""), text.get("grpc", "")
     token_url = audience = rest_host = authority = ""
     public = text.get("public", "")
+    if venue == "clob":
+        return _clob(name, text, body.get("signature_type", 0), where)
     if venue == "retail":
         if environment == "prod":
             rest, public = RETAIL_PROD
@@ -223,3 +243,30 @@ def _profile(name: str, body: Any, path: Path) -> Profile:
                    participant_id=text.get("participant_id", ""), privatelink=privatelink,
                    rest_host=rest_host, grpc_authority=authority,
                    ca_file=text.get("ca_file", ""))
+
+
+def _clob(name: str, text: dict[str, str], signature_type: object, where: str) -> Profile:
+    environment = text.get("environment", "prod")
+    rest, ws = text.get("rest", ""), text.get("ws", "")
+    if environment == "prod":
+        rest, ws = CLOB_PROD
+    elif environment != "custom":
+        raise ProfileError(f"{where}: a clob environment is prod or custom.")
+    if not rest:
+        raise ProfileError(f"{where}: a custom clob environment needs rest.")
+    if ws and not ws.startswith(("ws://", "wss://")):
+        raise ProfileError(f"{where}: ws is {ws!r}; expected a URL starting with wss://.")
+    if not (text.get("key_file") or text.get("key_env")):
+        raise ProfileError(f"{where}: a clob profile needs key_file (or key_env) naming the "
+                           "wallet's private key.")
+    if signature_type not in (0, 1, 2):
+        raise ProfileError(f"{where}: signature_type is {signature_type!r}; expected 0 (EOA), "
+                           "1 (Polymarket proxy) or 2 (Gnosis Safe).")
+    funder = text.get("funder", "")
+    if signature_type and not funder:
+        raise ProfileError(f"{where}: signature_type {signature_type} trades a proxy or Safe "
+                           "wallet: set funder to its address.")
+    return Profile(name=name, venue="clob", rest=rest, grpc="", environment=environment,
+                   auth="eip712", key_file=text.get("key_file", ""),
+                   key_env=text.get("key_env", ""), signature_type=int(signature_type),
+                   funder=funder, ws=ws, ca_file=text.get("ca_file", ""))

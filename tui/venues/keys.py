@@ -254,11 +254,51 @@ def key_file_summary(path: Path, kind: str | None = None) -> str:
     path = Path(path)
     if kind is None:
         kind = "rsa" if b"-----BEGIN" in _read_private(path) else "ed25519"
+    if kind == "secp256k1":
+        from tui.core.clob_sign import Wallet
+
+        return _secp256k1_text(path, Wallet.from_key(load_secp256k1_key(path)).address)
     if kind == "rsa":
         key = load_rsa_private_key(path)
         pub = public_path(path)
         return _rsa_register_text(path, pub if pub.exists() else None, rsa_public_pem(key))
     return _ed25519_register_text(path, ed25519_public_b64(load_ed25519_seed(path)))
+
+
+# --- secp256k1 (the global CLOB's wallet) ---------------------------------------------------
+
+def _secp256k1_text(path: Path, address: str) -> str:
+    return (f"secp256k1 private key: {path} (mode 0600; keep it there, never paste it).\n"
+            f"Its address (an EOA, signature type 0):\n  {address}\n"
+            "Fund that address with pUSD on Polygon to trade from it, or name this file in a\n"
+            "profile with signature_type and funder for a proxy or Safe wallet it owns.")
+
+
+def new_secp256k1(path: Path, *, force: bool = False) -> str:
+    """Write a fresh secp256k1 private key to ``path`` (0600, as 0x + 64 hex digits, the
+    form wallets export) and return its address."""
+    from tui.core.clob_sign import Wallet, new_key
+
+    path = Path(path)
+    _refuse_existing([path], force)
+    key = new_key()
+    _write(path, b"0x" + key.hex().encode() + b"\n", _PRIVATE_MODE, force)
+    return _secp256k1_text(path, Wallet.from_key(key).address)
+
+
+def load_secp256k1_key(path: Path) -> bytes:
+    """The 32-byte private key from a secp256k1 key file (after the permission check)."""
+    path = Path(path)
+    data = _read_private(path)
+    try:
+        text = data.decode("ascii").strip().removeprefix("0x")
+        key = bytes.fromhex(text)
+    except ValueError:  # UnicodeDecodeError too: never echo what the file holds
+        key = b""
+    if len(key) != 32:
+        raise KeyFileError(f"Key file {path} does not hold a secp256k1 private key (64 hex "
+                           "digits, 0x first or not).", path=path)
+    return key
 
 
 # --- redaction -----------------------------------------------------------------------------
