@@ -35,17 +35,23 @@ async def test_retail_fills_survive_socket_kills() -> None:
     clean(figures)
 
 
-@pytest.mark.parametrize("kind", ["gateway", "retail"])
+async def test_clob_fills_survive_socket_kills() -> None:
+    figures = await stream_kills("clob", kills=30)
+    assert figures.faults["stream kills"] >= 30
+    clean(figures)
+
+
+@pytest.mark.parametrize("kind", ["gateway", "retail", "clob"])
 async def test_inserts_whose_answers_are_lost_are_never_doubled(kind: str) -> None:
     figures = await lost_inserts(kind, inserts=40, lose=0.3)
     assert figures.faults["answers lost"] >= 5  # the proxy really lost answers
     clean(figures)
 
 
-@pytest.mark.parametrize("kind", ["gateway", "retail"])
+@pytest.mark.parametrize("kind", ["gateway", "retail", "clob"])
 async def test_the_kill_switch_leaves_nothing_working_with_30_percent_of_answers_lost(
         kind: str) -> None:
-    presses = 12 if kind == "gateway" else 4
+    presses = 12 if kind == "gateway" else 4  # the socket venues' presses take longer
     figures = await kill_switch_presses(kind, presses=presses, in_flight=20, lose=0.3,
                                         check_after=0.5)
     assert figures.faults["answers lost"] >= presses

@@ -3,7 +3,7 @@ editable, its dependencies from the registry) into a fresh venv, and run from a 
 outside the checkout with nothing on PYTHONPATH. An editable install hides a module left
 out of the wheel; this does not.
 
-The desk runs through the installed `pmdesk` script in a pseudo-terminal, on both venues of
+The desk runs through the installed `pmdesk` script in a pseudo-terminal, on each venue of
 the embedded exchange, until the ladder's header shows a book's bid / offer; then `q`."""
 
 from __future__ import annotations
@@ -131,8 +131,8 @@ def test_the_installed_pmdesk_answers_help(installed: Install) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a Unix pseudo-terminal")
-@pytest.mark.parametrize("venue", ["gateway", "retail"])
-def test_the_installed_desk_shows_books_on_both_venues(installed: Install, venue: str) -> None:
+@pytest.mark.parametrize("venue", ["gateway", "retail", "clob"])
+def test_the_installed_desk_shows_books_on_every_venue(installed: Install, venue: str) -> None:
     started = time.monotonic()
     screen, code = _desk_in_a_terminal([installed.bin("pmdesk"), "demo", "--venue", venue],
                                        installed)

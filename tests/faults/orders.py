@@ -19,7 +19,7 @@ CHECK_AFTER = 3.0  # a press is judged this long after it returned
 
 def inserts_only(kind: str, lose: float, seed: int) -> Rules:
     """A share `lose` of the inserts' answers lost; every other request passed on."""
-    path = "/v1/orders" if kind == "retail" else INSERT_PATH
+    path = {"retail": "/v1/orders", "clob": "/order"}.get(kind, INSERT_PATH)
     return Rules(lose=lose, seed=seed, applies=lambda method, p: method == "POST"
                  and p == path)
 

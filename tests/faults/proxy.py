@@ -32,8 +32,8 @@ CHUNK = 65536
 
 
 def commands_only(method: str, path: str) -> bool:
-    """Every request but the WebSocket upgrades (GETs of /v1/ws/...)."""
-    return not path.startswith("/v1/ws/")
+    """Every request but the WebSocket upgrades (GETs of /v1/ws/..., the CLOB's /ws/...)."""
+    return not path.startswith(("/v1/ws/", "/ws/"))
 
 
 @dataclass

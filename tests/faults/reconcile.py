@@ -16,7 +16,7 @@ from pathlib import Path
 from tui.core.enums import ExecType, Side
 from tui.core.state import DeskState
 from tui.sim.exchange import Exchange
-from tui.sim.model import ExecReport
+from tui.sim.model import ExecReport, SimOrder
 from tui.venues.retail.convert import trade_key
 
 FILLS = (ExecType.FILL, ExecType.PARTIAL_FILL)
@@ -185,7 +185,9 @@ def duplicate_orders(ex: Exchange, account: str, sent: Iterable[Signature]) -> i
     return max(twice, sum(max(0, n - asked.get(sig, 0)) for sig, n in made.items()))
 
 
-def left_working(ex: Exchange, account: str, state: DeskState) -> int:
-    """Orders working at the exchange that the desk does not show working."""
+def left_working(ex: Exchange, account: str, state: DeskState,
+                 desk_id: Callable[[SimOrder], str] = lambda o: o.order_id) -> int:
+    """Orders working at the exchange that the desk does not show working (by the desk's
+    id for each: the CLOB's is its hash)."""
     working = {o.order_id for o in state.working_orders()}
-    return sum(1 for o in ex.open_orders(accounts=[account]) if o.order_id not in working)
+    return sum(1 for o in ex.open_orders(accounts=[account]) if desk_id(o) not in working)

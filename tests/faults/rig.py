@@ -9,12 +9,14 @@ import os
 import random
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.faults.proxy import ExchangeLink, Rules
+from tests.faults.reconcile import Recorded, fill_key
 from tui.core.enums import OrderState, Side
 from tui.core.model import Fill
 from tui.core.prices import Intent
@@ -22,17 +24,21 @@ from tui.core.state import DeskListener, DeskState, LinkState
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.clob.api import DEMO_CLOB_ADDRESS, DEMO_CLOB_KEY
+from tui.sim.model import ExecReport, SimOrder
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
 from tui.sim.server import SimServer
 from tui.store import DATA_DIR_ENV, Store, db_path
+from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
 
-Venue = GatewayVenue | RetailVenue
+Venue = GatewayVenue | RetailVenue | ClobVenue
 PROFILE = "faults"
 DESK_USER = "demo"
 TRADER = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")  # trades with the desk
-STREAMS = {"gateway": 4, "retail": 2}
+STREAMS = {"gateway": 4, "retail": 2, "clob": 3}  # the CLOB's third: its heartbeat
+CLOB_LOT = 100  # the CLOB desk counts hundredths of a share; the run's markets whole ones
 
 
 async def wait_for(check: Callable[[], object], within: float, step: float = 0.02) -> bool:
@@ -58,7 +64,7 @@ class FillLog(DeskListener):
 
 @dataclass
 class Rig:
-    kind: str  # "gateway" or "retail"
+    kind: str  # "gateway", "retail" or "clob"
     sim: SimServer
     link: ExchangeLink
     rng: random.Random
@@ -70,7 +76,22 @@ class Rig:
     desk_account: str = ""  # the desk's name for its account (its database's name)
 
     def desk_symbol(self, symbol: str) -> str:
+        if self.kind == "clob":
+            return symbol.lower()  # the CLOB names a market by its slug
         return slug_of(symbol) if self.kind == "retail" else symbol
+
+    def desk_order_id(self, order: SimOrder) -> str:
+        """The desk's id of an exchange order: the CLOB's is its hash, the engine's
+        clord_id for it; the other venues' the exchange's own id."""
+        return order.clord_id if self.kind == "clob" else order.order_id
+
+    def desk_fill_ids(self, e: ExecReport) -> set[str]:
+        """The ids the desk may record a fill of the exchange under (see reconcile)."""
+        if self.kind != "clob":
+            return {e.exec_id, fill_key(e)} if e.trade_id else {e.exec_id}
+        trades = self.sim.clob.orders.records.trades.values()
+        return {f"{t.trade_id}:{e.order.clord_id}" for t in trades
+                if t.engine_trade == e.trade_id}
 
     @property
     def db(self) -> Path:
@@ -81,10 +102,32 @@ class Rig:
         assert self.venue is not None
         return self.venue
 
+    def engine_terms(self, recorded: Recorded) -> Recorded:
+        """The desk's record in the exchange's terms: a CLOB desk's fills by the engine's
+        execution and order ids, its quantities in whole contracts (others: as they are)."""
+        if self.kind != "clob":
+            return recorded
+        ex = self.sim.exchange
+        ids = {fid: e.exec_id for e in ex.executions(self.account)
+               for fid in self.desk_fill_ids(e)}
+        engine_of = {o.clord_id: o.order_id for o in ex.orders([self.account])}
+        fills = {ids.get(x, x): (engine_of.get(o, o), q // CLOB_LOT)
+                 for x, (o, q) in recorded.fills.items()}
+        exec_ids: Counter[str] = Counter()
+        for x, n in recorded.exec_ids.items():
+            exec_ids[ids.get(x, x)] += n
+        orders = (None if recorded.orders is None
+                  else {engine_of.get(o, o) for o in recorded.orders})
+        return Recorded(fills, {s: n // CLOB_LOT for s, n in recorded.positions.items()},
+                        exec_ids, orders)
+
     def new_venue(self) -> Venue:
         state = DeskState()
         state.listen(self.log)
         opener = lambda account: Store.open(db_path(PROFILE, account))  # noqa: E731
+        if self.kind == "clob":
+            return ClobVenue(rest_url=self.link.rest_url, private_key=DEMO_CLOB_KEY,
+                             state=state, open_store=opener)
         if self.kind == "retail":
             return RetailVenue(rest_url=self.link.rest_url, key_id=DEMO_RETAIL_KEY_ID,
                                secret=DEMO_RETAIL_SECRET, silence_timeout=5.0, state=state,
@@ -125,7 +168,12 @@ class Rig:
             price = self.rng.randint(30, 47) if buy else self.rng.randint(53, 70)
         qty = self.rng.randint(1, 5)
         inst = self.desk.state.instruments[self.desk_symbol(symbol)]
-        request = build_order(inst, Intent.BUY_YES if buy else Intent.SELL_YES, price, qty)
+        if self.kind == "clob":  # a CLOB desk holds no YES to sell: it buys NO instead
+            request = build_order(inst, Intent.BUY_YES if buy else Intent.BUY_NO,
+                                  price if buy else 100 - price, qty * CLOB_LOT)
+        else:
+            request = build_order(inst, Intent.BUY_YES if buy else Intent.SELL_YES, price,
+                                  qty)
         try:
             await self.desk.submit(request)
         except VenueError as exc:
@@ -174,6 +222,10 @@ async def rig(kind: str, seed: int, rules: Rules | None = None) -> AsyncIterator
     link = await ExchangeLink.open((sim.host, sim.rest_port), (sim.host, sim.grpc_port),
                                    rules)
     account = sim.auth.users[DESK_USER].accounts[0]
+    if kind == "clob":
+        wallet = sim.clob.auth.wallet(DEMO_CLOB_ADDRESS)
+        assert wallet is not None
+        account = wallet.account
     symbols = [s for s, i in sorted(sim.exchange.instruments.items())
                if i.scales.price_scale == 100 and i.scales.tick == 1
                and i.scales.qty_scale == 1][:3]

@@ -11,7 +11,6 @@ from tests.faults.reconcile import (
     Figures,
     Recorded,
     duplicate_orders,
-    fill_key,
     from_database,
     left_working,
     reconcile,
@@ -40,10 +39,12 @@ def kill_some(r: Rig) -> int:
         one.dropped = True
         one.wake.set()
         return 1
+    private, markets = (("/ws/user", "/ws/market") if r.kind == "clob"
+                        else ("/v1/ws/private", "/v1/ws/markets"))
     if roll < 0.5:
-        return r.link.http.cut("/v1/ws/private")
+        return r.link.http.cut(private)
     if roll < 0.7:
-        return r.link.http.cut("/v1/ws/markets")
+        return r.link.http.cut(markets)
     return r.link.http.cut()
 
 
@@ -103,10 +104,10 @@ async def finish(r: Rig, figures: Figures) -> None:
         """Every exchange fill in the database (which the desk writes as it goes, and which
         holds what earlier desks wrote) by its execution or trade id, nothing pending."""
         kept = set(from_database(r.db).fills)
-        return not r.pending() and all(e.exec_id in kept or fill_key(e) in kept for e in made)
+        return not r.pending() and all(r.desk_fill_ids(e) & kept for e in made)
 
     await wait_for(caught_up, SETTLE, step=0.25)
-    figures.left_working = left_working(ex, r.account, r.desk.state)
+    figures.left_working = left_working(ex, r.account, r.desk.state, r.desk_order_id)
     figures.stuck_pending = len(r.pending())
     figures.orders = len(r.sent)
     figures.duplicate_orders = duplicate_orders(ex, r.account, r.sent)
@@ -117,14 +118,15 @@ async def finish(r: Rig, figures: Figures) -> None:
 
     def positions_agree() -> bool:
         seen.positions_differ = 0
-        reconcile(seen, ex, r.account, Recorded({}, {
-            s: p.net for s, p in r.desk.state.positions.items() if p.net}),
+        reconcile(seen, ex, r.account, r.engine_terms(Recorded({}, {
+            s: p.net for s, p in r.desk.state.positions.items() if p.net})),
             desk_symbol=r.desk_symbol)
         return not seen.positions_differ
 
     await wait_for(positions_agree, POSITIONS_AGREE, step=0.25)
     await r.stop_desk()  # flushes the database
-    reconcile(figures, ex, r.account, from_database(r.db), desk_symbol=r.desk_symbol)
+    reconcile(figures, ex, r.account, r.engine_terms(from_database(r.db)),
+              desk_symbol=r.desk_symbol)
     if seen.positions_differ:
         figures.notes.append(f"the desk shows other positions than the exchange in "
                              f"{seen.positions_differ} markets")
