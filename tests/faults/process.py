@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from tests.faults.desk_child import SYMBOLS_ENV
 from tests.faults.reconcile import Figures
 from tests.faults.rig import PROFILE, Rig, rig
 from tests.faults.streams import finish
@@ -42,7 +43,8 @@ async def one_life(r: Rig, life: float, seed: int) -> bool:
         sys.executable, str(CHILD), r.kind, r.sim.rest_url, r.sim.grpc_target, PROFILE,
         str(seed),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        env={**os.environ, "PYTHONPATH": str(ROOT),
+             SYMBOLS_ENV: ",".join(r.desk_symbol(s) for s in r.symbols)})
     live = asyncio.Event()
     reader = asyncio.create_task(_read_sent(r, proc, live))
     try:

@@ -29,7 +29,7 @@ async def stale_trials(kind: str, trials: int, seed: int = 19) -> Figures:
             await wait_for(lambda t=since: r.desk.state.streams[PRICES].last_message_at > t,
                            5.0)
             proxy = r.link.grpc if kind == "gateway" else r.link.http
-            label = "grpc" if kind == "gateway" else "/v1/ws/markets"
+            label = {"gateway": "grpc", "clob": "/ws/market"}.get(kind, "/v1/ws/markets")
             for pipe in proxy.pipes:
                 if pipe.label == label:
                     pipe.flowing.clear()

@@ -68,6 +68,9 @@ class ClobVenue(ClobCommands):
         self._levels: dict[str, Levels] = {}  # symbol -> the YES book as built
         self._clords = RecentDict(INTENTS_KEPT, keep=lambda: self.state.home.orders.keys())
         self.heartbeat = Heartbeat(self)
+        # the fills the positions hold (each once: a fill seen by the replay of the history
+        # and again on the socket, or after a reconnect, moves a position once)
+        self._counted: set[str] = set()
         self._balance_read: asyncio.Task[None] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -212,15 +215,16 @@ class ClobVenue(ClobCommands):
             fresh = self._take_fill(fill, order)
         else:
             fresh = self.state.add_fill(fill, clord_id=clord)
+        self._hold(fill)
         if fresh:
-            self._hold(fill)
             self._reread_balance()
 
     def _hold(self, fill: Fill) -> None:
-        """The fill into the position it moved, in its own token (§6.1)."""
+        """The fill into the position it moved, in its own token (§6.1), once."""
         inst = self.state.instruments.get(fill.symbol)
-        if inst is None or fill.intent is None:
+        if inst is None or fill.intent is None or fill.exec_id in self._counted:
             return
+        self._counted.add(fill.exec_id)
         sc = inst.scales
         outcome = fill.intent.outcome
         price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
@@ -239,6 +243,7 @@ class ClobVenue(ClobCommands):
         if self.rest.creds is None:
             return
         positions: dict[str, Position] = {}
+        counted: set[str] = set()
         trades = await self.rest.trades()
         for trade in sorted(trades, key=lambda t: float(t.get("match_time") or 0)):
             names = self.by_condition().get(str(trade.get("market", "")))
@@ -247,12 +252,16 @@ class ClobVenue(ClobCommands):
             sc = self.state.instruments[names.symbol].scales
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 for fill in convert.fills(trade, self.rest.creds.api_key, names, sc):
+                    if fill.exec_id in counted:
+                        continue  # a trade listed twice (a later status of it)
+                    counted.add(fill.exec_id)
                     position = positions.setdefault(fill.symbol, Position(fill.symbol))
                     assert fill.intent is not None
                     outcome = fill.intent.outcome
                     price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
                     position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty,
                                    price)
+        self._counted = counted
         self.state.set_positions(list(positions.values()), snapshot=True)
 
     async def _read_balance(self) -> None:
