@@ -71,13 +71,14 @@ def firehose_args(rate: int, markets: int, interval: int) -> tuple[list[str], st
             "--md-interval", str(interval)], ""
 
 
-def launches(children: Children, home: Path, runs: int) -> tuple[list[float], list[float]]:
+def launches(children: Children, home: Path, runs: int, venue: str = "gateway"
+             ) -> tuple[list[float], list[float]]:
     """Seconds to a live ladder for `pmdesk demo`, and to its text for a hello world."""
     hello = home / "hello.py"
     hello.write_text(HELLO)
     desk, world = [], []
     for _ in range(runs):
-        for cmd, shown, into in (([*pmdesk(), "demo"], BOOK_SHOWN, desk),
+        for cmd, shown, into in (([*pmdesk(), "demo", "--venue", venue], BOOK_SHOWN, desk),
                                  ([sys.executable, str(hello)], HELLO_SHOWN, world)):
             term = Terminal(children, cmd, desk_env(home, None), cwd=str(home))
             try:
@@ -171,7 +172,7 @@ def rows(args: argparse.Namespace, hose: Phase, calm: Phase, desk: list[float],
 
 def launch_only(args: argparse.Namespace, children: Children) -> None:
     """--only launch: phase 3 alone, its row and each run's seconds."""
-    desk, world = launches(children, Path(args.home), args.launches)
+    desk, world = launches(children, Path(args.home), args.launches, args.venue)
     lm, lw = (statistics.median(desk) if desk else math.nan,
               statistics.median(world) if world else math.nan)
     print(f"demo runs (s): {' '.join(f'{s:.2f}' for s in desk)}")
@@ -187,15 +188,17 @@ def run(args: argparse.Namespace, children: Children) -> None:
         return
     extra, why = firehose_args(args.rate, args.markets, args.md_interval)
     hose = run_phase(children, home, Phase("firehose", args.rate if extra else 0),
-                     extra=extra, keys=args.keys, plants=args.plants, seconds=args.seconds)
+                     extra=extra, keys=args.keys, plants=args.plants, seconds=args.seconds,
+                     venue=args.venue)
     calm = run_phase(children, home, Phase("traders", 0), extra=[], keys=0, plants=0,
-                     seconds=args.seconds)
-    desk, world = launches(children, home, args.launches)
+                     seconds=args.seconds, venue=args.venue)
+    desk, world = launches(children, home, args.launches, args.venue)
     soaked = soak(children, home, args.soak) if args.soak else None
     frames = None if args.no_ladder else ladder_frames(args.ladder_seconds, args.rate)
     print(f"machine: {platform.machine()} {cpu_model()}, {os.cpu_count()} CPUs, "
           f"{platform.system()} {platform.release()}; Python {platform.python_version()}")
-    print(f"firehose phase: {hose.firehose} changes/s over {args.markets} market(s) "
+    print(f"venue: {args.venue}; firehose phase: {hose.firehose} changes/s over "
+          f"{args.markets} market(s) "
           f"({why or 'on top of the synthetic traders'}); market {hose.symbol}; "
           f"{hose.window:.0f} s window; traders-only phase {calm.window:.0f} s; 160x48")
     figure = f"figure, {hose.firehose:,} changes/s, 160x48"
@@ -206,7 +209,8 @@ def run(args: argparse.Namespace, children: Children) -> None:
         f"{args.seconds:g} --launches {args.launches} --ladder-seconds {args.ladder_seconds:g}")
         + f" --rate {args.rate} --markets {args.markets} --md-interval {args.md_interval}"
         + (f" --soak {args.soak:g}" if args.soak else "")
-        + (" --no-ladder" if args.no_ladder else ""))
+        + (" --no-ladder" if args.no_ladder else "")
+        + (f" --venue {args.venue}" if args.venue != "gateway" else ""))
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -225,6 +229,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     cli.add_argument("--no-ladder", action="store_true", help="skip bench/ladder_bench.py")
     cli.add_argument("--only", choices=["launch"],
                      help="run only this phase (launch: phase 3) and print its figures")
+    cli.add_argument("--venue", choices=["gateway", "clob"], default="gateway",
+                     help="the desk's protocol to the exchange: the gateway (`pmdesk "
+                          "connect`) or the global CLOB (a profile on the demo wallet)")
     cli.add_argument("--quick", action="store_true",
                      help="small sizes: 30 keys, 15 plants, 6 s windows, 1 launch, 4 s ladder")
     args = cli.parse_args(argv)

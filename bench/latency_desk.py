@@ -19,12 +19,13 @@ from latency_stats import Stall, match_keys, read_stalls
 from latency_term import Children, Terminal, cpu_seconds, rss_mib
 
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.sim.markets import demo_instruments
 
 HERE = Path(__file__).resolve().parent
 # the ladder's header once a book is in: "BTC-150K 0.228 / 0.230" (without one: "-- / --")
 BOOK_SHOWN = re.compile(r"\b0\.\d{2,4} / 0\.\d{2,4}\b")
-HEADER = re.compile(r"([A-Z0-9][A-Z0-9-]+) 0\.\d{2,4} / 0\.\d{2,4}\b")
+HEADER = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]+) 0\.\d{2,4} / 0\.\d{2,4}\b")
 SETTLE = 2.0  # seconds after the first book before the window opens: start-up excluded
 AWAY = 8  # the desk's sells rest this many ticks (and more) over the best offer, on the
 # side bob's plants (under the bid) are not, and beyond the firehose's (2 to 7 ticks)
@@ -97,18 +98,34 @@ def shown_symbol(text: str) -> str:
     symbols = [i.symbol for i in demo_instruments()]
     if match:
         for symbol in symbols:
-            if match.group(1) in symbol:
+            if match.group(1).lower() in symbol.lower():  # the CLOB names it by its slug
                 return symbol
     return symbols[0]
 
 
+def desk_command(home: Path, venue: str, ready: dict[str, str]
+                 ) -> tuple[list[str], dict[str, str]]:
+    """`pmdesk connect` (the gateway), or `pmdesk --profile` on a CLOB profile with the demo
+    wallet's key in a 0600 file; the extra environment either needs."""
+    if venue != "clob":
+        return ([sys.executable, "-m", "tui", "connect", "--rest", ready["rest"], "--grpc",
+                 ready["grpc"], "--user", "demo"], {})
+    key = home / "clob.key"
+    key.write_text(f"0x{DEMO_CLOB_KEY}\n")
+    key.chmod(0o600)
+    profiles = home / "profiles.toml"
+    profiles.write_text(f'[profiles.bench]\nvenue = "clob"\nenvironment = "custom"\n'
+                        f'rest = "{ready["rest"]}"\nkey_file = "{key}"\n')
+    return ([sys.executable, "-m", "tui", "--profile", "bench"],
+            {"PMDESK_PROFILES": str(profiles)})
+
+
 def run_phase(children: Children, home: Path, phase: Phase, *, extra: list[str], keys: int,
-              plants: int, seconds: float) -> Phase:
+              plants: int, seconds: float, venue: str = "gateway") -> Phase:
     stall_log = home / f"stalls-{phase.name}.log"
     ex = Exchange(children, extra)
-    term = Terminal(children, [sys.executable, "-m", "tui", "connect", "--rest",
-                               ex.ready["rest"], "--grpc", ex.ready["grpc"], "--user", "demo"],
-                    desk_env(home, stall_log))
+    command, env = desk_command(home, venue, ex.ready)
+    term = Terminal(children, command, desk_env(home, stall_log) | env)
     try:
         if term.wait_text(BOOK_SHOWN, 90) is None:
             tail = term.screen_text(3000)[-1500:]
