@@ -134,7 +134,8 @@ def run_phase(children: Children, home: Path, phase: Phase, *, extra: list[str],
         phase.symbol = shown_symbol(term.screen_text())
         pid = term.proc.pid
         start, cpu0 = time.monotonic(), cpu_seconds(pid)
-        workers = [threading.Thread(target=_press, args=(term, keys, phase), daemon=True),
+        workers = [threading.Thread(target=_press, args=(term, keys, phase, venue),
+                                    daemon=True),
                    threading.Thread(target=_plant, args=(ex, phase.symbol, plants), daemon=True)]
         for worker in workers:
             worker.start()
@@ -163,11 +164,17 @@ def run_phase(children: Children, home: Path, phase: Phase, *, extra: list[str],
         children.stop(ex.proc)
 
 
-def _press(term: Terminal, count: int, phase: Phase) -> None:
+def _press(term: Terminal, count: int, phase: Phase, venue: str = "gateway") -> None:
     """``count`` order keys (s: sell at the cursor) at random intervals, each a tick higher
     than the last (the repeat guard ignores the same order again within 0.7 s), resting
-    over the offer; X cancels them every PER_ROUND orders."""
+    over the offer; X cancels them every PER_ROUND orders. On the CLOB, which sells only
+    tokens held, the same offers are NO bids: t once, then b."""
     rng = random.Random(14)
+    key = b"s"
+    if venue == "clob" and count:
+        term.write(b"t")
+        time.sleep(0.2)
+        key = b"b"
 
     def anchor() -> None:
         # a lone Escape closes a question left open (a soft limit's); a key within
@@ -183,7 +190,7 @@ def _press(term: Terminal, count: int, phase: Phase) -> None:
         anchor()
     for n in range(count):
         time.sleep(rng.uniform(0.05, 0.25))
-        phase.key_stamps.append(term.write(b"s"))
+        phase.key_stamps.append(term.write(key))
         time.sleep(rng.uniform(0.02, 0.06))
         term.write(b"k")
         if (n + 1) % PER_ROUND == 0:

@@ -29,7 +29,8 @@ import tui.sim.server as sim_server
 from tui.core.enums import Side
 from tui.sim.__main__ import main as sim_main
 
-INSERT_PATHS = frozenset({"/v1/trading/orders", "/v1beta1/insert_order"})
+# the gateway's insert (both spellings) and the global CLOB's
+INSERT_PATHS = frozenset({"/v1/trading/orders", "/v1beta1/insert_order", "/order"})
 PLANTER = "bob"
 Scope = MutableMapping[str, Any]
 Asgi = Callable[[Scope, Any, Any], Awaitable[None]]

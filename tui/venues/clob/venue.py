@@ -101,7 +101,8 @@ class ClobVenue(ClobCommands):
 
     def _load_markets(self, rows: list[Any]) -> None:
         instruments, skipped = [], []
-        for data in rows:
+        # by name, as the other venues list them: the desk opens on the first
+        for data in sorted(rows, key=lambda m: str(m.get("market_slug") or "")):
             try:
                 inst, names = convert.market(data)
             except (ValueError, KeyError, TypeError):
