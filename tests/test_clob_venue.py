@@ -101,3 +101,16 @@ async def test_selling_tokens_not_held_is_refused_with_the_equivalent_buy(
     with pytest.raises(VenueError, match=r"BUY NO 5 @ 0\.55"):
         await venue.submit(build_order(inst, Intent.SELL_YES, 45, 500))
     assert not venue.state.working_orders()
+
+
+async def test_a_neg_risk_market_is_marked_and_its_orders_signed_for_its_own_exchange(
+        quiet_sim: SimServer, venue: ClobVenue) -> None:
+    slug = "aec-pol-sen-ga-2026"  # the demo's neg-risk market: a half-cent tick
+    inst = venue.state.instruments[slug]
+    assert inst.description.endswith("(neg-risk market)")
+    await venue.submit(build_order(inst, Intent.BUY_YES, 300, 500))  # 5 YES at 0.300
+    account = wallet_account(quiet_sim)
+    await eventually(lambda: [(o.symbol, o.price) for o in quiet_sim.exchange.open_orders(
+        [account])] == [("AEC-POL-SEN-GA-2026", 300)],
+        what="the order resting at the exchange, its signature checked against the "
+             "neg-risk exchange")

@@ -165,6 +165,12 @@ def _desk(args: argparse.Namespace, sim: Starting) -> int:
     config = desk_config()
     if config is None:
         return 2
+    if args.venue == "clob":  # its signing library takes half a second to import: meanwhile
+        import importlib
+        import threading
+
+        threading.Thread(target=importlib.import_module, args=("eth_account",),
+                         daemon=True).start()
     if args.venue in ("retail", "clob"):
         import tui.ui.app  # noqa: F401 - textual's import time overlaps the exchange's boot
     if args.venue == "retail":  # the same exchange, through the retail protocol

@@ -12,6 +12,7 @@ venue base's; this is only the wire.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -55,11 +56,14 @@ class ClobCommands(VenueBase):
     def _insert_sender(self, request: OrderRequest) -> Callable[[], Awaitable[str]]:
         inst, _ = self._names(request.symbol)
         self._check_free(request, inst)
-        body, order_id = self._signed(request)
-        # named before it leaves: what the user channel says of it may come first
-        self._clords[order_id] = request.clord_id
+        unsigned = self._unsigned(request)
+        owner = self._owner()
 
         async def send() -> str:
+            # signing (secp256k1 in Python) takes milliseconds: off the UI loop
+            body, order_id = await asyncio.to_thread(unsigned.sign, self.signer, owner)
+            # named before it leaves: what the user channel says of it may come first
+            self._clords[order_id] = request.clord_id
             answer = await self.rest.post_order(body)
             if not answer.get("success", True):
                 raise VenueError(f"The CLOB refused it: {refusal(str(answer.get('errorMsg')))}.")
@@ -67,18 +71,17 @@ class ClobCommands(VenueBase):
         return send
 
     def wire_text(self, request: OrderRequest) -> str:
-        body, order_id = self._signed(request)
+        body, order_id = self._unsigned(request).sign(self.signer, self._owner())
         token = "YES" if request.intent.outcome is Outcome.YES else "NO"
         return (f"POST /order ({'BUY' if request.intent.is_buy else 'SELL'} the {token} "
                 f"token; id {order_id[:10]}…)\n{compact(body)}")
 
-    def _signed(self, request: OrderRequest) -> tuple[dict[str, object], str]:
-        """The signed body and its hash; an order the CLOB's rules cannot express is a
+    def _unsigned(self, request: OrderRequest) -> convert.Unsigned:
+        """The order checked against the CLOB's rules; one they cannot express is a
         VenueError in words (nothing is shown pending or sent)."""
         inst, names = self._names(request.symbol)
         try:
-            return convert.signed_order(request, names, inst.scales, self.signer,
-                                        self._owner())
+            return convert.unsigned_order(request, names, inst.scales, self.signer)
         except SigningError as exc:
             raise VenueError(f"The CLOB cannot take this order: {exc}.") from None
 

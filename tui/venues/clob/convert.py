@@ -90,7 +90,10 @@ def market(data: Json) -> tuple[Instrument, Market]:
     scales = Scales.from_refdata(price_scale=max(100, _places(tick)), tick_size=tick,
                                  qty_scale=QTY_SCALE, min_qty=int(minimum * QTY_SCALE))
     open_ = bool(data.get("accepting_orders", True)) and not data.get("closed", False)
-    inst = Instrument(symbol=symbol, description=str(data.get("question") or symbol),
+    question = str(data.get("question") or symbol)
+    if data.get("neg_risk"):  # one of a set of markets of which exactly one resolves YES
+        question += " (neg-risk market)"
+    inst = Instrument(symbol=symbol, description=question,
                       scales=scales,
                       state=InstrumentState.OPEN if open_ else InstrumentState.CLOSED,
                       category=str((data.get("tags") or [""])[0] or ""))
@@ -212,10 +215,28 @@ def order_type(request: OrderRequest) -> str:
     raise VenueError("The CLOB has no day orders: choose GTC or GTD.")
 
 
-def signed_order(request: OrderRequest, names: Market, sc: Scales, signer: Signer,
-                 owner: str, *, now: float | None = None) -> tuple[Json, str]:
-    """The POST /order body for a ticket and its order id (the order's hash). The intent
-    becomes the token and side (§7): buying NO buys the NO token at the NO price."""
+@dataclass(frozen=True, slots=True)
+class Unsigned:
+    """A ticket as the CLOB's order, checked and with its amounts, not yet signed (signing
+    is the costly part: it is done off the UI loop)."""
+
+    fields: OrderFields
+    exchange: str
+    kind: str
+    post_only: bool
+
+    def sign(self, signer: Signer, owner: str) -> tuple[Json, str]:
+        """The POST /order body and the order's id (its hash)."""
+        body = order_body(self.fields.signed(signer.wallet, self.exchange), owner, self.kind,
+                          post_only=self.post_only)
+        return body, self.fields.order_id(self.exchange)
+
+
+def unsigned_order(request: OrderRequest, names: Market, sc: Scales, signer: Signer, *,
+                   now: float | None = None) -> Unsigned:
+    """The intent becomes the token and side (§7): buying NO buys the NO token at the NO
+    price; amounts rounded as the spec's table says. Raises SigningError (a price or tick
+    the CLOB cannot take) or VenueError."""
     now = time.time() if now is None else now
     kind = order_type(request)
     outcome = request.intent.outcome
@@ -240,7 +261,5 @@ def signed_order(request: OrderRequest, names: Market, sc: Scales, signer: Signe
                          maker_amount=amounts[0], taker_amount=amounts[1], side=side,
                          signature_type=signer.signature_type,
                          timestamp_ms=int(now * 1000), expiration=expiration)
-    exchange = exchange_for(names.neg_risk)
-    body = order_body(fields.signed(signer.wallet, exchange), owner, kind,
-                      post_only=request.post_only and kind in ("GTC", "GTD"))
-    return body, fields.order_id(exchange)
+    return Unsigned(fields, exchange_for(names.neg_risk), kind,
+                    request.post_only and kind in ("GTC", "GTD"))
