@@ -92,7 +92,8 @@ class Starting:
 
 
 @contextlib.contextmanager
-def starting_exchange(seed: int, firehose: tuple[int, int] = (0, 1)) -> Iterator[Starting]:
+def starting_exchange(seed: int, firehose: tuple[int, int] = (0, 1), *,
+                      clob: bool = False) -> Iterator[Starting]:
     """Start `pmdesk sim` on free loopback ports and go on at once (the desk opens while it
     boots); stop it on exit, Ctrl+C, SIGTERM or SIGHUP.
 
@@ -101,6 +102,8 @@ def starting_exchange(seed: int, firehose: tuple[int, int] = (0, 1)) -> Iterator
     """
     cmd = [sys.executable, "-m", "tui.sim", "--host", "127.0.0.1", "--port", "0",
            "--grpc-port", "0", "--seed", str(seed), "--ready-json", "--exit-with-parent"]
+    if clob:  # the desk will sign in to its CLOB at once
+        cmd.append("--preload-clob")
     if firehose[0]:  # (book changes a second, over this many markets)
         cmd += ["--firehose", str(firehose[0]), "--firehose-markets", str(firehose[1])]
     child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -151,7 +154,8 @@ def _exit_on_signals() -> dict[int, object]:
 def cmd_demo(args: argparse.Namespace) -> int:
     # the exchange boots first, in its own process; the desk loads and opens meanwhile
     try:
-        with starting_exchange(args.seed, (args.firehose, args.firehose_markets)) as sim:
+        with starting_exchange(args.seed, (args.firehose, args.firehose_markets),
+                               clob=args.venue == "clob") as sim:
             return _desk(args, sim)
     except DemoError as exc:
         print(f"pmdesk demo: {exc}", file=sys.stderr)

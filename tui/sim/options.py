@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="market data sends a market's book at most once every MS "
                              "milliseconds, bursts merged (default %(default)g; 0: as it "
                              "changes, a slow reader still getting only the latest)")
+    parser.add_argument("--preload-clob", action="store_true",
+                        help="import the CLOB's signing library at once (in the background), "
+                             "not at its first signed request")
     parser.add_argument("--token-ttl", type=float, default=180.0,
                         help="seconds an access token lives")
     parser.add_argument("--ready-json", action="store_true", help=argparse.SUPPRESS)

@@ -128,6 +128,10 @@ class SimServer:
         # bind the REST socket ourselves so port 0 gives a known free port before serving
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # accepted connections inherit it: uvicorn on a socket of ours never sets it, and a
+        # response written in two parts then waited on the client's delayed ACK, 40 ms a
+        # request on a kept-alive connection (every REST answer after the first)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, self._rest_port))
         self.rest_port = sock.getsockname()[1]
         app = build_rest_app(self.auth, self.service, recorder=self.rest_received)
