@@ -4,13 +4,17 @@ cancels and the kill switch, each asserted at the exchange."""
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 import pytest
 
 from tests.conftest import eventually
 from tests.desk_kit import BOB, place
-from tui.core.enums import OrderState, Side
+from tui.core.clob_sign import Wallet
+from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.prices import Intent
 from tui.core.state import LinkState
 from tui.core.ticket import build_order
@@ -114,3 +118,51 @@ async def test_a_neg_risk_market_is_marked_and_its_orders_signed_for_its_own_exc
         [account])] == [("AEC-POL-SEN-GA-2026", 300)],
         what="the order resting at the exchange, its signature checked against the "
              "neg-risk exchange")
+
+
+async def test_a_gtd_order_works_until_the_time_the_trader_chose(
+        quiet_sim: SimServer, venue: ClobVenue) -> None:
+    """The CLOB ends a GTD order a minute before its expiration (§6.8): the desk asks for a
+    minute more, so the engine's expiry is the ticket's."""
+    inst = venue.state.instruments[SLUG]
+    until = time.time() + 600
+    await venue.submit(build_order(inst, Intent.BUY_YES, 30, 500,
+                                   tif=TimeInForce.GOOD_TILL_TIME, expire_at=until))
+    account = wallet_account(quiet_sim)
+    await eventually(lambda: quiet_sim.exchange.open_orders([account]) != [],
+                     what="the GTD order working")
+    [order] = quiet_sim.exchange.open_orders([account])
+    assert order.good_till_time == int(until)
+
+
+async def test_a_post_only_order_that_would_cross_is_refused_in_words(
+        quiet_sim: SimServer, venue: ClobVenue) -> None:
+    place(quiet_sim, BOB, SYMBOL, Side.SELL, 45, 3)
+    await eventually(lambda: (b := venue.state.books.get(SLUG)) is not None and b.offers,
+                     what="Bob's offer on the ladder")
+    inst = venue.state.instruments[SLUG]
+    with pytest.raises(VenueError, match="post-only would have crossed"):
+        await venue.submit(build_order(inst, Intent.BUY_YES, 45, 500, post_only=True))
+    assert quiet_sim.exchange.open_orders([wallet_account(quiet_sim)]) == []
+
+
+async def test_a_proxy_wallet_trades_with_its_owners_signature(quiet_sim: SimServer) -> None:
+    owner = Wallet.from_key(hashlib.sha256(b"the proxy's owner").hexdigest())
+    proxy = "0x" + "ab" * 20
+    account = quiet_sim.add_clob_wallet(proxy, Decimal(500), signature_type=1,
+                                        owners=(owner.address,))
+    venue = ClobVenue(rest_url=quiet_sim.rest_url, private_key=owner.key,
+                      signature_type=1, funder=proxy)
+    await venue.start()
+    try:
+        await eventually(lambda: venue.state.balance is not None
+                         and venue.state.balance.balance == 500, what="the proxy's $500")
+        await eventually(lambda: venue.state.streams.get("orders") is not None
+                         and venue.state.streams["orders"].state is LinkState.LIVE,
+                         what="the user channel")
+        await venue.submit(build_order(venue.state.instruments[SLUG], Intent.BUY_YES, 30,
+                                       500))
+        await eventually(lambda: [(o.side, o.price) for o in quiet_sim.exchange.open_orders(
+            [account])] == [(Side.BUY, 30)], what="the order on the proxy's account")
+    finally:
+        await venue.stop()

@@ -196,9 +196,19 @@ class ClobApi:
     def instrument(self, market: ClobMarket) -> SimInstrument:
         return self.markets.instrument(market)
 
-    def wallet_of(self, key: ClobKey, maker: str | None = None) -> ClobWallet:
-        """The wallet whose funds a key's request moves; 400 when the key may not."""
-        wallet = self.auth.wallet(maker) if maker else self.auth.wallet_for(key)
+    def wallet_of(self, key: ClobKey, maker: str | None = None,
+                  signature_type: int = 0) -> ClobWallet:
+        """The wallet whose funds a key's request moves: the order's maker, else (§4.7) the
+        key's own for signature type 0 or the proxy / Safe it owns for 1 and 2; 400 when
+        the key may not trade it."""
+        if maker:
+            wallet = self.auth.wallet(maker)
+        elif signature_type:
+            wallet = next((w for w in self.auth.wallets.values()
+                           if w.signature_type == signature_type and key.address in w.owners),
+                          None)
+        else:
+            wallet = self.auth.wallet_for(key)
         if wallet is None or key.address not in wallet.owners:
             raise ClobError(400, "the order signer is not allowed to trade for this maker")
         return wallet
@@ -298,8 +308,10 @@ class ClobApi:
 
     def _balance(self, request: Request, key: ClobKey, _body: Any) -> dict[str, Any]:
         """§4.7: base units as strings; a token's balance is what the wallet holds of it."""
-        wallet = self.wallet_of(key)
         kind = request.query_params.get("asset_type", "COLLATERAL").upper()
+        signature_type = request.query_params.get("signature_type", "0")
+        wallet = self.wallet_of(key, signature_type=int(signature_type)
+                                if signature_type.isdigit() else 0)
         if kind == "COLLATERAL":
             amount = self.tokens.cash(wallet.account)
         elif kind == "CONDITIONAL":

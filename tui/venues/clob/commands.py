@@ -38,6 +38,7 @@ class ClobCommands(VenueBase):
     rest: ClobRest
     signer: Signer
     markets: dict[str, Market]  # symbol -> its CLOB names
+    _conditions: dict[str, Market] = {}  # noqa: RUF012 - replaced, never changed in place
     cancel_batch = 50
     _clords: dict[str, str]  # order hash -> the desk's id
 
@@ -171,7 +172,10 @@ class ClobCommands(VenueBase):
         return self._ours(order)
 
     def by_condition(self) -> dict[str, Market]:
-        return {m.condition_id: m for m in self.markets.values()}
+        """Markets by condition id (kept with the markets: asked on every user event)."""
+        if len(self._conditions) != len(self.markets):
+            self._conditions = {m.condition_id: m for m in self.markets.values()}
+        return self._conditions
 
     # --- cancels ----------------------------------------------------------------------
     async def _send_cancels(self, orders: list[Order]) -> None:

@@ -39,6 +39,7 @@ from tui.venues.clob.socket import ClobSocket, Event
 
 log = logging.getLogger(__name__)
 PRICES = "prices"
+MAX_ASSETS = 500  # tokens one market-channel connection carries (global-clob.md §5.2)
 EVENTS = {"PLACEMENT": ExecType.NEW, "CANCELLATION": ExecType.CANCELED}
 
 
@@ -65,6 +66,7 @@ class ClobVenue(ClobCommands):
         self.ws_url = (ws_url or ws_base(rest_url)).rstrip("/")
         self._ssl = ssl_context
         self.markets: dict[str, Market] = {}
+        self._tokens: dict[str, Market] = {}  # either token id -> its market
         self._levels: dict[str, Levels] = {}  # symbol -> the YES book as built
         self._clords = RecentDict(INTENTS_KEPT, keep=lambda: self.state.home.orders.keys())
         self.heartbeat = Heartbeat(self)
@@ -101,8 +103,16 @@ class ClobVenue(ClobCommands):
 
     def _load_markets(self, rows: list[Any]) -> None:
         instruments, skipped = [], []
-        # by name, as the other venues list them: the desk opens on the first
-        for data in sorted(rows, key=lambda m: str(m.get("market_slug") or "")):
+        # only books that trade (the CLOB lists every market it ever had); by name, as the
+        # other venues list them: the desk opens on the first
+        live = [m for m in rows if m.get("enable_order_book", True) and m.get("active", True)
+                and not m.get("closed", False) and not m.get("archived", False)]
+        if len(live) > MAX_ASSETS:
+            self.state.notify(f"The CLOB lists {len(live)} open markets; the first "
+                              f"{MAX_ASSETS} by name are shown (one socket carries "
+                              f"{MAX_ASSETS}).", "warning")
+            live = sorted(live, key=lambda m: str(m.get("market_slug") or ""))[:MAX_ASSETS]
+        for data in sorted(live, key=lambda m: str(m.get("market_slug") or "")):
             try:
                 inst, names = convert.market(data)
             except (ValueError, KeyError, TypeError):
@@ -110,6 +120,7 @@ class ClobVenue(ClobCommands):
                 continue
             instruments.append(inst)
             self.markets[inst.symbol] = names
+            self._tokens.update({names.yes_token: names, names.no_token: names})
             self._levels[inst.symbol] = Levels()
         self.state.set_instruments(instruments)
         if skipped:
@@ -177,10 +188,7 @@ class ClobVenue(ClobCommands):
                                    convert.raw_qty(event["size"]), side, self.state.clock()))
 
     def _by_token(self, token: str) -> Market | None:
-        for names in self.markets.values():
-            if token in (names.yes_token, names.no_token):
-                return names
-        return None
+        return self._tokens.get(token)
 
     # --- user channel -------------------------------------------------------------------
     def _on_user(self, event: Event) -> None:
