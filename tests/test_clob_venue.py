@@ -166,3 +166,30 @@ async def test_a_proxy_wallet_trades_with_its_owners_signature(quiet_sim: SimSer
             [account])] == [(Side.BUY, 30)], what="the order on the proxy's account")
     finally:
         await venue.stop()
+
+
+async def test_the_takers_fee_is_in_the_estimate_the_fill_the_position_and_the_wallet(
+        quiet_sim: SimServer, venue: ClobVenue) -> None:
+    """The demo's crypto market charges §6.7's taker fee: r 0.25, e 2. Ten YES at 0.230
+    cost $2.30 and 10 × 0.25 × (0.23 × 0.77)² = $0.07841 of fee."""
+    symbol, slug = "AEC-CRY-BTC-150K-2026-12-31", "aec-cry-btc-150k-2026-12-31"
+    place(quiet_sim, BOB, symbol, Side.SELL, 230, 10)
+    await eventually(lambda: (b := venue.state.books.get(slug)) is not None and b.offers,
+                     what="Bob's offer on the ladder")
+    inst = venue.state.instruments[slug]
+    request = build_order(inst, Intent.BUY_YES, 230, 1000)
+    estimate = await venue.preview(request)
+    assert (estimate.fill_qty, estimate.fee) == (1000, Decimal("0.07841"))
+    assert venue.state.balance is not None
+    cash = venue.state.balance.balance
+    await venue.submit(request)
+    await eventually(lambda: [f.fee for f in venue.state.fills] == [Decimal("0.07841")],
+                     what="the fill with its fee")
+    account = wallet_account(quiet_sim)
+    assert quiet_sim.clob.tokens.cash(account) == cash - Decimal("2.30") - Decimal("0.07841")
+    await eventually(lambda: (p := venue.state.positions.get(slug)) is not None
+                     and p.yes.qty == 1000, what="ten YES held")
+    position = venue.state.positions[slug]
+    sc = inst.scales  # the fee is part of what the YES cost
+    assert position.yes.cost == 230 * 1000 + round(Decimal("0.07841") * sc.price_scale
+                                                   * sc.qty_scale)

@@ -296,15 +296,15 @@ def test_a_new_version_is_added_by_appending_a_migration(
         fill(store, 1, T0)
     later = SCHEMA_VERSION + 1
     monkeypatch.setattr(schema, "MIGRATIONS", [
-        *schema.MIGRATIONS, (later, ("ALTER TABLE executions ADD COLUMN fee TEXT",))])
+        *schema.MIGRATIONS, (later, ("ALTER TABLE executions ADD COLUMN note TEXT",))])
     monkeypatch.setattr(schema, "SCHEMA_VERSION", later)
     with Store.open(path) as store:
         assert store._query("PRAGMA user_version") == [(later,)]
-        assert store._query("SELECT exec_id, fee FROM executions") == [("x1", None)]
+        assert store._query("SELECT exec_id, note FROM executions") == [("x1", None)]
     monkeypatch.setattr(schema, "SCHEMA_VERSION", later - 1)  # an older pmdesk meets it
     with pytest.raises(StoreError, match="newer pmdesk"):
         Store.open(path)
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
 
 
 def test_a_version_1_file_keeps_its_positions_per_outcome(path: Path) -> None:

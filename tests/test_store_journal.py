@@ -52,8 +52,9 @@ def test_a_version_2_file_opens_and_keeps_its_rows() -> None:
                  "'BUY_YES', 'fill', ?)", (T0,))
     conn.close()
     with Store.open(path) as store:
-        assert store._query("PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
-        assert [(f.exec_id, f.qty) for f in store.fills()] == [("x1", 5)]
+        assert store._query("PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
+        # an execution from before fees were kept paid none the desk knew of
+        assert [(f.exec_id, f.qty, f.fee) for f in store.fills()] == [("x1", 5, 0)]
         old = store.journal_entries()
         assert [(e.kind, e.request, e.response, e.at) for e in old] == [
             ("command", '{"clord_id":"c1"}', '{"status":200}', T0),

@@ -293,3 +293,10 @@ def fields_of(order: dict[str, Any]) -> OrderFields:
         side=side, signature_type=int(order["signatureType"]),
         timestamp_ms=int(order["timestamp"]), expiration=int(order.get("expiration") or 0),
         metadata=str(order.get("metadata") or ZERO32), builder=str(order.get("builder") or ZERO32))
+
+
+def fee_per_share(r: Decimal, e: int, price: Decimal) -> Decimal:
+    """§6.7: the taker's platform fee a share at this price, r × (p × (1 − p))^e, in pUSD to
+    6 places (the same at p and 1 − p: either token's price gives it)."""
+    return (r * (price * (1 - price)) ** e).quantize(Decimal("0.000001"),
+                                                      rounding=ROUND_HALF_EVEN)

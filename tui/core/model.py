@@ -141,19 +141,20 @@ class Position:
         ``from_net`` and this round-trip exactly."""
         return self.yes.cost + self.no.cost - self.no.qty * scales.price_scale
 
-    def trade(self, outcome: Outcome, qty: int, price: int) -> None:
+    def trade(self, outcome: Outcome, qty: int, price: int, fee: int = 0) -> None:
         """One outcome's contracts bought (qty > 0) or sold (qty < 0) at that outcome's raw
         price, by average cost within the outcome: a sale realises its proceeds less its share
-        of the cost. Buying NO while holding YES holds both (as the global CLOB does)."""
+        of the cost. Buying NO while holding YES holds both (as the global CLOB does). A fee
+        (raw notional) on a buy is part of the cost; on a sale it comes off what it realises."""
         held = self.holding(outcome)
         if qty >= 0:
-            after = Holding(held.qty + qty, held.cost + qty * price)
+            after = Holding(held.qty + qty, held.cost + qty * price + fee)
         else:
             sold = -qty
             if sold > held.qty:
                 raise ValueError(f"cannot sell {sold} {outcome.value}: {held.qty} held")
             removed = _share(held.cost, sold, held.qty)
-            self.realized += sold * price - removed
+            self.realized += sold * price - removed - fee
             after = Holding(held.qty - sold, held.cost - removed)
         if outcome is Outcome.YES:
             self.yes = after
@@ -187,6 +188,7 @@ class Fill:
     # a synthetic fill for what a venue reported only as a total (cumulative quantity and
     # average price) with no trade ids: recorded so quantity and cost match, said so
     aggregate: bool = False
+    fee: Decimal = Decimal(0)  # dollars the venue charged for it (the CLOB's taker fee)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,3 +198,4 @@ class Estimate:
     fill_qty: int  # raw quantity that would trade at once
     avg_px: int  # raw YES price of that fill (0 when nothing would fill)
     leaves_qty: int  # raw quantity that would rest (or expire, for IOC/FOK)
+    fee: Decimal = Decimal(0)  # dollars the venue would charge for that fill

@@ -70,6 +70,11 @@ def estimate_words(est: Estimate, outcome: Outcome, s: Scales) -> tuple[str, ...
         px = est.avg_px if outcome is Outcome.YES else s.complement(est.avg_px)
         cost = notional_dollars(s, est.fill_qty * px)
         fills = f"{s.qty_text(est.fill_qty)} @ {s.price_text(px)}"
+        if est.fee:  # the venue's fee stays in every form that has room for it
+            fee = dollars(est.fee)
+            return (f"\n  ≈ fills {fills} ({dollars(cost)} + {fee} fee)",
+                    f"\n  ≈ fills {fills} + {fee} fee", f"\n  ≈ {fills} + {fee} fee",
+                    f"\n  ≈ {fills}")
         return (f"\n  ≈ fills {fills} ({dollars(cost)})", f"\n  ≈ fills {fills}",
                 f"\n  ≈ {fills}")
     if est.leaves_qty:

@@ -20,7 +20,7 @@ from tui.store import FillRow, OrderRow, Store, StoreError, db_path, profile_dir
 from tui.store.rows import JournalRow
 
 FILL_FIELDS = ("time", "market", "intent", "qty", "price", "yes_price", "notional",
-               "exec_id", "order_id", "clord_id", "kind")
+               "exec_id", "order_id", "clord_id", "kind", "fee")
 JOURNAL_FIELDS = ("time", "account", "kind", "summary", "request", "response")
 ORDER_FIELDS = ("time", "first_seen", "market", "intent", "price", "yes_price", "qty",
                 "filled", "state", "reject_text", "order_id", "clord_id")
@@ -83,7 +83,8 @@ def fill_record(row: FillRow, inst: Instrument | None) -> dict[str, str]:
         return {"time": _time(row.at), "market": row.symbol, "intent": intent,
                 "qty": f"raw:{row.qty}", "price": f"raw:{row.price}",
                 "yes_price": f"raw:{row.price}", "notional": "", "exec_id": row.exec_id,
-                "order_id": row.order_id, "clord_id": row.clord_id, "kind": row.kind}
+                "order_id": row.order_id, "clord_id": row.clord_id, "kind": row.kind,
+                "fee": _money(row.fee)}
     s = inst.scales
     yes = s.to_decimal(row.price)
     price = Decimal(1) - yes if row.intent and row.intent.outcome is Outcome.NO else yes
@@ -91,7 +92,8 @@ def fill_record(row: FillRow, inst: Instrument | None) -> dict[str, str]:
     return {"time": _time(row.at), "market": row.symbol, "intent": intent,
             "qty": _money(qty), "price": _money(price), "yes_price": _money(yes),
             "notional": _money(price * qty), "exec_id": row.exec_id,
-            "order_id": row.order_id, "clord_id": row.clord_id, "kind": row.kind}
+            "order_id": row.order_id, "clord_id": row.clord_id, "kind": row.kind,
+            "fee": _money(row.fee)}
 
 
 def order_record(row: OrderRow, inst: Instrument | None) -> dict[str, str]:

@@ -48,7 +48,7 @@ class StoreListener(DeskListener):
     def on_fill(self, fill: Fill, clord_id: str) -> None:
         self.store.execution(fill.exec_id, fill.order_id, clord_id, fill.symbol, fill.side,
                              fill.price, fill.qty, fill.intent,
-                             "aggregate" if fill.aggregate else "fill", fill.at)
+                             "aggregate" if fill.aggregate else "fill", fill.at, fill.fee)
 
     def on_positions(self, positions: list[Position]) -> None:
         at = self.state.clock()

@@ -34,10 +34,11 @@ class FillRow:
     intent: Intent | None
     kind: str
     at: float
+    fee: Decimal = Decimal(0)  # dollars the venue charged for it
 
     def to_fill(self) -> Fill:
         return Fill(self.exec_id, self.order_id, self.symbol, self.side, self.price, self.qty,
-                    self.intent, self.at, aggregate=self.kind == "aggregate")
+                    self.intent, self.at, aggregate=self.kind == "aggregate", fee=self.fee)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ pmdesk's, so another program's SQLite file is refused rather than filled with ou
 Prices and quantities are raw integers (never REAL); money that arrives as Decimal is TEXT.
 Times are REAL seconds since the epoch: they are times, not money.
 
-To add version 4: append ``(4, (...statements...))`` to MIGRATIONS and set SCHEMA_VERSION = 4.
+To add version 5: append ``(5, (...statements...))`` to MIGRATIONS and set SCHEMA_VERSION = 5.
 Each step runs in the same transaction as the version bump, so a crash mid-way leaves the
 file at the old version, e.g.::
 
-    (4, ("ALTER TABLE executions ADD COLUMN fee TEXT",
+    (5, ("ALTER TABLE executions ADD COLUMN venue TEXT",
          "CREATE INDEX executions_symbol ON executions(symbol, at)")),
 
 Never edit a step that has shipped: files in the field already ran it.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x706D646B  # "pmdk"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _ORDER_COLUMNS = """order_id TEXT NOT NULL, clord_id TEXT NOT NULL, symbol TEXT NOT NULL,
     side INTEGER NOT NULL, price INTEGER NOT NULL, order_qty INTEGER NOT NULL,
@@ -108,11 +108,18 @@ V3: tuple[str, ...] = (
     "CREATE INDEX journal_at ON journal(at)",
 )
 
+# the fee a venue charged for each execution, in dollars (the global CLOB's taker fee,
+# global-clob.md §6.7); executions recorded before it paid none the desk knew of
+V4: tuple[str, ...] = (
+    "ALTER TABLE executions ADD COLUMN fee TEXT NOT NULL DEFAULT '0'",
+)
+
 # (version reached, statements), oldest first
 MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
     (1, V1),
     (2, V2),
     (3, V3),
+    (4, V4),
 ]
 
 

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 
@@ -41,7 +42,7 @@ from tui.store.rows import (
 )
 from tui.store.writer import BOOK_RATE, Writer
 
-_FILL_FIELDS = "exec_id, order_id, clord_id, symbol, side, price, qty, intent, kind, at"
+_FILL_FIELDS = "exec_id, order_id, clord_id, symbol, side, price, qty, intent, kind, at, fee"
 _CHUNK = 2000  # book rows fetched at a time while replaying
 
 
@@ -150,10 +151,11 @@ class Store:
         self._writer.put("order", (*order_params(order), at))
 
     def execution(self, exec_id: str, order_id: str, clord_id: str, symbol: str, side: Side,
-                  price: int, qty: int, intent: Intent | None, kind: str, at: float) -> None:
+                  price: int, qty: int, intent: Intent | None, kind: str, at: float,
+                  fee: Decimal = Decimal(0)) -> None:
         """Kept once per execution id: a replayed stream's duplicates are ignored."""
         self._writer.put("execution", (exec_id, order_id, clord_id, symbol, int(side), price,
-                                       qty, intent_text(intent), kind, at))
+                                       qty, intent_text(intent), kind, at, str(fee)))
 
     def position(self, position: Position, at: float) -> None:
         p = position
@@ -212,7 +214,7 @@ class Store:
         rows = self._query(f"SELECT {_FILL_FIELDS} FROM executions WHERE at >= ? "
                            "ORDER BY at DESC, id DESC LIMIT ?", _window(since, limit))
         return [FillRow(r[0], r[1], r[2], r[3], Side(r[4]), r[5], r[6], intent_of(r[7]),
-                        r[8], r[9]) for r in rows]
+                        r[8], r[9], Decimal(r[10])) for r in rows]
 
     def fills_of(self, order_ids: list[str]) -> list[Fill]:
         """Every execution recorded for these orders, whatever their age."""
@@ -222,7 +224,7 @@ class Store:
             rows = self._query(f"SELECT {_FILL_FIELDS} FROM executions WHERE order_id IN "
                                f"({', '.join('?' * len(chunk))}) ORDER BY id", tuple(chunk))
             found += [FillRow(r[0], r[1], r[2], r[3], Side(r[4]), r[5], r[6], intent_of(r[7]),
-                              r[8], r[9]).to_fill() for r in rows]
+                              r[8], r[9], Decimal(r[10])).to_fill() for r in rows]
         return found
 
     def orders(self, since: float | None = None, limit: int | None = 500) -> list[OrderRow]:

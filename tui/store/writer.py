@@ -33,7 +33,7 @@ SQL: dict[str, str] = {
     "instrument": """INSERT OR REPLACE INTO instruments (symbol, description, price_scale,
         tick, qty_scale, min_qty, state, category, at) VALUES (?,?,?,?,?,?,?,?,?)""",
     "execution": """INSERT OR IGNORE INTO executions (exec_id, order_id, clord_id, symbol,
-        side, price, qty, intent, kind, at) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+        side, price, qty, intent, kind, at, fee) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
     "position": """INSERT OR REPLACE INTO positions (symbol, yes_qty, yes_cost, no_qty,
         no_cost, qty_bought, qty_sold, realized, at) VALUES (?,?,?,?,?,?,?,?,?)""",
     "balance": """INSERT OR REPLACE INTO balances (currency, balance, buying_power, at)

@@ -13,11 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tui.core.clob_sign import fee_per_share
 from tui.sim.model import SimInstrument
 
 # the demo's neg-risk market (§6.11): orders for it are signed for the neg-risk exchange
 NEG_RISK = frozenset({"AEC-POL-SEN-GA-2026"})
 MIN_ORDER_SHARES = Decimal(1)  # the imitation's minimum order size in shares (§6.12)
+# §6.7 platform fees, charged to the taker: (r, e) per market; the others charge none. The
+# demo's crypto market charges what short-term crypto markets were reported to (r 0.25, e 2)
+FEES: dict[str, tuple[Decimal, int]] = {"AEC-CRY-BTC-150K-2026-12-31": (Decimal("0.25"), 2)}
 
 
 def _id(kind: str, symbol: str) -> bytes:
@@ -37,6 +41,11 @@ class ClobMarket:
         return cls(symbol, "0x" + _id("condition", symbol).hex(),
                    str(int.from_bytes(_id("yes", symbol))),
                    str(int.from_bytes(_id("no", symbol))), symbol in NEG_RISK)
+
+    def fee_per_share(self, price: Decimal) -> Decimal:
+        """The taker's fee a share at this price (§6.7), in pUSD."""
+        r, e = FEES.get(self.symbol, (Decimal(0), 1))
+        return fee_per_share(r, e, price)
 
     def is_yes(self, token: str) -> bool:
         return token == self.yes_token

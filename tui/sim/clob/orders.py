@@ -116,7 +116,9 @@ class ClobOrders:
             held = tokens.cash(wallet.account)
             reserved = sum(((o.original - o.matched) * o.price for o in live
                             if o.side == BUY), Decimal(0))
+            # what it could spend, and the taker's fee on it (§6.6: fees add to a BUY)
             needed = ask.dollars or ask.shares * ask.price
+            needed += (needed / ask.price) * ask.market.fee_per_share(ask.price)
         else:
             held = tokens.held(wallet.account, ask.token)
             reserved = sum((o.original - o.matched for o in live

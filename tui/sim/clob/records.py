@@ -68,13 +68,16 @@ class ClobTrade:
     match_time: float
     status: str = "MATCHED"
     tx_hash: str = ""
+    fee_per_share: Decimal = Decimal(0)  # the taker's (§6.7; makers pay none)
 
     def json(self, for_maker: bool = False) -> dict[str, Any]:
         t = self.taker
         return {
             "id": self.trade_id, "taker_order_id": t["order_id"],
             "market": self.market.condition_id, "asset_id": t["token"], "side": t["side"],
-            "size": num(self.size), "fee_rate_bps": "0", "price": num(self.price),
+            # the imitation's reading of fee_rate_bps: the taker's fee a share, in bps of $1
+            "size": num(self.size), "fee_rate_bps": num(self.fee_per_share * 10_000),
+            "price": num(self.price),
             "status": self.status, "match_time": str(int(self.match_time)),
             "last_update": str(int(self.match_time)),
             "outcome": self.market.outcome(t["token"]), "bucket_index": 0,
@@ -148,8 +151,9 @@ class ClobRecords:
             inst = self.markets.instrument(order.market)
             qty = shares(report.last_shares, inst)
             order.matched += qty
-            self.tokens.book(order.account, order.token, order.side, qty,
-                             price_of(report.last_px, inst, order.market.is_yes(order.token)))
+            price = price_of(report.last_px, inst, order.market.is_yes(order.token))
+            fee = qty * order.market.fee_per_share(price) if report.aggressor else Decimal(0)
+            self.tokens.book(order.account, order.token, order.side, qty, price, fee)
         first = self._half.pop(report.trade_id, None)
         if first is None:
             self._half[report.trade_id] = report
@@ -165,6 +169,7 @@ class ClobRecords:
             shares(report.last_shares, inst),
             price_of(report.last_px, inst, market.is_yes(taker_side["token"])),
             report.transact_time)
+        trade.fee_per_share = market.fee_per_share(trade.price)
         self.trades[trade.trade_id] = trade
         for side in (taker_side, maker_side):
             known = self.orders.get(side["order_id"])

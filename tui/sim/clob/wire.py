@@ -15,7 +15,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from tui.core.enums import InstrumentState
-from tui.sim.clob.markets import MIN_ORDER_SHARES, ClobMarket
+from tui.sim.clob.markets import FEES, MIN_ORDER_SHARES, ClobMarket
 from tui.sim.model import SimInstrument
 
 ALL_LEVELS = 1_000_000
@@ -120,9 +120,15 @@ def clob_market_json(market: ClobMarket, inst: SimInstrument) -> dict[str, Any]:
     details: dict[str, Any] = {
         "c": market.condition_id,
         "t": [{"t": market.yes_token, "o": "Yes"}, {"t": market.no_token, "o": "No"}],
-        "mts": float(inst.tick_size), "fd": {"r": 0, "e": 1}, "mbf": 0, "tbf": 0,
+        "mts": float(inst.tick_size), "fd": fee_details(market), "mbf": 0, "tbf": 0,
         "ao": inst.state is InstrumentState.OPEN, "mos": int(MIN_ORDER_SHARES), "sd": 0,
     }
     if market.neg_risk:
         details["nr"] = True
     return details
+
+
+def fee_details(market: ClobMarket) -> dict[str, Any]:
+    """§4.3 `fd`: the fee's rate and exponent; `to`: taker only (this imitation's rule)."""
+    r, e = FEES.get(market.symbol, (Decimal(0), 1))
+    return {"r": float(r), "e": e, "to": True} if r else {"r": 0, "e": 1}

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-from tui.core.clob_sign import SigningError, compact
+from tui.core.clob_sign import SigningError, compact, fee_per_share
 from tui.core.enums import OrderState, Side
 from tui.core.model import Book, Estimate, Instrument, Order
 from tui.core.prices import Outcome
@@ -39,6 +39,7 @@ class ClobCommands(VenueBase):
     signer: Signer
     markets: dict[str, Market]  # symbol -> its CLOB names
     _conditions: dict[str, Market] = {}  # noqa: RUF012 - replaced, never changed in place
+    _fees: dict[str, tuple[Decimal, int]]  # symbol -> §6.7 (r, e), read when first needed
     cancel_batch = 50
     _clords: dict[str, str]  # order hash -> the desk's id
 
@@ -96,6 +97,8 @@ class ClobCommands(VenueBase):
         if request.intent.is_buy:
             needed = (Decimal(request.cash_qty) / (sc.price_scale * sc.qty_scale)
                       if request.cash_qty is not None else shares * price)
+            r, e = self._fees.get(request.symbol, (Decimal(0), 1))
+            needed += needed / price * fee_per_share(r, e, price)  # if it all took liquidity
             free = self.free_cash()
             if needed > free:
                 raise VenueError(f"Not enough pUSD free: it needs ${needed:.2f}, "
@@ -129,10 +132,27 @@ class ClobCommands(VenueBase):
         return cash
 
     async def preview(self, request: OrderRequest) -> Estimate:
-        """What the book on screen would give now (the CLOB has no preview route)."""
+        """What the book on screen would give now (the CLOB has no preview route), with the
+        taker's fee on that fill (§6.7) at its average price."""
         inst, _ = self._names(request.symbol)
+        r, e = await self.fee_terms(request.symbol)
         self._check_free(request, inst)
-        return walk(self.state.books.get(request.symbol), request, inst)
+        est = walk(self.state.books.get(request.symbol), request, inst)
+        if not est.fill_qty or not r:
+            return est
+        sc = inst.scales
+        price = Decimal(est.avg_px if request.intent.outcome is Outcome.YES
+                        else sc.complement(est.avg_px)) / sc.price_scale
+        fee = Decimal(est.fill_qty) / sc.qty_scale * fee_per_share(r, e, price)
+        return Estimate(est.fill_qty, est.avg_px, est.leaves_qty, fee)
+
+    async def fee_terms(self, symbol: str) -> tuple[Decimal, int]:
+        """A market's fee (r, e), read from its details the first time it is asked."""
+        if symbol not in self._fees:
+            _, names = self._names(symbol)
+            self._fees[symbol] = convert.fee_terms(await self.rest.clob_market(
+                names.condition_id))
+        return self._fees[symbol]
 
     # --- lookups ----------------------------------------------------------------------
     def _hash_of(self, order: Order) -> str:

@@ -176,10 +176,12 @@ def fills(trade: Json, owner: str, names: Market, sc: Scales) -> list[Fill]:
     if trade.get("owner") == owner:
         outcome = names.outcome(str(trade.get("asset_id", "")))
         intent = Intent.of(str(trade.get("side", "")).upper() == BUY, outcome)
+        size = decimal(trade.get("size"))
         out.append(Fill(exec_id=f"{trade_id}:{taker}", order_id=taker, symbol=names.symbol,
                         side=intent.yes_side,
                         price=yes_price(trade.get("price"), outcome, sc),
-                        qty=raw_qty(trade.get("size")), intent=intent, at=at))
+                        qty=raw_qty(size), intent=intent, at=at,
+                        fee=taker_fee(trade.get("fee_rate_bps"), size)))
     for maker in trade.get("maker_orders") or []:
         order_id = str(maker.get("order_id", ""))
         if maker.get("owner") != owner:
@@ -191,6 +193,26 @@ def fills(trade: Json, owner: str, names: Market, sc: Scales) -> list[Fill]:
                         price=yes_price(maker.get("price"), outcome, sc),
                         qty=raw_qty(maker.get("matched_amount")), intent=intent, at=at))
     return out
+
+
+def taker_fee(rate_bps: object, shares: Decimal) -> Decimal:
+    """The taker's fee of a trade in pUSD, read as the embedded exchange writes it: a fee a
+    share, in basis points of $1 (the real venue's meaning of fee_rate_bps is not published,
+    global-clob.md §4.6; makers pay none, §6.7)."""
+    try:
+        rate = decimal(rate_bps)
+    except ValueError:
+        return Decimal(0)
+    return (shares * rate / 10_000).quantize(Decimal("0.000001"))
+
+
+def fee_terms(details: Json) -> tuple[Decimal, int]:
+    """(r, e) of §6.7 from a market's compact details (`fd`); none: no fee."""
+    fd = details.get("fd") or {} if isinstance(details, dict) else {}
+    try:
+        return decimal(fd.get("r")), int(fd.get("e") or 1)
+    except (ValueError, TypeError):
+        return Decimal(0), 1
 
 
 # --- the ticket as a signed order (§3, §7) ----------------------------------------------

@@ -101,6 +101,10 @@ class ClobRest:
     async def markets(self) -> list[Json]:
         return await self._pages("/markets", {}, auth=False)
 
+    async def clob_market(self, condition_id: str) -> Json:
+        """GET /clob-markets/{condition_id}: the compact details, fees (`fd`) among them."""
+        return await self._call("GET", f"/clob-markets/{condition_id}", auth=False)
+
     async def book(self, token_id: str) -> Json:
         return await self._call("GET", "/book", params={"token_id": token_id}, auth=False)
 

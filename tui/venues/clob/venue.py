@@ -24,7 +24,7 @@ from typing import Any
 from tui.core.clob_sign import ApiCreds, Wallet
 from tui.core.enums import ExecType, Side
 from tui.core.model import Balance, Fill, Order, Position
-from tui.core.prices import Outcome
+from tui.core.prices import Outcome, Scales
 from tui.core.recent import RecentDict
 from tui.core.state import DeskState
 from tui.core.tape import Trade
@@ -67,6 +67,7 @@ class ClobVenue(ClobCommands):
         self._ssl = ssl_context
         self.markets: dict[str, Market] = {}
         self._tokens: dict[str, Market] = {}  # either token id -> its market
+        self._fees: dict[str, tuple[Decimal, int]] = {}
         self._levels: dict[str, Levels] = {}  # symbol -> the YES book as built
         self._clords = RecentDict(INTENTS_KEPT, keep=lambda: self.state.home.orders.keys())
         self.heartbeat = Heartbeat(self)
@@ -241,7 +242,8 @@ class ClobVenue(ClobCommands):
         position = Position(fill.symbol, old.yes, old.no, old.realized) if old else Position(
             fill.symbol)
         try:
-            position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty, price)
+            position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty, price,
+                           raw_fee(fill, sc))
         except ValueError:  # more sold than the desk knew of: the history was short
             self.tasks.spawn(self._replay_positions(), "replay-positions")
             return
@@ -269,7 +271,7 @@ class ClobVenue(ClobCommands):
                     outcome = fill.intent.outcome
                     price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
                     position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty,
-                                   price)
+                                   price, raw_fee(fill, sc))
         self._counted = counted
         self.state.set_positions(list(positions.values()), snapshot=True)
 
@@ -317,3 +319,8 @@ class ClobVenue(ClobCommands):
     def _cash(self) -> Decimal:
         balance = self.state.balance
         return balance.balance if balance is not None else Decimal(0)
+
+
+def raw_fee(fill: Fill, sc: Scales) -> int:
+    """A fill's fee in the positions' raw notional (price units × quantity units)."""
+    return int((fill.fee * sc.price_scale * sc.qty_scale).to_integral_value())
