@@ -18,11 +18,11 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from tui.core.clob_sign import SigningError, compact, fee_per_share
-from tui.core.enums import OrderState, Side
+from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.model import Book, Estimate, Instrument, Order
 from tui.core.prices import Outcome
 from tui.core.state import DeskState
-from tui.core.ticket import OrderRequest, TicketError, build_order
+from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order
 from tui.core.venue import VenueError
 from tui.venues.base import VenueBase
 from tui.venues.clob import convert
@@ -40,6 +40,7 @@ class ClobCommands(VenueBase):
     markets: dict[str, Market]  # symbol -> its CLOB names
     _conditions: dict[str, Market] = {}  # noqa: RUF012 - replaced, never changed in place
     _fees: dict[str, tuple[Decimal, int]]  # symbol -> §6.7 (r, e), read when first needed
+    _replacing: set[str]  # desk ids of the new halves of moves on their way
     cancel_batch = 50
     _clords: dict[str, str]  # order hash -> the desk's id
 
@@ -57,7 +58,8 @@ class ClobCommands(VenueBase):
     # --- inserts ----------------------------------------------------------------------
     def _insert_sender(self, request: OrderRequest) -> Callable[[], Awaitable[str]]:
         inst, _ = self._names(request.symbol)
-        self._check_free(request, inst)
+        if request.clord_id not in self._replacing:  # a move's was checked before its cancel
+            self._check_free(request, inst)
         unsigned = self._unsigned(request)
         owner = self._owner()
 
@@ -83,11 +85,35 @@ class ClobCommands(VenueBase):
         VenueError in words (nothing is shown pending or sent)."""
         inst, names = self._names(request.symbol)
         try:
-            return convert.unsigned_order(request, names, inst.scales, self.signer)
+            return convert.unsigned_order(request, names, inst.scales, self.signer,
+                                          spend=self._spend(request, inst),
+                                          chain=self.rest.chain)
         except SigningError as exc:
             raise VenueError(f"The CLOB cannot take this order: {exc}.") from None
 
-    def _check_free(self, request: OrderRequest, inst: Instrument) -> None:
+    def _spend(self, request: OrderRequest, inst: Instrument) -> Decimal | None:
+        """A market BUY sized in shares, as the dollars the CLOB spends (§3.5: a FOK/FAK
+        BUY is an amount of pUSD): what those shares cost on the book on screen within the
+        limit, the rest at the limit, so a better price buys the shares asked, not more."""
+        immediate = request.kind is OrderKind.MARKET or request.tif in (
+            TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
+        if not request.intent.is_buy or request.cash_qty is not None or not immediate:
+            return None
+        sc, book = inst.scales, self.state.books.get(request.symbol)
+        yes = request.intent.outcome is Outcome.YES
+        levels = (book.offers if yes else book.bids) if book is not None else []
+        left, cost = request.qty, 0  # raw: quantity, and notional in the token's price
+        for px, size in levels:
+            token_px = px if yes else sc.complement(px)
+            if token_px > request.price or left <= 0:
+                break
+            take = min(size, left)
+            cost, left = cost + take * token_px, left - take
+        cost += left * request.price
+        return (Decimal(cost) / (sc.price_scale * sc.qty_scale)).quantize(Decimal("0.01"))
+
+    def _check_free(self, request: OrderRequest, inst: Instrument, *,
+                    replacing: Order | None = None) -> None:
         """§6.6 before sending: a BUY within the free pUSD, a SELL within the tokens held
         and not already offered; a sell of tokens not held is refused with its equivalent."""
         sc = inst.scales
@@ -99,7 +125,7 @@ class ClobCommands(VenueBase):
                       if request.cash_qty is not None else shares * price)
             r, e = self._fees.get(request.symbol, (Decimal(0), 1))
             needed += needed / price * fee_per_share(r, e, price)  # if it all took liquidity
-            free = self.free_cash()
+            free = self.free_cash(excluding=replacing)
             if needed > free:
                 raise VenueError(f"Not enough pUSD free: it needs ${needed:.2f}, "
                                  f"${max(free, Decimal(0)):.2f} is free.")
@@ -108,7 +134,7 @@ class ClobCommands(VenueBase):
         held = position.holding(outcome).qty if position is not None else 0
         offered = sum(o.leaves_qty for o in self.state.working_orders(request.symbol)
                       if o.intent is not None and not o.intent.is_buy
-                      and o.intent.outcome is outcome)
+                      and o.intent.outcome is outcome and o is not replacing)
         if request.qty > held - offered:
             other = Outcome.NO if outcome is Outcome.YES else Outcome.YES
             mirror = sc.price_text(sc.complement(request.price))
@@ -118,13 +144,14 @@ class ClobCommands(VenueBase):
                 f"{sc.qty_text(request.qty)}: selling needs tokens held. The same exposure: "
                 f"BUY {other.value} {sc.qty_text(request.qty)} @ {mirror}.")
 
-    def free_cash(self) -> Decimal:
+    def free_cash(self, excluding: Order | None = None) -> Decimal:
         """pUSD not reserved by my working BUYs (remaining shares × price, §6.6)."""
         balance = self.state.balance
         cash = balance.balance if balance is not None else Decimal(0)
         for order in self.state.working_orders():
             inst = self.state.instruments.get(order.symbol)
-            if inst is None or order.intent is None or not order.intent.is_buy:
+            if (inst is None or order.intent is None or not order.intent.is_buy
+                    or order is excluding):
                 continue
             sc = inst.scales
             price = order.shown_price(sc)
@@ -168,9 +195,11 @@ class ClobCommands(VenueBase):
         data = await self.rest.order(order_id)
         if data is None:
             return None
-        _, names = self._names(pending.symbol)
-        return convert.order(data, names, self._names(pending.symbol)[0].scales,
-                             clord_id=pending.clord_id)
+        inst, names = self._names(pending.symbol)
+        try:
+            return convert.order(data, names, inst.scales, clord_id=pending.clord_id)
+        except (ValueError, KeyError, TypeError):  # asked again later, never taken as gone
+            raise VenueError("The CLOB's copy of the order could not be read.") from None
 
     async def _list_open(self, symbols: list[str] | None) -> list[Order]:
         markets = [self.markets[s].condition_id for s in symbols or () if s in self.markets]
@@ -199,9 +228,20 @@ class ClobCommands(VenueBase):
 
     # --- cancels ----------------------------------------------------------------------
     async def _send_cancels(self, orders: list[Order]) -> None:
+        """Cancel by hash; what the CLOB did not cancel is looked up at once and shown as it
+        is (filled, or already gone), never left "cancelling" for want of an event."""
         ids = [h for h in (self._hash_of(o) for o in orders) if h]
-        if ids:
-            await self.rest.cancel(ids)
+        if not ids:
+            return
+        answer = await self.rest.cancel(ids)
+        refused = answer.get("not_canceled") or {} if isinstance(answer, dict) else {}
+        for order_id, why in refused.items():
+            data = await self.rest.order(str(order_id))
+            order = self.decode_order(data) if data else None
+            if order is not None:
+                self._report(order)
+            else:
+                log.warning("cancel of %s refused (%s) and the order not found", order_id, why)
 
     def _replace_sender(self, order: Order, price: int | None,
                         qty: int | None) -> Callable[[], Awaitable[object]]:
@@ -210,30 +250,54 @@ class ClobCommands(VenueBase):
     async def replace(self, order: Order, *, price: int | None = None,
                       qty: int | None = None) -> None:
         """The CLOB has no modify: a move or resize is a cancel, then a new order for what
-        is left at the new price, with the same intent (GTC). The new order is sent only
-        once the CLOB says the old one is cancelled, so the two never both work."""
+        is left at the new price, with the same intent and time in force (a GTD keeps its
+        expiry). Checked before the cancel (funds counted without the old order); the new
+        order is sent only once the CLOB says the old one is cancelled, sized by what the
+        CLOB says it filled by then, so the two never both work and a fill in between is
+        never bought twice."""
         self._refuse_if_latched()
         self._require_order_stream()
         current = await self._acknowledged(order)
         if current is None or current.intent is None:
             raise VenueError("That order is no longer working.")
         inst, _ = self._names(current.symbol)
-        left = (current.order_qty if qty is None else qty) - current.cum_qty
-        if left <= 0:
-            raise VenueError("That much has filled already: nothing is left to work.")
+        order_id = self._hash_of(current)
+        target = current.order_qty if qty is None else qty
         yes = current.price if price is None else price
         mine = yes if current.intent.outcome is Outcome.YES else inst.scales.complement(yes)
-        try:
-            request = build_order(inst, current.intent, mine, left)
-        except TicketError as exc:
-            raise VenueError(str(exc)) from None
-        order_id = self._hash_of(current)
+        before = await self.rest.order(order_id)
+        expire_at = _expiry(before)
+        request = self._successor(inst, current, mine, target - current.cum_qty, expire_at)
+        self._check_free(request, inst, replacing=current)
         answer = await self._while_marked([current], OrderState.PENDING_CANCEL,
                                           lambda: self.rest.cancel([order_id]))
         if order_id not in (answer.get("canceled") or []):
             why = (answer.get("not_canceled") or {}).get(order_id, "no reason given")
             raise VenueError(f"The CLOB did not cancel it ({why}); nothing new was sent.")
-        await self.submit(request)
+        after = await self.rest.order(order_id)  # what filled before the cancel took
+        filled = (convert.raw_qty(after.get("size_matched") or 0) if after
+                  else current.cum_qty)
+        if target - filled <= 0:
+            raise VenueError("It filled in full before the move: nothing new was sent.")
+        if target - filled != request.qty:
+            request = self._successor(inst, current, mine, target - filled, expire_at)
+        self._replacing.add(request.clord_id)  # its funds were checked before the cancel
+        try:
+            await self.submit(request)
+        finally:
+            self._replacing.discard(request.clord_id)
+
+    @staticmethod
+    def _successor(inst: Instrument, current: Order, price: int, qty: int,
+                   expire_at: float | None) -> OrderRequest:
+        assert current.intent is not None
+        try:
+            if expire_at is not None:
+                return build_order(inst, current.intent, price, qty,
+                                   tif=TimeInForce.GOOD_TILL_TIME, expire_at=expire_at)
+            return build_order(inst, current.intent, price, qty)
+        except TicketError as exc:
+            raise VenueError(str(exc)) from None
 
     async def _sweep_send(self, orders: list[Order], scope: Scope, first: bool) -> list[str]:
         """A market or everything: the CLOB's own cancel for it (it also takes an order whose
@@ -283,3 +347,14 @@ def walk(book: Book | None, request: OrderRequest, inst: Instrument) -> Estimate
         avg = (yes_notional + got // 2) // got  # the YES price, rounded half up
     leaves = 0 if request.cash_qty is not None else max(want - got, 0)
     return Estimate(fill_qty=got, avg_px=avg, leaves_qty=leaves)
+
+
+def _expiry(data: dict[str, object] | None) -> float | None:
+    """A GTD order's expiry as the trader chose it (the CLOB's expiration less its minute)."""
+    if not data or str(data.get("order_type", "")).upper() != "GTD":
+        return None
+    try:
+        expiration = int(str(data.get("expiration") or 0))
+    except ValueError:
+        return None
+    return expiration - convert.GTD_THRESHOLD if expiration > 0 else None

@@ -17,6 +17,7 @@ from typing import Any
 
 from tui.core.clob_sign import (
     BUY,
+    POLYGON,
     SELL,
     OrderFields,
     exchange_for,
@@ -246,16 +247,18 @@ class Unsigned:
     exchange: str
     kind: str
     post_only: bool
+    chain: int = POLYGON
 
     def sign(self, signer: Signer, owner: str) -> tuple[Json, str]:
         """The POST /order body and the order's id (its hash)."""
-        body = order_body(self.fields.signed(signer.wallet, self.exchange), owner, self.kind,
-                          post_only=self.post_only)
-        return body, self.fields.order_id(self.exchange)
+        body = order_body(self.fields.signed(signer.wallet, self.exchange, self.chain), owner,
+                          self.kind, post_only=self.post_only)
+        return body, self.fields.order_id(self.exchange, self.chain)
 
 
 def unsigned_order(request: OrderRequest, names: Market, sc: Scales, signer: Signer, *,
-                   now: float | None = None) -> Unsigned:
+                   now: float | None = None, spend: Decimal | None = None,
+                   chain: int = POLYGON) -> Unsigned:
     """The intent becomes the token and side (§7): buying NO buys the NO token at the NO
     price; amounts rounded as the spec's table says. Raises SigningError (a price or tick
     the CLOB cannot take) or VenueError."""
@@ -265,9 +268,9 @@ def unsigned_order(request: OrderRequest, names: Market, sc: Scales, signer: Sig
     side = BUY if request.intent.is_buy else SELL
     price = Decimal(request.price) / sc.price_scale  # the trader's price, in the token
     shares = Decimal(request.qty) / sc.qty_scale
-    if kind in ("FOK", "FAK"):
+    if kind in ("FOK", "FAK"):  # a BUY spends dollars: `spend`, else the cash asked
         dollars = (Decimal(request.cash_qty) / (sc.price_scale * sc.qty_scale)
-                   if request.cash_qty is not None else shares * price)
+                   if request.cash_qty is not None else spend or shares * price)
         amounts = market_amounts(side, price, dollars if side == BUY else shares, names.tick)
     else:
         amounts = limit_amounts(side, price, shares, names.tick)
@@ -284,4 +287,4 @@ def unsigned_order(request: OrderRequest, names: Market, sc: Scales, signer: Sig
                          signature_type=signer.signature_type,
                          timestamp_ms=int(now * 1000), expiration=expiration)
     return Unsigned(fields, exchange_for(names.neg_risk), kind,
-                    request.post_only and kind in ("GTC", "GTD"))
+                    request.post_only and kind in ("GTC", "GTD"), chain)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from tui.core.venue import VenueError
 if TYPE_CHECKING:
     from tui.venues.clob.venue import ClobVenue
 
+log = logging.getLogger(__name__)
 STREAM = "heartbeat"
 EVERY = 5.0  # seconds between beats (§6.9: the venue's advice)
 TIMEOUT = 10.0  # the venue cancels after this long without a beat
@@ -51,13 +53,21 @@ class Heartbeat:
 
     async def _run(self) -> None:
         while True:
-            await self.beat()
+            try:
+                await self.beat()
+            except Exception:  # the switch must keep beating, whatever broke
+                log.exception("heartbeat failed")
             await asyncio.sleep(self.every)
 
     async def beat(self) -> None:
         state = self.venue.state
         try:
-            self.heartbeat_id = await self.venue.rest.heartbeat(self.heartbeat_id)
+            self.heartbeat_id, counted = await self.venue.rest.heartbeat(self.heartbeat_id)
+            if not counted:  # a stale id: the answer gave the current one; beat with it now
+                self.heartbeat_id, counted = await self.venue.rest.heartbeat(
+                    self.heartbeat_id)
+            if not counted:
+                raise VenueError("the CLOB did not take the heartbeat's id")
         except VenueError as exc:
             self.missed += 1
             state.set_link(STREAM, LinkState.DOWN, str(exc))

@@ -151,15 +151,15 @@ class ClobRest:
         data = await self._call("GET", "/balance-allowance", params=params)
         return Decimal(str(data.get("balance", "0"))) / 1_000_000
 
-    async def heartbeat(self, heartbeat_id: str) -> str:
-        """POST /v1/heartbeats; the id the next beat must carry. A stale id is answered 400
-        with the current one (§6.9): that one is returned, so the next beat resyncs."""
-        try:
-            data = await self._call("POST", "/v1/heartbeats", body={"heartbeat_id": heartbeat_id},
-                                    keep_400=True)
-        except VenueError:
-            raise
-        return str(data.get("heartbeat_id", "")) if isinstance(data, dict) else ""
+    async def heartbeat(self, heartbeat_id: str) -> tuple[str, bool]:
+        """POST /v1/heartbeats: (the id the next beat must carry, whether this one counted).
+        A stale id is answered 400 with the current one (§6.9): not a beat, but the id to
+        resync with."""
+        data = await self._call("POST", "/v1/heartbeats", body={"heartbeat_id": heartbeat_id},
+                                keep_400=True)
+        if not isinstance(data, dict):
+            return "", False
+        return str(data.get("heartbeat_id") or ""), not data.get("error_msg")
 
     # --- transport ----------------------------------------------------------------------
     async def _pages(self, path: str, params: dict[str, str], *, auth: bool = True

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from tui.core.clob_sign import ApiCreds, Wallet
-from tui.core.enums import ExecType, Side
+from tui.core.enums import ExecType, OrderState, Side
 from tui.core.model import Balance, Fill, Order, Position
 from tui.core.prices import Outcome, Scales
 from tui.core.recent import RecentDict
@@ -40,6 +40,8 @@ from tui.venues.clob.socket import ClobSocket, Event
 log = logging.getLogger(__name__)
 PRICES = "prices"
 MAX_ASSETS = 500  # tokens one market-channel connection carries (global-clob.md §5.2)
+RECOVER_FIRST = 24 * 3600.0  # seconds of trades read back when the desk has seen no fill
+RECOVER_MARGIN = 120.0  # read back from this long before the last fill seen (clocks differ)
 EVENTS = {"PLACEMENT": ExecType.NEW, "CANCELLATION": ExecType.CANCELED}
 
 
@@ -68,6 +70,7 @@ class ClobVenue(ClobCommands):
         self.markets: dict[str, Market] = {}
         self._tokens: dict[str, Market] = {}  # either token id -> its market
         self._fees: dict[str, tuple[Decimal, int]] = {}
+        self._replacing: set[str] = set()
         self._levels: dict[str, Levels] = {}  # symbol -> the YES book as built
         self._clords = RecentDict(INTENTS_KEPT, keep=lambda: self.state.home.orders.keys())
         self.heartbeat = Heartbeat(self)
@@ -289,21 +292,24 @@ class ClobVenue(ClobCommands):
             await call
 
     async def _recover(self) -> None:
-        """After a (re)connect of the user channel: the open orders as listed, the fate of
-        those that ended meanwhile, and the trades the socket missed."""
-        since = time.time() - 3600
+        """After a (re)connect of the user channel: the open orders as listed, merged into
+        what the desk shows (never replacing it: an order acknowledged after the listing was
+        taken must not vanish), the fate of each working order the list lacks looked up by
+        its id, and the trades the socket missed since the last fill the desk saw."""
+        newest = max((f.at for f in self.state.fills), default=time.time() - RECOVER_FIRST)
         try:
             listed = await self._list_open(None)
+            for order in listed:
+                self._report(order)
             ids = {o.order_id for o in listed}
             for gone in [o for o in self.state.home.working_orders()
                          if o.order_id and o.order_id not in ids]:
                 data = await self.rest.order(gone.order_id)
-                order = self.decode_order(data) if data is not None else None
-                if order is not None:
+                order = self.decode_order(data) if data else None
+                if order is not None and not order.state.is_working:
                     self._apply_report(order, ExecType.CANCELED
-                                       if not order.cum_qty else None)
-            self.state.replace_open_orders(listed)
-            for trade in await self.rest.trades(after=str(int(since))):
+                                       if order.state is OrderState.CANCELED else None)
+            for trade in await self.rest.trades(after=str(int(newest - RECOVER_MARGIN))):
                 self._on_trade(trade)
         except VenueError as exc:
             self.state.notify(f"After reconnecting, the CLOB could not be read: {exc}",
