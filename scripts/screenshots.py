@@ -15,7 +15,9 @@ from pathlib import Path
 
 from tui.cli.demo import embedded_exchange
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.ui.app import PmdeskApp
+from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.venue import GatewayVenue
 
 SETTLE = 4.0  # seconds of synthetic flow before the first picture
@@ -66,6 +68,21 @@ async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int
         app.save_screenshot(str(out / f"killed{suffix}.svg"))
 
 
+async def shoot_clob(rest_url: str, out: Path) -> None:
+    """The desk on the global CLOB (`pmdesk demo --venue clob`) after a trader's first
+    minute: a YES bought at the offer, a NO bid resting, a YES bid resting."""
+    venue = ClobVenue(rest_url=rest_url, private_key=DEMO_CLOB_KEY, venue_name="demo clob")
+    app = PmdeskApp(venue, title="pmdesk — demo clob (embedded exchange)")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _wait_for(lambda: app.cursor_price is not None and app.state.books)
+        await asyncio.sleep(SETTLE)
+        await pilot.press("l", "b", "h", "down", "b")
+        await pilot.press("t", "up", "up", "up", "b", "t")
+        await asyncio.sleep(1.5)
+        await pilot.pause()
+        app.save_screenshot(str(out / "clob.svg"))
+
+
 async def shoot_all(seed: int, out: Path,
                     sizes: list[tuple[tuple[int, int], str, bool]]) -> None:
     """One event loop for every picture: grpc's aio poller stays bound to the loop it first
@@ -73,6 +90,8 @@ async def shoot_all(seed: int, out: Path,
     for size, suffix, keys in sizes:
         with embedded_exchange(seed) as sim:  # each picture on a fresh exchange, same seed
             await shoot(sim.rest_url, sim.grpc_target, out, size, suffix, keys)
+    with embedded_exchange(seed) as sim:
+        await shoot_clob(sim.rest_url, out)
 
 
 def main() -> None:

@@ -138,3 +138,19 @@ async def test_a_silent_desk_has_its_orders_cancelled_and_says_so_when_it_return
                          what="the desk saying so")
         await eventually(lambda: app.state.working_orders(SLUG) == [],
                          what="no order shown working")
+
+
+async def test_quitting_says_the_heartbeat_will_cancel_what_is_left(
+        quiet_sim: SimServer) -> None:
+    """"Leave them working" is not what happens on the CLOB: the question says so."""
+    from tui.ui.screens.quit import QuitScreen
+
+    async with desk(quiet_sim) as (app, pilot):
+        await cursor_to(app, pilot, 35)
+        await pilot.press("b")
+        await eventually(lambda: working(quiet_sim) != [], what="a working bid")
+        await pilot.press("q")
+        await eventually(lambda: isinstance(app.screen, QuitScreen), what="the quit question")
+        assert isinstance(app.screen, QuitScreen)
+        assert "heartbeat cancels every order" in app.screen.working
+        await pilot.press("s")

@@ -141,6 +141,9 @@ class DeskState:
         # the venue reports each trade itself (a trade feed): books never imply one, even
         # when a book that shows a trade arrives before the trade's own message
         self.trades_reported = False
+        # what happens to working orders once this desk stops, when not what the quit
+        # question assumes (they work on): the CLOB's heartbeat cancels them
+        self.orders_after_quit = ""
         self._notice_seq = 0
 
     # --- the active account, as the readers see it ------------------------------------

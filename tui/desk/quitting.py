@@ -31,8 +31,9 @@ def working_words(state: DeskState) -> str | None:
         return None
     count, markets = len(working), len({o.symbol for o in working})
     verb = "is" if count == 1 else "are"
-    return (f"{count} order{'s' * (count != 1)} {verb} working in {markets} "
-            f"market{'s' * (markets != 1)}.")
+    words = (f"{count} order{'s' * (count != 1)} {verb} working in {markets} "
+             f"market{'s' * (markets != 1)}.")
+    return f"{words} {state.orders_after_quit}" if state.orders_after_quit else words
 
 
 async def cancel_before_quit(desk: DeskController, wait: float = QUIT_WAIT) -> str | None:

@@ -74,6 +74,9 @@ class ClobVenue(ClobCommands):
         self._levels: dict[str, Levels] = {}  # symbol -> the YES book as built
         self._clords = RecentDict(INTENTS_KEPT, keep=lambda: self.state.home.orders.keys())
         self.heartbeat = Heartbeat(self)
+        self.state.orders_after_quit = (
+            f"The CLOB's heartbeat cancels every order of this wallet's API key about "
+            f"{self.heartbeat.timeout:.0f} s after this desk stops.")
         # the fills the positions hold (each once: a fill seen by the replay of the history
         # and again on the socket, or after a reconnect, moves a position once)
         self._counted: set[str] = set()
