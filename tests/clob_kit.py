@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from tests.conftest import eventually
 from tui.core.clob_sign import (
     ApiCreds,
     OrderFields,
@@ -22,8 +25,12 @@ from tui.core.clob_sign import (
     market_amounts,
     order_body,
 )
+from tui.core.enums import Side
+from tui.core.state import LinkState
+from tui.sim.clob.api import DEMO_CLOB_ADDRESS, DEMO_CLOB_KEY
 from tui.sim.clob.markets import ClobMarket
 from tui.sim.server import SimServer
+from tui.venues.clob.venue import ClobVenue
 
 _salts = itertools.count(1000)
 
@@ -66,3 +73,39 @@ class ClobKit:
 
     async def place(self, body: dict[str, Any]) -> httpx.Response:
         return await self.call("POST", "/order", body)
+
+
+def wallet_account(sim: SimServer) -> str:
+    """The exchange account of the demo wallet."""
+    wallet = sim.clob.auth.wallet(DEMO_CLOB_ADDRESS)
+    assert wallet is not None
+    return wallet.account
+
+
+def working(sim: SimServer) -> list[tuple[Side, int, int]]:
+    """The demo wallet's working orders at the exchange: (YES side, YES price, leaves)."""
+    return sorted((o.side, o.price, o.leaves_qty)
+                  for o in sim.exchange.open_orders(accounts=[wallet_account(sim)]))
+
+
+@asynccontextmanager
+async def logged_in(sim: SimServer) -> AsyncIterator[ClobKit]:
+    """A CLOB client with the demo wallet's credentials, over loopback HTTP."""
+    async with httpx.AsyncClient(base_url=sim.rest_url) as http:
+        kit = ClobKit(sim, http, Wallet.from_key(DEMO_CLOB_KEY))
+        await kit.login()
+        yield kit
+
+
+@asynccontextmanager
+async def live_venue(sim: SimServer) -> AsyncIterator[ClobVenue]:
+    """The desk's CLOB venue on the demo wallet, its three streams live."""
+    venue = ClobVenue(rest_url=sim.rest_url, private_key=DEMO_CLOB_KEY)
+    await venue.start()
+    try:
+        await eventually(lambda: len(venue.state.streams) == 3 and all(
+            s.state is LinkState.LIVE for s in venue.state.streams.values()),
+            what="prices, orders, heartbeat")
+        yield venue
+    finally:
+        await venue.stop()

@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 
+from tests.clob_kit import live_venue, wallet_account, working
 from tests.conftest import eventually
 from tests.desk_kit import BOB, place
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.prices import Intent
-from tui.core.state import LinkState
 from tui.core.ticket import build_order
-from tui.sim.clob.api import DEMO_CLOB_ADDRESS, DEMO_CLOB_KEY
 from tui.sim.server import SimServer
 from tui.venues.clob.venue import ClobVenue
 
@@ -26,26 +25,12 @@ SLUG = SYMBOL.lower()
 
 @pytest.fixture
 async def venue(quiet_sim: SimServer) -> AsyncIterator[ClobVenue]:
-    venue = ClobVenue(rest_url=quiet_sim.rest_url, private_key=DEMO_CLOB_KEY)
-    await venue.start()
-    try:
-        await eventually(lambda: len(venue.state.streams) == 3 and all(
-            s.state is LinkState.LIVE for s in venue.state.streams.values()),
-            what="the desk live")
+    async with live_venue(quiet_sim) as venue:
         yield venue
-    finally:
-        await venue.stop()
 
 
 def account(sim: SimServer) -> str:
-    wallet = sim.clob.auth.wallet(DEMO_CLOB_ADDRESS)
-    assert wallet is not None
-    return wallet.account
-
-
-def working(sim: SimServer) -> list[tuple[Side, int, int]]:
-    return sorted((o.side, o.price, o.leaves_qty)
-                  for o in sim.exchange.open_orders(accounts=[account(sim)]))
+    return wallet_account(sim)
 
 
 async def rest_one(venue: ClobVenue, price: int, qty: int) -> None:

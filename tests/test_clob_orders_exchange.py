@@ -9,14 +9,13 @@ import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
 
-import httpx
 import pytest
 
-from tests.clob_kit import ClobKit
+from tests.clob_kit import ClobKit, logged_in
+from tests.clob_kit import wallet_account as kit_account
 from tests.desk_kit import BOB, place
 from tui.core.clob_sign import BUY, NEG_RISK_EXCHANGE_V2, SELL, Wallet
 from tui.core.enums import Side
-from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.sim.clob.markets import ClobMarket
 from tui.sim.server import SimServer
 
@@ -27,16 +26,12 @@ TICK = "0.01"
 
 @pytest.fixture
 async def kit(quiet_sim: SimServer) -> AsyncIterator[ClobKit]:
-    async with httpx.AsyncClient(base_url=quiet_sim.rest_url) as http:
-        kit = ClobKit(quiet_sim, http, Wallet.from_key(DEMO_CLOB_KEY))
-        await kit.login()
+    async with logged_in(quiet_sim) as kit:
         yield kit
 
 
 def wallet_account(kit: ClobKit) -> str:
-    wallet = kit.sim.clob.auth.wallet(kit.wallet.address)
-    assert wallet is not None
-    return wallet.account
+    return kit_account(kit.sim)
 
 
 async def balance(kit: ClobKit, token: str | None = None) -> Decimal:

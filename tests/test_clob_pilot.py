@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from textual.pilot import Pilot
 
+from tests.clob_kit import wallet_account, working
 from tests.conftest import eventually, make_clob_venue
 from tests.desk_kit import quote
 from tests.pilot_kit import cursor_to, pilot_desk, step_to, told
 from tui.core.config import DeskConfig
 from tui.core.enums import Side
 from tui.core.limits import Limits
-from tui.sim.clob.api import DEMO_CLOB_ADDRESS
 from tui.sim.clob.markets import ClobMarket
 from tui.sim.server import SimServer
 from tui.ui.app import PmdeskApp
@@ -27,20 +27,8 @@ SLUG = SYMBOL.lower()
 MARKET = ClobMarket.of(SYMBOL)
 
 
-def account(sim: SimServer) -> str:
-    wallet = sim.clob.auth.wallet(DEMO_CLOB_ADDRESS)
-    assert wallet is not None
-    return wallet.account
-
-
-def working(sim: SimServer) -> list[tuple[Side, int, int]]:
-    """The wallet's working orders at the exchange: (YES side, YES price, leaves)."""
-    return sorted((o.side, o.price, o.leaves_qty)
-                  for o in sim.exchange.open_orders(accounts=[account(sim)]))
-
-
 def held(sim: SimServer, token: str) -> Decimal:
-    return sim.clob.tokens.held(account(sim), token)
+    return sim.clob.tokens.held(wallet_account(sim), token)
 
 
 @asynccontextmanager

@@ -8,16 +8,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 import websockets
 
-from tests.clob_kit import ClobKit
+from tests.clob_kit import ClobKit, logged_in
 from tests.conftest import eventually
 from tests.desk_kit import BOB, place
-from tui.core.clob_sign import BUY, Wallet
+from tui.core.clob_sign import BUY
 from tui.core.enums import Side
-from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.sim.clob.markets import ClobMarket
 from tui.sim.server import SimServer
 
@@ -27,9 +25,7 @@ MARKET = ClobMarket.of(SYMBOL)
 
 @pytest.fixture
 async def kit(quiet_sim: SimServer) -> AsyncIterator[ClobKit]:
-    async with httpx.AsyncClient(base_url=quiet_sim.rest_url) as http:
-        kit = ClobKit(quiet_sim, http, Wallet.from_key(DEMO_CLOB_KEY))
-        await kit.login()
+    async with logged_in(quiet_sim) as kit:
         yield kit
 
 

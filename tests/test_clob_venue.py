@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.clob_kit import live_venue, wallet_account
 from tests.conftest import eventually
 from tests.desk_kit import BOB, place
 from tui.core.clob_sign import Wallet
@@ -19,7 +20,6 @@ from tui.core.prices import Intent
 from tui.core.state import LinkState
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
-from tui.sim.clob.api import DEMO_CLOB_ADDRESS, DEMO_CLOB_KEY
 from tui.sim.clob.markets import ClobMarket
 from tui.sim.server import SimServer
 from tui.venues.clob.venue import ClobVenue
@@ -31,21 +31,8 @@ MARKET = ClobMarket.of(SYMBOL)
 
 @pytest.fixture
 async def venue(quiet_sim: SimServer) -> AsyncIterator[ClobVenue]:
-    venue = ClobVenue(rest_url=quiet_sim.rest_url, private_key=DEMO_CLOB_KEY)
-    await venue.start()
-    try:
-        await eventually(lambda: all(s.state is LinkState.LIVE
-                                     for s in venue.state.streams.values())
-                         and len(venue.state.streams) == 3, what="prices, orders, heartbeat")
+    async with live_venue(quiet_sim) as venue:
         yield venue
-    finally:
-        await venue.stop()
-
-
-def wallet_account(sim: SimServer) -> str:
-    wallet = sim.clob.auth.wallet(DEMO_CLOB_ADDRESS)
-    assert wallet is not None
-    return wallet.account
 
 
 async def test_the_ladder_follows_the_market_channel(quiet_sim: SimServer,

@@ -6,7 +6,7 @@ turned into dollars by ``notional_dollars``. Cents round half away from zero, ev
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from tui.core.prices import Scales
 
@@ -50,3 +50,19 @@ def gain(amount: Decimal) -> int:
 def raw_dollars(raw: int, scales: Scales, *, exact: bool = False, signed: bool = False) -> str:
     """A raw notional as dollars: '$1,234.50'."""
     return dollars(notional_dollars(scales, raw), exact=exact, signed=signed)
+
+
+def wire_decimal(value: object) -> Decimal:
+    """A venue's JSON number or decimal string (or a retail Amount, {"value": ...}) as a
+    Decimal, never through float; ValueError when it is not a finite number."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    if isinstance(value, bool) or value is None or value == "":
+        raise ValueError(f"not a number: {value!r}")
+    try:
+        result = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    if not result.is_finite():
+        raise ValueError(f"not a number: {value!r}")
+    return result

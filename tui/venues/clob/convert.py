@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from tui.core.clob_sign import (
@@ -27,6 +27,7 @@ from tui.core.clob_sign import (
 )
 from tui.core.enums import InstrumentState, OrderState, TimeInForce
 from tui.core.model import Book, Fill, Instrument, Order
+from tui.core.money import wire_decimal as decimal
 from tui.core.prices import Intent, Outcome, Scales
 from tui.core.ticket import OrderKind, OrderRequest
 from tui.core.venue import VenueError
@@ -56,18 +57,6 @@ class Market:
         if token == self.no_token:
             return Outcome.NO
         raise ValueError(f"token {token} is not one of {self.symbol}'s")
-
-
-def decimal(value: object) -> Decimal:
-    if isinstance(value, bool) or value is None or value == "":
-        raise ValueError(f"not a number: {value!r}")
-    try:
-        result = value if isinstance(value, Decimal) else Decimal(str(value))
-    except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}") from None
-    if not result.is_finite():
-        raise ValueError(f"not a number: {value!r}")
-    return result
 
 
 def _places(step: Decimal) -> int:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from tui.core.enums import InstrumentState, OrderState, Side, TimeInForce
 from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
+from tui.core.money import wire_decimal as decimal
 from tui.core.prices import Intent, Scales
 from tui.core.tape import Trade
 from tui.core.ticket import OrderKind, OrderRequest
@@ -39,21 +40,6 @@ MARKET_STATES = {
     "MARKET_STATE_PREOPEN": InstrumentState.PREOPEN,
     "MARKET_STATE_SUSPENDED": InstrumentState.SUSPENDED,
 }
-
-
-def decimal(value: object) -> Decimal:
-    """A JSON number or decimal string (or an Amount) as a Decimal; ValueError if neither."""
-    if isinstance(value, dict):
-        value = value.get("value")
-    if isinstance(value, bool) or value is None or value == "":
-        raise ValueError(f"not a number: {value!r}")
-    try:
-        result = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}") from None
-    if not result.is_finite():
-        raise ValueError(f"not a number: {value!r}")
-    return result
 
 
 def _places(step: Decimal) -> int:
