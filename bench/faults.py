@@ -47,7 +47,7 @@ RUNS = ("streams", "process", "inserts", "kill", "stale")
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--venues", default="gateway,retail")
+    parser.add_argument("--venues", default="gateway,retail,clob")
     parser.add_argument("--runs", default=",".join(RUNS), help=", ".join(RUNS))
     parser.add_argument("--kills", type=int, default=1000, help="streams broken, per venue")
     parser.add_argument("--restarts", type=int, default=8, help="desk restarts in that run")
