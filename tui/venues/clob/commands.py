@@ -12,7 +12,6 @@ venue base's; this is only the wire.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -64,8 +63,9 @@ class ClobCommands(VenueBase):
         owner = self._owner()
 
         async def send() -> str:
-            # signing (secp256k1 in Python) takes milliseconds: off the UI loop
-            body, order_id = await asyncio.to_thread(unsigned.sign, self.signer, owner)
+            # signed here, on the loop: with coincurve it takes 0.7 ms, less than a hop to a
+            # thread and back (which cost the key → request p99 20 ms under load)
+            body, order_id = unsigned.sign(self.signer, owner)
             # named before it leaves: what the user channel says of it may come first
             self._clords[order_id] = request.clord_id
             answer = await self.rest.post_order(body)
