@@ -17,6 +17,7 @@ from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.prices import Intent
 from tui.core.ticket import build_order
 from tui.sim.server import SimServer
+from tui.venues.clob.convert import QTY_SCALE as LOT
 from tui.venues.clob.venue import ClobVenue
 
 SYMBOL = "AEC-NFL-KC-BUF-2026-11-29"
@@ -48,7 +49,7 @@ async def test_a_move_of_an_order_that_holds_most_of_the_cash_is_not_refused(
     await eventually(lambda: venue._reread_balance() or (
         venue.state.balance is not None and venue.state.balance.balance == 20),
         what="the desk reading $20")
-    await rest_one(venue, 30, 6000)  # $18 of the $20
+    await rest_one(venue, 30, 60 * LOT)  # $18 of the $20
     [order] = venue.state.working_orders(SLUG)
     await venue.replace(order, price=31)  # $18.60: only with the old $18 back
     await eventually(lambda: working(quiet_sim) == [(Side.BUY, 31, 60)], what="moved")
@@ -56,7 +57,7 @@ async def test_a_move_of_an_order_that_holds_most_of_the_cash_is_not_refused(
 
 async def test_a_fill_during_a_move_is_not_bought_again(
         quiet_sim: SimServer, venue: ClobVenue, monkeypatch: pytest.MonkeyPatch) -> None:
-    await rest_one(venue, 40, 1000)  # 10 YES at 0.40
+    await rest_one(venue, 40, 10 * LOT)  # 10 YES at 0.40
     [order] = venue.state.working_orders(SLUG)
     cancel = venue.rest.cancel
 
@@ -75,7 +76,7 @@ async def test_a_share_sized_market_buy_on_a_better_book_buys_the_shares_asked(
     await eventually(lambda: (b := venue.state.books.get(SLUG)) is not None and b.offers,
                      what="Bob's offer on the ladder")
     inst = venue.state.instruments[SLUG]
-    await venue.submit(build_order(inst, Intent.BUY_YES, 60, 1000,
+    await venue.submit(build_order(inst, Intent.BUY_YES, 60, 10 * LOT,
                                    tif=TimeInForce.IMMEDIATE_OR_CANCEL))
     await eventually(lambda: quiet_sim.clob.tokens.held(account(quiet_sim), _yes()) == 10,
                      what="ten YES bought")
@@ -89,7 +90,7 @@ def _yes() -> str:
 
 async def test_a_reconnect_read_back_keeps_an_order_the_listing_missed(
         quiet_sim: SimServer, venue: ClobVenue, monkeypatch: pytest.MonkeyPatch) -> None:
-    await rest_one(venue, 30, 500)
+    await rest_one(venue, 30, 5 * LOT)
 
     async def stale(symbols: list[str] | None) -> list[Any]:
         return []  # a listing taken before the order was acknowledged

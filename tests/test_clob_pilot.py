@@ -21,6 +21,7 @@ from tui.sim.clob.markets import ClobMarket
 from tui.sim.server import SimServer
 from tui.ui.app import PmdeskApp
 from tui.ui.screens.confirm import ConfirmScreen
+from tui.venues.clob.convert import QTY_SCALE as LOT
 
 SYMBOL = "AEC-NFL-KC-BUF-2026-11-29"  # cents, whole contracts
 SLUG = SYMBOL.lower()
@@ -48,27 +49,27 @@ async def confirm(app: PmdeskApp, pilot: Pilot[None]) -> None:
 
 async def test_b_and_t_place_yes_and_no_then_m_moves_and_x_cancels(quiet_sim: SimServer) -> None:
     async with desk(quiet_sim) as (app, pilot):
-        q = app.order_size  # raw: hundredths of a share
+        q = app.order_size  # raw: base units of a share
         await cursor_to(app, pilot, 38)
         await pilot.press("b")  # BUY YES 0.38: rests
-        await eventually(lambda: working(quiet_sim) == [(Side.BUY, 38, q // 100)],
+        await eventually(lambda: working(quiet_sim) == [(Side.BUY, 38, q // LOT)],
                          what="the YES bid at the exchange")
         await pilot.press("t")  # NO
         await cursor_to(app, pilot, 47)
         await pilot.press("b")  # BUY NO at 0.53: a YES offer at 0.47 on the engine's book
-        await eventually(lambda: (Side.SELL, 47, q // 100) in working(quiet_sim),
+        await eventually(lambda: (Side.SELL, 47, q // LOT) in working(quiet_sim),
                          what="the NO bid at the exchange")
         await eventually(lambda: len(app.state.working_orders(SLUG)) == 2
                          and all(o.order_id for o in app.state.working_orders(SLUG)),
                          what="both acknowledged")
         await cursor_to(app, pilot, 38)
         await pilot.press("m", "down", "down", "m")  # the YES bid two ticks lower
-        await eventually(lambda: (Side.BUY, 36, q // 100) in working(quiet_sim)
-                         and (Side.BUY, 38, q // 100) not in working(quiet_sim),
+        await eventually(lambda: (Side.BUY, 36, q // LOT) in working(quiet_sim)
+                         and (Side.BUY, 38, q // LOT) not in working(quiet_sim),
                          what="moved: cancelled at 0.38, working at 0.36")
         await cursor_to(app, pilot, 36)
         await pilot.press("x")
-        await eventually(lambda: working(quiet_sim) == [(Side.SELL, 47, q // 100)],
+        await eventually(lambda: working(quiet_sim) == [(Side.SELL, 47, q // LOT)],
                          what="the cursor's order cancelled, the NO bid kept")
 
 
@@ -89,7 +90,7 @@ async def test_a_fill_moves_the_token_and_f_flattens_it_and_k_kills(
         await pilot.press("t")  # NO
         await cursor_to(app, pilot, 40)
         await pilot.press("b")  # BUY NO at 0.60 meets Alice's YES bid at 0.40: a mint
-        shares = Decimal(app.order_size) / 100
+        shares = Decimal(app.order_size) / LOT
         await eventually(lambda: held(quiet_sim, MARKET.no_token) == shares,
                          what="NO tokens in the wallet")
         assert held(quiet_sim, MARKET.yes_token) == 0

@@ -22,6 +22,7 @@ from tui.core.ticket import build_order
 from tui.core.venue import VenueError
 from tui.sim.clob.markets import ClobMarket
 from tui.sim.server import SimServer
+from tui.venues.clob.convert import QTY_SCALE as LOT
 from tui.venues.clob.venue import ClobVenue
 
 SYMBOL = "AEC-NFL-KC-BUF-2026-11-29"
@@ -41,7 +42,7 @@ async def test_the_ladder_follows_the_market_channel(quiet_sim: SimServer,
     place(quiet_sim, BOB, SYMBOL, Side.BUY, 41, 12)
     place(quiet_sim, BOB, SYMBOL, Side.SELL, 44, 3)
     await eventually(lambda: (book := venue.state.books.get(SLUG)) is not None
-                     and book.bids[:1] == [(41, 1200)] and book.offers[:1] == [(44, 300)],
+                     and book.bids[:1] == [(41, 12 * LOT)] and book.offers[:1] == [(44, 3 * LOT)],
                      what="Bob's bid and offer on the ladder")
 
 
@@ -51,24 +52,24 @@ async def test_buying_no_moves_the_no_position_and_the_pusd_balance(
     place(quiet_sim, BOB, SYMBOL, Side.BUY, 40, 10)  # YES bid 0.40: NO offered at 0.60
     assert venue.state.balance is not None
     cash = venue.state.balance.balance
-    request = build_order(inst, Intent.BUY_NO, 60, 1000)  # 10 NO at 0.60
+    request = build_order(inst, Intent.BUY_NO, 60, 10 * LOT)  # 10 NO at 0.60
     await venue.submit(request)
     await eventually(lambda: (p := venue.state.positions.get(SLUG)) is not None
-                     and p.no.qty == 1000 and p.yes.qty == 0, what="ten NO held")
+                     and p.no.qty == 10 * LOT and p.yes.qty == 0, what="ten NO held")
     await eventually(lambda: venue.state.balance is not None
                      and venue.state.balance.balance == cash - 6, what="$6 of pUSD spent")
     account = wallet_account(quiet_sim)
     assert quiet_sim.clob.tokens.held(account, MARKET.no_token) == 10
     assert quiet_sim.clob.tokens.held(account, MARKET.yes_token) == 0
     fills = list(venue.state.fills)
-    assert [(f.intent, f.qty, f.price) for f in fills] == [(Intent.BUY_NO, 1000, 40)]
+    assert [(f.intent, f.qty, f.price) for f in fills] == [(Intent.BUY_NO, 10 * LOT, 40)]
 
 
 async def test_an_order_rests_then_cancel_and_kill_leave_nothing_working(
         quiet_sim: SimServer, venue: ClobVenue) -> None:
     inst = venue.state.instruments[SLUG]
-    await venue.submit(build_order(inst, Intent.BUY_YES, 30, 500))
-    await venue.submit(build_order(inst, Intent.BUY_NO, 55, 500))  # YES 0.45 offered
+    await venue.submit(build_order(inst, Intent.BUY_YES, 30, 5 * LOT))
+    await venue.submit(build_order(inst, Intent.BUY_NO, 55, 5 * LOT))  # YES 0.45 offered
     account = wallet_account(quiet_sim)
     await eventually(lambda: len(venue.state.working_orders(SLUG)) == 2
                      and all(o.state is OrderState.NEW for o in venue.state.working_orders()),
@@ -83,14 +84,14 @@ async def test_an_order_rests_then_cancel_and_kill_leave_nothing_working(
     assert report.confirmed
     assert quiet_sim.exchange.open_orders([account]) == []
     with pytest.raises(VenueError, match="kill switch"):
-        await venue.submit(build_order(inst, Intent.BUY_YES, 30, 500))
+        await venue.submit(build_order(inst, Intent.BUY_YES, 30, 5 * LOT))
 
 
 async def test_selling_tokens_not_held_is_refused_with_the_equivalent_buy(
         venue: ClobVenue) -> None:
     inst = venue.state.instruments[SLUG]
     with pytest.raises(VenueError, match=r"BUY NO 5 @ 0\.55"):
-        await venue.submit(build_order(inst, Intent.SELL_YES, 45, 500))
+        await venue.submit(build_order(inst, Intent.SELL_YES, 45, 5 * LOT))
     assert not venue.state.working_orders()
 
 
@@ -99,7 +100,7 @@ async def test_a_neg_risk_market_is_marked_and_its_orders_signed_for_its_own_exc
     slug = "aec-pol-sen-ga-2026"  # the demo's neg-risk market: a half-cent tick
     inst = venue.state.instruments[slug]
     assert inst.description.endswith("(neg-risk market)")
-    await venue.submit(build_order(inst, Intent.BUY_YES, 300, 500))  # 5 YES at 0.300
+    await venue.submit(build_order(inst, Intent.BUY_YES, 300, 5 * LOT))  # 5 YES at 0.300
     account = wallet_account(quiet_sim)
     await eventually(lambda: [(o.symbol, o.price) for o in quiet_sim.exchange.open_orders(
         [account])] == [("AEC-POL-SEN-GA-2026", 300)],
@@ -113,7 +114,7 @@ async def test_a_gtd_order_works_until_the_time_the_trader_chose(
     minute more, so the engine's expiry is the ticket's."""
     inst = venue.state.instruments[SLUG]
     until = time.time() + 600
-    await venue.submit(build_order(inst, Intent.BUY_YES, 30, 500,
+    await venue.submit(build_order(inst, Intent.BUY_YES, 30, 5 * LOT,
                                    tif=TimeInForce.GOOD_TILL_TIME, expire_at=until))
     account = wallet_account(quiet_sim)
     await eventually(lambda: quiet_sim.exchange.open_orders([account]) != [],
@@ -129,7 +130,7 @@ async def test_a_post_only_order_that_would_cross_is_refused_in_words(
                      what="Bob's offer on the ladder")
     inst = venue.state.instruments[SLUG]
     with pytest.raises(VenueError, match="post-only would have crossed"):
-        await venue.submit(build_order(inst, Intent.BUY_YES, 45, 500, post_only=True))
+        await venue.submit(build_order(inst, Intent.BUY_YES, 45, 5 * LOT, post_only=True))
     assert quiet_sim.exchange.open_orders([wallet_account(quiet_sim)]) == []
 
 
@@ -148,7 +149,7 @@ async def test_a_proxy_wallet_trades_with_its_owners_signature(quiet_sim: SimSer
                          and venue.state.streams["orders"].state is LinkState.LIVE,
                          what="the user channel")
         await venue.submit(build_order(venue.state.instruments[SLUG], Intent.BUY_YES, 30,
-                                       500))
+                                       5 * LOT))
         await eventually(lambda: [(o.side, o.price) for o in quiet_sim.exchange.open_orders(
             [account])] == [(Side.BUY, 30)], what="the order on the proxy's account")
     finally:
@@ -164,9 +165,9 @@ async def test_the_takers_fee_is_in_the_estimate_the_fill_the_position_and_the_w
     await eventually(lambda: (b := venue.state.books.get(slug)) is not None and b.offers,
                      what="Bob's offer on the ladder")
     inst = venue.state.instruments[slug]
-    request = build_order(inst, Intent.BUY_YES, 230, 1000)
+    request = build_order(inst, Intent.BUY_YES, 230, 10 * LOT)
     estimate = await venue.preview(request)
-    assert (estimate.fill_qty, estimate.fee) == (1000, Decimal("0.07841"))
+    assert (estimate.fill_qty, estimate.fee) == (10 * LOT, Decimal("0.07841"))
     assert venue.state.balance is not None
     cash = venue.state.balance.balance
     await venue.submit(request)
@@ -175,8 +176,8 @@ async def test_the_takers_fee_is_in_the_estimate_the_fill_the_position_and_the_w
     account = wallet_account(quiet_sim)
     assert quiet_sim.clob.tokens.cash(account) == cash - Decimal("2.30") - Decimal("0.07841")
     await eventually(lambda: (p := venue.state.positions.get(slug)) is not None
-                     and p.yes.qty == 1000, what="ten YES held")
+                     and p.yes.qty == 10 * LOT, what="ten YES held")
     position = venue.state.positions[slug]
     sc = inst.scales  # the fee is part of what the YES cost
-    assert position.yes.cost == 230 * 1000 + round(Decimal("0.07841") * sc.price_scale
+    assert position.yes.cost == 230 * 10 * LOT + round(Decimal("0.07841") * sc.price_scale
                                                    * sc.qty_scale)

@@ -22,6 +22,7 @@ from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.store import Store, db_path
+from tui.venues.clob.convert import QTY_SCALE
 from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
@@ -51,7 +52,7 @@ async def main(kind: str, rest: str, grpc_target: str, profile: str, seed: str) 
         venue = GatewayVenue(rest_url=rest, grpc_target=grpc_target, username="demo",
                              password=DEMO_PASSWORD, silence_timeout=5.0, open_store=opener)
     streams = {"retail": 2, "clob": 3}.get(kind, 4)
-    lot = 100 if kind == "clob" else 1  # the CLOB desk counts hundredths of a share
+    lot = QTY_SCALE if kind == "clob" else 1  # the CLOB desk counts base units of a share
     state = venue.state
     live = asyncio.Event()
 

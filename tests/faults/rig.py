@@ -29,6 +29,7 @@ from tui.sim.model import ExecReport, SimOrder
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
 from tui.sim.server import SimServer
 from tui.store import DATA_DIR_ENV, Store, db_path
+from tui.venues.clob.convert import QTY_SCALE
 from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
@@ -38,7 +39,7 @@ PROFILE = "faults"
 DESK_USER = "demo"
 TRADER = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")  # trades with the desk
 STREAMS = {"gateway": 4, "retail": 2, "clob": 3}  # the CLOB's third: its heartbeat
-CLOB_LOT = 100  # the CLOB desk counts hundredths of a share; the run's markets whole ones
+CLOB_LOT = QTY_SCALE  # the CLOB desk counts base units of a share; the run's markets whole ones
 
 
 async def wait_for(check: Callable[[], object], within: float, step: float = 0.02) -> bool:

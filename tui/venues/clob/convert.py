@@ -3,8 +3,8 @@ and the desk's order ticket as a signed V2 order.
 
 The desk keeps one book per market on the YES axis (§7): the YES token's book is the ladder,
 the NO token's is its mirror. An order is on a token with a side; on the desk it is the
-intent it expresses (BUY NO at x is BUY_NO, YES side SELL at 1 − x). Sizes are shares to
-two places (§3.5): the quantity scale is 100. Text that does not parse raises ValueError.
+intent it expresses (BUY NO at x is BUY_NO, YES side SELL at 1 − x). Sizes are kept in the
+CLOB's base units (§1.2: 10^-6 of a share). Text that does not parse raises ValueError.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from tui.core.clob_sign import (
@@ -33,7 +33,9 @@ from tui.core.ticket import OrderKind, OrderRequest
 from tui.core.venue import VenueError
 
 Json = Any
-QTY_SCALE = 100  # shares to two places
+# quantities in the CLOB's base units (10^-6 of a share, §1.2): a market buy fills to 4-6
+# places (25 / 0.52 = 48.0769 shares), which a coarser scale would round away
+QTY_SCALE = 1_000_000
 GTD_THRESHOLD = 60  # §6.8: an order lives until a minute before its expiration
 
 
@@ -97,7 +99,8 @@ def raw_price(value: object, sc: Scales) -> int:
 
 
 def raw_qty(value: object) -> int:
-    return int((decimal(value) * QTY_SCALE).to_integral_value())
+    """Shares (a decimal) in base units; finer than a base unit cannot be held: cut."""
+    return int((decimal(value) * QTY_SCALE).to_integral_value(rounding=ROUND_DOWN))
 
 
 def yes_price(price: object, outcome: Outcome, sc: Scales) -> int:
