@@ -181,3 +181,17 @@ async def test_the_takers_fee_is_in_the_estimate_the_fill_the_position_and_the_w
     sc = inst.scales  # the fee is part of what the YES cost
     assert position.yes.cost == 230 * 10 * LOT + round(Decimal("0.07841") * sc.price_scale
                                                    * sc.qty_scale)
+
+
+async def test_the_confirmation_shows_the_very_order_that_is_sent(
+        quiet_sim: SimServer, venue: ClobVenue) -> None:
+    inst = venue.state.instruments[SLUG]
+    request = build_order(inst, Intent.BUY_YES, 30, 5 * LOT)
+    shown = venue.wire_text(request)
+    await venue.submit(request)
+    await eventually(lambda: any(o.order_id for o in venue.state.working_orders(SLUG)),
+                     what="the order acknowledged")
+    [order] = venue.state.working_orders(SLUG)
+    assert order.order_id[:10] in shown  # the id the confirmation named is the one sent
+    body = [r for r in quiet_sim.clob.received if r[1] == "/order"][-1][2].decode()
+    assert body in shown  # byte for byte

@@ -30,6 +30,7 @@ from tui.venues.clob.rest import ClobRest, refusal
 from tui.venues.sweep import Scope
 
 log = logging.getLogger(__name__)
+PREPARED_KEPT = 50  # orders prepared for confirmations not (yet) answered
 
 
 class ClobCommands(VenueBase):
@@ -40,6 +41,7 @@ class ClobCommands(VenueBase):
     _conditions: dict[str, Market] = {}  # noqa: RUF012 - replaced, never changed in place
     _fees: dict[str, tuple[Decimal, int]]  # symbol -> §6.7 (r, e), read when first needed
     _replacing: set[str]  # desk ids of the new halves of moves on their way
+    _prepared: dict[str, convert.Unsigned]  # desk id -> its order, as a confirmation showed
     cancel_batch = 50
     _clords: dict[str, str]  # order hash -> the desk's id
 
@@ -60,6 +62,7 @@ class ClobCommands(VenueBase):
         if request.clord_id not in self._replacing:  # a move's was checked before its cancel
             self._check_free(request, inst)
         unsigned = self._unsigned(request)
+        self._prepared.pop(request.clord_id, None)  # sent once: never again as this
         owner = self._owner()
 
         async def send() -> str:
@@ -82,14 +85,22 @@ class ClobCommands(VenueBase):
 
     def _unsigned(self, request: OrderRequest) -> convert.Unsigned:
         """The order checked against the CLOB's rules; one they cannot express is a
-        VenueError in words (nothing is shown pending or sent)."""
+        VenueError in words (nothing is shown pending or sent). Made once a request: the
+        confirmation (wire_text) shows the very order, salt, time and id, that is sent."""
+        prepared = self._prepared.get(request.clord_id)
+        if prepared is not None:
+            return prepared
         inst, names = self._names(request.symbol)
         try:
-            return convert.unsigned_order(request, names, inst.scales, self.signer,
-                                          spend=self._spend(request, inst),
-                                          chain=self.rest.chain)
+            unsigned = convert.unsigned_order(request, names, inst.scales, self.signer,
+                                              spend=self._spend(request, inst),
+                                              chain=self.rest.chain)
         except SigningError as exc:
             raise VenueError(f"The CLOB cannot take this order: {exc}.") from None
+        self._prepared[request.clord_id] = unsigned
+        while len(self._prepared) > PREPARED_KEPT:  # confirmations declined
+            del self._prepared[next(iter(self._prepared))]
+        return unsigned
 
     def _spend(self, request: OrderRequest, inst: Instrument) -> Decimal | None:
         """A market BUY sized in shares, as the dollars the CLOB spends (§3.5: a FOK/FAK

@@ -71,6 +71,7 @@ class ClobVenue(ClobCommands):
         self._tokens: dict[str, Market] = {}  # either token id -> its market
         self._fees: dict[str, tuple[Decimal, int]] = {}
         self._replacing: set[str] = set()
+        self._prepared: dict[str, convert.Unsigned] = {}
         self._levels: dict[str, Levels] = {}  # symbol -> the YES book as built
         self._clords = RecentDict(INTENTS_KEPT, keep=lambda: self.state.home.orders.keys())
         self.heartbeat = Heartbeat(self)
