@@ -5,6 +5,7 @@ cancels and the kill switch, each asserted at the exchange."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -195,3 +196,24 @@ async def test_the_confirmation_shows_the_very_order_that_is_sent(
     assert order.order_id[:10] in shown  # the id the confirmation named is the one sent
     body = [r for r in quiet_sim.clob.received if r[1] == "/order"][-1][2].decode()
     assert body in shown  # byte for byte
+
+
+async def test_the_api_secret_and_passphrase_never_reach_a_log(quiet_sim: SimServer) -> None:
+    """Learnt at login, not given on the command line: masked from then on."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Keep()
+    logging.getLogger().addHandler(handler)
+    try:
+        async with live_venue(quiet_sim) as venue:
+            creds = venue.rest.creds
+            assert creds is not None
+            logging.getLogger("tui.test").warning("subscribing with %s and %s",
+                                                  creds.secret, creds.passphrase)
+        assert lines and creds.secret not in lines[-1] and creds.passphrase not in lines[-1]
+    finally:
+        logging.getLogger().removeHandler(handler)

@@ -3,7 +3,6 @@ desk itself (run_desk), so each sub-command's module holds only its own steps.""
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,13 +21,11 @@ CONFIRM_KEYS = {"enter", "y"}  # they answer "send" in a confirmation: never a t
 
 
 def redact_logs(secrets: list[str | bytes]) -> None:
-    """Every log line passes a filter that masks these secrets (and their encodings)."""
-    from tui.venues.keys import RedactFilter
+    """Every log line passes a filter that masks these secrets (tui/venues/keys.py; imported
+    here, not at start: it brings the key libraries)."""
+    from tui.venues.keys import redact_logs as redact
 
-    wanted = [s for s in secrets if s]
-    if wanted:
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(RedactFilter(wanted))
+    redact(secrets)
 
 
 def desk_config() -> DeskConfig | None:

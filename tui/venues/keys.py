@@ -373,3 +373,13 @@ class RedactFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = _masked(record.exc_text, self._forms)
         return True
+
+
+def redact_logs(secrets: Iterable[str | bytes]) -> None:
+    """Every log line passes a filter that masks these secrets (and their encodings), on
+    every handler there is now: the CLI's for what it was given, a venue's for what it
+    learns once logged in (the CLOB's API secret and passphrase)."""
+    wanted = [s for s in secrets if s]
+    if wanted:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactFilter(wanted))

@@ -36,6 +36,7 @@ from tui.venues.clob.convert import Levels, Market, Signer
 from tui.venues.clob.heartbeat import Heartbeat
 from tui.venues.clob.rest import ClobRest
 from tui.venues.clob.socket import ClobSocket, Event
+from tui.venues.keys import redact_logs
 
 log = logging.getLogger(__name__)
 PRICES = "prices"
@@ -87,7 +88,8 @@ class ClobVenue(ClobCommands):
     async def start(self) -> None:
         with contextlib.suppress(VenueError, ValueError, KeyError, TypeError):
             await self.rest.server_time()  # the skew, for the words of a refused signature
-        await self.rest.login()  # proves the wallet before anything else
+        creds = await self.rest.login()  # proves the wallet before anything else
+        redact_logs([creds.secret, creds.passphrase])  # learnt now: kept out of every log
         self.account = f"clob-{self.signer.funder[:10].lower()}"
         self.state.user = f"wallet {self.signer.funder[:6]}…{self.signer.funder[-4:]}"
         self.state.open_account(self.account)
