@@ -38,7 +38,7 @@ class ClobCommands(VenueBase):
     rest: ClobRest
     signer: Signer
     markets: dict[str, Market]  # symbol -> its CLOB names
-    _conditions: dict[str, Market] = {}  # noqa: RUF012 - replaced, never changed in place
+    _conditions: dict[str, Market]  # condition id -> its CLOB names
     _fees: dict[str, tuple[Decimal, int]]  # symbol -> §6.7 (r, e), read when first needed
     _replacing: set[str]  # desk ids of the new halves of moves on their way
     _prepared: dict[str, convert.Unsigned]  # desk id -> its order, as a confirmation showed
@@ -155,10 +155,13 @@ class ClobCommands(VenueBase):
                 f"{sc.qty_text(request.qty)}: selling needs tokens held. The same exposure: "
                 f"BUY {other.value} {sc.qty_text(request.qty)} @ {mirror}.")
 
-    def free_cash(self, excluding: Order | None = None) -> Decimal:
-        """pUSD not reserved by my working BUYs (remaining shares × price, §6.6)."""
-        balance = self.state.balance
-        cash = balance.balance if balance is not None else Decimal(0)
+    def free_cash(self, excluding: Order | None = None, cash: Decimal | None = None
+                  ) -> Decimal:
+        """pUSD (the balance shown, or ``cash``) not reserved by my working BUYs (remaining
+        shares × price, §6.6)."""
+        if cash is None:
+            balance = self.state.balance
+            cash = balance.balance if balance is not None else Decimal(0)
         for order in self.state.working_orders():
             inst = self.state.instruments.get(order.symbol)
             if (inst is None or order.intent is None or not order.intent.is_buy
@@ -232,9 +235,7 @@ class ClobCommands(VenueBase):
         return self._ours(order)
 
     def by_condition(self) -> dict[str, Market]:
-        """Markets by condition id (kept with the markets: asked on every user event)."""
-        if len(self._conditions) != len(self.markets):
-            self._conditions = {m.condition_id: m for m in self.markets.values()}
+        """Markets by condition id (made with the markets: asked on every user event)."""
         return self._conditions
 
     # --- cancels ----------------------------------------------------------------------

@@ -70,6 +70,7 @@ class ClobVenue(ClobCommands):
         self._ssl = ssl_context
         self.markets: dict[str, Market] = {}
         self._tokens: dict[str, Market] = {}  # either token id -> its market
+        self._conditions: dict[str, Market] = {}
         self._fees: dict[str, tuple[Decimal, int]] = {}
         self._replacing: set[str] = set()
         self._prepared: dict[str, convert.Unsigned] = {}
@@ -131,6 +132,7 @@ class ClobVenue(ClobCommands):
             instruments.append(inst)
             self.markets[inst.symbol] = names
             self._tokens.update({names.yes_token: names, names.no_token: names})
+            self._conditions[names.condition_id] = names
             self._levels[inst.symbol] = Levels()
         self.state.set_instruments(instruments)
         if skipped:
@@ -152,9 +154,11 @@ class ClobVenue(ClobCommands):
     # --- market channel -----------------------------------------------------------------
     def _on_market(self, event: Event) -> None:
         kind = event.get("event_type")
-        if kind == "price_change":
-            for change in event.get("price_changes") or []:
-                self._level(change)
+        if kind == "price_change":  # every level first, then each book once
+            moved = {symbol for change in event.get("price_changes") or []
+                     if (symbol := self._level(change))}
+            for symbol in moved:
+                self._publish(symbol)
             return
         names = self._by_token(str(event.get("asset_id", "")))
         if names is None or names.yes_token != event.get("asset_id"):
@@ -173,16 +177,17 @@ class ClobVenue(ClobCommands):
         except (ValueError, KeyError, TypeError):
             log.warning("a %s event for %s could not be read", kind, inst.symbol)
 
-    def _level(self, change: dict[str, Any]) -> None:
+    def _level(self, change: dict[str, Any]) -> str:
+        """One level of a YES book set; the market's symbol ("" when it was not one)."""
         names = self._by_token(str(change.get("asset_id", "")))
         if names is None or names.yes_token != change.get("asset_id"):
-            return
+            return ""
         try:
             self._levels[names.symbol].change(str(change.get("side", "")).upper(),
                                               change.get("price"), change.get("size"))
         except (ValueError, KeyError, TypeError):
-            return
-        self._publish(names.symbol)
+            return ""
+        return names.symbol
 
     def _publish(self, symbol: str) -> None:
         inst = self.state.instruments[symbol]
@@ -244,15 +249,11 @@ class ClobVenue(ClobCommands):
         if inst is None or fill.intent is None or fill.exec_id in self._counted:
             return
         self._counted.add(fill.exec_id)
-        sc = inst.scales
-        outcome = fill.intent.outcome
-        price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
         old = self.state.positions.get(fill.symbol)
         position = Position(fill.symbol, old.yes, old.no, old.realized) if old else Position(
             fill.symbol)
         try:
-            position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty, price,
-                           raw_fee(fill, sc))
+            held(position, fill, inst.scales)
         except ValueError:  # more sold than the desk knew of: the history was short
             self.tasks.spawn(self._replay_positions(), "replay-positions")
             return
@@ -275,19 +276,13 @@ class ClobVenue(ClobCommands):
                     if fill.exec_id in counted:
                         continue  # a trade listed twice (a later status of it)
                     counted.add(fill.exec_id)
-                    position = positions.setdefault(fill.symbol, Position(fill.symbol))
-                    assert fill.intent is not None
-                    outcome = fill.intent.outcome
-                    price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
-                    position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty,
-                                   price, raw_fee(fill, sc))
+                    held(positions.setdefault(fill.symbol, Position(fill.symbol)), fill, sc)
         self._counted = counted
         self.state.set_positions(list(positions.values()), snapshot=True)
 
     async def _read_balance(self) -> None:
         cash = await self.rest.balance("COLLATERAL", signature_type=self.signer.signature_type)
-        self.state.set_balance(Balance(balance=cash, buying_power=cash))
-        self.state.set_balance(Balance(balance=cash, buying_power=self.free_cash()))
+        self.state.set_balance(Balance(balance=cash, buying_power=self.free_cash(cash=cash)))
 
     def _reread_balance(self) -> None:
         if not self.tasks.running("balance"):
@@ -333,6 +328,12 @@ class ClobVenue(ClobCommands):
         return balance.balance if balance is not None else Decimal(0)
 
 
-def raw_fee(fill: Fill, sc: Scales) -> int:
-    """A fill's fee in the positions' raw notional (price units × quantity units)."""
-    return int((fill.fee * sc.price_scale * sc.qty_scale).to_integral_value())
+def held(position: Position, fill: Fill, sc: Scales) -> None:
+    """A fill (of an order whose intent is known) into the position, in its own token at
+    that token's price, its fee in the positions' raw notional; ValueError when it sells
+    more than the position holds."""
+    assert fill.intent is not None
+    outcome = fill.intent.outcome
+    price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
+    fee = int((fill.fee * sc.price_scale * sc.qty_scale).to_integral_value())
+    position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty, price, fee)
