@@ -105,7 +105,9 @@ async def test_l2_signed_requests_work_and_a_tampered_or_stale_one_is_refused(
                             headers=signed(path))
         assert ok.status_code == 200
         assert ok.json()["balance"] == str(100_000 * 1_000_000)  # the demo wallet's $100,000
-        for headers in (signed(path, POLY_SIGNATURE="x" + signed(path)["POLY_SIGNATURE"][1:]),
+        good = signed(path)["POLY_SIGNATURE"]
+        tampered = ("A" if good[0] != "A" else "B") + good[1:]  # never the signature itself
+        for headers in (signed(path, POLY_SIGNATURE=tampered),
                         signed(path, POLY_PASSPHRASE="guess"),
                         signed(path, int(time.time()) - 3600),
                         signed("/balance-allowance/update")):  # signed for another path
