@@ -189,6 +189,9 @@ class Fill:
     # average price) with no trade ids: recorded so quantity and cost match, said so
     aggregate: bool = False
     fee: Decimal = Decimal(0)  # dollars the venue charged for it (the CLOB's taker fee)
+    # the reversal of a fill whose trade failed to settle on chain (the global CLOB, §6.10):
+    # its qty and fee negated, so a market's fills still sum to what is held and paid
+    undone: bool = False
 
 
 @dataclass(frozen=True, slots=True)

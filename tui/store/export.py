@@ -1,8 +1,10 @@
 """`pmdesk export fills|orders|journal`: the local database's fills, orders or audit journal
 as CSV or JSON, for accounting and audit. Prices and quantities are decimal strings in
 dollars and contracts (never float); times are UTC, ISO 8601 (the journal's to the
-microsecond). A fill's kind is "fill", or "aggregate" for one the venue reported only as a
-total (an order's cumulative quantity and average price, no trade ids)."""
+microsecond). A fill's kind is "fill", "aggregate" for one the venue reported only as a
+total (an order's cumulative quantity and average price, no trade ids), or "undone" for the
+reversal of a fill whose trade failed to settle on chain (its qty, notional and fee
+negative, so a market's rows sum to what was really traded)."""
 
 from __future__ import annotations
 

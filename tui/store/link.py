@@ -48,7 +48,7 @@ class StoreListener(DeskListener):
     def on_fill(self, fill: Fill, clord_id: str) -> None:
         self.store.execution(fill.exec_id, fill.order_id, clord_id, fill.symbol, fill.side,
                              fill.price, fill.qty, fill.intent,
-                             "aggregate" if fill.aggregate else "fill", fill.at, fill.fee)
+                             fill_kind(fill), fill.at, fill.fee)
 
     def on_positions(self, positions: list[Position]) -> None:
         at = self.state.clock()
@@ -77,6 +77,14 @@ def attach(store: Store, state: DeskState) -> list[Order]:
                        [order for order in orders if not order.state.is_working])
     state.listen(StoreListener(store, state))
     return orders
+
+
+def fill_kind(fill: Fill) -> str:
+    """The executions table's kind: an undone fill is a row of its own, not an edit of the
+    row it reverses (history is appended, never rewritten; no schema change)."""
+    if fill.undone:
+        return "undone"
+    return "aggregate" if fill.aggregate else "fill"
 
 
 async def watch(store: Store, state: DeskState) -> None:

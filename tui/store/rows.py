@@ -38,7 +38,8 @@ class FillRow:
 
     def to_fill(self) -> Fill:
         return Fill(self.exec_id, self.order_id, self.symbol, self.side, self.price, self.qty,
-                    self.intent, self.at, aggregate=self.kind == "aggregate", fee=self.fee)
+                    self.intent, self.at, aggregate=self.kind == "aggregate", fee=self.fee,
+                    undone=self.kind == "undone")
 
 
 @dataclass(frozen=True, slots=True)

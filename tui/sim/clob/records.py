@@ -5,7 +5,8 @@ from the engine's execution reports (docs/spec/global-clob.md §4.5, §4.6, §6.
 The engine keeps one YES book; a NO order is a YES order at 1 − price there. Orders from the
 other protocols' accounts are YES orders when they meet a CLOB order. Each engine trade is
 one CLOB trade with one maker order; its status advances MATCHED → MINED → CONFIRMED on a
-timer (the chain's settlement, §6.10), or to FAILED when a test asks for it.
+timer (the chain's settlement, §6.10), or to FAILED when a test asks for it. A FAILED trade
+moved nothing on chain: each wallet's booking of it is undone (tokens.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from tui.core.enums import ExecType, OrderState, Side
 from tui.sim.clob.markets import ClobMarket, ClobMarkets
-from tui.sim.clob.tokens import TokenLedger
+from tui.sim.clob.tokens import Booking, TokenLedger
 from tui.sim.clob.wire import num, price_of, shares
 from tui.sim.model import ExecReport, SimOrder
 
@@ -69,6 +70,7 @@ class ClobTrade:
     status: str = "MATCHED"
     tx_hash: str = ""
     fee_per_share: Decimal = Decimal(0)  # the taker's (§6.7; makers pay none)
+    booked: list[Booking] = field(default_factory=list)  # each CLOB side's, to undo on FAILED
 
     def json(self, for_maker: bool = False) -> dict[str, Any]:
         t = self.taker
@@ -103,7 +105,8 @@ class ClobRecords:
         self.tokens = tokens
         self.orders: dict[str, ClobOrder] = {}  # order hash -> order
         self.trades: dict[str, ClobTrade] = {}  # trade id -> trade
-        self._half: dict[str, ExecReport] = {}  # engine trade id -> the first report seen
+        # engine trade id -> the first report seen, and its wallet's booking if a CLOB order's
+        self._half: dict[str, tuple[ExecReport, Booking | None]] = {}
         # (kind, record, what): ("order", ClobOrder, PLACEMENT|UPDATE|CANCELLATION) or
         # ("trade", ClobTrade, its status)
         self.listeners: list[Callable[[str, Any, str], None]] = []
@@ -147,17 +150,19 @@ class ClobRecords:
 
     def _trade(self, report: ExecReport, order: ClobOrder | None) -> None:
         """Both sides of an engine trade report in turn; the trade is made at the second."""
+        booked: Booking | None = None
         if order is not None:
             inst = self.markets.instrument(order.market)
             qty = shares(report.last_shares, inst)
             order.matched += qty
             price = price_of(report.last_px, inst, order.market.is_yes(order.token))
             fee = qty * order.market.fee_per_share(price) if report.aggressor else Decimal(0)
-            self.tokens.book(order.account, order.token, order.side, qty, price, fee)
-        first = self._half.pop(report.trade_id, None)
-        if first is None:
-            self._half[report.trade_id] = report
+            booked = self.tokens.book(order.account, order.token, order.side, qty, price, fee)
+        half = self._half.pop(report.trade_id, None)
+        if half is None:
+            self._half[report.trade_id] = (report, booked)
             return
+        first, first_booked = half
         taker, maker = (report, first) if report.aggressor else (first, report)
         if not (self._is_clob(taker) or self._is_clob(maker)):
             return
@@ -170,6 +175,7 @@ class ClobRecords:
             price_of(report.last_px, inst, market.is_yes(taker_side["token"])),
             report.transact_time)
         trade.fee_per_share = market.fee_per_share(trade.price)
+        trade.booked = [b for b in (first_booked, booked) if b is not None]
         self.trades[trade.trade_id] = trade
         for side in (taker_side, maker_side):
             known = self.orders.get(side["order_id"])
@@ -195,14 +201,21 @@ class ClobRecords:
 
     def advance(self, trade_id: str, fail: bool = False) -> ClobTrade | None:
         """One settlement step of a trade: MATCHED → MINED → CONFIRMED, or (failing)
-        MATCHED → RETRYING → FAILED. The engine's fill stands either way: a FAILED trade is
-        a status a desk must show and reconcile, not an undone fill (the imitation's
-        limit)."""
+        MATCHED → RETRYING → FAILED. A FAILED trade moved nothing on chain: each CLOB
+        wallet's booking of it (tokens, pUSD, the taker's fee) is undone before the status
+        is told, so a desk that reads its balance on hearing it finds the pre-trade one.
+        The engine's fill stands: each order's size_matched stays as matched (what the
+        real venue shows is not documented, and an order the match ended cannot rest
+        again), and another protocol's account keeps its side (the imitation's limit)."""
         trade = self.trades.get(trade_id)
         if trade is None or trade.status in ("CONFIRMED", "FAILED"):
             return None
         if fail:
             trade.status = "RETRYING" if trade.status == "MATCHED" else "FAILED"
+            if trade.status == "FAILED":
+                for booking in trade.booked:
+                    self.tokens.unbook(booking)
+                trade.booked = []  # undone once
         else:
             trade.status = SETTLE[SETTLE.index(trade.status) + 1]
             if trade.status == "MINED":

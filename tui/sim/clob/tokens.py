@@ -4,14 +4,28 @@ while holding YES holds both (a pair is worth $1, merged only if its holder merg
 
 The engine's own ledger nets a position into one YES number; for a wallet's account it is a
 shadow (funded far beyond use, so it never refuses): this is the wallet's truth, booked from
-every fill of its CLOB orders.
+every fill of its CLOB orders, and unbooked when the fill's trade fails on chain (§6.10).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 SHADOW_CASH = Decimal(10) ** 12  # the engine-side cash of a wallet's account
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """One fill as the ledger took it: kept so that a trade failing on chain is undone
+    exactly (the same shares, price and fee)."""
+
+    account: str
+    token: str
+    side: str  # BUY / SELL, of the token
+    shares: Decimal
+    price: Decimal
+    fee: Decimal
 
 
 class TokenLedger:
@@ -29,9 +43,19 @@ class TokenLedger:
         return self._held.get((account, token), Decimal(0))
 
     def book(self, account: str, token: str, side: str, shares: Decimal, price: Decimal,
-             fee: Decimal = Decimal(0)) -> None:
+             fee: Decimal = Decimal(0)) -> Booking:
         """One fill of a wallet's order: a BUY pays shares × price (+ fee) for the tokens, a
         SELL gives the tokens for shares × price (− fee)."""
-        sign = 1 if side == "BUY" else -1
-        self._held[(account, token)] = self.held(account, token) + sign * shares
-        self._cash[account] = self.cash(account) - sign * shares * price - fee
+        booking = Booking(account, token, side, shares, price, fee)
+        self._move(booking, 1)
+        return booking
+
+    def unbook(self, booking: Booking) -> None:
+        """A booked fill whose trade failed on chain: tokens, pUSD and fee as before it."""
+        self._move(booking, -1)
+
+    def _move(self, b: Booking, way: int) -> None:
+        sign = way if b.side == "BUY" else -way
+        key = (b.account, b.token)
+        self._held[key] = self.held(*key) + sign * b.shares
+        self._cash[b.account] = self.cash(b.account) - sign * b.shares * b.price - way * b.fee

@@ -32,7 +32,10 @@ def fill_key(fill: Fill) -> str:
 
 def fill_time(fill: Fill) -> str:
     """Local wall-clock time of the fill, HH:MM:SS; "total" for an aggregate (the venue told
-    only an order's total, so no one trade's time is known; its price is the average)."""
+    only an order's total, so no one trade's time is known; its price is the average);
+    "undone" for the reversal of a fill whose trade failed on chain (its qty negative)."""
+    if fill.undone:
+        return "undone"
     if fill.aggregate:
         return "total"
     return datetime.fromtimestamp(fill.at).strftime("%H:%M:%S")
