@@ -49,15 +49,15 @@ async def test_a_move_of_an_order_that_holds_most_of_the_cash_is_not_refused(
     await eventually(lambda: venue._reread_balance() or (
         venue.state.balance is not None and venue.state.balance.balance == 20),
         what="the desk reading $20")
-    await rest_one(venue, 30, 60 * LOT)  # $18 of the $20
+    await rest_one(venue, 3000, 60 * LOT)  # $18 of the $20
     [order] = venue.state.working_orders(SLUG)
-    await venue.replace(order, price=31)  # $18.60: only with the old $18 back
+    await venue.replace(order, price=3100)  # $18.60: only with the old $18 back
     await eventually(lambda: working(quiet_sim) == [(Side.BUY, 31, 60)], what="moved")
 
 
 async def test_a_fill_during_a_move_is_not_bought_again(
         quiet_sim: SimServer, venue: ClobVenue, monkeypatch: pytest.MonkeyPatch) -> None:
-    await rest_one(venue, 40, 10 * LOT)  # 10 YES at 0.40
+    await rest_one(venue, 4000, 10 * LOT)  # 10 YES at 0.40
     [order] = venue.state.working_orders(SLUG)
     cancel = venue.rest.cancel
 
@@ -65,7 +65,7 @@ async def test_a_fill_during_a_move_is_not_bought_again(
         place(quiet_sim, BOB, SYMBOL, Side.SELL, 40, 4)  # 4 fill as the cancel is on its way
         return await cancel(ids)
     monkeypatch.setattr(venue.rest, "cancel", filled_first)
-    await venue.replace(order, price=39)
+    await venue.replace(order, price=3900)
     await eventually(lambda: working(quiet_sim) == [(Side.BUY, 39, 6)],
                      what="the six left, not ten, at 0.39")
 
@@ -76,7 +76,7 @@ async def test_a_share_sized_market_buy_on_a_better_book_buys_the_shares_asked(
     await eventually(lambda: (b := venue.state.books.get(SLUG)) is not None and b.offers,
                      what="Bob's offer on the ladder")
     inst = venue.state.instruments[SLUG]
-    await venue.submit(build_order(inst, Intent.BUY_YES, 60, 10 * LOT,
+    await venue.submit(build_order(inst, Intent.BUY_YES, 6000, 10 * LOT,
                                    tif=TimeInForce.IMMEDIATE_OR_CANCEL))
     await eventually(lambda: quiet_sim.clob.tokens.held(account(quiet_sim), _yes()) == 10,
                      what="ten YES bought")
@@ -90,11 +90,11 @@ def _yes() -> str:
 
 async def test_a_reconnect_read_back_keeps_an_order_the_listing_missed(
         quiet_sim: SimServer, venue: ClobVenue, monkeypatch: pytest.MonkeyPatch) -> None:
-    await rest_one(venue, 30, 5 * LOT)
+    await rest_one(venue, 3000, 5 * LOT)
 
     async def stale(symbols: list[str] | None) -> list[Any]:
         return []  # a listing taken before the order was acknowledged
     monkeypatch.setattr(venue, "_list_open", stale)
     await venue._recover()
-    assert [o.price for o in venue.state.working_orders(SLUG)] == [30]
+    assert [o.price for o in venue.state.working_orders(SLUG)] == [3000]
     assert working(quiet_sim) == [(Side.BUY, 30, 5)]

@@ -43,7 +43,8 @@ async def test_the_ladder_follows_the_market_channel(quiet_sim: SimServer,
     place(quiet_sim, BOB, SYMBOL, Side.BUY, 41, 12)
     place(quiet_sim, BOB, SYMBOL, Side.SELL, 44, 3)
     await eventually(lambda: (book := venue.state.books.get(SLUG)) is not None
-                     and book.bids[:1] == [(41, 12 * LOT)] and book.offers[:1] == [(44, 3 * LOT)],
+                     and book.bids[:1] == [(4100, 12 * LOT)]
+                     and book.offers[:1] == [(4400, 3 * LOT)],
                      what="Bob's bid and offer on the ladder")
 
 
@@ -53,7 +54,7 @@ async def test_buying_no_moves_the_no_position_and_the_pusd_balance(
     place(quiet_sim, BOB, SYMBOL, Side.BUY, 40, 10)  # YES bid 0.40: NO offered at 0.60
     assert venue.state.balance is not None
     cash = venue.state.balance.balance
-    request = build_order(inst, Intent.BUY_NO, 60, 10 * LOT)  # 10 NO at 0.60
+    request = build_order(inst, Intent.BUY_NO, 6000, 10 * LOT)  # 10 NO at 0.60
     await venue.submit(request)
     await eventually(lambda: (p := venue.state.positions.get(SLUG)) is not None
                      and p.no.qty == 10 * LOT and p.yes.qty == 0, what="ten NO held")
@@ -63,14 +64,14 @@ async def test_buying_no_moves_the_no_position_and_the_pusd_balance(
     assert quiet_sim.clob.tokens.held(account, MARKET.no_token) == 10
     assert quiet_sim.clob.tokens.held(account, MARKET.yes_token) == 0
     fills = list(venue.state.fills)
-    assert [(f.intent, f.qty, f.price) for f in fills] == [(Intent.BUY_NO, 10 * LOT, 40)]
+    assert [(f.intent, f.qty, f.price) for f in fills] == [(Intent.BUY_NO, 10 * LOT, 4000)]
 
 
 async def test_an_order_rests_then_cancel_and_kill_leave_nothing_working(
         quiet_sim: SimServer, venue: ClobVenue) -> None:
     inst = venue.state.instruments[SLUG]
-    await venue.submit(build_order(inst, Intent.BUY_YES, 30, 5 * LOT))
-    await venue.submit(build_order(inst, Intent.BUY_NO, 55, 5 * LOT))  # YES 0.45 offered
+    await venue.submit(build_order(inst, Intent.BUY_YES, 3000, 5 * LOT))
+    await venue.submit(build_order(inst, Intent.BUY_NO, 5500, 5 * LOT))  # YES 0.45 offered
     account = wallet_account(quiet_sim)
     await eventually(lambda: len(venue.state.working_orders(SLUG)) == 2
                      and all(o.state is OrderState.NEW for o in venue.state.working_orders()),
@@ -85,14 +86,14 @@ async def test_an_order_rests_then_cancel_and_kill_leave_nothing_working(
     assert report.confirmed
     assert quiet_sim.exchange.open_orders([account]) == []
     with pytest.raises(VenueError, match="kill switch"):
-        await venue.submit(build_order(inst, Intent.BUY_YES, 30, 5 * LOT))
+        await venue.submit(build_order(inst, Intent.BUY_YES, 3000, 5 * LOT))
 
 
 async def test_selling_tokens_not_held_is_refused_with_the_equivalent_buy(
         venue: ClobVenue) -> None:
     inst = venue.state.instruments[SLUG]
     with pytest.raises(VenueError, match=r"BUY NO 5 @ 0\.55"):
-        await venue.submit(build_order(inst, Intent.SELL_YES, 45, 5 * LOT))
+        await venue.submit(build_order(inst, Intent.SELL_YES, 4500, 5 * LOT))
     assert not venue.state.working_orders()
 
 
@@ -101,7 +102,7 @@ async def test_a_neg_risk_market_is_marked_and_its_orders_signed_for_its_own_exc
     slug = "aec-pol-sen-ga-2026"  # the demo's neg-risk market: a half-cent tick
     inst = venue.state.instruments[slug]
     assert inst.description.endswith("(neg-risk market)")
-    await venue.submit(build_order(inst, Intent.BUY_YES, 300, 5 * LOT))  # 5 YES at 0.300
+    await venue.submit(build_order(inst, Intent.BUY_YES, 3000, 5 * LOT))  # 5 YES at 0.300
     account = wallet_account(quiet_sim)
     await eventually(lambda: [(o.symbol, o.price) for o in quiet_sim.exchange.open_orders(
         [account])] == [("AEC-POL-SEN-GA-2026", 300)],
@@ -115,7 +116,7 @@ async def test_a_gtd_order_works_until_the_time_the_trader_chose(
     minute more, so the engine's expiry is the ticket's."""
     inst = venue.state.instruments[SLUG]
     until = time.time() + 600
-    await venue.submit(build_order(inst, Intent.BUY_YES, 30, 5 * LOT,
+    await venue.submit(build_order(inst, Intent.BUY_YES, 3000, 5 * LOT,
                                    tif=TimeInForce.GOOD_TILL_TIME, expire_at=until))
     account = wallet_account(quiet_sim)
     await eventually(lambda: quiet_sim.exchange.open_orders([account]) != [],
@@ -131,7 +132,7 @@ async def test_a_post_only_order_that_would_cross_is_refused_in_words(
                      what="Bob's offer on the ladder")
     inst = venue.state.instruments[SLUG]
     with pytest.raises(VenueError, match="post-only would have crossed"):
-        await venue.submit(build_order(inst, Intent.BUY_YES, 45, 5 * LOT, post_only=True))
+        await venue.submit(build_order(inst, Intent.BUY_YES, 4500, 5 * LOT, post_only=True))
     assert quiet_sim.exchange.open_orders([wallet_account(quiet_sim)]) == []
 
 
@@ -149,7 +150,7 @@ async def test_a_proxy_wallet_trades_with_its_owners_signature(quiet_sim: SimSer
         await eventually(lambda: venue.state.streams.get("orders") is not None
                          and venue.state.streams["orders"].state is LinkState.LIVE,
                          what="the user channel")
-        await venue.submit(build_order(venue.state.instruments[SLUG], Intent.BUY_YES, 30,
+        await venue.submit(build_order(venue.state.instruments[SLUG], Intent.BUY_YES, 3000,
                                        5 * LOT))
         await eventually(lambda: [(o.side, o.price) for o in quiet_sim.exchange.open_orders(
             [account])] == [(Side.BUY, 30)], what="the order on the proxy's account")
@@ -166,7 +167,7 @@ async def test_the_takers_fee_is_in_the_estimate_the_fill_the_position_and_the_w
     await eventually(lambda: (b := venue.state.books.get(slug)) is not None and b.offers,
                      what="Bob's offer on the ladder")
     inst = venue.state.instruments[slug]
-    request = build_order(inst, Intent.BUY_YES, 230, 10 * LOT)
+    request = build_order(inst, Intent.BUY_YES, 2300, 10 * LOT)
     estimate = await venue.preview(request)
     assert (estimate.fill_qty, estimate.fee) == (10 * LOT, Decimal("0.07841"))
     assert venue.state.balance is not None
@@ -180,14 +181,14 @@ async def test_the_takers_fee_is_in_the_estimate_the_fill_the_position_and_the_w
                      and p.yes.qty == 10 * LOT, what="ten YES held")
     position = venue.state.positions[slug]
     sc = inst.scales  # the fee is part of what the YES cost
-    assert position.yes.cost == 230 * 10 * LOT + round(Decimal("0.07841") * sc.price_scale
+    assert position.yes.cost == 2300 * 10 * LOT + round(Decimal("0.07841") * sc.price_scale
                                                    * sc.qty_scale)
 
 
 async def test_the_confirmation_shows_the_very_order_that_is_sent(
         quiet_sim: SimServer, venue: ClobVenue) -> None:
     inst = venue.state.instruments[SLUG]
-    request = build_order(inst, Intent.BUY_YES, 30, 5 * LOT)
+    request = build_order(inst, Intent.BUY_YES, 3000, 5 * LOT)
     shown = venue.wire_text(request)
     await venue.submit(request)
     await eventually(lambda: any(o.order_id for o in venue.state.working_orders(SLUG)),

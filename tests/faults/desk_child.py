@@ -22,7 +22,7 @@ from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.store import Store, db_path
-from tui.venues.clob.convert import QTY_SCALE
+from tui.venues.clob.convert import PRICE_SCALE, QTY_SCALE
 from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
@@ -53,6 +53,7 @@ async def main(kind: str, rest: str, grpc_target: str, profile: str, seed: str) 
                              password=DEMO_PASSWORD, silence_timeout=5.0, open_store=opener)
     streams = {"retail": 2, "clob": 3}.get(kind, 4)
     lot = QTY_SCALE if kind == "clob" else 1  # the CLOB desk counts base units of a share
+    px = PRICE_SCALE // 100 if kind == "clob" else 1  # and ten-thousandths of a dollar
     state = venue.state
     live = asyncio.Event()
 
@@ -75,11 +76,11 @@ async def main(kind: str, rest: str, grpc_target: str, profile: str, seed: str) 
         if kind == "clob":  # a CLOB desk holds no YES to sell: it buys NO instead
             request = build_order(state.instruments[symbol],
                                   Intent.BUY_YES if buy else Intent.BUY_NO,
-                                  price if buy else 100 - price, qty * lot)
+                                  (price if buy else 100 - price) * px, qty * lot)
         else:
             request = build_order(state.instruments[symbol],
                                   Intent.BUY_YES if buy else Intent.SELL_YES, price, qty)
-        say(f"sent {symbol} {request.yes_side.name} {request.yes_price} {qty}")
+        say(f"sent {symbol} {request.yes_side.name} {request.yes_price // px} {qty}")
         try:
             await venue.submit(request)
         except VenueError:

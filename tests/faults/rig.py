@@ -29,7 +29,7 @@ from tui.sim.model import ExecReport, SimOrder
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, slug_of
 from tui.sim.server import SimServer
 from tui.store import DATA_DIR_ENV, Store, db_path
-from tui.venues.clob.convert import QTY_SCALE
+from tui.venues.clob.convert import PRICE_SCALE, QTY_SCALE
 from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.retail.venue import RetailVenue
@@ -40,6 +40,7 @@ DESK_USER = "demo"
 TRADER = ("firms/DEMO/accounts/alice-1", "firms/DEMO/users/alice")  # trades with the desk
 STREAMS = {"gateway": 4, "retail": 2, "clob": 3}  # the CLOB's third: its heartbeat
 CLOB_LOT = QTY_SCALE  # the CLOB desk counts base units of a share; the run's markets whole ones
+CLOB_PX = PRICE_SCALE // 100  # and prices in ten-thousandths; the run's markets in cents
 
 
 async def wait_for(check: Callable[[], object], within: float, step: float = 0.02) -> bool:
@@ -169,20 +170,23 @@ class Rig:
             price = self.rng.randint(30, 47) if buy else self.rng.randint(53, 70)
         qty = self.rng.randint(1, 5)
         inst = self.desk.state.instruments[self.desk_symbol(symbol)]
+        px = 1
         if self.kind == "clob":  # a CLOB desk holds no YES to sell: it buys NO instead
+            px = CLOB_PX
             request = build_order(inst, Intent.BUY_YES if buy else Intent.BUY_NO,
-                                  price if buy else 100 - price, qty * CLOB_LOT)
+                                  (price if buy else 100 - price) * px, qty * CLOB_LOT)
         else:
             request = build_order(inst, Intent.BUY_YES if buy else Intent.SELL_YES, price,
                                   qty)
+        sent = (symbol, request.yes_side, request.yes_price // px, qty)
         try:
             await self.desk.submit(request)
         except VenueError as exc:
             if "not live" in str(exc):
                 return False  # refused before sending: nothing reached the exchange
-            self.sent.append((symbol, request.yes_side, request.yes_price, qty))
+            self.sent.append(sent)
             return False
-        self.sent.append((symbol, request.yes_side, request.yes_price, qty))
+        self.sent.append(sent)
         return True
 
     def trade_against_desk(self) -> int:

@@ -1,7 +1,8 @@
 """The global CLOB's signing rules (docs/spec/global-clob.md §2, §3): the L1 `ClobAuth`
-message, the L2 HMAC, the V2 `Order` and its EIP-712 domain, and the amounts an order's price
-and size become. Pure: the client signs with it and the embedded exchange verifies with it, as
-both share the generated protos; tests pin it to the spec's worked examples byte for byte.
+message, the L2 HMAC, the V2 `Order` and its EIP-712 domain (and a deposit wallet's wrapped
+signature of it), and the amounts an order's price and size become. Pure: the client signs
+with it and the embedded exchange verifies with it, as both share the generated protos; tests
+pin it to the spec's worked examples byte for byte.
 
 The secp256k1 and keccak work is eth-account's (the official SDK's library), imported when
 first needed: it takes half a second to import, and only a CLOB desk needs it.
@@ -31,8 +32,9 @@ UNITS = Decimal(1_000_000)  # pUSD and outcome tokens have 6 decimals
 
 BUY, SELL = "BUY", "SELL"
 SIDE_INDEX = {BUY: 0, SELL: 1}
-# signature types (§2.4): who signs and whose funds the order moves
-EOA, POLY_PROXY, POLY_GNOSIS_SAFE = 0, 1, 2
+# signature types (§2.4): who signs and whose funds the order moves; a deposit wallet
+# (POLY_1271) is the order's maker and signer both, signed for by an EOA it authorises
+EOA, POLY_PROXY, POLY_GNOSIS_SAFE, POLY_1271 = 0, 1, 2, 3
 
 _DOMAIN_FIELDS = [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
                   {"name": "chainId", "type": "uint256"}]
@@ -43,6 +45,14 @@ _ORDER = [{"name": n, "type": t} for n, t in (
     ("makerAmount", "uint256"), ("takerAmount", "uint256"), ("side", "uint8"),
     ("signatureType", "uint8"), ("timestamp", "uint256"), ("metadata", "bytes32"),
     ("builder", "bytes32"))]
+ORDER_TYPE = "Order(" + ",".join(f"{f['type']} {f['name']}" for f in _ORDER) + ")"  # 186 bytes
+# §3.3, type 3: Solady's ERC-7739 nested typed data, the order as a TypedDataSign's contents
+TYPED_DATA_SIGN = ("TypedDataSign(Order contents,string name,string version,uint256 chainId,"
+                   "address verifyingContract,bytes32 salt)" + ORDER_TYPE)
+DEPOSIT_WALLET, DEPOSIT_WALLET_VERSION = "DepositWallet", "1"
+# the wrapper's tail after the domain separator and contents hash: the type, its length
+_TYPE_TAIL = ORDER_TYPE.encode() + len(ORDER_TYPE.encode()).to_bytes(2, "big")
+WRAPPED_LENGTH = 65 + 32 + 32 + len(_TYPE_TAIL)  # 317 bytes
 
 # tick size -> (price, size, amount) decimal places (§3.5)
 ROUNDING: dict[Decimal, tuple[int, int, int]] = {
@@ -259,7 +269,34 @@ class OrderFields:
             "builder": bytes.fromhex(self.builder.removeprefix("0x") or "00" * 32)})
 
     def order_id(self, exchange: str, chain: int = POLYGON) -> str:
+        # §3.4: the contract's hashOrder, the same for every signature type (a deposit
+        # wallet's nested digest is only what its owner signs, never the order's id)
         return digest(self.typed(exchange, chain))
+
+    def wallet_message(self, exchange: str, chain: int = POLYGON
+                       ) -> tuple[SignableMessage, bytes, bytes]:
+        """§3.3, type 3: (what the wallet's owner signs, the exchange's domain separator,
+        the order's struct hash = contentsHash). The message is EIP-712's 0x1901 form over
+        the exchange's domain and the TypedDataSign struct whose verifying contract is the
+        wallet (the order's signer)."""
+        from eth_abi import encode
+        from eth_account.messages import SignableMessage
+        from eth_utils import keccak
+
+        order = self.typed(exchange, chain)
+        struct = keccak(encode(
+            ["bytes32", "bytes32", "bytes32", "bytes32", "uint256", "address", "bytes32"],
+            [keccak(text=TYPED_DATA_SIGN), order.body, keccak(text=DEPOSIT_WALLET),
+             keccak(text=DEPOSIT_WALLET_VERSION), chain, checksum(self.signer), bytes(32)]))
+        return SignableMessage(b"\x01", order.header, struct), order.header, order.body
+
+    def signature(self, wallet: Wallet, exchange: str, chain: int = POLYGON) -> str:
+        """The order's `signature`: the EOA's EIP-712 signature, or for a deposit wallet the
+        owner's signature wrapped with what the wallet needs to check it (§3.3, 317 bytes)."""
+        if self.signature_type != POLY_1271:
+            return wallet.sign(self.typed(exchange, chain))
+        message, domain, contents = self.wallet_message(exchange, chain)
+        return wallet.sign(message) + (domain + contents + _TYPE_TAIL).hex()
 
     def signed(self, wallet: Wallet, exchange: str, chain: int = POLYGON) -> dict[str, Any]:
         """The `order` object of a POST /order body, keys in the SDK's order (§3.6)."""
@@ -269,8 +306,26 @@ class OrderFields:
             "takerAmount": str(self.taker_amount), "side": self.side,
             "expiration": str(self.expiration), "signatureType": self.signature_type,
             "timestamp": str(self.timestamp_ms), "metadata": self.metadata,
-            "builder": self.builder, "signature": wallet.sign(self.typed(exchange, chain)),
+            "builder": self.builder, "signature": self.signature(wallet, exchange, chain),
         }
+
+
+def recover_1271(fields: OrderFields, signature: str, exchange: str, chain: int = POLYGON
+                 ) -> str:
+    """The EOA that signed a deposit wallet's wrapped signature (§3.3), once its wrapper is
+    checked as the wallet would: its domain separator is ``exchange``'s, its contents hash the
+    fields' own, its type string and length the Order's. Raises ValueError otherwise."""
+    raw = bytes.fromhex(signature.removeprefix("0x"))
+    if len(raw) != WRAPPED_LENGTH:
+        raise ValueError(f"a wrapped signature is {WRAPPED_LENGTH} bytes, not {len(raw)}")
+    message, domain, contents = fields.wallet_message(exchange, chain)
+    if raw[65:97] != domain:
+        raise ValueError("signed for another exchange contract")
+    if raw[97:129] != contents:
+        raise ValueError("its contents hash is not the order's")
+    if raw[129:] != _TYPE_TAIL:
+        raise ValueError("its type string is not the Order's")
+    return recover(message, "0x" + raw[:65].hex())
 
 
 def order_body(order: dict[str, Any], owner: str, order_type: str, post_only: bool = False,

@@ -120,9 +120,15 @@ class Scales:
         return self.price_scale - raw
 
     def price_text(self, raw: int) -> str:
-        exponent = self.to_decimal(self.tick).normalize().as_tuple().exponent
-        places = max(2, -exponent) if isinstance(exponent, int) else 2
-        return f"{self.to_decimal(raw):.{places}f}"
+        """The price to the tick's places, or more when it is off the tick (an order left
+        behind by a tick that widened must not read as another price)."""
+        value = self.to_decimal(raw)
+        places = 2
+        for exponent in (self.to_decimal(self.tick).normalize().as_tuple().exponent,
+                         value.normalize().as_tuple().exponent):
+            if isinstance(exponent, int):
+                places = max(places, -exponent)
+        return f"{value:.{places}f}"
 
     # --- quantities ---------------------------------------------------------------
     def qty_to_decimal(self, raw: int) -> Decimal:

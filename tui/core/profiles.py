@@ -8,6 +8,7 @@ Environments resolve to the hosts of spec §1.1; PrivateLink to the names of spe
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +78,8 @@ venue = "clob"                   # the global Polymarket order book (clob.polyma
 environment = "prod"             # prod | custom (then set rest, and ws if not the same host)
 key_file = "~/.config/pmdesk/keys/clob-secp256k1.key"  # `pmdesk keys new --kind secp256k1`
 # key_env = "PM_PRIVATE_KEY"     # or the variable holding the private key (hex)
-signature_type = 0               # 0 EOA | 1 Polymarket proxy | 2 Gnosis Safe
-funder = ""                      # the proxy or Safe address holding the funds (types 1, 2)
+signature_type = 0               # 0 EOA | 1 Polymarket proxy | 2 Gnosis Safe | 3 deposit wallet
+funder = ""                      # the proxy, Safe or deposit wallet holding the funds (1-3)
 """
 
 
@@ -111,7 +112,7 @@ class Profile:
     key_id_env: str = ""  # retail: the variable holding the API key id
     secret_env: str = ""  # retail: the variable holding the secret key (else key_file)
     key_env: str = ""  # clob: the variable holding the wallet's private key (else key_file)
-    signature_type: int = 0  # clob: 0 EOA, 1 proxy, 2 Gnosis Safe (global-clob.md §2.4)
+    signature_type: int = 0  # clob: 0 EOA, 1 proxy, 2 Safe, 3 deposit wallet (§2.4)
     funder: str = ""  # clob: the address holding the funds; empty: the key's own
     ws: str = ""  # clob: the WebSockets' base; empty: rest's host
 
@@ -259,13 +260,18 @@ def _clob(name: str, text: dict[str, str], signature_type: object, where: str) -
     if not (text.get("key_file") or text.get("key_env")):
         raise ProfileError(f"{where}: a clob profile needs key_file (or key_env) naming the "
                            "wallet's private key.")
-    if signature_type not in (0, 1, 2):
+    if signature_type not in (0, 1, 2, 3):
         raise ProfileError(f"{where}: signature_type is {signature_type!r}; expected 0 (EOA), "
-                           "1 (Polymarket proxy) or 2 (Gnosis Safe).")
+                           "1 (Polymarket proxy), 2 (Gnosis Safe) or 3 (deposit wallet).")
     funder = text.get("funder", "")
     if signature_type and not funder:
-        raise ProfileError(f"{where}: signature_type {signature_type} trades a proxy or Safe "
-                           "wallet: set funder to its address.")
+        raise ProfileError(f"{where}: signature_type {signature_type} trades a proxy, Safe or "
+                           "deposit wallet: set funder to its address.")
+    if funder and not re.fullmatch(r"0x[0-9a-fA-F]{40}", funder):
+        # a deposit wallet's address is signed into every order (as its signer): catch a
+        # typo here, not at the first order
+        raise ProfileError(f"{where}: funder is {funder!r}; expected an address (0x and 40 "
+                           "hex digits).")
     return Profile(name=name, venue="clob", rest=rest, grpc="", environment=environment,
                    auth="eip712", key_file=text.get("key_file", ""),
                    key_env=text.get("key_env", ""), signature_type=int(signature_type),

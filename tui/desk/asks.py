@@ -75,10 +75,11 @@ class Rearm:
 
 @dataclass(frozen=True, slots=True)
 class Flatten:
-    """Cancel the market's orders, then (if still held) close the position."""
+    """Cancel the market's orders, then (if still held) close the position: one sale per
+    outcome held."""
 
     symbol: str
-    close: OrderRequest | None
+    closes: tuple[OrderRequest, ...]
     confirmed: frozenset[str] = frozenset()  # the checks the trader confirmed past
 
 

@@ -142,8 +142,8 @@ def plan_words(desk: DeskController, plan: Plan) -> str:
             return f"cancel my {what}s in {symbol}"
         case KillSwitch():
             return "cancel every order in every market"
-        case Flatten(symbol, close, _):
-            return f"flatten {symbol}" + (f", then close: {order(close)}" if close else "")
+        case Flatten(symbol, closes, _):
+            return f"flatten {symbol}" + "".join(f", then close: {order(c)}" for c in closes)
     return type(plan.act).__name__
 
 

@@ -14,7 +14,6 @@ import asyncio
 import dataclasses
 from typing import TYPE_CHECKING
 
-from tui.core.enums import Side
 from tui.core.model import Order, Position
 from tui.core.prices import Intent
 from tui.core.state import DeskListener
@@ -36,16 +35,14 @@ def plan(desk: DeskController) -> Plan | None:
         return None
     symbol = inst.symbol
     working = state.working_orders(symbol)
-    position = state.positions.get(symbol)
-    close: OrderRequest | None = None
+    closes: list[OrderRequest] = []
     warnings: list[str] = []
-    confirmed: frozenset[str] = frozenset()
-    held = closing(position)
-    latched = held is not None and desk.venue.latched
+    confirmed: set[str] = set()
+    held = closing(state.positions.get(symbol))
+    latched = bool(held) and desk.venue.latched
     if latched:  # the latch holds every order back, a close too: only the cancels go
-        held = None
-    if held is not None:
-        intent, qty = held
+        held = []
+    for intent, qty in held:
         try:
             close = build_order(inst, intent, 0, qty, kind=OrderKind.MARKET,
                                 slippage=desk.config.slippage, book=state.books.get(symbol),
@@ -58,8 +55,10 @@ def plan(desk: DeskController) -> Plan | None:
         if verdict.refusal is not None:
             desk.tell(f"Cannot close the position: {verdict.refusal}", "error", 10)
             return None
-        warnings, confirmed = verdict.warnings, frozenset(verdict.checks)
-    if not working and close is None:
+        warnings += [w for w in verdict.warnings if w not in warnings]
+        confirmed |= set(verdict.checks)
+        closes.append(close)
+    if not working and not closes:
         desk.tell(f"The kill switch is on: the position in {symbol} is not closed until "
                   f"you re-arm ({desk.say_key('rearm')})." if latched else
                   f"Nothing to flatten in {symbol}.", "warning" if latched else "information",
@@ -71,39 +70,37 @@ def plan(desk: DeskController) -> Plan | None:
     lines = [f"Cancel {len(working)} working order{'s' * (len(working) != 1)} in "
              f"{symbol}."] if working else []
     text = "\n".join(lines)
-    if close is not None:
+    for close in closes:
         text += (f"\nThen close: {request_words(close, inst.scales)}\n\n"
                  f"{desk.venue.wire_text(close)}")
-    return Plan(Flatten(symbol, close, confirmed),
+    return Plan(Flatten(symbol, tuple(closes), frozenset(confirmed)),
                 Question(f"Flatten {symbol}?", tuple(warnings), text.strip(),
                          confirm_words="flatten", declined="Flatten cancelled; nothing sent."))
 
 
-def closing(position: Position | None) -> tuple[Intent, int] | None:
-    """What the close sells: the outcome held and how many (None when nothing is).
+def closing(position: Position | None) -> list[tuple[Intent, int]]:
+    """What the close sells: each outcome held, and how many.
 
-    Today's venues net YES against NO, so only one outcome is ever held and selling it is
-    selling the net. A venue that holds both at once (the global CLOB's two tokens, issue 15)
-    must close each: sell the YES held and the NO held (two orders), or merge the pairs for
-    $1 each and sell the rest; selling only the net would leave the pairs held."""
-    if position is None or position.net == 0:
-        return None
-    if position.net > 0:
-        return Intent.SELL_YES, position.net
-    return Intent.SELL_NO, -position.net
+    The netting venues report one net holding, so there is one close. The global CLOB holds
+    YES and NO tokens apart, and a wallet may hold both: each is sold (selling only the net
+    would leave the pairs held), in one batch."""
+    if position is None:
+        return []
+    return [(intent, qty) for intent, qty in ((Intent.SELL_YES, position.yes.qty),
+                                              (Intent.SELL_NO, position.no.qty)) if qty > 0]
 
 
 async def carry_out(desk: DeskController, act: Flatten) -> None:
-    symbol, close = act.symbol, act.close
+    symbol, closes = act.symbol, act.closes
     ok, report = await desk.call(desk.venue.cancel_all(symbol), "Flatten: cancels failed")
     if not ok or report is None:
         return
     if not report.done:
         desk.tell(f"Flatten stopped: {left_text(desk.state, report.left)}. "
-                  f"{'The close was not sent.' if close is not None else ''}".strip(),
+                  f"{'The close was not sent.' if closes else ''}".strip(),
                   "error", 30)
         return
-    if close is None:
+    if not closes:
         desk.tell(f"Flatten: nothing working in {symbol} ({report.cancelled} cancelled).",
                   timeout=5)
         return
@@ -112,20 +109,27 @@ async def carry_out(desk: DeskController, act: Flatten) -> None:
                   "error", 10)
         return
     position = desk.state.positions.get(symbol)
-    net = position.net if position is not None else 0
-    # close no more than confirmed, and never past flat if a fill moved the position
-    if net == 0 or (net > 0) != (close.yes_side is Side.SELL):
+    due: list[OrderRequest] = []
+    for close in closes:
+        # close no more than confirmed, and never past flat if a fill moved the position
+        held = position.holding(close.intent.outcome).qty if position is not None else 0
+        if held <= 0:
+            continue
+        if held < close.qty:
+            close = dataclasses.replace(close, qty=held)
+        verdict = vet(close, desk.state, desk.config.limits)
+        new = verdict.refusal or next((words for words, check in zip(
+            verdict.warnings, verdict.checks, strict=True) if check not in act.confirmed),
+            None)
+        if new:
+            desk.tell(f"Flatten stopped: {new} The close was not sent.", "error", 10)
+            return
+        due.append(close)
+    if not due:
         desk.tell(f"{symbol} is already flat; no close sent.", timeout=5)
         return
-    if abs(net) < close.qty:
-        close = dataclasses.replace(close, qty=abs(net))
-    verdict = vet(close, desk.state, desk.config.limits)
-    new = verdict.refusal or next((words for words, check in zip(
-        verdict.warnings, verdict.checks, strict=True) if check not in act.confirmed), None)
-    if new:
-        desk.tell(f"Flatten stopped: {new} The close was not sent.", "error", 10)
-        return
-    await desk.submit(close)
+    # sent together: a venue that batches inserts (the CLOB's POST /orders) sends them as one
+    await asyncio.gather(*(desk.submit(close) for close in due))
 
 
 async def _cancelled(desk: DeskController, symbol: str) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -71,8 +72,11 @@ class _Market:
 
 
 class SyntheticFlow:
-    def __init__(self, exchange: Exchange, seed: int, symbols: list[str] | None = None) -> None:
+    def __init__(self, exchange: Exchange, seed: int, symbols: list[str] | None = None,
+                 grid: Callable[[SimInstrument], int] | None = None) -> None:
         self._ex = exchange
+        # the raw tick makers quote on: the instrument's, or a coarser one a venue enforces
+        self._grid = grid or (lambda inst: inst.scales.tick)
         self._rng = random.Random(seed)
         self._last: float | None = None
         self._successor: dict[str, str] = {}  # replaced order id → new order id
@@ -127,7 +131,8 @@ class SyntheticFlow:
         return account, participant
 
     def _market(self, inst: SimInstrument) -> _Market:
-        fine = inst.tick_size < Decimal("0.005")  # tenth-of-a-cent markets quote wider apart
+        # tenth-of-a-cent markets quote wider apart
+        fine = Decimal(self._grid(inst)) / inst.scales.price_scale < Decimal("0.005")
         makers = [_Maker(a, p, levels=self._rng.randint(3, 5),
                          spacing=self._rng.choice((1, 2, 3)) if fine else 1)
                   for a, p in self.makers]
@@ -181,7 +186,7 @@ class SyntheticFlow:
     # --- market makers ------------------------------------------------------------------
     def _quote(self, market: _Market, maker: _Maker) -> None:
         inst, rng = market.inst, self._rng
-        scales, tick = inst.scales, inst.scales.tick
+        scales, tick = inst.scales, self._grid(inst)
         base = market.fair * scales.price_scale // PPM // tick * tick
         step = maker.spacing * tick
         if maker.base is None or rng.random() < 0.2:

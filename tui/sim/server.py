@@ -79,7 +79,8 @@ class SimServer:
         self.retail_ws = RetailSockets(self.retail, self.hub, lambda: self.heartbeat)
         # the spec's per-firm, per-method order-entry limits (Tier 1), answered with 429
         self.throttle = Throttle(self.auth) if throttle else None
-        self.flow = SyntheticFlow(self.exchange, seed) if flow else None
+        self.flow = SyntheticFlow(self.exchange, seed,
+                                  grid=self.clob.ticks.raw_tick) if flow else None
         # book changes a second over the first markets as ListInstruments serves them (by
         # symbol): the desk opens on the first
         self.firehose = Firehose(self.exchange, firehose,
@@ -197,7 +198,8 @@ class SimServer:
     def add_clob_wallet(self, address: str, cash: Decimal, signature_type: int = 0,
                         owners: tuple[str, ...] = ()) -> str:
         """A CLOB wallet with its own account holding ``cash`` pUSD; ``owners`` are the EOAs
-        that sign for a proxy or Safe wallet (an EOA signs for itself). Returns the account."""
+        that sign for a proxy, Safe or deposit wallet (an EOA signs for itself). Returns the
+        account."""
         account = f"firms/CLOB/accounts/{address.lower()}"
         # the engine's cash for it is a shadow: the wallet's own pUSD is the token ledger's
         self.exchange.add_account(account, f"firms/CLOB/users/{address.lower()}", SHADOW_CASH)

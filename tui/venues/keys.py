@@ -271,7 +271,7 @@ def _secp256k1_text(path: Path, address: str) -> str:
     return (f"secp256k1 private key: {path} (mode 0600; keep it there, never paste it).\n"
             f"Its address (an EOA, signature type 0):\n  {address}\n"
             "Fund that address with pUSD on Polygon to trade from it, or name this file in a\n"
-            "profile with signature_type and funder for a proxy or Safe wallet it owns.")
+            "profile with signature_type and funder for a proxy, Safe or deposit wallet it owns.")
 
 
 def new_secp256k1(path: Path, *, force: bool = False) -> str:

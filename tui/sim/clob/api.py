@@ -25,6 +25,7 @@ from tui.sim.clob.heartbeat import Heartbeats
 from tui.sim.clob.markets import ClobMarket, ClobMarkets
 from tui.sim.clob.orders import ClobOrders
 from tui.sim.clob.records import ClobTrade
+from tui.sim.clob.ticks import ClobTicks
 from tui.sim.clob.tokens import TokenLedger
 from tui.sim.clob.wire import (
     ALL_LEVELS,
@@ -61,6 +62,7 @@ class ClobApi:
         self.clock = clock
         self.chain = chain
         self.markets = ClobMarkets(exchange.instruments)
+        self.ticks = ClobTicks(exchange)  # a market's tick now (§6.5)
         self.auth = ClobAuth(clock, chain)
         self.tokens = TokenLedger()  # what each wallet holds: pUSD and tokens
         self.received: deque[tuple[str, str, bytes]] = deque(maxlen=256)
@@ -231,14 +233,14 @@ class ClobApi:
         bid, ask = self.exchange.best(market.symbol)
         mid = (price_of((bid + ask) // 2, inst, True)
                if bid is not None and ask is not None else None)
-        return market_json(market, inst, mid)
+        return market_json(market, inst, mid, self.ticks.tick(market.symbol))
 
     def _market(self, request: Request, _body: Any = None) -> dict[str, Any]:
         return self._market_of(self.condition(request.path_params["condition_id"]))
 
     def _clob_market(self, request: Request, _body: Any = None) -> dict[str, Any]:
         market = self.condition(request.path_params["condition_id"])
-        return clob_market_json(market, self.instrument(market))
+        return clob_market_json(market, self.instrument(market), self.ticks.tick(market.symbol))
 
     def _by_token(self, request: Request, _body: Any = None) -> dict[str, Any]:
         market, _ = self.token(request.path_params["token_id"])
@@ -248,7 +250,8 @@ class ClobApi:
     def book_of(self, market: ClobMarket, token: str) -> dict[str, Any]:
         inst = self.instrument(market)
         return book_json(market, token, inst, self.exchange.book(market.symbol, ALL_LEVELS),
-                         self.exchange.stats(market.symbol).last_px, self.clock())
+                         self.exchange.stats(market.symbol).last_px, self.clock(),
+                         self.ticks.tick(market.symbol))
 
     def _book(self, request: Request, _body: Any = None) -> dict[str, Any]:
         return self.book_of(*self._token(request))
@@ -264,7 +267,7 @@ class ClobApi:
 
     def _tick_size(self, request: Request, _body: Any = None) -> dict[str, Any]:
         market, _ = self._token(request)
-        return {"minimum_tick_size": float(self.instrument(market).tick_size)}  # a number
+        return {"minimum_tick_size": float(self.ticks.tick(market.symbol))}  # a number
 
     def _neg_risk(self, request: Request, _body: Any = None) -> dict[str, Any]:
         return {"neg_risk": self._token(request)[0].neg_risk}

@@ -5,8 +5,8 @@ credentials) signs every trading request. Both are verified for real.
 Credentials are derived from a server secret, the address and the nonce, so create and derive
 give the same key (§2.2: the SDK falls back from one to the other). A deleted key stops
 working until it is created again. Wallets: the addresses whose funds orders may move, each
-with its account at the exchange and the signers (EOAs) allowed to sign for it (§2.4: a proxy
-or Safe wallet is signed for by its owner).
+with its account at the exchange and the signers (EOAs) allowed to sign for it (§2.4: a proxy,
+Safe or deposit wallet is signed for by its owner, whose key the API credentials are).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class ClobWallet:
 
     address: str  # lower case, as every address here is kept (compared, never shown)
     account: str  # the exchange account its funds and positions live in
-    signature_type: int  # 0 EOA (signs for itself), 1 proxy, 2 Safe
+    signature_type: int  # 0 EOA (signs for itself), 1 proxy, 2 Safe, 3 deposit wallet
     owners: set[str] = field(default_factory=set)
 
 

@@ -5,22 +5,28 @@ market's exchange contract, the version, the price on the tick, the size, the ex
 The imitation's own choices, where the spec gives no wording: a bad signature is "invalid
 signature"; a signer other than the API key's address is refused like a wrong owner; a size
 that is not a whole number of the market's lots is INVALID_ORDER_MIN_SIZE (the engine trades
-whole lots; the demo's markets take whole shares or hundredths of one).
+whole lots; the demo's markets take whole shares or hundredths of one). A deposit wallet's
+order (type 3) is checked as its EIP-1271 contract would: maker and signer are the wallet, the
+wrapper names the market's exchange and the order's hash, and the EOA in it is one of the
+wallet's owners; anything else is "invalid signature", as the wallet would answer on-chain.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from tui.core.clob_sign import (
     BUY,
+    POLY_1271,
     UNITS,
     OrderFields,
     exchange_for,
     fields_of,
     recover,
+    recover_1271,
     rounding,
 )
 from tui.sim.clob.markets import MIN_ORDER_SHARES, ClobMarket
@@ -32,6 +38,7 @@ GTD_THRESHOLD = 60  # §6.8: a GTD order lives until one minute before its expir
 V1_FIELDS = ("taker", "nonce", "feeRateBps")
 BAD_PAYLOAD = "Invalid order payload"
 WRONG_OWNER = "the order owner has to be the owner of the API KEY"
+BAD_SIGNATURE = "invalid signature"
 
 
 def refused(message: str) -> ClobError:
@@ -62,9 +69,14 @@ class ClobAsk:
 
 
 def parse(entry: Any, api_key: str, signer: str, market_of: Any, now: float,
-          chain: int) -> tuple[ClobAsk, SimInstrument]:
+          chain: int, tick_of: Callable[[str], Decimal] | None = None, *,
+          owners_of: Callable[[str], Collection[str]] = lambda _wallet: ()
+          ) -> tuple[ClobAsk, SimInstrument]:
     """The order in one POST /order body (or one element of POST /orders), checked;
-    ``market_of(token)`` gives (market, instrument) or None. Raises ClobError."""
+    ``market_of(token)`` gives (market, instrument) or None, ``tick_of(symbol)`` the market's
+    tick now (§6.5; the instrument's by default), ``owners_of(address)`` the EOAs (lower
+    case) a deposit wallet there lets sign for it (none: no deposit wallet). Raises
+    ClobError."""
     if not isinstance(entry, dict) or not isinstance(entry.get("order"), dict):
         raise refused(BAD_PAYLOAD)
     wire: dict[str, Any] = entry["order"]
@@ -87,28 +99,47 @@ def parse(entry: Any, api_key: str, signer: str, market_of: Any, now: float,
         raise refused("Invalid token id")
     market, inst = found
     exchange = exchange_for(market.neg_risk)  # §6.11: neg-risk markets sign for their own
-    try:
-        who = recover(fields.typed(exchange, chain), str(wire.get("signature", "")))
-    except (ValueError, TypeError):
-        raise refused("invalid signature") from None
-    if who.lower() != fields.signer.lower():
-        raise refused("invalid signature")
-    if fields.signer.lower() != signer:
+    if fields.signature_type == POLY_1271:
+        eoa = _deposit_signer(fields, str(wire.get("signature", "")), exchange, chain,
+                              owners_of)
+    else:
+        try:
+            who = recover(fields.typed(exchange, chain), str(wire.get("signature", "")))
+        except (ValueError, TypeError):
+            raise refused(BAD_SIGNATURE) from None
+        if who.lower() != fields.signer.lower():
+            raise refused(BAD_SIGNATURE)
+        eoa = fields.signer.lower()
+    if eoa != signer:
         raise refused(WRONG_OWNER)
     if fields.maker_amount <= 0 or fields.taker_amount <= 0:
         raise refused(BAD_PAYLOAD)
-    price, shares, dollars = _terms(fields, order_type, inst)
+    tick = tick_of(market.symbol) if tick_of is not None else inst.tick_size
+    price, shares, dollars = _terms(fields, order_type, inst, tick)
     _check_expiry(fields, order_type, now)
     return ClobAsk(fields.order_id(exchange, chain), fields, market, str(fields.token_id),
                    order_type, post_only, price, shares, dollars), inst
 
 
-def _terms(fields: OrderFields, order_type: str, inst: SimInstrument
+def _deposit_signer(fields: OrderFields, signature: str, exchange: str, chain: int,
+                    owners_of: Callable[[str], Collection[str]]) -> str:
+    """The owner EOA (lower case) that signed a deposit wallet's order (§2.4, §3.3)."""
+    if fields.maker.lower() != fields.signer.lower():
+        raise refused(BAD_SIGNATURE)  # the wallet signs only for itself
+    try:
+        eoa = recover_1271(fields, signature, exchange, chain).lower()
+    except (ValueError, TypeError):
+        raise refused(BAD_SIGNATURE) from None
+    if eoa not in owners_of(fields.signer):
+        raise refused(BAD_SIGNATURE)  # its isValidSignature refuses a stranger's
+    return eoa
+
+
+def _terms(fields: OrderFields, order_type: str, inst: SimInstrument, tick: Decimal
            ) -> tuple[Decimal, Decimal, Decimal]:
     """(price, shares, dollars) from the signed amounts: the implied price must sit on the
     market's tick, within [tick, 1 − tick] (a rounded SELL's collateral is allowed its
     rounding, §3.5), and the size be whole lots of at least the minimum."""
-    tick = inst.tick_size
     price_places, _, amount_places = rounding(tick)
     maker, taker = Decimal(fields.maker_amount) / UNITS, Decimal(fields.taker_amount) / UNITS
     tokens, money = (taker, maker) if fields.side == BUY else (maker, taker)

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from tui.core.clob_sign import BUY
+from tui.core.clob_sign import BUY, POLY_1271
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.sim.clob.auth import ClobKey, ClobWallet
-from tui.sim.clob.intake import GTD_THRESHOLD, ClobAsk, parse, refused
+from tui.sim.clob.intake import BAD_SIGNATURE, GTD_THRESHOLD, ClobAsk, parse, refused
 from tui.sim.clob.records import ClobOrder, ClobRecords
 from tui.sim.clob.wire import ALL_LEVELS, ClobError, num, shares
 from tui.sim.model import SimInstrument
@@ -82,8 +82,10 @@ class ClobOrders:
     def place(self, key: ClobKey, entry: Any) -> dict[str, Any]:
         now = self.api.clock()
         ask, inst = parse(entry, key.creds.api_key, key.address, self._market_of, now,
-                          self.api.chain)
+                          self.api.chain, self.api.ticks.tick, owners_of=self._owners_1271)
         wallet = self.api.wallet_of(key, ask.fields.maker)
+        if (wallet.signature_type == POLY_1271) != (ask.fields.signature_type == POLY_1271):
+            raise refused(BAD_SIGNATURE)  # a deposit wallet checks only its own kind
         if ask.order_id in self.records.orders:
             raise refused("INVALID_ORDER_DUPLICATED")
         self._check_funds(ask, wallet, inst)
@@ -102,6 +104,11 @@ class ClobOrders:
             good_till_time=(ask.fields.expiration - GTD_THRESHOLD
                             if ask.order_type == "GTD" else None))
         return self._answer(ask, order, engine_id)
+
+    def _owners_1271(self, address: str) -> set[str]:
+        """The EOAs that may sign for a deposit wallet (type 3); none for another wallet."""
+        wallet = self.api.auth.wallet(address)
+        return wallet.owners if wallet and wallet.signature_type == POLY_1271 else set()
 
     def _market_of(self, token: str) -> tuple[Any, SimInstrument] | None:
         market = self.api.markets.token(token)

@@ -79,13 +79,13 @@ def book_hash(book: dict[str, Any]) -> str:
 
 def book_json(market: ClobMarket, token: str, inst: SimInstrument,
               levels: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-              last_px: int | None, now: float) -> dict[str, Any]:
+              last_px: int | None, now: float, tick: Decimal) -> dict[str, Any]:
     yes = market.is_yes(token)
     bids, asks = token_levels(inst, yes, *levels)
     book: dict[str, Any] = {
         "market": market.condition_id, "asset_id": token,
         "timestamp": str(int(now * 1000)), "hash": "", "bids": bids, "asks": asks,
-        "min_order_size": num(MIN_ORDER_SHARES), "tick_size": num(inst.tick_size),
+        "min_order_size": num(MIN_ORDER_SHARES), "tick_size": num(tick),
         "neg_risk": market.neg_risk,
         "last_trade_price": num(price_of(last_px, inst, yes)) if last_px is not None else "",
     }
@@ -93,8 +93,8 @@ def book_json(market: ClobMarket, token: str, inst: SimInstrument,
     return book
 
 
-def market_json(market: ClobMarket, inst: SimInstrument, yes_price: Decimal | None
-                ) -> dict[str, Any]:
+def market_json(market: ClobMarket, inst: SimInstrument, yes_price: Decimal | None,
+                tick: Decimal) -> dict[str, Any]:
     """§4.3 Market: JSON numbers where the venue writes numbers."""
     open_ = inst.state is InstrumentState.OPEN
     tokens = []
@@ -106,7 +106,7 @@ def market_json(market: ClobMarket, inst: SimInstrument, yes_price: Decimal | No
     return {
         "enable_order_book": True, "active": open_, "closed": not open_, "archived": False,
         "accepting_orders": open_, "minimum_order_size": int(MIN_ORDER_SHARES),
-        "minimum_tick_size": float(inst.tick_size), "condition_id": market.condition_id,
+        "minimum_tick_size": float(tick), "condition_id": market.condition_id,
         "question_id": market.condition_id, "question": inst.description,
         "description": inst.description, "market_slug": market.symbol.lower(),
         "seconds_delay": 0, "maker_base_fee": 0, "taker_base_fee": 0,
@@ -115,12 +115,12 @@ def market_json(market: ClobMarket, inst: SimInstrument, yes_price: Decimal | No
     }
 
 
-def clob_market_json(market: ClobMarket, inst: SimInstrument) -> dict[str, Any]:
+def clob_market_json(market: ClobMarket, inst: SimInstrument, tick: Decimal) -> dict[str, Any]:
     """§4.3 compact MarketDetails (`/clob-markets/{condition_id}`)."""
     details: dict[str, Any] = {
         "c": market.condition_id,
         "t": [{"t": market.yes_token, "o": "Yes"}, {"t": market.no_token, "o": "No"}],
-        "mts": float(inst.tick_size), "fd": fee_details(market), "mbf": 0, "tbf": 0,
+        "mts": float(tick), "fd": fee_details(market), "mbf": 0, "tbf": 0,
         "ao": inst.state is InstrumentState.OPEN, "mos": int(MIN_ORDER_SHARES), "sd": 0,
     }
     if market.neg_risk:

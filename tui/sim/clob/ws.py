@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from starlette.routing import WebSocketRoute
@@ -23,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from tui.core.enums import Side
 from tui.sim.clob.api import ClobApi
 from tui.sim.clob.auth import ClobKey
+from tui.sim.clob.markets import ClobMarket
 from tui.sim.clob.wire import ALL_LEVELS, num, price_of, shares, token_levels
 from tui.sim.hub import Hub, Subscriber
 from tui.sim.model import TradePrint
@@ -40,6 +42,7 @@ class Socket:
     dropped: bool = False
     tokens: set[str] = field(default_factory=set)  # market channel
     sent: dict[str, Levels] = field(default_factory=dict)  # token -> its levels, as sent
+    ticks: dict[str, Decimal] = field(default_factory=dict)  # token -> its tick, as sent
     sub: Subscriber | None = None
     key: ClobKey | None = None  # user channel
     markets: set[str] = field(default_factory=set)  # condition ids; empty: all
@@ -148,6 +151,7 @@ class ClobSockets:
         book = self.api.book_of(market, token)
         sock.sent[token] = {"BUY": {lv["price"]: lv["size"] for lv in book["bids"]},
                             "SELL": {lv["price"]: lv["size"] for lv in book["asks"]}}
+        sock.ticks[token] = self.api.ticks.tick(market.symbol)
         return {"event_type": "book", **book}
 
     async def _pump(self, sock: Socket) -> None:
@@ -188,6 +192,7 @@ class ClobSockets:
             market = self.api.markets.by_symbol[symbol]
             inst = self.api.instrument(market)
             levels = self.api.exchange.book(symbol, ALL_LEVELS)
+            frames += self._tick_changes(sock, market, now)
             changes = []
             for token in sorted(sock.tokens & {market.yes_token, market.no_token}):
                 bids, asks = token_levels(inst, market.is_yes(token), *levels)
@@ -206,6 +211,19 @@ class ClobSockets:
             if changes:
                 frames.append({"event_type": "price_change", "market": market.condition_id,
                                "timestamp": now, "price_changes": changes})
+        return frames
+
+    def _tick_changes(self, sock: Socket, market: ClobMarket, now: str) -> list[dict[str, Any]]:
+        """A `tick_size_change` per subscribed token whose tick moved since this socket last
+        said it (§5.1), ahead of the levels priced on the new grid."""
+        tick, frames = self.api.ticks.tick(market.symbol), []
+        for token in sorted(sock.tokens & {market.yes_token, market.no_token}):
+            old = sock.ticks.get(token)
+            sock.ticks[token] = tick
+            if old is not None and old != tick:
+                frames.append({"event_type": "tick_size_change", "market": market.condition_id,
+                               "asset_id": token, "old_tick_size": num(old),
+                               "new_tick_size": num(tick), "timestamp": now})
         return frames
 
     # --- user channel ------------------------------------------------------------------

@@ -25,6 +25,7 @@ from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order
 from tui.core.venue import VenueError
 from tui.venues.base import VenueBase
 from tui.venues.clob import convert
+from tui.venues.clob.batch import OrderBatcher
 from tui.venues.clob.convert import Market, Signer
 from tui.venues.clob.rest import ClobRest, refusal
 from tui.venues.sweep import Scope
@@ -36,6 +37,7 @@ PREPARED_KEPT = 50  # orders prepared for confirmations not (yet) answered
 class ClobCommands(VenueBase):
     state: DeskState
     rest: ClobRest
+    batcher: OrderBatcher
     signer: Signer
     markets: dict[str, Market]  # symbol -> its CLOB names
     _conditions: dict[str, Market]  # condition id -> its CLOB names
@@ -71,7 +73,7 @@ class ClobCommands(VenueBase):
             body, order_id = unsigned.sign(self.signer, owner)
             # named before it leaves: what the user channel says of it may come first
             self._clords[order_id] = request.clord_id
-            answer = await self.rest.post_order(body)
+            answer = await self.batcher.post(body)
             if not answer.get("success", True):
                 raise VenueError(f"The CLOB refused it: {refusal(str(answer.get('errorMsg')))}.")
             return str(answer.get("orderID") or order_id)

@@ -17,6 +17,7 @@ from typing import Any
 
 from tui.core.clob_sign import (
     BUY,
+    POLY_1271,
     POLYGON,
     SELL,
     OrderFields,
@@ -36,6 +37,9 @@ Json = Any
 # quantities in the CLOB's base units (10^-6 of a share, §1.2): a market buy fills to 4-6
 # places (25 / 0.52 = 48.0769 shares), which a coarser scale would round away
 QTY_SCALE = 1_000_000
+# prices in ten-thousandths, the finest tick the CLOB uses (§3.5), whatever a market's tick
+# now: it changes near the ends of the range (§6.5) and a price kept must still be exact
+PRICE_SCALE = 10_000
 GTD_THRESHOLD = 60  # §6.8: an order lives until a minute before its expiration
 
 
@@ -61,11 +65,6 @@ class Market:
         raise ValueError(f"token {token} is not one of {self.symbol}'s")
 
 
-def _places(step: Decimal) -> int:
-    exponent = step.normalize().as_tuple().exponent
-    return 10 ** max(0, -int(exponent))
-
-
 def market(data: Json) -> tuple[Instrument, Market]:
     """§4.3 Market: the desk's instrument (named by its slug) and its CLOB names."""
     tokens = data.get("tokens") or []
@@ -79,7 +78,7 @@ def market(data: Json) -> tuple[Instrument, Market]:
     symbol = str(data.get("market_slug") or data.get("condition_id") or "")
     if not symbol or tick <= 0 or minimum <= 0:
         raise ValueError("a market without a name, a tick or a minimum size")
-    scales = Scales.from_refdata(price_scale=max(100, _places(tick)), tick_size=tick,
+    scales = Scales.from_refdata(price_scale=PRICE_SCALE, tick_size=tick,
                                  qty_scale=QTY_SCALE, min_qty=int(minimum * QTY_SCALE))
     open_ = bool(data.get("accepting_orders", True)) and not data.get("closed", False)
     question = str(data.get("question") or symbol)
@@ -274,7 +273,10 @@ def unsigned_order(request: OrderRequest, names: Market, sc: Scales, signer: Sig
         # so it lives until the time the trader chose (§6.8)
         expiration = int(request.expire_at) + GTD_THRESHOLD
     fields = OrderFields(salt=secrets.randbits(48), maker=signer.funder,
-                         signer=signer.wallet.address, token_id=int(names.token(outcome)),
+                         # §2.4: a deposit wallet is its orders' signer; its owner signs
+                         signer=(signer.funder if signer.signature_type == POLY_1271
+                                 else signer.wallet.address),
+                         token_id=int(names.token(outcome)),
                          maker_amount=amounts[0], taker_amount=amounts[1], side=side,
                          signature_type=signer.signature_type,
                          timestamp_ms=int(now * 1000), expiration=expiration)

@@ -3,7 +3,8 @@ commands, the market and user WebSockets, one DeskState.
 
 Books: the YES token's book is the ladder (the NO book is its mirror, §6.2), built from the
 market channel's dump and level changes. Orders and trades: the user channel; a trade's
-fill is taken once, at MATCHED, and a FAILED settlement is said. Positions are held per
+fill is taken once, at MATCHED, and undone once if the trade FAILs on chain (settle.py).
+Positions are held per
 token, from my trade history at start and every fill after (Position.trade). pUSD is read
 over REST at start and after fills. After every reconnect of the user channel the open
 orders are listed, orders that ended meanwhile are looked up by id, and the trades missed
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import ssl
 import time
@@ -24,17 +26,20 @@ from typing import Any
 from tui.core.clob_sign import ApiCreds, Wallet
 from tui.core.enums import ExecType, OrderState, Side
 from tui.core.model import Balance, Fill, Order, Position
-from tui.core.prices import Outcome, Scales
+from tui.core.money import wire_decimal
 from tui.core.recent import RecentDict
 from tui.core.state import DeskState
 from tui.core.tape import Trade
 from tui.core.venue import LocalDatabase, VenueError
+from tui.core.words import order_words
 from tui.venues.base import INTENTS_KEPT, ORDER_STREAM
 from tui.venues.clob import convert
+from tui.venues.clob.batch import OrderBatcher
 from tui.venues.clob.commands import ClobCommands
 from tui.venues.clob.convert import Levels, Market, Signer
 from tui.venues.clob.heartbeat import Heartbeat
 from tui.venues.clob.rest import ClobRest
+from tui.venues.clob.settle import Settlement, held
 from tui.venues.clob.socket import ClobSocket, Event
 from tui.venues.keys import redact_logs
 
@@ -66,6 +71,7 @@ class ClobVenue(ClobCommands):
         self.rest = ClobRest(rest_url, wallet, creds=creds, chain=chain,
                              verify=ssl_context if ssl_context is not None else True)
         self.rest.holds = self._held
+        self.batcher = OrderBatcher(self.rest)  # inserts of one turn: one POST /orders
         self.ws_url = (ws_url or ws_base(rest_url)).rstrip("/")
         self._ssl = ssl_context
         self.markets: dict[str, Market] = {}
@@ -83,6 +89,7 @@ class ClobVenue(ClobCommands):
         # the fills the positions hold (each once: a fill seen by the replay of the history
         # and again on the socket, or after a reconnect, moves a position once)
         self._counted: set[str] = set()
+        self.settlement = Settlement(self)  # and fills undone when their trade FAILs
         self._balance_read: asyncio.Task[None] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -166,16 +173,37 @@ class ClobVenue(ClobCommands):
         levels, inst = self._levels[names.symbol], self.state.instruments[names.symbol]
         try:
             if kind == "book":
+                if event.get("tick_size"):
+                    self._set_tick(names, wire_decimal(event["tick_size"]))
                 levels.replace(event)
                 self._publish(names.symbol)
             elif kind == "last_trade_price":
                 self._print(names, event)
             elif kind == "tick_size_change":
-                self.state.notify(f"{names.symbol}: the tick changed from "
-                                  f"{event.get('old_tick_size')} to "
-                                  f"{event.get('new_tick_size')}.", "warning")
+                self._set_tick(names, wire_decimal(event.get("new_tick_size")))
         except (ValueError, KeyError, TypeError):
             log.warning("a %s event for %s could not be read", kind, inst.symbol)
+
+    def _set_tick(self, names: Market, tick: Decimal) -> None:
+        """A market's new tick (§6.5): the ladder, the ticket and the signing follow it; an
+        order of ours left off a coarser grid keeps resting and is named."""
+        if tick == names.tick:
+            return
+        inst = self.state.instruments[names.symbol]
+        scales = dataclasses.replace(inst.scales,
+                                     tick=int(tick * inst.scales.price_scale))  # ValueError
+        moved = dataclasses.replace(names, tick=tick)
+        self.markets[names.symbol] = moved
+        self._tokens.update({moved.yes_token: moved, moved.no_token: moved})
+        self._conditions[moved.condition_id] = moved
+        self.state.set_instruments([dataclasses.replace(inst, scales=scales) if i is inst else i
+                                    for i in self.state.instruments.values()])
+        off = [order_words(self.state, o) for o in self.state.working_orders(names.symbol)
+               if not scales.on_tick(o.price)]
+        rest = (f" {len(off)} of your orders rest off the new grid ({'; '.join(off[:3])}): "
+                "they stay; a modify puts one on it.") if off else ""
+        self.state.notify(f"{names.symbol}: the tick is now {tick} "
+                          f"(it was {names.tick}).{rest}", "warning")
 
     def _level(self, change: dict[str, Any]) -> str:
         """One level of a YES book set; the market's symbol ("" when it was not one)."""
@@ -219,15 +247,14 @@ class ClobVenue(ClobCommands):
         names = self.by_condition().get(str(trade.get("market", "")))
         if names is None or self.rest.creds is None:
             return
-        status = str(trade.get("status", "")).upper()
-        if status == "FAILED":
-            self.state.notify(f"A trade in {names.symbol} failed to settle on chain "
-                              "(FAILED): check the positions.", "error")
         inst = self.state.instruments[names.symbol]
         try:
             found = convert.fills(trade, self.rest.creds.api_key, names, inst.scales)
         except (ValueError, KeyError, TypeError):
             log.warning("a trade in %s could not be read", names.symbol)
+            return
+        if str(trade.get("status", "")).upper() == "FAILED":  # it moved nothing on chain
+            self.settlement.failed(found, names.symbol, inst.scales)
             return
         for fill in found:
             self._fill(fill)
@@ -257,15 +284,20 @@ class ClobVenue(ClobCommands):
         except ValueError:  # more sold than the desk knew of: the history was short
             self.tasks.spawn(self._replay_positions(), "replay-positions")
             return
+        self.settlement.kept(fill)
         self.state.set_positions([position], snapshot=False)
 
     async def _replay_positions(self) -> None:
-        """Positions per token from my whole trade history, oldest first."""
+        """Positions per token from my whole trade history, oldest first; a trade that
+        FAILED on chain moved nothing (its fills counted as done with, never held)."""
         if self.rest.creds is None:
             return
         positions: dict[str, Position] = {}
         counted: set[str] = set()
+        kept: dict[str, list[Fill]] = {}
+        undone: set[str] = set()
         trades = await self.rest.trades()
+        failed = {t.get("id") for t in trades if str(t.get("status", "")).upper() == "FAILED"}
         for trade in sorted(trades, key=lambda t: float(t.get("match_time") or 0)):
             names = self.by_condition().get(str(trade.get("market", "")))
             if names is None:
@@ -276,8 +308,13 @@ class ClobVenue(ClobCommands):
                     if fill.exec_id in counted:
                         continue  # a trade listed twice (a later status of it)
                     counted.add(fill.exec_id)
+                    if trade.get("id") in failed:
+                        undone.add(fill.exec_id)
+                        continue
                     held(positions.setdefault(fill.symbol, Position(fill.symbol)), fill, sc)
+                    kept.setdefault(fill.symbol, []).append(fill)
         self._counted = counted
+        self.settlement.reset(kept, undone)
         self.state.set_positions(list(positions.values()), snapshot=True)
 
     async def _read_balance(self) -> None:
@@ -326,14 +363,3 @@ class ClobVenue(ClobCommands):
     def _cash(self) -> Decimal:
         balance = self.state.balance
         return balance.balance if balance is not None else Decimal(0)
-
-
-def held(position: Position, fill: Fill, sc: Scales) -> None:
-    """A fill (of an order whose intent is known) into the position, in its own token at
-    that token's price, its fee in the positions' raw notional; ValueError when it sells
-    more than the position holds."""
-    assert fill.intent is not None
-    outcome = fill.intent.outcome
-    price = fill.price if outcome is Outcome.YES else sc.complement(fill.price)
-    fee = int((fill.fee * sc.price_scale * sc.qty_scale).to_integral_value())
-    position.trade(outcome, fill.qty if fill.intent.is_buy else -fill.qty, price, fee)
