@@ -12,10 +12,13 @@ import pytest
 import websockets
 
 from tests.clob_kit import ClobKit, live_venue, logged_in
-from tests.conftest import eventually
+from tests.conftest import eventually, make_clob_venue
 from tests.desk_kit import BOB, place
+from tests.pilot_kit import cursor_to, pilot_desk, step_to
 from tests.test_clob_streams_exchange import frames_until, ws_url
+from tui.core.config import DeskConfig
 from tui.core.enums import Side
+from tui.core.limits import Limits
 from tui.core.prices import Intent
 from tui.core.ticket import TicketError, build_order
 from tui.sim.clob.markets import ClobMarket
@@ -92,3 +95,18 @@ async def test_the_desk_follows_the_tick_and_names_its_order_left_off_the_grid(
         with pytest.raises(TicketError):
             build_order(state.instruments[SLUG], Intent.BUY_NO, 250, 5 * LOT)
         assert venue.markets[SLUG].tick == Decimal("0.01")
+
+
+async def test_the_ladder_redraws_on_the_new_grid_under_the_trader(
+        quiet_sim: SimServer) -> None:
+    place(quiet_sim, BOB, SYMBOL, Side.BUY, 300, 10)
+    config = DeskConfig(limits=Limits(), confirm_delay=0.2)
+    async with pilot_desk(make_clob_venue(quiet_sim), config) as (app, pilot):
+        await step_to(app, pilot, SLUG)
+        assert app.cursor_price == 3000
+        place(quiet_sim, BOB, SYMBOL, Side.BUY, 962, 10)  # the bid above 0.96: fine tick
+        await eventually(lambda: app.cursor_price == 9620, what="the cursor on 0.962")
+        await cursor_to(app, pilot, 9630)  # a row of the new grid, between the old ones
+        await pilot.press("b")
+        await eventually(lambda: any(o.price == 9630 for o in app.state.working_orders(SLUG)),
+                         what="a bid at 0.963 working")

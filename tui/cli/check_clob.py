@@ -18,7 +18,7 @@ from websockets.exceptions import WebSocketException
 from tui.cli.check import STEP_TIMEOUT, CheckError, Step, _reason, run_steps
 from tui.cli.clob import clob_key
 from tui.cli.retail import retail_ssl
-from tui.core.clob_sign import Wallet
+from tui.core.clob_sign import EXCHANGE_V2, NEG_RISK_EXCHANGE_V2, Wallet
 from tui.core.profiles import Profile
 from tui.core.venue import VenueError
 from tui.venues.clob import convert
@@ -105,11 +105,23 @@ class ClobChecker:
     async def _balance(self) -> str:
         assert self.rest is not None
         try:
-            cash = await self.rest.balance("COLLATERAL",
-                                           signature_type=self.profile.signature_type)
+            cash, allowances = await self.rest.balance_allowance(
+                "COLLATERAL", signature_type=self.profile.signature_type)
         except VenueError as exc:
             raise CheckError(str(exc)) from None
-        return f"pUSD ${cash:,.2f}" + (" (nothing to trade with)" if cash == Decimal(0) else "")
+        said = f"pUSD ${cash:,.2f}" + (" (nothing to trade with)" if cash == Decimal(0) else "")
+        # §6.6: a BUY needs the exchange's allowance too; the smaller of the two exchanges'
+        limits = [a for k, a in allowances.items()
+                  if k in (EXCHANGE_V2.lower(), NEG_RISK_EXCHANGE_V2.lower(), "*")
+                  and a is not None]
+        if not limits:
+            return said + ", allowance unlimited"
+        allowed = min(limits)
+        if allowed <= 0 < cash:
+            raise CheckError(f"{said}, but the exchange may spend none of it (allowance $0): "
+                             "approve pUSD to the CTF exchanges on chain before buying")
+        return said + f", allowance ${allowed:,.2f}" + (
+            " (buys beyond it are refused)" if allowed < cash else "")
 
     async def _listen(self, path: str, subscribe: dict[str, Any], done: Any) -> None:
         try:

@@ -173,6 +173,9 @@ class Balance:
     balance: Decimal
     buying_power: Decimal
     currency: str = "USD"
+    # what the exchange may spend of the balance (the CLOB's pUSD approval), when it is less
+    # than unlimited; None where a venue has no such thing or it is unlimited
+    allowance: Decimal | None = None
 
 
 @dataclass(slots=True)

@@ -321,6 +321,9 @@ class ClobApi:
             amount = self.tokens.held(wallet.account, self._token(request)[1])
         else:
             raise ClobError(400, "Invalid asset type")
-        return {"balance": str(int(amount * UNITS)), "allowances": {
-            EXCHANGE_V2: MAX_ALLOWANCE, NEG_RISK_EXCHANGE_V2: MAX_ALLOWANCE,
-            NEG_RISK_ADAPTER: MAX_ALLOWANCE}}
+        allowances = {}
+        for spender in (EXCHANGE_V2, NEG_RISK_EXCHANGE_V2, NEG_RISK_ADAPTER):
+            allowed = self.tokens.allowance(wallet.account, spender)
+            allowances[spender] = (MAX_ALLOWANCE if allowed is None or kind != "COLLATERAL"
+                                   else str(int(max(allowed, Decimal(0)) * UNITS)))
+        return {"balance": str(int(amount * UNITS)), "allowances": allowances}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from tui.core.clob_sign import BUY, POLY_1271
+from tui.core.clob_sign import BUY, POLY_1271, exchange_for
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.sim.clob.auth import ClobKey, ClobWallet
 from tui.sim.clob.intake import BAD_SIGNATURE, GTD_THRESHOLD, ClobAsk, parse, refused
@@ -121,6 +121,9 @@ class ClobOrders:
         tokens = self.api.tokens
         if ask.fields.side == BUY:
             held = tokens.cash(wallet.account)
+            allowed = tokens.allowance(wallet.account, exchange_for(ask.market.neg_risk))
+            if allowed is not None:  # §6.6: balance and allowance, the smaller binds
+                held = min(held, allowed)
             reserved = sum(((o.original - o.matched) * o.price for o in live
                             if o.side == BUY), Decimal(0))
             # what it could spend, and the taker's fee on it (§6.6: fees add to a BUY)

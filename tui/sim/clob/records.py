@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from tui.core.clob_sign import exchange_for
 from tui.core.enums import ExecType, OrderState, Side
 from tui.sim.clob.markets import ClobMarket, ClobMarkets
 from tui.sim.clob.tokens import Booking, TokenLedger
@@ -157,7 +158,8 @@ class ClobRecords:
             order.matched += qty
             price = price_of(report.last_px, inst, order.market.is_yes(order.token))
             fee = qty * order.market.fee_per_share(price) if report.aggressor else Decimal(0)
-            booked = self.tokens.book(order.account, order.token, order.side, qty, price, fee)
+            booked = self.tokens.book(order.account, order.token, order.side, qty, price, fee,
+                                      exchange_for(order.market.neg_risk))
         half = self._half.pop(report.trade_id, None)
         if half is None:
             self._half[report.trade_id] = (report, booked)

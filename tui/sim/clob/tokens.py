@@ -26,12 +26,26 @@ class Booking:
     shares: Decimal
     price: Decimal
     fee: Decimal
+    spender: str = ""  # the exchange contract a BUY's pUSD went through (its allowance)
 
 
 class TokenLedger:
     def __init__(self) -> None:
         self._cash: dict[str, Decimal] = {}  # wallet account -> pUSD
         self._held: dict[tuple[str, str], Decimal] = {}  # (account, token) -> shares
+        # (account, spender) -> pUSD the contract may still move; absent: unlimited (the
+        # approval wallets give by default), spent down like an ERC-20 allowance
+        self._allowance: dict[tuple[str, str], Decimal] = {}
+
+    def approve(self, account: str, spender: str, amount: Decimal | None) -> None:
+        """An on-chain approval of ``amount`` pUSD (None: unlimited) to one contract."""
+        if amount is None:
+            self._allowance.pop((account, spender.lower()), None)
+        else:
+            self._allowance[(account, spender.lower())] = amount
+
+    def allowance(self, account: str, spender: str) -> Decimal | None:
+        return self._allowance.get((account, spender.lower()))
 
     def fund(self, account: str, cash: Decimal) -> None:
         self._cash[account] = self._cash.get(account, Decimal(0)) + cash
@@ -43,10 +57,10 @@ class TokenLedger:
         return self._held.get((account, token), Decimal(0))
 
     def book(self, account: str, token: str, side: str, shares: Decimal, price: Decimal,
-             fee: Decimal = Decimal(0)) -> Booking:
-        """One fill of a wallet's order: a BUY pays shares × price (+ fee) for the tokens, a
-        SELL gives the tokens for shares × price (− fee)."""
-        booking = Booking(account, token, side, shares, price, fee)
+             fee: Decimal = Decimal(0), spender: str = "") -> Booking:
+        """One fill of a wallet's order: a BUY pays shares × price (+ fee) for the tokens
+        (through ``spender``'s allowance), a SELL gives the tokens for shares × price (− fee)."""
+        booking = Booking(account, token, side, shares, price, fee, spender)
         self._move(booking, 1)
         return booking
 
@@ -59,3 +73,7 @@ class TokenLedger:
         key = (b.account, b.token)
         self._held[key] = self.held(*key) + sign * b.shares
         self._cash[b.account] = self.cash(b.account) - sign * b.shares * b.price - way * b.fee
+        allowed = self.allowance(b.account, b.spender)
+        if b.side == "BUY" and allowed is not None:  # a failed trade gives it back
+            self._allowance[(b.account, b.spender.lower())] = (
+                allowed - way * (b.shares * b.price + b.fee))

@@ -313,6 +313,8 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
                 pane.ladder.show(symbols[n % len(symbols)] if symbols else None)
         if self.symbol not in self.state.instruments:
             self.show_market(symbols[0] if symbols else None)
+        for pane in self.panes:
+            pane.ladder.rescale()
         self.query_one(MarketList).set_markets(symbols, self.symbol)
 
     # --- keys that only change what is shown ----------------------------------------------

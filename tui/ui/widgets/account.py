@@ -68,9 +68,15 @@ class AccountPanel(Static):
         unrealized = dollars(pnl.unrealized, signed=True) + ("*" if pnl.unmarked else "")
         self.tooltip = (f"{pnl.unmarked} open position(s) without a mark are not in the "
                         "unrealized total" if pnl.unmarked else None)
+        allowed = balance.allowance if balance else None
+        # the CLOB's pUSD approval, only when it is less than unlimited: red when it binds
+        allowance: tuple[Field, ...] = () if allowed is None else ((
+            "allowance", cash_text(allowed),
+            "account--loss" if balance and allowed < balance.balance else ""),)
         self.refresh_fields((
             ("balance", cash_text(balance.balance if balance else None), ""),
             ("buying power", cash_text(balance.buying_power if balance else None), ""),
+            *allowance,
             ("realized", dollars(pnl.realized, signed=True), _gain(pnl.realized)),
             ("unrealized", unrealized, _gain(pnl.unrealized)),
             ("open orders", str(len(state.working_orders())), ""),

@@ -132,6 +132,13 @@ class Ladder(FollowsMarket, PaintsRows, SteadyScrollBars, ScrollView, can_focus=
         self.call_after_refresh(self.recentre_view)  # once laid out: a hidden one waits
         self.post_message(self.CursorMoved(self.cursor))
 
+    def rescale(self) -> None:
+        """The market's tick changed under the ladder (the CLOB's near the ends of the
+        range): its axis again, on the new grid, the cursor on the inside market."""
+        inst = self.state.instruments.get(self.symbol) if self.symbol else None
+        if inst is not None and inst.scales != self._scales:
+            self.show(self.symbol)
+
     def refresh_book(self) -> None:
         """Recompute row keys from the state; repaint only rows that changed."""
         book = self.state.books.get(self.symbol) if self.symbol else None

@@ -107,6 +107,9 @@ class StatusBar(Static):
             text.append(f" {dollars(bal.balance)}")
             if bal.buying_power != bal.balance and self.size.width >= SHORT_BELOW:
                 text.append(f" bp {dollars(bal.buying_power)}", style=st("status--dim"))
+            if bal.allowance is not None and bal.allowance < bal.balance:
+                # buys beyond the exchange's allowance are refused: always in sight
+                text.append(f" allow {dollars(bal.allowance)}", style=st("status--stale"))
         short = self.size.width < SHORT_BELOW  # every stream must stay in sight at 80 columns
         for stream in state.streams.values():
             dot, words, style = stream_word(stream, now)

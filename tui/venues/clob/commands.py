@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-from tui.core.clob_sign import SigningError, compact, fee_per_share
+from tui.core.clob_sign import SigningError, compact, exchange_for, fee_per_share
 from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.model import Book, Estimate, Instrument, Order
 from tui.core.prices import Outcome
@@ -40,6 +40,7 @@ class ClobCommands(VenueBase):
     batcher: OrderBatcher
     signer: Signer
     markets: dict[str, Market]  # symbol -> its CLOB names
+    allowances: dict[str, Decimal | None]  # spender -> pUSD it may spend (None: unlimited)
     _conditions: dict[str, Market]  # condition id -> its CLOB names
     _fees: dict[str, tuple[Decimal, int]]  # symbol -> §6.7 (r, e), read when first needed
     _replacing: set[str]  # desk ids of the new halves of moves on their way
@@ -142,6 +143,13 @@ class ClobCommands(VenueBase):
             if needed > free:
                 raise VenueError(f"Not enough pUSD free: it needs ${needed:.2f}, "
                                  f"${max(free, Decimal(0)):.2f} is free.")
+            allowed = self.allowance_for(self._names(request.symbol)[1].neg_risk)
+            if allowed is not None and needed > self.free_cash(excluding=replacing,
+                                                               cash=allowed):
+                raise VenueError(
+                    f"Not enough pUSD allowance: it needs ${needed:.2f}, and the exchange "
+                    f"may spend ${max(allowed, Decimal(0)):.2f} of your pUSD, less what your "
+                    "bids hold. Approve more on chain.")
             return
         position = self.state.positions.get(request.symbol)
         held = position.holding(outcome).qty if position is not None else 0
@@ -156,6 +164,11 @@ class ClobCommands(VenueBase):
                 f"You hold {have} {outcome.value} free to sell, so the CLOB cannot sell "
                 f"{sc.qty_text(request.qty)}: selling needs tokens held. The same exposure: "
                 f"BUY {other.value} {sc.qty_text(request.qty)} @ {mirror}.")
+
+    def allowance_for(self, neg_risk: bool) -> Decimal | None:
+        """pUSD the market's exchange contract may spend (None: unlimited, or not told)."""
+        given = self.allowances
+        return given.get(exchange_for(neg_risk).lower(), given.get("*"))
 
     def free_cash(self, excluding: Order | None = None, cash: Decimal | None = None
                   ) -> Decimal:

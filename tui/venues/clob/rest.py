@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from tui.core.clob_sign import ApiCreds, Wallet, compact, l1_headers, l2_headers
+from tui.core.clob_sign import UNITS, ApiCreds, Wallet, compact, l1_headers, l2_headers
 from tui.core.venue import VenueError
 from tui.venues.refusals import POST_ONLY_CROSSED, is_post_only_cross
 
@@ -145,11 +145,24 @@ class ClobRest:
     async def balance(self, asset_type: str, token_id: str = "",
                       signature_type: int = 0) -> Decimal:
         """GET /balance-allowance: the balance in human units (base units / 10^6)."""
+        return (await self.balance_allowance(asset_type, token_id, signature_type))[0]
+
+    async def balance_allowance(self, asset_type: str, token_id: str = "",
+                                signature_type: int = 0
+                                ) -> tuple[Decimal, dict[str, Decimal | None]]:
+        """GET /balance-allowance: the balance, and what each contract may spend of it
+        (lower-case address -> pUSD; None: unlimited), in human units. An older server's
+        single `allowance` is every contract's (§4.7)."""
         params = {"asset_type": asset_type, "signature_type": str(signature_type)}
         if token_id:
             params["token_id"] = token_id
         data = await self._call("GET", "/balance-allowance", params=params)
-        return Decimal(str(data.get("balance", "0"))) / 1_000_000
+        balance = Decimal(str(data.get("balance", "0"))) / UNITS
+        given = data.get("allowances")
+        if not isinstance(given, dict):
+            single = data.get("allowance")
+            given = {"*": single} if single is not None else {}
+        return balance, {str(k).lower(): _allowance(v) for k, v in given.items()}
 
     async def heartbeat(self, heartbeat_id: str) -> tuple[str, bool]:
         """POST /v1/heartbeats: (the id the next beat must carry, whether this one counted).
@@ -274,3 +287,17 @@ def refusal(text: str) -> str:
         if text.startswith(code):
             return f"{words} ({text})"
     return text
+
+
+UNLIMITED = Decimal(2) ** 255  # an approval this large never binds (wallets approve 2^256 − 1)
+
+
+def _allowance(value: object) -> Decimal | None:
+    """An allowance in base units as pUSD; None when it is unlimited for any use."""
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        return Decimal(0)  # unreadable: trust nothing to it
+    return None if amount >= UNLIMITED else amount / UNITS

@@ -91,6 +91,8 @@ class ClobVenue(ClobCommands):
         self._counted: set[str] = set()
         self.settlement = Settlement(self)  # and fills undone when their trade FAILs
         self._balance_read: asyncio.Task[None] | None = None
+        self.allowances: dict[str, Decimal | None] = {}  # spender -> pUSD (None: unlimited)
+        self._allowance_told: Decimal | None = None
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
@@ -318,8 +320,22 @@ class ClobVenue(ClobCommands):
         self.state.set_positions(list(positions.values()), snapshot=True)
 
     async def _read_balance(self) -> None:
-        cash = await self.rest.balance("COLLATERAL", signature_type=self.signer.signature_type)
-        self.state.set_balance(Balance(balance=cash, buying_power=self.free_cash(cash=cash)))
+        cash, self.allowances = await self.rest.balance_allowance(
+            "COLLATERAL", signature_type=self.signer.signature_type)
+        self._set_balance(cash)
+        allowed = self.state.balance.allowance if self.state.balance is not None else None
+        if allowed is not None and allowed < cash and allowed != self._allowance_told:
+            self._allowance_told = allowed
+            self.state.notify(f"The exchange may spend only ${allowed:,.2f} of your "
+                              f"${cash:,.2f} pUSD (its allowance): buys beyond it are refused. "
+                              "Approve more pUSD to the CTF exchanges on chain.", "warning")
+
+    def _set_balance(self, cash: Decimal) -> None:
+        """The balance, what is free of it, and the allowance when one binds (§6.6)."""
+        limits = [a for a in (self.allowance_for(False), self.allowance_for(True))
+                  if a is not None]
+        self.state.set_balance(Balance(balance=cash, buying_power=self.free_cash(cash=cash),
+                                       allowance=min(limits) if limits else None))
 
     def _reread_balance(self) -> None:
         if not self.tasks.running("balance"):
@@ -352,13 +368,13 @@ class ClobVenue(ClobCommands):
         except VenueError as exc:
             self.state.notify(f"After reconnecting, the CLOB could not be read: {exc}",
                               "warning")
-        self.state.set_balance(Balance(balance=self._cash(), buying_power=self.free_cash()))
+        self._set_balance(self._cash())
 
     def _report(self, order: Order) -> None:
         """Every order change moves what is free: buying power follows (§6.6)."""
         super()._report(order)
         if self.state.balance is not None:
-            self.state.set_balance(Balance(balance=self._cash(), buying_power=self.free_cash()))
+            self._set_balance(self._cash())
 
     def _cash(self) -> Decimal:
         balance = self.state.balance
