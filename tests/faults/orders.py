@@ -19,9 +19,11 @@ CHECK_AFTER = 3.0  # a press is judged this long after it returned
 
 def inserts_only(kind: str, lose: float, seed: int) -> Rules:
     """A share `lose` of the inserts' answers lost; every other request passed on."""
-    path = {"retail": "/v1/orders", "clob": "/order"}.get(kind, INSERT_PATH)
+    # the CLOB desk sends the inserts of one moment as one batch (POST /orders)
+    paths = {"retail": ("/v1/orders",), "clob": ("/order", "/orders")}.get(
+        kind, (INSERT_PATH,))
     return Rules(lose=lose, seed=seed, applies=lambda method, p: method == "POST"
-                 and p == path)
+                 and p in paths)
 
 
 async def lost_inserts(kind: str, inserts: int, lose: float = 0.3, seed: int = 11, *,
