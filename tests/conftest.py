@@ -122,10 +122,10 @@ def _opener(profile: str | None) -> Callable[[str], Store] | None:
     return lambda account: Store.open(db_path(profile, account))
 
 
-async def logged_in(sim: SimServer) -> GatewayRest:
-    """A gateway REST client of its own, logged in as the demo user, its participant set."""
+async def logged_in(sim: SimServer, user: str = "demo") -> GatewayRest:
+    """A gateway REST client of its own, logged in as `user`, its participant set."""
     rest = GatewayRest(sim.rest_url)
-    await rest.login("demo", DEMO_PASSWORD)
+    await rest.login(user, DEMO_PASSWORD)
     rest.participant_id = (await rest.whoami()).user
     return rest
 

@@ -11,10 +11,10 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from enum import Enum
 
 from tui.core.account import AccountState
 from tui.core.audit import SAID, AuditEntry
+from tui.core.listener import DeskListener, LinkState
 from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
 from tui.core.queue import QueueEstimates
 from tui.core.tape import FeedGap, MarketTape, Trade
@@ -27,12 +27,6 @@ def is_feed(name: str) -> bool:
     """A price feed (judged by the stream's name), as opposed to orders or positions."""
     lowered = name.lower()
     return any(word in lowered for word in FEED_WORDS)
-
-
-class LinkState(Enum):
-    CONNECTING = "connecting"
-    LIVE = "live"
-    DOWN = "down"
 
 
 @dataclass(slots=True)
@@ -60,41 +54,6 @@ class Notice:
     severity: str = "information"  # information | warning | error
 
 
-class DeskListener:
-    """Told of each change a venue writes, right after DeskState made it: the local database
-    listens, so every state reaches it with no call site to remember. A listener overrides
-    what it wants to hear; the rest do nothing. Called on the core's loop: return at once.
-    Today's venues write one account (the database is one file per account); a desk that
-    trades several (issue 16) must tell listeners which account each change is of."""
-
-    def on_instruments(self, instruments: list[Instrument]) -> None:
-        """The markets, as the venue listed them."""
-
-    def on_book(self, book: Book, trade: Trade | None) -> None:
-        """A market's new book (and the trade it implied, if any)."""
-
-    def on_trade(self, trade: Trade) -> None:
-        """A trade the venue reported itself."""
-
-    def on_order(self, order: Order) -> None:
-        """An order's state as the desk now holds it (pending, working or ended)."""
-
-    def on_fill(self, fill: Fill, clord_id: str) -> None:
-        """A fill, once per execution id."""
-
-    def on_positions(self, positions: list[Position]) -> None:
-        """Positions that changed (all of them, for a snapshot)."""
-
-    def on_balance(self, balance: Balance) -> None:
-        """The account's balance."""
-
-    def on_link(self, name: str, state: LinkState, detail: str) -> None:
-        """A stream connected, went down or is connecting again."""
-
-    def on_audit(self, entry: AuditEntry) -> None:
-        """An entry of the account's audit journal (tui/core/audit.py)."""
-
-
 class DeskState:
     """Everything the desk shows. Single-threaded: touched only from the core's event loop.
 
@@ -114,6 +73,8 @@ class DeskState:
         self.home = AccountState()  # where writes that name no account go
         self.active = self.home  # what the readers see
         self.accounts: dict[str, AccountState] = {"": self.home}
+        # every account the login may trade (a firm's or an ISV's several), when more than one
+        self.tradable: tuple[str, ...] = ()
         self.user = ""
         self.venue = ""
         self.problem = ""  # something the trader must keep seeing (e.g. no local database)
@@ -197,6 +158,12 @@ class DeskState:
         self.orders_version += 1
         self.positions_version += 1
         self.status_version += 1
+
+    def trade_account(self, account: str) -> None:
+        """The venue now trades ``account`` (opened if new): its writes that name no
+        account go there, and it is shown."""
+        self.home = self.open_account(account)
+        self.use_account(account)
 
     def _of(self, account: str | None) -> AccountState:
         """The account a write names (opened if new), else the venue's own."""

@@ -35,10 +35,13 @@ class LocalDatabase(Protocol):
     included (DeskState.audit): a venue only hands it its streams' resume tokens, and
     closes it."""
 
-    def attach(self, state: DeskState) -> list[Order]:
+    def attach(self, state: DeskState, *, history: bool = True) -> list[Order]:
         """Keep every change written into `state` from now on; show past sessions there
-        and return their orders, newest first."""
+        (``history``) and return their orders, newest first."""
         ...
+
+    def detach(self, state: DeskState) -> None:
+        """Stop keeping `state`'s changes (the desk trades another account now)."""
 
     async def watch(self, state: DeskState) -> None:
         """Say on the status bar when it cannot write, until it can (runs until cancelled)."""
@@ -96,6 +99,9 @@ class Venue(Protocol):
 
     def rearm(self) -> None:
         """The trader re-arms trading after the kill switch."""
+
+    async def switch_account(self, account: str) -> None:
+        """Trade and show another of ``state.tradable`` (VenueError: not now, or not one)."""
 
     def wire_text(self, request: OrderRequest) -> str:
         """Exactly what would be sent for this request (shown in confirmations)."""

@@ -15,7 +15,9 @@ class SimUser:
     password: str
     firm: str
     display_name: str
-    accounts: tuple[str, ...]
+    accounts: tuple[str, ...]  # every account this login may trade
+    # an ISV or firm login: the firm's end users it trades for (their usernames)
+    clients: tuple[str, ...] = ()
 
     @property
     def participant_id(self) -> str:
@@ -128,12 +130,28 @@ def _rfc3339(ts: float) -> str:
 DEMO_PASSWORD = "demo"
 
 
+ISV_FIRM = "ISV"
+# the demo ISV's end users: (username, display name, how many accounts each holds)
+ISV_CLIENTS = (("ann", "Ann Lee", 1), ("ben", "Ben Ortiz", 2))
+
+
 def demo_users() -> dict[str, SimUser]:
-    """Demo traders of a demo firm; each has one funded account. The password is public."""
+    """Demo traders of a demo firm; each has one funded account. The password is public.
+    And an ISV partner (`isv`) that trades for its end users' accounts and its own house
+    account, as the gateway's quickstart has a firm do: its users trade only their own."""
     users = {}
     for name, display in (("demo", "Demo Trader"), ("alice", "Alice"), ("bob", "Bob")):
         users[name] = SimUser(
             username=name, password=DEMO_PASSWORD, firm="DEMO", display_name=display,
             accounts=(f"firms/DEMO/accounts/{name}-1",),
         )
+    every: list[str] = [f"firms/{ISV_FIRM}/accounts/house"]
+    for name, display, count in ISV_CLIENTS:
+        own = tuple(f"firms/{ISV_FIRM}/accounts/{name}-{n}" for n in range(1, count + 1))
+        users[name] = SimUser(username=name, password=DEMO_PASSWORD, firm=ISV_FIRM,
+                              display_name=display, accounts=own)
+        every += own
+    users["isv"] = SimUser(username="isv", password=DEMO_PASSWORD, firm=ISV_FIRM,
+                           display_name="Demo ISV desk", accounts=tuple(every),
+                           clients=tuple(name for name, _, _ in ISV_CLIENTS))
     return users

@@ -235,7 +235,7 @@ class Accounts(Base, accounts_pb2_grpc.AccountsAPIServicer):
     async def ListAccounts(self, request: Any, context: grpc.aio.ServicerContext  # noqa: N802
                            ) -> Any:
         user = await self._user(context, account_scoped=False)
-        return self.service.list_accounts(user)
+        return self.service.list_accounts(user, request.user)
 
 
 class Report(Base, rep_grpc.ReportAPIServicer):

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
+from tui.proto.polymarket.v1 import accounts_pb2 as acc_pb
 from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
@@ -181,7 +182,11 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
         return service.whoami(user)
 
     async def accounts(request: Request, user: SimUser) -> Message:
-        return service.list_accounts(user)
+        if request.method == "GET":
+            for_user = request.query_params.get("user", "")
+        else:
+            for_user = _parse(await _body(request), acc_pb.ListAccountsRequest()).user
+        return service.list_accounts(user, for_user)
 
     async def instruments(request: Request, user: SimUser) -> Message:
         return service.list_instruments(_parse(await _body(request),

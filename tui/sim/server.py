@@ -62,8 +62,7 @@ class SimServer:
         self.legacy = LegacyAuth(self.auth, on_register=self._open_accounts)
         self.auth.second_factor = self.legacy.check_login_otp
         for user in self.auth.users.values():
-            for account in user.accounts:
-                self.exchange.add_account(account, user.participant_id, DEMO_CASH)
+            self._open_accounts(user)
         self.service = GatewayService(self.exchange)
         # retail API keys (Ed25519); the demo user's key has a public seed, like its password
         self.retail = RetailApi(self.exchange, self.auth.users, RetailKeys())
@@ -193,7 +192,8 @@ class SimServer:
 
     def _open_accounts(self, user: SimUser) -> None:
         for account in user.accounts:
-            self.exchange.add_account(account, user.participant_id, DEMO_CASH)
+            if account not in self.exchange.accounts:  # an ISV's clients' are theirs
+                self.exchange.add_account(account, user.participant_id, DEMO_CASH)
 
     def add_clob_wallet(self, address: str, cash: Decimal, signature_type: int = 0,
                         owners: tuple[str, ...] = ()) -> str:

@@ -64,11 +64,17 @@ class GatewayService:
             firm_type=1,
         )
 
-    def list_accounts(self, user: SimUser) -> acc_pb.ListAccountsResponse:
+    def list_accounts(self, user: SimUser, for_user: str = "") -> acc_pb.ListAccountsResponse:
+        """The accounts ``for_user`` (a participant id) holds that the caller may trade: the
+        caller's own by default; an ISV or firm login may name one of its end users."""
+        accounts = list(user.accounts)
+        if for_user and for_user != user.participant_id:
+            if for_user.rsplit("/", 1)[-1] not in user.clients or \
+                    not for_user.startswith(f"firms/{user.firm}/users/"):
+                raise ServiceError(PERMISSION_DENIED, f"no access to user {for_user}")
+            accounts = [a for a in accounts if self.exchange.accounts.get(a) == for_user]
         return acc_pb.ListAccountsResponse(
-            accounts=list(user.accounts),
-            display_names=[a.rsplit("/", 1)[-1] for a in user.accounts],
-        )
+            accounts=accounts, display_names=[a.rsplit("/", 1)[-1] for a in accounts])
 
     # --- reference data -----------------------------------------------------------
     def list_instruments(self, req: ref_pb.ListInstrumentsRequest

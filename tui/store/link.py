@@ -66,17 +66,21 @@ class StoreListener(DeskListener):
                            account=entry.account, summary=entry.summary)
 
 
-def attach(store: Store, state: DeskState) -> list[Order]:
-    """Listen to the desk from now on, and show what the database holds of past sessions.
-    Returns the past orders, newest first (a venue may want their ids and intents)."""
+def attach(store: Store, state: DeskState, *, history: bool = True) -> tuple[
+        list[Order], StoreListener]:
+    """Listen to the desk from now on, and (``history``) show what the database holds of
+    past sessions. Returns the past orders, newest first (a venue may want their ids and
+    intents), and the listener (to stop with when the desk trades another account)."""
     if state.instruments:  # listed before the database was opened
         store.instruments(list(state.instruments.values()))
     rows = store.orders(limit=HISTORY_SHOWN)
     orders = [row.to_order() for row in rows]
-    state.load_history([row.to_fill() for row in store.fills(limit=HISTORY_SHOWN)],
-                       [order for order in orders if not order.state.is_working])
-    state.listen(StoreListener(store, state))
-    return orders
+    if history:
+        state.load_history([row.to_fill() for row in store.fills(limit=HISTORY_SHOWN)],
+                           [order for order in orders if not order.state.is_working])
+    listener = StoreListener(store, state)
+    state.listen(listener)
+    return orders, listener
 
 
 def fill_kind(fill: Fill) -> str:

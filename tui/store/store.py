@@ -56,6 +56,7 @@ class Store:
         self._reader = reader
         self._read_lock = threading.Lock()  # one reading connection, shared by threads
         self._writer = writer
+        self._listener: link.StoreListener | None = None  # while attached to a desk
         self._closed = False
         self._writer.start()
         atexit.register(self.close)
@@ -126,10 +127,17 @@ class Store:
 
     # -- the desk, listened to --------------------------------------------------------------
 
-    def attach(self, state: DeskState) -> list[Order]:
+    def attach(self, state: DeskState, *, history: bool = True) -> list[Order]:
         """Keep every change a venue writes into ``state`` from now on (link.py), and show
         past sessions there; returns their orders, newest first."""
-        return link.attach(self, state)
+        orders, self._listener = link.attach(self, state, history=history)
+        return orders
+
+    def detach(self, state: DeskState) -> None:
+        """Stop keeping the desk's changes (it trades another account now)."""
+        if self._listener is not None and self._listener in state.listeners:
+            state.unlisten(self._listener)
+        self._listener = None
 
     async def watch(self, state: DeskState) -> None:
         """Say on the status bar when the disk cannot take writes, until it can (runs on)."""

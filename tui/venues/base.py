@@ -1,14 +1,13 @@
 """One order lifecycle for every venue; an adapter only translates its wire.
 
-The base holds what every venue shares: the pending order shown at once, the ledger of
-inserts whose answer has not come, the rule that nothing is sent without a live order
-stream, an uncertain answer looked up (never sent again), a certain refusal shown as
-rejected with its reason, cancels (one; lists, a market, everything: tui/venues/sweep.py)
-and changes with their marks, the kill switch's latch, the reports of the order stream
-applied and said, the tasks it starts, and the local database it is handed. An adapter
-implements the hooks marked below (send this insert, these cancels, this change; find an
-insert whose answer was lost; list the open orders), decodes its streams into Orders and
-Fills, and hands them to `_apply_report`.
+The base holds what every venue shares: the pending order shown at once, the ledger of inserts
+whose answer has not come, the rule that nothing is sent without a live order stream, an
+uncertain answer looked up (never sent again), a certain refusal shown as rejected with its
+reason, cancels (one; lists, a market, everything: tui/venues/sweep.py) and changes with their
+marks, the kill switch's latch, the reports of the order stream applied and said, the tasks it
+starts, and the local database it is handed. An adapter implements the hooks marked below (send
+this insert, these cancels, this change; find an insert whose answer was lost; list the open
+orders), decodes its streams into Orders and Fills, and hands them to `_apply_report`.
 """
 
 from __future__ import annotations
@@ -359,22 +358,7 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
         lists there, until it lists none."""
         return await self._sweep(Scope(symbol=symbol, side=side))
 
-    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
-        """Latch (nothing that adds risk is sent until re-armed), then cancel every order of
-        the account in every market, acknowledged or not, until the exchange lists nothing
-        working or the sweep's bound passes (then it names what may still be working)."""
-        self.state.set_latch(why)
-        return await self._sweep(Scope())
-
-    # --- the latch ----------------------------------------------------------------------
-    @property
-    def latched(self) -> bool:
-        return self.state.latched
-
-    def rearm(self) -> None:
-        """The trader re-arms trading after the kill switch."""
-        self.state.set_latch("")
-
+    # --- the latch (the kill switch and re-arm: tui/venues/sweep.py) --------------------
     def _held(self) -> str:
         """Why nothing that adds risk may leave now ("" when armed); the REST client asks
         it as each insert or replace leaves (self.rest.holds)."""

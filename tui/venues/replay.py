@@ -121,6 +121,9 @@ class ReplayVenue:
     def rearm(self) -> None:
         pass
 
+    async def switch_account(self, account: str) -> None:
+        raise VenueError(REFUSED)
+
     def wire_text(self, request: OrderRequest) -> str:
         return REFUSED
 

@@ -187,3 +187,22 @@ class Sweeps(OrderMarks):
             elif unread:
                 left.setdefault(key, MaybeWorking(order, UNREACHABLE))
         return tuple(left.values())
+
+    # --- the kill switch and the latch -------------------------------------------------
+    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
+        """Latch (nothing that adds risk is sent until re-armed), then cancel every order of
+        the account in every market, acknowledged or not, until the exchange lists nothing
+        working or the sweep's bound passes (then it names what may still be working)."""
+        self.state.set_latch(why)
+        return await self._sweep(Scope())
+
+    @property
+    def latched(self) -> bool:
+        return self.state.latched
+
+    def rearm(self) -> None:
+        """The trader re-arms trading after the kill switch."""
+        self.state.set_latch("")
+
+    async def switch_account(self, account: str) -> None:
+        raise VenueError("This venue trades one account.")  # a gateway login may trade more

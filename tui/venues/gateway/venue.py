@@ -24,6 +24,7 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
 from tui.venues.base import ORDER_STREAM, STOP_WAIT, VenueBase
 from tui.venues.gateway import convert
+from tui.venues.gateway.accounts import AccountSwitch
 from tui.venues.gateway.commands import Commands
 from tui.venues.gateway.connection import Connection
 from tui.venues.gateway.recovery import DROP_COPY, Recovery
@@ -73,6 +74,7 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         self._workers: list[StreamWorker] = []
         self._balance_due = asyncio.Event()
         self._auth_lock = asyncio.Lock()
+        self.switching = AccountSwitch(self)  # a login with several accounts
         self.rest.on_unauthorized = self._reauth_now
         self.rest.holds = self._held  # the kill switch's latch, asked as each request leaves
         # a 429 is told to the trader (the client paces itself, so it should be rare)
@@ -106,28 +108,49 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         self.tasks.spawn(self._first_balance(), "first balance")  # the books need none
 
         md = md_grpc.MarketDataSubscriptionAPIStub(self._channel)
+        symbols = list(self.state.instruments)
+        prices = self._worker("prices", lambda m: md.CreateMarketDataSubscription(
+            md_pb.CreateMarketDataSubscriptionRequest(symbols=symbols, depth=BOOK_DEPTH),
+            metadata=m), self._on_market)
+        prices.start()
+        self._workers = [prices]
+        self.start_account_workers()
+        self.tasks.spawn(self._keep_token_fresh(), "token")
+        self.tasks.spawn(self._keep_balance_fresh(), "balance")
+
+    @property
+    def account_workers(self) -> list[StreamWorker]:
+        return list(self._workers[1:])
+
+    def start_account_workers(self) -> None:
+        """The streams of the account traded: its orders, positions and drop copy."""
+        assert self._channel is not None
         orders = tr_grpc.OrderEntryAPIStub(self._channel)
         positions = pos_grpc.PositionAPIStub(self._channel)
         drop_copy = dc_grpc.DropCopyAPIStub(self._channel)
-        symbols = list(self.state.instruments)
-        self._workers = [
-            self._worker("prices", lambda m: md.CreateMarketDataSubscription(
-                md_pb.CreateMarketDataSubscriptionRequest(symbols=symbols, depth=BOOK_DEPTH),
-                metadata=m), self._on_market),
+        account = self.account
+        workers = [
             self._worker(ORDER_STREAM, lambda m: orders.CreateOrderSubscription(
-                tr_pb.CreateOrderSubscriptionRequest(accounts=[self.account]), metadata=m),
+                tr_pb.CreateOrderSubscriptionRequest(accounts=[account]), metadata=m),
                 self._on_orders),
             self._worker("positions", lambda m: positions.CreatePositionSubscription(
-                pos_pb.CreatePositionSubscriptionRequest(accounts=[self.account]), metadata=m),
+                pos_pb.CreatePositionSubscriptionRequest(accounts=[account]), metadata=m),
                 self._on_positions),
             self._worker(DROP_COPY, lambda m: drop_copy.CreateDropCopySubscription(
                 self._drop_copy_request(), metadata=m), self._on_drop_copy),
         ]
-        self._workers[-1].on_refused = self._forget_drop_copy_token
-        for worker in self._workers:
+        workers[-1].on_refused = self._forget_drop_copy_token
+        for worker in workers:
             worker.start()
-        self.tasks.spawn(self._keep_token_fresh(), "token")
-        self.tasks.spawn(self._keep_balance_fresh(), "balance")
+        self._workers = [self._workers[0], *workers]
+
+    async def switch_account(self, account: str) -> None:
+        """Trade and show another of the login's accounts (tui/venues/gateway/accounts.py)."""
+        await self.switching.switch(account)
+
+    async def stop(self) -> None:
+        await super().stop()
+        await self.switching.close()
 
     async def _open_account(self) -> None:
         """Who we are, our trading account, and its local database."""
@@ -137,6 +160,8 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         if not accounts.accounts:
             raise VenueError(f"User {who.user} has no trading account.")
         self.account = accounts.accounts[0]
+        # a firm's or an ISV's login may trade several: the first is traded first
+        self.state.tradable = tuple(accounts.accounts) if len(accounts.accounts) > 1 else ()
         self.state.user = who.user_display_name or who.user
         self.state.open_account(self.account)
         await self._open_local_database()

@@ -1,0 +1,78 @@
+"""A login that trades several accounts (issue 16): the embedded exchange's ISV firm, who may
+trade what, and the desk trading one account, then another, each order landing where it was
+sent, each account's blotter its own."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.conftest import eventually, live, logged_in, make_venue
+from tui.core.enums import Side
+from tui.core.prices import Intent
+from tui.core.ticket import build_order
+from tui.core.venue import VenueError
+from tui.sim.server import SimServer
+from tui.venues.gateway.venue import GatewayVenue
+
+SYMBOL = "AEC-NFL-KC-BUF-2026-11-29"
+ISV = "firms/ISV"
+HOUSE, ANN, BEN1, BEN2 = (f"{ISV}/accounts/{a}" for a in ("house", "ann-1", "ben-1", "ben-2"))
+
+
+def working(sim: SimServer, account: str) -> list[tuple[Side, int, int]]:
+    return sorted((o.side, o.price, o.leaves_qty)
+                  for o in sim.exchange.open_orders(accounts=[account]))
+
+
+async def test_an_isv_lists_its_users_accounts_and_a_user_only_its_own(
+        quiet_sim: SimServer) -> None:
+    isv = await logged_in(quiet_sim, "isv")
+    assert list((await isv.accounts(isv.participant_id)).accounts) == [HOUSE, ANN, BEN1, BEN2]
+    assert list((await isv.accounts(f"{ISV}/users/ben")).accounts) == [BEN1, BEN2]
+    ann = await logged_in(quiet_sim, "ann")
+    assert list((await ann.accounts(ann.participant_id)).accounts) == [ANN]
+    with pytest.raises(VenueError, match="no access to user"):
+        await ann.accounts(f"{ISV}/users/ben")
+    for rest in (isv, ann):
+        await rest.close()
+
+
+async def test_a_user_may_not_trade_another_users_account(quiet_sim: SimServer) -> None:
+    async with live(make_venue(quiet_sim, "ann")) as venue:
+        assert venue.state.tradable == ()  # one account: no switcher
+        inst = venue.state.instruments[SYMBOL]
+        venue.account = BEN1  # as a desk that names an account not its own would
+        with pytest.raises(VenueError, match="no access to account"):
+            await venue.submit(build_order(inst, Intent.BUY_YES, 40, 5))
+    assert working(quiet_sim, BEN1) == []
+
+
+@pytest.fixture
+async def isv(quiet_sim: SimServer) -> AsyncIterator[GatewayVenue]:
+    async with live(make_venue(quiet_sim, "isv", profile="isv")) as venue:
+        yield venue
+
+
+async def test_the_desk_trades_each_account_it_switches_to(quiet_sim: SimServer,
+                                                          isv: GatewayVenue) -> None:
+    state = isv.state
+    assert state.tradable == (HOUSE, ANN, BEN1, BEN2) and state.account == HOUSE
+    inst = state.instruments[SYMBOL]
+    await isv.submit(build_order(inst, Intent.BUY_YES, 40, 5))
+    await eventually(lambda: working(quiet_sim, HOUSE) == [(Side.BUY, 40, 5)],
+                     what="the house bid at the exchange")
+    await isv.switch_account(ANN)
+    assert state.account == ANN and state.working_orders() == []
+    await isv.submit(build_order(inst, Intent.BUY_YES, 38, 7))
+    await eventually(lambda: working(quiet_sim, ANN) == [(Side.BUY, 38, 7)],
+                     what="Ann's bid in Ann's account")
+    await eventually(lambda: [(o.price, o.leaves_qty) for o in state.working_orders()]
+                     == [(38, 7)], what="only Ann's order in her view")
+    assert working(quiet_sim, HOUSE) == [(Side.BUY, 40, 5)]  # the house bid works on
+    await isv.switch_account(HOUSE)
+    await eventually(lambda: [(o.price, o.leaves_qty) for o in state.working_orders()]
+                     == [(40, 5)], what="the house view again")
+    with pytest.raises(VenueError, match="may not trade"):
+        await isv.switch_account("firms/DEMO/accounts/demo-1")

@@ -1,0 +1,54 @@
+"""What the desk's state tells those who listen to it (the local database), and the states of
+its links."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.core.audit import AuditEntry
+    from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
+    from tui.core.tape import Trade
+
+
+class LinkState(Enum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    DOWN = "down"
+
+
+
+class DeskListener:
+    """Told of each change a venue writes, right after DeskState made it: the local database
+    listens, so every state reaches it with no call site to remember. A listener overrides
+    what it wants to hear; the rest do nothing. Called on the core's loop: return at once.
+    Each account's database is a file of its own: a desk that trades several switches which
+    one listens when it switches (tui/venues/gateway/accounts.py)."""
+
+    def on_instruments(self, instruments: list[Instrument]) -> None:
+        """The markets, as the venue listed them."""
+
+    def on_book(self, book: Book, trade: Trade | None) -> None:
+        """A market's new book (and the trade it implied, if any)."""
+
+    def on_trade(self, trade: Trade) -> None:
+        """A trade the venue reported itself."""
+
+    def on_order(self, order: Order) -> None:
+        """An order's state as the desk now holds it (pending, working or ended)."""
+
+    def on_fill(self, fill: Fill, clord_id: str) -> None:
+        """A fill, once per execution id."""
+
+    def on_positions(self, positions: list[Position]) -> None:
+        """Positions that changed (all of them, for a snapshot)."""
+
+    def on_balance(self, balance: Balance) -> None:
+        """The account's balance."""
+
+    def on_link(self, name: str, state: LinkState, detail: str) -> None:
+        """A stream connected, went down or is connecting again."""
+
+    def on_audit(self, entry: AuditEntry) -> None:
+        """An entry of the account's audit journal (tui/core/audit.py)."""

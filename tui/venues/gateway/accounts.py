@@ -1,0 +1,99 @@
+"""A login that may trade several accounts (a firm's, or an ISV's for its end users): the desk
+trades and shows one at a time, and the trader switches between them.
+
+A switch waits for no insert: it is refused while one is on its way (its answer would land in
+the other account's view). The account's streams (orders, positions, drop copy) stop, its
+local database stops listening (each account keeps its own file, so the blotter's history
+follows the switch; a database once opened stays open until the desk stops), then the other
+account's database listens and its streams start. Orders left working in the account
+switched from keep working at the exchange; the kill switch can still reach them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from tui.core.state import DeskState, LinkState
+from tui.core.venue import LocalDatabase, VenueError
+from tui.venues.base import ORDER_STREAM
+from tui.venues.gateway import convert
+
+if TYPE_CHECKING:
+    from tui.venues.gateway.venue import GatewayVenue
+
+SETTLE_WAIT = 2.0  # seconds a switch waits for inserts on their way to be answered
+LIVE_WAIT = 5.0  # and for the new account's order stream
+
+
+def _live(state: DeskState) -> bool:
+    link = state.streams.get(ORDER_STREAM)
+    return link is not None and link.state is LinkState.LIVE
+
+
+def short(account: str) -> str:
+    """'firms/ISV/accounts/ann-1' → 'ann-1'."""
+    return account.rsplit("/", 1)[-1]
+
+
+class AccountSwitch:
+    def __init__(self, venue: GatewayVenue) -> None:
+        self.venue = venue
+        self.stores: dict[str, LocalDatabase] = {}  # every account's database opened
+
+    async def switch(self, account: str) -> None:
+        venue, state = self.venue, self.venue.state
+        if account == venue.account:
+            return
+        if account not in state.tradable:
+            raise VenueError(f"This login may not trade {short(account)}.")
+        if not await self._settled(SETTLE_WAIT):
+            raise VenueError(f"An order is still on its way in {short(venue.account)}: "
+                             "switch once the exchange has answered it.")
+        await asyncio.gather(*(w.stop() for w in venue.account_workers))
+        if venue.store is not None:
+            venue.flush_now(0.5)
+            venue.store.detach(state)
+            self.stores[venue.account] = venue.store
+        seen = account in state.accounts
+        venue.account = account
+        state.trade_account(account)
+        venue.store = self.stores.get(account)
+        if venue.store is not None and seen:
+            venue._remember(venue.store.attach(state, history=False))
+        else:
+            await venue._open_local_database()
+        venue.start_account_workers()
+        if not await self._until(lambda: _live(state), LIVE_WAIT):
+            state.notify(f"{short(account)}'s order stream is not live yet: orders wait "
+                         "for it.", "warning")
+        try:
+            state.set_balance(convert.balance(await venue.rest.balance(account)))
+        except VenueError as exc:
+            state.notify(f"Balance unavailable for {short(account)}: {exc}", "warning")
+        state.notify(f"Trading {short(account)} now.")
+
+    async def _settled(self, within: float) -> bool:
+        """Until no insert of the account traded awaits its answer or its report (True),
+        for at most ``within`` seconds: a key pressed just before the switch is not lost."""
+        venue = self.venue
+        return await self._until(lambda: not venue._inflight and not any(
+            o.is_pending for o in venue.state.home.orders.values()), within)
+
+    @staticmethod
+    async def _until(check: Callable[[], bool], within: float) -> bool:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while not check():
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)  # a switch is rare: a short poll, bounded
+        return True
+
+    async def close(self) -> None:
+        """The databases of the accounts switched away from (the venue closes its own)."""
+        others = [s for a, s in self.stores.items() if s is not self.venue.store]
+        self.stores.clear()
+        for store in others:
+            await asyncio.to_thread(store.close)
