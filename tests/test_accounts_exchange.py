@@ -4,6 +4,7 @@ sent, each account's blotter its own."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -76,3 +77,23 @@ async def test_the_desk_trades_each_account_it_switches_to(quiet_sim: SimServer,
                      == [(40, 5)], what="the house view again")
     with pytest.raises(VenueError, match="may not trade"):
         await isv.switch_account("firms/DEMO/accounts/demo-1")
+
+
+async def test_the_kill_switch_leaves_nothing_working_in_any_account_with_inserts_in_flight(
+        quiet_sim: SimServer, isv: GatewayVenue) -> None:
+    state = isv.state
+    inst = state.instruments[SYMBOL]
+    for account, price in ((HOUSE, 30), (ANN, 31), (BEN1, 32)):
+        await isv.switch_account(account)
+        await isv.submit(build_order(inst, Intent.BUY_YES, price, 3))
+        await eventually(lambda a=account: working(quiet_sim, a) != [], what="a bid")
+    await isv.switch_account(BEN2)
+    # inserts on their way as K is pressed
+    flying = [asyncio.ensure_future(isv.submit(build_order(inst, Intent.BUY_YES, 20 + n, 1)))
+              for n in range(5)]
+    report = await isv.kill_switch()
+    await asyncio.gather(*flying, return_exceptions=True)
+    assert report.done and report.accounts == (HOUSE, ANN, BEN1, BEN2)
+    await eventually(lambda: all(working(quiet_sim, a) == [] for a in (HOUSE, ANN, BEN1, BEN2)),
+                     what="nothing working in any account")
+    assert all(working(quiet_sim, a) == [] for a in (HOUSE, ANN, BEN1, BEN2))

@@ -22,8 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="trade against the embedded exchange (no account needed)")
     demo.add_argument("--seed", type=int, default=7, help="seed of the synthetic traders")
-    demo.add_argument("--user", default="demo", choices=["demo", "alice", "bob"],
-                      help="demo trader to log in as")
+    demo.add_argument("--user", default="demo",
+                      choices=["demo", "alice", "bob", "isv", "ann", "ben"],
+                      help="demo trader to log in as; isv: an ISV partner trading for its "
+                           "users' accounts and its own (A switches, K stops them all)")
     demo.add_argument("--venue", default="gateway", choices=["gateway", "retail", "clob"],
                       help="which protocol the desk speaks to the embedded exchange: the "
                            "Exchange Trading Gateway (default), the retail API, or the "

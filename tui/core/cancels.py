@@ -33,6 +33,8 @@ class CancelReport:
     left: tuple[MaybeWorking, ...] = ()
     confirmed: bool = False
     seconds: float = 0.0  # how long the sweep ran
+    # the accounts it swept, when more than the one traded (a firm's kill switch)
+    accounts: tuple[str, ...] = ()
 
     @property
     def done(self) -> bool:

@@ -74,6 +74,13 @@ class Rearm:
 
 
 @dataclass(frozen=True, slots=True)
+class SwitchAccount:
+    """Trade and show another of the login's accounts."""
+
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
 class Flatten:
     """Cancel the market's orders, then (if still held) close the position: one sale per
     outcome held."""
@@ -83,7 +90,8 @@ class Flatten:
     confirmed: frozenset[str] = frozenset()  # the checks the trader confirmed past
 
 
-Act = Submit | Change | CancelOrders | CancelAll | KillSwitch | Rearm | Flatten
+Act = (Submit | Change | CancelOrders | CancelAll | KillSwitch | Rearm | Flatten
+       | SwitchAccount)
 
 
 @dataclass(frozen=True, slots=True)

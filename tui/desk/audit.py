@@ -25,6 +25,7 @@ from tui.desk.asks import (
     Notice,
     Plan,
     Submit,
+    SwitchAccount,
 )
 from tui.desk.words import change_words
 
@@ -142,6 +143,8 @@ def plan_words(desk: DeskController, plan: Plan) -> str:
             return f"cancel my {what}s in {symbol}"
         case KillSwitch():
             return "cancel every order in every market"
+        case SwitchAccount(account):
+            return f"trade account {account}"
         case Flatten(symbol, closes, _):
             return f"flatten {symbol}" + "".join(f", then close: {order(c)}" for c in closes)
     return type(plan.act).__name__

@@ -21,6 +21,7 @@ from tui.desk.asks import (
     KillSwitch,
     Rearm,
     Submit,
+    SwitchAccount,
 )
 from tui.desk.risk import replacement
 from tui.desk.sweep_words import kill_words, sweep_words
@@ -49,6 +50,8 @@ async def perform(desk: DeskController, act: Act) -> None:
         case Rearm():
             venue.rearm()
             desk.tell("Re-armed: orders and changes are sent again.", timeout=4)
+        case SwitchAccount(account):
+            await call(desk, venue.switch_account(account), "Not switched")
         case Flatten():
             await flatten.carry_out(desk, act)
 

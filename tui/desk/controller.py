@@ -36,6 +36,7 @@ from tui.desk.asks import (
     Question,
     Rearm,
     Submit,
+    SwitchAccount,
 )
 from tui.desk.clock import Clock, SystemClock
 from tui.desk.estimate import Estimates
@@ -246,6 +247,13 @@ class DeskController:
         """K: every order in every market, as the exchange lists them. Never asks: a cancel
         can never add risk. It latches: nothing that adds risk is sent until re-armed."""
         return Plan(KillSwitch())
+
+    @audit.key
+    def switch_account(self, account: str) -> Plan | None:
+        """A (then Enter on one): trade and show another of the login's accounts."""
+        if account == self.state.account:
+            return None
+        return Plan(SwitchAccount(account))
 
     @audit.key
     def rearm(self) -> Plan | None:

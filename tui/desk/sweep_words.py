@@ -32,11 +32,15 @@ def left_text(state: DeskState, left: tuple[MaybeWorking, ...]) -> str:
 def kill_words(state: DeskState, report: CancelReport, rearm_key: str) -> str:
     """The kill switch's last word."""
     held = f" Nothing that adds risk is sent until you re-arm ({rearm_key})."
+    names = [a.rsplit("/", 1)[-1] for a in report.accounts]
+    every = (f"in every market of {len(names)} accounts ({', '.join(names)})" if names
+             else "in every market")
     if report.done and not report.cancelled:
-        return f"Kill switch: {cancel_words(0, 'order', 'in every market')}{held}"
+        return f"Kill switch: {cancel_words(0, 'order', every)}{held}"
     if report.done:
-        return (f"Kill switch: nothing working in any market ({report.cancelled} "
-                f"cancelled).{held}")
+        where = f"of {len(names)} accounts ({', '.join(names)})" if names else ""
+        return (f"Kill switch: nothing working in any market {where}".rstrip() +
+                f" ({report.cancelled} cancelled).{held}")
     n = len(report.left)
     return (f"Kill switch: {n} order{'s' * (n != 1)} may still be working after "
             f"{report.seconds:.0f} s: {left_text(state, report.left)}.{held}")

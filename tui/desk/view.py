@@ -49,6 +49,7 @@ class TicketView:
     avg: Decimal | None = None  # its average YES price
     working: int = 0  # my working orders in this market
     moving: MoveView | None = None
+    account: str = ""  # the account an order goes to, named when the login trades several
 
     @property
     def refreshing(self) -> bool:

@@ -56,5 +56,6 @@ def ticket_view(desk: DeskController) -> TicketView:
     buy = sell = None
     if desk.cursor is not None:
         buy, sell = side_view(desk, True)[0], side_view(desk, False)[0]
+    account = state.account.rsplit("/", 1)[-1] if state.tradable else ""
     return TicketView(desk.ticket, market, desk.cursor, buy, sell, net, avg,
-                      len(state.working_orders(inst.symbol)), move)
+                      len(state.working_orders(inst.symbol)), move, account)

@@ -35,6 +35,7 @@ from tui.ui.lifecycle import VenueLifecycle
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
 from tui.ui.screens.help import HelpScreen, key_rows
+from tui.ui.screens.picker import MarketPicker
 from tui.ui.screens.quit import QuitScreen
 from tui.ui.strip_cycles import keep_strips_acyclic
 from tui.ui.widgets.blotter_pages import BlotterPages
@@ -321,6 +322,23 @@ class PmdeskApp(VenueLifecycle, App[None]):
     @guarded
     def action_kill_switch(self) -> None:
         self._did(self.desk.kill_switch())
+
+    @guarded
+    def action_pick_account(self) -> None:
+        """A: the accounts this login may trade (a firm's, an ISV's); Enter trades one."""
+        state = self.state
+        if not state.tradable:
+            self.desk.tell("This login trades one account.", timeout=3)
+            return
+        items = [(a, "trading now" if a == state.account else "") for a in state.tradable]
+
+        def chosen(account: str | None) -> None:
+            if account is not None:
+                self._did(self.desk.switch_account(account))
+            self.desk_screen.ladder.focus()
+
+        self.push_screen(MarketPicker(items, state.account, noun="an account",
+                                      placeholder="account, e.g. ann, house"), chosen)
 
     @guarded
     def action_rearm(self) -> None:

@@ -53,8 +53,12 @@ DESK_BINDINGS: list[BindingType] = [
          "Cancel my offers (YES sells, NO buys) in this market", id="cancel_offers",
          show=False),
     _key("K", "kill_switch", "KILL",
-         "Kill switch: cancel every order in every market; nothing new is sent until re-armed",
+         "Kill switch: cancel every order in every market (and every account the login "
+         "trades); nothing new is sent until re-armed",
          id="kill_switch"),
+    _key("A", "pick_account", "Account",
+         "Trade and show another account (a firm's or an ISV's several; K stops them all)",
+         id="pick_account", show=False),
     _key("R", "rearm", "Re-arm",
          "Re-arm after the kill switch: orders and changes are sent again (asks first)",
          id="rearm", show=False),

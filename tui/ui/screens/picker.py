@@ -36,8 +36,11 @@ class MarketPicker(ModalScreen[str | None]):
         Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 
-    def __init__(self, items: list[tuple[str, str]], current: str | None = None) -> None:
+    def __init__(self, items: list[tuple[str, str]], current: str | None = None, *,
+                 noun: str = "a market",
+                 placeholder: str = "symbol or words, e.g. chiefs, aec-nfl, btc 150") -> None:
         super().__init__()
+        self._noun, self._placeholder = noun, placeholder  # the account picker's too
         self._items = list(items)
         self._descriptions = dict(self._items)
         self._current = current
@@ -46,8 +49,7 @@ class MarketPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box") as box:
             box.border_subtitle = "↑↓ choose · Enter opens · Esc closes"
-            yield Input(placeholder="symbol or words, e.g. chiefs, aec-nfl, btc 150",
-                        id="picker-input")
+            yield Input(placeholder=self._placeholder, id="picker-input")
             options = OptionList(id="picker-options")
             options.can_focus = False  # the letters always go to the Input
             yield options
@@ -78,8 +80,8 @@ class MarketPicker(ModalScreen[str | None]):
         options.highlighted = 0 if self.matches else None
         count = len(self.matches)
         self.query_one("#picker-box").border_title = (
-            f"Find a market · {count} of {len(self._items)}" if count
-            else "Find a market · no match")
+            f"Find {self._noun} · {count} of {len(self._items)}" if count
+            else f"Find {self._noun} · no match")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

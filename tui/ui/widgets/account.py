@@ -73,7 +73,14 @@ class AccountPanel(Static):
         allowance: tuple[Field, ...] = () if allowed is None else ((
             "allowance", cash_text(allowed),
             "account--loss" if balance and allowed < balance.balance else ""),)
+        firm: tuple[Field, ...] = ()
+        if state.tradable:  # a firm's or an ISV's login: every account's balance summed
+            known = [b for a in state.tradable
+                     if (b := state.accounts[a].balance if a in state.accounts else None)]
+            firm = ((f"firm, {len(known)} of {len(state.tradable)}",
+                     cash_text(sum((b.balance for b in known), Decimal(0))), ""),)
         self.refresh_fields((
+            *firm,
             ("balance", cash_text(balance.balance if balance else None), ""),
             ("buying power", cash_text(balance.buying_power if balance else None), ""),
             *allowance,

@@ -108,6 +108,9 @@ class OrderTicket(Vertical):
             avg = in_outcome(view.avg, Outcome.YES if view.net > 0 else Outcome.NO)
             held = f"{position_text(view.net, s)} @ {fine_price_text(avg, s)}"
         lines = [f"pos {held}"] + ([f"{view.working} working here"] if view.working else [])
+        if view.account:  # a firm's or an ISV's login: say whose account an order goes to
+            lines.insert(0, first_fit([f"account {view.account} ({keys.shown('pick_account')})",
+                                       f"account {view.account}"], width))
         if view.moving is not None:
             m = view.moving
             note = move_note(m.intent, m.leaves, m.price, s, keys.said("move"),

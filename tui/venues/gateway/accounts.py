@@ -12,19 +12,25 @@ switched from keep working at the exchange; the kill switch can still reach them
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tui.core.model import Order
 from tui.core.state import DeskState, LinkState
 from tui.core.venue import LocalDatabase, VenueError
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.base import ORDER_STREAM
 from tui.venues.gateway import convert
+from tui.venues.sweep import REQUEST_WAIT
 
 if TYPE_CHECKING:
     from tui.venues.gateway.venue import GatewayVenue
 
 SETTLE_WAIT = 2.0  # seconds a switch waits for inserts on their way to be answered
 LIVE_WAIT = 5.0  # and for the new account's order stream
+OTHERS_BOUND = 10.0  # seconds the kill switch keeps at the other accounts' orders
+LIST_MAX = 20  # cancels in one CancelOrderList (spec §6)
 
 
 def _live(state: DeskState) -> bool:
@@ -90,6 +96,37 @@ class AccountSwitch:
                 return False
             await asyncio.sleep(0.05)  # a switch is rare: a short poll, bounded
         return True
+
+    async def kill_others(self, bound: float = OTHERS_BOUND) -> tuple[int, list[Order]]:
+        """The kill switch in the accounts not traded now: their open orders, as the
+        exchange lists them, cancelled in rounds until it lists none or ``bound`` seconds
+        pass. (cancels sent, orders still listed at the end.) The desk sends nothing to
+        those accounts, so the listing is the whole truth: no insert of ours is on its way."""
+        venue = self.venue
+        others = [a for a in venue.state.tradable if a != venue.account]
+        if not others:
+            return 0, []
+        loop = asyncio.get_running_loop()
+        deadline, sent, listed = loop.time() + bound, 0, []
+        while True:
+            try:
+                listed = [convert.order(o) for o in await asyncio.wait_for(
+                    venue.rest.open_orders(others), REQUEST_WAIT)]
+            except (VenueError, TimeoutError):
+                listed = listed or []  # unread: try again, bounded
+            else:
+                if not listed:
+                    return sent, []
+            if loop.time() >= deadline:
+                return sent, listed
+            for start in range(0, len(listed), LIST_MAX):
+                chunk = listed[start:start + LIST_MAX]
+                with contextlib.suppress(VenueError, TimeoutError):
+                    await asyncio.wait_for(venue.rest.cancel_order_list([
+                        tr_pb.CancelOrderRequest(order_id=o.order_id, symbol=o.symbol)
+                        for o in chunk]), REQUEST_WAIT)
+                    sent += len(chunk)
+            await asyncio.sleep(0.1)
 
     async def close(self) -> None:
         """The databases of the accounts switched away from (the venue closes its own)."""

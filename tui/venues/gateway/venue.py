@@ -7,10 +7,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import grpc
 
+from tui.core.cancels import STILL_LISTED, CancelReport, MaybeWorking
 from tui.core.model import Order
 from tui.core.ratelimit import GatewayLimiter
 from tui.core.state import DeskState
@@ -144,6 +146,17 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
             worker.start()
         self._workers = [self._workers[0], *workers]
 
+    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
+        """Every account the login trades: the one traded swept as every venue sweeps
+        (its inserts on their way included), the others' orders as the exchange lists them."""
+        report = await super().kill_switch(why)
+        if not self.state.tradable:
+            return report
+        sent, listed = await self.switching.kill_others()
+        left = report.left + tuple(MaybeWorking(o, STILL_LISTED) for o in listed)
+        return replace(report, cancelled=report.cancelled + sent, left=left,
+                       accounts=self.state.tradable)
+
     async def switch_account(self, account: str) -> None:
         """Trade and show another of the login's accounts (tui/venues/gateway/accounts.py)."""
         await self.switching.switch(account)
@@ -167,6 +180,8 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         await self._open_local_database()
 
     async def _first_balance(self) -> None:
+        if self.state.tradable:
+            self._balance_due.set()  # the other accounts' too, for the firm's total
         try:
             self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
         except VenueError as exc:  # the desk can trade without it; say so and carry on
@@ -242,5 +257,10 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
             self._balance_due.clear()
             with contextlib.suppress(VenueError):
                 self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
+            for account in self.state.tradable:  # the firm's total sums every account's
+                if account != self.account:
+                    with contextlib.suppress(VenueError):
+                        self.state.set_balance(convert.balance(
+                            await self.rest.balance(account)), account=account)
             await asyncio.sleep(0.5)  # at most two balance calls a second
 
