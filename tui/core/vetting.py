@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from tui.core.enums import InstrumentState
 from tui.core.limits import Limits
 from tui.core.model import Order
 from tui.core.risk import account_breaches
@@ -19,6 +20,15 @@ from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest
 
 SELF_MATCH = "self_match"
+# the states in which a market takes new orders and changes (spec §10's table); the others
+# (suspended: cancels only; halted, closed, expired, terminated, pending) take none
+TAKES_ORDERS = frozenset({InstrumentState.OPEN, InstrumentState.PREOPEN,
+                          InstrumentState.MATCH_AND_CLOSE_AUCTION})
+
+
+def state_words(state: InstrumentState) -> str:
+    """A market's state as a trader reads it: "halted", "match and close auction"."""
+    return state.name.lower().replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,9 @@ def vet(request: OrderRequest, state: DeskState, limits: Limits, *,
     inst = state.instruments.get(request.symbol)
     if inst is None:
         return Verdict(refusal=f"There is no market {request.symbol} on this desk.")
+    if inst.state not in TAKES_ORDERS:  # the exchange would refuse it: say so first
+        return Verdict(refusal=f"{request.symbol} is {state_words(inst.state)}: it takes no "
+                               "orders now.")
     breaches = limits.check(request, inst, state.books.get(request.symbol))
     if not any(b.hard for b in breaches):  # e.g. no order could carry it: nothing to count
         breaches += account_breaches(request, state, limits, ignoring=gone)

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
 from tui.core.state import DeskState
+from tui.core.vetting import TAKES_ORDERS, state_words
 from tui.ui.widgets.names import market_name
 
 NAME_MAX = 16  # side by side, the prices and the book's age matter more than a long name
@@ -155,6 +156,9 @@ class LadderHeader(Widget):
         dim = st("ladder-head--dim")
         s = instrument.scales
         parts: list[Part] = []
+        if instrument.state not in TAKES_ORDERS:  # halted, suspended, settled: first, loud
+            parts.append(("state", [(f" {state_words(instrument.state).upper()} ",
+                                     st("ladder-head--stale")), (" ", "")]))
         if stale_text:
             parts.append(("stale", [(f" {stale_text} ", st("ladder-head--stale")), (" ", "")]))
         bid = book.best_bid if book else None

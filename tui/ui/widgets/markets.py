@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 from tui.core.state import DeskState
 from tui.core.tape import BUCKET_SECONDS
 from tui.core.tradable import untradable_short
+from tui.core.vetting import TAKES_ORDERS
 from tui.ui.widgets.names import market_names
 from tui.ui.widgets.scrollbars import SteadyScrollBars
 from tui.ui.widgets.status import age_text
@@ -41,6 +42,7 @@ from tui.ui.widgets.watch_text import (
     PX,
     SPARK_MAX,
     SPARK_MIN,
+    STATE_SHORT,
     Layout,
     Row,
     change_text,
@@ -287,6 +289,8 @@ class MarketList(Vertical):
         chg = change_text(inst, change if isinstance(change, int) else None)
         chg_style = ("markets--dim" if not isinstance(change, int) or change == 0 or stale
                      else "markets--up" if change > 0 else "markets--down")
+        if inst is not None and inst.state not in TAKES_ORDERS:  # halted, settled...: say so
+            chg, chg_style = STATE_SHORT.get(inst.state, "shut"), "markets--down"
         if layout.two_lines:
             if layout.change:
                 text.append(" " + chg.rjust(CHG), style=st(chg_style))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
+from tui.core.enums import InstrumentState
 from tui.core.model import Instrument
 from tui.core.state import DeskState, LinkState, is_feed
 from tui.core.tape import spark
@@ -19,6 +20,11 @@ __all__ = ["common_prefix", "fit"]  # the names' helpers, where the watchlist an
 
 PX = 5  # width of a price column ("0.555")
 CHG = 6  # width of the change column ("+0.125")
+# a market that takes no orders says its state where its change would be (six letters)
+# (the ticket and the ladder's header give the whole word)
+STATE_SHORT = {InstrumentState.CLOSED: "closed", InstrumentState.SUSPENDED: "susp.",
+               InstrumentState.EXPIRED: "expd.", InstrumentState.TERMINATED: "termd.",
+               InstrumentState.HALTED: "halted", InstrumentState.PENDING: "pend."}
 NUMBERS = ("bid", "offer", "last")
 ONE_LINE_FROM = 56  # panel widths from here get one line a market
 CHANGE_FROM = 24  # the change column needs this much (the symbol keeps 17)
