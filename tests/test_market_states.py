@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 
 from tests.conftest import eventually
-from tests.desk_kit import settled
 from tests.desk_fakes import MARKET
+from tests.desk_kit import settled
 from tests.pilot_kit import fake_desk, told
 from tui.core.enums import InstrumentState
 from tui.core.state import DeskState
