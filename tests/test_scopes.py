@@ -17,7 +17,7 @@ from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import dropcopy_pb2 as dc_pb
 from tui.proto.polymarket.v1 import dropcopy_pb2_grpc as dc_grpc
 from tui.sim.auth0 import DEFAULT_SCOPES
-from tui.sim.scopes import SCOPES
+from tui.sim.scopes import SCOPES, UNSCOPED
 from tui.sim.server import SimServer
 from tui.venues.gateway.auth0 import client_for
 from tui.venues.gateway.venue import GatewayVenue
@@ -29,10 +29,11 @@ READ_ONLY = tuple(s for s in DEFAULT_SCOPES if s not in ("write:orders", "read:d
 
 def test_every_methods_scope_is_the_spec_table_s() -> None:
     rows = re.findall(r"^\| \w+ \| (\w+)(?: \(later\))? \| `/polymarket\.v1\.\w+/\w+` \|"
-                      r".*\| `([a-z:]+)` \|$", SPEC.read_text(encoding="utf-8"), flags=re.M)
+                      r".*\| `([a-z0-9:]+)` \|$", SPEC.read_text(encoding="utf-8"), flags=re.M)
     spec = dict(rows)
     assert len(spec) > 20  # the table was read
     assert {m: spec[m] for m in SCOPES} == SCOPES
+    assert not UNSCOPED & set(spec)  # served without a scope only where none is published
 
 
 async def _venue(sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -20,6 +20,7 @@ from typing import Any
 from tui.core.enums import (
     CxlRejReason,
     ExecType,
+    InstrumentState,
     OrderState,
     OrderType,
     OrdRejectReason,
@@ -29,6 +30,8 @@ from tui.core.enums import (
 from tui.core.prices import Intent, yes_order
 from tui.sim import intake, quote, rules
 from tui.sim.bus import EventBus
+from tui.sim.crossing import Crossing
+from tui.sim.instrument_states import InstrumentStates, cancel_refusal
 from tui.sim.model import (
     BookChanged,
     CancelRejectReport,
@@ -45,7 +48,7 @@ from tui.sim.state import ExchangeState
 _IMMEDIATE = (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
 
 
-class Exchange(ExchangeState, EventBus):
+class Exchange(InstrumentStates, Crossing, ExchangeState, EventBus):
     def __init__(self, instruments: list[SimInstrument], *,
                  clock: Callable[[], float] = time.time, id_prefix: str | None = None) -> None:
         ExchangeState.__init__(self, instruments)
@@ -54,7 +57,7 @@ class Exchange(ExchangeState, EventBus):
         # wall-clock seconds plus random bits: ids from a restarted exchange never collide
         self._prefix = id_prefix if id_prefix is not None else (
             f"{time.time_ns() // 1_000_000_000:x}{secrets.token_hex(4)}")
-        self._counters = {kind: count(1) for kind in "OET"}
+        self._counters = {kind: count(1) for kind in "OETX"}  # X: a cross's host id
         self._gtd: dict[str, SimOrder] = {}  # working good-till-time orders
         self.order_log: list[LoggedCommand] = []
         self._dirty_books: dict[str, None] = {}  # dicts as ordered sets
@@ -146,10 +149,11 @@ class Exchange(ExchangeState, EventBus):
         params = dict(order_id=order_id, clord_id=clord_id, account=account)
         self._expire(now)
         order = self._find(order_id, clord_id, account)
-        if order is None:
-            text = "order is not working (unknown, already done, or not yours)"
-            self._emit(CancelRejectReport(account, order_id, clord_id,
-                                          CxlRejReason.UNKNOWN_ORDER, text, False, now))
+        frozen = cancel_refusal(self._instruments[order.symbol]) if order else None
+        if order is None or frozen:
+            reason, text = frozen or (CxlRejReason.UNKNOWN_ORDER,
+                                      "order is not working (unknown, already done, or not yours)")
+            self._emit(CancelRejectReport(account, order_id, clord_id, reason, text, False, now))
             self._log("cancel", now, params, order_id, "rejected", text)
         else:
             self._books[order.symbol].remove(order.order_id)
@@ -160,27 +164,39 @@ class Exchange(ExchangeState, EventBus):
         self._finish()
 
     def replace_order(self, *, account: str, order_id: str, clord_id: str,
-                      price: int | None = None, order_qty: int | None = None) -> None:
+                      price: int | None = None, order_qty: int | None = None,
+                      tif: TimeInForce | None = None,
+                      participate_dont_initiate: bool | None = None,
+                      good_till_time: float | None = None) -> None:
         """Cancel-replace: the old order ends REPLACED and a new order id takes over.
 
         Reported twice, both REPLACE: the old order, REPLACED and done; then the new one
         (new ids, parent_order_id = the old id, fills carried over) that works on. The new
-        one has a quantity, never a cash amount: it may spend what its size costs.
+        one has a quantity, never a cash amount: it may spend what its size costs. Terms
+        left None stay as they were; an expiry is kept only by a GOOD_TILL_TIME order.
         """
         now = self.clock()
         params = dict(order_id=order_id, clord_id=clord_id, price=price, order_qty=order_qty,
                       account=account)
+        asked = (("tif", tif), ("participate_dont_initiate", participate_dont_initiate),
+                 ("good_till_time", good_till_time))
+        terms: dict[str, Any] = {k: v for k, v in asked if v is not None}
+        params.update(terms)  # only what was asked: the log of a plain replace is unchanged
         self._expire(now)
         old = self._find(order_id, "", account)
         new_price = price if price is not None else (old.price if old else 0)
         new_qty = order_qty if order_qty is not None else (old.order_qty if old else 0)
+        new = replace(old, price=new_price, order_qty=new_qty, cash_order_qty=0,
+                      leaves_qty=new_qty - old.cum_qty, **terms) if old else None
+        if (new is not None and new.tif is not TimeInForce.GOOD_TILL_TIME
+                and good_till_time is None):
+            new.good_till_time = None  # the old expiry goes with its tif; an asked one is checked
         problem = rules.replace_problem(
             old, self._instruments[old.symbol] if old else None,
             self._books[old.symbol] if old else None, new_price, new_qty,
             clord_taken=bool(old and clord_id and clord_id != old.clord_id
-                             and (old.account, clord_id) in self._by_clord))
-        new = replace(old, price=new_price, order_qty=new_qty, cash_order_qty=0,
-                      leaves_qty=new_qty - old.cum_qty) if old else None
+                             and (old.account, clord_id) in self._by_clord),
+            new=new if terms else None, now=now)
         if problem is None and new and not self._ledger.can_fund(new, new.order_id):
             problem = CxlRejReason.EXCHANGE_OPTION, rules.NO_BUYING_POWER
         if problem is not None:
@@ -193,7 +209,8 @@ class Exchange(ExchangeState, EventBus):
         new = replace(new, order_id=self._next_id("O"), clord_id=clord_id or old.clord_id,
                       insert_time=now, last_transact_time=now, parent_order_id=old.order_id)
         # time priority survives only an unchanged price with no more quantity to work
-        keep_place = new.price == old.price and new.leaves_qty <= old.leaves_qty
+        keep_place = (new.price == old.price and new.leaves_qty <= old.leaves_qty
+                      and new.tif not in _IMMEDIATE)  # an IOC/FOK works now, never rests
         book = self._books[old.symbol]
         if keep_place:
             book.hand_over(old.order_id, new)
@@ -210,6 +227,19 @@ class Exchange(ExchangeState, EventBus):
             self._track_gtd(new)
         else:
             self._work(new, now)
+        self._finish()
+
+    def settle_market(self, symbol: str, price: int) -> None:
+        """Resolve a market at ``price`` (raw, 0 to $1): it is TERMINATED (its resting orders
+        canceled, see instrument_states) and every position in it is paid out at that price."""
+        inst = self._instruments[symbol]
+        if symbol in self._settlements or not 0 <= price <= inst.scales.price_scale:
+            raise ValueError(f"{symbol} cannot settle at raw {price}: settled already, or "
+                             "the price is not between 0 and $1")
+        self._settlements[symbol] = (price, self.clock())
+        self.set_instrument_state(symbol, InstrumentState.TERMINATED)
+        for account in self._ledger.settle(symbol, price, inst.scales, self.clock()):
+            self._dirty_positions[(account, symbol)] = ""
         self._finish()
 
     def expire_due(self, now: float) -> None:
@@ -326,7 +356,8 @@ class Exchange(ExchangeState, EventBus):
     def _finish(self) -> None:
         """End a command: coalesced position and book events, then deliver everything."""
         for (account, symbol), trade_id in self._dirty_positions.items():
-            self._emit(PositionChanged(account, symbol, trade_id))
+            self._emit(PositionChanged(account, symbol, trade_id,
+                                       self._ledger.position(account, symbol)))
         for symbol in self._dirty_books:
             self._emit(BookChanged(symbol))
         self._dirty_positions.clear()

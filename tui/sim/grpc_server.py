@@ -16,6 +16,7 @@ from tui.proto.polymarket.v1 import accounts_pb2_grpc, health_pb2, health_pb2_gr
 from tui.proto.polymarket.v1 import dropcopy_pb2_grpc as dc_grpc
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2_grpc as md_grpc
+from tui.proto.polymarket.v1 import orderbook_pb2_grpc as ob_grpc
 from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
 from tui.proto.polymarket.v1 import orders_pb2_grpc as rep_grpc
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
@@ -25,11 +26,16 @@ from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
 from tui.sim import wire
 from tui.sim.auth import TokenIssuer
-from tui.sim.dropcopy import DropCopy
+from tui.sim.books_service import OrderBook
+from tui.sim.dropcopy_streams import DropCopyStreams
 from tui.sim.grpc_base import Base
 from tui.sim.hub import Hub, Subscriber
 from tui.sim.model import CancelRejectReport, ExecReport, PositionChanged
+from tui.sim.order_lists import OrderListEntry
+from tui.sim.positions_service import PositionReads
+from tui.sim.refdata_service import RefDataReads
 from tui.sim.reports import Reports
+from tui.sim.reports_service import ReportReads
 from tui.sim.scopes import ScopeCheck
 from tui.sim.service import GatewayService
 
@@ -104,7 +110,7 @@ class MarketData(Base, md_grpc.MarketDataSubscriptionAPIServicer):
         return self.exchange.instruments[symbol].state
 
 
-class OrderEntry(Base, tr_grpc.OrderEntryAPIServicer):
+class OrderEntry(OrderListEntry, tr_grpc.OrderEntryAPIServicer):  # + lists and crosses
     async def InsertOrder(self, request: tr_pb.InsertOrderRequest,  # noqa: N802
                           context: grpc.aio.ServicerContext) -> tr_pb.InsertOrderResponse:
         user = await self._user(context, account_scoped=True)
@@ -180,7 +186,7 @@ class OrderEntry(Base, tr_grpc.OrderEntryAPIServicer):
         return msg
 
 
-class Positions(Base, pos_grpc.PositionAPIServicer):
+class Positions(PositionReads, pos_grpc.PositionAPIServicer):  # + the list calls
     async def GetAccountBalance(  # noqa: N802
         self, request: pos_pb.GetAccountBalanceRequest, context: grpc.aio.ServicerContext,
     ) -> pos_pb.GetAccountBalanceResponse:
@@ -220,7 +226,7 @@ class Positions(Base, pos_grpc.PositionAPIServicer):
             self.hub.positions.discard(sub)
 
 
-class RefData(Base, ref_grpc.RefDataAPIServicer):
+class RefData(RefDataReads, ref_grpc.RefDataAPIServicer):  # + ListSymbols, metadata
     async def ListInstruments(self, request: Any, context: grpc.aio.ServicerContext  # noqa: N802
                               ) -> Any:
         await self._user(context, account_scoped=False)
@@ -238,8 +244,9 @@ class Accounts(Base, accounts_pb2_grpc.AccountsAPIServicer):
         return self.service.list_accounts(user, request.user)
 
 
-class Report(Base, rep_grpc.ReportAPIServicer):
-    """SearchOrders and SearchExecutions (see reports); the other report RPCs are not served."""
+class Report(ReportReads, rep_grpc.ReportAPIServicer):
+    """SearchOrders and SearchExecutions (see reports); the trade reports and downloads
+    come with ReportReads."""
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -311,6 +318,7 @@ def build_grpc_server(auth: TokenIssuer, service: GatewayService, hub: Hub,
     ref_grpc.add_RefDataAPIServicer_to_server(RefData(*args), server)
     accounts_pb2_grpc.add_AccountsAPIServicer_to_server(Accounts(*args), server)
     rep_grpc.add_ReportAPIServicer_to_server(Report(*args), server)
-    dc_grpc.add_DropCopyAPIServicer_to_server(DropCopy(*args), server)
+    ob_grpc.add_OrderBookAPIServicer_to_server(OrderBook(*args), server)
+    dc_grpc.add_DropCopyAPIServicer_to_server(DropCopyStreams(*args), server)
     health_pb2_grpc.add_HealthAPIServicer_to_server(Health(), server)
     return server

@@ -15,6 +15,7 @@ import asyncio
 from collections import deque
 from dataclasses import dataclass, field
 
+from tui.sim.dropcopy_journals import Journals
 from tui.sim.exchange import Exchange
 from tui.sim.model import (
     BookChanged,
@@ -75,6 +76,9 @@ class Hub:
         self.orders: set[Subscriber] = set()
         self.positions: set[Subscriber] = set()
         self.dropcopy: set[Subscriber] = set()
+        # trades, position and state changes kept for their DropCopyAPI streams (their own
+        # subscribers, woken by the journals)
+        self.journals = Journals(exchange)
         exchange.add_listener(self._on_event)
 
     def _on_event(self, event: object) -> None:
@@ -114,7 +118,8 @@ class Hub:
     def drop_all(self) -> int:
         """Break every open stream (as a network fault would); returns how many."""
         count = 0
-        for subs in (self.market, self.orders, self.positions, self.dropcopy):
+        for subs in (self.market, self.orders, self.positions, self.dropcopy,
+                     *self.journals.subscriber_sets):
             for sub in subs:
                 sub.dropped = True
                 sub.wake.set()
@@ -123,4 +128,5 @@ class Hub:
 
     @property
     def stream_count(self) -> int:
-        return len(self.market) + len(self.orders) + len(self.positions) + len(self.dropcopy)
+        return (len(self.market) + len(self.orders) + len(self.positions) + len(self.dropcopy)
+                + sum(len(subs) for subs in self.journals.subscriber_sets))

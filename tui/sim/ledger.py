@@ -27,6 +27,7 @@ from decimal import Decimal
 from itertools import count
 
 from tui.core.enums import Side
+from tui.core.prices import Scales
 from tui.sim.model import SimBalance, SimOrder, SimPosition
 
 _Working = dict[int, SimOrder]  # arrival slot → working order, in arrival order
@@ -71,6 +72,23 @@ class Ledger:
         balance = self._balances.get(order.account)
         if balance is not None:
             balance.cash += Decimal(delta) / Decimal(one * order.qty_scale)
+
+    def settle(self, symbol: str, px: int, scales: Scales, now: float) -> list[str]:
+        """Pay out and close every open position in ``symbol`` at settlement price ``px``: a
+        YES contract pays px, a NO contract 1 − px. Returns the accounts paid."""
+        one, paid = scales.price_scale, []
+        for (account, held), position in self._positions.items():
+            net = position.net_position
+            if held != symbol or not net:
+                continue
+            position.apply(-net, px, now)  # closed at px: its P&L is realised
+            self._reserve.pop((account, symbol), None)
+            balance = self._balances.get(account)
+            if balance is not None:
+                payout = px * net if net > 0 else (one - px) * -net
+                balance.cash += Decimal(payout) / Decimal(one * scales.qty_scale)
+            paid.append(account)
+        return paid
 
     # --- working orders and buying power ----------------------------------------------------
     def hold(self, order: SimOrder) -> None:

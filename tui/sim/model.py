@@ -77,6 +77,8 @@ class SimOrder:
     parent_order_id: str = ""  # on a replacement: the order id it took over from
     # a buy sized by cash (raw notional, px × qty units): it spends at most this much
     cash_order_qty: int = 0
+    cross_id: str = ""  # a cross's legs: the client's cross id and the exchange's
+    host_cross_id: str = ""
 
     def snapshot(self) -> SimOrder:
         return replace(self)
@@ -177,6 +179,18 @@ class PositionChanged:
     account: str
     symbol: str
     trade_id: str = ""  # the trade that moved it last (retail's position frame names it)
+    # the position as this command left it (a listener's own command may move it again)
+    position: SimPosition | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentStateChanged:
+    """An operator moved a market to another state (halted, expired, ...)."""
+
+    symbol: str
+    old: InstrumentState
+    new: InstrumentState
+    time: float
 
 
 @dataclass(slots=True)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
 
-from google.protobuf import json_format
 from google.protobuf.message import Message
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -23,12 +20,20 @@ from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.auth import AuthError, SimUser, TokenIssuer
+from tui.sim.books_service import book_routes
+from tui.sim.gateway_json import Handler, to_json
+from tui.sim.gateway_json import parse_json as _parse
+from tui.sim.gateway_json import read_body as _body
+from tui.sim.gateway_json import status_json as _status
+from tui.sim.order_lists import order_list_routes
+from tui.sim.positions_service import position_routes
+from tui.sim.refdata_service import refdata_routes
 from tui.sim.reports import Reports
+from tui.sim.reports_service import report_routes
 from tui.sim.retail.api import error_response
 from tui.sim.retail.wire import RetailError
-from tui.sim.scopes import SCOPES, denial
+from tui.sim.scopes import SCOPES, UNSCOPED, denial
 from tui.sim.service import (
-    INVALID_ARGUMENT,
     NOT_FOUND,
     PERMISSION_DENIED,
     UNAUTHENTICATED,
@@ -36,15 +41,7 @@ from tui.sim.service import (
     ServiceError,
 )
 
-M = TypeVar("M", bound=Message)
-
 UNKNOWN, UNIMPLEMENTED = 2, 12
-_HTTP = {3: 400, 5: 404, 7: 403, 8: 429, 9: 400, 14: 503, 16: 401}
-
-
-def _status(code: int, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message, "details": []},
-                        status_code=_HTTP.get(code, 500))
 
 
 # what grpc-gateway answers when no route matches: its status JSON, never text
@@ -62,33 +59,6 @@ async def routing_error(request: Request, exc: Exception) -> Response:
                          "details": []}, status_code=exc.status_code, headers=headers)
 
 
-def to_json(msg: Message) -> dict[str, Any]:
-    """proto3 JSON as grpc-gateway emits it: camelCase, int64 as strings, defaults included."""
-    return json_format.MessageToDict(msg, always_print_fields_with_no_presence=True)
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise ServiceError(INVALID_ARGUMENT, "request body is not valid JSON") from exc
-    if not isinstance(data, dict):
-        raise ServiceError(INVALID_ARGUMENT, "request body must be a JSON object")
-    return data
-
-
-def _parse(data: dict[str, Any], msg: M) -> M:
-    try:
-        json_format.ParseDict(data, msg, ignore_unknown_fields=True)
-    except json_format.ParseError as exc:
-        raise ServiceError(INVALID_ARGUMENT, f"bad request: {exc}") from exc
-    return msg
-
-
-Handler = Callable[[Request, SimUser], Awaitable[Message]]
 # (HTTP method, path, header pairs, raw body) as the exchange received them
 RestReceived = tuple[str, str, tuple[tuple[str, str], ...], bytes]
 # login bodies carry passwords and assertions: their bodies are not kept
@@ -135,7 +105,8 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
 
     def authed(handler: Handler, *, account_scoped: bool,
                method: str) -> Callable[[Request], Awaitable[Response]]:
-        need = SCOPES[method]  # the gRPC method this route binds, and its scope
+        # the gRPC method this route binds, and its scope (None: the spec publishes none)
+        need = None if method in UNSCOPED else SCOPES[method]
 
         async def endpoint(request: Request) -> Response:
             try:
@@ -143,12 +114,14 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
             except AuthError as exc:
                 return _status(UNAUTHENTICATED, str(exc))
             granted = auth.scopes_of(request.headers.get("authorization"))
-            if granted is not None and need not in granted:
+            if need is not None and granted is not None and need not in granted:
                 return _status(PERMISSION_DENIED, denial(need))
             try:
                 if account_scoped:
                     service.require_participant(user, request.headers.get("x-participant-id"))
-                return JSONResponse(to_json(await handler(request, user)))
+                answer = await handler(request, user)
+                # a stream (the Download calls' lines of JSON) is its own response
+                return answer if isinstance(answer, Response) else JSONResponse(to_json(answer))
             except ServiceError as exc:
                 return _status(exc.code, exc.message)
         return endpoint
@@ -225,10 +198,6 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
         return service.balance(user, _parse(await _body(request),
                                             pos_pb.GetAccountBalanceRequest()))
 
-    async def positions(request: Request, user: SimUser) -> Message:
-        name = request.query_params.get("name", "")
-        return pos_pb.ListAccountPositionsResponse(positions=service.positions(user, name))
-
     async def search_orders(request: Request, user: SimUser) -> Message:
         return reports.search_orders(user, _parse(await _body(request),
                                                   rep_pb.SearchOrdersRequest()))
@@ -267,6 +236,7 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
               ["POST"], account_scoped=True, method="CancelOrderList"),
         *both(("/v1/trading/orders/replace", "/v1beta1/cancel_replace_order"), replace,
               ["POST"], account_scoped=True, method="CancelReplaceOrder"),
+        *order_list_routes(authed, service),  # InsertOrderList, InsertOrderCross, replace list
         Route("/v1/trading/orders/open", authed(open_orders_get, account_scoped=True,
                                                          method="GetOpenOrders"),
               methods=["GET"]),
@@ -275,12 +245,14 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
               methods=["POST"]),
         *both(("/v1/positions/balance", "/v1beta1/get_account_balance"), balance, ["POST"],
               account_scoped=True, method="GetAccountBalance"),
-        Route("/v1/positions", authed(positions, account_scoped=True,
-                                             method="ListAccountPositions"), methods=["GET"]),
+        *position_routes(authed, service),  # ListAccountBalances, ListAccountPositions
         *both(("/v1/report/orders/search", "/v1beta1/search_orders"), search_orders,
               ["POST"], account_scoped=True, method="SearchOrders"),
         *both(("/v1/report/executions/search", "/v1beta1/search_executions"),
               search_executions, ["POST"], account_scoped=True, method="SearchExecutions"),
+        *refdata_routes(authed, service.exchange),  # ListSymbols, GetInstrumentMetadata
+        *book_routes(authed, service.exchange),  # GetOrderBook, GetBBO
+        *report_routes(authed, service.exchange),  # SearchTrades, GetTradeStats, Download*
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: routing_error})
     if recorder is not None:

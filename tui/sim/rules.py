@@ -28,8 +28,10 @@ NO_BUYING_POWER = "insufficient buying power"  # checked by the exchange, on the
 def market_problem(inst: SimInstrument | None, symbol: str) -> Problem | None:
     if inst is None:
         return OrdRejectReason.UNKNOWN_SYMBOL, f"unknown market {symbol!r}"
-    if inst.state is not InstrumentState.OPEN:
-        return OrdRejectReason.EXCHANGE_CLOSED, f"market {symbol} is not open for trading"
+    if inst.state is not InstrumentState.OPEN:  # the state named: halted, suspended, ...
+        state = inst.state.name.lower().replace("_", " ")
+        return (OrdRejectReason.EXCHANGE_CLOSED,
+                f"market {symbol} is {state}, not open for trading")
     return None
 
 
@@ -126,14 +128,25 @@ def insert_problem(order: SimOrder, inst: SimInstrument | None, book: OrderBook 
 
 
 def replace_problem(old: SimOrder | None, inst: SimInstrument | None, book: OrderBook | None,
-                    price: int, qty: int, *, clord_taken: bool
-                    ) -> tuple[CxlRejReason, str] | None:
-    """Why a cancel-replace is refused; ``old`` is None when the order is not working."""
+                    price: int, qty: int, *, clord_taken: bool, new: SimOrder | None = None,
+                    now: float = 0.0) -> tuple[CxlRejReason, str] | None:
+    """Why a cancel-replace is refused; ``old`` is None when the order is not working.
+
+    ``new`` is the replacement when the replace changes its terms (tif, post-only, expiry):
+    they are checked as an insert's are."""
     if old is None or inst is None or book is None:
         return CxlRejReason.UNKNOWN_ORDER, "order is not working (unknown, done, or not yours)"
+    terms = new or old
     problem = (market_problem(inst, old.symbol) or qty_problem(inst, qty, old.cum_qty)
                or price_problem(inst, price))
-    if problem is None and old.participate_dont_initiate and book.would_cross(old.side, price):
+    if problem is None and new is not None and new.tif is TimeInForce.GOOD_TILL_TIME and (
+            new.good_till_time is None or new.good_till_time <= now):
+        problem = OrdRejectReason.EXCHANGE_OPTION, "good-till-time needs a future expiry time"
+    if problem is None and new is not None and new.tif is not TimeInForce.GOOD_TILL_TIME and (
+            new.good_till_time is not None):
+        problem = OrdRejectReason.EXCHANGE_OPTION, "an expiry time is for good-till-time orders"
+    if problem is None and terms.participate_dont_initiate and book.would_cross(old.side,
+                                                                                 price):
         problem = OrdRejectReason.EXCHANGE_OPTION, POST_ONLY_CROSS
     if problem is None and clord_taken:
         problem = OrdRejectReason.EXCHANGE_OPTION, "clord_id already used"

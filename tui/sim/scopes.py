@@ -20,18 +20,36 @@ SCOPES: dict[str, str] = {
     "CancelOrder": "write:orders",
     "CancelOrderList": "write:orders",
     "CancelReplaceOrder": "write:orders",
+    "InsertOrderList": "write:orders",
+    "InsertOrderCross": "write:orders",
+    "CancelReplaceOrderList": "write:orders",
     "GetOpenOrders": "read:orders",
     "CreateOrderSubscription": "read:orders",
     "CreatePositionSubscription": "read:positions",
     "GetAccountBalance": "read:positions",
     "ListAccountPositions": "read:positions",
+    "ListAccountBalances": "read:positions",
     "ListInstruments": "read:instruments",
+    "ListSymbols": "read:instruments",
+    "GetInstrumentMetadata": "read:instruments",
+    "GetOrderBook": "read:l2marketdata",
+    "GetBBO": "read:marketdata",
     "GetWhoAmI": "read:accounts",
     "ListAccounts": "read:accounts",
     "SearchOrders": "read:reports",
     "SearchExecutions": "read:reports",
+    "SearchTrades": "read:reports",
+    "DownloadOrders": "read:reports",
+    "DownloadExecutions": "read:reports",
+    "DownloadTrades": "read:reports",
     "CreateDropCopySubscription": "read:dropcopy",
+    "CreateTradeCaptureReportSubscription": "read:dropcopy",
+    "CreatePositionChangeSubscription": "read:dropcopy",
+    "CreateInstrumentStateChangeSubscription": "read:instruments",
 }
+
+# served methods whose scope the spec does not publish: a valid token is enough
+UNSCOPED = frozenset({"GetTradeStats"})
 
 
 def denial(scope: str) -> str:

@@ -213,6 +213,19 @@ class SimServer:
             raise KeyError(f"no user {username!r}")
         self.retail.keys.register(key_id, public_key, username)
 
+    def settle_market(self, market: str, price: Decimal) -> None:
+        """Operator hook: settle a market (symbol or retail slug) at ``price`` dollars a YES
+        contract (1 or 0; anything between on the market's price scale): trading ends, its
+        resting orders are canceled and every position in it is paid out."""
+        symbol = next((s for s in self.exchange.instruments if s.lower() == market.lower()),
+                      None)
+        if symbol is None:
+            raise KeyError(f"no market {market!r}")
+        raw = price * self.exchange.instruments[symbol].scales.price_scale
+        if raw != raw.to_integral_value():
+            raise ValueError(f"{price} is finer than {symbol}'s price scale")
+        self.exchange.settle_market(symbol, int(raw))
+
     def drop_streams(self) -> int:
         """Break every open stream and retail socket, as a network fault would; how many."""
         # first: they take their subscribers off the Hub

@@ -12,7 +12,6 @@ from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from tui.core.enums import InstrumentState
 from tui.sim.book import OrderBook
 from tui.sim.ledger import Ledger
 from tui.sim.model import ExecReport, SimBalance, SimInstrument, SimOrder, SimPosition, SimStats
@@ -28,6 +27,7 @@ class ExchangeState:
         self._ledger = Ledger()
         self._quiet = self._ledger.quiet  # accounts whose history is not kept (synthetic flow)
         self._executions: list[ExecReport] = []
+        self._settlements: dict[str, tuple[int, float]] = {}  # symbol → (raw price, when)
 
     # --- accounts and instruments ---------------------------------------------------------
     def add_account(self, account: str, participant: str, cash: Decimal, *,
@@ -45,8 +45,9 @@ class ExchangeState:
         """symbol → instrument."""
         return MappingProxyType(self._instruments)
 
-    def set_instrument_state(self, symbol: str, state: InstrumentState) -> None:
-        self._instruments[symbol].state = state
+    def keeps_history(self, account: str) -> bool:
+        """False for the synthetic flow's accounts, whose history is not kept."""
+        return account not in self._quiet
 
     # --- queries --------------------------------------------------------------------------
     def order(self, order_id: str) -> SimOrder | None:
@@ -84,6 +85,10 @@ class ExchangeState:
     def buying_power(self, account: str) -> Decimal:
         """Cash less what the account's working orders reserve (see ledger)."""
         return self._ledger.buying_power(account)
+
+    def settlement(self, symbol: str) -> tuple[int, float] | None:
+        """A settled market's (raw settlement price, time settled); None until it settles."""
+        return self._settlements.get(symbol)
 
     def stats(self, symbol: str) -> SimStats:
         return replace(self._stats[symbol])

@@ -43,7 +43,7 @@ def order_pb(o: SimOrder) -> tr_pb.Order:
         participant=o.participant, price=o.price, participate_dont_initiate=(
             o.participate_dont_initiate),
         last_trade_id=o.last_trade_id, parent_order_id=o.parent_order_id,
-        cash_order_qty=o.cash_order_qty,
+        cash_order_qty=o.cash_order_qty, cross_id=o.cross_id, host_cross_id=o.host_cross_id,
     )  # no scales: the published Order reserves them; clients read refdata (spec §Order)
     msg.insert_time.CopyFrom(timestamp(o.insert_time))
     msg.create_time.CopyFrom(timestamp(o.create_time))
