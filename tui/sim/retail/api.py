@@ -2,10 +2,12 @@
 
 This file holds what every retail route shares: registered keys, the §2 signature check
 with its 30 s window, the per-key 20/s limit, the JSON error shape and the order JSON with
-the intent each order was placed with. The routes live beside it: retail_orders (§5),
-retail_portfolio (§6), retail_public (§7, unauthenticated) and retail_ws (§8). They all
-drive the same engine the gateway routes drive. As on the real venue, a 200 with an id is
-not acceptance: a bad price or an unknown market gets an id and a reject from the engine.
+the intent each order was placed with. The routes live beside it: orders and modify (§5),
+batch (§5.8), portfolio (§6), rfq (§6.4, RFQ trades), public (§7, unauthenticated, with a
+market's settlement), discovery (§7.5: events, series, sports, search, derived in catalog)
+and ws (§8). They all drive the same engine the gateway routes drive. As on the real
+venue, a 200 with an id is not acceptance: a bad price or an unknown market gets an id and a
+reject from the engine.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from tui.core.ratelimit import RETAIL_PER_KEY, RETAIL_RATE_LIMIT_BODY
 from tui.sim.auth import SimUser
 from tui.sim.exchange import Exchange
 from tui.sim.model import ExecReport, SimInstrument, SimOrder
+from tui.sim.retail.rfq import RfqDesk
 from tui.sim.retail.wire import RetailError, execution_json, order_json, scales_of, slug_of
 
 __all__ = ["DEMO_RETAIL_KEY_ID", "DEMO_RETAIL_SECRET", "Received", "RetailApi", "RetailError",
@@ -51,6 +54,7 @@ class RetailKey:
     key_id: str
     verify_key: VerifyKey
     username: str
+    rfq: bool = True  # RFQ access (§4: GET /v1/rfqs/trades needs it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +72,9 @@ class RetailKeys:
     def __init__(self) -> None:
         self._keys: dict[str, RetailKey] = {}
 
-    def register(self, key_id: str, public_key: bytes, username: str) -> None:
-        self._keys[key_id] = RetailKey(key_id, VerifyKey(public_key), username)
+    def register(self, key_id: str, public_key: bytes, username: str, *,
+                 rfq: bool = True) -> None:
+        self._keys[key_id] = RetailKey(key_id, VerifyKey(public_key), username, rfq)
 
     def get(self, key_id: str) -> RetailKey | None:
         return self._keys.get(key_id)
@@ -88,6 +93,7 @@ class RetailApi:
         self._intents: dict[str, tuple[str, str]] = {}  # order id → (intent, order type)
         self._hits: dict[str, deque[float]] = {}
         self.refused = 0  # requests answered 429 by the per-key limit
+        self.rfq = RfqDesk(self)  # RFQs the operator executes, and their tape
 
     # --- authentication (§2) ----------------------------------------------------------
     def authenticate(self, request: Request) -> SimUser:
@@ -138,11 +144,14 @@ class RetailApi:
         """Every retail route: signed REST, public REST and the two WebSockets' paths
         are mounted separately (see retail_ws.RetailSockets.routes)."""
         # imported here: those modules import this one for RetailApi's helpers
+        from tui.sim.retail.batch import RetailBatch
+        from tui.sim.retail.discovery import RetailDiscovery
         from tui.sim.retail.orders import RetailOrders
         from tui.sim.retail.portfolio import RetailPortfolio
         from tui.sim.retail.public import RetailPublic
-        return [*RetailOrders(self).routes(), *RetailPortfolio(self).routes(),
-                *RetailPublic(self).routes()]
+        return [*RetailOrders(self).routes(), *RetailBatch(self).routes(),
+                *RetailPortfolio(self).routes(), *RetailPublic(self).routes(),
+                *RetailDiscovery(self).routes(), *self.rfq.routes()]
 
     def signed(self, path: str, handler: Handler, method: str) -> Route:
         return Route(path, self._wrap(handler), methods=[method])

@@ -7,7 +7,6 @@ Outcomes of commands travel on the private WebSocket, as on the real venue.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import Any
@@ -19,6 +18,7 @@ from tui.core.enums import OrderState, OrderType, Side, TimeInForce
 from tui.sim.auth import SimUser
 from tui.sim.model import SimInstrument
 from tui.sim.retail.api import RetailApi
+from tui.sim.retail.modify import apply_modify, check_terms, parse_modify
 from tui.sim.retail.wire import (
     BY_OUTCOME,
     INTENTS,
@@ -213,28 +213,9 @@ class RetailOrders:
         body = _object(body)
         inst, order_id = self._order_in_market(request, user, body)
         order = self.api.own_order(user, order_id)
-        sc = inst.scales
-        price = raw_price(amount_in(body["price"], "price"), sc) \
-            if body.get("price") is not None else None
-        qty = raw_qty(decimal_in(body["quantity"], "quantity"), sc) \
-            if body.get("quantity") is not None else None
-        # the engine's cancel-replace changes price and size only; say so, never ignore
-        if body.get("tif") is not None and TIFS.get(body["tif"]) is not order.tif:
-            raise RetailError(400, "this exchange cannot change tif on modify")
-        if body.get("participateDontInitiate") not in (None, order.participate_dont_initiate):
-            raise RetailError(400, "this exchange cannot change participateDontInitiate "
-                                   "on modify")
-        if body.get("goodTillTime") is not None and (
-                good_till_in(body["goodTillTime"]) != order.good_till_time):
-            raise RetailError(400, "this exchange cannot change goodTillTime on modify")
-        clord_id = f"rtl-{uuid.uuid4().hex[:20]}"  # the engine's cancel-replace needs one
-        account = order.account
-        self.exchange.replace_order(account=account, order_id=order_id, clord_id=clord_id,
-                                    price=price, order_qty=qty)
-        new = self.exchange.order_by_clord(account, clord_id)
-        known = self.api.intent_of(order_id)
-        if new is not None and new.order_id != order_id and known is not None:
-            self.api.remember(new.order_id, *known)
+        args = parse_modify(body)  # price, quantity, tif, post-only and expiry (see modify)
+        check_terms(order, args)
+        apply_modify(self.api, user, order, inst, args)
         return {}
 
     def _cancel_all(self, request: Request, user: SimUser, body: Any) -> dict[str, Any]:

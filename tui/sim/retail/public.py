@@ -83,29 +83,32 @@ def market_data_json(inst: SimInstrument, book: Levels, stats: dict[str, int | N
     }
 
 
+def public_endpoint(handler: Callable[[Request], dict[str, Any]]
+                    ) -> Callable[[Request], Awaitable[Response]]:
+    """An unauthenticated route: the handler's JSON, or its RetailError in the retail shape."""
+    async def endpoint(request: Request) -> Response:
+        try:
+            return JSONResponse(handler(request))
+        except RetailError as exc:
+            return error_response(exc)
+    return endpoint
+
+
 class RetailPublic:
     def __init__(self, api: RetailApi) -> None:
         self.api = api
         self.exchange = api.exchange
 
     def routes(self) -> list[Route]:
+        p = public_endpoint
         return [
-            Route("/v1/markets", self._public(self._markets), methods=["GET"]),
-            Route("/v1/market/slug/{slug}", self._public(self._by_slug), methods=["GET"]),
-            Route("/v1/market/id/{id}", self._public(self._by_id), methods=["GET"]),
-            Route("/v1/markets/{slug}/book", self._public(self._book), methods=["GET"]),
-            Route("/v1/markets/{slug}/bbo", self._public(self._bbo), methods=["GET"]),
+            Route("/v1/markets", p(self._markets), methods=["GET"]),
+            Route("/v1/market/slug/{slug}", p(self._by_slug), methods=["GET"]),
+            Route("/v1/market/id/{id}", p(self._by_id), methods=["GET"]),
+            Route("/v1/markets/{slug}/book", p(self._book), methods=["GET"]),
+            Route("/v1/markets/{slug}/bbo", p(self._bbo), methods=["GET"]),
+            Route("/v1/markets/{slug}/settlement", p(self._settlement), methods=["GET"]),
         ]
-
-    @staticmethod
-    def _public(handler: Callable[[Request], dict[str, Any]]
-                ) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            try:
-                return JSONResponse(handler(request))
-            except RetailError as exc:
-                return error_response(exc)
-        return endpoint
 
     # --- JSON ---------------------------------------------------------------------------
     def market_id(self, inst: SimInstrument) -> str:
@@ -140,7 +143,8 @@ class RetailPublic:
             "subtitle": "", "description": inst.description,
             "active": open_, "closed": _STATUS.get(inst.state) == "MARKET_STATUS_CLOSED",
             "archived": False, "hidden": False,
-            "status": _STATUS.get(inst.state, "MARKET_STATUS_UNSPECIFIED"),
+            "status": ("MARKET_STATUS_RESOLVED" if self.settlement_px(inst) is not None
+                       else _STATUS.get(inst.state, "MARKET_STATUS_UNSPECIFIED")),
             "orderPriceMinTickSize": num(inst.tick_size),
             "minimumTradeQty": num(qty_dec(sc.min_qty, sc)),
             "marketSides": sides,
@@ -168,7 +172,7 @@ class RetailPublic:
 
         return {
             "marketSlug": slug_of(inst.symbol), "currentPx": px(mid),
-            "lastTradePx": px(stats.last_px), "settlementPx": None,
+            "lastTradePx": px(stats.last_px), "settlementPx": px(self.settlement_px(inst)),
             "bestBid": px(bid), "bestAsk": px(ask),
             "longQuote": px(ask),
             "shortQuote": px(sc.price_scale - bid) if bid is not None else None,
@@ -209,3 +213,16 @@ class RetailPublic:
 
     def _bbo(self, request: Request) -> dict[str, Any]:
         return {"marketData": self.lite_json(self.api.known_market(request.path_params["slug"]))}
+
+    def _settlement(self, request: Request) -> dict[str, Any]:
+        """§7.5: {slug, settlement}; 404 for a market not (yet) settled, as the docs say."""
+        inst = self.api.known_market(request.path_params["slug"])
+        settled = self.settlement_px(inst)
+        if settled is None:
+            raise RetailError(404, f"market {slug_of(inst.symbol)} has not settled")
+        return {"slug": slug_of(inst.symbol),
+                "settlement": num(Decimal(settled) / inst.scales.price_scale)}
+
+    def settlement_px(self, inst: SimInstrument) -> int | None:
+        settled = self.exchange.settlement(inst.symbol)
+        return settled[0] if settled is not None else None

@@ -217,8 +217,9 @@ class RetailSockets:
             await conn.send(env | {"orderSubscriptionSnapshot": {
                 "orders": [self.api.order_json(o) for o in orders], "eof": True}})
             return
-        if kind == "SUBSCRIPTION_TYPE_RFQ":  # accepted; the sim has no RFQ events to send
-            conn.subs[rid] = (None, None)
+        if kind == "SUBSCRIPTION_TYPE_RFQ":  # live only, no replay (§8.4); see retail.rfq
+            rfq = self.api.rfq
+            conn.subs[rid] = (None, asyncio.create_task(rfq.pump(rfq.listen(), conn.send, env)))
             return
         hub_set = (self.hub.market if kind in MARKETS else self.hub.positions
                    if kind == "SUBSCRIPTION_TYPE_POSITION" else self.hub.orders)

@@ -24,6 +24,7 @@ from tui.core.venue import VenueError
 from tui.venues.base import VenueBase
 from tui.venues.refusals import preview_refusal
 from tui.venues.retail import convert
+from tui.venues.retail.batch import MAX_BATCH
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.signing import json_text
 from tui.venues.sweep import Scope
@@ -41,6 +42,7 @@ class RetailCommands(VenueBase):
     client_ids = False  # the exchange never keeps the desk's id: looked for, not up
     settle_after = SETTLE_AFTER  # a refused cancel or modify is reported nowhere (§5.4)
     lookup_waits = LOOKUP_WAITS
+    cancel_batch = MAX_BATCH  # the batched cancel route (§5) takes up to 20
     _clords: dict[str, str]  # exchange order id → the desk's own id for it
     _intents: dict[str, Intent]  # the desk's id → what the trader meant
     _early: dict[str, list[dict[str, Any]]]  # executions of ids not yet answered
@@ -137,8 +139,10 @@ class RetailCommands(VenueBase):
             raise VenueError("The exchange's copy of the order could not be read.") from None
 
     async def _send_cancels(self, orders: list[Order]) -> None:
-        for order in orders:  # one a request: the API has no list of cancels
-            await self.rest.cancel(order.order_id, order.symbol)
+        if len(orders) == 1:
+            await self.rest.cancel(orders[0].order_id, orders[0].symbol)
+        else:  # the kill switch's and a market's sweeps: up to 20 a request (§5)
+            await self.rest.cancel_orders([(o.order_id, o.symbol) for o in orders])
 
     def _replace_sender(self, order: Order, price: int | None,
                         qty: int | None) -> Callable[[], Awaitable[object]]:

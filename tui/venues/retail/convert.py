@@ -18,6 +18,7 @@ from tui.core.money import wire_decimal as decimal
 from tui.core.prices import Intent, Scales
 from tui.core.tape import Trade
 from tui.core.ticket import OrderKind, OrderRequest
+from tui.venues.retail.batch import TIF_NAMES
 from tui.venues.retail.rest import Json, amount, manual_indicator
 
 # §9.1: the desk's intent ↔ the retail intent; the price sent is the YES price either way
@@ -28,13 +29,6 @@ INTENT_NAMES: dict[Intent, str] = {
     Intent.SELL_NO: "ORDER_INTENT_SELL_SHORT",
 }
 INTENTS = {name: intent for intent, name in INTENT_NAMES.items()}
-TIF_NAMES: dict[TimeInForce, str] = {
-    TimeInForce.DAY: "TIME_IN_FORCE_DAY",
-    TimeInForce.GOOD_TILL_CANCEL: "TIME_IN_FORCE_GOOD_TILL_CANCEL",
-    TimeInForce.GOOD_TILL_TIME: "TIME_IN_FORCE_GOOD_TILL_DATE",  # retail's spelling (§9.2)
-    TimeInForce.IMMEDIATE_OR_CANCEL: "TIME_IN_FORCE_IMMEDIATE_OR_CANCEL",
-    TimeInForce.FILL_OR_KILL: "TIME_IN_FORCE_FILL_OR_KILL",
-}
 MARKET_STATES = {
     "MARKET_STATE_OPEN": InstrumentState.OPEN,
     "MARKET_STATE_PREOPEN": InstrumentState.PREOPEN,

@@ -24,6 +24,9 @@ import httpx
 from tui.core.ratelimit import RetailLimiter
 from tui.core.venue import VenueError
 from tui.venues.refusals import POST_ONLY_CROSSED, is_post_only_cross
+from tui.venues.retail.batch import BatchCalls
+from tui.venues.retail.discovery import DiscoveryCalls
+from tui.venues.retail.rfq import RfqCalls
 from tui.venues.retail.signing import USER_AGENT, WINDOW_S, clock_advice, json_text, load_seed, sign
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
@@ -33,8 +36,10 @@ Json = dict[str, Any]
 
 
 def opens_risk(method: str, path: str) -> bool:
-    """An order, a modify or a close: what the kill switch's latch holds back."""
-    return method == "POST" and (path == "/v1/orders" or path.endswith("/modify")
+    """An order, a modify or a close (one or a batch): what the kill switch's latch holds
+    back."""
+    return method == "POST" and (path in ("/v1/orders", "/v1/orders/batched")
+                                 or path.endswith("/modify")
                                  or path == "/v1/order/close-position")
 
 
@@ -48,8 +53,9 @@ def amount(value: Decimal) -> dict[str, str]:
     return {"value": f"{value:f}", "currency": "USD"}
 
 
-class RetailRest:
-    """The retail REST API for one key. Errors raise VenueError."""
+class RetailRest(BatchCalls, DiscoveryCalls, RfqCalls):
+    """The retail REST API for one key. Errors raise VenueError. The batched order calls,
+    market discovery and RFQ history are its mixins' (batch, discovery, rfq)."""
 
     def __init__(self, base_url: str, key_id: str, secret: str | bytes, *,
                  public_url: str | None = None, clock: Callable[[], float] = time.time,
