@@ -34,6 +34,7 @@ class Book:
     open_px: int | None = None  # the session's opening price, raw YES
     transact_ns: int | None = None  # the exchange's time of this book, ns since the epoch
     received_at: float = 0.0  # monotonic time of the last message for this symbol
+    settlement_px: int | None = None  # raw YES: what the market settled at, once it has
 
     @property
     def best_bid(self) -> int | None:

@@ -102,8 +102,12 @@ class MarketData(Base, md_grpc.MarketDataSubscriptionAPIServicer):
     def _update(self, symbol: str, depth: int, book: Levels | None = None
                 ) -> md_pb.CreateMarketDataSubscriptionResponse:
         bids, offers = book if book is not None else self.exchange.book(symbol, depth)
-        update = wire.book_update_pb(symbol, self._state(symbol), bids, offers,
-                                     self.exchange.stats(symbol).as_dict(), self.exchange.clock())
+        stats = self.exchange.stats(symbol).as_dict()
+        settled = self.exchange.settlement(symbol)
+        if settled is not None:  # a settled market says its price on every update
+            stats["settlement_px"] = settled[0]
+        update = wire.book_update_pb(symbol, self._state(symbol), bids, offers, stats,
+                                     self.exchange.clock())
         return md_pb.CreateMarketDataSubscriptionResponse(update=update)
 
     def _state(self, symbol: str) -> InstrumentState:

@@ -101,7 +101,7 @@ def book_update_pb(symbol: str, state: InstrumentState, bids: list[tuple[int, in
         offers=[md_pb.BookEntry(px=px, qty=qty) for px, qty in offers],
     )
     for name in ("open_px", "high_px", "low_px", "last_trade_px", "shares_traded",
-                 "last_trade_qty", "notional_traded"):
+                 "last_trade_qty", "notional_traded", "settlement_px"):
         value = stats.get(name)
         if value is not None:
             setattr(msg.stats, name, value)

@@ -156,9 +156,11 @@ class LadderHeader(Widget):
         dim = st("ladder-head--dim")
         s = instrument.scales
         parts: list[Part] = []
-        if instrument.state not in TAKES_ORDERS:  # halted, suspended, settled: first, loud
-            parts.append(("state", [(f" {state_words(instrument.state).upper()} ",
-                                     st("ladder-head--stale")), (" ", "")]))
+        settled = book.settlement_px if book is not None else None
+        if settled is not None or instrument.state not in TAKES_ORDERS:  # first, and loud
+            words = (f"SETTLED {s.price_text(settled)}" if settled is not None
+                     else state_words(instrument.state).upper())
+            parts.append(("state", [(f" {words} ", st("ladder-head--stale")), (" ", "")]))
         if stale_text:
             parts.append(("stale", [(f" {stale_text} ", st("ladder-head--stale")), (" ", "")]))
         bid = book.best_bid if book else None

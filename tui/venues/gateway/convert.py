@@ -54,7 +54,14 @@ def book(msg: md_pb.MarketDataUpdate) -> Book:
         open_px=stats.open_px if stats.HasField("open_px") else None,
         transact_ns=epoch_ns(msg.transact_time) if msg.HasField("transact_time") else None,
         received_at=time.monotonic(),
+        settlement_px=stats.settlement_px if stats.HasField("settlement_px") else None,
     )
+
+
+def market_state(msg: md_pb.MarketDataUpdate) -> InstrumentState:
+    """The market's state as the update says it (an unknown number: closed, the safe one)."""
+    return (InstrumentState(msg.state) if msg.state in InstrumentState._value2member_map_
+            else InstrumentState.CLOSED)
 
 
 def order(msg: tr_pb.Order) -> Order:

@@ -24,6 +24,7 @@ from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.gateway import convert
+from tui.venues.market_states import market_moved
 from tui.venues.refusals import refusal_words
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,11 @@ class Reports:
 
     def _on_market(self, msg: md_pb.CreateMarketDataSubscriptionResponse) -> None:
         if msg.HasField("update"):
-            self.state.replace_book(convert.book(msg.update))
+            book = convert.book(msg.update)
+            inst = self.state.instruments.get(book.symbol)
+            if inst is not None:
+                market_moved(self.state, inst, convert.market_state(msg.update), book)
+            self.state.replace_book(book)
 
     def _on_positions(self, msg: pos_pb.CreatePositionSubscriptionResponse) -> None:
         snapshot = msg.HasField("snapshot")
