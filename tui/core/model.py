@@ -16,6 +16,8 @@ class Instrument:
     scales: Scales
     state: InstrumentState = InstrumentState.OPEN
     category: str = ""
+    # words a trader may find it by besides its name: its event, series, league, teams
+    tags: tuple[str, ...] = ()
 
 
 Level = tuple[int, int]  # (raw price, raw quantity)

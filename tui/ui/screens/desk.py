@@ -1,10 +1,7 @@
 """The desk's screen: the ladders, the ticket, the blotter and the links, and the keys that
-only change what is shown (cursor, markets, ladders, views).
-
-A frame timer (tui/ui/frame.py) pulls what changed from DeskState and the desk controller
-and repaints only that. Nothing here decides a trade: the ticket draws the desk's view,
-and the keys that trade are the app's, mapped to the desk controller.
-"""
+only change what is shown (cursor, markets, ladders, views). A frame timer (tui/ui/frame.py)
+pulls what changed from DeskState and the desk controller and repaints only that. Nothing
+here decides a trade: the ticket draws the desk's view; the keys that trade are the app's."""
 
 from __future__ import annotations
 
@@ -373,7 +370,8 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
     @guarded
     def action_pick_market(self) -> None:
         """`/`: find a market by symbol or description; Enter opens its ladder."""
-        items = [(s, i.description) for s, i in self.state.instruments.items()]
+        items = [(s, " · ".join((i.description, *i.tags)))  # found by event, league too
+                 for s, i in self.state.instruments.items()]
 
         def chosen(symbol: str | None) -> None:
             if symbol is not None and symbol != self.symbol:

@@ -28,6 +28,10 @@ def instruments(msgs: list[ref_pb.Instrument]) -> tuple[list[Instrument], list[s
     return good, skipped
 
 
+TAG_KEYS = frozenset({"event_category", "event_series", "sports_game_league", "game_id",
+                      "market_sport_type", "crypto_market_type"})
+
+
 def instrument(msg: ref_pb.Instrument) -> Instrument:
     """Raises ValueError when the scales are missing: a guessed scale is a wrong price."""
     if msg.price_scale <= 0 or msg.tick_size <= 0:
@@ -38,8 +42,11 @@ def instrument(msg: ref_pb.Instrument) -> Instrument:
     )
     state = (InstrumentState(msg.state) if msg.state in InstrumentState._value2member_map_
              else InstrumentState.CLOSED)
+    # the metadata's words (series, league, game) find it in the picker
+    tags = tuple(dict.fromkeys(v for k, v in sorted(msg.metadata.items())
+                               if v and k in TAG_KEYS))
     return Instrument(symbol=msg.symbol, description=msg.description, scales=scales,
-                      state=state, category=msg.metadata.get("event_category", ""))
+                      state=state, category=msg.metadata.get("event_category", ""), tags=tags)
 
 
 def book(msg: md_pb.MarketDataUpdate) -> Book:

@@ -11,16 +11,17 @@ the fills the socket missed are fetched from the trade history (recovery.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import ssl
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from tui.core.model import Order
+from tui.core.model import Instrument, Order
 from tui.core.recent import RecentDict
 from tui.core.state import DeskState
-from tui.core.venue import LocalDatabase
+from tui.core.venue import LocalDatabase, VenueError
 from tui.venues.base import INTENTS_KEPT, ORDER_STREAM
 from tui.venues.retail import convert
 from tui.venues.retail.private import PrivateFrames
@@ -31,6 +32,7 @@ from tui.venues.retail.socket import Frame, SocketWorker
 log = logging.getLogger(__name__)
 PRICES = "prices"
 PER_SUBSCRIPTION = 100  # markets per subscription (§8.1)
+EVENTS_READ = 500  # events read at start for the picker's words (their markets' tags)
 
 
 def ws_base(rest_url: str) -> str:
@@ -84,7 +86,7 @@ class RetailVenue(PrivateFrames):
                 instruments.append(convert.instrument(market))
             except (ValueError, KeyError, TypeError):
                 skipped.append(str(market.get("slug", "?")))
-        self.state.set_instruments(instruments)
+        self.state.set_instruments(await self._with_events(instruments))
         if skipped:
             self.state.notify(f"{len(skipped)} markets left out: no usable tick or minimum "
                               f"size ({', '.join(skipped[:3])}).", "warning")
@@ -103,6 +105,24 @@ class RetailVenue(PrivateFrames):
         ]
         for worker in self._workers:
             worker.start()
+
+    async def _with_events(self, instruments: list[Instrument]) -> list[Instrument]:
+        """Each market with the words of its event (its title, series and tags), so the
+        picker finds it by them (§7.5); without them when the events cannot be read."""
+        try:
+            events = await self.rest.events(limit=EVENTS_READ)
+        except VenueError as exc:
+            log.warning("events not read: %s", exc)
+            return instruments
+        words: dict[str, list[str]] = {}
+        for event in events:
+            said = [event.title, *([event.series.title] if event.series else []),
+                    *(t.label for t in event.tags)]
+            for slug in event.market_slugs:
+                words.setdefault(slug, []).extend(w for w in said if w)
+        return [dataclasses.replace(i, tags=tuple(dict.fromkeys(
+                    w for w in words[i.symbol] if w.casefold() != i.description.casefold())))
+                if i.symbol in words else i for i in instruments]
 
     def _remember(self, past: list[Order]) -> None:
         super()._remember(past)
