@@ -80,3 +80,23 @@ async def test_k_stops_every_account(quiet_sim: SimServer) -> None:
                          what="nothing working in any account")
         await eventually(lambda: told(app, "of 4 accounts (house, ann-1, ben-1, ben-2)"),
                          what="the kill switch naming the accounts")
+
+
+async def test_positions_of_every_account_are_kept_and_the_firm_pnl_sums_them(
+        quiet_sim: SimServer) -> None:
+    async with isv_desk(quiet_sim) as (app, pilot):
+        for words, account in (("ann", ANN), ("ben-1", BEN1)):
+            await switch_to(app, pilot, words, account)
+            await cursor_to(app, pilot, 45)
+            await pilot.press("b")  # lifts Alice's 0.45 offer
+            await eventually(lambda a=account: quiet_sim.exchange.position(
+                a, SYMBOL).net_position == app.order_size, what="bought")
+        state = app.state
+        await eventually(lambda: all(state.accounts[a].positions.get(SYMBOL) is not None
+                                     and state.accounts[a].positions[SYMBOL].net
+                                     == app.order_size for a in (ANN, BEN1)),
+                         what="both accounts' positions on the desk, while trading Ben's")
+        panel = app.query_one(AccountPanel)
+        await eventually(lambda: "firm P&L" in panel.values, what="the firm's P&L")
+        await switch_to(app, pilot, "ann", ANN)
+        assert state.positions[SYMBOL].net == app.order_size  # shown at once

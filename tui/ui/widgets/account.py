@@ -62,7 +62,8 @@ class AccountPanel(Static):
 
     def refresh_from(self, state: DeskState) -> None:
         """Everything: call when status_version, orders_version or positions_version moved."""
-        self._held = frozenset(s for s, p in state.positions.items() if p.net != 0)
+        shown = state.accounts.values() if state.tradable else (state.active,)  # the firm's
+        self._held = frozenset(s for a in shown for s, p in a.positions.items() if p.net != 0)
         balance = state.balance
         pnl = desk_pnl(state.positions.values(), state.instruments, state.books)
         unrealized = dollars(pnl.unrealized, signed=True) + ("*" if pnl.unmarked else "")
@@ -74,11 +75,16 @@ class AccountPanel(Static):
             "allowance", cash_text(allowed),
             "account--loss" if balance and allowed < balance.balance else ""),)
         firm: tuple[Field, ...] = ()
-        if state.tradable:  # a firm's or an ISV's login: every account's balance summed
-            known = [b for a in state.tradable
-                     if (b := state.accounts[a].balance if a in state.accounts else None)]
+        if state.tradable:  # a firm's or an ISV's login: every account's summed
+            held = [state.accounts[a] for a in state.tradable if a in state.accounts]
+            known = [h.balance for h in held if h.balance is not None]
+            every = desk_pnl([p for h in held for p in h.positions.values()],
+                             state.instruments, state.books)
             firm = ((f"firm, {len(known)} of {len(state.tradable)}",
-                     cash_text(sum((b.balance for b in known), Decimal(0))), ""),)
+                     cash_text(sum((b.balance for b in known), Decimal(0))), ""),
+                    ("firm P&L", dollars(every.realized + every.unrealized, signed=True)
+                     + ("*" if every.unmarked else ""),
+                     _gain(every.realized + every.unrealized)))
         self.refresh_fields((
             *firm,
             ("balance", cash_text(balance.balance if balance else None), ""),

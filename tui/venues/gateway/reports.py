@@ -18,7 +18,7 @@ from tui.core.enums import (
     ExecType,
     OrdRejectReason,
 )
-from tui.core.model import Fill, Order
+from tui.core.model import Fill, Order, Position
 from tui.core.state import DeskState
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
@@ -32,7 +32,13 @@ log = logging.getLogger(__name__)
 
 class Reports:
     state: DeskState
+    account: str
     _balance_due: asyncio.Event
+
+    @property
+    def position_accounts(self) -> tuple[str, ...]:
+        """The accounts the position stream carries: every one a firm's login trades."""
+        return self.state.tradable or (self.account,)
 
     if TYPE_CHECKING:  # from the venue base (no overrides)
         def _ours(self, order: Order) -> Order: ...
@@ -52,14 +58,19 @@ class Reports:
         snapshot = msg.HasField("snapshot")
         if not snapshot and not msg.HasField("update"):
             return
-        positions = []
+        # a firm's login subscribes every account it trades: each is kept apart, so a
+        # switch shows its positions at once and the firm's total sums them
+        by_account: dict[str, list[Position]] = {a: [] for a in self.position_accounts}
         for p in msg.snapshot.positions if snapshot else msg.update.positions:
             inst = self.state.instruments.get(p.symbol)
             if inst is None:  # a market left out (no usable scale): its NO cost is unknown
                 log.info("a position in %s, a market not listed, is not shown", p.symbol)
                 continue
-            positions.append(convert.position(p, inst.scales))
-        self.state.set_positions(positions, snapshot=snapshot)
+            by_account.setdefault(p.account or self.account, []).append(
+                convert.position(p, inst.scales))
+        for account, positions in by_account.items():
+            if positions or snapshot:
+                self.state.set_positions(positions, snapshot=snapshot, account=account)
 
     def _on_orders(self, msg: tr_pb.CreateOrderSubscriptionResponse) -> None:
         if msg.HasField("snapshot"):

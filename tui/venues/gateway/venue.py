@@ -136,7 +136,8 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
                 tr_pb.CreateOrderSubscriptionRequest(accounts=[account]), metadata=m),
                 self._on_orders),
             self._worker("positions", lambda m: positions.CreatePositionSubscription(
-                pos_pb.CreatePositionSubscriptionRequest(accounts=[account]), metadata=m),
+                pos_pb.CreatePositionSubscriptionRequest(
+                    accounts=list(self.position_accounts)), metadata=m),
                 self._on_positions),
             self._worker(DROP_COPY, lambda m: drop_copy.CreateDropCopySubscription(
                 self._drop_copy_request(), metadata=m), self._on_drop_copy),
