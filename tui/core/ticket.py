@@ -73,6 +73,23 @@ class Slippage:
 
 
 @dataclass(frozen=True, slots=True)
+class Terms:
+    """How long a working order lives and whether it may take liquidity: what a change of
+    terms gives it (the ticket's TIF, post-only and expiry), its price and size untouched."""
+
+    tif: TimeInForce
+    post_only: bool = False
+    expire_at: float | None = None  # epoch seconds, for a good-till-time order
+
+    def words(self) -> str:
+        """'GTD until 14:05:00, post-only'."""
+        when = (time.strftime(' until %H:%M:%S', time.localtime(self.expire_at))
+                if self.expire_at is not None else "")
+        return (f"{TIF_WORDS.get(self.tif, self.tif.name)}{when}"
+                + (", post-only" if self.post_only else ""))
+
+
+@dataclass(frozen=True, slots=True)
 class OrderRequest:
     """A validated order on the YES book, with the intent it came from.
 

@@ -9,7 +9,7 @@ from tui.core.cancels import CancelReport
 from tui.core.enums import Side
 from tui.core.model import Estimate, Fill, Order
 from tui.core.state import DeskState
-from tui.core.ticket import OrderRequest
+from tui.core.ticket import OrderRequest, Terms
 
 
 class VenueError(Exception):
@@ -77,8 +77,9 @@ class Venue(Protocol):
         """Ask to cancel one working order."""
 
     async def replace(self, order: Order, *, price: int | None = None,
-                      qty: int | None = None) -> None:
-        """Move a working order to a YES price and/or a new total quantity."""
+                      qty: int | None = None, terms: Terms | None = None) -> None:
+        """Move a working order to a YES price and/or a new total quantity, or give it new
+        terms (time in force, post-only, expiry) where the venue can."""
 
     async def cancel_orders(self, orders: Iterable[Order]) -> CancelReport:
         """Cancel these orders until the venue lists none of them working (or say which may

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from tui.core.enums import Side
 from tui.core.model import Order
-from tui.core.ticket import OrderRequest
+from tui.core.ticket import OrderRequest, Terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,7 @@ class Change:
     order: Order
     price: int | None = None
     qty: int | None = None
+    terms: Terms | None = None  # new time in force, post-only, expiry (price and size kept)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core.audit import ANSWER, KEY, QUESTION, REFUSAL, SAID, AuditEntry
 from tui.core.ticket import request_words
+from tui.core.words import order_words
 from tui.desk.asks import (
     CancelAll,
     CancelOrders,
@@ -135,6 +136,8 @@ def plan_words(desk: DeskController, plan: Plan) -> str:
     match plan.act:
         case Submit(request):
             return order(request)
+        case Change(original, _, _, terms) if terms is not None:
+            return f"change the terms of {order_words(state, original)} to {terms.words()}"
         case Change(original, price, qty):
             return change_words(state, original, price=price, qty=qty)
         case CancelOrders(orders, where):

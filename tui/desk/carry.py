@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from tui.core.cancels import CancelReport
 from tui.core.model import Order
-from tui.core.ticket import OrderRequest, request_words
+from tui.core.ticket import OrderRequest, Terms, request_words
 from tui.core.venue import VenueError
+from tui.core.words import order_words
 from tui.desk import flatten
 from tui.desk.asks import (
     Act,
@@ -39,6 +40,8 @@ async def perform(desk: DeskController, act: Act) -> None:
     match act:
         case Submit(request):
             await submit(desk, request)
+        case Change(order, price, qty, terms) if terms is not None:
+            await retime(desk, order, terms)
         case Change(order, price, qty):
             await change(desk, order, price, qty)
         case CancelOrders(orders, where):
@@ -88,6 +91,12 @@ async def change(desk: DeskController, order: Order, price: int | None,
                        "Change not sent")
     if ok:
         desk.tell(words, timeout=4)
+
+
+async def retime(desk: DeskController, order: Order, terms: Terms) -> None:
+    ok, _ = await call(desk, desk.venue.replace(order, terms=terms), "Terms not changed")
+    if ok:
+        desk.tell(f"Changing {order_words(desk.state, order)} to {terms.words()}.", timeout=4)
 
 
 def within(desk: DeskController, request: OrderRequest, *replaced: Order) -> bool:

@@ -24,7 +24,7 @@ from tui.core.ticket import OrderRequest, TicketError, build_order, request_word
 from tui.core.tradable import untradable
 from tui.core.venue import Venue
 from tui.core.vetting import vet
-from tui.desk import audit, carry, flatten, preview
+from tui.desk import audit, carry, flatten, preview, retime
 from tui.desk.asks import (
     Act,
     CancelAll,
@@ -343,6 +343,11 @@ class DeskController:
                 f"{s.price_text(shown)} (YES {s.price_text(yes_price)})")
         return Plan(act, Question("Change this order?", tuple(verdict.warnings), text,
                                   declined="Not changed."))
+
+    @audit.key
+    def retime(self) -> Plan | None:
+        """e: my order at the cursor gets the ticket's TIF, post-only and expiry."""
+        return None if self._killed() else retime.plan(self)
 
     @audit.key
     def flatten(self) -> Plan | None:

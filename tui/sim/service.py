@@ -164,10 +164,17 @@ class GatewayService:
         if not req.order_id:
             raise ServiceError(INVALID_ARGUMENT, "order_id is required")
         target = self._target(user, req.order_id, "")
+        # a time in force set is a change of terms: with it, post-only and the expiry as sent
+        # (proto3 bools cannot say "unchanged")
+        terms = req.time_in_force != 0
         self.exchange.replace_order(
             order_id=req.order_id, clord_id=req.clord_id, price=req.price or None,
             order_qty=req.order_qty or None,
             account=target.account if target else self._account(user, ""),
+            tif=TimeInForce(req.time_in_force) if terms else None,
+            participate_dont_initiate=req.participate_dont_initiate if terms else None,
+            good_till_time=(req.good_till_time.ToNanoseconds() / 1e9
+                            if terms and req.HasField("good_till_time") else None),
         )
         return tr_pb.CancelReplaceOrderResponse()
 

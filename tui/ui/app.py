@@ -345,6 +345,10 @@ class PmdeskApp(VenueLifecycle, App[None]):
         self._did(self.desk.rearm())
 
     @guarded
+    def action_retime(self) -> None:
+        self._did(self.desk.retime())
+
+    @guarded
     def action_flatten(self) -> None:
         self._did(self.desk_screen.aimed().flatten())
 

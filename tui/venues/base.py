@@ -27,7 +27,7 @@ from tui.core.model import Fill, Order
 from tui.core.prices import Intent
 from tui.core.recent import RecentDict
 from tui.core.state import DeskState, LinkState
-from tui.core.ticket import OrderRequest
+from tui.core.ticket import OrderRequest, Terms
 from tui.core.venue import LocalDatabase, VenueError
 from tui.venues import audit
 from tui.venues.sweep import Scope, Sweeps
@@ -103,8 +103,8 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
         """Ask to cancel these acknowledged orders (at most `cancel_batch`)."""
 
     @abstractmethod
-    def _replace_sender(self, order: Order, price: int | None,
-                        qty: int | None) -> Callable[[], Awaitable[object]]:
+    def _replace_sender(self, order: Order, price: int | None, qty: int | None,
+                        terms: Terms | None = None) -> Callable[[], Awaitable[object]]:
         """Check a change of this working order and return what sends it."""
 
     @abstractmethod
@@ -372,12 +372,12 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
             raise VenueError(why)
 
     async def replace(self, order: Order, *, price: int | None = None,
-                      qty: int | None = None) -> None:
-        """Move a working order to a YES price and/or a new total quantity."""
+                      qty: int | None = None, terms: Terms | None = None) -> None:
+        """Move a working order to a YES price and/or a new total quantity, or new terms."""
         self._refuse_if_latched()
         self._require_order_stream()
         current = await self._acknowledged(order)
         if current is None:
             raise VenueError("That order is no longer working.")
-        send = self._replace_sender(current, price, qty)
+        send = self._replace_sender(current, price, qty, terms)
         await self._while_marked([current], OrderState.PENDING_REPLACE, send)

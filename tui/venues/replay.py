@@ -17,7 +17,7 @@ from tui.core.cancels import CancelReport
 from tui.core.enums import Side
 from tui.core.model import Book, Estimate, Instrument, Level, Order
 from tui.core.state import DeskState, LinkState
-from tui.core.ticket import OrderRequest
+from tui.core.ticket import OrderRequest, Terms
 from tui.core.venue import VenueError
 
 FEED = "replay prices"  # a price feed by name: the stale rules apply to it
@@ -101,7 +101,7 @@ class ReplayVenue:
         raise VenueError(REFUSED)
 
     async def replace(self, order: Order, *, price: int | None = None,
-                      qty: int | None = None) -> None:
+                      qty: int | None = None, terms: Terms | None = None) -> None:
         raise VenueError(REFUSED)
 
     async def cancel_orders(self, orders: Iterable[Order]) -> CancelReport:

@@ -21,7 +21,7 @@ from tui.core.enums import OrderState, Side, TimeInForce
 from tui.core.model import Book, Estimate, Instrument, Order
 from tui.core.prices import Outcome
 from tui.core.state import DeskState
-from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order
+from tui.core.ticket import OrderKind, OrderRequest, Terms, TicketError, build_order
 from tui.core.venue import VenueError
 from tui.venues.base import VenueBase
 from tui.venues.clob import convert
@@ -270,18 +270,21 @@ class ClobCommands(VenueBase):
             else:
                 log.warning("cancel of %s refused (%s) and the order not found", order_id, why)
 
-    def _replace_sender(self, order: Order, price: int | None,
-                        qty: int | None) -> Callable[[], Awaitable[object]]:
+    def _replace_sender(self, order: Order, price: int | None, qty: int | None,
+                        terms: Terms | None = None) -> Callable[[], Awaitable[object]]:
         raise VenueError("The CLOB cannot change an order in place.")  # replace() instead
 
     async def replace(self, order: Order, *, price: int | None = None,
-                      qty: int | None = None) -> None:
+                      qty: int | None = None, terms: Terms | None = None) -> None:
         """The CLOB has no modify: a move or resize is a cancel, then a new order for what
         is left at the new price, with the same intent and time in force (a GTD keeps its
         expiry). Checked before the cancel (funds counted without the old order); the new
         order is sent only once the CLOB says the old one is cancelled, sized by what the
         CLOB says it filled by then, so the two never both work and a fill in between is
         never bought twice."""
+        if terms is not None:  # a new order would be another order, its place in line lost
+            raise VenueError("The CLOB cannot change an order's terms: cancel it and send a "
+                             "new one with the terms you want.")
         self._refuse_if_latched()
         self._require_order_stream()
         current = await self._acknowledged(order)

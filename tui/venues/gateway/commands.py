@@ -13,7 +13,7 @@ from tui.core.enums import OrderType
 from tui.core.model import Estimate, Order
 from tui.core.prices import Intent
 from tui.core.state import DeskState
-from tui.core.ticket import OrderRequest, new_clord_id
+from tui.core.ticket import OrderRequest, Terms, new_clord_id
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.base import VenueBase
 from tui.venues.gateway import convert
@@ -74,9 +74,10 @@ class Commands(VenueBase):
         else:  # a list request, up to 20 (spec §6)
             await self.rest.cancel_order_list(asked)
 
-    def _replace_sender(self, order: Order, price: int | None,
-                        qty: int | None) -> Callable[[], Awaitable[object]]:
-        """A cancel-replace: the successor gets a desk id of its own, and the same intent."""
+    def _replace_sender(self, order: Order, price: int | None, qty: int | None,
+                        terms: Terms | None = None) -> Callable[[], Awaitable[object]]:
+        """A cancel-replace: the successor gets a desk id of its own, and the same intent;
+        new terms go as its time in force, participate-don't-initiate and good-till time."""
         clord = new_clord_id()
         if order.intent is not None:
             self._intents[clord] = order.intent
@@ -84,6 +85,11 @@ class Commands(VenueBase):
             order_id=order.order_id, clord_id=clord, symbol=order.symbol,
             price=order.price if price is None else price,
             order_qty=order.order_qty if qty is None else qty)
+        if terms is not None:
+            msg.time_in_force = int(terms.tif)
+            msg.participate_dont_initiate = terms.post_only
+            if terms.expire_at is not None:
+                msg.good_till_time.FromNanoseconds(int(terms.expire_at * 1e9))
         return lambda: self.rest.replace_order(msg)
 
     async def _list_open(self, symbols: list[str] | None) -> list[Order]:

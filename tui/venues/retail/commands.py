@@ -19,12 +19,12 @@ from tui.core.enums import OrderState
 from tui.core.model import Estimate, Instrument, Order
 from tui.core.prices import Intent
 from tui.core.state import DeskState
-from tui.core.ticket import OrderRequest
+from tui.core.ticket import OrderRequest, Terms
 from tui.core.venue import VenueError
 from tui.venues.base import VenueBase
 from tui.venues.refusals import preview_refusal
 from tui.venues.retail import convert
-from tui.venues.retail.batch import MAX_BATCH
+from tui.venues.retail.batch import MAX_BATCH, ModifyEntry
 from tui.venues.retail.rest import RetailRest
 from tui.venues.retail.signing import json_text
 from tui.venues.sweep import Scope
@@ -144,11 +144,16 @@ class RetailCommands(VenueBase):
         else:  # the kill switch's and a market's sweeps: up to 20 a request (§5)
             await self.rest.cancel_orders([(o.order_id, o.symbol) for o in orders])
 
-    def _replace_sender(self, order: Order, price: int | None,
-                        qty: int | None) -> Callable[[], Awaitable[object]]:
-        """Modify (§5.3): the exchange cancel-replaces; the old order ends REPLACED."""
+    def _replace_sender(self, order: Order, price: int | None, qty: int | None,
+                        terms: Terms | None = None) -> Callable[[], Awaitable[object]]:
+        """Modify (§5.3): the exchange cancel-replaces; the old order ends REPLACED. New
+        terms go as its tif, participateDontInitiate and goodTillTime."""
         body = convert.modify_body(order, self._instrument(order.symbol).scales,
                                    price=price, qty=qty)
+        if terms is not None:
+            body |= ModifyEntry(order.order_id, order.symbol, tif=terms.tif,
+                                post_only=terms.post_only,
+                                good_till=terms.expire_at).body()
         return lambda: self.rest.modify(order.order_id, body)
 
     async def _list_open(self, symbols: list[str] | None) -> list[Order]:
