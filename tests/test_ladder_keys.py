@@ -13,6 +13,10 @@ tests/test_kill_latch_pilot.py
 tests/test_ladder_follow.py
     recentre (c follows a market that left the view the trader scrolled to with page_up and
     the mouse wheel; the key as remapped), cursor_down (the cursor kept in sight)
+tests/test_accounts_pilot.py
+    pick_account (A lists the login's accounts; Enter trades the one chosen)
+tests/test_order_terms.py
+    retime (e gives a resting order the ticket's terms, at the exchange)
 tests/test_app_pilot.py
     blotter_view (f shows the fills), best_bid, best_offer (h / l on a fixed quote),
     pick_market (/ finds a market), help (? lists every key, blocks trading keys)
@@ -134,6 +138,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "help": (f"{APP}::test_help_shows_every_key_and_blocks_trading_keys",),
     "quit": (f"{HERE}::test_quit_keys_ask_and_leave_keeps_orders_working",),
     "quit_ctrl_c": (f"{HERE}::test_quit_keys_ask_and_leave_keeps_orders_working",),
+    "pick_account": ("test_accounts_pilot.py::"
+                     "test_a_switches_the_account_and_an_order_lands_in_it",),
+    "retime": ("test_order_terms.py::test_e_gives_a_resting_order_the_tickets_terms",),
 }
 
 
