@@ -97,3 +97,22 @@ async def test_the_kill_switch_leaves_nothing_working_in_any_account_with_insert
     await eventually(lambda: all(working(quiet_sim, a) == [] for a in (HOUSE, ANN, BEN1, BEN2)),
                      what="nothing working in any account")
     assert all(working(quiet_sim, a) == [] for a in (HOUSE, ANN, BEN1, BEN2))
+
+
+async def test_an_isv_lists_its_users_with_the_accounts_it_trades_for_them(
+        quiet_sim: SimServer) -> None:
+    isv = await logged_in(quiet_sim, "isv")
+    users = {u["name"]: (u["displayName"], u["accounts"]) for u in await isv.users()}
+    assert users == {f"{ISV}/users/ann": ("Ann Lee", [ANN]),
+                     f"{ISV}/users/ben": ("Ben Ortiz", [BEN1, BEN2])}
+    ann = await logged_in(quiet_sim, "ann")
+    assert [u["name"] for u in await ann.users()] == [f"{ISV}/users/ann"]  # herself
+    isv.participant_id = f"{ISV}/users/ann"  # another's participant id: refused
+    with pytest.raises(VenueError, match="x-participant-id"):
+        await isv.users()
+    for rest in (isv, ann):
+        await rest.close()
+
+
+async def test_the_desk_names_whose_each_account_is(isv: GatewayVenue) -> None:
+    assert isv.state.holders == {ANN: "Ann Lee", BEN1: "Ben Ortiz", BEN2: "Ben Ortiz"}

@@ -53,6 +53,8 @@ async def test_the_gateway_desk_follows_a_halt_and_a_settlement(quiet_sim: SimSe
     quote(quiet_sim, symbol)
     async with pilot_desk(make_venue(quiet_sim)) as (app, pilot):
         await show(app, pilot, quiet_sim, symbol)
+        # the screen tells the venue which books to keep current if the stream goes down
+        await eventually(lambda: app.state.watched[:1] == (symbol,), what="watched")
         quiet_sim.exchange.set_instrument_state(symbol, InstrumentState.HALTED)
         await eventually(lambda: app.state.instruments[symbol].state is InstrumentState.HALTED,
                          what="the desk's market halted")

@@ -69,12 +69,16 @@ class DeskState:
     def __init__(self) -> None:
         self.instruments: dict[str, Instrument] = {}
         self.books: dict[str, Book] = {}
+        # the markets on screen, as the UI last said; a venue may keep them current by
+        # other means when a stream is down (the gateway reads their books over REST)
+        self.watched: tuple[str, ...] = ()
         # unnamed until the venue says which account it trades (open_account)
         self.home = AccountState()  # where writes that name no account go
         self.active = self.home  # what the readers see
         self.accounts: dict[str, AccountState] = {"": self.home}
         # every account the login may trade (a firm's or an ISV's several), when more than one
         self.tradable: tuple[str, ...] = ()
+        self.holders: dict[str, str] = {}  # account -> whose it is (an ISV's end user)
         self.user = ""
         self.venue = ""
         self.problem = ""  # something the trader must keep seeing (e.g. no local database)

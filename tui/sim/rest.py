@@ -32,7 +32,7 @@ from tui.sim.reports import Reports
 from tui.sim.reports_service import report_routes
 from tui.sim.retail.api import error_response
 from tui.sim.retail.wire import RetailError
-from tui.sim.scopes import SCOPES, UNSCOPED, denial
+from tui.sim.scopes import PROSE_SCOPES, SCOPES, UNSCOPED, denial
 from tui.sim.service import (
     NOT_FOUND,
     PERMISSION_DENIED,
@@ -40,6 +40,7 @@ from tui.sim.service import (
     GatewayService,
     ServiceError,
 )
+from tui.sim.users_service import users_routes
 
 UNKNOWN, UNIMPLEMENTED = 2, 12
 
@@ -106,7 +107,7 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
     def authed(handler: Handler, *, account_scoped: bool,
                method: str) -> Callable[[Request], Awaitable[Response]]:
         # the gRPC method this route binds, and its scope (None: the spec publishes none)
-        need = None if method in UNSCOPED else SCOPES[method]
+        need = None if method in UNSCOPED else (SCOPES | PROSE_SCOPES)[method]
 
         async def endpoint(request: Request) -> Response:
             try:
@@ -251,6 +252,7 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
         *both(("/v1/report/executions/search", "/v1beta1/search_executions"),
               search_executions, ["POST"], account_scoped=True, method="SearchExecutions"),
         *refdata_routes(authed, service.exchange),  # ListSymbols, GetInstrumentMetadata
+        *users_routes(authed, auth.users),  # ListUsers (UsersAPI)
         *book_routes(authed, service.exchange),  # GetOrderBook, GetBBO
         *report_routes(authed, service.exchange),  # SearchTrades, GetTradeStats, Download*
     ]

@@ -50,6 +50,8 @@ SCOPES: dict[str, str] = {
 
 # served methods whose scope the spec does not publish: a valid token is enough
 UNSCOPED = frozenset({"GetTradeStats"})
+# methods the index leaves out whose scope the prose gives (§2.4: `/v1/users` is read:accounts)
+PROSE_SCOPES = {"ListUsers": "read:accounts"}
 
 
 def denial(scope: str) -> str:

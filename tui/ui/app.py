@@ -330,7 +330,9 @@ class PmdeskApp(VenueLifecycle, App[None]):
         if not state.tradable:
             self.desk.tell("This login trades one account.", timeout=3)
             return
-        items = [(a, "trading now" if a == state.account else "") for a in state.tradable]
+        items = [(a, " · ".join(w for w in (state.holders.get(a, ""), "trading now"
+                                             if a == state.account else "") if w))
+                 for a in state.tradable]
 
         def chosen(account: str | None) -> None:
             if account is not None:

@@ -70,6 +70,12 @@ class Frame:
             screen.instruments_changed()
         if screen.pane not in screen.visible_panes:  # the terminal narrowed under it
             screen.activate(0)
+        # the markets on screen, the one that trades first: a venue keeps their books
+        # current by other means while its price stream is down
+        watched = tuple(dict.fromkeys(p.symbol for p in (screen.pane, *screen.visible_panes)
+                                      if p.symbol))
+        if watched != state.watched:
+            state.watched = watched
         dirty = state.take_dirty_books()
         self._pending_marks |= dirty
         self._pending_quotes |= dirty

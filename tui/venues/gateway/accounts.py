@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ from tui.venues.sweep import REQUEST_WAIT
 
 if TYPE_CHECKING:
     from tui.venues.gateway.venue import GatewayVenue
+
+log = logging.getLogger(__name__)
 
 SETTLE_WAIT = 2.0  # seconds a switch waits for inserts on their way to be answered
 LIVE_WAIT = 5.0  # and for the new account's order stream
@@ -79,6 +82,18 @@ class AccountSwitch:
         except VenueError as exc:
             state.notify(f"Balance unavailable for {short(account)}: {exc}", "warning")
         state.notify(f"Trading {short(account)} now.")
+
+    async def name_holders(self) -> None:
+        """Whose each account is, from the ISV's users (UsersAPI): the picker says it. A
+        venue that does not serve the call leaves the accounts unnamed."""
+        try:
+            users = await self.venue.rest.users()
+        except VenueError as exc:
+            log.info("users not listed: %s", exc)
+            return
+        for user in users:
+            for account in user.get("accounts") or []:
+                self.venue.state.holders[str(account)] = str(user.get("displayName") or "")
 
     async def _settled(self, within: float) -> bool:
         """Until no insert of the account traded awaits its answer or its report (True),

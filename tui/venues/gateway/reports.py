@@ -48,11 +48,15 @@ class Reports:
 
     def _on_market(self, msg: md_pb.CreateMarketDataSubscriptionResponse) -> None:
         if msg.HasField("update"):
-            book = convert.book(msg.update)
-            inst = self.state.instruments.get(book.symbol)
-            if inst is not None:
-                market_moved(self.state, inst, convert.market_state(msg.update), book)
-            self.state.replace_book(book)
+            self._on_book_update(msg.update)
+
+    def _on_book_update(self, update: md_pb.MarketDataUpdate) -> None:
+        """A market's whole book: from the stream, or read over REST while it is down."""
+        book = convert.book(update)
+        inst = self.state.instruments.get(book.symbol)
+        if inst is not None:
+            market_moved(self.state, inst, convert.market_state(update), book)
+        self.state.replace_book(book)
 
     def _on_positions(self, msg: pos_pb.CreatePositionSubscriptionResponse) -> None:
         snapshot = msg.HasField("snapshot")

@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from google.protobuf import json_format
@@ -15,6 +16,7 @@ from google.protobuf.message import Message
 from tui.core.ratelimit import BACKOFF, GatewayLimiter, Sleep, retriable, retry_delay
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import accounts_pb2 as acc_pb
+from tui.proto.polymarket.v1 import orderbook_pb2 as ob_pb
 from tui.proto.polymarket.v1 import orders_pb2 as ord_pb
 from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
 from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
@@ -119,6 +121,13 @@ class GatewayRest:
     async def whoami(self) -> acc_pb.GetWhoAmIResponse:
         return _parse(await self._send("GET", "/v1/whoami"), acc_pb.GetWhoAmIResponse())
 
+    async def users(self) -> list[dict[str, Any]]:
+        """GET /v1/users: the end users an ISV or firm login trades for (the spec names the
+        route, not its message: read as the embedded exchange answers, {"users": [...]})."""
+        answer = await self._send("GET", "/v1/users", account_scoped=True)
+        users = answer.get("users") if isinstance(answer, dict) else None
+        return [u for u in users or [] if isinstance(u, dict)]
+
     async def accounts(self, user: str) -> acc_pb.ListAccountsResponse:
         return _parse(await self._send("GET", "/v1/accounts", params={"user": user}),
                       acc_pb.ListAccountsResponse())
@@ -172,6 +181,18 @@ class GatewayRest:
         """ReportAPI.SearchOrders: finished orders too; how an uncertain insert is resolved."""
         return _parse(await self._send("POST", "/v1/report/orders/search", json_body(req),
                                        account_scoped=True), ord_pb.SearchOrdersResponse())
+
+    async def search_trades(self, req: ord_pb.SearchTradesRequest) -> ord_pb.SearchTradesResponse:
+        """ReportAPI.SearchTrades: one page of trades (only the caller's own sides shown)."""
+        return _parse(await self._send("POST", "/v1/report/trades/search", json_body(req),
+                                       account_scoped=True), ord_pb.SearchTradesResponse())
+
+    async def order_book(self, symbol: str, depth: int) -> ob_pb.GetOrderBookResponse:
+        """OrderBookAPI.GetOrderBook (market data: no participant id). Not paced here: the
+        path names the market, which the limiter's table of paths cannot match, so a caller
+        draws on ``limiter.bucket_named("GetOrderBook")`` first (12 a minute, spec §11.7)."""
+        return _parse(await self._send("GET", f"/v1/orderbook/{quote(symbol, safe='')}",
+                                       params={"depth": depth}), ob_pb.GetOrderBookResponse())
 
     async def balance(self, account: str) -> pos_pb.GetAccountBalanceResponse:
         req = pos_pb.GetAccountBalanceRequest(name=account, currency="USD")

@@ -27,6 +27,8 @@ from tui.proto.polymarket.v1 import trading_pb2_grpc as tr_grpc
 from tui.venues.base import ORDER_STREAM, STOP_WAIT, VenueBase
 from tui.venues.gateway import convert
 from tui.venues.gateway.accounts import AccountSwitch
+from tui.venues.gateway.backfill import TradeBackfill
+from tui.venues.gateway.book_poll import BookPoller
 from tui.venues.gateway.commands import Commands
 from tui.venues.gateway.connection import Connection
 from tui.venues.gateway.recovery import DROP_COPY, Recovery
@@ -46,7 +48,7 @@ BOOK_DEPTH = 25
 REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spec §2.1)
 
 
-class GatewayVenue(Commands, Reports, Recovery, VenueBase):
+class GatewayVenue(Commands, Reports, Recovery, TradeBackfill, VenueBase):
     def __init__(self, *, rest_url: str, grpc_target: str, username: str, password: str,
                  state: DeskState | None = None, silence_timeout: float = 180.0,
                  venue_name: str = "gateway", store: LocalDatabase | None = None,
@@ -77,6 +79,8 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         self._balance_due = asyncio.Event()
         self._auth_lock = asyncio.Lock()
         self.switching = AccountSwitch(self)  # a login with several accounts
+        # the books on screen over REST while the price stream is down (book_poll.py)
+        self.book_poller = BookPoller(self.state, self.rest, self._on_book_update)
         self.rest.on_unauthorized = self._reauth_now
         self.rest.holds = self._held  # the kill switch's latch, asked as each request leaves
         # a 429 is told to the trader (the client paces itself, so it should be rare)
@@ -117,6 +121,9 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         prices.start()
         self._workers = [prices]
         self.start_account_workers()
+        self.tasks.spawn(self.book_poller.run(), "book poll")
+        # the day's fills a new or lost database lacks (the database is attached by now)
+        self.tasks.spawn(self._backfill_fills(), "fill backfill")
         self.tasks.spawn(self._keep_token_fresh(), "token")
         self.tasks.spawn(self._keep_balance_fresh(), "balance")
 
@@ -176,6 +183,8 @@ class GatewayVenue(Commands, Reports, Recovery, VenueBase):
         self.account = accounts.accounts[0]
         # a firm's or an ISV's login may trade several: the first is traded first
         self.state.tradable = tuple(accounts.accounts) if len(accounts.accounts) > 1 else ()
+        if self.state.tradable:
+            await self.switching.name_holders()
         self.state.user = who.user_display_name or who.user
         self.state.open_account(self.account)
         await self._open_local_database()
