@@ -87,7 +87,8 @@ class FakeVenue:
         self._end(mine)
         return CancelReport(len(mine), confirmed=True)
 
-    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
+    async def kill_switch(self, why: str = "the kill switch was pressed", *,
+                          account: str | None = None) -> CancelReport:
         self._record(Command("kill_switch"))
         self.state.set_latch(why)
         mine = self.state.working_orders()

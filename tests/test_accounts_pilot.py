@@ -100,3 +100,19 @@ async def test_positions_of_every_account_are_kept_and_the_firm_pnl_sums_them(
         await eventually(lambda: "firm P&L" in panel.values, what="the firm's P&L")
         await switch_to(app, pilot, "ann", ANN)
         assert state.positions[SYMBOL].net == app.order_size  # shown at once
+
+
+async def test_ctrl_k_in_the_picker_kills_one_account_alone(quiet_sim: SimServer) -> None:
+    async with isv_desk(quiet_sim) as (app, pilot):
+        for words, account in (("ann", ANN), ("ben-1", BEN1)):
+            await switch_to(app, pilot, words, account)
+            await cursor_to(app, pilot, 36)
+            await pilot.press("b")
+            await eventually(lambda a=account: working(quiet_sim, a) != [], what="a bid")
+        await pilot.press("A")
+        await eventually(lambda: isinstance(app.screen, MarketPicker), what="the picker")
+        await pilot.press(*"ann", "ctrl+k")
+        await eventually(lambda: working(quiet_sim, ANN) == [], what="Ann's orders cancelled")
+        await eventually(lambda: told(app, "of ann-1"), what="the kill switch naming Ann's")
+        assert working(quiet_sim, BEN1) != []  # Ben's bid untouched
+        assert app.state.latched and app.state.account == BEN1

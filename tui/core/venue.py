@@ -89,10 +89,12 @@ class Venue(Protocol):
                          side: Side | None = None) -> CancelReport:
         """Cancel my working orders (in one market; on one YES side), as cancel_orders."""
 
-    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
+    async def kill_switch(self, why: str = "the kill switch was pressed", *,
+                          account: str | None = None) -> CancelReport:
         """Latch (``why`` is shown until re-armed), then cancel every order of the account in
         every market, acknowledged or not, until the venue lists nothing working (or say
-        which may be, and why)."""
+        which may be, and why). A login that trades several accounts: every one of them, or
+        the one named."""
 
     @property
     def latched(self) -> bool:

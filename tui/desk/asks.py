@@ -67,6 +67,7 @@ class CancelAll:
 @dataclass(frozen=True, slots=True)
 class KillSwitch:
     why: str = "the kill switch was pressed"  # shown while latched and when re-arming
+    account: str | None = None  # a firm's login: this account alone (None: every one)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ _BINDINGS: dict[str, Callable[..., str]] = {
                                       "offers": "cancel_offers"}.get(side, "cancel_market"),
     "resize": lambda steps: "order_size_up" if steps > 0 else "order_size_down",
     "cancel_here": lambda: "cancel_here",
-    "kill_switch": lambda: "kill_switch",
+    "kill_switch": lambda account=None: "kill_switch",
     "flatten": lambda: "flatten",
     "move": lambda: "move",
 }
@@ -144,6 +144,8 @@ def plan_words(desk: DeskController, plan: Plan) -> str:
             return f"cancel {len(orders)} order{'s' * (len(orders) != 1)} {where}"
         case CancelAll(symbol, _, what):
             return f"cancel my {what}s in {symbol}"
+        case KillSwitch(_, account) if account is not None:
+            return f"cancel every order of {account} in every market"
         case KillSwitch():
             return "cancel every order in every market"
         case SwitchAccount(account):

@@ -48,8 +48,8 @@ async def perform(desk: DeskController, act: Act) -> None:
             await cancels(desk, venue.cancel_orders(orders), where)
         case CancelAll(symbol, side, what):
             await cancels(desk, venue.cancel_all(symbol, side), f"in {symbol}", what)
-        case KillSwitch(why):
-            await kill(desk, why)
+        case KillSwitch(why, account):
+            await kill(desk, why, account)
         case Rearm():
             venue.rearm()
             desk.tell("Re-armed: orders and changes are sent again.", timeout=4)
@@ -127,8 +127,9 @@ async def cancels(desk: DeskController, command: Awaitable[CancelReport], where:
                   "information" if report.done else "error", 6 if report.done else 30)
 
 
-async def kill(desk: DeskController, why: str) -> None:
-    ok, report = await call(desk, desk.venue.kill_switch(why), "Kill switch failed")
+async def kill(desk: DeskController, why: str, account: str | None = None) -> None:
+    ok, report = await call(desk, desk.venue.kill_switch(why, account=account),
+                            "Kill switch failed")
     if ok and report is not None:
         desk.tell(kill_words(desk.state, report, desk.say_key("rearm")),
                   "warning" if report.done else "error", 10 if report.done else 60)

@@ -243,10 +243,11 @@ class DeskController:
         return Plan(CancelAll(self.symbol, yes_side, what))
 
     @audit.key
-    def kill_switch(self) -> Plan:
-        """K: every order in every market, as the exchange lists them. Never asks: a cancel
+    def kill_switch(self, account: str | None = None) -> Plan:
+        """K: every order in every market (of every account the login trades, or of the one
+        named: ctrl+k in the account picker), as the exchange lists them. Never asks: a cancel
         can never add risk. It latches: nothing that adds risk is sent until re-armed."""
-        return Plan(KillSwitch())
+        return Plan(KillSwitch(account=account))
 
     @audit.key
     def switch_account(self, account: str) -> Plan | None:

@@ -33,12 +33,11 @@ def kill_words(state: DeskState, report: CancelReport, rearm_key: str) -> str:
     """The kill switch's last word."""
     held = f" Nothing that adds risk is sent until you re-arm ({rearm_key})."
     names = [a.rsplit("/", 1)[-1] for a in report.accounts]
-    every = (f"in every market of {len(names)} accounts ({', '.join(names)})" if names
-             else "in every market")
+    where = ("" if not names else f"of {names[0]}" if len(names) == 1
+             else f"of {len(names)} accounts ({', '.join(names)})")
     if report.done and not report.cancelled:
-        return f"Kill switch: {cancel_words(0, 'order', every)}{held}"
+        return f"Kill switch: {cancel_words(0, 'order', f'in every market {where}'.rstrip())}{held}"
     if report.done:
-        where = f"of {len(names)} accounts ({', '.join(names)})" if names else ""
         return (f"Kill switch: nothing working in any market {where}".rstrip() +
                 f" ({report.cancelled} cancelled).{held}")
     n = len(report.left)

@@ -35,7 +35,7 @@ from tui.ui.lifecycle import VenueLifecycle
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
 from tui.ui.screens.help import HelpScreen, key_rows
-from tui.ui.screens.picker import MarketPicker
+from tui.ui.screens.picker import KILL, AccountPicker
 from tui.ui.screens.quit import QuitScreen
 from tui.ui.strip_cycles import keep_strips_acyclic
 from tui.ui.widgets.blotter_pages import BlotterPages
@@ -335,12 +335,14 @@ class PmdeskApp(VenueLifecycle, App[None]):
                  for a in state.tradable]
 
         def chosen(account: str | None) -> None:
-            if account is not None:
+            if account is not None and account.startswith(KILL):  # ctrl+k: this one alone
+                self._did(self.desk.kill_switch(account.removeprefix(KILL)))
+            elif account is not None:
                 self._did(self.desk.switch_account(account))
             self.desk_screen.ladder.focus()
 
-        self.push_screen(MarketPicker(items, state.account, noun="an account",
-                                      placeholder="account, e.g. ann, house"), chosen)
+        self.push_screen(AccountPicker(items, state.account, noun="an account",
+                                       placeholder="account, e.g. ann, house"), chosen)
 
     @guarded
     def action_rearm(self) -> None:

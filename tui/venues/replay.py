@@ -111,7 +111,7 @@ class ReplayVenue:
                          side: Side | None = None) -> CancelReport:
         raise VenueError(REFUSED)
 
-    async def kill_switch(self, why: str = "") -> CancelReport:
+    async def kill_switch(self, why: str = "", *, account: str | None = None) -> CancelReport:
         raise VenueError(REFUSED)
 
     @property

@@ -189,7 +189,8 @@ class Sweeps(OrderMarks):
         return tuple(left.values())
 
     # --- the kill switch and the latch -------------------------------------------------
-    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
+    async def kill_switch(self, why: str = "the kill switch was pressed", *,
+                          account: str | None = None) -> CancelReport:
         """Latch (nothing that adds risk is sent until re-armed), then cancel every order of
         the account in every market, acknowledged or not, until the exchange lists nothing
         working or the sweep's bound passes (then it names what may still be working)."""

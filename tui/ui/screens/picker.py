@@ -112,3 +112,26 @@ class MarketPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+KILL = "\0kill\0"  # what the account picker's ctrl+k dismisses with, before the account
+
+
+class AccountPicker(MarketPicker):
+    """The accounts a firm's login trades: Enter trades one; ctrl+k is the kill switch for
+    the highlighted one alone (K on the desk stops every account)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+k", "kill", "Kill this account", show=False, priority=True)]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#picker-box").border_subtitle = (
+            "↑↓ choose · Enter trades it · ctrl+k kills its orders · Esc closes")
+
+    def action_kill(self) -> None:
+        account = self.selected
+        if account is None:
+            self.app.bell()
+            return
+        self.dismiss(KILL + account)

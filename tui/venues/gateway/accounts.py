@@ -112,13 +112,14 @@ class AccountSwitch:
             await asyncio.sleep(0.05)  # a switch is rare: a short poll, bounded
         return True
 
-    async def kill_others(self, bound: float = OTHERS_BOUND) -> tuple[int, list[Order]]:
+    async def kill_others(self, bound: float = OTHERS_BOUND, *, only: str | None = None
+                          ) -> tuple[int, list[Order]]:
         """The kill switch in the accounts not traded now: their open orders, as the
         exchange lists them, cancelled in rounds until it lists none or ``bound`` seconds
         pass. (cancels sent, orders still listed at the end.) The desk sends nothing to
         those accounts, so the listing is the whole truth: no insert of ours is on its way."""
         venue = self.venue
-        others = [a for a in venue.state.tradable if a != venue.account]
+        others = [only] if only else [a for a in venue.state.tradable if a != venue.account]
         if not others:
             return 0, []
         loop = asyncio.get_running_loop()

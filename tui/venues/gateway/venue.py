@@ -154,12 +154,19 @@ class GatewayVenue(Commands, Reports, Recovery, TradeBackfill, VenueBase):
             worker.start()
         self._workers = [self._workers[0], *workers]
 
-    async def kill_switch(self, why: str = "the kill switch was pressed") -> CancelReport:
-        """Every account the login trades: the one traded swept as every venue sweeps
-        (its inserts on their way included), the others' orders as the exchange lists them."""
+    async def kill_switch(self, why: str = "the kill switch was pressed", *,
+                          account: str | None = None) -> CancelReport:
+        """Every account the login trades (or the one named): the one traded swept as every
+        venue sweeps (its inserts on their way included), the others' orders as the exchange
+        lists them."""
+        if account is not None and account != self.account:  # another one, alone
+            self.state.set_latch(why)
+            sent, listed = await self.switching.kill_others(only=account)
+            return CancelReport(cancelled=sent, confirmed=not listed, accounts=(account,),
+                                left=tuple(MaybeWorking(o, STILL_LISTED) for o in listed))
         report = await super().kill_switch(why)
-        if not self.state.tradable:
-            return report
+        if not self.state.tradable or account is not None:
+            return replace(report, accounts=(account,) if account else ())
         sent, listed = await self.switching.kill_others()
         left = report.left + tuple(MaybeWorking(o, STILL_LISTED) for o in listed)
         return replace(report, cancelled=report.cancelled + sent, left=left,
