@@ -83,6 +83,24 @@ async def shoot_clob(rest_url: str, out: Path) -> None:
         app.save_screenshot(str(out / "clob.svg"))
 
 
+async def shoot_accounts(rest_url: str, grpc_target: str, out: Path) -> None:
+    """`pmdesk demo --user isv`: a bid for Ann, then the account picker (A) open."""
+    venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username="isv",
+                         password=DEMO_PASSWORD, venue_name="demo isv")
+    app = PmdeskApp(venue, title="pmdesk — demo isv (embedded exchange)")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _wait_for(lambda: app.cursor_price is not None and app.state.books)
+        await asyncio.sleep(SETTLE)
+        await pilot.press("A", *"ann", "enter")
+        await _wait_for(lambda: app.state.account.endswith("ann-1"))
+        await pilot.press("h", "down", "b")
+        await asyncio.sleep(1.5)
+        await pilot.press("A")
+        await asyncio.sleep(0.5)
+        await pilot.pause()
+        app.save_screenshot(str(out / "accounts.svg"))
+
+
 async def shoot_all(seed: int, out: Path,
                     sizes: list[tuple[tuple[int, int], str, bool]]) -> None:
     """One event loop for every picture: grpc's aio poller stays bound to the loop it first
@@ -92,6 +110,8 @@ async def shoot_all(seed: int, out: Path,
             await shoot(sim.rest_url, sim.grpc_target, out, size, suffix, keys)
     with embedded_exchange(seed) as sim:
         await shoot_clob(sim.rest_url, out)
+    with embedded_exchange(seed) as sim:
+        await shoot_accounts(sim.rest_url, sim.grpc_target, out)
 
 
 def main() -> None:
