@@ -8,7 +8,7 @@ import time
 
 from tests.conftest import DEMO_ACCOUNT, eventually, make_clob_venue, venue_via
 from tests.desk_kit import quote
-from tests.pilot_kit import cursor_to, pilot_desk, step_to, told
+from tests.pilot_kit import cursor_to, pilot_desk, step_to, ticket_text, told
 from tui.core.enums import TimeInForce
 from tui.sim.server import SimServer
 from tui.ui.app import PmdeskApp
@@ -38,6 +38,8 @@ async def test_e_gives_a_resting_order_the_tickets_terms(quiet_sim: SimServer,
         await eventually(lambda: len(mine(quiet_sim)) == 1, what="a GTC bid resting")
         [before] = mine(quiet_sim)
         assert before.tif is TimeInForce.GOOD_TILL_CANCEL
+        await eventually(lambda: "e gives my order here these terms" in " ".join(
+            ticket_text(app).split()), what="the ticket offering its terms to the order")
         await pilot.press("i", "p")  # the ticket: GTD (its first lifetime), post-only
         await pilot.press("e")
         await confirm(app, pilot)

@@ -50,6 +50,7 @@ class TicketView:
     working: int = 0  # my working orders in this market
     moving: MoveView | None = None
     account: str = ""  # the account an order goes to, named when the login trades several
+    mine_here: bool = False  # an order of mine works at the cursor (e offers it new terms)
 
     @property
     def refreshing(self) -> bool:

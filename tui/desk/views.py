@@ -58,4 +58,5 @@ def ticket_view(desk: DeskController) -> TicketView:
         buy, sell = side_view(desk, True)[0], side_view(desk, False)[0]
     account = state.account.rsplit("/", 1)[-1] if state.tradable else ""
     return TicketView(desk.ticket, market, desk.cursor, buy, sell, net, avg,
-                      len(state.working_orders(inst.symbol)), move, account)
+                      len(state.working_orders(inst.symbol)), move, account,
+                      bool(desk.orders_here()))
