@@ -109,8 +109,10 @@ class OrderTicket(Vertical):
             held = f"{position_text(view.net, s)} @ {fine_price_text(avg, s)}"
         lines = [f"pos {held}"] + ([f"{view.working} working here"] if view.working else [])
         if view.mine_here and view.moving is None:  # the ticket's terms, offered to it
-            lines.append(first_fit([f"{keys.shown('retime')} gives my order here these "
-                                    "terms", f"{keys.shown('retime')}: these terms"], width))
+            key = keys.shown("retime")
+            lines.append(first_fit([f"{key} gives my order here these terms",
+                                    f"{key} gives it these terms", f"{key}: these terms"],
+                                   width))
         if view.account:  # a firm's or an ISV's login: say whose account an order goes to
             lines.insert(0, first_fit([f"account {view.account} ({keys.shown('pick_account')})",
                                        f"account {view.account}"], width))
