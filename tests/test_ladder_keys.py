@@ -17,6 +17,8 @@ tests/test_accounts_pilot.py
     pick_account (A lists the login's accounts; Enter trades the one chosen)
 tests/test_order_terms.py
     retime (e gives a resting order the ticket's terms, at the exchange)
+tests/test_palette.py
+    command_palette (ctrl+p finds a market by its words and an action by name)
 tests/test_app_pilot.py
     blotter_view (f shows the fills), best_bid, best_offer (h / l on a fixed quote),
     pick_market (/ finds a market), help (? lists every key, blocks trading keys)
@@ -141,6 +143,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "pick_account": ("test_accounts_pilot.py::"
                      "test_a_switches_the_account_and_an_order_lands_in_it",),
     "retime": ("test_order_terms.py::test_e_gives_a_resting_order_the_tickets_terms",),
+    "command_palette": ("test_palette.py::test_the_palette_finds_a_market_and_an_action",),
 }
 
 

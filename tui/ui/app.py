@@ -32,6 +32,7 @@ from tui.ui.guard import guarded, plain
 from tui.ui.keymap import DeskKeys
 from tui.ui.layout import NARROW, WIDE, XWIDE
 from tui.ui.lifecycle import VenueLifecycle
+from tui.ui.palette import PROVIDERS
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
 from tui.ui.screens.help import HelpScreen, key_rows
@@ -61,7 +62,8 @@ class PmdeskApp(VenueLifecycle, App[None]):
     """
 
     CSS = _load_css()
-    ENABLE_COMMAND_PALETTE = False
+    # ctrl+p: Textual's palette with the desk's own commands (tui/ui/palette.py)
+    COMMANDS = App.COMMANDS | set(PROVIDERS)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"), (NARROW, "-wide"), (WIDE, "-xwide"), (XWIDE, "-xxwide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
@@ -322,6 +324,13 @@ class PmdeskApp(VenueLifecycle, App[None]):
     @guarded
     def action_kill_switch(self) -> None:
         self._did(self.desk.kill_switch())
+
+    def run_palette_action(self, action: str) -> None:
+        """A palette command: its action once the palette has closed, as its key would."""
+        self.call_after_refresh(self.run_action, action)
+
+    def palette_switch_account(self, account: str) -> None:
+        self.call_after_refresh(lambda: self._did(self.desk.switch_account(account)))
 
     @guarded
     def action_pick_account(self) -> None:

@@ -106,6 +106,9 @@ DESK_BINDINGS: list[BindingType] = [
     _key("escape", "escape", "Back", "Drop an order being moved; back to the ladder",
          id="escape", show=False),
     _key("question_mark", "help", "Help", "Help: every key", id="help"),
+    _key("ctrl+p", "command_palette", "Palette",
+         "Command palette: every action, market and account by name", id="command_palette",
+         show=False),
     _key("q", "quit", "Quit", QUIT_WORDS, id="quit"),
     # a terminal user's Ctrl+C means quit; Textual's default only hints at ctrl+q
     _key("ctrl+c", "quit", "Quit", QUIT_WORDS,

@@ -1,0 +1,95 @@
+"""The command palette's own providers (ctrl+p): every desk action by name with its key, every
+market by symbol, question or event, and the accounts a firm's login trades.
+
+A command does what its key does, through the same action: nothing here holds a trading
+rule, and an action that trades asks what its key asks. The palette closes before a command
+runs, so the app's rule that no trading key reaches past a dialog holds as it does for keys.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.ui.bindings import DESK_BINDINGS
+
+if TYPE_CHECKING:
+    from tui.ui.app import PmdeskApp
+
+# actions the palette does not offer: they make sense only as keys (repeat, cursor steps)
+KEYS_ONLY = frozenset({"cursor_up", "cursor_down", "page_up", "page_down", "escape",
+                       "quit_ctrl_c", "command_palette"})
+
+
+def _actions() -> list[tuple[str, str, str]]:
+    """(words, binding id, action) for each binding, the words as help says them."""
+    return [(str(b.tooltip or b.description), str(b.id), b.action) for b in DESK_BINDINGS
+            if isinstance(b, Binding) and b.id not in KEYS_ONLY]
+
+
+class _DeskProvider(Provider):
+    @property
+    def desk_app(self) -> PmdeskApp:
+        return cast("PmdeskApp", self.app)
+
+
+class ActionCommands(_DeskProvider):
+    """Every desk action by its words, its key shown: what the key does, by name."""
+
+    def _items(self) -> list[tuple[str, str, str]]:
+        keys = self.desk_app.keys  # as the trader bound them
+        return [(f"{words} ({keys.shown(binding)})", words, action)
+                for words, binding, action in _actions()]
+
+    async def discover(self) -> Hits:
+        for shown, words, action in self._items():
+            yield DiscoveryHit(shown, partial(self.desk_app.run_palette_action, action),
+                               help=words)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for shown, words, action in self._items():
+            score = matcher.match(shown)
+            if score > 0:
+                yield Hit(score, matcher.highlight(shown),
+                          partial(self.desk_app.run_palette_action, action), help=words)
+
+
+class MarketCommands(_DeskProvider):
+    """Every market by symbol, question and event words: opens its ladder."""
+
+    def _items(self) -> list[tuple[str, str]]:
+        state = self.desk_app.state
+        return [(f"Market {s}", " · ".join((i.description, *i.tags)))
+                for s, i in state.instruments.items()]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for shown, words in self._items():
+            score = max(matcher.match(shown), matcher.match(words) * 0.9)
+            if score > 0:
+                symbol = shown.removeprefix("Market ")
+                yield Hit(score, matcher.highlight(shown),
+                          partial(self.desk_app.show_market, symbol), help=words)
+
+
+class AccountCommands(_DeskProvider):
+    """The accounts a firm's or an ISV's login trades: trades the one chosen."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.desk_app
+        state = app.state
+        matcher = self.matcher(query)
+        for account in state.tradable:
+            holder = state.holders.get(account, "")
+            shown = f"Trade account {account}" + (f" ({holder})" if holder else "")
+            score = matcher.match(shown)
+            if score > 0 and account != state.account:
+                yield Hit(score, matcher.highlight(shown),
+                          partial(app.palette_switch_account, account))
+
+
+PROVIDERS = (ActionCommands, MarketCommands, AccountCommands)
