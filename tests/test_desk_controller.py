@@ -234,7 +234,7 @@ async def test_a_sweep_that_cannot_finish_names_each_order_that_may_still_work()
     controller.state.upsert_order(order)
     left = (MaybeWorking(order, UNREACHABLE),)
 
-    async def cut_off(why: str) -> CancelReport:
+    async def cut_off(why: str, *, account: str | None = None) -> CancelReport:
         venue.state.set_latch(why)
         return CancelReport(0, left, seconds=10.2)
     venue.kill_switch = cut_off  # type: ignore[method-assign]
