@@ -19,6 +19,11 @@ tests/test_order_terms.py
     retime (e gives a resting order the ticket's terms, at the exchange)
 tests/test_palette.py
     command_palette (ctrl+p finds a market by its words and an action by name)
+tests/test_privacy.py
+    privacy (P masks balances, P&L and account ids on screen and in a screenshot; P again
+    shows them)
+tests/test_themes.py
+    pick_theme (T lists the themes, Enter wears one, the desk repaints and it is kept)
 tests/test_app_pilot.py
     blotter_view (f shows the fills), best_bid, best_offer (h / l on a fixed quote),
     pick_market (/ finds a market), help (? lists every key, blocks trading keys)
@@ -144,6 +149,8 @@ COVERAGE: dict[str, tuple[str, ...]] = {
                      "test_a_switches_the_account_and_an_order_lands_in_it",),
     "retime": ("test_order_terms.py::test_e_gives_a_resting_order_the_tickets_terms",),
     "command_palette": ("test_palette.py::test_the_palette_finds_a_market_and_an_action",),
+    "privacy": ("test_privacy.py::test_p_masks_money_and_accounts_on_screen_and_in_screenshots",),
+    "pick_theme": ("test_themes.py::test_t_picks_a_theme_repaints_the_desk_and_keeps_it",),
 }
 
 

@@ -29,6 +29,7 @@ from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.flow import SyntheticFlow
 from tui.sim.server import SimServer
 from tui.ui.app import PmdeskApp
+from tui.ui.themes import THEMES
 from tui.ui.widgets.markets import MarketList
 from tui.venues.gateway.venue import GatewayVenue
 
@@ -184,3 +185,19 @@ def test_desk_snapshot(size: tuple[int, int], snap_compare: Any, utc: None) -> N
         exchange.trade(200)  # books and a session's trading before the desk connects
         app = _desk(exchange)
         assert snap_compare(app, terminal_size=size, run_before=scene(exchange))
+
+
+@pytest.mark.parametrize("theme", [t.name for t in THEMES])
+def test_desk_snapshot_in_each_theme(theme: str, snap_compare: Any, utc: None) -> None:
+    """The desk at 120x36 in each of pmdesk's themes (tui/ui/themes.py), worn as T wears one:
+    after the desk is up, so every widget draws again in it."""
+    with ExchangeThread() as exchange:
+        exchange.trade(200)
+        app = _desk(exchange)
+        load = scene(exchange)
+
+        async def run_before(pilot: Pilot[None]) -> None:
+            pilot.app.theme = theme
+            await load(pilot)
+
+        assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

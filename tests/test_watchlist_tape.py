@@ -23,6 +23,7 @@ from tui.core.model import Book, Instrument
 from tui.core.prices import Scales
 from tui.core.state import DeskState, LinkState
 from tui.core.tape import BUCKET_SECONDS
+from tui.ui.themes import PMDESK
 from tui.ui.widgets.markets import MarketList
 from tui.ui.widgets.trades import TradeTape, clock_text
 
@@ -61,6 +62,8 @@ class Desk(App[None]):
     def __init__(self, state: DeskState, *, markets: int = 30, tape: int = 50,
                  symbol: str | None = None) -> None:
         super().__init__()
+        self.register_theme(PMDESK)  # the stylesheet's colours are the theme's variables
+        self.theme = PMDESK.name
         self.state, self.markets_w, self.tape_w, self.tape_symbol = state, markets, tape, symbol
 
     def compose(self) -> ComposeResult:

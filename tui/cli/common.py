@@ -3,7 +3,9 @@ desk itself (run_desk), so each sub-command's module holds only its own steps.""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,15 +30,17 @@ def redact_logs(secrets: list[str | bytes]) -> None:
     redact(secrets)
 
 
-def desk_config() -> DeskConfig | None:
-    """The trader's config, or None after saying in one sentence why it cannot be used.
+def desk_config(args: argparse.Namespace | None = None) -> DeskConfig | None:
+    """The trader's config (with --private, masked from the start), or None after saying
+    in one sentence why it cannot be used.
 
     A broken config stops the desk: trading without the trader's own limits is worse.
     """
     try:
         config = load_config()
         check_keymap(config)
-        return config
+        private = bool(getattr(args, "private", False))
+        return replace(config, private=True) if private else config
     except ConfigError as exc:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return None
@@ -87,6 +91,7 @@ def run_gateway(rest_url: str, grpc_target: str, username: str, password: str,
 def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
     from tui.ui.app import PmdeskApp  # textual only loads for the UI commands
     from tui.ui.stalls import StallLogError, settings_from_env, stall_log
+    from tui.ui.theme_pick import theme_path
 
     try:
         stalls = settings_from_env()
@@ -94,6 +99,7 @@ def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return 2
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
+    app.theme_file = theme_path()  # the theme T chose last time, and where T keeps it
     with stall_log(stalls):
         app.run()
     return app.return_code or 0

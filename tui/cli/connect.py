@@ -10,7 +10,7 @@ from tui.cli.common import desk_config, logged_in, run_gateway
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
-    config = desk_config()
+    config = desk_config(args)
     if config is None:
         return 2
     from tui.cli.auth import password_for

@@ -166,7 +166,7 @@ def _desk(args: argparse.Namespace, sim: Starting) -> int:
     from tui.cli.common import desk_config, run_gateway
     from tui.sim.auth import DEMO_PASSWORD
 
-    config = desk_config()
+    config = desk_config(args)
     if config is None:
         return 2
     if args.venue == "clob":  # its signing library takes half a second to import: meanwhile

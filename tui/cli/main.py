@@ -50,9 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pmdesk: --profile opens a profile's desk; it does not go with "
               f"{args.command}.", file=sys.stderr)
         return 2
+    args.private = getattr(args, "private", False) or args.desk_private  # before or after
     # a sub-command's own --profile wins, else the one before it, else the demo's
     args.profile = getattr(args, "profile", None) or args.desk_profile
-    if args.command in ("export", "replay"):
+    if args.command in ("export", "replay", "db"):
         args.profile = args.profile or "demo"
     elif args.command == "check" and not args.profile:
         print("pmdesk check: name the profile to check with --profile.", file=sys.stderr)

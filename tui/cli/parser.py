@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 
+from tui.cli.db_args import add_db
 from tui.sim.options import add_arguments
 
 KINDS = ("ed25519", "rsa", "secp256k1")  # pmdesk keys: the key pairs it makes
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", dest="desk_profile",
                         help="open the desk on this connection profile (see pmdesk profiles); "
                              "export, replay and check use it too")
+    _private(parser, "desk_private")  # pmdesk --private [--profile P]; its own dest, as above
     sub = parser.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="trade against the embedded exchange (no account needed)")
@@ -34,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the exchange also makes RATE book changes a second (see pmdesk sim)")
     demo.add_argument("--firehose-markets", type=int, default=1, metavar="M",
                       help="spread them over the first M markets (default 1)")
+    _private(demo)
     demo.set_defaults(func="tui.cli.demo:cmd_demo")
 
     sim = sub.add_parser("sim", help="run the embedded exchange for several desks to share")
@@ -48,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="environment variable holding the password (else prompted)")
     connect.add_argument("--silence-timeout", type=float, default=180.0,
                          help="reconnect a stream after this many silent seconds")
+    _private(connect)
     connect.set_defaults(func="tui.cli.connect:cmd_connect")
 
     export = sub.add_parser(
@@ -73,8 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "ISO time")
     replay.add_argument("--speed", type=float, default=1.0, help="playback speed, e.g. 4")
     replay.add_argument("--symbol", help="only this market")
+    _private(replay)
     replay.set_defaults(func="tui.cli.replay:cmd_replay")
 
+    _serve(sub)
     profiles = sub.add_parser("profiles", help="list the connection profiles")
     profiles.set_defaults(func="tui.cli.profiles:cmd_profiles")
     check = sub.add_parser("check", help="test a profile's connectivity and login, step by step")
@@ -82,8 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func="tui.cli.check:cmd_check")
 
     add_keys(sub)
+    add_db(sub)
     _auth(sub)
     return parser
+
+
+def _private(parser: argparse.ArgumentParser, dest: str = "private") -> None:
+    parser.add_argument("--private", dest=dest, action="store_true",
+                        help="start with balances, P&L and account ids masked, for screen "
+                             "sharing (P toggles it on the desk)")
 
 
 def _where(parser: argparse.ArgumentParser) -> None:
@@ -138,3 +151,20 @@ def _auth(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     where(enroll)
     enroll.add_argument("--user", required=True)
     enroll.set_defaults(func="tui.cli.auth:cmd_mfa_enroll")
+
+
+def _serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser("serve", help="the desk in a browser (textual-serve), on loopback "
+                                         "behind a secret link")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this machine only); "
+                            "another, e.g. 0.0.0.0, lets others reach the desk")
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    serve.add_argument("--profile", help="serve this profile's desk instead of the demo")
+    serve.add_argument("--seed", type=int, default=7, help="the demo's seed")
+    serve.add_argument("--user", default="demo",
+                       choices=["demo", "alice", "bob", "isv", "ann", "ben"],
+                       help="the demo trader")
+    serve.add_argument("--venue", default="gateway", choices=["gateway", "retail", "clob"],
+                       help="the demo's protocol")
+    serve.set_defaults(func="tui.cli.serve:cmd_serve")

@@ -11,7 +11,7 @@ from tui.cli.common import desk_config, load_profile, logged_in, run_gateway
 def cmd_profile(args: argparse.Namespace) -> int:
     """`pmdesk --profile NAME`: the desk on that profile's venue."""
     profile = load_profile(args.profile)
-    config = desk_config()
+    config = desk_config(args)
     if profile is None or config is None:
         return 2
     if profile.venue == "retail":

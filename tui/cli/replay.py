@@ -12,16 +12,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from tui.store import Store, StoreError
     from tui.store.export import ExportError, find_database, parse_since
 
-    config = desk_config()
+    config = desk_config(args)
     if config is None:
         return 2
+    from tui.ui.replay_keys import replay_clash  # textual loads for the screen anyway
+
+    clash = replay_clash(config)
+    if clash:  # a desk key the trader moved onto a replay key: said before the screen opens
+        print(f"pmdesk: {clash}", file=sys.stderr)
+        return 2
     try:
-        store = Store.open(find_database(args.profile, args.account))
         since = parse_since(args.since)
+        store = Store.open(find_database(args.profile, args.account))
     except (ExportError, StoreError) as exc:
         print(f"pmdesk replay: {exc}", file=sys.stderr)
         return 2
     from tui.venues.replay import ReplayVenue
 
     venue = ReplayVenue(store, speed=args.speed, since=since, symbol=args.symbol)
-    return run_desk(venue, f"replay x{args.speed:g}", config)
+    return run_desk(venue, "replay", config)  # the speed moves: the status bar says it

@@ -54,6 +54,9 @@ confirm_delay = 0.6                 # seconds before a confirmation can be accep
 auto_recentre = false  # keep the inside market mid-ladder (the a key toggles it)
 recentre_ticks = 5     # how far the inside may stray before the ladder scrolls
 
+[screen]
+private = false  # start with balances, P&L and account ids masked (P toggles; --private)
+
 [keys]
 # action = "key" overrides a binding; several keys separated by commas
 # buy = "b"
@@ -76,6 +79,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "limits": ("max_qty", "max_notional", "max_ticks_from_mid", *ACCOUNT_KEYS),
     "ticket": ("size_presets", "size_steps", "slippage_ticks", "slippage_bips", "confirm_delay"),
     "ladder": ("auto_recentre", "recentre_ticks"),
+    "screen": ("private",),
     "keys": (),  # any action id
 }
 _MODES = {"soft": False, "hard": True}
@@ -105,6 +109,7 @@ class DeskConfig:
     confirm_delay: float = DEFAULT_CONFIRM_DELAY  # seconds
     auto_recentre: bool = False
     recentre_ticks: int = DEFAULT_RECENTRE_TICKS
+    private: bool = False  # screen sharing: balances, P&L and account ids masked (tui/ui)
     path: Path | None = field(default=None, compare=False)  # the file read; None: defaults
 
 
@@ -215,6 +220,7 @@ class _Reader:
             keymap=self._keys(doc.get("keys", {})),
             confirm_delay=self._delay(ticket),
             auto_recentre=self._flag(ladder, "auto_recentre"),
+            private=self._flag(doc.get("screen", {}), "private", "screen"),
             recentre_ticks=self._whole(("ladder", "recentre_ticks"),
                                        ladder.get("recentre_ticks", DEFAULT_RECENTRE_TICKS),
                                        1, 50, "a whole number of ticks from 1 to 50"),
@@ -344,10 +350,10 @@ class _Reader:
             raise self.fail(key, f"is {_shown(raw)}", expected)
         return raw
 
-    def _flag(self, section: dict[str, Any], name: str) -> bool:
+    def _flag(self, section: dict[str, Any], name: str, where: str = "ladder") -> bool:
         raw = section.get(name, False)
         if not isinstance(raw, bool):
-            raise self.fail(("ladder", name), f"is {_shown(raw)}", "true or false")
+            raise self.fail((where, name), f"is {_shown(raw)}", "true or false")
         return raw
 
     def _delay(self, ticket: dict[str, Any]) -> float:

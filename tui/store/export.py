@@ -32,7 +32,7 @@ class ExportError(Exception):
     """One sentence for the trader."""
 
 
-def parse_since(text: str | None) -> float | None:
+def parse_since(text: str | None, flag: str = "--since") -> float | None:
     """today, yesterday, YYYY-MM-DD (each from midnight UTC) or a full ISO 8601 time;
     None: everything."""
     if not text:
@@ -44,7 +44,7 @@ def parse_since(text: str | None) -> float | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ExportError(f"--since {text!r} is not a date; expected today, yesterday, "
+        raise ExportError(f"{flag} {text!r} is not a date; expected today, yesterday, "
                           "YYYY-MM-DD or an ISO time such as 2026-11-23T09:30:00+00:00.") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

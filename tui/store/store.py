@@ -21,7 +21,7 @@ from tui.core.model import Balance, Fill, Instrument, Order, Position
 from tui.core.prices import Intent, Scales
 from tui.core.state import DeskState
 from tui.core.tape import Trade
-from tui.store import link, opening
+from tui.store import inuse, link, opening
 from tui.store.paths import StoreError, make_dirs
 from tui.store.redact import journal_json, scrub
 from tui.store.rows import (
@@ -50,8 +50,9 @@ class Store:
     """Use :meth:`open`; ``close()`` when done (also run at interpreter exit)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, reader: sqlite3.Connection,
-                 writer: Writer) -> None:
+                 writer: Writer, hold: inuse.Hold | None = None) -> None:
         self.path = path
+        self._hold = hold  # says "in use" to pmdesk db prune until closed
         self._conn = conn
         self._reader = reader
         self._read_lock = threading.Lock()  # one reading connection, shared by threads
@@ -73,14 +74,23 @@ class Store:
         path = Path(path).expanduser()
         make_dirs(path.parent)
         opening.inspect(path)
-        conn = opening.connect(path)
+        hold = inuse.share(path)
+        if hold is None:
+            raise StoreError(f"The pmdesk database {path} is being pruned (pmdesk db prune); "
+                             "start again when it has finished.", path=path)
+        try:
+            conn = opening.connect(path)
+        except BaseException:
+            hold.release()
+            raise
         try:
             reader = opening.reader(path)
         except sqlite3.Error as exc:
             conn.close()
+            hold.release()
             raise opening.from_sqlite(path, exc) from None
         writer = Writer(conn, capacity=capacity, interval=interval, batch=batch, block=block)
-        return cls(path, conn, reader, writer)
+        return cls(path, conn, reader, writer, hold)
 
     def __enter__(self) -> Store:
         return self
@@ -120,6 +130,8 @@ class Store:
             self._reader.close()
         if stopped:  # else the thread still holds it; it is a daemon and dies with us
             self._conn.close()  # the last connection: checkpoints and removes the -wal
+        if self._hold is not None:
+            self._hold.release()
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Block until everything queued so far is committed; False if it was not in time."""
@@ -282,6 +294,27 @@ class Store:
                 return
             after = (rows[-1][1], rows[-1][0])
 
+    def book_span(self, symbol: str | None = None, since: float | None = None,
+                  until: float | None = None) -> tuple[float, float] | None:
+        """The first and last depth snapshot's times in the window; None if it has none."""
+        where, params = "at >= ? AND at <= ?", _bounds(since, until)
+        if symbol is not None:
+            where, params = where + " AND symbol = ?", (*params, symbol)
+        first, last = self._query(f"SELECT min(at), max(at) FROM books WHERE {where}",
+                                  params)[0]
+        return None if first is None else (float(first), float(last))
+
+    def books_at(self, at: float, symbols: list[str]) -> list[BookRow]:
+        """Each market's latest depth snapshot at or before ``at`` (a replay's jump)."""
+        found: list[BookRow] = []
+        slot = int(at * BOOK_RATE) + 1  # the key's order is the time's: stop near ``at``
+        for symbol in symbols:
+            rows = self._query("SELECT symbol, at, bids, offers FROM books WHERE symbol = ? "
+                               "AND slot <= ? AND at <= ? ORDER BY slot DESC LIMIT 1",
+                               (symbol, slot, at))
+            found += [BookRow(r[0], levels_of(r[2]), levels_of(r[3]), r[1]) for r in rows]
+        return found
+
     def journal_entries(self, since: float | None = None,
                         limit: int | None = None) -> list[JournalRow]:
         """The audit journal, oldest first (in the order kept, within the same instant)."""
@@ -310,6 +343,11 @@ class Store:
     def load_balances(self) -> list[Balance]:
         return [balance_of(r) for r in self._query(
             "SELECT currency, balance, buying_power FROM balances ORDER BY currency")]
+
+
+def _bounds(since: float | None, until: float | None) -> tuple[float, float]:
+    return (float("-inf") if since is None else since,
+            float("inf") if until is None else until)
 
 
 def _window(since: float | None, limit: int | None) -> tuple[float, int]:

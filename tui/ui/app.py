@@ -27,18 +27,21 @@ from tui.core.venue import Venue
 from tui.desk.asks import Plan
 from tui.desk.controller import DeskController
 from tui.desk.quitting import cancel_before_quit, working_words
-from tui.ui.bindings import APP_BINDINGS
+from tui.ui.bindings import APP_BINDINGS, REPLAY_BINDINGS
 from tui.ui.guard import guarded, plain
 from tui.ui.keymap import DeskKeys
 from tui.ui.layout import NARROW, WIDE, XWIDE
 from tui.ui.lifecycle import VenueLifecycle
 from tui.ui.palette import PROVIDERS
+from tui.ui.privacy import Privacy
+from tui.ui.replay_keys import ReplayKeys, replay_rows
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
 from tui.ui.screens.help import HelpScreen, key_rows
-from tui.ui.screens.picker import KILL, AccountPicker
+from tui.ui.screens.picker import KILL, AccountPicker, account_items
 from tui.ui.screens.quit import QuitScreen
 from tui.ui.strip_cycles import keep_strips_acyclic
+from tui.ui.theme_pick import ThemeChoice
 from tui.ui.widgets.blotter_pages import BlotterPages
 from tui.ui.widgets.ladder import Ladder
 from tui.ui.widgets.ladder_pane import LadderPane
@@ -53,7 +56,7 @@ def _load_css() -> str:
         return (Path(__file__).resolve().parents[2] / "styles" / "app.tcss").read_text("utf-8")
 
 
-class PmdeskApp(VenueLifecycle, App[None]):
+class PmdeskApp(ReplayKeys, ThemeChoice, VenueLifecycle, App[None]):
     """pmdesk's screen.
 
     Tests may read: symbol, instrument, cursor_price (raw YES), outcome, order_size (raw),
@@ -69,7 +72,7 @@ class PmdeskApp(VenueLifecycle, App[None]):
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-short"), (32, "-tall")]
 
-    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS  # the screen has the view keys
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS, *REPLAY_BINDINGS]  # view: screen
 
     def __init__(self, venue: Venue, *, config: DeskConfig | None = None,
                  frame_hz: float = 20.0, title: str = "pmdesk",
@@ -78,6 +81,7 @@ class PmdeskApp(VenueLifecycle, App[None]):
         keep_strips_acyclic()  # lines replaced on screen die at once, not in a gc pass
         self.venue = venue
         config = config or DeskConfig()
+        self.privacy = Privacy(venue.state, config.private)  # P; masked as the widgets draw
         self.keys = DeskKeys(config.keymap)  # the one answer to "which key does that"
         self.desk = DeskController(venue, config, repeat_guard=repeat_guard,
                                    say_key=self.keys.said)
@@ -247,7 +251,8 @@ class PmdeskApp(VenueLifecycle, App[None]):
         (it does nothing there, so the footer does not offer it)."""
         if action == "quit" and isinstance(self.screen, QuitScreen):
             return False
-        return len(self.screen_stack) == 1 or action in DIALOG_ACTIONS
+        return self.replay_allows(action) and (len(self.screen_stack) == 1  # replay: on one
+                                               or action in DIALOG_ACTIONS)
 
     def _did(self, plan: Plan | None = None) -> None:
         """Show what the desk said; carry out its plan, asking first if it says so."""
@@ -259,7 +264,8 @@ class PmdeskApp(VenueLifecycle, App[None]):
         if question is None:
             self._carry_out(plan, True)
             return
-        self.push_screen(ConfirmScreen(question.title, list(question.warnings), question.text,
+        self.push_screen(ConfirmScreen(*self.privacy.question(question.title, question.warnings,
+                                                              question.text),
                                        arm_delay=self.config.confirm_delay,
                                        confirm_words=question.confirm_words),
                          lambda yes: self._carry_out(plan, yes))
@@ -339,9 +345,7 @@ class PmdeskApp(VenueLifecycle, App[None]):
         if not state.tradable:
             self.desk.tell("This login trades one account.", timeout=3)
             return
-        items = [(a, " · ".join(w for w in (state.holders.get(a, ""), "trading now"
-                                             if a == state.account else "") if w))
-                 for a in state.tradable]
+        items = account_items(state, masked=self.privacy.on)
 
         def chosen(account: str | None) -> None:
             if account is not None and account.startswith(KILL):  # ctrl+k: this one alone
@@ -352,6 +356,12 @@ class PmdeskApp(VenueLifecycle, App[None]):
 
         self.push_screen(AccountPicker(items, state.account, noun="an account",
                                        placeholder="account, e.g. ann, house"), chosen)
+
+    @guarded
+    def action_privacy(self) -> None:
+        """P: balances, P&L and account ids masked for screen sharing; P again shows them."""
+        self.privacy.on = not self.privacy.on
+        self.desk_screen.frames.repaint_private()
 
     @guarded
     def action_rearm(self) -> None:
@@ -382,4 +392,5 @@ class PmdeskApp(VenueLifecycle, App[None]):
     def action_help(self) -> None:
         if len(self.screen_stack) == 1:
             rows = key_rows(self.keys, presets=self.config.size_presets)
+            rows += replay_rows() if self.steered is not None else []
             self.push_screen(HelpScreen(rows, title=f"{self.title} keys"))

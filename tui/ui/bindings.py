@@ -105,6 +105,12 @@ DESK_BINDINGS: list[BindingType] = [
          id="pick_market"),
     _key("escape", "escape", "Back", "Drop an order being moved; back to the ladder",
          id="escape", show=False),
+    _key("P", "privacy", "Private",
+         "Private, for screen sharing: mask balances, P&L and account ids (on / off)",
+         id="privacy", show=False),
+    _key("T", "pick_theme", "Theme",
+         "Theme: pmdesk, light, high contrast, 16 colours or no colour (kept for next time)",
+         id="pick_theme", show=False),
     _key("question_mark", "help", "Help", "Help: every key", id="help"),
     _key("ctrl+p", "command_palette", "Palette",
          "Command palette: every action, market and account by name", id="command_palette",
@@ -125,3 +131,22 @@ APP_BINDINGS: list[BindingType] = [
     b for b in DESK_BINDINGS if not isinstance(b, Binding) or b.id not in VIEW_KEYS]
 SCREEN_BINDINGS: list[BindingType] = [
     b for b in DESK_BINDINGS if isinstance(b, Binding) and b.id in VIEW_KEYS]
+
+# `pmdesk replay`'s own keys (tui/ui/replay_keys.py): bound only on a replay, where every
+# trading key is refused anyway, on keys no desk binding uses; space, { } and the arrows
+# are a media player's (mpv's), home and end the recording's ends
+REPLAY_BINDINGS: list[BindingType] = [
+    _key("space", "replay_pause", "Pause/Play", "Replay: pause, or play on", id="replay_pause"),
+    _key("right_curly_bracket", "replay_faster", "Faster",
+         "Replay: twice as fast (up to ×16)", id="replay_faster", show=False),
+    _key("left_curly_bracket", "replay_slower", "Slower",
+         "Replay: half as fast (down to ×0.5)", id="replay_slower", show=False),
+    _key("right", "replay_jump(60)", "+1 min", "Replay: jump a minute on",
+         id="replay_forward", show=False),
+    _key("left", "replay_jump(-60)", "-1 min", "Replay: jump a minute back",
+         id="replay_back", show=False),
+    _key("home", "replay_to('start')", "Start", "Replay: back to the recording's start",
+         id="replay_start", show=False),
+    _key("end", "replay_to('end')", "End", "Replay: on to the recording's end",
+         id="replay_end", show=False),
+]

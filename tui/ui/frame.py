@@ -125,6 +125,24 @@ class Frame:
             for notice in notices[-5:]:
                 app.notify(notice.text, severity=SEVERITY.get(notice.severity, "information"))
 
+    def repaint_private(self) -> None:
+        """Privacy turned on or off: everything that masks draws again at once."""
+        screen, state = self.screen, self.screen.state
+        screen.app.notify("Private: balances, P&L and accounts are masked."
+                          if screen.pmdesk.privacy.on
+                          else "Private off: balances, P&L and accounts show.", timeout=3)
+        for table in (screen.query_one("#orders", OrdersTable), screen.query_one(PositionsTable)):
+            table.refresh_from(state)
+        screen.query_one(AccountPanel).refresh()
+        for pane in screen.panes:
+            pane.ladder.set_view()  # its rows' strips are kept: drawn again
+        screen.notices.redraw()
+        if screen.ticket.view is not None:
+            screen.ticket.show(screen.ticket.view)
+        self.history_due, self.status_at = True, 0.0
+        self.refresh_history()
+        self._status(screen.pmdesk.clock())
+
     def refresh_history(self) -> None:
         """The history view is costly to lay out and mostly hidden: only while it shows."""
         if self.history_due and self.screen.blotter.has_class("-show-history"):

@@ -83,9 +83,11 @@ class AccountCommands(_DeskProvider):
         app = self.desk_app
         state = app.state
         matcher = self.matcher(query)
-        for account in state.tradable:
+        for n, account in enumerate(state.tradable, start=1):
             holder = state.holders.get(account, "")
             shown = f"Trade account {account}" + (f" ({holder})" if holder else "")
+            if app.privacy.on:  # screen sharing: numbered as the account picker numbers them
+                shown = f"Trade account {n}"
             score = matcher.match(shown)
             if score > 0 and account != state.account:
                 yield Hit(score, matcher.highlight(shown),

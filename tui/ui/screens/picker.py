@@ -18,6 +18,8 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.search import rank
+from tui.core.state import DeskState
+from tui.ui.privacy import privacy_of
 
 
 def market_option(symbol: str, description: str) -> Option:
@@ -73,15 +75,21 @@ class MarketPicker(ModalScreen[str | None]):
         return self.matches[index]
 
     def _show(self, query: str) -> None:
-        self.matches = rank(query, self._items)
+        self.matches = self.ranked(query)
         options = self.options
         options.clear_options()
-        options.add_options(market_option(s, self._descriptions[s]) for s in self.matches)
+        options.add_options(self.option(s) for s in self.matches)
         options.highlighted = 0 if self.matches else None
         count = len(self.matches)
         self.query_one("#picker-box").border_title = (
             f"Find {self._noun} · {count} of {len(self._items)}" if count
             else f"Find {self._noun} · no match")
+
+    def ranked(self, query: str) -> list[str]:
+        return rank(query, self._items)
+
+    def option(self, symbol: str) -> Option:
+        return market_option(symbol, self._descriptions[symbol])
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -117,6 +125,14 @@ class MarketPicker(ModalScreen[str | None]):
 KILL = "\0kill\0"  # what the account picker's ctrl+k dismisses with, before the account
 
 
+def account_items(state: DeskState, *, masked: bool = False) -> list[tuple[str, str]]:
+    """(account, whose it is · trading now); masked (privacy on): 'account 2', so the
+    picker names no account and no end user, and a number finds one."""
+    return [(a, " · ".join(w for w in (f"account {n}" if masked else state.holders.get(a, ""),
+                                       "trading now" if a == state.account else "") if w))
+            for n, a in enumerate(state.tradable, start=1)]
+
+
 class AccountPicker(MarketPicker):
     """The accounts a firm's login trades: Enter trades one; ctrl+k is the kill switch for
     the highlighted one alone (K on the desk stops every account)."""
@@ -126,8 +142,22 @@ class AccountPicker(MarketPicker):
 
     def on_mount(self) -> None:
         super().on_mount()
+        if privacy_of(self):  # the example names demo accounts
+            self.query_one(Input).placeholder = "account number, e.g. 2"
         self.query_one("#picker-box").border_subtitle = (
             "↑↓ choose · Enter trades it · ctrl+k kills its orders · Esc closes")
+
+    def ranked(self, query: str) -> list[str]:
+        if not privacy_of(self):
+            return super().ranked(query)
+        # masked, found by its words alone: "2" is account 2, not an id with a 2 in it
+        by_words = {words: account for account, words in self._items}
+        return [by_words[w] for w in rank(query, [(w, "") for w in by_words])]
+
+    def option(self, symbol: str) -> Option:
+        if privacy_of(self):  # its words only ('account 2 · trading now'): no id on screen
+            return Option(Text(self._descriptions[symbol]), id=symbol)
+        return super().option(symbol)
 
     def action_kill(self) -> None:
         account = self.selected

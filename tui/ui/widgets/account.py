@@ -21,6 +21,7 @@ from textual.widgets import Static
 from tui.core.money import dollars, gain
 from tui.core.pnl import desk_pnl
 from tui.core.state import DeskState
+from tui.ui.privacy import mask_if, privacy_of
 
 Field = tuple[str, str, str]  # (label, value, component class of the value)
 
@@ -118,9 +119,13 @@ class AccountPanel(Static):
     def render(self) -> RenderableType:
         label = self.get_component_rich_style("account--label", partial=True)
         value = self.get_component_rich_style("account--value", partial=True)
+        privacy = privacy_of(self)  # every value but the order count is money: masked
+        fields = self._fields if privacy is None else tuple(
+            (name, shown if name == "open orders" else mask_if(privacy, shown),
+             "" if name != "open orders" else style) for name, shown, style in self._fields)
         if self.has_class("-inline"):
             line = Text(no_wrap=True, overflow="ellipsis")
-            for i, (name, shown, style) in enumerate(self._fields):
+            for i, (name, shown, style) in enumerate(fields):
                 if i:
                     line.append("  ")
                 line.append(f"{INLINE_LABELS.get(name, name)} ", label)
@@ -129,7 +134,7 @@ class AccountPanel(Static):
         grid = Table.grid(expand=True)
         grid.add_column(no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)
-        for name, shown, style in self._fields:
+        for name, shown, style in fields:
             grid.add_row(Text(name, label), Text(shown, self._style(style, value)))
         return grid
 

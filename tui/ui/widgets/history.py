@@ -6,6 +6,7 @@ from __future__ import annotations
 from tui.core.enums import Side
 from tui.core.model import Instrument, Order
 from tui.core.state import DeskState
+from tui.ui.privacy import privacy_of
 from tui.ui.widgets.tables import Cells, OrdersTable, order_price_text, state_style, state_text
 
 MAX_ROWS = 300
@@ -48,7 +49,7 @@ class OrderHistoryTable(OrdersTable):
     def _cells_of(self, key: str, order: Order, inst: Instrument) -> Cells:
         """An ended order's cells are built once (a late fill or reject text rebuilds them)."""
         what = (order.state, order.cum_qty, order.price, order.order_qty, order.reject_text,
-                order.shown_intent)
+                order.shown_intent, privacy_of(self) is None)  # a reject's words are masked
         known = self._cells.get(key)
         if known is None or known[0] != what:
             known = self._cells[key] = (what, self.order_cells(order, inst))
@@ -62,5 +63,5 @@ class OrderHistoryTable(OrdersTable):
             self.cell(order.shown_intent.label, side),
             self.cell(order_price_text(order.shown_price(s), s), side, right=True),
             self.cell(f"{s.qty_text(order.cum_qty)}/{s.qty_text(order.order_qty)}", right=True),
-            self.cell(state_text(order), state_style(order)),
+            self.cell(self.words(state_text(order)), state_style(order)),
         )

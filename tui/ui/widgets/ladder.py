@@ -328,7 +328,7 @@ class Ladder(FollowsMarket, PaintsRows, SteadyScrollBars, ScrollView, can_focus=
             return Strip.blank(width, self._look(""))
         key = self._snap.key(self.price_of(row))
         is_cursor = self.cursor is not None and self.row_of(self.cursor) == row
-        drawn_from = (key, width, is_cursor, self.stale)  # view changes clear the cache
+        drawn_from = (key, width, is_cursor, self.stale)  # view changes (privacy too) clear it
         cached = self._strips.get(row)
         if cached is not None and cached[0] == drawn_from:
             return cached[1]

@@ -13,6 +13,7 @@ from textual.strip import Strip
 
 from tui.core.money import gain
 from tui.core.prices import Outcome
+from tui.ui.privacy import MASK, privacy_of
 from tui.ui.widgets.ladder_rows import RowKey, compact_qty, pnl_text
 from tui.ui.widgets.segments import fold_blanks
 
@@ -97,6 +98,8 @@ class PaintsRows(_Base):
             segs.append(Segment(" ", base))
             if key.pnl is None:
                 segs.append(Segment(" " * w, base))
+            elif privacy_of(self):  # what closing would realise is the account's P&L
+                segs.append(Segment(MASK.rjust(w), look("ladder--no")))
             else:
                 tone = {1: "ladder--gain", -1: "ladder--loss"}.get(gain(key.pnl), "ladder--no")
                 segs.append(Segment(pnl_text(key.pnl, w).rjust(w), look(tone)))

@@ -218,6 +218,13 @@ class MarketList(Vertical):
             self._update_rows(self.symbols)
         self._head()
 
+    def restyle(self) -> None:
+        """The theme changed: every row and the heading again, in its colours."""
+        self._rows.clear()
+        self._head_shown = ()
+        self._update_rows(self.symbols)
+        self._head()
+
     def highlight(self, symbol: str | None) -> None:
         """Point the list at the market the app shows; not an echo back as a selection
         (a late echo would put a stale market on the ladder the keys trade)."""

@@ -22,6 +22,8 @@ from textual.notifications import Notification
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.ui.privacy import privacy_of
+
 KEPT = 40  # notices remembered (the board shows what fits)
 # the board's rows (its heading among them) by the terminal's: a few notices on a small
 # terminal, where every watchlist row counts; more where there is room
@@ -76,7 +78,7 @@ class NoticeBoard(Widget):
             self._notices.appendleft(notice)
             if notice.raised_at + notice.timeout > (time() if now is None else now):
                 self._news.add(notice.identity)
-        self._redraw()
+        self.redraw()
 
     def tick(self, now: float | None = None) -> None:
         """Grey the notices whose time is out (the side frame calls this)."""
@@ -87,9 +89,10 @@ class NoticeBoard(Widget):
                 if n.identity in self._news and n.raised_at + n.timeout <= now}
         if done:
             self._news -= done
-            self._redraw()
+            self.redraw()
 
-    def _redraw(self) -> None:
+    def redraw(self) -> None:
+        """Draw every notice again (privacy turned on or off: their words change)."""
         self._strips = None
         self.refresh()
 
@@ -103,6 +106,7 @@ class NoticeBoard(Widget):
             return base + self.get_component_rich_style(name, partial=True)
         head, text, old = style("notices--head"), style("notices--text"), style("notices--old")
         heading = HEADING[:width].ljust(width)
+        privacy = privacy_of(self)  # masked as drawn: `said` keeps what was said
         strips = [Strip([Segment(heading, head)], width)]
         for notice in self._notices:
             if len(strips) >= height:
@@ -110,7 +114,8 @@ class NoticeBoard(Widget):
             news = notice.identity in self._news
             bar = style(f"notices--{notice.severity}") if news else old
             words = text if news else old
-            for n, line in enumerate(notice_lines(notice.message, width)):
+            message = notice.message if privacy is None else privacy.text(notice.message)
+            for n, line in enumerate(notice_lines(message, width)):
                 if len(strips) >= height:
                     break
                 # the bar on a notice's first line only: where one ends and the next begins

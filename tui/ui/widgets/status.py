@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from tui.core.money import dollars
 from tui.core.state import DeskState, LinkState, StreamStatus, is_feed
+from tui.ui.privacy import MASK, privacy_of
 
 STALE_AFTER = 2.0  # seconds without a message before a live price feed is shown as stale
 SHORT_BELOW = 110  # columns: below this the bar names streams briefly
@@ -90,26 +91,32 @@ class StatusBar(Static):
     def show(self, state: DeskState, now: float, error: str = "", rearm_key: str = "R") -> None:
         st = partial(self.get_component_rich_style, partial=True)
         text = Text(no_wrap=True, overflow="ellipsis")
+        privacy = privacy_of(self)
+        money = dollars if privacy is None else (lambda _amount: MASK)
         if state.latched:  # first: it must stay in sight at 80 columns
             text.append(f" KILLED — {rearm_key} re-arms ", style=st("status--error"))
             text.append(" ")
         if error:
+            error = error if privacy is None else privacy.text(error)
             text.append(f" {error} ", style=st("status--error"))
+            text.append(" ")
+        if privacy is not None:  # in sight from the first column: the trader knows it is on
+            text.append(" PRIVATE ", style=st("status--stale"))
             text.append(" ")
         text.append(f" {state.venue or 'venue'} ", style=st("status--venue"))
         # the account and its money first: at 80 columns the ellipsis eats the end
         account = state.account.rsplit("/", 1)[-1]
         if account:
             text.append(" │ ", style=st("status--dim"))
-            text.append(account)
+            text.append(account if privacy is None else MASK)
         if state.balance is not None:
             bal = state.balance
-            text.append(f" {dollars(bal.balance)}")
+            text.append(f" {money(bal.balance)}")
             if bal.buying_power != bal.balance and self.size.width >= SHORT_BELOW:
-                text.append(f" bp {dollars(bal.buying_power)}", style=st("status--dim"))
+                text.append(f" bp {money(bal.buying_power)}", style=st("status--dim"))
             if bal.allowance is not None and bal.allowance < bal.balance:
                 # buys beyond the exchange's allowance are refused: always in sight
-                text.append(f" allow {dollars(bal.allowance)}", style=st("status--stale"))
+                text.append(f" allow {money(bal.allowance)}", style=st("status--stale"))
         short = self.size.width < SHORT_BELOW  # every stream must stay in sight at 80 columns
         for stream in state.streams.values():
             dot, words, style = stream_word(stream, now)
@@ -122,5 +129,5 @@ class StatusBar(Static):
             text.append("◌ starting", style=st("status--connecting"))
         if state.user:
             text.append(" │ ", style=st("status--dim"))
-            text.append(state.user, style=st("status--dim"))
+            text.append(state.user if privacy is None else MASK, style=st("status--dim"))
         self.update(text, layout=False)  # one line, always

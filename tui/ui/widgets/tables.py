@@ -22,6 +22,7 @@ from tui.core.money import dollars, gain
 from tui.core.pnl import avg_price, in_outcome, position_pnl
 from tui.core.prices import Outcome, Scales
 from tui.core.state import DeskState
+from tui.ui.privacy import mask_if, privacy_of
 from tui.ui.widgets.keyed_table import Cells, Column, KeyedTable
 from tui.ui.widgets.names import market_name
 
@@ -113,6 +114,11 @@ class LaidOutTable(KeyedTable):
     def market_cell(self, symbol: str, style_name: str = "") -> Text:
         return self.cell(market_name(symbol, self._symbols, self.width_of("market")),
                          style_name)
+
+    def words(self, text: str) -> str:
+        """A sentence from the venue (an order's reject) as privacy lets it show."""
+        privacy = privacy_of(self)
+        return text if privacy is None else privacy.text(text)
 
     def shown(self, cells: Cells) -> Cells:
         """The cells of the kept columns."""
@@ -214,7 +220,7 @@ class OrdersTable(SyncedTable):
             self.cell(order_price_text(order.price, s), right=True),
             self.cell(s.qty_text(order.order_qty), right=True),
             self.cell(s.qty_text(order.cum_qty), right=True),
-            self.cell(state_text(order), state_style(order)),
+            self.cell(self.words(state_text(order)), state_style(order)),
         )
 
 
@@ -293,13 +299,17 @@ class PositionsTable(SyncedTable):
             mark = fine_price_text(in_outcome(pnl.mark, outcome), s)
             unrealized = dollars(pnl.unrealized, signed=True)
             unrealized_style = gain_style(pnl.unrealized)
+        privacy = privacy_of(self)  # P&L masked, and its colour that tells gain from loss
+        realized = mask_if(privacy, dollars(pnl.realized, signed=True))
+        realized_style = "" if privacy else gain_style(pnl.realized)
+        unrealized = mask_if(privacy, unrealized)
+        unrealized_style = "" if privacy else unrealized_style
         return (
             self.market_cell(position.symbol),
             self.cell(net, net_style, right=True),
             self.cell(avg, right=True),
             self.cell(mark, right=True),
-            self.cell(dollars(pnl.realized, signed=True), gain_style(pnl.realized),
-                      right=True),
+            self.cell(realized, realized_style, right=True),
             self.cell(unrealized, unrealized_style, right=True),
         )
 

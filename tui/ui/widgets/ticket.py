@@ -24,6 +24,7 @@ from tui.core.prices import Intent, Outcome, Scales
 from tui.desk.view import SideView, TicketView
 from tui.desk.words import REFRESHING, REFUSED, move_note
 from tui.ui.keymap import DeskKeys
+from tui.ui.privacy import MASK, privacy_of
 from tui.ui.widgets.tables import fine_price_text
 
 
@@ -101,8 +102,11 @@ class OrderTicket(Vertical):
         self._put("settings", with_keys([ticket.settings_text], settings, width, gap="   "))
         sides = ((True, view.buy), (False, view.sell))
         heads = same_fit([self._order_line(buy, side, s) for buy, side in sides], width)
+        privacy = privacy_of(self)  # a refusal may quote the balance: its $ amounts masked
         for (buy, side), head in zip(sides, heads, strict=True):
-            self._put("buy" if buy else "sell", head + _estimate(side, width))
+            estimate = _estimate(side, width)
+            self._put("buy" if buy else "sell",
+                      head + (estimate if privacy is None else privacy.text(estimate)))
         held = "flat"
         if view.net and view.avg is not None:
             avg = in_outcome(view.avg, Outcome.YES if view.net > 0 else Outcome.NO)
@@ -114,8 +118,9 @@ class OrderTicket(Vertical):
                                     f"{key} gives it these terms", f"{key}: these terms"],
                                    width))
         if view.account:  # a firm's or an ISV's login: say whose account an order goes to
-            lines.insert(0, first_fit([f"account {view.account} ({keys.shown('pick_account')})",
-                                       f"account {view.account}"], width))
+            account = view.account if privacy is None else MASK
+            lines.insert(0, first_fit([f"account {account} ({keys.shown('pick_account')})",
+                                       f"account {account}"], width))
         if view.moving is not None:
             m = view.moving
             note = move_note(m.intent, m.leaves, m.price, s, keys.said("move"),

@@ -164,6 +164,12 @@ class TradeTape(Vertical):
         self._feed = feed_age(state, now)
         self._head()
 
+    def restyle(self) -> None:
+        """The theme changed: the lines again, in its colours."""
+        self._shown, self._head_shown, self._lines = None, None, {}
+        self.refresh_from(self.state)
+        self._head()
+
     # --- drawing -----------------------------------------------------------------------
     def _st(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
