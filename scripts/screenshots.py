@@ -32,7 +32,7 @@ async def _wait_for(check: object, within: float = 15.0) -> None:
 
 
 async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int],
-                suffix: str, keys: bool) -> None:
+                suffix: str, keys: bool, theme: str | None = None) -> None:
     """``keys``: the demo, the trader's first minute, help, the quit question and the kill
     switch, as demo, orders, help, quit and killed;
     else one picture after that minute (every size shows a blotter with something in it)."""
@@ -40,6 +40,8 @@ async def shoot(rest_url: str, grpc_target: str, out: Path, size: tuple[int, int
                          password=DEMO_PASSWORD, venue_name="demo")
     app = PmdeskApp(venue, title="pmdesk — demo (embedded exchange)")
     async with app.run_test(size=size) as pilot:
+        if theme is not None:  # a picture in another theme (tui/ui/themes.py)
+            app.theme = theme
         await _wait_for(lambda: app.cursor_price is not None and app.state.books)
         await asyncio.sleep(SETTLE)
         await pilot.pause()
@@ -112,6 +114,9 @@ async def shoot_all(seed: int, out: Path,
         await shoot_clob(sim.rest_url, out)
     with embedded_exchange(seed) as sim:
         await shoot_accounts(sim.rest_url, sim.grpc_target, out)
+    with embedded_exchange(seed) as sim:  # the trader's first minute in the light theme
+        await shoot(sim.rest_url, sim.grpc_target, out, (120, 36), "-light", False,
+                    theme="pmdesk-light")
 
 
 def main() -> None:
