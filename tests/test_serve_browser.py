@@ -114,6 +114,8 @@ def test_a_served_profile_runs_its_own_command_line_and_nothing_secret() -> None
     assert command[1:] == ["-m", "tui", "--profile", "preprod"] and what == "profile preprod"
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("desk.example")
+    private = build_parser().parse_args(["serve", "--private"])
+    assert served_command(private)[0][1:5] == ["-m", "tui", "--private", "demo"]
 
 
 def test_a_port_that_cannot_work_is_said(capsys: pytest.CaptureFixture[str]) -> None:

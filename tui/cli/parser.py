@@ -167,4 +167,5 @@ def _serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="the demo trader")
     serve.add_argument("--venue", default="gateway", choices=["gateway", "retail", "clob"],
                        help="the demo's protocol")
+    _private(serve)  # each browser session's desk starts with privacy on
     serve.set_defaults(func="tui.cli.serve:cmd_serve")
