@@ -98,9 +98,10 @@ async def logged_in(sim: SimServer) -> AsyncIterator[ClobKit]:
 
 
 @asynccontextmanager
-async def live_venue(sim: SimServer) -> AsyncIterator[ClobVenue]:
-    """The desk's CLOB venue on the demo wallet, its three streams live."""
-    venue = ClobVenue(rest_url=sim.rest_url, private_key=DEMO_CLOB_KEY)
+async def live_venue(sim: SimServer, venue: ClobVenue | None = None
+                     ) -> AsyncIterator[ClobVenue]:
+    """The desk's CLOB venue (on the demo wallet unless given), its three streams live."""
+    venue = venue or ClobVenue(rest_url=sim.rest_url, private_key=DEMO_CLOB_KEY)
     await venue.start()
     try:
         await eventually(lambda: len(venue.state.streams) == 3 and all(

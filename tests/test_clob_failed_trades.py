@@ -11,13 +11,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.clob_kit import ClobKit, logged_in, wallet_account
+from tests.clob_kit import ClobKit, live_venue, logged_in, wallet_account
 from tests.conftest import eventually, make_clob_venue
 from tests.desk_kit import BOB, place
 from tui.core.clob_sign import BUY
 from tui.core.enums import Side
 from tui.core.prices import Intent
-from tui.core.state import LinkState
 from tui.core.ticket import OrderRequest, build_order
 from tui.sim.clob.markets import ClobMarket
 from tui.sim.clob.records import ClobRecords
@@ -96,15 +95,8 @@ async def test_a_failed_trade_gives_each_wallet_side_back_its_tokens_pusd_and_fe
 @asynccontextmanager
 async def desk(sim: SimServer) -> AsyncIterator[ClobVenue]:
     """The desk's CLOB venue with its local database (the same one each time)."""
-    venue = make_clob_venue(sim, profile=PROFILE)
-    await venue.start()
-    try:
-        await eventually(lambda: len(venue.state.streams) == 3 and all(
-            s.state is LinkState.LIVE for s in venue.state.streams.values()),
-            what="prices, orders, heartbeat")
+    async with live_venue(sim, make_clob_venue(sim, profile=PROFILE)) as venue:
         yield venue
-    finally:
-        await venue.stop()
 
 
 def said(venue: ClobVenue) -> list[str]:
