@@ -39,23 +39,22 @@ class _DeskProvider(Provider):
 class ActionCommands(_DeskProvider):
     """Every desk action by its words, its key shown: what the key does, by name."""
 
-    def _items(self) -> list[tuple[str, str, str]]:
-        keys = self.desk_app.keys  # as the trader bound them
-        return [(f"{words} ({keys.shown(binding)})", words, action)
+    def _items(self) -> list[tuple[str, str]]:
+        keys = self.desk_app.keys  # as the trader bound them; the words once, the key after
+        return [(f"{words} ({keys.shown(binding)})", action)
                 for words, binding, action in _actions()]
 
     async def discover(self) -> Hits:
-        for shown, words, action in self._items():
-            yield DiscoveryHit(shown, partial(self.desk_app.run_palette_action, action),
-                               help=words)
+        for shown, action in self._items():
+            yield DiscoveryHit(shown, partial(self.desk_app.run_palette_action, action))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for shown, words, action in self._items():
+        for shown, action in self._items():
             score = matcher.match(shown)
             if score > 0:
                 yield Hit(score, matcher.highlight(shown),
-                          partial(self.desk_app.run_palette_action, action), help=words)
+                          partial(self.desk_app.run_palette_action, action))
 
 
 class MarketCommands(_DeskProvider):
