@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from tui.core.enums import ExecType, OrderState, OrdRejectReason, Side
-from tui.sim.book import OrderBook
+from tui.matching.book import OrderBook
 from tui.sim.model import SimOrder
 from tui.sim.rules import Problem
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core.enums import OrdRejectReason, Side, TimeInForce
+from tui.matching.book import OrderBook
 from tui.sim import quote, rules
-from tui.sim.book import OrderBook
 from tui.sim.ledger import Ledger
 from tui.sim.model import SimInstrument, SimOrder
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.core.enums import OrderState, OrdRejectReason, Side, TimeInForce
-from tui.sim.book import OrderBook
+from tui.matching.book import OrderBook
 from tui.sim.model import SimOrder, avg_price
 
 _IMMEDIATE = (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)

@@ -16,7 +16,7 @@ from tui.core.enums import (
     Side,
     TimeInForce,
 )
-from tui.sim.book import OrderBook
+from tui.matching.book import OrderBook
 from tui.sim.model import SimInstrument, SimOrder
 
 Problem = tuple[OrdRejectReason, str]

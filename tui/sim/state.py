@@ -12,7 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from tui.sim.book import OrderBook
+from tui.matching.book import OrderBook
 from tui.sim.ledger import Ledger
 from tui.sim.model import ExecReport, SimBalance, SimInstrument, SimOrder, SimPosition, SimStats
 
@@ -20,7 +20,7 @@ from tui.sim.model import ExecReport, SimBalance, SimInstrument, SimOrder, SimPo
 class ExchangeState:
     def __init__(self, instruments: list[SimInstrument]) -> None:
         self._instruments = {i.symbol: i for i in instruments}
-        self._books = {s: OrderBook(s) for s in self._instruments}
+        self._books = {s: OrderBook[SimOrder](s) for s in self._instruments}
         self._stats = {s: SimStats(s) for s in self._instruments}
         self._orders: dict[str, SimOrder] = {}
         self._by_clord: dict[tuple[str, str], str] = {}

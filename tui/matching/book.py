@@ -1,5 +1,9 @@
 """One symbol's order book: price-time priority on integer prices.
 
+The matching engine both exchanges use: the embedded one (tui/sim) rests every order here, and
+paper trading (tui/matching/paper.py) rests the desk's paper orders here against the live book.
+It knows orders only by the four fields of ``Resting``.
+
 Each price level is an insertion-ordered queue keyed by a private slot number (so an order
 can hand its place to its replacement), with the level's total kept alongside; the occupied
 prices of each side sit in an ascending list maintained with bisect.
@@ -15,14 +19,26 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
+from typing import Generic, Protocol, TypeVar
 
 from tui.core.enums import Side
-from tui.sim.model import SimOrder
+
+
+class Resting(Protocol):
+    """What the book needs of an order: the caller keeps leaves_qty as fills are applied."""
+
+    order_id: str
+    side: Side
+    price: int
+    leaves_qty: int
+
+
+OrderT = TypeVar("OrderT", bound=Resting)
 
 
 @dataclass(slots=True)
-class _Level:
-    orders: OrderedDict[int, SimOrder] = field(default_factory=OrderedDict)
+class _Level(Generic[OrderT]):
+    orders: OrderedDict[int, OrderT] = field(default_factory=OrderedDict)
     qty: int = 0
 
 
@@ -33,10 +49,10 @@ class _Place:
     slot: int
 
 
-class OrderBook:
+class OrderBook(Generic[OrderT]):
     def __init__(self, symbol: str) -> None:
         self.symbol = symbol
-        self._levels: dict[Side, dict[int, _Level]] = {Side.BUY: {}, Side.SELL: {}}
+        self._levels: dict[Side, dict[int, _Level[OrderT]]] = {Side.BUY: {}, Side.SELL: {}}
         self._prices: dict[Side, list[int]] = {Side.BUY: [], Side.SELL: []}  # ascending
         self._where: dict[str, _Place] = {}
         self._slots = count()
@@ -48,21 +64,21 @@ class OrderBook:
         return order_id in self._where
 
     # --- resting orders -------------------------------------------------------------
-    def add(self, order: SimOrder) -> None:
+    def add(self, order: OrderT) -> None:
         """Rest an order at the back of its price level, with its leaves_qty."""
         if order.order_id in self._where:
             raise ValueError(f"order {order.order_id} is already in the book")
         side, price = order.side, order.price
         level = self._levels[side].get(price)
         if level is None:
-            level = self._levels[side][price] = _Level()
+            level = self._levels[side][price] = _Level[OrderT]()
             bisect.insort(self._prices[side], price)
         slot = next(self._slots)
         level.orders[slot] = order
         level.qty += order.leaves_qty
         self._where[order.order_id] = _Place(side, price, slot)
 
-    def remove(self, order_id: str) -> SimOrder | None:
+    def remove(self, order_id: str) -> OrderT | None:
         place = self._where.pop(order_id, None)
         if place is None:
             return None
@@ -73,7 +89,7 @@ class OrderBook:
             self._drop_level(place.side, place.price)
         return order
 
-    def hand_over(self, old_id: str, new: SimOrder) -> None:
+    def hand_over(self, old_id: str, new: OrderT) -> None:
         """Put ``new`` in ``old_id``'s queue position (same side and price): priority kept."""
         place = self._where.pop(old_id)
         if (new.side, new.price) != (place.side, place.price):
@@ -116,13 +132,13 @@ class OrderBook:
         return total
 
     # --- matching -------------------------------------------------------------------
-    def match(self, side: Side, price: int, qty: int) -> list[tuple[SimOrder, int]]:
+    def match(self, side: Side, price: int, qty: int) -> list[tuple[OrderT, int]]:
         """Take up to ``qty`` for an incoming order on ``side`` limited at ``price``.
 
         Returns (resting order, quantity) pairs in priority order, best price first and
         FIFO within a price. Fully taken orders leave the book; the caller applies fills.
         """
-        fills: list[tuple[SimOrder, int]] = []
+        fills: list[tuple[OrderT, int]] = []
         other = side.opposite
         for px in list(self._crossable_prices(side, price)):
             level = self._levels[other][px]
@@ -150,14 +166,14 @@ class OrderBook:
         offers = [(px, self._levels[Side.SELL][px].qty) for px in ask_px]
         return bids, offers
 
-    def orders(self, side: Side | None = None) -> Iterator[SimOrder]:
+    def orders(self, side: Side | None = None) -> Iterator[OrderT]:
         """Resting orders in priority order (one side, or bids then offers)."""
         for s in (Side.BUY, Side.SELL) if side is None else (side,):
             prices = self._prices[s][::-1] if s is Side.BUY else self._prices[s]
             for px in prices:
                 yield from self._levels[s][px].orders.values()
 
-    def level_orders(self, side: Side, price: int) -> list[SimOrder]:
+    def level_orders(self, side: Side, price: int) -> list[OrderT]:
         level = self._levels[side].get(price)
         return list(level.orders.values()) if level else []
 
