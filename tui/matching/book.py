@@ -100,6 +100,20 @@ class OrderBook(Generic[OrderT]):
         level.qty += new.leaves_qty - old.leaves_qty
         self._where[new.order_id] = place
 
+    def take(self, order_id: str, qty: int) -> None:
+        """``qty`` of a resting order traded outside ``match`` (a paper order met by a
+        print): it keeps its place, and leaves the book when that was all of it. The caller
+        applies the fill to the order, as after ``match``."""
+        place = self._where[order_id]
+        level = self._levels[place.side][place.price]
+        order = level.orders[place.slot]
+        level.qty -= qty
+        if qty >= order.leaves_qty:
+            del level.orders[place.slot]
+            del self._where[order_id]
+            if not level.orders:
+                self._drop_level(place.side, place.price)
+
     # --- prices ---------------------------------------------------------------------
     def best(self, side: Side) -> int | None:
         prices = self._prices[side]
