@@ -172,7 +172,7 @@ GARBAGE = [
     ('[limits]\nmax_size = { value = 1, mode = "hard" }\n', "limits.max_size", 2,
      "is not a setting pmdesk knows; expected one of max_qty, max_notional"),
     ("[colors]\nbg = 1\n", "colors", 1, "is not a section pmdesk knows; expected one of "
-     "[limits], [ticket], [ladder], [screen], [keys]"),
+     "[limits], [ticket], [ladder], [screen], [store], [keys]"),
     ("limits = 5\n", "limits", 1, "is 5; expected a section [limits]"),
     ("[ticket]\nsize_presets = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n", "ticket.size_presets", 2,
      "is a list of 10; expected a list of 1 to 9 quantities"),

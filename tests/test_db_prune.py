@@ -126,7 +126,7 @@ def test_a_database_a_pmdesk_has_open_is_refused(
         assert err == (f"pmdesk db prune: The pmdesk database {two_days} is open in a running "
                        "pmdesk (a desk, a replay or an export); quit it and prune again.\n")
         assert counts(two_days) == before
-        with Store.open(two_days):  # desks share it with each other
+        with Store.open(two_days):  # readers share it (one desk at most: test_one_desk.py)
             pass
         assert inuse.exclusive(two_days) is None  # the other desk still holds it
     assert main(["db", "prune", "--before", "today", "--profile", "p"]) == 0

@@ -157,3 +157,25 @@ def test_every_paper_fill_is_at_a_price_shown_and_within_the_size_shown(
             assert fill.qty <= sum(q for px, q in crossing.items()
                                    if (px <= price if side is Side.BUY else px >= price))
     assert 0 <= order.leaves_qty <= qty
+
+
+def test_a_trade_printed_after_the_book_that_showed_it_does_not_fill_twice() -> None:
+    m = market([(480, 100), (470, 5)], [(500, 5)])
+    order = PaperOrder("p1", Side.BUY, 480, 10)
+    m.rest(order)
+    # a sale of 105 at 480: the book comes first (the bids there gone, 5 left offered)...
+    fills = m.on_book(book([(470, 5)], [(480, 5), (500, 5)]))
+    assert [(f.price, f.qty) for f in fills] == [(480, 5)]
+    # ...then the trade that took the 100 ahead: it was the queue, not the paper bid
+    assert m.on_trade(sale(480, 100)) == []
+    assert order.leaves_qty == 5
+
+
+def test_the_same_sale_printed_before_its_book_fills_the_same() -> None:
+    m = market([(480, 100), (470, 5)], [(500, 5)])
+    order = PaperOrder("p1", Side.BUY, 480, 10)
+    m.rest(order)
+    assert m.on_trade(sale(480, 100)) == []
+    fills = m.on_book(book([(470, 5)], [(480, 5), (500, 5)]))
+    assert [(f.price, f.qty) for f in fills] == [(480, 5)]
+    assert order.leaves_qty == 5

@@ -7,19 +7,23 @@ from __future__ import annotations
 import argparse
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
 from tests.conftest import eventually, make_venue
+from tests.desk_fakes import FakeVenue, market
 from tests.desk_kit import quote
 from tests.pilot_kit import cursor_to, drawn, pilot_desk, screen_lines, show
 from tests.test_accounts_exchange import ANN, HOUSE, SYMBOL
 from tui.cli import main as cli_main
 from tui.cli.common import desk_config
-from tui.core.config import ENV_VAR, ConfigError, load_config
+from tui.core.config import ENV_VAR, ConfigError, DeskConfig, load_config
+from tui.core.limits import Limits
 from tui.core.state import DeskState
+from tui.core.venue import VenueError
 from tui.sim.server import SimServer
 from tui.ui.app import PmdeskApp
 from tui.ui.privacy import MASK, Privacy
@@ -169,3 +173,44 @@ def test_the_config_can_start_the_desk_masked(tmp_path: Path) -> None:
     path.write_text('[screen]\nprivate = "yes"\n')
     with pytest.raises(ConfigError, match=r"screen\.private is \"yes\"; expected true or false"):
         load_config(path)
+
+
+class _SaysAtStart(FakeVenue):
+    """A venue whose start, before the desk's screen is up, names the account and what it
+    holds: once as the venue's notice, once as a start failure (the app's own notify)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.screen_up: Callable[[], bool] = lambda: False
+        self.spoke_with_screen_up: list[bool] = []
+
+    async def start(self) -> None:
+        self.state.trade_account("firms/acme/accounts/ann-1")
+        self.spoke_with_screen_up.append(self.screen_up())
+        self.state.notify("Logged in: ann-1 has $1,234.56 to trade.", "warning")
+        raise VenueError("ann-1 is short $99.50 for its open orders.")
+
+
+async def test_notices_said_before_the_desk_is_up_are_masked_on_screen(
+        tmp_path: Path) -> None:
+    venue = _SaysAtStart()
+    market(venue.state)
+    app = PmdeskApp(venue, config=DeskConfig(limits=Limits(), private=True), repeat_guard=0)
+    venue.screen_up = lambda: app.desk_screen.is_mounted
+    unmasked = ("ann-1", "1,234.56", "99.50", "firms/acme")
+    screens: list[str] = []
+
+    def masked_on_the_board() -> bool:
+        screens.append(screen_text(app))
+        board = " ".join(drawn(app.desk_screen.notices)) if app.desk_screen.is_mounted else ""
+        return board.count(MASK) >= 3 and "short" in board and "Logged in" in board
+
+    # Textual's toasts on, as in a terminal (run_test turns them off unless asked)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await eventually(masked_on_the_board, what="both notices masked on the board")
+        await pilot.pause()
+        screens += [screen_text(app), svg_text(app, tmp_path, "start.svg")]
+    assert venue.spoke_with_screen_up == [False]  # said before the desk's screen was up
+    for shown in screens:
+        for words in unmasked:
+            assert words not in shown, words

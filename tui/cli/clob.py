@@ -7,7 +7,7 @@ import ssl
 import sys
 from pathlib import Path
 
-from tui.cli.common import redact_logs, run_desk
+from tui.cli.common import redact_logs, run_desk, store_opener
 from tui.core.config import DeskConfig
 from tui.core.profiles import Profile
 
@@ -15,7 +15,6 @@ from tui.core.profiles import Profile
 def run_clob(rest_url: str, private_key: str | bytes, venue_name: str, config: DeskConfig,
              profile: str, *, signature_type: int = 0, funder: str = "", ws_url: str = "",
              ssl_context: ssl.SSLContext | None = None) -> int:
-    from tui.store import Store, db_path
     from tui.venues.clob.venue import ClobVenue
 
     redact_logs([private_key] if isinstance(private_key, bytes) else
@@ -23,7 +22,7 @@ def run_clob(rest_url: str, private_key: str | bytes, venue_name: str, config: D
     venue = ClobVenue(rest_url=rest_url, private_key=private_key,
                       signature_type=signature_type, funder=funder, venue_name=venue_name,
                       ws_url=ws_url or None,
-                      open_store=lambda account: Store.open(db_path(profile, account)),
+                      open_store=store_opener(profile, config),
                       ssl_context=ssl_context)
     return run_desk(venue, venue_name, config)
 

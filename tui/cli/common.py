@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from tui.core.profiles import Profile
 
 if TYPE_CHECKING:
     from tui.core.venue import Venue
+    from tui.store import Store
     from tui.venues.gateway.auth0 import Auth0Client
     from tui.venues.gateway.connection import Connection
     from tui.venues.gateway.rest import Tokens
@@ -40,7 +42,8 @@ def desk_config(args: argparse.Namespace | None = None) -> DeskConfig | None:
         config = load_config()
         check_keymap(config)
         private = bool(getattr(args, "private", False))
-        return replace(config, private=True) if private else config
+        config = replace(config, private=True) if private else config
+        return replace(config, paper=True) if getattr(args, "paper", False) else config
     except ConfigError as exc:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return None
@@ -75,20 +78,29 @@ def run_gateway(rest_url: str, grpc_target: str, username: str, password: str,
              profile: str, auth0: Auth0Client | None = None,
              tokens: Tokens | None = None, connection: Connection | None = None,
              tier: int = 1, where: Where | None = None) -> int:
-    from tui.store import Store, db_path
     from tui.venues.gateway.venue import GatewayVenue
 
     redact_logs([password])
     venue = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username=username,
                          password=password, venue_name=venue_name,
                          silence_timeout=silence_timeout,
-                         open_store=lambda account: Store.open(db_path(profile, account)),
+                         open_store=store_opener(profile, config),
                          auth0=auth0, tokens=tokens, connection=connection, tier=tier,
                          where=where)
     return run_desk(venue, venue_name, config)
 
 
+def store_opener(profile: str, config: DeskConfig) -> Callable[[str], Store]:
+    """How a desk opens its account's database once it knows the account: as the only desk
+    on it (two would record every stream twice), after the config's market-data retention."""
+    from tui.store import Store, db_path
+
+    keep = config.keep_market_data_days
+    return lambda account: Store.open(db_path(profile, account), desk=True, keep_days=keep)
+
+
 def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
+    from tui.cli.switch import OpenProfile, opened_profile
     from tui.ui.app import PmdeskApp  # textual only loads for the UI commands
     from tui.ui.stalls import StallLogError, settings_from_env, stall_log
     from tui.ui.theme_pick import theme_path
@@ -98,10 +110,21 @@ def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
     except StallLogError as exc:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return 2
+    if config.paper:  # the venue's books only; the orders never leave this machine
+        from tui.venues.base import VenueBase
+        from tui.venues.paper.venue import PaperVenue
+
+        assert isinstance(venue, VenueBase)
+        venue = PaperVenue(venue, open_store=venue.paper_store())
+        venue_name = f"PAPER on {venue_name}"
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
     app.theme_file = theme_path()  # the theme T chose last time, and where T keeps it
+    app.profile_name = opened_profile()  # its palette says so when it is chosen again
     with stall_log(stalls):
         app.run()
+    chosen = app.next_profile
+    if chosen is not None and not app.return_code:  # closed for another profile's desk:
+        raise OpenProfile(chosen)  # unwound up to tui/cli/switch.py, which opens it
     return app.return_code or 0
 
 

@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.command}.", file=sys.stderr)
         return 2
     args.private = getattr(args, "private", False) or args.desk_private  # before or after
+    args.paper = getattr(args, "paper", False) or args.desk_paper
     # a sub-command's own --profile wins, else the one before it, else the demo's
     args.profile = getattr(args, "profile", None) or args.desk_profile
     if args.command in ("export", "replay", "db"):
@@ -67,9 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     from tui.cli.logfile import log_to_file
 
     log_to_file()
+    from tui.cli.switch import run_switching
+
     command = _load(args.func)
     try:
-        return int(command(args))
+        return run_switching(command, args)  # a profile chosen in a desk's palette opens next
     except KeyboardInterrupt:
         return 130
     except EOFError:  # Ctrl-D at a prompt: the trader chose not to answer

@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the desk on this connection profile (see pmdesk profiles); "
                              "export, replay and check use it too")
     _private(parser, "desk_private")  # pmdesk --private [--profile P]; its own dest, as above
+    _paper(parser, "desk_paper")
     sub = parser.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="trade against the embedded exchange (no account needed)")
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--firehose-markets", type=int, default=1, metavar="M",
                       help="spread them over the first M markets (default 1)")
     _private(demo)
+    _paper(demo)
     demo.set_defaults(func="tui.cli.demo:cmd_demo")
 
     sim = sub.add_parser("sim", help="run the embedded exchange for several desks to share")
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     connect.add_argument("--silence-timeout", type=float, default=180.0,
                          help="reconnect a stream after this many silent seconds")
     _private(connect)
+    _paper(connect)
     connect.set_defaults(func="tui.cli.connect:cmd_connect")
 
     export = sub.add_parser(
@@ -91,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(sub)
     _auth(sub)
     return parser
+
+
+def _paper(parser: argparse.ArgumentParser, dest: str = "paper") -> None:
+    parser.add_argument("--paper", dest=dest, action="store_true",
+                        help="paper trading: the venue's live books, orders matched on this "
+                             "machine and never sent (a paper account and database of its own)")
 
 
 def _private(parser: argparse.ArgumentParser, dest: str = "private") -> None:

@@ -7,7 +7,7 @@ import ssl
 import sys
 from pathlib import Path
 
-from tui.cli.common import redact_logs, run_desk
+from tui.cli.common import redact_logs, run_desk, store_opener
 from tui.core.config import DeskConfig
 from tui.core.profiles import Profile
 
@@ -16,13 +16,12 @@ def run_retail(rest_url: str, public_url: str, key_id: str, secret: str | bytes,
                 venue_name: str, config: DeskConfig, profile: str,
                 silence_timeout: float = 60.0, ssl_context: ssl.SSLContext | None = None
                 ) -> int:
-    from tui.store import Store, db_path
     from tui.venues.retail.venue import RetailVenue
 
     redact_logs([secret])
     venue = RetailVenue(rest_url=rest_url, public_url=public_url, key_id=key_id,
                         secret=secret, venue_name=venue_name, silence_timeout=silence_timeout,
-                        open_store=lambda account: Store.open(db_path(profile, account)),
+                        open_store=store_opener(profile, config),
                         ssl_context=ssl_context)
     return run_desk(venue, venue_name, config)
 

@@ -1,4 +1,5 @@
-"""The trader's config file: fat-finger limits, ticket defaults and key bindings.
+"""The trader's config file: fat-finger limits, ticket defaults, key bindings and how long
+the local database keeps market data.
 
 Where: ``$PMDESK_CONFIG`` if set, else ``config.toml`` in the user config directory
 (platformdirs ``user_config_dir("pmdesk")``, e.g. ``~/.config/pmdesk/config.toml``).
@@ -28,6 +29,9 @@ from typing import Any
 from platformdirs import user_config_dir
 
 from tui.core.config_risk import ACCOUNT_EXAMPLE, ACCOUNT_KEYS, account_limits
+from tui.core.config_store import STORE_EXAMPLE, STORE_KEYS, keep_market_data_days
+from tui.core.config_text import line_of
+from tui.core.config_text import shown as _shown
 from tui.core.limits import Limit, Limits
 from tui.core.prices import parse_decimal
 from tui.core.ticket import BIPS_PER_ONE, Slippage
@@ -57,6 +61,7 @@ recentre_ticks = 5     # how far the inside may stray before the ladder scrolls
 [screen]
 private = false  # start with balances, P&L and account ids masked (P toggles; --private)
 
+""" + STORE_EXAMPLE + """
 [keys]
 # action = "key" overrides a binding; several keys separated by commas
 # buy = "b"
@@ -80,6 +85,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "ticket": ("size_presets", "size_steps", "slippage_ticks", "slippage_bips", "confirm_delay"),
     "ladder": ("auto_recentre", "recentre_ticks"),
     "screen": ("private",),
+    "store": STORE_KEYS,
     "keys": (),  # any action id
 }
 _MODES = {"soft": False, "hard": True}
@@ -110,6 +116,8 @@ class DeskConfig:
     auto_recentre: bool = False
     recentre_ticks: int = DEFAULT_RECENTRE_TICKS
     private: bool = False  # screen sharing: balances, P&L and account ids masked (tui/ui)
+    paper: bool = False  # --paper: the venue's books, orders matched here (tui/venues/paper)
+    keep_market_data_days: int = 0  # a desk prunes older market data as it opens; 0: never
     path: Path | None = field(default=None, compare=False)  # the file read; None: defaults
 
 
@@ -162,35 +170,11 @@ class _Reader:
 
     # --- errors -----------------------------------------------------------------------
     def fail(self, key: tuple[str, ...], problem: str, expected: str) -> ConfigError:
-        line = self._line_of(key)
+        line = line_of(self.text, key)
         where = f"Config file {self.path}" + (f", line {line}" if line else "")
         dotted = ".".join(key)
         return ConfigError(f"{where}: {dotted} {problem}; expected {expected}.",
                            path=self.path, line=line, key=dotted)
-
-    def _line_of(self, key: tuple[str, ...]) -> int | None:
-        """Best effort: the line that sets ``key`` (tomllib gives no positions for values)."""
-        tries = [(".".join(key[:n - 1]), key[n - 1]) for n in range(len(key), 0, -1)]
-        for section, name in tries:
-            line = self._find(section, name)
-            if line:
-                return line
-        return None
-
-    def _find(self, section: str, name: str) -> int | None:
-        current = ""
-        header = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
-        setting = re.compile(rf"""^\s*["']?{re.escape(name)}["']?\s*=""")
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            found = header.match(line)
-            if found:
-                current = found.group(1).replace(" ", "").replace('"', "")
-                if section == "" and current == name:
-                    return number
-                continue
-            if current == section and setting.match(line):
-                return number
-        return None
 
     # --- the file ---------------------------------------------------------------------
     def read(self) -> DeskConfig:
@@ -221,6 +205,7 @@ class _Reader:
             confirm_delay=self._delay(ticket),
             auto_recentre=self._flag(ladder, "auto_recentre"),
             private=self._flag(doc.get("screen", {}), "private", "screen"),
+            keep_market_data_days=keep_market_data_days(doc.get("store", {}), self.fail),
             recentre_ticks=self._whole(("ladder", "recentre_ticks"),
                                        ladder.get("recentre_ticks", DEFAULT_RECENTRE_TICKS),
                                        1, 50, "a whole number of ticks from 1 to 50"),
@@ -378,18 +363,3 @@ class _Reader:
                                 'a key name in quotes, e.g. "b" or "ctrl+k"')
             keymap[action] = keys.strip()
         return keymap
-
-
-def _shown(value: object) -> str:
-    """A TOML value as the trader wrote it, roughly."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, int | Decimal):
-        return str(value)
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date or time"

@@ -109,6 +109,9 @@ class DeskState:
         # what happens to working orders once this desk stops, when not what the quit
         # question assumes (they work on): the CLOB's heartbeat cancels them
         self.orders_after_quit = ""
+        # paper trading (tui/venues/paper): the books are the venue's, the orders never
+        # leave this machine; every screen says PAPER
+        self.paper = False
         self._notice_seq = 0
 
     # --- the active account, as the readers see it ------------------------------------

@@ -51,6 +51,7 @@ class TicketView:
     moving: MoveView | None = None
     account: str = ""  # the account an order goes to, named when the login trades several
     mine_here: bool = False  # an order of mine works at the cursor (e offers it new terms)
+    paper: bool = False  # paper trading: nothing the ticket sends leaves this machine
 
     @property
     def refreshing(self) -> bool:

@@ -59,4 +59,4 @@ def ticket_view(desk: DeskController) -> TicketView:
     account = state.account.rsplit("/", 1)[-1] if state.tradable else ""
     return TicketView(desk.ticket, market, desk.cursor, buy, sell, net, avg,
                       len(state.working_orders(inst.symbol)), move, account,
-                      bool(desk.orders_here()))
+                      bool(desk.orders_here()), state.paper)

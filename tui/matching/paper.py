@@ -11,6 +11,10 @@ not there. It fills only where the real market shows it could have, pessimistica
   ahead never grows, and never exceeds what the level shows now.
 - When the live book crosses a resting order (an offer shown at or below a paper bid), the
   queue ahead must be gone: the order trades at its own price, up to the size shown there.
+- A venue that sends its trades apart from its books may send the book first: a level that
+  shrank is then already out of the queue when the trade that took it is printed. What the
+  book took off the queue that way is owed to the next prints at that price (for a few
+  seconds), so one trade never both empties the queue and fills the order.
 - Live size a paper order took stays taken while that level shows it: the venue never saw
   the paper trade, so the same offer must not fill twice.
 
@@ -20,6 +24,7 @@ never trade with each other. Prices are raw YES prices; quantities raw.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from tui.core.enums import Side
@@ -27,6 +32,8 @@ from tui.core.model import Book
 from tui.core.queue import level_qty
 from tui.core.tape import Trade
 from tui.matching.book import OrderBook
+
+OWED_FOR = 3.0  # seconds a trade may trail the book that already showed it
 
 
 @dataclass(slots=True)
@@ -36,6 +43,9 @@ class PaperOrder:
     price: int  # YES, raw
     leaves_qty: int
     ahead: int = 0  # live size ahead of it in its level (raw)
+    # size the book took off the queue before a trade said so (see above), and when
+    owed: int = 0
+    owed_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +135,9 @@ class PaperMarket:
                     del self.taken[(side, px)]
         for order in list(self.resting.orders()):
             shown = level_qty(book, order.side, order.price)
-            if shown is not None:
-                order.ahead = min(order.ahead, shown)
+            if shown is not None and shown < order.ahead:
+                self._owe(order, order.ahead - shown)
+                order.ahead = shown
         fills = []
         for side in (Side.BUY, Side.SELL):  # live levels crossing paper orders, best first
             live_side = side.opposite
@@ -142,6 +153,7 @@ class PaperMarket:
                     self._take(live_side, px, qty)
                 for order in self.resting.orders(side):  # anything still crossed has no queue
                     if (order.price >= px) if side is Side.BUY else (order.price <= px):
+                        self._owe(order, order.ahead)
                         order.ahead = 0
         return fills
 
@@ -171,8 +183,16 @@ class PaperMarket:
 
     def _met(self, order: PaperOrder, qty: int) -> PaperFill:
         order.leaves_qty -= qty
-        order.ahead = 0  # price-time priority: what was ahead of a filled order is gone
+        self._owe(order, order.ahead)  # price-time priority: what was ahead of it is gone
+        order.ahead = 0
         return PaperFill(order.order_id, order.price, qty, taker=False)
+
+    @staticmethod
+    def _owe(order: PaperOrder, qty: int) -> None:
+        if qty > 0:
+            fresh = time.monotonic() - order.owed_at <= OWED_FOR
+            order.owed = (order.owed if fresh else 0) + qty
+            order.owed_at = time.monotonic()
 
     def _met_by_print(self, side: Side, px: int, qty: int) -> list[PaperFill]:
         """Resting orders on ``side`` a print at ``px`` of ``qty`` would have met: those
@@ -182,11 +202,17 @@ class PaperMarket:
             side.opposite, through, qty)]
         left = qty - sum(f.qty for f in fills)
         paper_before = 0
+        now = time.monotonic()
         for order in self.resting.level_orders(side, px):
             if left <= 0:
                 break
-            got = min(max(left - order.ahead - paper_before, 0), order.leaves_qty)
-            order.ahead = max(order.ahead - left, 0)
+            paid = 0  # of this print, what the book already took off its queue
+            if order.owed and now - order.owed_at <= OWED_FOR:
+                paid = min(order.owed, left)
+                order.owed -= paid
+            here = left - paid
+            got = min(max(here - order.ahead - paper_before, 0), order.leaves_qty)
+            order.ahead = max(order.ahead - here, 0)
             if got:
                 self.resting.take(order.order_id, got)
                 order.leaves_qty -= got

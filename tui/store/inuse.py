@@ -2,6 +2,9 @@
 (``<db>.lock``) for as long as it is open; ``pmdesk db prune`` takes it exclusively, so it
 never deletes or vacuums under a running desk, a replay or an export.
 
+A desk also holds ``<db>.desk`` exclusively, with its pid in it: two desks on one account
+would record the same streams twice, while a replay or an export only reads beside it.
+
 SQLite's own locks cannot say this: in WAL mode an idle desk holds none a second program
 would meet. flock() locks are the kernel's: they go when the process dies, so a crashed desk
 never leaves the file locked. Without fcntl (Windows) nothing is held and nothing refused.
@@ -95,3 +98,34 @@ def exclusive(db: Path) -> Hold | None:
         return Hold(path, None)
     fd = _take(path, fcntl.LOCK_EX)
     return None if fd is None else Hold(path, fd)
+
+
+def desk_path(db: Path) -> Path:
+    return Path(f"{db}.desk")
+
+
+def desk(db: Path) -> Hold | None:
+    """A desk's own lock, with our pid in the file; None at once while another desk has it."""
+    path = desk_path(db)
+    if fcntl is None:
+        return Hold(path, None)
+    try:
+        fd = _take(path, fcntl.LOCK_EX)
+    except OSError:  # a directory it cannot write: SQLite will say so in its own words
+        return Hold(path, None)
+    if fd is None:
+        return None
+    try:  # for the sentence the next desk reads; the lock, not the pid, is what refuses it
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+    except OSError:
+        pass
+    return Hold(path, fd)
+
+
+def desk_pid(db: Path) -> int | None:
+    """The pid the desk holding ``db`` wrote, if it can be read."""
+    try:
+        return int(desk_path(db).read_text(encoding="ascii").strip())
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None

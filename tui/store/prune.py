@@ -18,7 +18,8 @@ from pathlib import Path
 from tui.store import inuse, opening
 from tui.store.paths import StoreError
 
-# table -> the words a trader reads; each has an `at` column (seconds since the epoch)
+# table -> the words a trader reads; each has an `at` column (seconds since the epoch);
+# retention.oldest() finds each one's oldest row by its index: teach it a new table
 MARKET_TABLES = {"books": "depth snapshots", "top_of_book": "top-of-book rows",
                  "trades": "tape trades"}
 KEPT_TABLES = {"orders": "orders", "order_events": "order states", "executions": "fills",
@@ -103,8 +104,8 @@ def prune(path: Path, before: float) -> Pruned:
         size_before = file_size(path)
         conn = opening.connect(path)
         try:
-            removed = _delete(conn, before)
-            vacuumed, why_not = _vacuum(conn, path, size_before)
+            removed = delete_before(conn, before)
+            vacuumed, why_not = vacuum(conn, path, size_before)
         except sqlite3.Error as exc:
             raise opening.from_sqlite(path, exc) from None
         finally:
@@ -114,7 +115,7 @@ def prune(path: Path, before: float) -> Pruned:
         hold.release()
 
 
-def _delete(conn: sqlite3.Connection, before: float) -> dict[str, int]:
+def delete_before(conn: sqlite3.Connection, before: float) -> dict[str, int]:
     removed: dict[str, int] = {}
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -128,7 +129,7 @@ def _delete(conn: sqlite3.Connection, before: float) -> dict[str, int]:
     return removed
 
 
-def _vacuum(conn: sqlite3.Connection, path: Path, size: int) -> tuple[bool, str]:
+def vacuum(conn: sqlite3.Connection, path: Path, size: int) -> tuple[bool, str]:
     """VACUUM writes the whole database again beside it: only with room on the disk."""
     free = shutil.disk_usage(path.parent).free
     if free < VACUUM_ROOM * size:

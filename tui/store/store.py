@@ -21,7 +21,7 @@ from tui.core.model import Balance, Fill, Instrument, Order, Position
 from tui.core.prices import Intent, Scales
 from tui.core.state import DeskState
 from tui.core.tape import Trade
-from tui.store import inuse, link, opening
+from tui.store import inuse, link, opening, retention
 from tui.store.paths import StoreError, make_dirs
 from tui.store.redact import journal_json, scrub
 from tui.store.rows import (
@@ -50,9 +50,11 @@ class Store:
     """Use :meth:`open`; ``close()`` when done (also run at interpreter exit)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, reader: sqlite3.Connection,
-                 writer: Writer, hold: inuse.Hold | None = None) -> None:
+                 writer: Writer, hold: inuse.Hold | None = None,
+                 desk_hold: inuse.Hold | None = None) -> None:
         self.path = path
         self._hold = hold  # says "in use" to pmdesk db prune until closed
+        self._desk = desk_hold  # says "a desk has it" to another desk until closed
         self._conn = conn
         self._reader = reader
         self._read_lock = threading.Lock()  # one reading connection, shared by threads
@@ -63,34 +65,56 @@ class Store:
         atexit.register(self.close)
 
     @classmethod
-    def open(cls, path: Path, *, capacity: int = 100_000, interval: float = 0.05,
-             batch: int = 20_000, block: float = 0.25) -> Store:
+    def open(cls, path: Path, *, desk: bool = False, keep_days: int = 0,
+             capacity: int = 100_000, interval: float = 0.05, batch: int = 20_000,
+             block: float = 0.25) -> Store:
         """Create (directories 0700, file 0600) or open and migrate the database at ``path``.
 
         Raises StoreError, without writing a byte, for a file that is damaged, not a database,
-        another program's, made by a newer pmdesk, or unreadable. The writer commits every
-        ``interval`` seconds, at most ``batch`` rows a transaction; past ``capacity`` queued
-        rows it drops market data, and the first order-side write waits up to ``block``."""
+        another program's, made by a newer pmdesk, or unreadable. A ``desk`` (it records the
+        account's streams) is refused while another desk has the file; a replay or an export
+        reads beside one. ``keep_days`` (the config's [store] keep_market_data_days) first
+        prunes older market data, if nothing else has the file open (retention.py). The
+        writer commits every ``interval`` seconds, at most ``batch`` rows a transaction; past
+        ``capacity`` queued rows it drops market data, and the first order-side write waits
+        up to ``block``."""
         path = Path(path).expanduser()
         make_dirs(path.parent)
         opening.inspect(path)
-        hold = inuse.share(path)
-        if hold is None:
-            raise StoreError(f"The pmdesk database {path} is being pruned (pmdesk db prune); "
-                             "start again when it has finished.", path=path)
+        own = cls._claim(path) if desk else None
         try:
-            conn = opening.connect(path)
+            retention.prune_old(path, keep_days)
+            hold = inuse.share(path)
+            if hold is None:
+                raise StoreError(f"The pmdesk database {path} is being pruned (pmdesk db "
+                                 "prune); start again when it has finished.", path=path)
+            try:
+                conn = opening.connect(path)
+                try:
+                    reader = opening.reader(path)
+                except sqlite3.Error as exc:
+                    conn.close()
+                    raise opening.from_sqlite(path, exc) from None
+            except BaseException:
+                hold.release()
+                raise
         except BaseException:
-            hold.release()
+            if own is not None:
+                own.release()
             raise
-        try:
-            reader = opening.reader(path)
-        except sqlite3.Error as exc:
-            conn.close()
-            hold.release()
-            raise opening.from_sqlite(path, exc) from None
         writer = Writer(conn, capacity=capacity, interval=interval, batch=batch, block=block)
-        return cls(path, conn, reader, writer, hold)
+        return cls(path, conn, reader, writer, hold, own)
+
+    @staticmethod
+    def _claim(path: Path) -> inuse.Hold:
+        """The desk's lock, or StoreError naming the desk that has it."""
+        own = inuse.desk(path)
+        if own is None:
+            pid = inuse.desk_pid(path)
+            who = "Another pmdesk" if pid is None else f"Another pmdesk (pid {pid})"
+            raise StoreError(f"{who} has this account's database open ({path}); close it "
+                             "first, or use another profile.", path=path)
+        return own
 
     def __enter__(self) -> Store:
         return self
@@ -132,6 +156,8 @@ class Store:
             self._conn.close()  # the last connection: checkpoints and removes the -wal
         if self._hold is not None:
             self._hold.release()
+        if self._desk is not None:
+            self._desk.release()
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Block until everything queued so far is committed; False if it was not in time."""

@@ -34,6 +34,7 @@ from tui.ui.layout import NARROW, WIDE, XWIDE
 from tui.ui.lifecycle import VenueLifecycle
 from tui.ui.palette import PROVIDERS
 from tui.ui.privacy import Privacy
+from tui.ui.profile_switch import ProfileSwitch
 from tui.ui.replay_keys import ReplayKeys, replay_rows
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
@@ -56,7 +57,7 @@ def _load_css() -> str:
         return (Path(__file__).resolve().parents[2] / "styles" / "app.tcss").read_text("utf-8")
 
 
-class PmdeskApp(ReplayKeys, ThemeChoice, VenueLifecycle, App[None]):
+class PmdeskApp(ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecycle, App[None]):
     """pmdesk's screen.
 
     Tests may read: symbol, instrument, cursor_price (raw YES), outcome, order_size (raw),
@@ -218,13 +219,12 @@ class PmdeskApp(ReplayKeys, ThemeChoice, VenueLifecycle, App[None]):
             self.call_after_refresh(screen.panes_resized)
 
     def _refresh_notifications(self) -> None:
-        """Notices go to the desk's notice board (tui/ui/widgets/notices.py), not toasts;
-        Textual's toasts only before the desk is up."""
+        """Notices go to the desk's notice board (tui/ui/widgets/notices.py), never to
+        Textual's toasts: the board masks them as it draws (privacy), a toast would not.
+        Those said before the desk is up wait for it (DeskScreen.on_mount shows them)."""
         screen = self.desk_screen
         if screen.is_mounted:
             screen.notices.show(self._notifications)
-        else:
-            super()._refresh_notifications()
 
     def report(self, text: str, error: BaseException | None = None, *,
                sticky: bool = False) -> None:

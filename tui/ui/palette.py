@@ -1,5 +1,6 @@
 """The command palette's own providers (ctrl+p): every desk action by name with its key, every
-market by symbol, question or event, and the accounts a firm's login trades.
+market by symbol, question or event, the accounts a firm's login trades, and the trader's
+connection profiles (one opens in place of this desk).
 
 A command does what its key does, through the same action: nothing here holds a trading
 rule, and an action that trades asks what its key asks. The palette closes before a command
@@ -15,6 +16,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.ui.bindings import DESK_BINDINGS
+from tui.ui.profile_switch import ProfileLine, profile_lines
 
 if TYPE_CHECKING:
     from tui.ui.app import PmdeskApp
@@ -93,4 +95,34 @@ class AccountCommands(_DeskProvider):
                           partial(app.palette_switch_account, account))
 
 
-PROVIDERS = (ActionCommands, MarketCommands, AccountCommands)
+class ProfileCommands(_DeskProvider):
+    """The trader's connection profiles: opens the one chosen in place of this desk, after
+    the quit question when orders are working (tui/ui/profile_switch.py)."""
+
+    _lines: list[ProfileLine]
+    _problem: str  # the profiles file could not be read: why, in one sentence
+
+    async def startup(self) -> None:
+        # read once as the palette opens, not on every key typed
+        self._lines, problem = profile_lines(self.desk_app.privacy)
+        self._problem = self.desk_app.privacy.text(problem)  # its path may name the user
+
+    async def search(self, query: str) -> Hits:
+        app = self.desk_app
+        matcher = self.matcher(query)
+        if self._problem:  # a broken file: one line says so, and choosing it says why
+            shown = "Profiles: the profiles file could not be read"
+            score = matcher.match(shown)
+            if score > 0:
+                yield Hit(score, matcher.highlight(shown),
+                          partial(app.palette_tell, self._problem), help=self._problem)
+        for line in self._lines:
+            shown = f"Open profile {line.name}"
+            words = line.words + (" · this desk" if line.name == app.profile_name else "")
+            score = max(matcher.match(shown), matcher.match(words) * 0.9)
+            if score > 0:
+                yield Hit(score, matcher.highlight(shown),
+                          partial(app.palette_open_profile, line.name), help=words)
+
+
+PROVIDERS = (ActionCommands, MarketCommands, AccountCommands, ProfileCommands)

@@ -65,6 +65,9 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
     # the venue keeps the desk's own id (clord_id) for each order: a lookup by it is
     # certain, and the order stream names an order by it, so it may still tell later
     client_ids = True
+    # a paper desk's feed (tui/venues/paper): its market data only; no account, order,
+    # position or balance is read, and nothing is ever sent (the paper venue holds the orders)
+    market_only = False
 
     def __init__(self, *, state: DeskState | None, venue_name: str,
                  store: LocalDatabase | None,
@@ -83,6 +86,11 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
         # exchange's order id, or an exception)
         self._inflight: dict[str, asyncio.Future[str]] = {}
         self._before_cancel: dict[str, OrderState] = {}  # order_id -> state to restore
+
+    def paper_store(self) -> Callable[[str], LocalDatabase] | None:
+        """How this venue opens an account's database: a paper desk opens its own with it
+        (account ``paper``, in the same profile's folder)."""
+        return self._open_store
 
     # --- hooks: the adapter's wire --------------------------------------------------
     @abstractmethod

@@ -34,6 +34,9 @@ class QuitScreen(ModalScreen[str]):
         super().__init__()
         self.working = working  # '3 orders are working in 2 markets.'
         self.them = "it" if count == 1 else "them"
+        # the answer once given: a profile chosen in the palette opens only after cancel or
+        # leave (tui/ui/profile_switch.py), never after stay
+        self.choice: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box") as box:
@@ -45,4 +48,5 @@ class QuitScreen(ModalScreen[str]):
                 f"{said(STAY_KEYS, 2)}: stay", style="bold"), id="confirm-keys")
 
     def action_choose(self, choice: str) -> None:
+        self.choice = choice
         self.dismiss(choice)

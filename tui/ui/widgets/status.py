@@ -103,6 +103,9 @@ class StatusBar(Static):
         if privacy is not None:  # in sight from the first column: the trader knows it is on
             text.append(" PRIVATE ", style=st("status--stale"))
             text.append(" ")
+        if state.paper:  # every order is matched here and never sent: always in sight
+            text.append(" PAPER ", style=st("status--stale"))
+            text.append(" ")
         text.append(f" {state.venue or 'venue'} ", style=st("status--venue"))
         # the account and its money first: at 80 columns the ellipsis eats the end
         account = state.account.rsplit("/", 1)[-1]

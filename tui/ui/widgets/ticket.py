@@ -117,6 +117,9 @@ class OrderTicket(Vertical):
             lines.append(first_fit([f"{key} gives my order here these terms",
                                     f"{key} gives it these terms", f"{key}: these terms"],
                                    width))
+        if view.paper:  # in sight beside every order it would place
+            lines.insert(0, first_fit(["PAPER: matched here, never sent", "PAPER: never sent",
+                                       "PAPER"], width))
         if view.account:  # a firm's or an ISV's login: say whose account an order goes to
             account = view.account if privacy is None else MASK
             lines.insert(0, first_fit([f"account {account} ({keys.shown('pick_account')})",

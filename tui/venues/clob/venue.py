@@ -98,6 +98,13 @@ class ClobVenue(ClobCommands):
     async def start(self) -> None:
         with contextlib.suppress(VenueError, ValueError, KeyError, TypeError):
             await self.rest.server_time()  # the skew, for the words of a refused signature
+        if self.market_only:  # a paper desk's feed: public markets and the market channel
+            self._load_markets(await self.rest.markets())
+            self._workers = [ClobSocket(PRICES, self.state, self.ws_url + "/ws/market",
+                                        self._market_subs, self._on_market,
+                                        ssl_context=self._ssl)]
+            self._workers[0].start()
+            return
         creds = await self.rest.login()  # proves the wallet before anything else
         redact_logs([creds.secret, creds.passphrase])  # learnt now: kept out of every log
         self.account = f"clob-{self.signer.funder[:10].lower()}"

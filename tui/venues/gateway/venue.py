@@ -98,7 +98,10 @@ class GatewayVenue(Commands, Reports, Recovery, TradeBackfill, VenueBase):
         # the reference data needs no account: asked while the account's steps run
         listing = asyncio.ensure_future(self.rest.instruments())
         try:
-            await self._open_account()
+            if self.market_only:  # the streams' metadata names the participant, no more
+                self.rest.participant_id = (await self.rest.whoami()).user
+            else:
+                await self._open_account()
             listed = await listing
         finally:
             if not listing.done():
@@ -111,7 +114,8 @@ class GatewayVenue(Commands, Reports, Recovery, TradeBackfill, VenueBase):
             self.state.notify(f"{len(skipped)} markets left out: their reference data has no "
                               f"usable price scale or tick ({', '.join(skipped[:3])}).",
                               "warning")
-        self.tasks.spawn(self._first_balance(), "first balance")  # the books need none
+        if not self.market_only:
+            self.tasks.spawn(self._first_balance(), "first balance")  # the books need none
 
         md = md_grpc.MarketDataSubscriptionAPIStub(self._channel)
         symbols = list(self.state.instruments)
@@ -120,11 +124,13 @@ class GatewayVenue(Commands, Reports, Recovery, TradeBackfill, VenueBase):
             metadata=m), self._on_market)
         prices.start()
         self._workers = [prices]
-        self.start_account_workers()
         self.tasks.spawn(self.book_poller.run(), "book poll")
+        self.tasks.spawn(self._keep_token_fresh(), "token")
+        if self.market_only:
+            return
+        self.start_account_workers()
         # the day's fills a new or lost database lacks (the database is attached by now)
         self.tasks.spawn(self._backfill_fills(), "fill backfill")
-        self.tasks.spawn(self._keep_token_fresh(), "token")
         self.tasks.spawn(self._keep_balance_fresh(), "balance")
 
     @property

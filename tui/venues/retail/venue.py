@@ -76,10 +76,12 @@ class RetailVenue(PrivateFrames):
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
-        balances = await self.rest.balances()  # proves the key before anything else
-        self.state.user = f"key {self.rest.key_id[:8]}…"
-        self.state.open_account(self.account)
-        await self._open_local_database()
+        balances = None
+        if not self.market_only:
+            balances = await self.rest.balances()  # proves the key before anything else
+            self.state.user = f"key {self.rest.key_id[:8]}…"
+            self.state.open_account(self.account)
+            await self._open_local_database()
         instruments, skipped = [], []
         for market in await self.rest.markets():
             try:
@@ -90,13 +92,14 @@ class RetailVenue(PrivateFrames):
         if skipped:
             self.state.notify(f"{len(skipped)} markets left out: no usable tick or minimum "
                               f"size ({', '.join(skipped[:3])}).", "warning")
+        if balances is None:  # a paper desk's feed: the markets' socket alone
+            self._workers = [self._prices_socket()]
+            self._workers[0].start()
+            return
         with contextlib.suppress(ValueError):
             self.state.set_balance(convert.balance(balances))
         self._workers = [
-            SocketWorker(PRICES, self.state, self.ws_url, "/v1/ws/markets",
-                         self.rest.signed_headers_get, self._market_subscriptions,
-                         self._on_market_frame, silence_timeout=self.silence_timeout,
-                         refused_words=self._socket_refused, ssl_context=self._ssl),
+            self._prices_socket(),
             SocketWorker(ORDER_STREAM, self.state, self.ws_url, "/v1/ws/private",
                          self.rest.signed_headers_get, self._private_subscriptions,
                          self._on_private_frame, silence_timeout=self.silence_timeout,
@@ -105,6 +108,12 @@ class RetailVenue(PrivateFrames):
         ]
         for worker in self._workers:
             worker.start()
+
+    def _prices_socket(self) -> SocketWorker:
+        return SocketWorker(PRICES, self.state, self.ws_url, "/v1/ws/markets",
+                            self.rest.signed_headers_get, self._market_subscriptions,
+                            self._on_market_frame, silence_timeout=self.silence_timeout,
+                            refused_words=self._socket_refused, ssl_context=self._ssl)
 
     async def _with_events(self, instruments: list[Instrument]) -> list[Instrument]:
         """Each market with the words of its event (its title, series and tags), so the

@@ -1,0 +1,1 @@
+"""Paper trading on a venue's live market data (venue.py)."""
