@@ -22,9 +22,11 @@ from tui.core.tape import Trade
 from tui.core.ticket import build_order
 from tui.core.venue import VenueError
 from tui.sim.auth import DEMO_PASSWORD
+from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
 from tui.venues.base import VenueBase
+from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.venue import GatewayVenue
 from tui.venues.paper.venue import PaperVenue
 from tui.venues.retail.venue import RetailVenue
@@ -44,6 +46,8 @@ class Books(DeskListener):
 
 
 def feed(via: str, rest_url: str, sim: SimServer) -> VenueBase:
+    if via == "clob":
+        return ClobVenue(rest_url=rest_url, private_key=DEMO_CLOB_KEY)
     if via == "retail":
         return RetailVenue(rest_url=rest_url, key_id=DEMO_RETAIL_KEY_ID,
                            secret=DEMO_RETAIL_SECRET, silence_timeout=5.0)
@@ -67,7 +71,7 @@ async def recorded(sim: SimServer) -> AsyncIterator[tuple[HttpProxy, list[tuple[
 
 def symbol(via: str) -> str:
     """The market as the desk names it: the retail API by its slug."""
-    return SYMBOL.lower() if via == "retail" else SYMBOL
+    return SYMBOL.lower() if via in ("retail", "clob") else SYMBOL
 
 
 @asynccontextmanager
@@ -89,7 +93,7 @@ def others_only(sim: SimServer) -> list[str]:
             if ALICE[0] not in str(c.params) and BOB[0] not in str(c.params)]
 
 
-@pytest.mark.parametrize("via", ["gateway", "retail"])
+@pytest.mark.parametrize("via", ["gateway", "retail", "clob"])
 async def test_paper_orders_never_reach_an_order_route_and_fill_as_the_live_book_could(
         quiet_sim: SimServer, via: str) -> None:
     quote(quiet_sim, SYMBOL, bid=40, offer=45, qty=100)
@@ -100,39 +104,47 @@ async def test_paper_orders_never_reach_an_order_route_and_fill_as_the_live_book
         books.seen.append(venue.state.books[here])  # the book so far, then each new one
         venue.state.listen(books)
         inst = venue.state.instruments[here]
+        sc = inst.scales  # the CLOB desk keeps prices in ten-thousandths
+
+        def px(cents: int) -> int:
+            return cents * sc.price_scale // 100
+
+        def q(contracts: int) -> int:
+            return contracts * sc.qty_scale
         assert venue.state.paper and venue.state.account == "paper"
 
         # a buy through the offer takes what the book showed there, at its price
-        await venue.submit(build_order(inst, Intent.BUY_YES, 46, 30))
-        await eventually(lambda: [f.qty for f in venue.state.fills] == [30], what="a fill")
+        await venue.submit(build_order(inst, Intent.BUY_YES, px(46), q(30)))
+        await eventually(lambda: [f.qty for f in venue.state.fills] == [q(30)], what="a fill")
         fill = venue.state.fills[0]
-        assert (fill.price, fill.qty) == (45, 30)
-        assert any((45, 100) in b.offers for b in books.seen)  # the book showed 100 there
+        assert (fill.price, fill.qty) == (px(45), q(30))
+        assert any((px(45), q(100)) in b.offers for b in books.seen)  # the book showed 100 there
 
         # a bid joins behind the 100 shown at 40: a sale of 105 there fills the queue first,
         # and the paper bid only gets the 5 left shown on the offer at its price
-        await venue.submit(build_order(inst, Intent.BUY_YES, 40, 10))
+        await venue.submit(build_order(inst, Intent.BUY_YES, px(40), q(10)))
         await eventually(lambda: venue.state.working_orders(here), what="working")
         place(quiet_sim, BOB, SYMBOL, Side.SELL, 40, 105)
-        await eventually(lambda: sum(f.qty for f in venue.state.fills) == 35,
+        await eventually(lambda: sum(f.qty for f in venue.state.fills) == q(35),
                          what="the 5 the book showed at 40")
-        assert [f.qty for f in venue.state.fills if f.price == 40] == [5]
-        shown = [dict(b.offers).get(40, 0) for b in books.seen]
-        assert max(shown) >= 5  # the book did show an offer of 5 at 40
+        assert [f.qty for f in venue.state.fills if f.price == px(40)] == [q(5)]
+        shown = [dict(b.offers).get(px(40), 0) for b in books.seen]
+        assert max(shown) >= q(5)  # the book did show an offer of 5 at 40
         working = venue.state.working_orders(here)
-        assert [(o.price, o.leaves_qty) for o in working] == [(40, 5)]
+        assert [(o.price, o.leaves_qty) for o in working] == [(px(40), q(5))]
 
         # moved, then every order cancelled by the kill switch: all on this machine
-        await venue.replace(working[0], price=39)
+        await venue.replace(working[0], price=px(39))
         await eventually(lambda: [o.price for o in venue.state.working_orders(here)]
-                         == [39], what="moved to 39")
+                         == [px(39)], what="moved to 39")
         report = await venue.kill_switch()
         assert report.confirmed and not venue.state.working_orders()
         position = venue.state.positions[here]
-        assert position.net == 35
+        assert position.net == q(35)
 
     assert seen, "the desk's requests went through the proxy"
     assert [p for _m, p in seen if ORDER_ROUTE.search(p)] == []
+    assert [p for _m, p in seen if p.endswith(("/ws/user", "/ws/private"))] == []  # no account
     assert others_only(quiet_sim) == []  # the exchange never heard of a paper order
     assert not quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])
 

@@ -304,7 +304,7 @@ def test_a_new_version_is_added_by_appending_a_migration(
     monkeypatch.setattr(schema, "SCHEMA_VERSION", later - 1)  # an older pmdesk meets it
     with pytest.raises(StoreError, match="newer pmdesk"):
         Store.open(path)
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
 
 
 def test_a_version_1_file_keeps_its_positions_per_outcome(path: Path) -> None:

@@ -52,7 +52,7 @@ def test_a_version_2_file_opens_and_keeps_its_rows() -> None:
                  "'BUY_YES', 'fill', ?)", (T0,))
     conn.close()
     with Store.open(path) as store:
-        assert store._query("PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
+        assert store._query("PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(5,)]
         # an execution from before fees were kept paid none the desk knew of
         assert [(f.exec_id, f.qty, f.fee) for f in store.fills()] == [("x1", 5, 0)]
         old = store.journal_entries()
@@ -131,7 +131,8 @@ def test_export_journal_in_time_order_one_line_an_entry(
         journalled: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["export", "journal", "--profile", "p"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "time,account,kind,summary,request,response"
+    assert lines[0] == "time,account,kind,summary,request,response,mode"
+    assert all(line.endswith(",live") for line in lines[1:])  # a live desk's journal
     assert [line.split(",")[:3] for line in lines[1:]] == [
         ["2026-11-20T15:00:00.000000+00:00", ACCOUNT, "command"],
         ["2026-11-21T15:00:00.000000+00:00", ACCOUNT, "key"],

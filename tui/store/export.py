@@ -4,7 +4,8 @@ dollars and contracts (never float); times are UTC, ISO 8601 (the journal's to t
 microsecond). A fill's kind is "fill", "aggregate" for one the venue reported only as a
 total (an order's cumulative quantity and average price, no trade ids), or "undone" for the
 reversal of a fill whose trade failed to settle on chain (its qty, notional and fee
-negative, so a market's rows sum to what was really traded)."""
+negative, so a market's rows sum to what was really traded). Every row's mode is "paper"
+when the database is a paper desk's (its orders never reached a venue), else "live"."""
 
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ from tui.store import FillRow, OrderRow, Store, StoreError, db_path, profile_dir
 from tui.store.rows import JournalRow
 
 FILL_FIELDS = ("time", "market", "intent", "qty", "price", "yes_price", "notional",
-               "exec_id", "order_id", "clord_id", "kind", "fee")
-JOURNAL_FIELDS = ("time", "account", "kind", "summary", "request", "response")
+               "exec_id", "order_id", "clord_id", "kind", "fee", "mode")
+JOURNAL_FIELDS = ("time", "account", "kind", "summary", "request", "response", "mode")
 ORDER_FIELDS = ("time", "first_seen", "market", "intent", "price", "yes_price", "qty",
-                "filled", "state", "reject_text", "order_id", "clord_id")
+                "filled", "state", "reject_text", "order_id", "clord_id", "mode")
 
 
 class ExportError(Exception):
@@ -123,9 +124,9 @@ def journal_record(row: JournalRow) -> dict[str, str]:
             "request": row.request, "response": row.response}
 
 
-def render_journal(rows: Iterable[JournalRow], fmt: str) -> str:
+def render_journal(rows: Iterable[JournalRow], fmt: str, mode: str = "live") -> str:
     """CSV, or a JSON array with one entry a line (its request and response as JSON)."""
-    records = [journal_record(r) for r in rows]
+    records = [journal_record(r) | {"mode": mode} for r in rows]
     if fmt != "json":
         return render(records, JOURNAL_FIELDS, fmt)
     lines = [json.dumps({**r, "request": json.loads(r["request"]),
@@ -151,16 +152,17 @@ def export(what: str, *, profile: str, account: str | None, since: str | None,
     start = parse_since(since)  # bad input first, before any file is opened
     store = Store.open(find_database(profile, account))
     try:
+        mode = {"mode": store.mode()}  # every row says whether it was paper or live
         if what == "journal":
-            return render_journal(store.journal_entries(since=start), fmt)
+            return render_journal(store.journal_entries(since=start), fmt, mode["mode"])
         instruments = {i.symbol: i for i in store.load_instruments()}
         if what == "fills":
             fills = list(reversed(store.fills(since=start, limit=None)))
-            return render((fill_record(r, instruments.get(r.symbol)) for r in fills),
-                          FILL_FIELDS, fmt)
+            return render(({**fill_record(r, instruments.get(r.symbol)), **mode}
+                           for r in fills), FILL_FIELDS, fmt)
         orders = list(reversed(store.orders(since=start, limit=None)))
-        return render((order_record(r, instruments.get(r.symbol)) for r in orders),
-                      ORDER_FIELDS, fmt)
+        return render(({**order_record(r, instruments.get(r.symbol)), **mode}
+                       for r in orders), ORDER_FIELDS, fmt)
     finally:
         store.close()
 

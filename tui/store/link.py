@@ -71,6 +71,8 @@ def attach(store: Store, state: DeskState, *, history: bool = True) -> tuple[
     """Listen to the desk from now on, and (``history``) show what the database holds of
     past sessions. Returns the past orders, newest first (a venue may want their ids and
     intents), and the listener (to stop with when the desk trades another account)."""
+    if state.paper:  # said in the file itself, and in every export of it
+        store.mark_paper()
     if state.instruments:  # listed before the database was opened
         store.instruments(list(state.instruments.values()))
     rows = store.orders(limit=HISTORY_SHOWN)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 
 APPLICATION_ID = 0x706D646B  # "pmdk"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _ORDER_COLUMNS = """order_id TEXT NOT NULL, clord_id TEXT NOT NULL, symbol TEXT NOT NULL,
     side INTEGER NOT NULL, price INTEGER NOT NULL, order_qty INTEGER NOT NULL,
@@ -114,12 +114,19 @@ V4: tuple[str, ...] = (
     "ALTER TABLE executions ADD COLUMN fee TEXT NOT NULL DEFAULT '0'",
 )
 
+# what the database is a record of, as key and value: ("mode", "paper") in a paper desk's
+# database (tui/venues/paper), whose orders and fills never reached a venue; none: live
+V5: tuple[str, ...] = (
+    "CREATE TABLE desk (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
 # (version reached, statements), oldest first
 MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
     (1, V1),
     (2, V2),
     (3, V3),
     (4, V4),
+    (5, V5),
 ]
 
 

@@ -251,6 +251,15 @@ class Store:
                 raise StoreError(f"The pmdesk database {self.path} is closed.", path=self.path)
             return self._reader.execute(sql, params).fetchall()
 
+    def mark_paper(self) -> None:
+        """This database records a paper desk: its orders and fills never reached a venue."""
+        self._writer.put("desk", ("mode", "paper"))
+
+    def mode(self) -> str:
+        """"paper" for a paper desk's database, else "live"."""
+        rows = self._query("SELECT value FROM desk WHERE key = 'mode'")
+        return str(rows[0][0]) if rows else "live"
+
     def resume_token(self, stream: str) -> bytes | None:
         rows = self._query("SELECT token FROM resume_tokens WHERE stream = ?", (stream,))
         return bytes(rows[0][0]) if rows else None

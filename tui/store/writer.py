@@ -48,6 +48,7 @@ SQL: dict[str, str] = {
         VALUES (?,?,?,?,?,?)""",
     "stream": "INSERT INTO stream_events (name, state, detail, at) VALUES (?,?,?,?)",
     "token": "INSERT OR REPLACE INTO resume_tokens (stream, token, at) VALUES (?,?,?)",
+    "desk": "INSERT OR REPLACE INTO desk (key, value) VALUES (?,?)",
 }
 MARKET = frozenset({"tob", "book", "trade"})  # droppable history
 

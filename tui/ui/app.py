@@ -264,7 +264,8 @@ class PmdeskApp(ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecycle, App[None
         if question is None:
             self._carry_out(plan, True)
             return
-        self.push_screen(ConfirmScreen(*self.privacy.question(question.title, question.warnings,
+        title = ("PAPER: " if self.state.paper else "") + question.title  # never sent
+        self.push_screen(ConfirmScreen(*self.privacy.question(title, question.warnings,
                                                               question.text),
                                        arm_delay=self.config.confirm_delay,
                                        confirm_words=question.confirm_words),

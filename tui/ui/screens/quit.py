@@ -42,9 +42,12 @@ class QuitScreen(ModalScreen[str]):
         with Vertical(id="confirm-box") as box:
             box.border_title = "Quit?"
             yield Static(Text("⚠ " + self.working), classes="confirm-warning")
+            paper = bool(getattr(getattr(self.app, "state", None), "paper", False))
+            leave = ("quit; paper orders end with the desk" if paper else
+                     f"leave {self.them} working at the exchange and quit")
             yield Static(Text(
                 f"\n{said(CANCEL_KEYS)}: cancel {self.them} and quit\n"
-                f"{said(LEAVE_KEYS)}: leave {self.them} working at the exchange and quit\n"
+                f"{said(LEAVE_KEYS)}: {leave}\n"
                 f"{said(STAY_KEYS, 2)}: stay", style="bold"), id="confirm-keys")
 
     def action_choose(self, choice: str) -> None:

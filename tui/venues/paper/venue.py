@@ -103,8 +103,7 @@ class PaperVenue(VenueBase, DeskListener):
         if order.intent is not None:  # a replacement's successor: the desk's own too
             self._intents.setdefault(order.clord_id, order.intent)
         self._apply_report(order, kind, fill)
-        if fill is not None:
-            self.state.set_balance(self.paper.balance())
+        self.state.set_balance(self.paper.balance())  # what working orders hold back too
 
     # --- the hooks: the paper exchange in place of a wire -----------------------------
     def wire_text(self, request: OrderRequest) -> str:
