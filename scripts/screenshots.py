@@ -103,6 +103,29 @@ async def shoot_accounts(rest_url: str, grpc_target: str, out: Path) -> None:
         app.save_screenshot(str(out / "accounts.svg"))
 
 
+async def shoot_paper(rest_url: str, grpc_target: str, out: Path) -> None:
+    """`pmdesk demo --paper`: the exchange's books, the trader's first minute matched on
+    this machine (PAPER on the status bar and the ticket)."""
+    from tempfile import TemporaryDirectory
+
+    from tui.store import Store
+    from tui.venues.paper.venue import PaperVenue
+
+    feed = GatewayVenue(rest_url=rest_url, grpc_target=grpc_target, username="demo",
+                        password=DEMO_PASSWORD, venue_name="demo")
+    with TemporaryDirectory() as folder:  # a fresh paper account, not the trader's own
+        venue = PaperVenue(feed, open_store=lambda account: Store.open(
+            Path(folder) / f"{account}.sqlite3"))
+        app = PmdeskApp(venue, title="pmdesk — PAPER on demo (embedded exchange)")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await _wait_for(lambda: app.cursor_price is not None and app.state.books)
+            await asyncio.sleep(SETTLE)
+            await pilot.press("l", "b", "h", "down", "b")
+            await asyncio.sleep(1.5)
+            await pilot.pause()
+            app.save_screenshot(str(out / "paper.svg"))
+
+
 async def shoot_all(seed: int, out: Path,
                     sizes: list[tuple[tuple[int, int], str, bool]]) -> None:
     """One event loop for every picture: grpc's aio poller stays bound to the loop it first
@@ -114,6 +137,8 @@ async def shoot_all(seed: int, out: Path,
         await shoot_clob(sim.rest_url, out)
     with embedded_exchange(seed) as sim:
         await shoot_accounts(sim.rest_url, sim.grpc_target, out)
+    with embedded_exchange(seed) as sim:
+        await shoot_paper(sim.rest_url, sim.grpc_target, out)
     with embedded_exchange(seed) as sim:  # the trader's first minute in the light theme
         await shoot(sim.rest_url, sim.grpc_target, out, (120, 36), "-light", False,
                     theme="pmdesk-light")

@@ -33,8 +33,11 @@ V = TypeVar("V", GatewayVenue, RetailVenue)
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test (nor a desk it starts as a process) touches the user's own pmdesk database."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("pmdesk-data")))
+    """No test (nor a desk it starts as a process) touches the user's own pmdesk database,
+    nor reads the user's own profiles (the palette lists them)."""
+    private = tmp_path_factory.mktemp("pmdesk-data")
+    monkeypatch.setenv(DATA_DIR_ENV, str(private))
+    monkeypatch.setenv("PMDESK_PROFILES", str(private / "profiles.toml"))
 
 
 @pytest.fixture(autouse=True)
