@@ -116,6 +116,8 @@ def test_a_served_profile_runs_its_own_command_line_and_nothing_secret() -> None
     assert not is_loopback("0.0.0.0") and not is_loopback("desk.example")
     private = build_parser().parse_args(["serve", "--private"])
     assert served_command(private)[0][1:5] == ["-m", "tui", "--private", "demo"]
+    paper = build_parser().parse_args(["serve", "--paper", "--profile", "prod"])
+    assert served_command(paper)[0][1:] == ["-m", "tui", "--paper", "--profile", "prod"]
 
 
 def test_a_port_that_cannot_work_is_said(capsys: pytest.CaptureFixture[str]) -> None:

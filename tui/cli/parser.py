@@ -177,4 +177,5 @@ def _serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--venue", default="gateway", choices=["gateway", "retail", "clob"],
                        help="the demo's protocol")
     _private(serve)  # each browser session's desk starts with privacy on
+    _paper(serve)  # and trades paper
     serve.set_defaults(func="tui.cli.serve:cmd_serve")

@@ -29,7 +29,8 @@ def served_command(args: argparse.Namespace) -> tuple[list[str], str]:
 
     No secret goes on it: a profile names where its secrets are, and the child reads them.
     """
-    desk = [sys.executable, "-m", "tui", *(["--private"] if args.private else [])]
+    desk = [sys.executable, "-m", "tui", *(["--private"] if args.private else []),
+            *(["--paper"] if getattr(args, "paper", False) else [])]
     if args.profile:
         return [*desk, "--profile", args.profile], f"profile {args.profile}"
     demo = [*desk, "demo", "--seed", str(args.seed), "--user", args.user,
