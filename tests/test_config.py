@@ -172,7 +172,11 @@ GARBAGE = [
     ('[limits]\nmax_size = { value = 1, mode = "hard" }\n', "limits.max_size", 2,
      "is not a setting pmdesk knows; expected one of max_qty, max_notional"),
     ("[colors]\nbg = 1\n", "colors", 1, "is not a section pmdesk knows; expected one of "
-     "[limits], [ticket], [ladder], [screen], [store], [keys]"),
+     "[limits], [ticket], [ladder], [screen], [store], [paper], [keys]"),
+    ("[paper]\ncash = 0\n", "paper.cash", 2, "is 0; expected dollars from 1 to 1000000000"),
+    ("[paper]\ncash = 10.005\n", "paper.cash", 2, "is 10.005; expected dollars"),
+    ('[paper]\ncash = "lots"\n', "paper.cash", 2, 'is "lots"; expected dollars'),
+    ("[paper]\ncash = 1e12\n", "paper.cash", 2, "expected dollars from 1 to 1000000000"),
     ("limits = 5\n", "limits", 1, "is 5; expected a section [limits]"),
     ("[ticket]\nsize_presets = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n", "ticket.size_presets", 2,
      "is a list of 10; expected a list of 1 to 9 quantities"),
@@ -255,6 +259,13 @@ def test_parse_config_directly() -> None:
     assert config.keymap == {"kill_switch": "ctrl+k"}
     with pytest.raises(ConfigError, match=r"^Config file inline.toml, line 2: keys.x is 1;"):
         parse_config("[keys]\nx = 1\n", Path("inline.toml"))
+
+
+def test_paper_cash_is_read_to_the_cent(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "[paper]\ncash = 2500.50\n")).paper_cash == Decimal(
+        "2500.50")
+    assert load_config(write(tmp_path, '[paper]\ncash = "25000"\n')).paper_cash == 25000
+    assert load_config(write(tmp_path, "")).paper_cash == 1000
 
 
 def test_ladder_settings_are_read_and_checked(tmp_path: Path) -> None:

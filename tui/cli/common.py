@@ -115,7 +115,7 @@ def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
         from tui.venues.paper.venue import PaperVenue
 
         assert isinstance(venue, VenueBase)
-        venue = PaperVenue(venue, open_store=venue.paper_store())
+        venue = PaperVenue(venue, open_store=venue.paper_store(), cash=config.paper_cash)
         venue_name = f"PAPER on {venue_name}"
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
     app.theme_file = theme_path()  # the theme T chose last time, and where T keeps it

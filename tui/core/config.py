@@ -62,6 +62,9 @@ recentre_ticks = 5     # how far the inside may stray before the ladder scrolls
 private = false  # start with balances, P&L and account ids masked (P toggles; --private)
 
 """ + STORE_EXAMPLE + """
+[paper]
+cash = 1000  # dollars a paper account (pmdesk --paper) starts each session with
+
 [keys]
 # action = "key" overrides a binding; several keys separated by commas
 # buy = "b"
@@ -79,6 +82,8 @@ MAX_SIZE_STEPS = 30
 DEFAULT_SLIPPAGE = Slippage(ticks=3)
 DEFAULT_CONFIRM_DELAY = 0.6
 DEFAULT_RECENTRE_TICKS = 5
+DEFAULT_PAPER_CASH = Decimal(1000)
+MAX_PAPER_CASH = Decimal(10**9)
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "limits": ("max_qty", "max_notional", "max_ticks_from_mid", *ACCOUNT_KEYS),
@@ -86,6 +91,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "ladder": ("auto_recentre", "recentre_ticks"),
     "screen": ("private",),
     "store": STORE_KEYS,
+    "paper": ("cash",),
     "keys": (),  # any action id
 }
 _MODES = {"soft": False, "hard": True}
@@ -117,6 +123,7 @@ class DeskConfig:
     recentre_ticks: int = DEFAULT_RECENTRE_TICKS
     private: bool = False  # screen sharing: balances, P&L and account ids masked (tui/ui)
     paper: bool = False  # --paper: the venue's books, orders matched here (tui/venues/paper)
+    paper_cash: Decimal = DEFAULT_PAPER_CASH  # dollars the paper account starts with
     keep_market_data_days: int = 0  # a desk prunes older market data as it opens; 0: never
     path: Path | None = field(default=None, compare=False)  # the file read; None: defaults
 
@@ -206,6 +213,7 @@ class _Reader:
             auto_recentre=self._flag(ladder, "auto_recentre"),
             private=self._flag(doc.get("screen", {}), "private", "screen"),
             keep_market_data_days=keep_market_data_days(doc.get("store", {}), self.fail),
+            paper_cash=self._paper_cash(doc.get("paper", {})),
             recentre_ticks=self._whole(("ladder", "recentre_ticks"),
                                        ladder.get("recentre_ticks", DEFAULT_RECENTRE_TICKS),
                                        1, 50, "a whole number of ticks from 1 to 50"),
@@ -275,6 +283,14 @@ class _Reader:
         if value is None or not value.is_finite() or (
                 whole and value != value.to_integral_value()):
             raise self.fail(key, f"{verb} {_shown(raw)}", expected)
+        return value
+
+    def _paper_cash(self, section: dict[str, Any]) -> Decimal:
+        expected = 'dollars from 1 to 1000000000, to the cent (e.g. 1000 or "2500.50")'
+        raw = section.get("cash", DEFAULT_PAPER_CASH)
+        value = self._number(("paper", "cash"), raw, expected, whole=False)
+        if not 1 <= value <= MAX_PAPER_CASH or value != value.quantize(Decimal("0.01")):
+            raise self.fail(("paper", "cash"), f"is {_shown(raw)}", expected)
         return value
 
     def _presets(self, ticket: dict[str, Any]) -> list[Decimal]:
