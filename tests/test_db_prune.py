@@ -27,6 +27,21 @@ KEPT = ("orders", "order_events", "executions", "positions", "balances", "journa
 BOOKS_A_DAY = 2000  # enough depth that pruning a day shows in the file's size
 
 
+def record_traded(store: Store, n: int, day: float) -> None:
+    """What a day traded and said, which no prune may touch: an order, its fill, a journal
+    entry, a stream event, a position and a balance."""
+    order = Order(f"O{n}", f"c{n}", "M", Side.BUY, 450, 250, 0, cum_qty=250,
+                  avg_px=450, state=OrderState.FILLED, intent=Intent.BUY_YES)
+    store.order_event(order, day)
+    store.execution(f"E{n}", f"O{n}", f"c{n}", "M", Side.BUY, 450, 250,
+                    Intent.BUY_YES, "fill", day)
+    store.journal("key", {"key": "b", "n": n}, "sent", day, account="acct-1",
+                  summary=f"b (buy) {n}")
+    store.stream_event("prices", "live", "", day)
+    store.position(Position.from_net("M", 250 * (n + 1), scales=MILLS.scales), day)
+    store.balance(Balance(Decimal(1000 - n), Decimal(900)), day)
+
+
 @pytest.fixture
 def two_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Orders, fills, journal, positions and market data on each of two days."""
@@ -35,16 +50,7 @@ def two_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     with Store.open(path) as store:
         store.instruments([MILLS])
         for n, day in enumerate((DAY1, DAY2)):
-            order = Order(f"O{n}", f"c{n}", "M", Side.BUY, 450, 250, 0, cum_qty=250,
-                          avg_px=450, state=OrderState.FILLED, intent=Intent.BUY_YES)
-            store.order_event(order, day)
-            store.execution(f"E{n}", f"O{n}", f"c{n}", "M", Side.BUY, 450, 250,
-                            Intent.BUY_YES, "fill", day)
-            store.journal("key", {"key": "b", "n": n}, "sent", day, account="acct-1",
-                          summary=f"b (buy) {n}")
-            store.stream_event("prices", "live", "", day)
-            store.position(Position.from_net("M", 250 * (n + 1), scales=MILLS.scales), day)
-            store.balance(Balance(Decimal(1000 - n), Decimal(900)), day)
+            record_traded(store, n, day)
             for k in range(BOOKS_A_DAY):
                 at = day + k / 4
                 levels = [(400 + i, 100 + k) for i in range(10)]

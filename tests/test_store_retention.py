@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.test_db_prune import record_traded
 from tui.cli.common import store_opener
 from tui.core.config import ConfigError, DeskConfig, load_config, parse_config
-from tui.core.enums import OrderState, Side
-from tui.core.model import Balance, Instrument, Order, Position
-from tui.core.prices import Intent, Scales
+from tui.core.enums import Side
+from tui.core.model import Instrument
+from tui.core.prices import Scales
 from tui.core.tape import Trade
 from tui.store import Store, db_path, retention
 from tui.store.prune import MARKET_TABLES
@@ -73,16 +73,7 @@ def record(path: Path, days: tuple[float, ...] = (OLD, RECENT)) -> None:
     with Store.open(path) as store:
         store.instruments([MILLS])
         for n, day in enumerate(days):
-            order = Order(f"O{n}", f"c{n}", "M", Side.BUY, 450, 250, 0, cum_qty=250,
-                          avg_px=450, state=OrderState.FILLED, intent=Intent.BUY_YES)
-            store.order_event(order, day)
-            store.execution(f"E{n}", f"O{n}", f"c{n}", "M", Side.BUY, 450, 250,
-                            Intent.BUY_YES, "fill", day)
-            store.journal("key", {"key": "b", "n": n}, "sent", day, account="acct-1",
-                          summary=f"b (buy) {n}")
-            store.stream_event("prices", "live", "", day)
-            store.position(Position.from_net("M", 250 * (n + 1), scales=MILLS.scales), day)
-            store.balance(Balance(Decimal(1000 - n), Decimal(900)), day)
+            record_traded(store, n, day)
             for k in range(ROWS):
                 at = day + k
                 for symbol in ("M", "N"):
