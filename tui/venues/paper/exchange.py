@@ -96,7 +96,7 @@ class PaperExchange:
             return request.qty
         assert request.cash_qty is not None
         left, qty = request.cash_qty, 0
-        market = self._market(request.symbol)
+        market = self.market(request.symbol)
         for px, size in market.available(request.yes_side, request.yes_price, 1 << 40):
             take = min(size, left // px) if px else 0
             qty, left = qty + take, left - take * px
@@ -131,7 +131,7 @@ class PaperExchange:
 
     def _open(self, order: Order, tif: TimeInForce, post_only: bool,
               expire_at: float | None) -> None:
-        market = self._market(order.symbol)
+        market = self.market(order.symbol)
         market.live = self.state.books.get(order.symbol) or market.live
         if post_only and market.would_cross(order.side, order.price):
             self._tell(replace(order, state=OrderState.REJECTED, leaves_qty=0,
@@ -260,7 +260,7 @@ class PaperExchange:
         post_only = terms.post_only if terms is not None else False
         expire_at = terms.expire_at if terms is not None else None
         if keep_place:
-            market = self._market(successor.symbol)
+            market = self.market(successor.symbol)
             paper = PaperOrder(successor.order_id, successor.side, successor.price,
                                successor.leaves_qty)
             working = _Working(successor, paper, tif)
@@ -274,7 +274,7 @@ class PaperExchange:
         return successor.order_id
 
     # --- the live market ----------------------------------------------------------------
-    def _market(self, symbol: str) -> PaperMarket:
+    def market(self, symbol: str) -> PaperMarket:
         market = self.markets.get(symbol)
         if market is None:
             market = self.markets[symbol] = PaperMarket(symbol, live=self.state.books.get(symbol))

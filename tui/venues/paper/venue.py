@@ -22,7 +22,6 @@ from tui.core.model import Book, Estimate, Fill, Order
 from tui.core.tape import Trade
 from tui.core.ticket import OrderRequest, Terms
 from tui.core.venue import LocalDatabase, VenueError
-from tui.matching.paper import PaperMarket
 from tui.venues.base import ORDER_STREAM, VenueBase
 from tui.venues.paper.account import DEFAULT_CASH, PaperAccount
 from tui.venues.paper.exchange import PaperExchange
@@ -139,7 +138,8 @@ class PaperVenue(VenueBase, DeskListener):
 
     async def preview(self, request: OrderRequest) -> Estimate:
         self.paper.check(request)
-        market = PaperMarket(request.symbol, live=self.state.books.get(request.symbol))
+        market = self.paper.market(request.symbol)  # what paper orders took is not there
+        market.live = self.state.books.get(request.symbol) or market.live
         got = market.available(request.yes_side, request.yes_price, request.qty or 1 << 40)
         qty = sum(q for _px, q in got)
         avg = round(sum(px * q for px, q in got) / qty) if qty else 0
