@@ -179,3 +179,32 @@ def test_the_same_sale_printed_before_its_book_fills_the_same() -> None:
     fills = m.on_book(book([(470, 5)], [(480, 5), (500, 5)]))
     assert [(f.price, f.qty) for f in fills] == [(480, 5)]
     assert order.leaves_qty == 5
+
+
+def test_a_bid_below_the_shown_depth_waits_behind_the_size_its_level_shows_first() -> None:
+    m = market([(480, 10), (470, 10)], [(500, 5)])
+    order = PaperOrder("p1", Side.BUY, 200, 50)
+    m.rest(order)
+    assert order.ahead is None  # not shown: unknown, never "nothing ahead"
+    assert m.on_trade(sale(200, 50)) == []
+    m.on_book(book([(480, 10), (200, 5000)], [(500, 5)]))
+    assert order.ahead == 5000
+    assert m.on_trade(sale(200, 50)) == []
+
+
+def test_a_trade_whose_taker_is_unknown_fills_neither_side() -> None:
+    m = market([(490, 1)], [(510, 1)])
+    bid, offer = PaperOrder("b", Side.BUY, 500, 10), PaperOrder("o", Side.SELL, 500, 10)
+    m.rest(bid)
+    m.rest(offer)
+    assert m.on_trade(sale(500, 10, aggressor=None)) == []
+    assert m.on_trade(sale(480, 10, aggressor=None)) == []
+
+
+def test_a_locked_live_book_does_not_jump_the_queue_it_still_shows() -> None:
+    m = market([(500, 100)], [(510, 5)])
+    order = PaperOrder("p1", Side.BUY, 500, 10)
+    m.rest(order)
+    assert m.on_book(book([(500, 100)], [(500, 30)])) == []  # locked: 100 still ahead
+    fills = m.on_book(book([(490, 10)], [(500, 30)]))  # the bids there are gone
+    assert [(f.price, f.qty) for f in fills] == [(500, 10)]

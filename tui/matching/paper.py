@@ -6,11 +6,14 @@ not there. It fills only where the real market shows it could have, pessimistica
 - An order that crosses on arrival takes the live levels it reaches, best first, at their
   prices and up to their shown sizes (the engine's own ``match`` over those levels).
 - An order that rests joins the back of its level: the live size shown there is ahead of
-  it. A trade printed at its price takes that queue first and the order after it; a trade
-  printed through its price (a sale below a paper bid) would have met it first. The size
-  ahead never grows, and never exceeds what the level shows now.
+  it (at a price past the shown depth, the size there when the level first shows). A trade
+  printed at its price takes that queue first and the order after it; a sale printed
+  through a paper bid's price (a purchase through a paper offer's) would have met it first.
+  The size ahead never grows, and never exceeds what the level shows now. A trade whose
+  taker the venue did not say fills nothing: it cannot say which side it met.
 - When the live book crosses a resting order (an offer shown at or below a paper bid), the
   queue ahead must be gone: the order trades at its own price, up to the size shown there.
+  Not while the live book is itself locked or crossed: its queue is plainly still there.
 - A venue that sends its trades apart from its books may send the book first: a level that
   shrank is then already out of the queue when the trade that took it is printed. What the
   book took off the queue that way is owed to the next prints at that price (for a few
@@ -42,7 +45,7 @@ class PaperOrder:
     side: Side  # on the YES book
     price: int  # YES, raw
     leaves_qty: int
-    ahead: int = 0  # live size ahead of it in its level (raw)
+    ahead: int | None = 0  # live size ahead of it in its level (raw); None: not yet seen
     # size the book took off the queue before a trade said so (see above), and when
     owed: int = 0
     owed_at: float = 0.0
@@ -105,7 +108,7 @@ class PaperMarket:
 
     def rest(self, order: PaperOrder) -> None:
         """Join the back of the live level at the order's price."""
-        order.ahead = level_qty(self.live, order.side, order.price) or 0
+        order.ahead = level_qty(self.live, order.side, order.price)
         self.resting.add(order)
 
     def remove(self, order_id: str) -> PaperOrder | None:
@@ -117,9 +120,9 @@ class PaperMarket:
         if not trade.exact or trade.qty <= 0:
             return []
         fills = []
-        if trade.aggressor is not Side.BUY:  # a sale: it hit bids at or above its price
+        if trade.aggressor is Side.SELL:  # a sale: it hit bids at or above its price
             fills += self._met_by_print(Side.BUY, trade.px, trade.qty)
-        if trade.aggressor is not Side.SELL:  # a purchase: it lifted offers at or below
+        if trade.aggressor is Side.BUY:  # a purchase: it lifted offers at or below
             fills += self._met_by_print(Side.SELL, trade.px, trade.qty)
         return fills
 
@@ -127,7 +130,9 @@ class PaperMarket:
         """The live book now: queues capped by what shows, orders it crosses filled."""
         self.live = book
         for (side, px), qty in list(self.taken.items()):
-            shown = level_qty(book, side, px) or 0
+            shown = level_qty(book, side, px)
+            if shown is None:  # past the depth shown now: what was taken is still taken
+                continue
             if shown < qty:  # it shrank: what is left is presumed to be what was taken
                 if shown:
                     self.taken[(side, px)] = shown
@@ -135,10 +140,15 @@ class PaperMarket:
                     del self.taken[(side, px)]
         for order in list(self.resting.orders()):
             shown = level_qty(book, order.side, order.price)
-            if shown is not None and shown < order.ahead:
+            if shown is not None and order.ahead is None:  # its level came into view
+                order.ahead = shown
+            elif shown is not None and order.ahead is not None and shown < order.ahead:
                 self._owe(order, order.ahead - shown)
                 order.ahead = shown
-        fills = []
+        fills: list[PaperFill] = []
+        if book.best_bid is not None and book.best_offer is not None and (
+                book.best_bid >= book.best_offer):
+            return fills  # a locked or crossed feed: the queues it shows are still there
         for side in (Side.BUY, Side.SELL):  # live levels crossing paper orders, best first
             live_side = side.opposite
             levels = book.offers if side is Side.BUY else book.bids
@@ -153,7 +163,7 @@ class PaperMarket:
                     self._take(live_side, px, qty)
                 for order in self.resting.orders(side):  # anything still crossed has no queue
                     if (order.price >= px) if side is Side.BUY else (order.price <= px):
-                        self._owe(order, order.ahead)
+                        self._owe(order, order.ahead or 0)
                         order.ahead = 0
         return fills
 
@@ -183,7 +193,7 @@ class PaperMarket:
 
     def _met(self, order: PaperOrder, qty: int) -> PaperFill:
         order.leaves_qty -= qty
-        self._owe(order, order.ahead)  # price-time priority: what was ahead of it is gone
+        self._owe(order, order.ahead or 0)  # price-time priority: what was ahead is gone
         order.ahead = 0
         return PaperFill(order.order_id, order.price, qty, taker=False)
 
@@ -211,6 +221,8 @@ class PaperMarket:
                 paid = min(order.owed, left)
                 order.owed -= paid
             here = left - paid
+            if order.ahead is None:  # its queue never seen: no print can be known to reach it
+                continue
             got = min(max(here - order.ahead - paper_before, 0), order.leaves_qty)
             order.ahead = max(order.ahead - here, 0)
             if got:

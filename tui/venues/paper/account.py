@@ -53,15 +53,13 @@ class PaperAccount:
             pos.qty_sold += qty
         return pos
 
-    def cost(self, symbol: str, side: Side, price: int, qty: int, sc: Scales) -> Decimal:
-        """Dollars an order would take from cash at worst: what it opens (a sale of YES held
-        opens nothing)."""
+    def closable(self, symbol: str, side: Side) -> int:
+        """Contracts an order on this YES side closes before it opens any: a sale of YES
+        sells YES held; a purchase of YES sells back NO held."""
         pos = self.positions.get(symbol)
-        if side is Side.BUY:
-            opening = qty - min(pos.no.qty if pos else 0, qty)
-            return _dollars(opening * price, sc)
-        opening = qty - min(pos.yes.qty if pos else 0, qty)
-        return _dollars(opening * sc.complement(price), sc)
+        if pos is None:
+            return 0
+        return pos.yes.qty if side is Side.SELL else pos.no.qty
 
     def balance(self, held_back: Decimal) -> Balance:
         return Balance(balance=self.cash, buying_power=self.cash - held_back)

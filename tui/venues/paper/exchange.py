@@ -1,9 +1,11 @@
 """The paper exchange: the desk's paper orders, their lifecycle, and their reports.
 
-Each order is accepted with an id of its own (``PAPER-…``), then told as an exchange tells
-it: working, filled, expired, cancelled, replaced. The reports come on the next turn of the
-event loop, after the answer, as a venue's stream would. Fills come from the matching
-engine (tui/matching/paper.py) as the live book moves.
+Each order is accepted with an id of its own (``PAPER-…``) and known at once (a cancel sent
+the next moment finds it), then told as an exchange tells it: working, filled, expired,
+cancelled, replaced. The reports come on the next turns of the event loop, after the answer,
+in the order they happened, as a venue's stream would. Fills come from the matching engine
+(tui/matching/paper.py) as the live book moves. A change keeps the order's terms (post-only,
+its expiry) and its fills, as the embedded exchange's cancel-replace does.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from tui.core.ticket import OrderRequest, Terms, new_clord_id
 from tui.core.venue import VenueError
 from tui.matching.paper import PaperFill, PaperMarket, PaperOrder
 from tui.venues.paper.account import PaperAccount
+from tui.venues.paper.holds import held_back, new_cost
 
 Report = Callable[[Order, ExecType, Fill | None], None]
 ONCE = (TimeInForce.IMMEDIATE_OR_CANCEL, TimeInForce.FILL_OR_KILL)
@@ -35,8 +38,11 @@ class _Working:
     order: Order  # as last reported
     paper: PaperOrder
     tif: TimeInForce
+    post_only: bool = False
+    expire_at: float | None = None
     notional: int = 0  # Σ raw px × raw qty filled: the average price comes from it
     expiry: asyncio.TimerHandle | None = None
+    opened: bool = False  # in the book (or ended): accepted orders open on the next turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,7 @@ class PaperExchange:
         self._session = uuid.uuid4().hex[:6]  # ids stay unique in the paper database
         self._ids = itertools.count(1)
         self._execs = itertools.count(1)
+        self.closed = False  # the session ended: nothing opens or reports after it
 
     # --- what an order may do ---------------------------------------------------------
     def _instrument(self, symbol: str) -> Instrument:
@@ -84,7 +91,11 @@ class PaperExchange:
         qty = self._qty(request)
         if qty <= 0:
             raise VenueError("PAPER: the live book shows nothing to buy with that cash.")
-        cost = self.account.cost(request.symbol, request.yes_side, request.yes_price, qty, sc)
+        if request.cash_qty is not None:  # it spends that cash, whatever the prices
+            cost = Decimal(request.cash_qty) / (sc.price_scale * sc.qty_scale)
+        else:
+            cost = new_cost(self.account, self._orders(), request.symbol, request.yes_side,
+                            request.yes_price, qty, sc)
         free = self.balance().buying_power
         if cost > free:
             raise VenueError(f"PAPER: not enough paper cash: this order could cost "
@@ -92,11 +103,11 @@ class PaperExchange:
 
     def _qty(self, request: OrderRequest) -> int:
         """The order's size; a cash market buy's is what that cash takes from the book."""
-        if not request.is_cash:
+        if request.cash_qty is None:
             return request.qty
-        assert request.cash_qty is not None
         left, qty = request.cash_qty, 0
         market = self.market(request.symbol)
+        market.live = self.state.books.get(request.symbol) or market.live
         for px, size in market.available(request.yes_side, request.yes_price, 1 << 40):
             take = min(size, left // px) if px else 0
             qty, left = qty + take, left - take * px
@@ -104,68 +115,73 @@ class PaperExchange:
                 break
         return qty
 
-    def held_back(self) -> Decimal:
-        """Cash working orders may take if they fill."""
-        total = Decimal(0)
-        for w in self._working.values():
-            sc = self._instrument(w.order.symbol).scales
-            total += self.account.cost(w.order.symbol, w.order.side, w.order.price,
-                                       w.order.leaves_qty, sc)
-        return total
+    def _orders(self) -> list[Order]:
+        return [w.order for w in self._working.values()]
 
     def balance(self) -> Balance:
-        return self.account.balance(self.held_back())
+        scales = {s: self._instrument(s).scales for s in {o.symbol for o in self._orders()}}
+        return self.account.balance(held_back(self.account, self._orders(), scales))
 
     # --- orders -------------------------------------------------------------------------
     def accept(self, request: OrderRequest) -> str:
-        order_id = f"PAPER-{self._session}-{next(self._ids)}"
+        order_id = self._new_id()
         self._clords[request.clord_id] = order_id
         qty = self._qty(request)
         order = Order(order_id=order_id, clord_id=request.clord_id, symbol=request.symbol,
                       side=request.yes_side, price=request.yes_price, order_qty=qty,
                       leaves_qty=qty, state=OrderState.NEW, intent=request.intent,
                       updated_at=time.monotonic(), inserted_ns=time.time_ns())
-        asyncio.get_running_loop().call_soon(self._open, order, request.tif,
-                                             request.post_only, request.expire_at)
+        self._register(order, request.tif, request.post_only, request.expire_at)
         return order_id
 
-    def _open(self, order: Order, tif: TimeInForce, post_only: bool,
-              expire_at: float | None) -> None:
+    def _new_id(self) -> str:
+        return f"PAPER-{self._session}-{next(self._ids)}"
+
+    def _register(self, order: Order, tif: TimeInForce, post_only: bool,
+                  expire_at: float | None, notional: int = 0) -> None:
+        """Known from now on (a cancel finds it); opened on the next turn of the loop."""
+        working = _Working(order, PaperOrder(order.order_id, order.side, order.price,
+                                             order.leaves_qty), tif, post_only, expire_at,
+                           notional)
+        self._working[order.order_id] = working
+        asyncio.get_running_loop().call_soon(self._open, working)
+
+    def _open(self, working: _Working) -> None:
+        order = working.order
+        if self.closed or self._working.get(order.order_id) is not working:
+            return
+        working.opened = True
         market = self.market(order.symbol)
         market.live = self.state.books.get(order.symbol) or market.live
-        if post_only and market.would_cross(order.side, order.price):
-            self._tell(replace(order, state=OrderState.REJECTED, leaves_qty=0,
-                               reject_text="post-only, and it would have taken the live book"),
-                       ExecType.REJECTED)
+        if working.post_only and market.would_cross(order.side, order.price):
+            self._end(order.order_id, OrderState.REJECTED, ExecType.REJECTED,
+                      "post-only, and it would have taken the live book")
             return
-        if tif is TimeInForce.FILL_OR_KILL:
+        if working.tif is TimeInForce.FILL_OR_KILL:
             shown = sum(q for _px, q in market.available(order.side, order.price,
-                                                         order.order_qty))
-            if shown < order.order_qty:
-                self._tell(replace(order, state=OrderState.EXPIRED, leaves_qty=0,
-                                   reject_text="fill-or-kill: the live book showed only "
-                                               f"{shown} of it"), ExecType.EXPIRED)
+                                                         order.leaves_qty))
+            if shown < order.leaves_qty:
+                self._end(order.order_id, OrderState.EXPIRED, ExecType.EXPIRED,
+                          f"fill-or-kill: the live book showed only {shown} of it")
                 return
-        paper = PaperOrder(order.order_id, order.side, order.price, order.order_qty)
-        working = _Working(order, paper, tif)
-        self._working[order.order_id] = working
         self._tell(order, ExecType.NEW)
-        for fill in market.arrive(paper, post_only=post_only):
+        for fill in market.arrive(working.paper, post_only=working.post_only):
             self._fill(working, fill)
         if order.order_id not in self._working:
             return  # filled in full
-        if tif in ONCE:
+        if working.tif in ONCE:
             self._end(order.order_id, OrderState.EXPIRED, ExecType.EXPIRED,
                       "immediate-or-cancel: the rest was not left working")
             return
-        market.rest(paper)
-        self._expire_at(working, expire_at)
+        market.rest(working.paper)
+        self._arm_expiry(working)
 
-    def _expire_at(self, working: _Working, expire_at: float | None) -> None:
-        if working.tif is TimeInForce.GOOD_TILL_TIME and expire_at is not None:
+    def _arm_expiry(self, working: _Working) -> None:
+        if working.tif is TimeInForce.GOOD_TILL_TIME and working.expire_at is not None:
             working.expiry = asyncio.get_running_loop().call_later(
-                max(expire_at - time.time(), 0.0), self._end, working.order.order_id,
-                OrderState.EXPIRED, ExecType.EXPIRED, "its good-till time passed")
+                max(working.expire_at - time.time(), 0.0), self._end,
+                working.order.order_id, OrderState.EXPIRED, ExecType.EXPIRED,
+                "its good-till time passed")
 
     def _fill(self, working: _Working, got: PaperFill) -> None:
         o = working.order
@@ -179,8 +195,7 @@ class PaperExchange:
         fill = Fill(exec_id=f"{o.order_id}-F{next(self._execs)}", order_id=o.order_id,
                     symbol=o.symbol, side=o.side, price=got.price, qty=got.qty,
                     intent=o.intent, at=time.time())
-        sc = self._instrument(o.symbol).scales
-        position = self.account.apply(fill, sc)
+        position = self.account.apply(fill, self._instrument(o.symbol).scales)
         working.order = order
         if leaves == 0:
             self._forget(o.order_id)
@@ -188,7 +203,8 @@ class PaperExchange:
         self._tell(order, ExecType.FILL if leaves == 0 else ExecType.PARTIAL_FILL, fill)
 
     def _tell(self, order: Order, kind: ExecType, fill: Fill | None = None) -> None:
-        self._report(order, kind, fill)
+        if not self.closed:
+            self._report(order, kind, fill)
 
     def _forget(self, order_id: str) -> _Working | None:
         working = self._working.pop(order_id, None)
@@ -207,18 +223,23 @@ class PaperExchange:
                                updated_at=time.monotonic()), kind)
 
     def cancel(self, order_id: str) -> None:
-        """Ended on the next turn, as a venue's report comes after its answer; an order
-        already ended is left as its last report said."""
+        """Ended on the next turn (after it opened, if it was just accepted), as a venue's
+        report comes after its answer; an order already ended is left as it was told."""
         if order_id in self._working:
             asyncio.get_running_loop().call_soon(
                 self._end, order_id, OrderState.CANCELED, ExecType.CANCELED, "")
 
     def end_all(self, why: str) -> None:
+        """The session ends: every order ended and told, nothing opens after."""
         for order_id in list(self._working):
             self._end(order_id, OrderState.CANCELED, ExecType.CANCELED, why)
+        self.closed = True
 
     def replace_check(self, order: Order, price: int | None, qty: int | None) -> Change:
         working = self._working.get(order.order_id)
+        if working is not None and not working.opened:  # what the next turn would do, now
+            self._open(working)
+            working = self._working.get(order.order_id)
         if working is None:
             raise VenueError("That order is no longer working.")
         current = working.order
@@ -228,49 +249,54 @@ class PaperExchange:
             raise VenueError(f"PAPER: {current.cum_qty} of it has filled already; a new size "
                              "must be more than that.")
         sc = self._instrument(current.symbol).scales
-        extra = (self.account.cost(current.symbol, current.side, new_price,
-                                   new_qty - current.cum_qty, sc)
-                 - self.account.cost(current.symbol, current.side, current.price,
-                                     current.leaves_qty, sc))
-        if extra > self.balance().buying_power:
-            raise VenueError("PAPER: not enough paper cash for that change.")
+        others = [o for o in self._orders() if o.order_id != current.order_id]
+        cost = new_cost(self.account, others, current.symbol, current.side, new_price,
+                        new_qty - current.cum_qty, sc)
+        free = self.account.balance(held_back(self.account, others, {
+            o.symbol: self._instrument(o.symbol).scales for o in others})).buying_power
+        if cost > free:
+            raise VenueError(f"PAPER: not enough paper cash for that change: it could cost "
+                             f"${cost:,.2f} and ${free:,.2f} is free.")
         return Change(current, new_price, new_qty)
 
     def replace(self, order: Order, change: Change, terms: Terms | None) -> str:
         """A cancel-replace, as the venues do it: the old order ends REPLACED, its successor
-        works on with the rest. Same price and no more size keeps its place in line."""
+        works on with its fills and its terms (new ones if given). Same price and no more
+        size keeps its place in line."""
         old = self._working.get(order.order_id)
         if old is None:
             raise VenueError("That order is no longer working.")
-        keep_place = (change.price == old.order.price and change.qty <= old.order.order_qty
-                      and terms is None)
-        ahead = old.paper.ahead
-        self._forget(order.order_id)
-        self._tell(replace(old.order, state=OrderState.REPLACED, leaves_qty=0,
-                           updated_at=time.monotonic()), ExecType.REPLACE)
+        o = old.order
+        keep_place = change.price == o.price and change.qty <= o.order_qty and terms is None
         clord = new_clord_id()
-        successor = replace(old.order, order_id=f"PAPER-{self._session}-{next(self._ids)}",
-                            clord_id=clord, price=change.price,
-                            order_qty=change.qty - old.order.cum_qty,
-                            leaves_qty=change.qty - old.order.cum_qty, cum_qty=0, avg_px=0,
+        successor = replace(o, order_id=self._new_id(), clord_id=clord, price=change.price,
+                            order_qty=change.qty, leaves_qty=change.qty - o.cum_qty,
                             state=OrderState.NEW, updated_at=time.monotonic(),
                             inserted_ns=time.time_ns())
         self._clords[clord] = successor.order_id
         tif = terms.tif if terms is not None else old.tif
-        post_only = terms.post_only if terms is not None else False
-        expire_at = terms.expire_at if terms is not None else None
-        if keep_place:
-            market = self.market(successor.symbol)
-            paper = PaperOrder(successor.order_id, successor.side, successor.price,
-                               successor.leaves_qty)
-            working = _Working(successor, paper, tif)
+        post_only = terms.post_only if terms is not None else old.post_only
+        expire_at = terms.expire_at if terms is not None else old.expire_at
+        market = self.market(o.symbol)
+        if keep_place:  # its place, its queue and what the book owes it, handed over
+            paper = replace(old.paper, order_id=successor.order_id,
+                            leaves_qty=successor.leaves_qty)
+            market.resting.hand_over(o.order_id, paper)
+            self._working.pop(o.order_id)
+            if old.expiry is not None:
+                old.expiry.cancel()
+            working = _Working(successor, paper, tif, post_only, expire_at, old.notional,
+                               opened=True)
             self._working[successor.order_id] = working
-            market.resting.add(paper)
-            paper.ahead = ahead
+            self._arm_expiry(working)
+            self._tell(replace(o, state=OrderState.REPLACED, leaves_qty=0,
+                               updated_at=time.monotonic()), ExecType.REPLACE)
             self._tell(successor, ExecType.NEW)
-        else:
-            asyncio.get_running_loop().call_soon(self._open, successor, tif, post_only,
-                                                 expire_at)
+            return successor.order_id
+        self._forget(o.order_id)
+        self._tell(replace(o, state=OrderState.REPLACED, leaves_qty=0,
+                           updated_at=time.monotonic()), ExecType.REPLACE)
+        self._register(successor, tif, post_only, expire_at, old.notional)
         return successor.order_id
 
     # --- the live market ----------------------------------------------------------------

@@ -12,6 +12,7 @@ trades the venue. Paper orders end with the session that matched them.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from tui.venues.base import ORDER_STREAM, VenueBase
 from tui.venues.paper.account import DEFAULT_CASH, PaperAccount
 from tui.venues.paper.exchange import PaperExchange
 
+log = logging.getLogger(__name__)
 PAPER_ACCOUNT = "paper"
 ENDED = "the paper session ended"
 
@@ -50,6 +52,7 @@ class PaperVenue(VenueBase, DeskListener):
         self.feed = feed
         self.rest = PaperWire()
         self.paper = PaperExchange(self.state, PaperAccount(cash), self._on_report)
+        self._faulted = False  # a matching fault was said (once a session)
 
     # --- start and stop ---------------------------------------------------------------
     async def start(self) -> None:
@@ -93,10 +96,22 @@ class PaperVenue(VenueBase, DeskListener):
 
     # --- the live market, as the desk's state hears it --------------------------------
     def on_book(self, book: Book, trade: Trade | None) -> None:
-        self.paper.on_book(book, trade)
+        self._guarded(lambda: self.paper.on_book(book, trade))
 
     def on_trade(self, trade: Trade) -> None:
-        self.paper.on_trade(trade)
+        self._guarded(lambda: self.paper.on_trade(trade))
+
+    def _guarded(self, match: Callable[[], None]) -> None:
+        """Matching runs inside the price stream's handling: a fault in it must not cut
+        the real feed (it would reconnect, and the books go stale). Said, and logged."""
+        try:
+            match()
+        except Exception:  # said once; the books and the feed go on
+            log.exception("paper matching failed")
+            if not self._faulted:
+                self._faulted = True
+                self.state.notify("PAPER: matching a book failed (see the log); paper fills "
+                                  "may be missing until the next one.", "error")
 
     def _on_report(self, order: Order, kind: ExecType, fill: Fill | None = None) -> None:
         if order.intent is not None:  # a replacement's successor: the desk's own too
