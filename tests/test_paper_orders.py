@@ -182,3 +182,19 @@ async def test_a_fault_in_paper_matching_is_said_and_never_cuts_the_feed(
     assert venue.state.books[SYM].best_bid == 460
     said = [n.text for n in venue.state.notices if "matching a book failed" in n.text]
     assert len(said) == 1  # once, not per book
+
+
+async def test_a_settled_market_pays_the_paper_position_and_ends_its_orders() -> None:
+    venue = await paper()
+    book([(500, 1000)], [(510, 1000)], venue)
+    await venue.submit(buy(510, 100))  # $51.00 for 100 YES
+    await eventually(lambda: venue.state.positions.get(SYM) is not None
+                     and venue.state.positions[SYM].net == 100, what="100 YES held")
+    await placed(venue, buy(400, 10))
+    venue.state.replace_book(Book(SYM, settlement_px=1000))  # YES won
+    assert not working(venue)
+    position = venue.state.positions[SYM]
+    assert not position.held and position.realized == 100 * (1000 - 510)
+    assert venue.paper.account.cash == Decimal(1049)  # $1,000 - $51 + $100
+    assert any("settled at 1.00; the paper position was paid $100.00" in n.text
+               for n in venue.state.notices)

@@ -53,6 +53,19 @@ class PaperAccount:
             pos.qty_sold += qty
         return pos
 
+    def settle(self, symbol: str, yes_price: int, sc: Scales) -> tuple[Position, Decimal]:
+        """The market settled at ``yes_price``: what is held is paid out at it (NO at its
+        complement), realised, and the position is flat. Returns it and the dollars paid."""
+        pos = self.position(symbol)
+        paid = Decimal(0)
+        for outcome, price in ((Outcome.YES, yes_price), (Outcome.NO, sc.complement(yes_price))):
+            held = pos.holding(outcome).qty
+            if held:
+                pos.trade(outcome, -held, price)
+                paid += _dollars(held * price, sc)
+        self.cash += paid
+        return pos, paid
+
     def closable(self, symbol: str, side: Side) -> int:
         """Contracts an order on this YES side closes before it opens any: a sale of YES
         sells YES held; a purchase of YES sells back NO held."""

@@ -64,6 +64,7 @@ class PaperExchange:
         self._ids = itertools.count(1)
         self._execs = itertools.count(1)
         self.closed = False  # the session ended: nothing opens or reports after it
+        self._settled: set[str] = set()  # markets settled (and paid out) this session
 
     # --- what an order may do ---------------------------------------------------------
     def _instrument(self, symbol: str) -> Instrument:
@@ -307,6 +308,8 @@ class PaperExchange:
         return market
 
     def on_book(self, book: Book, trade: Trade | None) -> None:
+        if book.settlement_px is not None and book.symbol not in self._settled:
+            self._settle(book.symbol, book.settlement_px)
         market = self.markets.get(book.symbol)
         if market is None or not (len(market.resting) or market.taken):
             if market is not None:
@@ -314,6 +317,20 @@ class PaperExchange:
             return
         fills = market.on_trade(trade) if trade is not None else []
         self._apply(fills + market.on_book(book))
+
+    def _settle(self, symbol: str, yes_price: int) -> None:
+        """A settled market: its paper orders end, its paper position is paid out."""
+        self._settled.add(symbol)
+        for order_id in [i for i, w in self._working.items() if w.order.symbol == symbol]:
+            self._end(order_id, OrderState.CANCELED, ExecType.CANCELED, "the market settled")
+        if symbol not in self.account.positions or not self.account.positions[symbol].held:
+            return
+        sc = self._instrument(symbol).scales
+        position, paid = self.account.settle(symbol, yes_price, sc)
+        self.state.set_positions([position], snapshot=False)
+        self.state.set_balance(self.balance())
+        self.state.notify(f"PAPER: {symbol} settled at {sc.price_text(yes_price)}; the paper "
+                          f"position was paid ${paid:,.2f}.")
 
     def on_trade(self, trade: Trade) -> None:
         market = self.markets.get(trade.symbol)
