@@ -39,10 +39,11 @@ from tui.ui.replay_keys import ReplayKeys, replay_rows
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.desk import DeskScreen
 from tui.ui.screens.help import HelpScreen, key_rows
-from tui.ui.screens.picker import KILL, AccountPicker, account_items
+from tui.ui.screens.picker import AccountPicker, account_items
 from tui.ui.screens.quit import QuitScreen
 from tui.ui.strip_cycles import keep_strips_acyclic
 from tui.ui.theme_pick import ThemeChoice
+from tui.ui.ticket_keys import TicketKeys
 from tui.ui.widgets.blotter_pages import BlotterPages
 from tui.ui.widgets.ladder import Ladder
 from tui.ui.widgets.ladder_pane import LadderPane
@@ -57,7 +58,8 @@ def _load_css() -> str:
         return (Path(__file__).resolve().parents[2] / "styles" / "app.tcss").read_text("utf-8")
 
 
-class PmdeskApp(ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecycle, App[None]):
+class PmdeskApp(TicketKeys, ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecycle,
+                App[None]):
     """pmdesk's screen.
 
     Tests may read: symbol, instrument, cursor_price (raw YES), outcome, order_size (raw),
@@ -284,43 +286,6 @@ class PmdeskApp(ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecycle, App[None
         self._did(self.desk_screen.aimed().order(buy))
 
     @guarded
-    def action_toggle_outcome(self) -> None:
-        outcome = self.desk.toggle_outcome()
-        for pane in self.panes:
-            pane.ladder.set_view(outcome=outcome)
-        self._did()
-
-    @guarded
-    def action_size(self, steps: int) -> None:
-        self.desk_screen.aimed().step_size(steps)
-        self._did()
-
-    @guarded
-    def action_preset(self, index: int) -> None:
-        self.desk_screen.aimed().preset(index)
-        self._did()
-
-    @guarded
-    def action_order_kind(self) -> None:
-        self.desk.cycle_kind()
-        self._did()
-
-    @guarded
-    def action_tif(self) -> None:
-        self.desk.cycle_tif()
-        self._did()
-
-    @guarded
-    def action_post_only(self) -> None:
-        self.desk.toggle_post_only()
-        self._did()
-
-    @guarded
-    def action_cash_mode(self) -> None:
-        self.desk.toggle_cash()
-        self._did()
-
-    @guarded
     def action_cancel_here(self) -> None:
         self._did(self.desk_screen.aimed().cancel_here())
 
@@ -346,17 +311,17 @@ class PmdeskApp(ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecycle, App[None
         if not state.tradable:
             self.desk.tell("This login trades one account.", timeout=3)
             return
-        items = account_items(state, masked=self.privacy.on)
+        picker = AccountPicker(account_items(state, masked=self.privacy.on), state.account,
+                               noun="an account", placeholder="account, e.g. ann, house")
 
         def chosen(account: str | None) -> None:
-            if account is not None and account.startswith(KILL):  # ctrl+k: this one alone
-                self._did(self.desk.kill_switch(account.removeprefix(KILL)))
+            if account is not None and picker.kill:  # ctrl+k: this one alone
+                self._did(self.desk.kill_switch(account))
             elif account is not None:
                 self._did(self.desk.switch_account(account))
             self.desk_screen.ladder.focus()
 
-        self.push_screen(AccountPicker(items, state.account, noun="an account",
-                                       placeholder="account, e.g. ann, house"), chosen)
+        self.push_screen(picker, chosen)
 
     @guarded
     def action_privacy(self) -> None:

@@ -122,9 +122,6 @@ class MarketPicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-KILL = "\0kill\0"  # what the account picker's ctrl+k dismisses with, before the account
-
-
 def account_items(state: DeskState, *, masked: bool = False) -> list[tuple[str, str]]:
     """(account, whose it is · trading now); masked (privacy on): 'account 2', so the
     picker names no account and no end user, and a number finds one."""
@@ -139,6 +136,9 @@ class AccountPicker(MarketPicker):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+k", "kill", "Kill this account", show=False, priority=True)]
+
+    # the account it dismissed with is to be stopped (ctrl+k), not traded (Enter)
+    kill = False
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -164,4 +164,5 @@ class AccountPicker(MarketPicker):
         if account is None:
             self.app.bell()
             return
-        self.dismiss(KILL + account)
+        self.kill = True
+        self.dismiss(account)
