@@ -3,6 +3,7 @@ its links."""
 
 from __future__ import annotations
 
+import asyncio
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -52,3 +53,17 @@ class DeskListener:
 
     def on_audit(self, entry: AuditEntry) -> None:
         """An entry of the account's audit journal (tui/core/audit.py)."""
+
+
+class Changed(DeskListener):
+    """Set whenever an order or a link changes: whoever waits for the state to reach a
+    condition (flatten, cancel-and-quit, an account switch) waits on it, not on a poll."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+
+    def on_order(self, order: Order) -> None:
+        self.event.set()
+
+    def on_link(self, name: str, state: LinkState, detail: str) -> None:
+        self.event.set()

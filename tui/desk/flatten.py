@@ -14,9 +14,9 @@ import asyncio
 import dataclasses
 from typing import TYPE_CHECKING
 
-from tui.core.model import Order, Position
+from tui.core.listener import Changed
+from tui.core.model import Position
 from tui.core.prices import Intent
-from tui.core.state import DeskListener
 from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, request_words
 from tui.core.vetting import vet
 from tui.desk.asks import Flatten, Plan, Question
@@ -135,7 +135,7 @@ async def carry_out(desk: DeskController, act: Flatten) -> None:
 async def _cancelled(desk: DeskController, symbol: str) -> bool:
     """Until no order of mine works in this market (True), or FLATTEN_WAIT passes."""
     state = desk.state
-    moved = _OrderMoved()
+    moved = Changed()
     state.listen(moved)
     try:
         deadline = desk.clock.now() + FLATTEN_WAIT
@@ -147,13 +147,3 @@ async def _cancelled(desk: DeskController, symbol: str) -> bool:
         return True
     finally:
         state.unlisten(moved)
-
-
-class _OrderMoved(DeskListener):
-    """Set whenever an order changes: flatten waits on it, instead of polling."""
-
-    def __init__(self) -> None:
-        self.event = asyncio.Event()
-
-    def on_order(self, order: Order) -> None:
-        self.event.set()

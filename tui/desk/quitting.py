@@ -10,11 +10,11 @@ them; if it has not by then, it says which orders may still be working.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
+from tui.core.listener import Changed
 from tui.core.model import Order
-from tui.core.state import DeskListener, DeskState
+from tui.core.state import DeskState
 from tui.desk.asks import KillSwitch
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ async def cancel_before_quit(desk: DeskController, wait: float = QUIT_WAIT) -> s
 async def _until_none_working(desk: DeskController, wait: float) -> list[Order]:
     """My working orders once none is left, or ``wait`` has passed (waits on order
     changes, not a poll)."""
-    state, moved = desk.state, _OrderMoved()
+    state, moved = desk.state, Changed()
     state.listen(moved)
     try:
         deadline = desk.clock.now() + wait
@@ -75,11 +75,3 @@ def _order_words(state: DeskState, order: Order) -> str:
     s = inst.scales
     return (f"{order.shown_intent.label} {s.qty_text(order.leaves_qty)} @ "
             f"{s.price_text(order.shown_price(s))} in {order.symbol}")
-
-
-class _OrderMoved(DeskListener):
-    def __init__(self) -> None:
-        self.event = asyncio.Event()
-
-    def on_order(self, order: Order) -> None:
-        self.event.set()

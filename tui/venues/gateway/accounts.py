@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tui.core.listener import Changed
 from tui.core.model import Order
 from tui.core.state import DeskState, LinkState
 from tui.core.venue import LocalDatabase, VenueError
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 SETTLE_WAIT = 2.0  # seconds a switch waits for inserts on their way to be answered
 LIVE_WAIT = 5.0  # and for the new account's order stream
+RECHECK = 0.25  # seconds between looks while no change of the state wakes the wait
 OTHERS_BOUND = 10.0  # seconds the kill switch keeps at the other accounts' orders
 LIST_MAX = 20  # cancels in one CancelOrderList (spec §6)
 
@@ -102,15 +104,25 @@ class AccountSwitch:
         return await self._until(lambda: not venue._inflight and not any(
             o.is_pending for o in venue.state.home.orders.values()), within)
 
-    @staticmethod
-    async def _until(check: Callable[[], bool], within: float) -> bool:
+    async def _until(self, check: Callable[[], bool], within: float) -> bool:
+        """Until ``check`` holds (True) or ``within`` seconds pass: woken by each change of
+        an order or a link, not a poll (a look every RECHECK besides, for what no change
+        announces: an insert's answer that moved no order)."""
+        state, changed = self.venue.state, Changed()
+        state.listen(changed)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        while not check():
-            if loop.time() >= deadline:
-                return False
-            await asyncio.sleep(0.05)  # a switch is rare: a short poll, bounded
-        return True
+        try:
+            while not check():
+                changed.event.clear()
+                left = deadline - loop.time()
+                if left <= 0:
+                    return False
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.event.wait(), min(left, RECHECK))
+            return True
+        finally:
+            state.unlisten(changed)
 
     async def kill_others(self, bound: float = OTHERS_BOUND, *, only: str | None = None
                           ) -> tuple[int, list[Order]]:
