@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from tui.core.enums import ExecType, OrderState, OrdRejectReason, Side
+from tui.core.enums import OrdRejectReason, Side
 from tui.matching.book import OrderBook
 from tui.sim.model import SimOrder
 from tui.sim.rules import Problem
@@ -88,13 +88,10 @@ class Crossing:
         for order, own, params in zip(orders, problems, legs, strict=True):
             logged = dict(params, cross_id=cross_id)
             if refused:
-                reason, text = own or shared or (OrdRejectReason.EXCHANGE_OPTION, OTHER_LEG)
-                ex._end(order, OrderState.REJECTED, now)
-                ex._report(order, ExecType.REJECTED, now, reject_reason=reason, text=text)
-                ex._log("insert", now, logged, order.order_id, "rejected", text)
+                ex._rejected(order, now, logged,
+                             own or shared or (OrdRejectReason.EXCHANGE_OPTION, OTHER_LEG))
             else:
-                ex._report(order, ExecType.NEW, now)
-                ex._log("insert", now, logged, order.order_id, "accepted")
+                ex._accepted(order, now, logged)
         if not refused:
             first = next((o for o in orders if o.side is prioritized), orders[0])
             other = orders[1] if first is orders[0] else orders[0]

@@ -98,17 +98,25 @@ class Exchange(InstrumentStates, Crossing, ExchangeState, EventBus):
         self._register(order)
         problem = self._refusal(order, order_qty, now)
         if problem is not None:
-            reason, text = problem
-            self._end(order, OrderState.REJECTED, now)
-            self._report(order, ExecType.REJECTED, now, reject_reason=reason, text=text)
-            self._log("insert", now, params, order.order_id, "rejected", text)
+            self._rejected(order, now, params, problem)
         else:
-            self._report(order, ExecType.NEW, now)
-            self._log("insert", now, params, order.order_id, "accepted")
+            self._accepted(order, now, params)
             self._ledger.hold(order)
             self._work(order, now)
         self._finish()
         return order.order_id
+
+    def _rejected(self, order: SimOrder, now: float, params: dict[str, Any],
+                  problem: rules.Problem) -> None:
+        """An insert refused: the order ends REJECTED with the reason, reported and logged."""
+        reason, text = problem
+        self._end(order, OrderState.REJECTED, now)
+        self._report(order, ExecType.REJECTED, now, reject_reason=reason, text=text)
+        self._log("insert", now, params, order.order_id, "rejected", text)
+
+    def _accepted(self, order: SimOrder, now: float, params: dict[str, Any]) -> None:
+        self._report(order, ExecType.NEW, now)
+        self._log("insert", now, params, order.order_id, "accepted")
 
     def preview(self, *, account: str, participant: str, symbol: str, side: Side,
                 price: int, order_qty: int, order_type: OrderType = OrderType.LIMIT,
