@@ -93,6 +93,7 @@ class RetailVenue(PrivateFrames):
             self.state.notify(f"{len(skipped)} markets left out: no usable tick or minimum "
                               f"size ({', '.join(skipped[:3])}).", "warning")
         if balances is None:  # a paper desk's feed: the markets' socket alone
+            self.state.unlisten(self._recovery)  # it recovers this venue's fills, not paper's
             self._workers = [self._prices_socket()]
             self._workers[0].start()
             return
