@@ -25,6 +25,8 @@ from tui.sim.auth import DEMO_PASSWORD
 from tui.sim.clob.api import DEMO_CLOB_KEY
 from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET
 from tui.sim.server import SimServer
+from tui.store import Store, db_path
+from tui.store.export import ExportError, find_database
 from tui.venues.base import VenueBase
 from tui.venues.clob.venue import ClobVenue
 from tui.venues.gateway.venue import GatewayVenue
@@ -192,3 +194,17 @@ async def test_paper_refuses_what_its_cash_cannot_pay_and_ends_its_orders_with_t
         past = {o.order_id: o for o in venue.state.history}
         assert past[order_id].state is OrderState.CANCELED
         assert venue.state.balance is not None and venue.state.balance.balance == 1000
+
+
+def test_a_paper_database_never_makes_the_live_one_ambiguous() -> None:
+    """export, replay and db name a profile's only database without --account: the paper
+    desk's beside it is named only when asked for (or when it is the only one)."""
+    Store.open(db_path("both", "paper")).close()
+    assert find_database("both", None) == db_path("both", "paper")  # the only one
+    Store.open(db_path("both", DEMO_ACCOUNT)).close()
+    assert find_database("both", None) == db_path("both", DEMO_ACCOUNT)
+    assert find_database("both", "paper") == db_path("both", "paper")
+    Store.open(db_path("both", "firms/DEMO/accounts/alice-1")).close()
+    with pytest.raises(ExportError, match="several accounts") as said:
+        find_database("both", None)
+    assert "paper" not in str(said.value)

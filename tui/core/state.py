@@ -23,6 +23,9 @@ MAX_QUIET = 35.0  # seconds: the longest heartbeat interval a venue is believed 
 FEED_WORDS = ("market", "md", "book", "feed", "quote", "price")
 
 
+PAPER_ACCOUNT = "paper"  # a paper desk's account: its database is <profile>/paper.sqlite3
+
+
 def is_feed(name: str) -> bool:
     """A price feed (judged by the stream's name), as opposed to orders or positions."""
     lowered = name.lower()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tui.core.model import Instrument
 from tui.core.prices import Outcome
+from tui.core.state import PAPER_ACCOUNT
 from tui.store import FillRow, OrderRow, Store, StoreError, db_path, profile_dir
 from tui.store.rows import JournalRow
 
@@ -53,7 +54,8 @@ def parse_since(text: str | None, flag: str = "--since") -> float | None:
 
 
 def find_database(profile: str, account: str | None) -> Path:
-    """The account's database in the profile; with no account, the profile's only one."""
+    """The account's database in the profile; with no account, the profile's only one (a
+    paper desk's is left out unless it is the only one: paper never makes live ambiguous)."""
     if account:
         path = db_path(profile, account)
         if not path.exists():
@@ -65,6 +67,8 @@ def find_database(profile: str, account: str | None) -> Path:
     if not found:
         raise ExportError(f"No pmdesk database in profile {profile} ({folder}); trade in it "
                           "first, or name another with --profile.")
+    live = [p for p in found if p != db_path(profile, PAPER_ACCOUNT)]
+    found = live or found
     if len(found) > 1:
         names = ", ".join(p.stem for p in found)
         raise ExportError(f"Profile {profile} holds several accounts ({names}); name one "

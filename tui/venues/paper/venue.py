@@ -20,6 +20,7 @@ from typing import Any
 from tui.core.enums import ExecType, OrderState
 from tui.core.listener import DeskListener, LinkState
 from tui.core.model import Book, Estimate, Fill, Order
+from tui.core.state import PAPER_ACCOUNT
 from tui.core.tape import Trade
 from tui.core.ticket import OrderRequest, Terms
 from tui.core.venue import LocalDatabase, VenueError
@@ -28,7 +29,6 @@ from tui.venues.paper.account import DEFAULT_CASH, PaperAccount
 from tui.venues.paper.exchange import PaperExchange
 
 log = logging.getLogger(__name__)
-PAPER_ACCOUNT = "paper"
 ENDED = "the paper session ended"
 
 
