@@ -110,3 +110,13 @@ async def test_the_ladder_redraws_on_the_new_grid_under_the_trader(
         await pilot.press("b")
         await eventually(lambda: any(o.price == 9630 for o in app.state.working_orders(SLUG)),
                          what="a bid at 0.963 working")
+
+
+def test_raw_tick_is_the_engines_for_a_fixed_market_and_the_grid_for_a_changing_one(
+        quiet_sim: SimServer) -> None:
+    """The synthetic flow asks per quote: a fixed market's is its own tick, at once."""
+    ticks, instruments = quiet_sim.clob.ticks, quiet_sim.exchange.instruments
+    fixed = next(i for s, i in instruments.items() if s not in ticks.dynamic)
+    assert ticks.raw_tick(fixed) == fixed.scales.tick
+    changing = instruments[SYMBOL]  # an empty book sits in the middle: the coarse cent
+    assert ticks.raw_tick(changing) == int(Decimal("0.01") * changing.scales.price_scale)

@@ -141,6 +141,20 @@ async def test_order_book_and_bbo_are_the_engines_book(quiet_sim: SimServer) -> 
         assert bbo.best_bid.px == best_bid
 
 
+async def test_a_settled_books_stats_carry_its_settlement(quiet_sim: SimServer) -> None:
+    """GetOrderBook's stats say a settled market's price, as the market-data stream's do."""
+    quiet_sim.settle_market(EMPTY, Decimal(1))
+    paid = quiet_sim.exchange.instruments[EMPTY].scales.price_scale  # $1, raw
+    async with Wire(quiet_sim) as wire:
+        stub = ob_grpc.OrderBookAPIStub(wire.channel)
+        book = await stub.GetOrderBook(ob_pb.GetOrderBookRequest(symbol=EMPTY),
+                                       metadata=wire.metadata)
+        assert book.stats.settlement_px == paid
+        resp = await wire.http.get(f"/v1/orderbook/{EMPTY}", headers=wire.headers)
+        assert resp.status_code == 200, resp.text
+        assert resp.json()["stats"]["settlementPx"] == str(paid)
+
+
 # --- PositionAPI ------------------------------------------------------------------------------
 
 def _as_tuple(p: pos_pb.Position) -> tuple[str, int, int, int, int, int]:

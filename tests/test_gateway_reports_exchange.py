@@ -16,7 +16,8 @@ import pytest
 from tests.desk_kit import ALICE, BOB, DEMO, place
 from tests.reads_kit import OTHER_FIRM, narrow, refused
 from tests.simkit import Wire
-from tui.core.enums import Side
+from tui.core.enums import OrderType, Side, TimeInForce
+from tui.proto.polymarket.v1 import enums_pb2
 from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
 from tui.proto.polymarket.v1 import orders_pb2_grpc as rep_grpc
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
@@ -117,6 +118,42 @@ async def test_search_trades_finds_exactly_the_trades_made(quiet_sim: SimServer)
         err = await refused(rep_grpc.ReportAPIStub(wire.channel).SearchTrades(
             rep_pb.SearchTradesRequest(), metadata=list(narrowed.items())))
         assert err.code() == DENIED and "read:reports" in err.details()
+
+
+async def test_a_cross_is_found_as_a_cross(quiet_sim: SimServer) -> None:
+    """SearchTrades and DownloadTrades write a trade as trade capture does: a cross is
+    TRADE_TYPE_CROSS, linked by its host cross id (which trade_link_id then finds)."""
+    place(quiet_sim, BOB, SYM, Side.SELL, 45, 1)
+    place(quiet_sim, ALICE, SYM, Side.BUY, 45, 1)  # a regular trade first
+    plain = dict(order_type=OrderType.LIMIT, tif=TimeInForce.GOOD_TILL_CANCEL, clord_id="",
+                 participate_dont_initiate=False, good_till_time=None, cash_order_qty=0)
+    buy_id, _ = quiet_sim.exchange.insert_cross([
+        dict(account=DEMO[0], participant=DEMO[1], symbol=SYM, side=Side.BUY, price=50,
+             order_qty=4, **plain),
+        dict(account=ALICE[0], participant=ALICE[1], symbol=SYM, side=Side.SELL, price=50,
+             order_qty=4, **plain)], cross_id="x-1")
+    leg = quiet_sim.exchange.order(buy_id)
+    assert leg is not None and leg.host_cross_id
+    async with Wire(quiet_sim, "alice") as wire:
+        stub = rep_grpc.ReportAPIStub(wire.channel)
+        got = await stub.SearchTrades(rep_pb.SearchTradesRequest(), metadata=wire.metadata)
+        assert [(t.trade_type, t.trade_link_id) for t in got.trade] == [
+            (enums_pb2.TRADE_TYPE_REGULAR, ""), (enums_pb2.TRADE_TYPE_CROSS, leg.host_cross_id)]
+        cross = got.trade[1]
+        assert cross.passive.order.account == ALICE[0] and not cross.HasField("aggressor")
+        linked = await stub.SearchTrades(rep_pb.SearchTradesRequest(
+            trade_link_id=leg.host_cross_id), metadata=wire.metadata)
+        assert [t.id for t in linked.trade] == [cross.id]
+
+        resp = await wire.post("/v1/report/trades/search", {"tradeId": cross.id})
+        assert resp.status_code == 200, resp.text
+        (one,) = resp.json()["trade"]
+        assert (one["tradeType"], one["tradeLinkId"]) == ("TRADE_TYPE_CROSS",
+                                                          leg.host_cross_id)
+        text = "".join([msg.filechunk async for msg in stub.DownloadTrades(
+            rep_pb.DownloadTradesRequest(), metadata=wire.metadata)])
+        assert [(r["tradeType"], r["tradeLinkId"]) for r in rows(text)] == [
+            ("TRADE_TYPE_REGULAR", ""), ("TRADE_TYPE_CROSS", leg.host_cross_id)]
 
 
 async def test_trade_stats_totals_are_the_sums_of_the_trades(quiet_sim: SimServer) -> None:

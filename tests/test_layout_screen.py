@@ -256,6 +256,28 @@ async def test_a_narrow_ladder_header_drops_the_least_needed_first(
         assert "…" not in line, line
 
 
+async def test_a_settlement_alone_redraws_the_ladder_header() -> None:
+    """The header redraws only when what it shows moved: a settlement that arrives with the
+    same inside and last trade is one of those things."""
+    scales = Scales.from_refdata(100, "0.01")
+    symbol = "AEC-NFL-KC-BUF-2026-11-29"
+    state = DeskState()
+    state.set_instruments([Instrument(symbol, symbol, scales)])
+    inst = Instrument(symbol, "Chiefs", scales)
+    book = Book(symbol, bids=[(41, 10)], offers=[(45, 10)], last_trade_px=44)
+    app = _Header(state)
+    async with app.run_test(size=(80, 4)) as pilot:
+        header = app.query_one(LadderHeader)
+        header.show_book(inst, book, "", Text("titles"), "0.4s")
+        await pilot.pause()
+        assert "SETTLED" not in region_lines(app, header)[0]
+        settled = Book(symbol, bids=[(41, 10)], offers=[(45, 10)], last_trade_px=44,
+                       settlement_px=100)
+        header.show_book(inst, settled, "", Text("titles"), "0.4s")
+        await pilot.pause()
+        assert "SETTLED 1.00" in region_lines(app, header)[0]
+
+
 async def test_a_resize_lays_the_blotter_out_again_and_keeps_the_view_f_chose(
         quiet_sim: SimServer) -> None:
     async with desk(quiet_sim, (120, 36)) as (app, pilot, symbol):

@@ -42,6 +42,7 @@ async def test_a_paper_desk_says_paper_and_a_buy_key_fills_from_the_live_offer(
         await eventually(lambda: any("PAPER: Send" in line or "PAPER: Buy" in line
                                      for line in screen_lines(app)), what="the question")
         assert "nothing is sent to the venue" in screen_text(app)  # what it would send
+        assert "BUY YES 10 @ 0.45 GTC" in screen_text(app)  # in words, as live is
         await pilot.pause(app.config.confirm_delay + 0.1)
         await pilot.press("enter")
         await eventually(lambda: venue.state.fills, what="a paper fill")

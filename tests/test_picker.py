@@ -155,6 +155,30 @@ async def test_starts_with_every_market_and_the_current_one_highlighted() -> Non
         assert app.results == [EAGLES]
 
 
+class CountingPicker(MarketPicker):
+    """Counts the lists it draws: Textual runs every class's on_mount, so a subclass that
+    also called super().on_mount() drew the list twice."""
+
+    shown = 0
+
+    def _show(self, query: str) -> None:
+        self.shown += 1
+        super()._show(query)
+
+
+async def test_a_picker_draws_its_list_once_as_it_opens_with_its_own_words() -> None:
+    app = PickerHost()
+    async with app.run_test() as pilot:
+        picker = CountingPicker(DEMO, EAGLES, noun="a thing", placeholder="a word",
+                                subtitle="Enter takes it")
+        app.push_screen(picker)
+        await pilot.pause()
+        assert picker.shown == 1 and picker.selected == EAGLES
+        assert picker.query_one(Input).placeholder == "a word"
+        assert str(picker.query_one("#picker-box").border_subtitle) == "Enter takes it"
+        assert str(picker.query_one("#picker-box").border_title).startswith("Find a thing")
+
+
 async def test_up_and_down_move_the_highlight_while_typing_stays_in_the_input() -> None:
     app = PickerHost()
     async with app.run_test() as pilot:

@@ -112,6 +112,7 @@ async def test_the_picker_and_palette_number_the_accounts_and_a_number_trades_on
         await pilot.pause()
         shown = screen_text(app)
         assert "account 1 · trading now" in shown and "account 4" in shown
+        assert "account number, e.g. 2" in shown and "ctrl+k kills its orders" in shown
         for words in WHO:
             assert words not in shown, words
         await pilot.press("2", "enter")  # account 2: the picker's order, the login's

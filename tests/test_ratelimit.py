@@ -106,6 +106,9 @@ def test_gateway_registry_follows_the_spec_table_per_tier() -> None:
     with pytest.raises(ValueError):
         GatewayLimiter(5)
     assert gateway_method("POST", "/v1/trading/orders/list") == "InsertOrderList"
+    # a path that names its market is paced by its prefix, whoever calls it
+    assert gateway_method("GET", "/v1/orderbook/AEC-NFL-KC-BUF?depth=10") == "GetOrderBook"
+    assert gateway_method("POST", "/v1/orderbook/AEC-NFL-KC-BUF") is None
 
 
 def test_retail_has_one_bucket_per_key() -> None:

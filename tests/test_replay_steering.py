@@ -20,8 +20,8 @@ from tui.core.prices import Scales
 from tui.core.state import LinkState
 from tui.store import Store
 from tui.ui.app import PmdeskApp
-from tui.ui.bindings import REPLAY_BINDINGS
 from tui.ui.keys_doc import keys_markdown
+from tui.ui.replay_keys import replay_rows
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.status import StatusBar
 from tui.venues.replay import FEED, ReplayVenue
@@ -157,7 +157,7 @@ async def test_a_live_desk_has_no_replay_keys() -> None:
 
 def test_the_readme_lists_the_replay_keys() -> None:
     table = README.split("<!-- replay-keys:start", 1)[1].split("-->", 1)[1]
-    assert table.split("<!-- replay-keys:end")[0].strip() == keys_markdown(REPLAY_BINDINGS)
+    assert table.split("<!-- replay-keys:end")[0].strip() == keys_markdown(replay_rows())
 
 
 def test_a_desk_key_moved_onto_a_replay_key_is_refused_in_words(tmp_path: Path) -> None:

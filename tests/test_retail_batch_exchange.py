@@ -157,13 +157,47 @@ async def test_modify_post_only_that_would_cross_is_the_engines_reject(
 
 async def test_modify_refuses_what_the_spec_refuses(quiet_sim: SimServer) -> None:
     mine = (await call(quiet_sim, "POST", "/v1/orders", order_body("0.40", 2)))["id"]
-    no_expiry = await modify(quiet_sim, mine, 400, tif="TIME_IN_FORCE_GOOD_TILL_DATE")
-    assert no_expiry["message"] == ("goodTillTime is required for "
-                                    "TIME_IN_FORCE_GOOD_TILL_DATE")
     pdi = await modify(quiet_sim, mine, 400, participateDontInitiate="yes")
     assert pdi["message"] == "participateDontInitiate must be true or false"
     when = await modify(quiet_sim, mine, 400, tif="TIME_IN_FORCE_GOOD_TILL_DATE",
                         goodTillTime="tomorrow")
     assert when["message"] == "goodTillTime must be an RFC 3339 time"
+    bare = await modify(quiet_sim, mine, 400, tif="TIME_IN_FORCE_GOOD_TILL_DATE",
+                        goodTillTime="2099-01-01T00:00:00")  # no offset: as create says
+    assert bare["message"] == "goodTillTime must give its UTC offset (e.g. Z)"
     [same] = working(quiet_sim)
     assert same.order_id == mine and same.tif is TimeInForce.GOOD_TILL_CANCEL
+
+
+async def test_modify_terms_the_order_cannot_take_are_rejects_single_or_batched(
+        quiet_sim: SimServer) -> None:
+    """§5.3: a modify's outcome is a replace or a reject on the stream; the same entry
+    answers alike on the single route and in a batch."""
+    mine = (await call(quiet_sim, "POST", "/v1/orders", order_body("0.40", 2)))["id"]
+    until = stamp(time.time() + 600)
+    batched = "/v1/orders/batched/modify"
+    for terms, text in (({"tif": "TIME_IN_FORCE_GOOD_TILL_DATE"},
+                         "good-till-time needs a future expiry time"),
+                        ({"goodTillTime": until},  # a good-till-cancel order's expiry
+                         "an expiry time is for good-till-time orders")):
+        assert await modify(quiet_sim, mine, **terms) == {}
+        assert quiet_sim.exchange.order_log[-1].outcome == "rejected"
+        assert quiet_sim.exchange.order_log[-1].text == text
+        await call(quiet_sim, "POST", batched, {"orders": [
+            {"orderId": mine, "marketSlug": SLUG, **terms}]})
+        assert quiet_sim.exchange.order_log[-1].outcome == "rejected"
+        assert quiet_sim.exchange.order_log[-1].text == text
+    [same] = working(quiet_sim)
+    assert same.order_id == mine and same.tif is TimeInForce.GOOD_TILL_CANCEL
+
+
+async def test_every_time_sent_needs_its_offset(quiet_sim: SimServer) -> None:
+    """One RFC 3339 parser: create, modify and the RFQ tape's bounds refuse alike."""
+    create = await call(quiet_sim, "POST", "/v1/orders", order_body(
+        "0.40", 2, tif="TIME_IN_FORCE_GOOD_TILL_DATE", goodTillTime="2099-01-01T00:00:00"),
+        status=400)
+    assert create["message"] == "goodTillTime must give its UTC offset (e.g. Z)"
+    tape = await call(quiet_sim, "GET", "/v1/rfqs/trades",
+                      params={"endTime": "2099-01-01T00:00:00"}, status=400)
+    assert tape["message"] == "endTime must give its UTC offset (e.g. Z)"
+    assert working(quiet_sim) == []

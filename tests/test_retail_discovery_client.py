@@ -115,9 +115,9 @@ async def test_modify_order_with_terms(quiet_sim: SimServer, rest: RetailRest) -
     [day] = quiet_sim.exchange.open_orders(accounts=[DEMO_ACCOUNT])
     assert day.parent_order_id == order_id and day.tif is TimeInForce.DAY
     assert day.participate_dont_initiate and (day.price, day.order_qty) == (40, 3)
-    with pytest.raises(VenueError, match="goodTillTime is required"):
-        await rest.modify_order(ModifyEntry(day.order_id, SLUG,
-                                            tif=TimeInForce.GOOD_TILL_TIME))
+    # good-till-date with no expiry: the engine's reject on the stream (§5.3), not a 400
+    await rest.modify_order(ModifyEntry(day.order_id, SLUG, tif=TimeInForce.GOOD_TILL_TIME))
+    assert quiet_sim.exchange.order_log[-1].outcome == "rejected"
     with pytest.raises(VenueError, match="only for a good-till-date order"):
         await rest.modify_order(ModifyEntry(day.order_id, SLUG, tif=TimeInForce.DAY,
                                             good_till=time.time() + 60))

@@ -150,6 +150,8 @@ async def test_settlement_after_the_operator_settles(quiet_sim: SimServer) -> No
     assert market["status"] == "MARKET_STATUS_RESOLVED" and market["closed"]
     bbo = (await public(quiet_sim, f"/v1/markets/{SLUG}/bbo"))["marketData"]
     assert bbo["settlementPx"] == {"value": "1.00", "currency": "USD"}
+    book = (await public(quiet_sim, f"/v1/markets/{SLUG}/book"))["marketData"]
+    assert book["stats"]["settlementPx"] == {"value": "1.00", "currency": "USD"}  # §7.3
     event = (await public(quiet_sim, "/v1/events", gameId="KC-BUF-20261129"))["events"][0]
     assert event["closed"] and not event["active"]
 

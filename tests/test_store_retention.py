@@ -18,7 +18,7 @@ from tui.core.model import Instrument
 from tui.core.prices import Scales
 from tui.core.tape import Trade
 from tui.store import Store, db_path, retention
-from tui.store.prune import MARKET_TABLES
+from tui.store.prune import MARKET_TABLES, contents, oldest
 
 DAY = 86_400.0
 NOW = time.time()
@@ -155,12 +155,16 @@ def test_the_file_is_compacted_at_open_only_when_most_of_it_is_free(
     assert done is not None and done.total > 0 and not done.vacuumed  # freed pages reused
 
 
-def test_the_oldest_row_is_found_in_every_market_table(tmp_path: Path) -> None:
-    for table in MARKET_TABLES:  # a new market table must be taught to oldest() too
+def test_the_oldest_and_newest_rows_are_found_in_every_market_table(tmp_path: Path) -> None:
+    for table in MARKET_TABLES:  # each one's index, as MARKET_TABLES declares it
         path = tmp_path / f"{table}.sqlite3"
         record(path, (RECENT,))
         with sqlite3.connect(path) as conn:  # the second symbol's first row: found too
             conn.execute(f"UPDATE {table} SET at = ? WHERE symbol = 'N' AND at = "
                          f"(SELECT min(at) FROM {table} WHERE symbol = 'N')", (OLD,))
+            conn.execute(f"UPDATE {table} SET at = ? WHERE symbol = 'M' AND at = "
+                         f"(SELECT max(at) FROM {table} WHERE symbol = 'M')", (NOW,))
         with sqlite3.connect(path) as conn:
-            assert retention.oldest(conn) == OLD, table
+            assert oldest(conn) == OLD, table
+        held = contents(path)  # pmdesk db size: the span, by the same seeks
+        assert (held.first, held.last) == (OLD, NOW), table

@@ -37,6 +37,8 @@ def argument_problem(args: argparse.Namespace) -> str | None:
         checks.extend(_sim_problems(args))
     if args.command == "demo":
         checks.extend(firehose_problems(args))
+    if args.command == "serve":  # the link it prints names the port: 0 (any) cannot be
+        checks.append(("--port", args.port, listen_port_problem(args.port, any_free=False)))
     for option, value, problem in checks:
         if problem:
             shown = f"{value:g}" if isinstance(value, float) else value
@@ -115,8 +117,10 @@ def grpc_target_problem(target: str) -> str | None:
     return None
 
 
-def listen_port_problem(port: int) -> str | None:
-    """What keeps ``port`` from being one to listen on (0: any free port)."""
+def listen_port_problem(port: int, *, any_free: bool = True) -> str | None:
+    """What keeps ``port`` from being one to listen on (0: any free port, if ``any_free``)."""
+    if not any_free:
+        return None if 1 <= port <= 65535 else f"is not a port; {PORTS}"
     if not 0 <= port <= 65535:
         return "is not a port; a port is 0 to 65535 (0: any free port)"
     return None

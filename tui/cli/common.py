@@ -41,9 +41,9 @@ def desk_config(args: argparse.Namespace | None = None) -> DeskConfig | None:
     try:
         config = load_config()
         check_keymap(config)
-        private = bool(getattr(args, "private", False))
-        config = replace(config, private=True) if private else config
-        return replace(config, paper=True) if getattr(args, "paper", False) else config
+        # a flag turns masking or paper on; without it the config file's choice stands
+        return replace(config, private=config.private or bool(getattr(args, "private", False)),
+                       paper=config.paper or bool(getattr(args, "paper", False)))
     except ConfigError as exc:
         print(f"pmdesk: {exc}", file=sys.stderr)
         return None
@@ -114,8 +114,9 @@ def run_desk(venue: Venue, venue_name: str, config: DeskConfig) -> int:
         from tui.venues.base import VenueBase
         from tui.venues.paper.venue import PaperVenue
 
-        assert isinstance(venue, VenueBase)
-        venue = PaperVenue(venue, open_store=venue.paper_store(), cash=config.paper_cash)
+        if not isinstance(venue, VenueBase):  # main refuses --paper with anything else
+            raise TypeError(f"--paper needs a venue's feed, not {type(venue).__name__}")
+        venue = PaperVenue(venue, cash=config.paper_cash)
         venue_name = f"PAPER on {venue_name}"
     app = PmdeskApp(venue, config=config, title=f"pmdesk — {venue_name}")
     app.theme_file = theme_path()  # the theme T chose last time, and where T keeps it

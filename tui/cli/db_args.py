@@ -10,7 +10,7 @@ def add_db(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     dsub = db.add_subparsers(dest="db_command", metavar="{size,prune}", required=True)
 
     size = dsub.add_parser("size", help="the database's size on disk and what it holds")
-    _where(size)
+    add_where(size)
     size.set_defaults(func="tui.cli.db:cmd_db_size")
 
     prune = dsub.add_parser(
@@ -20,11 +20,12 @@ def add_db(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "journal are never deleted. Refused while a pmdesk has the database open.")
     prune.add_argument("--before", required=True, metavar="DATE",
                        help="today, yesterday, YYYY-MM-DD (midnight UTC) or an ISO time")
-    _where(prune)
+    add_where(prune)
     prune.set_defaults(func="tui.cli.db:cmd_db_prune")
 
 
-def _where(parser: argparse.ArgumentParser) -> None:
+def add_where(parser: argparse.ArgumentParser) -> None:
+    """--profile and --account: which local database (db, export and replay read one)."""
     parser.add_argument("--profile",
                         help="demo, a profile's name, or the gateway address pmdesk connect "
                              "used (e.g. 127.0.0.1-8700); default demo")

@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.private = getattr(args, "private", False) or args.desk_private  # before or after
     args.paper = getattr(args, "paper", False) or args.desk_paper
+    if args.paper and args.command not in (None, "demo", "connect", "serve"):
+        print(f"pmdesk {args.command}: --paper opens a desk that trades on paper; it does not "
+              f"go with {args.command}.", file=sys.stderr)
+        return 2
     # a sub-command's own --profile wins, else the one before it, else the demo's
     args.profile = getattr(args, "profile", None) or args.desk_profile
     if args.command in ("export", "replay", "db"):

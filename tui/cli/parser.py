@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import argparse
 
-from tui.cli.db_args import add_db
+from tui.cli.db_args import add_db, add_where
 from tui.sim.options import add_arguments
 
 KINDS = ("ed25519", "rsa", "secp256k1")  # pmdesk keys: the key pairs it makes
+# the embedded exchange's traders and protocols: pmdesk demo and pmdesk serve offer the same
+DEMO_USERS = ("demo", "alice", "bob", "isv", "ann", "ben")
+DEMO_VENUES = ("gateway", "retail", "clob")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,11 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="trade against the embedded exchange (no account needed)")
     demo.add_argument("--seed", type=int, default=7, help="seed of the synthetic traders")
-    demo.add_argument("--user", default="demo",
-                      choices=["demo", "alice", "bob", "isv", "ann", "ben"],
+    demo.add_argument("--user", default="demo", choices=DEMO_USERS,
                       help="demo trader to log in as; isv: an ISV partner trading for its "
                            "users' accounts and its own (A switches, K stops them all)")
-    demo.add_argument("--venue", default="gateway", choices=["gateway", "retail", "clob"],
+    demo.add_argument("--venue", default="gateway", choices=DEMO_VENUES,
                       help="which protocol the desk speaks to the embedded exchange: the "
                            "Exchange Trading Gateway (default), the retail API, or the "
                            "global CLOB (a funded demo wallet)")
@@ -70,12 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="today, yesterday, YYYY-MM-DD (UTC) or an ISO time; "
                         "default: all")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
-    _where(export)
+    add_where(export)
     export.add_argument("--out", help="write to this file instead of standard output")
     export.set_defaults(func="tui.cli.export:cmd_export")
 
     replay = sub.add_parser("replay", help="play recorded market data back into the ladder")
-    _where(replay)
+    add_where(replay)
     replay.add_argument("--since", help="start from today, yesterday, YYYY-MM-DD (UTC) or an "
                         "ISO time")
     replay.add_argument("--speed", type=float, default=1.0, help="playback speed, e.g. 4")
@@ -106,13 +108,6 @@ def _private(parser: argparse.ArgumentParser, dest: str = "private") -> None:
     parser.add_argument("--private", dest=dest, action="store_true",
                         help="start with balances, P&L and account ids masked, for screen "
                              "sharing (P toggles it on the desk)")
-
-
-def _where(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile",
-                        help="demo, a profile's name, or the gateway address pmdesk connect "
-                             "used (e.g. 127.0.0.1-8700); default demo")
-    parser.add_argument("--account", help="the account, when the profile holds several")
 
 
 def add_keys(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -171,10 +166,8 @@ def _serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     serve.add_argument("--profile", help="serve this profile's desk instead of the demo")
     serve.add_argument("--seed", type=int, default=7, help="the demo's seed")
-    serve.add_argument("--user", default="demo",
-                       choices=["demo", "alice", "bob", "isv", "ann", "ben"],
-                       help="the demo trader")
-    serve.add_argument("--venue", default="gateway", choices=["gateway", "retail", "clob"],
+    serve.add_argument("--user", default="demo", choices=DEMO_USERS, help="the demo trader")
+    serve.add_argument("--venue", default="gateway", choices=DEMO_VENUES,
                        help="the demo's protocol")
     _private(serve)  # each browser session's desk starts with privacy on
     _paper(serve)  # and trades paper

@@ -71,7 +71,8 @@ def make_server(command: list[str], what: str, host: str, port: int, token: str)
             self.freed = asyncio.Event()
 
         def url(self) -> str:
-            shown = host if is_loopback(host) or host not in ("0.0.0.0", "::") else "HOST"
+            # every interface: the browser needs one of this machine's addresses instead
+            shown = "HOST" if host in ("0.0.0.0", "::") else host
             if ":" in shown:  # an IPv6 literal
                 shown = f"[{shown}]"
             return f"http://{shown}:{port}/?token={token}"
@@ -149,15 +150,8 @@ def make_server(command: list[str], what: str, host: str, port: int, token: str)
     return DeskServer()
 
 
-def port_problem(port: int) -> str | None:
-    return None if 1 <= port <= 65535 else f"--port {port}: a port is 1 to 65535."
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
-    problem = port_problem(args.port)
-    if problem:
-        print(f"pmdesk serve: {problem}", file=sys.stderr)
-        return 2
+    """Its --port is checked with every other command's numbers (tui/cli/args.py)."""
     if args.profile:  # said now, in the terminal, not as a blank browser tab later
         from tui.cli.common import desk_config, load_profile
 

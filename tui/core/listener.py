@@ -4,12 +4,15 @@ its links."""
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.core.audit import AuditEntry
     from tui.core.model import Balance, Book, Fill, Instrument, Order, Position
+    from tui.core.state import DeskState
     from tui.core.tape import Trade
 
 
@@ -53,6 +56,35 @@ class DeskListener:
 
     def on_audit(self, entry: AuditEntry) -> None:
         """An entry of the account's audit journal (tui/core/audit.py)."""
+
+
+async def wait_event(event: asyncio.Event, seconds: float | None) -> bool:
+    """Until the event is set (True) or this much time has passed (False; None: no limit)."""
+    try:
+        await asyncio.wait_for(event.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
+async def until(state: DeskState, check: Callable[[], object], within: float, *,
+                now: Callable[[], float] = time.monotonic,
+                wait: Callable[[asyncio.Event, float], Awaitable[bool]] = wait_event) -> bool:
+    """Until ``check()`` holds (True) or ``within`` seconds pass (False, unless it holds
+    then): woken by each change of an order or a link, never a poll. ``now`` and ``wait``
+    are a clock's (the desk's tests run on a fake one)."""
+    changed = Changed()
+    state.listen(changed)
+    try:
+        deadline = now() + within
+        while not check():
+            changed.event.clear()
+            left = deadline - now()
+            if left <= 0 or not await wait(changed.event, left):
+                return bool(check())
+        return True
+    finally:
+        state.unlisten(changed)
 
 
 class Changed(DeskListener):

@@ -92,9 +92,18 @@ READ_ONLY_POSTS = frozenset({
 })
 
 
+# paths that name a market after their prefix: the table cannot list them one by one
+GATEWAY_PREFIXES = {("GET", "/v1/orderbook/"): "GetOrderBook"}
+
+
 def gateway_method(method: str, path: str) -> str | None:
     """The spec's method name for a REST call, or None if it has no published limit."""
-    return GATEWAY_PATHS.get((method.upper(), path.split("?", 1)[0].rstrip("/") or "/"))
+    path = path.split("?", 1)[0].rstrip("/") or "/"
+    named = GATEWAY_PATHS.get((method.upper(), path))
+    if named is None:
+        named = next((name for (verb, prefix), name in GATEWAY_PREFIXES.items()
+                      if verb == method.upper() and path.startswith(prefix)), None)
+    return named
 
 
 def retriable(method: str, path: str) -> bool:

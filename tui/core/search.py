@@ -6,9 +6,19 @@ Headless (no Textual) so it can be tested on its own and reused by a command lin
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.core.model import Instrument
 
 # how well one word of the query matches a market; lower is better
 PREFIX, IN_SYMBOL, IN_DESCRIPTION, SUBSEQUENCE = range(4)
+
+
+def market_words(inst: Instrument) -> str:
+    """What finds a market besides its symbol: its question, then its event and league tags
+    (the picker and the command palette search the same words)."""
+    return " · ".join((inst.description, *inst.tags))
 
 
 def is_subsequence(word: str, text: str) -> bool:

@@ -328,6 +328,12 @@ class DeskState:
             for tape in self.tapes.values():
                 tape.rebase()
 
+    def is_live(self, name: str) -> bool:
+        """The named stream is connected and live (a venue sends nothing that needs it
+        otherwise)."""
+        link = self.streams.get(name)
+        return link is not None and link.state is LinkState.LIVE
+
     def touch_stream(self, name: str, *, heartbeat: bool = False) -> None:
         status, now = self.stream(name), time.monotonic()
         if heartbeat and status.last_message_at and now - status.last_message_at <= MAX_QUIET:

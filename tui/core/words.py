@@ -7,6 +7,11 @@ from tui.core.prices import Outcome
 from tui.core.state import DeskState
 
 
+def short_account(account: str) -> str:
+    """'firms/ISV/accounts/ann-1' → 'ann-1': an account as a trader names it."""
+    return account.rsplit("/", 1)[-1]
+
+
 def order_words(state: DeskState, order: Order, yes_px: int | None = None) -> str:
     """'BUY NO KC-BUF at 0.56': the intent and the price in the outcome traded."""
     inst = state.instruments.get(order.symbol)

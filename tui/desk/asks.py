@@ -7,7 +7,7 @@ confirm it, the Question and why. The screen asks; the desk acts on the answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui.core.enums import Side
 from tui.core.model import Order
@@ -21,6 +21,9 @@ class Notice:
     text: str
     severity: str = "information"  # information | warning | error
     timeout: float = 5.0  # seconds on screen
+
+
+PAPER = "PAPER: "  # before a paper desk's questions
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +103,10 @@ Act = (Submit | Change | CancelOrders | CancelAll | KillSwitch | Rearm | Flatten
 class Plan:
     act: Act
     question: Question | None = None  # None: carry it out without asking
+
+    def on_paper(self) -> Plan:
+        """The plan of a paper desk: its question says PAPER first (nothing is sent)."""
+        q = self.question
+        if q is None or q.title.startswith(PAPER):
+            return self
+        return replace(self, question=replace(q, title=PAPER + q.title))

@@ -67,6 +67,8 @@ def key(action: F) -> F:
             raise
         finally:
             _pressing.reset(token)
+        if plan is not None and desk.state.paper:  # asked, and journalled, as PAPER
+            plan = plan.on_paper()
         _key(desk, binding(*args), plan, desk.notices[told:])
         return plan
     return pressed  # type: ignore[return-value]

@@ -6,6 +6,8 @@ import asyncio
 import time
 from typing import Protocol
 
+from tui.core.listener import wait_event
+
 
 class Clock(Protocol):
     def now(self) -> float:
@@ -32,8 +34,4 @@ class SystemClock:
         await asyncio.sleep(seconds)
 
     async def wait(self, event: asyncio.Event, seconds: float) -> bool:
-        try:
-            await asyncio.wait_for(event.wait(), seconds)
-        except TimeoutError:
-            return False
-        return True
+        return await wait_event(event, seconds)

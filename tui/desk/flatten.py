@@ -14,7 +14,7 @@ import asyncio
 import dataclasses
 from typing import TYPE_CHECKING
 
-from tui.core.listener import Changed
+from tui.core.listener import until
 from tui.core.model import Position
 from tui.core.prices import Intent
 from tui.core.ticket import OrderKind, OrderRequest, TicketError, build_order, request_words
@@ -134,16 +134,5 @@ async def carry_out(desk: DeskController, act: Flatten) -> None:
 
 async def _cancelled(desk: DeskController, symbol: str) -> bool:
     """Until no order of mine works in this market (True), or FLATTEN_WAIT passes."""
-    state = desk.state
-    moved = Changed()
-    state.listen(moved)
-    try:
-        deadline = desk.clock.now() + FLATTEN_WAIT
-        while state.working_orders(symbol):
-            moved.event.clear()
-            left = deadline - desk.clock.now()
-            if left <= 0 or not await desk.clock.wait(moved.event, left):
-                return not state.working_orders(symbol)
-        return True
-    finally:
-        state.unlisten(moved)
+    return await until(desk.state, lambda: not desk.state.working_orders(symbol),
+                       FLATTEN_WAIT, now=desk.clock.now, wait=desk.clock.wait)

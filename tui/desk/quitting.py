@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.core.listener import Changed
+from tui.core.listener import until
 from tui.core.model import Order
 from tui.core.state import DeskState
 from tui.desk.asks import KillSwitch
@@ -36,6 +36,16 @@ def working_words(state: DeskState) -> str | None:
     return f"{words} {state.orders_after_quit}" if state.orders_after_quit else words
 
 
+def leave_words(state: DeskState, count: int) -> str:
+    """What quitting without cancelling does to the working orders, as the quit question's
+    choice says it: they work on at the exchange, unless the venue says otherwise (the
+    CLOB's heartbeat cancels them; paper orders end with the desk), said above it."""
+    them = "it" if count == 1 else "them"
+    if state.orders_after_quit:
+        return f"quit without cancelling {them} here (see above)"
+    return f"leave {them} working at the exchange and quit"
+
+
 async def cancel_before_quit(desk: DeskController, wait: float = QUIT_WAIT) -> str | None:
     """Cancel every working order (the kill switch) and wait until the exchange has ended
     them, at most ``wait`` seconds. None when nothing is left working; else what to tell
@@ -54,18 +64,9 @@ async def cancel_before_quit(desk: DeskController, wait: float = QUIT_WAIT) -> s
 async def _until_none_working(desk: DeskController, wait: float) -> list[Order]:
     """My working orders once none is left, or ``wait`` has passed (waits on order
     changes, not a poll)."""
-    state, moved = desk.state, Changed()
-    state.listen(moved)
-    try:
-        deadline = desk.clock.now() + wait
-        while state.working_orders():
-            moved.event.clear()
-            remaining = deadline - desk.clock.now()
-            if remaining <= 0 or not await desk.clock.wait(moved.event, remaining):
-                break
-        return state.working_orders()
-    finally:
-        state.unlisten(moved)
+    await until(desk.state, lambda: not desk.state.working_orders(), wait,
+                now=desk.clock.now, wait=desk.clock.wait)
+    return desk.state.working_orders()
 
 
 def _order_words(state: DeskState, order: Order) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from tui.core.cancels import CancelReport, MaybeWorking
 from tui.core.model import Order
 from tui.core.state import DeskState
+from tui.core.words import short_account
 from tui.desk.words import cancel_words
 
 SHOWN = 6  # orders named in one notice; the rest are counted
@@ -32,7 +33,7 @@ def left_text(state: DeskState, left: tuple[MaybeWorking, ...]) -> str:
 def kill_words(state: DeskState, report: CancelReport, rearm_key: str) -> str:
     """The kill switch's last word."""
     held = f" Nothing that adds risk is sent until you re-arm ({rearm_key})."
-    names = [a.rsplit("/", 1)[-1] for a in report.accounts]
+    names = [short_account(a) for a in report.accounts]
     where = ("" if not names else f"of {names[0]}" if len(names) == 1
              else f"of {len(names)} accounts ({', '.join(names)})")
     if report.done and not report.cancelled:

@@ -9,6 +9,7 @@ from tui.core.enums import InstrumentState
 from tui.core.pnl import avg_price
 from tui.core.prices import Intent
 from tui.core.ticket import OrderKind, TicketError
+from tui.core.words import short_account
 from tui.desk.estimate import Key, estimate_key
 from tui.desk.view import MarketView, MoveView, SideView, TicketView
 from tui.desk.words import KILLED, plain, refusal_estimate
@@ -56,7 +57,7 @@ def ticket_view(desk: DeskController) -> TicketView:
     buy = sell = None
     if desk.cursor is not None:
         buy, sell = side_view(desk, True)[0], side_view(desk, False)[0]
-    account = state.account.rsplit("/", 1)[-1] if state.tradable else ""
+    account = short_account(state.account) if state.tradable else ""
     return TicketView(desk.ticket, market, desk.cursor, buy, sell, net, avg,
                       len(state.working_orders(inst.symbol)), move, account,
                       bool(desk.orders_here()), state.paper)

@@ -161,10 +161,13 @@ class PaperMarket:
                 for order, qty in self.resting.match(live_side, px, free):
                     fills.append(self._met(order, qty))
                     self._take(live_side, px, qty)
-                for order in self.resting.orders(side):  # anything still crossed has no queue
-                    if (order.price >= px) if side is Side.BUY else (order.price <= px):
-                        self._owe(order, order.ahead or 0)
-                        order.ahead = 0
+            best = levels[0][0] if levels else None
+            for order in self.resting.orders(side):  # what is still crossed has no queue
+                if best is None or (order.price < best if side is Side.BUY
+                                    else order.price > best):
+                    break  # best first: the rest are not crossed either
+                self._owe(order, order.ahead or 0)
+                order.ahead = 0
         return fills
 
     # --- internals ----------------------------------------------------------------------

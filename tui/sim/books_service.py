@@ -26,7 +26,9 @@ from tui.sim.service import INVALID_ARGUMENT, ServiceError
 DEFAULT_DEPTH, MAX_DEPTH = 3, 10  # spec §7.3
 
 
-def _symbol(exchange: Exchange, symbol: str) -> str:
+def known_symbol(exchange: Exchange, symbol: str) -> str:
+    """The symbol, if the exchange lists it; else INVALID_ARGUMENT, as every gateway call that
+    names one market answers (SearchTrades/GetTradeStats and the drop-copy streams too)."""
     if not symbol:
         raise ServiceError(INVALID_ARGUMENT, "symbol is required")
     if symbol not in exchange.instruments:
@@ -35,7 +37,7 @@ def _symbol(exchange: Exchange, symbol: str) -> str:
 
 
 def order_book(exchange: Exchange, req: ob_pb.GetOrderBookRequest) -> ob_pb.GetOrderBookResponse:
-    symbol = _symbol(exchange, req.symbol)
+    symbol = known_symbol(exchange, req.symbol)
     if not 0 <= req.depth <= MAX_DEPTH:
         raise ServiceError(INVALID_ARGUMENT, f"depth must be 0 to {MAX_DEPTH}")
     bids, offers = exchange.book(symbol, req.depth or DEFAULT_DEPTH)
@@ -49,7 +51,7 @@ def order_book(exchange: Exchange, req: ob_pb.GetOrderBookRequest) -> ob_pb.GetO
 
 
 def bbo(exchange: Exchange, req: ob_pb.GetBBORequest) -> ob_pb.GetBBOResponse:
-    symbol = _symbol(exchange, req.symbol)
+    symbol = known_symbol(exchange, req.symbol)
     bids, offers = exchange.book(symbol, 1)
     resp = ob_pb.GetBBOResponse(symbol=symbol, state=int(exchange.instruments[symbol].state))
     if bids:

@@ -30,7 +30,7 @@ from tui.sim import wire
 from tui.sim.auth import SimUser
 from tui.sim.gateway_json import to_json
 from tui.sim.reports import _accounts, _window
-from tui.sim.trades_report import TradeReports, trade_pb
+from tui.sim.trades_report import TradeReports
 
 CHUNK_CHARS = 64 * 1024
 # well-known types whose JSON is one string: a cell, not columns
@@ -107,8 +107,8 @@ class Downloads:
     def trades(self, user: SimUser, req: rep_pb.DownloadTradesRequest
                    ) -> list[rep_pb.DownloadTradesResponse]:
         accounts, in_window = self._scope(user, req)
-        found = (trade_pb(t, fills) for t, fills in self.reports.visible(user, accounts)
-                 if fills and in_window(fills[0].transact_time))
+        found = (wire.trade_pb(t, fills) for t, fills in self.reports.visible(user, accounts)
+                 if in_window(t.aggressor.transact_time))
         return [rep_pb.DownloadTradesResponse(filechunk=c)
                 for c in csv_chunks(rep_pb.Trade.DESCRIPTOR, found)]
 

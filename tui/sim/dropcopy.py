@@ -7,10 +7,7 @@ neither disagree with live nor leave a gap between the two, and each response's
 resume_token is simply the journal position it covers, up to and including its
 executions (and past any later entries of other firms or symbols it skipped).
 
-Resume token (opaque to clients): ASCII ``pmsim-dc1:<exchange session>:<seq>``. A token from
-another life of the exchange (a restarted sim) replays everything this one has journalled:
-the executions it names are gone, and all of this exchange's are new to the client. A token
-that does not parse, or points past the journal, is INVALID_ARGUMENT.
+Resume tokens: see resume_tokens (``pmsim-dc1:<exchange session>:<journal seq>``).
 """
 
 from __future__ import annotations
@@ -26,35 +23,7 @@ from tui.sim.exchange import Exchange
 from tui.sim.grpc_base import Base
 from tui.sim.hub import Subscriber
 from tui.sim.model import ExecReport, firm_of
-
-TOKEN_VERSION = "pmsim-dc1"
-BATCH = 100  # executions per response, in replay and live alike
-
-
-class TokenError(ValueError):
-    """A resume token this exchange cannot resume from; the message is for the client."""
-
-
-def encode_token(session: str, seq: int) -> bytes:
-    return f"{TOKEN_VERSION}:{session}:{seq}".encode("ascii")
-
-
-def decode_token(token: bytes, session: str, latest: int) -> int:
-    """The journal seq a token covers; its stream resumes with the execution after it."""
-    try:
-        text = token.decode("ascii")
-    except UnicodeDecodeError:
-        text = ""
-    version, _, rest = text.partition(":")
-    token_session, _, seq_text = rest.rpartition(":")
-    if version != TOKEN_VERSION or not token_session or not seq_text.isdigit():
-        raise TokenError("resume_token is not one this exchange issued")
-    if token_session != session:
-        return 0  # another life of the exchange: replay all of this one's
-    seq = int(seq_text)
-    if seq > latest:
-        raise TokenError("resume_token is ahead of this exchange's executions")
-    return seq
+from tui.sim.resume_tokens import BATCH, TokenError, decode_token, encode_token, seq_at
 
 
 def start_seq(request: dc_pb.CreateDropCopySubscriptionRequest, exchange: Exchange) -> int:
@@ -66,10 +35,9 @@ def start_seq(request: dc_pb.CreateDropCopySubscriptionRequest, exchange: Exchan
     if request.resume_token:
         return decode_token(request.resume_token, exchange.session_id, exchange.journal_seq)
     if request.HasField("resume_time"):
-        since = request.resume_time.ToNanoseconds()
-        # the same float → ns conversion as wire.timestamp, so an echoed time matches exactly
-        return next((e.seq - 1 for e in exchange.journal()
-                     if int(e.transact_time * 1_000_000_000) >= since), exchange.journal_seq)
+        return seq_at(request.resume_time.ToNanoseconds(),
+                      ((e.seq, e.transact_time) for e in exchange.journal()),
+                      exchange.journal_seq)
     return exchange.journal_seq
 
 

@@ -7,8 +7,8 @@ from a resume token or time and then go on live along the same path (see dropcop
 synthetic flow's history is not kept: a trade is kept when one of its sides is kept, a
 position change when its account is.
 
-Resume tokens (opaque to clients) are ASCII ``<kind>:<exchange session>:<seq>``, one kind
-per stream, so a token of one stream is never taken by another.
+Resume tokens are drop copy's (see resume_tokens), with one kind per stream, so a token of
+one stream is never taken by another.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from tui.sim.model import (
     InstrumentStateChanged,
     PositionChanged,
     SimPosition,
+    Trade,
     firm_of,
 )
+from tui.sim.resume_tokens import decode_token, encode_token, seq_at
 
 if TYPE_CHECKING:  # the Hub holds the journals: no import of it at run time
     from tui.sim.exchange import Exchange
@@ -35,23 +37,6 @@ if TYPE_CHECKING:  # the Hub holds the journals: no import of it at run time
 T = TypeVar("T")
 
 TRADES, POSITIONS, STATES = "pmsim-tc1", "pmsim-pc1", "pmsim-is1"  # token kinds
-
-
-class ResumeError(ValueError):
-    """A resume token this exchange cannot resume from; the message is for the client."""
-
-
-@dataclass(frozen=True, slots=True)
-class Trade:
-    """One trade: the two fills that made it, the aggressor's first."""
-
-    trade_id: str
-    aggressor: ExecReport
-    passive: ExecReport
-
-    @property
-    def host_cross_id(self) -> str:
-        return self.aggressor.order.host_cross_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,30 +69,18 @@ class Journal(Generic[T]):
                 sub.wake.set()
 
     def token(self, seq: int) -> bytes:
-        return f"{self.kind}:{self.session}:{seq}".encode("ascii")
+        return encode_token(self.session, seq, self.kind)
 
     def start(self, token: bytes, since: Timestamp | None) -> int:
         """Where a subscription starts: after its token, else at its time, else at the head.
 
-        As drop copy's: a token of another life of the exchange replays all of this one's;
-        one that does not parse, is another stream's, or is ahead is ResumeError.
+        As drop copy's (see resume_tokens): a bad token is TokenError.
         """
         if token:
-            text = token.decode("ascii", errors="replace")
-            kind, _, rest = text.partition(":")
-            session, _, seq_text = rest.rpartition(":")
-            if kind != self.kind or not session or not seq_text.isdigit():
-                raise ResumeError("resume_token is not one this stream issued")
-            if session != self.session:
-                return 0
-            if int(seq_text) > self.seq:
-                raise ResumeError("resume_token is ahead of this exchange's history")
-            return int(seq_text)
+            return decode_token(token, self.session, self.seq, self.kind)
         if since is not None:
-            nanos = since.ToNanoseconds()
-            # the same float → ns conversion as wire.timestamp, so an echoed time matches
-            return next((e.seq - 1 for e in self.entries
-                         if int(e.time * 1_000_000_000) >= nanos), self.seq)
+            return seq_at(since.ToNanoseconds(), ((e.seq, e.time) for e in self.entries),
+                          self.seq)
         return self.seq
 
 

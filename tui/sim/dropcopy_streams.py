@@ -10,10 +10,10 @@
   ``resume_time`` are ignored. With ``slow_consumer_skip_to_head`` a reader that fell behind
   gets only each market's latest change.
 
-Conventions the spec leaves open, chosen here: a trade's ``state`` is CLEARED (the engine
-books positions and cash as it trades); ``trade_type`` is CROSS for a cross (its
-``trade_link_id`` the host cross id), REGULAR otherwise; ``reporting_counterparty`` is the
-firm's side, the aggressor's when the firm is on both. A response with a resume token and
+Conventions the spec leaves open, chosen here: a trade is written as SearchTrades writes it
+(see wire.trade_pb: CLEARED; CROSS with the host cross id as ``trade_link_id`` for a cross,
+REGULAR otherwise); ``reporting_counterparty`` is the firm's side, the aggressor's when the
+firm is on both. A response with a resume token and
 nothing else is a quiet-period heartbeat, on every stream.
 """
 
@@ -27,28 +27,22 @@ import grpc
 from google.protobuf.message import Message
 
 from tui.proto.polymarket.v1 import dropcopy_pb2 as dc_pb
-from tui.proto.polymarket.v1 import enums_pb2
 from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
 from tui.sim import wire
 from tui.sim.auth import SimUser
 from tui.sim.dropcopy import DropCopy
-from tui.sim.dropcopy_journals import Entry, Journal, ResumeError, Trade
+from tui.sim.dropcopy_journals import Entry, Journal
 from tui.sim.hub import Subscriber
-from tui.sim.model import InstrumentStateChanged, SimPosition, firm_of
+from tui.sim.model import InstrumentStateChanged, SimPosition, Trade, firm_of
+from tui.sim.resume_tokens import BATCH, TokenError
 
 T = TypeVar("T")
-BATCH = 100  # items per response, as drop copy's
 
 
 def trade_pb(trade: Trade, firm: str) -> rep_pb.Trade:
     """A trade as ``firm`` sees it: its own side(s); another firm's is left unset."""
-    msg = rep_pb.Trade(
-        id=trade.trade_id, state=enums_pb2.TRADE_STATE_CLEARED,
-        trade_type=enums_pb2.TRADE_TYPE_CROSS if trade.host_cross_id
-        else enums_pb2.TRADE_TYPE_REGULAR, trade_link_id=trade.host_cross_id)
-    ours = [e for e in (trade.aggressor, trade.passive) if firm_of(e.account) == firm]
-    for fill in ours:
-        (msg.aggressor if fill.aggressor else msg.passive).CopyFrom(wire.execution_pb(fill))
+    ours = [e for e in trade.fills if firm_of(e.account) == firm]
+    msg = wire.trade_pb(trade, ours)
     if ours:
         msg.reporting_counterparty = int(ours[0].order.side)  # the aggressor's if both
     return msg
@@ -153,7 +147,7 @@ class DropCopyStreams(DropCopy):
         try:
             cursor = journal.start(request.resume_token, request.resume_time
                                    if request.HasField("resume_time") else None)
-        except ResumeError as exc:
+        except TokenError as exc:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
             raise  # abort raises; keeps type checkers honest
         # no await since the start was read: nothing can fall between it and the subscription

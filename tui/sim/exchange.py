@@ -245,10 +245,12 @@ class Exchange(InstrumentStates, Crossing, ExchangeState, EventBus):
             raise ValueError(f"{symbol} cannot settle at raw {price}: settled already, or "
                              "the price is not between 0 and $1")
         self._settlements[symbol] = (price, self.clock())
-        self.set_instrument_state(symbol, InstrumentState.TERMINATED)
+        # in the stats too: every market-data update and book read carries them
+        self._stats[symbol].settlement_px = price
+        self._change_state(symbol, InstrumentState.TERMINATED)
         for account in self._ledger.settle(symbol, price, inst.scales, self.clock()):
             self._dirty_positions[(account, symbol)] = ""
-        self._finish()
+        self._finish()  # one delivery: the state change, its cancels and the payouts
 
     def expire_due(self, now: float) -> None:
         """Expire good-till-time orders whose time has come."""
@@ -364,8 +366,10 @@ class Exchange(InstrumentStates, Crossing, ExchangeState, EventBus):
     def _finish(self) -> None:
         """End a command: coalesced position and book events, then deliver everything."""
         for (account, symbol), trade_id in self._dirty_positions.items():
-            self._emit(PositionChanged(account, symbol, trade_id,
-                                       self._ledger.position(account, symbol)))
+            # a copy only where a listener keeps it: the synthetic flow's would be thrown away
+            kept = self._ledger.position(account, symbol) if self.keeps_history(account) \
+                else None
+            self._emit(PositionChanged(account, symbol, trade_id, kept))
         for symbol in self._dirty_books:
             self._emit(BookChanged(symbol))
         self._dirty_positions.clear()

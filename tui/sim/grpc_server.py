@@ -38,6 +38,7 @@ from tui.sim.reports import Reports
 from tui.sim.reports_service import ReportReads
 from tui.sim.scopes import ScopeCheck
 from tui.sim.service import GatewayService
+from tui.sim.trades_report import TradeReports
 
 MAX_SYMBOLS = 1000
 Levels = tuple[list[tuple[int, int]], list[tuple[int, int]]]  # (bids, offers) of (px, qty)
@@ -102,11 +103,9 @@ class MarketData(Base, md_grpc.MarketDataSubscriptionAPIServicer):
     def _update(self, symbol: str, depth: int, book: Levels | None = None
                 ) -> md_pb.CreateMarketDataSubscriptionResponse:
         bids, offers = book if book is not None else self.exchange.book(symbol, depth)
-        stats = self.exchange.stats(symbol).as_dict()
-        settled = self.exchange.settlement(symbol)
-        if settled is not None:  # a settled market says its price on every update
-            stats["settlement_px"] = settled[0]
-        update = wire.book_update_pb(symbol, self._state(symbol), bids, offers, stats,
+        # a settled market's stats carry its settlement price: every update says it
+        update = wire.book_update_pb(symbol, self._state(symbol), bids, offers,
+                                     self.exchange.stats(symbol).as_dict(),
                                      self.exchange.clock())
         return md_pb.CreateMarketDataSubscriptionResponse(update=update)
 
@@ -252,8 +251,8 @@ class Report(ReportReads, rep_grpc.ReportAPIServicer):
     """SearchOrders and SearchExecutions (see reports); the trade reports and downloads
     come with ReportReads."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
         self.reports = Reports(self.exchange)
 
     async def SearchOrders(  # noqa: N802
@@ -307,9 +306,10 @@ class WireRecorder(grpc.aio.ServerInterceptor):
 
 
 def build_grpc_server(auth: TokenIssuer, service: GatewayService, hub: Hub,
-                      heartbeat: float, *,
+                      heartbeat: float, *, trade_reports: TradeReports,
                       recorder: deque[Received] | None = None,
                       ) -> grpc.aio.Server:
+    """``trade_reports``: the server's one, which the REST side shares."""
     # no SO_REUSEPORT: a second exchange on a taken port must fail, not share the port
     interceptors: list[grpc.aio.ServerInterceptor] = [ScopeCheck(auth.scopes_of)]
     if recorder is not None:
@@ -321,7 +321,8 @@ def build_grpc_server(auth: TokenIssuer, service: GatewayService, hub: Hub,
     pos_grpc.add_PositionAPIServicer_to_server(Positions(*args), server)
     ref_grpc.add_RefDataAPIServicer_to_server(RefData(*args), server)
     accounts_pb2_grpc.add_AccountsAPIServicer_to_server(Accounts(*args), server)
-    rep_grpc.add_ReportAPIServicer_to_server(Report(*args), server)
+    rep_grpc.add_ReportAPIServicer_to_server(Report(*args, trade_reports=trade_reports),
+                                             server)
     ob_grpc.add_OrderBookAPIServicer_to_server(OrderBook(*args), server)
     dc_grpc.add_DropCopyAPIServicer_to_server(DropCopyStreams(*args), server)
     health_pb2_grpc.add_HealthAPIServicer_to_server(Health(), server)

@@ -7,9 +7,13 @@ and cancels with CXL_REJ_REASON_EXCHANGE_CLOSED, the text naming the state). On 
 CLOSED the resting DAY orders expire; on entering EXPIRED every resting order expires; on
 entering TERMINATED every resting order is canceled.
 
+TERMINATED's "positions closed" is Exchange.settle_market's: it terminates the market and
+pays every position out at the settlement price (an operator's plain move to TERMINATED,
+with no price, cancels the orders only).
+
 Not modelled, and refused like a closed market instead: PREOPEN and MATCH_AND_CLOSE_AUCTION,
 where the spec takes orders but matches only in an auction on leaving the state (this
-engine has no auction); and TERMINATED's "positions closed", which needs a settlement price.
+engine has no auction).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from tui.core.enums import CxlRejReason, ExecType, InstrumentState, OrderState, TimeInForce
+from tui.core.vetting import state_words
 from tui.sim.model import InstrumentStateChanged, SimInstrument, SimOrder
 
 if TYPE_CHECKING:
@@ -24,11 +29,6 @@ if TYPE_CHECKING:
 
 # states in which not even a cancel is accepted (spec §10, the table under InstrumentState)
 NO_CANCEL = frozenset({InstrumentState.HALTED, InstrumentState.CLOSED})
-
-
-def state_words(state: InstrumentState) -> str:
-    """A state as a trader reads it: "halted", "match and close auction"."""
-    return state.name.lower().replace("_", " ")
 
 
 def cancel_refusal(inst: SimInstrument) -> tuple[CxlRejReason, str] | None:
@@ -55,6 +55,12 @@ class InstrumentStates:
     def set_instrument_state(self, symbol: str, state: InstrumentState) -> None:
         """Move ``symbol``'s market to ``state``: announced to the listeners (state-change
         stream, market data), then the resting orders the new state ends are ended."""
+        self._change_state(symbol, state)
+        cast("Exchange", self)._finish()
+
+    def _change_state(self, symbol: str, state: InstrumentState) -> None:
+        """set_instrument_state's work, its events not yet delivered: a command that does
+        more (settle_market) finishes once, after all of it."""
         ex = cast("Exchange", self)
         inst = ex._instruments.get(symbol)
         if inst is None:
@@ -76,4 +82,3 @@ class InstrumentStates:
             ex._report(order, ending, now, text=f"market {symbol} {state_words(state)}")
         # every market-data update carries the state: subscribers hear of it at once
         ex._dirty_books[symbol] = None
-        ex._finish()

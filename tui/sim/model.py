@@ -132,6 +132,24 @@ def firm_of(account: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Trade:
+    """One trade: the two fills one match made, the aggressor's first (see Journals)."""
+
+    trade_id: str
+    aggressor: ExecReport
+    passive: ExecReport
+
+    @property
+    def fills(self) -> tuple[ExecReport, ExecReport]:
+        return self.aggressor, self.passive
+
+    @property
+    def host_cross_id(self) -> str:
+        """The exchange's id of the cross this trade executed ("" if not a cross)."""
+        return self.aggressor.order.host_cross_id
+
+
+@dataclass(frozen=True, slots=True)
 class CancelRejectReport:
     account: str
     order_id: str
@@ -179,7 +197,8 @@ class PositionChanged:
     account: str
     symbol: str
     trade_id: str = ""  # the trade that moved it last (retail's position frame names it)
-    # the position as this command left it (a listener's own command may move it again)
+    # the position as this command left it (a listener's own command may move it again);
+    # None for an account whose history is not kept (the synthetic flow's): no copy is made
     position: SimPosition | None = field(default=None, compare=False)
 
 
@@ -252,7 +271,8 @@ class SimBalance:
 
 @dataclass(slots=True)
 class SimStats:
-    """Session statistics for one symbol; raw ints, None until the first trade."""
+    """Session statistics for one symbol; raw ints, None until the first trade (the
+    settlement price: until the market settles)."""
 
     symbol: str
     last_px: int | None = None
@@ -263,6 +283,7 @@ class SimStats:
     volume: int = 0  # raw quantity traded this session
     notional: int = 0  # raw px × raw qty traded this session
     trades: int = 0
+    settlement_px: int | None = None  # set once, by Exchange.settle_market
 
     def record(self, px: int, qty: int) -> None:
         if self.open_px is None:
@@ -278,7 +299,8 @@ class SimStats:
         """The gateway's InstrumentStats field names (spec §5)."""
         return {"open_px": self.open_px, "high_px": self.high_px, "low_px": self.low_px,
                 "last_trade_px": self.last_px, "last_trade_qty": self.last_qty,
-                "shares_traded": self.volume, "notional_traded": self.notional}
+                "shares_traded": self.volume, "notional_traded": self.notional,
+                "settlement_px": self.settlement_px}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,10 @@ from starlette.routing import Route
 from tui.core.enums import Side
 from tui.proto.polymarket.v1 import enums_pb2
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
-from tui.sim.auth import SimUser
+from tui.sim.auth import SimUser, TokenIssuer
 from tui.sim.gateway_json import Authed, bind, parse_body
 from tui.sim.grpc_base import Base
+from tui.sim.hub import Hub
 from tui.sim.service import INVALID_ARGUMENT, MAX_LIST, GatewayService, ServiceError
 
 R = TypeVar("R")
@@ -119,9 +120,10 @@ def order_list_routes(authed: Authed, service: GatewayService) -> list[Route]:
 class OrderListEntry(Base):
     """The three as gRPC methods: a mixin of the OrderEntryAPI servicer."""
 
-    @property
-    def lists(self) -> OrderLists:
-        return OrderLists(self.service)
+    def __init__(self, auth: TokenIssuer, service: GatewayService, hub: Hub,
+                 heartbeat: float) -> None:
+        super().__init__(auth, service, hub, heartbeat)
+        self.lists = OrderLists(service)  # once: it holds nothing a call could change
 
     async def InsertOrderList(  # noqa: N802 - gRPC method name
         self, request: tr_pb.InsertOrderListRequest, context: grpc.aio.ServicerContext,

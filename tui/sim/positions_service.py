@@ -32,7 +32,7 @@ from tui.sim.gateway_json import Authed, bind, parse_body, parse_query
 from tui.sim.grpc_base import Base
 from tui.sim.model import SimPosition
 from tui.sim.report_time import day_start_ns, ns
-from tui.sim.service import INVALID_ARGUMENT, PERMISSION_DENIED, GatewayService, ServiceError
+from tui.sim.service import INVALID_ARGUMENT, GatewayService, ServiceError
 
 
 def list_balances(service: GatewayService, user: SimUser, req: pos_pb.ListAccountBalancesRequest
@@ -43,12 +43,12 @@ def list_balances(service: GatewayService, user: SimUser, req: pos_pb.ListAccoun
     return resp
 
 
-def list_positions(exchange: Exchange, user: SimUser, req: pos_pb.ListAccountPositionsRequest
-                   ) -> pos_pb.ListAccountPositionsResponse:
-    if not req.name:
+def list_positions(service: GatewayService, user: SimUser,
+                   req: pos_pb.ListAccountPositionsRequest) -> pos_pb.ListAccountPositionsResponse:
+    if not req.name:  # required here, though other calls default to the caller's first
         raise ServiceError(INVALID_ARGUMENT, "name is required")
-    if req.name not in user.accounts:
-        raise ServiceError(PERMISSION_DENIED, f"no access to account {req.name}")
+    service._account(user, req.name)  # the caller's own account, or PERMISSION_DENIED
+    exchange = service.exchange
     if req.HasField("as_of_time") and req.HasField("as_of_date"):
         raise ServiceError(INVALID_ARGUMENT, "as_of_time and as_of_date are mutually exclusive")
     cutoff = _cutoff(req)
@@ -108,7 +108,7 @@ class PositionReads(Base):
         self, request: pos_pb.ListAccountPositionsRequest, context: grpc.aio.ServicerContext,
     ) -> pos_pb.ListAccountPositionsResponse:
         user = await self._user(context, account_scoped=True)
-        return await self._call(context, list_positions, self.exchange, user, request)
+        return await self._call(context, list_positions, self.service, user, request)
 
 
 def position_routes(authed: Authed, service: GatewayService) -> list[Route]:
@@ -119,12 +119,12 @@ def position_routes(authed: Authed, service: GatewayService) -> list[Route]:
     async def positions_get(request: Request, user: SimUser
                             ) -> pos_pb.ListAccountPositionsResponse:
         req = parse_query(request.query_params, pos_pb.ListAccountPositionsRequest())
-        return list_positions(service.exchange, user, req)
+        return list_positions(service, user, req)
 
     async def positions_post(request: Request, user: SimUser
                              ) -> pos_pb.ListAccountPositionsResponse:
         req = await parse_body(request, pos_pb.ListAccountPositionsRequest())
-        return list_positions(service.exchange, user, req)
+        return list_positions(service, user, req)
 
     return [
         *bind(authed, ("/v1/positions/balances", "/v1beta1/list_account_balances"), balances,

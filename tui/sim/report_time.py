@@ -8,10 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from tui.proto.polymarket.v1 import types_pb2
 from tui.sim.service import INVALID_ARGUMENT, ServiceError
+from tui.sim.wire import ns
 
-
-def ns(epoch_seconds: float) -> int:
-    return int(epoch_seconds * 1_000_000_000)
+__all__ = ["day_start_ns", "ns"]  # ns is wire's, named here too for the report modules
 
 
 def day_start_ns(day: types_pb2.Date, days_after: int = 0) -> int:

@@ -136,15 +136,10 @@ def _take(items: Iterable[T], size: int) -> tuple[list[T], bool]:
     return page, False
 
 
-def _ns(epoch_seconds: float) -> int:
-    # as wire.timestamp converts: a time echoed back from a message compares equal
-    return int(epoch_seconds * 1_000_000_000)
-
-
 def _window(start: Timestamp | None, end: Timestamp | None) -> Callable[[float], bool]:
     lo = start.ToNanoseconds() if start is not None else None
     hi = end.ToNanoseconds() if end is not None else None
-    return lambda t: (lo is None or _ns(t) >= lo) and (hi is None or _ns(t) < hi)
+    return lambda t: (lo is None or wire.ns(t) >= lo) and (hi is None or wire.ns(t) < hi)
 
 
 def _order_filter(req: rep_pb.SearchOrdersRequest) -> Callable[[SimOrder], bool]:

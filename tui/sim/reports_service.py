@@ -25,7 +25,6 @@ from starlette.routing import Route
 from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
 from tui.sim.auth import SimUser
 from tui.sim.downloads import Downloads
-from tui.sim.exchange import Exchange
 from tui.sim.gateway_json import HTTP_STATUS, Authed, bind, parse_body, to_json
 from tui.sim.grpc_base import Base
 from tui.sim.service import ServiceError
@@ -36,10 +35,10 @@ class ReportReads(Base):
     """The five calls, for grpc_server.Report; read:reports and account-scoped, but for
     GetTradeStats (see the module's note)."""
 
-    def __init__(self, *args: Any) -> None:
+    def __init__(self, *args: Any, trade_reports: TradeReports) -> None:
         super().__init__(*args)
-        self.trade_reports = TradeReports(self.exchange)
-        self.downloads = Downloads(self.trade_reports)
+        self.trade_reports = trade_reports  # the server's one, which REST shares
+        self.downloads = Downloads(trade_reports)
 
     async def SearchTrades(  # noqa: N802 - gRPC method name
         self, request: rep_pb.SearchTradesRequest, context: grpc.aio.ServicerContext,
@@ -96,8 +95,8 @@ def _ndjson(build: Callable[[], list[Any]]) -> Response:
     return StreamingResponse(lines(messages), media_type="application/json")
 
 
-def report_routes(authed: Authed, exchange: Exchange) -> list[Route]:
-    reports = TradeReports(exchange)
+def report_routes(authed: Authed, reports: TradeReports) -> list[Route]:
+    """The five routes over ``reports``, the server's TradeReports (gRPC's too)."""
     downloads = Downloads(reports)
 
     async def search(request: Request, user: SimUser) -> rep_pb.SearchTradesResponse:

@@ -21,7 +21,7 @@ from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.auth import AuthError, SimUser, TokenIssuer
 from tui.sim.books_service import book_routes
-from tui.sim.gateway_json import Handler, to_json
+from tui.sim.gateway_json import Handler, bind, to_json
 from tui.sim.gateway_json import parse_json as _parse
 from tui.sim.gateway_json import read_body as _body
 from tui.sim.gateway_json import status_json as _status
@@ -40,6 +40,7 @@ from tui.sim.service import (
     GatewayService,
     ServiceError,
 )
+from tui.sim.trades_report import TradeReports
 from tui.sim.users_service import users_routes
 
 UNKNOWN, UNIMPLEMENTED = 2, 12
@@ -100,8 +101,8 @@ class RestRecorder:
             self.received.append((str(scope["method"]), path, headers, b""))
 
 
-def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
-                   recorder: deque[RestReceived] | None = None) -> Starlette:
+def build_rest_app(auth: TokenIssuer, service: GatewayService, trade_reports: TradeReports,
+                   *, recorder: deque[RestReceived] | None = None) -> Starlette:
     reports = Reports(service.exchange)
 
     def authed(handler: Handler, *, account_scoped: bool,
@@ -207,11 +208,6 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
         return reports.search_executions(user, _parse(await _body(request),
                                                       rep_pb.SearchExecutionsRequest()))
 
-    def both(paths: tuple[str, ...], handler: Handler, methods: list[str], *,
-             account_scoped: bool, method: str) -> list[Route]:
-        endpoint = authed(handler, account_scoped=account_scoped, method=method)
-        return [Route(p, endpoint, methods=methods) for p in paths]
-
     routes = [
         Route("/v1/health", health, methods=["GET"]),
         Route("/auth/v1beta1/login", login, methods=["POST"]),
@@ -225,18 +221,18 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
         Route("/v1beta1/list_accounts", authed(accounts, account_scoped=False,
                                                   method="ListAccounts"),
               methods=["POST"]),
-        *both(("/v1/refdata/instruments", "/v1beta1/list_instruments"), instruments,
-              ["POST"], account_scoped=False, method="ListInstruments"),
-        *both(("/v1/trading/orders", "/v1beta1/insert_order"), insert, ["POST"],
+        *bind(authed, ("/v1/refdata/instruments", "/v1beta1/list_instruments"), instruments,
+              "POST", account_scoped=False, method="ListInstruments"),
+        *bind(authed, ("/v1/trading/orders", "/v1beta1/insert_order"), insert, "POST",
               account_scoped=True, method="InsertOrder"),
-        *both(("/v1/trading/orders/preview", "/v1beta1/preview_order"), preview, ["POST"],
-              account_scoped=True, method="PreviewOrder"),
-        *both(("/v1/trading/orders/cancel", "/v1beta1/cancel_order"), cancel, ["POST"],
-              account_scoped=True, method="CancelOrder"),
-        *both(("/v1/trading/orders/cancel/list", "/v1beta1/cancel_order_list"), cancel_list,
-              ["POST"], account_scoped=True, method="CancelOrderList"),
-        *both(("/v1/trading/orders/replace", "/v1beta1/cancel_replace_order"), replace,
-              ["POST"], account_scoped=True, method="CancelReplaceOrder"),
+        *bind(authed, ("/v1/trading/orders/preview", "/v1beta1/preview_order"), preview,
+              "POST", account_scoped=True, method="PreviewOrder"),
+        *bind(authed, ("/v1/trading/orders/cancel", "/v1beta1/cancel_order"), cancel,
+              "POST", account_scoped=True, method="CancelOrder"),
+        *bind(authed, ("/v1/trading/orders/cancel/list", "/v1beta1/cancel_order_list"),
+              cancel_list, "POST", account_scoped=True, method="CancelOrderList"),
+        *bind(authed, ("/v1/trading/orders/replace", "/v1beta1/cancel_replace_order"), replace,
+              "POST", account_scoped=True, method="CancelReplaceOrder"),
         *order_list_routes(authed, service),  # InsertOrderList, InsertOrderCross, replace list
         Route("/v1/trading/orders/open", authed(open_orders_get, account_scoped=True,
                                                          method="GetOpenOrders"),
@@ -244,17 +240,17 @@ def build_rest_app(auth: TokenIssuer, service: GatewayService, *,
         Route("/v1beta1/get_open_orders", authed(open_orders_post, account_scoped=True,
                                                          method="GetOpenOrders"),
               methods=["POST"]),
-        *both(("/v1/positions/balance", "/v1beta1/get_account_balance"), balance, ["POST"],
-              account_scoped=True, method="GetAccountBalance"),
+        *bind(authed, ("/v1/positions/balance", "/v1beta1/get_account_balance"), balance,
+              "POST", account_scoped=True, method="GetAccountBalance"),
         *position_routes(authed, service),  # ListAccountBalances, ListAccountPositions
-        *both(("/v1/report/orders/search", "/v1beta1/search_orders"), search_orders,
-              ["POST"], account_scoped=True, method="SearchOrders"),
-        *both(("/v1/report/executions/search", "/v1beta1/search_executions"),
-              search_executions, ["POST"], account_scoped=True, method="SearchExecutions"),
+        *bind(authed, ("/v1/report/orders/search", "/v1beta1/search_orders"), search_orders,
+              "POST", account_scoped=True, method="SearchOrders"),
+        *bind(authed, ("/v1/report/executions/search", "/v1beta1/search_executions"),
+              search_executions, "POST", account_scoped=True, method="SearchExecutions"),
         *refdata_routes(authed, service.exchange),  # ListSymbols, GetInstrumentMetadata
         *users_routes(authed, auth.users),  # ListUsers (UsersAPI)
         *book_routes(authed, service.exchange),  # GetOrderBook, GetBBO
-        *report_routes(authed, service.exchange),  # SearchTrades, GetTradeStats, Download*
+        *report_routes(authed, trade_reports),  # SearchTrades, GetTradeStats, Download*
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: routing_error})
     if recorder is not None:

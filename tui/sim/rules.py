@@ -16,6 +16,7 @@ from tui.core.enums import (
     Side,
     TimeInForce,
 )
+from tui.core.vetting import state_words
 from tui.matching.book import OrderBook
 from tui.sim.model import SimInstrument, SimOrder
 
@@ -29,9 +30,8 @@ def market_problem(inst: SimInstrument | None, symbol: str) -> Problem | None:
     if inst is None:
         return OrdRejectReason.UNKNOWN_SYMBOL, f"unknown market {symbol!r}"
     if inst.state is not InstrumentState.OPEN:  # the state named: halted, suspended, ...
-        state = inst.state.name.lower().replace("_", " ")
         return (OrdRejectReason.EXCHANGE_CLOSED,
-                f"market {symbol} is {state}, not open for trading")
+                f"market {symbol} is {state_words(inst.state)}, not open for trading")
     return None
 
 

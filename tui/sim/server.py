@@ -33,6 +33,7 @@ from tui.sim.retail.api import DEMO_RETAIL_KEY_ID, DEMO_RETAIL_SECRET, RetailApi
 from tui.sim.retail.ws import RetailSockets
 from tui.sim.service import GatewayService
 from tui.sim.throttle import Throttle, ThrottleMiddleware
+from tui.sim.trades_report import TradeReports
 
 DEMO_CASH = Decimal("100000")
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ class SimServer:
         self.clob = ClobApi(self.exchange)
         self.add_clob_wallet(DEMO_CLOB_ADDRESS, DEMO_CASH)
         self.hub = Hub(self.exchange, md_interval)
+        # SearchTrades, GetTradeStats and downloads, for gRPC and REST alike: one trade index
+        # (the Hub's trade journal) and one tape, both listening before anything trades
+        self.trade_reports = TradeReports(self.exchange, self.hub.journals.trades)
         self.clob_ws = ClobSockets(self.clob, self.hub)  # /ws/market, /ws/user
         self.heartbeat = heartbeat
         # the retail WebSockets (§8) on the REST port, fanned out by the same Hub as gRPC
@@ -111,6 +115,7 @@ class SimServer:
 
     async def _start(self) -> None:
         self._grpc = build_grpc_server(self.auth, self.service, self.hub, self.heartbeat,
+                                       trade_reports=self.trade_reports,
                                        recorder=self.grpc_received)
         try:
             if self.tls is not None:
@@ -134,7 +139,8 @@ class SimServer:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, self._rest_port))
         self.rest_port = sock.getsockname()[1]
-        app = build_rest_app(self.auth, self.service, recorder=self.rest_received)
+        app = build_rest_app(self.auth, self.service, self.trade_reports,
+                             recorder=self.rest_received)
         app.router.routes.extend(self.retail.routes())  # /v1/orders, /v1/order/..., ...
         app.router.routes.extend(self.retail_ws.routes())  # /v1/ws/private, /v1/ws/markets
         app.router.routes.extend(self.auth0.routes())

@@ -210,7 +210,3 @@ class GatewayService:
         )
         resp.update_time.CopyFrom(wire.timestamp(self.exchange.clock()))
         return resp
-
-    def positions(self, user: SimUser, account: str) -> list[pos_pb.Position]:
-        account = self._account(user, account)
-        return [wire.position_pb(p) for p in self.exchange.positions(account)]

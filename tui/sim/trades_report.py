@@ -1,14 +1,17 @@
 """ReportAPI's SearchTrades and GetTradeStats (spec §8) over the embedded exchange's history,
-shared by the gRPC and REST front ends (see reports_service).
+shared by the gRPC and REST front ends (see reports_service; the server builds one).
 
-A trade is the pair of fills one match made, found in the execution journal by trade id.
-Conventions the spec leaves open, chosen here (paging, windows and accounts as reports.py):
+A trade is the pair of fills one match made, as the Hub's trade journal keeps it (the one
+trade capture replays: see dropcopy_journals), and is written as trade capture writes it
+(wire.trade_pb). Conventions the spec leaves open, chosen here (paging, windows and accounts
+as reports.py):
 
 * a trade is found when a fill of one of the searched accounts is in it, and shows only the
   caller's own side(s): the other side's Execution (another trader's order) is left unset;
-* every trade is ``TRADE_TYPE_REGULAR`` and ``TRADE_STATE_CLEARED`` (positions and cash
-  are booked as it happens); ``reporting_counterparty`` is unset; no trade has a
-  ``trade_link_id``, so asking for one finds nothing;
+* every trade is ``TRADE_STATE_CLEARED`` (positions and cash are booked as it happens); a
+  cross's is ``TRADE_TYPE_CROSS`` with the host cross id as its ``trade_link_id`` (which
+  ``trade_link_id`` finds), any other ``TRADE_TYPE_REGULAR``; ``reporting_counterparty``
+  is unset;
 * ``order_id``/``exec_id`` match either shown side; a trade's time is its fills' time;
 * GetTradeStats is market-wide (no participant id, every trader's trades) for a required,
   known ``symbol`` (INVALID_ARGUMENT otherwise); with no window and no bars it is the
@@ -20,48 +23,46 @@ Conventions the spec leaves open, chosen here (paging, windows and accounts as r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from tui.proto.polymarket.v1 import enums_pb2, types_pb2
 from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
-from tui.proto.polymarket.v1 import types_pb2
 from tui.sim import wire
 from tui.sim.auth import SimUser
+from tui.sim.books_service import known_symbol
+from tui.sim.dropcopy_journals import Journal
 from tui.sim.exchange import Exchange
-from tui.sim.model import ExecReport
-from tui.sim.report_time import day_start_ns, ns
+from tui.sim.model import ExecReport, Trade
+from tui.sim.report_time import day_start_ns
 from tui.sim.reports import _accounts, _cursor, _page_size, _take, _window
 from tui.sim.service import INVALID_ARGUMENT, ServiceError
-from tui.sim.tape import Print, tape_of
+from tui.sim.tape import Print, Tape, print_time
 
-REGULAR, CLEARED = 1, 2  # TradeType, TradeState numbers
+CLEARED = enums_pb2.TRADE_STATE_CLEARED
 MAX_BARS = 1000
 _TRADE_PAGE = "trades-after:"  # + the last trade id returned
 
 
 class TradeReports:
-    def __init__(self, exchange: Exchange) -> None:
+    def __init__(self, exchange: Exchange, trades: Journal[Trade]) -> None:
+        """``trades``: the Hub's trade journal (hub.journals.trades), which holds every trade
+        with a kept side; built, like this, before anything trades."""
         self.exchange = exchange
-        self.tape = tape_of(exchange)
-        self._seen = 0  # journal seq read so far
-        self._fills: dict[str, list[ExecReport]] = {}  # trade id → its kept fills, in order
-
-    def trades(self) -> dict[str, list[ExecReport]]:
-        """Every trade with a kept fill, oldest first (read on from where we left off)."""
-        for e in self.exchange.journal(self._seen):
-            if e.trade_id and e.last_shares:
-                self._fills.setdefault(e.trade_id, []).append(e)
-        self._seen = self.exchange.journal_seq
-        return self._fills
+        self.trades = trades
+        self.tape = Tape(exchange)
 
     def visible(self, user: SimUser, asked: Iterable[str]
-                ) -> Iterable[tuple[str, list[ExecReport]]]:
-        """(trade id, the caller's fills in it) for trades of the ``asked`` accounts."""
+                ) -> Iterator[tuple[Trade, list[ExecReport]]]:
+        """(trade, the caller's fills in it) for trades of the ``asked`` accounts, in trade
+        order."""
         accounts, mine = set(_accounts(user, asked)), set(user.accounts)
-        for trade_id, fills in list(self.trades().items()):
-            if any(f.account in accounts for f in fills):
-                yield trade_id, [f for f in fills if f.account in mine]
+        for entry in self.trades.after(0):
+            trade = entry.item
+            if any(f.account in accounts for f in trade.fills):
+                yield trade, [f for f in trade.fills if f.account in mine]
 
     def search_trades(self, user: SimUser, req: rep_pb.SearchTradesRequest
                       ) -> rep_pb.SearchTradesResponse:
@@ -71,28 +72,26 @@ class TradeReports:
                             req.end_time if req.HasField("end_time") else None)
         states = set(req.states)
 
-        def wanted(trade_id: str, fills: list[ExecReport]) -> bool:
+        def wanted(trade: Trade, fills: list[ExecReport]) -> bool:
             # trade ids are zero-padded issue numbers: their string order is trade order
-            return (bool(fills) and (after is None or trade_id > after)
-                    and (not req.trade_id or trade_id == req.trade_id)
+            return ((after is None or trade.trade_id > after)
+                    and (not req.trade_id or trade.trade_id == req.trade_id)
                     and (not req.order_id or any(f.order.order_id == req.order_id
                                                  for f in fills))
                     and (not req.exec_id or any(f.exec_id == req.exec_id for f in fills))
-                    and (not req.symbol or fills[0].symbol == req.symbol)
-                    and (not states or CLEARED in states) and not req.trade_link_id
-                    and in_window(fills[0].transact_time))
+                    and (not req.symbol or trade.aggressor.symbol == req.symbol)
+                    and (not states or CLEARED in states)
+                    and (not req.trade_link_id or trade.host_cross_id == req.trade_link_id)
+                    and in_window(trade.aggressor.transact_time))
 
         page, more = _take(((t, f) for t, f in self.visible(user, req.accounts)
                             if wanted(t, f)), size)
         return rep_pb.SearchTradesResponse(
-            trade=[trade_pb(t, f) for t, f in page],
-            next_page_token=_TRADE_PAGE + page[-1][0] if more else "")
+            trade=[wire.trade_pb(t, f) for t, f in page],
+            next_page_token=_TRADE_PAGE + page[-1][0].trade_id if more else "")
 
     def trade_stats(self, req: rep_pb.GetTradeStatsRequest) -> rep_pb.GetTradeStatsResponse:
-        if not req.symbol:
-            raise ServiceError(INVALID_ARGUMENT, "symbol is required")
-        if req.symbol not in self.exchange.instruments:
-            raise ServiceError(INVALID_ARGUMENT, f"unknown symbol {req.symbol}")
+        known_symbol(self.exchange, req.symbol)
         if not 0 <= req.bars <= MAX_BARS:
             raise ServiceError(INVALID_ARGUMENT, f"bars must be 0 to {MAX_BARS}")
         lo = _bound(req, "start_time", "start_trade_date", 0)
@@ -101,16 +100,19 @@ class TradeReports:
             return rep_pb.GetTradeStatsResponse(stats=self._session(req.symbol))
         if lo is None:  # bars slice the tape's life; a total needs no start
             lo = self.tape.since_ns if req.bars else 0
-        hi = ns(self.exchange.clock()) + 1 if hi is None else hi  # now included
+        hi = wire.ns(self.exchange.clock()) + 1 if hi is None else hi  # now included
         if hi <= lo:
             raise ServiceError(INVALID_ARGUMENT, "the window ends before it starts")
         prints = self.tape.prints(req.symbol, lo, hi)
         resp = rep_pb.GetTradeStatsResponse(stats=_stats(prints))
+        at = 0  # the bars tile the window in time order: each takes the prints from here on
         for i in range(req.bars):
             start, end = lo + (hi - lo) * i // req.bars, lo + (hi - lo) * (i + 1) // req.bars
-            resp.bars.append(_stats([p for p in prints if start <= p[0] < end]))
+            stop = bisect_left(prints, end, lo=at, key=print_time)
+            resp.bars.append(_stats(prints[at:stop]))
             resp.bar_start_time.append(_timestamp(start))
             resp.bar_end_time.append(_timestamp(end))
+            at = stop
         return resp
 
     def _session(self, symbol: str) -> types_pb2.TradeStats:
@@ -119,13 +121,6 @@ class TradeReports:
             first=s.open_px or 0, last=s.last_px or 0, high=s.high_px or 0, low=s.low_px or 0,
             total_trade_count=s.trades, cleared_trade_count=s.trades, volume=s.volume,
             cleared_volume=s.volume, notional=s.notional, cleared_notional=s.notional)
-
-
-def trade_pb(trade_id: str, fills: list[ExecReport]) -> rep_pb.Trade:
-    msg = rep_pb.Trade(id=trade_id, trade_type=REGULAR, state=CLEARED)
-    for fill in fills:
-        (msg.aggressor if fill.aggressor else msg.passive).CopyFrom(wire.execution_pb(fill))
-    return msg
 
 
 def _bound(req: rep_pb.GetTradeStatsRequest, time_field: str, date_field: str,

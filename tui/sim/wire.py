@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from tui.core.enums import InstrumentState
-from tui.proto.polymarket.v1 import (
-    marketdatasubscription_pb2 as md_pb,
-)
-from tui.proto.polymarket.v1 import (
-    positions_pb2 as pos_pb,
-)
-from tui.proto.polymarket.v1 import (
-    refdata_pb2 as ref_pb,
-)
-from tui.proto.polymarket.v1 import (
-    trading_pb2 as tr_pb,
-)
-from tui.proto.polymarket.v1 import (
-    types_pb2,
-)
+from tui.proto.polymarket.v1 import enums_pb2, types_pb2
+from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
+from tui.proto.polymarket.v1 import orders_pb2 as rep_pb
+from tui.proto.polymarket.v1 import positions_pb2 as pos_pb
+from tui.proto.polymarket.v1 import refdata_pb2 as ref_pb
+from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.sim.model import (
     CancelRejectReport,
     ExecReport,
     SimInstrument,
     SimOrder,
     SimPosition,
+    Trade,
 )
+
+
+def ns(epoch_seconds: float) -> int:
+    """Epoch seconds as epoch nanoseconds: the one conversion every message's time and every
+    time filter uses, so a time a client echoes back from a message compares equal."""
+    return int(epoch_seconds * 1_000_000_000)
 
 
 def timestamp(epoch_seconds: float) -> Timestamp:
     ts = Timestamp()
-    ts.FromNanoseconds(int(epoch_seconds * 1_000_000_000))
+    ts.FromNanoseconds(ns(epoch_seconds))
     return ts
 
 
@@ -60,6 +60,23 @@ def execution_pb(r: ExecReport) -> tr_pb.Execution:
         trade_id=r.trade_id, aggressor=r.aggressor,
     )
     msg.transact_time.CopyFrom(timestamp(r.transact_time))
+    return msg
+
+
+def trade_pb(trade: Trade, shown: Iterable[ExecReport]) -> rep_pb.Trade:
+    """A trade as one caller sees it: the ``shown`` fills (its own side or sides) set, the
+    other side's Execution (another trader's order) left unset.
+
+    Every trade is CLEARED (the engine books positions and cash as it trades); a cross's
+    is ``TRADE_TYPE_CROSS`` with the host cross id as its ``trade_link_id``, any other
+    ``TRADE_TYPE_REGULAR``. SearchTrades, DownloadTrades and trade capture all write it here.
+    """
+    msg = rep_pb.Trade(
+        id=trade.trade_id, state=enums_pb2.TRADE_STATE_CLEARED,
+        trade_type=enums_pb2.TRADE_TYPE_CROSS if trade.host_cross_id
+        else enums_pb2.TRADE_TYPE_REGULAR, trade_link_id=trade.host_cross_id)
+    for fill in shown:
+        (msg.aggressor if fill.aggressor else msg.passive).CopyFrom(execution_pb(fill))
     return msg
 
 

@@ -156,16 +156,16 @@ def export(what: str, *, profile: str, account: str | None, since: str | None,
     start = parse_since(since)  # bad input first, before any file is opened
     store = Store.open(find_database(profile, account))
     try:
-        mode = {"mode": store.mode()}  # every row says whether it was paper or live
+        mode = store.mode()  # every row says whether it was paper or live
         if what == "journal":
-            return render_journal(store.journal_entries(since=start), fmt, mode["mode"])
+            return render_journal(store.journal_entries(since=start), fmt, mode)
         instruments = {i.symbol: i for i in store.load_instruments()}
         if what == "fills":
             fills = list(reversed(store.fills(since=start, limit=None)))
-            return render(({**fill_record(r, instruments.get(r.symbol)), **mode}
+            return render((fill_record(r, instruments.get(r.symbol)) | {"mode": mode}
                            for r in fills), FILL_FIELDS, fmt)
         orders = list(reversed(store.orders(since=start, limit=None)))
-        return render(({**order_record(r, instruments.get(r.symbol)), **mode}
+        return render((order_record(r, instruments.get(r.symbol)) | {"mode": mode}
                        for r in orders), ORDER_FIELDS, fmt)
     finally:
         store.close()

@@ -26,7 +26,7 @@ from tui.core.state import DeskState
 from tui.core.venue import Venue
 from tui.desk.asks import Plan
 from tui.desk.controller import DeskController
-from tui.desk.quitting import cancel_before_quit, working_words
+from tui.desk.quitting import cancel_before_quit, leave_words, working_words
 from tui.ui.bindings import APP_BINDINGS, REPLAY_BINDINGS
 from tui.ui.guard import guarded, plain
 from tui.ui.keymap import DeskKeys
@@ -197,7 +197,8 @@ class PmdeskApp(TicketKeys, ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecyc
             await self._stop_venue()
             self.exit()
             return
-        self.push_screen(QuitScreen(working, len(self.state.working_orders())),
+        count = len(self.state.working_orders())
+        self.push_screen(QuitScreen(working, count, leave_words(self.state, count)),
                          self._quit_as)
         self.call_after_refresh(self.desk_screen.refresh_bindings)  # the footer drops q
 
@@ -266,8 +267,8 @@ class PmdeskApp(TicketKeys, ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecyc
         if question is None:
             self._carry_out(plan, True)
             return
-        title = ("PAPER: " if self.state.paper else "") + question.title  # never sent
-        self.push_screen(ConfirmScreen(*self.privacy.question(title, question.warnings,
+        self.push_screen(ConfirmScreen(*self.privacy.question(question.title,
+                                                              question.warnings,
                                                               question.text),
                                        arm_delay=self.config.confirm_delay,
                                        confirm_words=question.confirm_words),
@@ -311,8 +312,8 @@ class PmdeskApp(TicketKeys, ReplayKeys, ThemeChoice, ProfileSwitch, VenueLifecyc
         if not state.tradable:
             self.desk.tell("This login trades one account.", timeout=3)
             return
-        picker = AccountPicker(account_items(state, masked=self.privacy.on), state.account,
-                               noun="an account", placeholder="account, e.g. ann, house")
+        masked = self.privacy.on
+        picker = AccountPicker(account_items(state, masked=masked), state.account, masked=masked)
 
         def chosen(account: str | None) -> None:
             if account is not None and picker.kill:  # ctrl+k: this one alone

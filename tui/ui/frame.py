@@ -46,6 +46,9 @@ class Frame:
         self.screen = screen
         self.status_at = 0.0  # when the status bar was last drawn (on the screen's clock)
         self.history_due = True  # the history view is laid out when it next shows
+        # the markets on screen moved (a market shown, a pane activated, a resize): the
+        # venue is told in the next book frame, not asked every frame
+        self.watched_due = True
         self._seen: dict[str, int] = {}
         self._notice_seq = 0
         self._pending_marks: set[str] = set()  # books moved since the side frame ran
@@ -67,15 +70,16 @@ class Frame:
         screen = self.screen
         state, desk = screen.state, screen.desk
         if self.changed("instruments", state.instruments_version):
-            screen.instruments_changed()
+            screen.instruments_changed()  # the side ladders may show other markets now
+            self.watched_due = True
         if screen.pane not in screen.visible_panes:  # the terminal narrowed under it
             screen.activate(0)
-        # the markets on screen, the one that trades first: a venue keeps their books
-        # current by other means while its price stream is down
-        watched = tuple(dict.fromkeys(p.symbol for p in (screen.pane, *screen.visible_panes)
-                                      if p.symbol))
-        if watched != state.watched:
-            state.watched = watched
+        if self.watched_due:
+            # the markets on screen, the one that trades first: a venue keeps their books
+            # current by other means while its price stream is down
+            self.watched_due = False
+            state.watched = tuple(dict.fromkeys(
+                p.symbol for p in (screen.pane, *screen.visible_panes) if p.symbol))
         dirty = state.take_dirty_books()
         self._pending_marks |= dirty
         self._pending_quotes |= dirty
@@ -127,15 +131,34 @@ class Frame:
 
     def repaint_private(self) -> None:
         """Privacy turned on or off: everything that masks draws again at once."""
+        self.screen.app.notify("Private: balances, P&L and accounts are masked."
+                               if self.screen.pmdesk.privacy.on
+                               else "Private off: balances, P&L and accounts show.", timeout=3)
+        self.repaint_all(forget_rows=False)
+
+    def repaint_all(self, forget_rows: bool) -> None:
+        """Every widget that keeps what it drew draws it again, at once: after privacy moved
+        (what masks, from the state) or the theme did (forget_rows: the cells the tables and
+        the list keep carry the old colours, so they are made again)."""
         screen, state = self.screen, self.screen.state
-        screen.app.notify("Private: balances, P&L and accounts are masked."
-                          if screen.pmdesk.privacy.on
-                          else "Private off: balances, P&L and accounts show.", timeout=3)
-        for table in (screen.query_one("#orders", OrdersTable), screen.query_one(PositionsTable)):
+        if not screen.is_mounted:
+            return
+        tables = (screen.query_one("#orders", OrdersTable), screen.query_one(PositionsTable),
+                  screen.query_one(FillsTable))
+        # the history's kept cells hold colours and a reject's words, masked or not; it is
+        # laid out only while it shows, so it starts again from nothing either way
+        screen.query_one(OrderHistoryTable).forget_rows()
+        if forget_rows:
+            screen.query_one(MarketList).restyle()
+            screen.query_one(TradeTape).restyle()
+            for table in tables:
+                table.forget_rows()
+        for table in tables:
             table.refresh_from(state)
         screen.query_one(AccountPanel).refresh()
         for pane in screen.panes:
             pane.ladder.set_view()  # its rows' strips are kept: drawn again
+            screen.show_header(pane)
         screen.notices.redraw()
         if screen.ticket.view is not None:
             screen.ticket.show(screen.ticket.view)

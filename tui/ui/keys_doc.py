@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual.binding import BindingType
-
 from tui.ui.bindings import DESK_BINDINGS
 from tui.ui.keymap import DeskKeys
 from tui.ui.screens.help import key_rows
 
 
-def keys_markdown(bindings: Sequence[BindingType] = DESK_BINDINGS) -> str:
+def keys_markdown(rows: Sequence[tuple[str, str]] | None = None) -> str:
     """The default keys: the README shows what a desk without a [keys] table does (and,
-    given REPLAY_BINDINGS, the keys `pmdesk replay` adds)."""
-    rows = key_rows(DeskKeys(bindings=bindings), bindings)
+    given tui/ui/replay_keys.py replay_rows(), the keys `pmdesk replay` adds)."""
+    if rows is None:
+        rows = key_rows(DeskKeys(bindings=DESK_BINDINGS), DESK_BINDINGS)
     lines = ["| key | action |", "|---|---|"]
     lines += [f"| `{keys}` | {action} |" for keys, action in rows]
     return "\n".join(lines)

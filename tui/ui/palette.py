@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, cast
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.core.search import market_words
 from tui.ui.bindings import DESK_BINDINGS
 from tui.ui.profile_switch import ProfileLine, profile_lines
+from tui.ui.screens.picker import account_items
 
 if TYPE_CHECKING:
     from tui.ui.app import PmdeskApp
@@ -62,17 +64,12 @@ class ActionCommands(_DeskProvider):
 class MarketCommands(_DeskProvider):
     """Every market by symbol, question and event words: opens its ladder."""
 
-    def _items(self) -> list[tuple[str, str]]:
-        state = self.desk_app.state
-        return [(f"Market {s}", " · ".join((i.description, *i.tags)))
-                for s, i in state.instruments.items()]
-
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for shown, words in self._items():
+        for symbol, inst in self.desk_app.state.instruments.items():
+            shown, words = f"Market {symbol}", market_words(inst)
             score = max(matcher.match(shown), matcher.match(words) * 0.9)
             if score > 0:
-                symbol = shown.removeprefix("Market ")
                 yield Hit(score, matcher.highlight(shown),
                           partial(self.desk_app.show_market, symbol), help=words)
 
@@ -84,13 +81,16 @@ class AccountCommands(_DeskProvider):
         app = self.desk_app
         state = app.state
         matcher = self.matcher(query)
-        for n, account in enumerate(state.tradable, start=1):
-            holder = state.holders.get(account, "")
-            shown = f"Trade account {account}" + (f" ({holder})" if holder else "")
-            if app.privacy.on:  # screen sharing: numbered as the account picker numbers them
-                shown = f"Trade account {n}"
+        masked = app.privacy.on
+        for account, words in account_items(state, masked=masked):
+            if account == state.account:
+                continue  # traded already
+            # words, as the account picker shows them: masked (screen sharing) 'account 2',
+            # numbered as it numbers them; else whose the account is
+            shown = (f"Trade {words}" if masked
+                     else f"Trade account {account}" + (f" ({words})" if words else ""))
             score = matcher.match(shown)
-            if score > 0 and account != state.account:
+            if score > 0:
                 yield Hit(score, matcher.highlight(shown),
                           partial(app.palette_switch_account, account))
 

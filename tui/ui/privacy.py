@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from textual.message_pump import MessagePump
 
 from tui.core.state import DeskState
+from tui.core.words import short_account
 
 MASK = "•••"
 # a dollar amount as tui/core/money.py writes it, signed or not: '$1,234.56', '-$3.10'
@@ -36,21 +37,26 @@ class Privacy:
     def __init__(self, state: DeskState, on: bool = False) -> None:
         self.state = state
         self.on = on
-        self._names: tuple[tuple[str, ...], re.Pattern[str] | None] = ((), None)
+        self._names: tuple[object, re.Pattern[str] | None] = ((), None)
 
     def identities(self) -> tuple[str, ...]:
         """Every account id (whole and short), end user's name and the user's name, longest
         first so a whole id is masked before the short name inside it."""
         state = self.state
         accounts = {state.account, *state.tradable, *state.accounts}
-        words = {*accounts, *(a.rsplit("/", 1)[-1] for a in accounts),
+        words = {*accounts, *(short_account(a) for a in accounts),
                  *state.holders.values(), state.user}
         return tuple(sorted((w for w in words if len(w) > 1), key=len, reverse=True))
 
     def _pattern(self) -> re.Pattern[str] | None:
-        names = self.identities()
-        if names != self._names[0]:  # accounts arrive after login: made again when they do
-            self._names = names, re.compile(
+        state = self.state
+        # what the identities come from: accounts and names arrive after login, and the
+        # pattern is made again only when they do (a sentence is masked per drawn row)
+        known = (state.user, state.account, tuple(state.accounts), state.tradable,
+                 tuple(state.holders.values()))
+        if known != self._names[0]:
+            names = self.identities()
+            self._names = known, re.compile(
                 r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])"
             ) if names else None
         return self._names[1]

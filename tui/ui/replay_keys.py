@@ -9,13 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from textual.binding import Binding
+
 from tui.core.config import DeskConfig
 from tui.ui.bindings import DESK_BINDINGS, REPLAY_BINDINGS
 from tui.ui.keymap import DeskKeys, display
 from tui.ui.screens.help import key_rows
 
-REPLAY_ACTIONS = frozenset({"replay_pause", "replay_faster", "replay_slower", "replay_jump",
-                            "replay_to"})
+# the action names of the replay's keys ("replay_jump(60)" is replay_jump): hidden when live
+REPLAY_ACTIONS = frozenset(b.action.partition("(")[0]
+                           for b in Binding.make_bindings(REPLAY_BINDINGS))
 
 
 @runtime_checkable
@@ -31,7 +34,8 @@ class Steerable(Protocol):
 
 
 def replay_rows() -> list[tuple[str, str]]:
-    """The help screen's rows for the replay's keys (not remapped: [keys] names desk keys)."""
+    """The rows for the replay's keys, on the help screen and in the README (not remapped:
+    [keys] names desk keys)."""
     return key_rows(DeskKeys(bindings=REPLAY_BINDINGS), REPLAY_BINDINGS)
 
 

@@ -22,12 +22,6 @@ from textual.theme import Theme
 
 from tui.ui.screens.picker import MarketPicker
 from tui.ui.themes import DEFAULT, MONO, THEMES, WORDS, desk_defaults
-from tui.ui.widgets.account import AccountPanel
-from tui.ui.widgets.blotter import FillsTable
-from tui.ui.widgets.history import OrderHistoryTable
-from tui.ui.widgets.markets import MarketList
-from tui.ui.widgets.tables import OrdersTable, PositionsTable
-from tui.ui.widgets.trades import TradeTape
 
 if TYPE_CHECKING:
     from tui.ui.screens.desk import DeskScreen
@@ -76,8 +70,10 @@ def start_theme(saved: str | None, available: Container[str],
 class ThemePicker(MarketPicker):
     """The market picker's list and keys, for themes."""
 
-    def on_mount(self) -> None:
-        self.query_one("#picker-box").border_subtitle = "↑↓ choose · Enter wears it · Esc closes"
+    def __init__(self, items: list[tuple[str, str]], current: str | None = None) -> None:
+        super().__init__(items, current, noun="a theme",
+                         placeholder="theme, e.g. light, contrast, 16",
+                         subtitle="↑↓ choose · Enter wears it · Esc closes")
 
 
 class ThemeChoice(App[None]):
@@ -106,9 +102,8 @@ class ThemeChoice(App[None]):
         return desk_defaults(self.current_theme.to_color_system().generate())
 
     def action_pick_theme(self) -> None:
-        """T: pmdesk's themes; Enter wears one (and keeps it for the next start)."""
-        if len(self.screen_stack) > 1:
-            return
+        """T: pmdesk's themes; Enter wears one (and keeps it for the next start). Not over
+        another screen: the app's check_action refuses it there."""
         items = [(t.name, WORDS[t.name]) for t in THEMES]
 
         def chosen(name: str | None) -> None:
@@ -116,41 +111,16 @@ class ThemeChoice(App[None]):
                 self.theme = name
             self.desk_screen.ladder.focus()
 
-        self.push_screen(ThemePicker(items, self.theme, noun="a theme",
-                                     placeholder="theme, e.g. light, contrast, 16"), chosen)
+        self.push_screen(ThemePicker(items, self.theme), chosen)
 
     def _on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, theme: Theme) -> None:
-        self._repaint_desk()
+        self.desk_screen.frames.repaint_all(forget_rows=True)  # the old colours: made again
         if self.theme_file is None or theme.name == self._theme_kept:
             return
         self._theme_kept = theme.name
         problem = save_theme(self.theme_file, theme.name)
         if problem is not None:
             self.notify(problem, severity="warning", timeout=8)
-
-    def _repaint_desk(self) -> None:
-        """Every widget that keeps lines drawn in the old colours draws them again."""
-        screen = self.desk_screen
-        if not screen.is_mounted:
-            return
-        state, frames = screen.state, screen.frames
-        screen.query_one(MarketList).restyle()
-        screen.query_one(TradeTape).restyle()
-        tables = (screen.query_one("#orders", OrdersTable), screen.query_one(PositionsTable),
-                  screen.query_one(FillsTable))
-        for table in (*tables, screen.query_one(OrderHistoryTable)):
-            table.forget_rows()  # the cells carry their colours: made again
-        for table in tables:  # the history: when it next shows
-            table.refresh_from(state)
-        frames.history_due, frames.status_at = True, 0.0  # the next side frame: the status
-        frames.refresh_history()
-        for pane in screen.panes:
-            pane.ladder.set_view()
-            screen.show_header(pane)
-        screen.query_one(AccountPanel).refresh()
-        screen.notices.redraw()
-        if screen.ticket.view is not None:
-            screen.ticket.show(screen.ticket.view)

@@ -26,7 +26,7 @@ from tui.core.enums import ExecType, OrderState, Side
 from tui.core.model import Fill, Order
 from tui.core.prices import Intent
 from tui.core.recent import RecentDict
-from tui.core.state import DeskState, LinkState
+from tui.core.state import DeskState
 from tui.core.ticket import OrderRequest, Terms
 from tui.core.venue import LocalDatabase, VenueError
 from tui.venues import audit
@@ -86,11 +86,6 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
         # exchange's order id, or an exception)
         self._inflight: dict[str, asyncio.Future[str]] = {}
         self._before_cancel: dict[str, OrderState] = {}  # order_id -> state to restore
-
-    def paper_store(self) -> Callable[[str], LocalDatabase] | None:
-        """How this venue opens an account's database: a paper desk opens its own with it
-        (account ``paper``, in the same profile's folder)."""
-        return self._open_store
 
     # --- hooks: the adapter's wire --------------------------------------------------
     @abstractmethod
@@ -187,8 +182,7 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
 
     # --- inserts ----------------------------------------------------------------------
     def _require_order_stream(self) -> None:
-        link = self.state.streams.get(ORDER_STREAM)
-        if link is None or link.state is not LinkState.LIVE:
+        if not self.state.is_live(ORDER_STREAM):
             # without the order stream the desk could not see the fill or the reject
             raise VenueError("The order stream is not live, so nothing was sent.")
 
@@ -374,6 +368,9 @@ class VenueBase(Sweeps, metaclass=ABCMeta):
             return ""
         return (f"The kill switch is on ({self.state.latch}): nothing that adds risk is "
                 "sent until it is re-armed.")
+
+    async def switch_account(self, account: str) -> None:
+        raise VenueError("This venue trades one account.")  # a gateway login may trade more
 
     def _refuse_if_latched(self) -> None:
         if why := self._held():

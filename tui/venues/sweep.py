@@ -204,6 +204,3 @@ class Sweeps(OrderMarks):
     def rearm(self) -> None:
         """The trader re-arms trading after the kill switch."""
         self.state.set_latch("")
-
-    async def switch_account(self, account: str) -> None:
-        raise VenueError("This venue trades one account.")  # a gateway login may trade more

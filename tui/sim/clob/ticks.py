@@ -45,4 +45,6 @@ class ClobTicks:
 
     def raw_tick(self, inst: SimInstrument) -> int:
         """The tick in the engine's price units: the grid the synthetic traders quote on."""
+        if inst.symbol not in self.dynamic:  # asked per quote: a fixed tick needs no Decimal
+            return inst.scales.tick
         return int(self.tick(inst.symbol) * inst.scales.price_scale)

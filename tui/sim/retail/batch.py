@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tui.sim.auth import SimUser
-from tui.sim.model import SimInstrument, SimOrder
 from tui.sim.retail.api import RetailApi
 from tui.sim.retail.modify import apply_modify, parse_modify
 from tui.sim.retail.orders import OrderArgs, RetailOrders
@@ -63,16 +62,6 @@ class RetailBatch:
             s("/v1/orders/batched/modify", self._modify, "POST"),
         ]
 
-    def _mine(self, user: SimUser, order_id: str, slug: str
-              ) -> tuple[SimOrder, SimInstrument] | None:
-        """The key's own order in that market, or None: such an entry is passed over."""
-        order = self.exchange.order(order_id)
-        inst = self.api.market(slug)
-        if order is None or inst is None or order.account not in user.accounts or (
-                order.symbol != inst.symbol):
-            return None
-        return order, inst
-
     def _create(self, request: Request, user: SimUser, body: Any) -> dict[str, Any]:
         batch = entries(body)
         parsed: list[OrderArgs] = []
@@ -88,7 +77,7 @@ class RetailBatch:
     def _cancel(self, request: Request, user: SimUser, body: Any) -> dict[str, Any]:
         asked = [addressed(entry, i) for i, entry in enumerate(entries(body))]
         for order_id, slug in asked:
-            found = self._mine(user, order_id, slug)
+            found = self.orders.order_in_market(user, order_id, slug)
             if found is not None:  # a finished one gets the engine's cancel reject
                 self.exchange.cancel_order(account=found[0].account, order_id=order_id)
         return {"canceledOrderIds": [order_id for order_id, _ in asked]}
@@ -98,7 +87,7 @@ class RetailBatch:
         asked = [(*addressed(entry, i), parse_modify(entry, f"orders[{i}]."))
                  for i, entry in enumerate(batch)]
         for order_id, slug, args in asked:
-            found = self._mine(user, order_id, slug)
+            found = self.orders.order_in_market(user, order_id, slug)
             if found is not None:  # the engine replaces it or rejects it on the stream
-                apply_modify(self.api, user, found[0], found[1], args)
+                apply_modify(self.api, found[0], found[1], args)
         return {"modifiedOrderIds": [order_id for order_id, _, _ in asked]}

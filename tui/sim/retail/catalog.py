@@ -19,7 +19,7 @@ from typing import Any
 
 from tui.core.enums import InstrumentState
 from tui.sim.model import SimInstrument
-from tui.sim.retail.public import ALL_LEVELS, RetailPublic
+from tui.sim.retail.public import ALL_LEVELS, RetailPublic, is_closed
 from tui.sim.retail.wire import money, num, slug_of
 
 CATEGORIES = {"SPR": "Sports", "POL": "Politics", "CRY": "Crypto", "CUL": "Culture"}
@@ -70,7 +70,12 @@ def _date(text: str) -> str | None:
 
 
 class Catalog:
-    """The catalogue as the instruments say it now (states and volumes are live)."""
+    """The catalogue the instruments' metadata makes; states and volumes are read live.
+
+    Its structure (events, teams, series, tags) depends only on which instruments there are
+    and their metadata, fixed when the exchange is made; an instrument's state changes in
+    place on the same object, so a Catalog built once stays true (RetailDiscovery keeps one).
+    """
 
     def __init__(self, public: RetailPublic) -> None:
         self.public = public
@@ -105,8 +110,10 @@ class Catalog:
         found = []
         for i, code in enumerate((parts[2].upper(), parts[3].upper())):
             team = Team(0, code, names[i + 1] if names else code, league)
-            team = self.teams.setdefault(team.provider_id, team)
-            team.id = team.id or 101 + list(self.teams).index(team.provider_id)
+            if team.provider_id not in self.teams:  # ids in order of first sight, from 101
+                team.id = 101 + len(self.teams)
+                self.teams[team.provider_id] = team
+            team = self.teams[team.provider_id]
             found.append(team)
         return found
 
@@ -128,7 +135,7 @@ class Catalog:
         return any(i.state is InstrumentState.OPEN for i in event.instruments)
 
     def closed(self, event: Event) -> bool:
-        return all(self.public.market_json(i)["closed"] for i in event.instruments)
+        return all(is_closed(i) for i in event.instruments)
 
     def volume(self, event: Event) -> Decimal:
         """Dollars traded this session over its markets."""

@@ -67,6 +67,15 @@ class RetailDiscovery:
     def __init__(self, api: RetailApi) -> None:
         self.api = api
         self.public = RetailPublic(api)
+        self._catalog: tuple[tuple[str, ...], Catalog] | None = None
+
+    def catalog(self) -> Catalog:
+        """The catalogue, built once: it changes only if the set of instruments does (their
+        states are read live), so it is remade only then, never per request."""
+        symbols = tuple(self.api.exchange.instruments)
+        if self._catalog is None or self._catalog[0] != symbols:
+            self._catalog = symbols, Catalog(self.public)
+        return self._catalog[1]
 
     def routes(self) -> list[Route]:
         p = public_endpoint  # unauthenticated, errors in the retail shape
@@ -83,7 +92,7 @@ class RetailDiscovery:
 
     # --- events ---------------------------------------------------------------------------
     def _events(self, request: Request) -> dict[str, Any]:
-        query, catalog = request.query_params, Catalog(self.public)
+        query, catalog = request.query_params, self.catalog()
         events = [e for e in catalog.events if self._wanted(catalog, e, query)]
         keys: dict[str, Callable[[Event], Any]] = {
             "id": lambda e: int(e.id), "slug": lambda e: e.slug, "title": lambda e: e.title,
@@ -117,14 +126,14 @@ class RetailDiscovery:
         return all(checks)
 
     def _event_by_id(self, request: Request) -> dict[str, Any]:
-        catalog, wanted = Catalog(self.public), request.path_params["id"]
+        catalog, wanted = self.catalog(), request.path_params["id"]
         for event in catalog.events:
             if event.id == wanted:
                 return {"event": catalog.event_json(event)}
         raise RetailError(404, f"unknown event id {wanted}")
 
     def _event_by_slug(self, request: Request) -> dict[str, Any]:
-        catalog, wanted = Catalog(self.public), request.path_params["slug"].lower()
+        catalog, wanted = self.catalog(), request.path_params["slug"].lower()
         for event in catalog.events:
             if event.slug == wanted:
                 return {"event": catalog.event_json(event)}
@@ -132,7 +141,7 @@ class RetailDiscovery:
 
     # --- series ---------------------------------------------------------------------------
     def _series(self, request: Request) -> dict[str, Any]:
-        query, catalog = request.query_params, Catalog(self.public)
+        query, catalog = request.query_params, self.catalog()
         slugs = {s.lower() for s in query.getlist("slug")}
         found = [catalog.series_json(code) for code in catalog.series]
         found = [s for s in found if (not slugs or s["slug"] in slugs)
@@ -146,7 +155,7 @@ class RetailDiscovery:
         return {"series": window(ordered(found, query, keys), query)}
 
     def _series_by_id(self, request: Request) -> dict[str, Any]:
-        catalog, wanted = Catalog(self.public), request.path_params["id"]
+        catalog, wanted = self.catalog(), request.path_params["id"]
         for code in catalog.series:
             if catalog.series_id(code) == wanted:
                 return {"series": catalog.series_json(code)}
@@ -154,10 +163,10 @@ class RetailDiscovery:
 
     # --- sports ---------------------------------------------------------------------------
     def _sports(self, request: Request) -> dict[str, Any]:
-        return {"sports": Catalog(self.public).sports_json()}
+        return {"sports": self.catalog().sports_json()}
 
     def _teams(self, request: Request) -> dict[str, Any]:
-        query, catalog = request.query_params, Catalog(self.public)
+        query, catalog = request.query_params, self.catalog()
         provider, league = query.get("provider"), (query.get("league") or "").lower()
         ids = {i.lower() for i in query.getlist("teamIds")}
         if provider not in (None, "", PROVIDER):
@@ -169,7 +178,7 @@ class RetailDiscovery:
     # --- search ---------------------------------------------------------------------------
     def _search(self, request: Request) -> dict[str, Any]:
         """Events whose words include every word of the query (each as a word's start)."""
-        query, catalog = request.query_params, Catalog(self.public)
+        query, catalog = request.query_params, self.catalog()
         words = re.findall(r"[a-z0-9]+", (query.get("query") or "").lower())
         if not words:
             raise RetailError(400, "query is required: the words to search for")

@@ -3,23 +3,30 @@
 One entry's parse and its engine call, shared by POST /v1/order/{id}/modify and every entry
 of POST /v1/orders/batched/modify. A request the spec calls malformed is a 400 here; what
 the exchange refuses for this order (a post-only price that would cross, an expiry already
-past or on an order that is not good-till-date) is a reject on the order stream, as §5.3
-says a modify's outcome arrives.
+past or on an order that is not good-till-date, a good-till-date order with no expiry) is a
+reject on the order stream, as §5.3 says a modify's outcome arrives; the single route and a
+batch entry therefore answer alike, and the engine's rules are the one place that decides.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from tui.core.enums import TimeInForce
-from tui.sim.auth import SimUser
 from tui.sim.model import SimInstrument, SimOrder
 from tui.sim.retail.api import RetailApi
-from tui.sim.retail.wire import TIFS, RetailError, amount_in, decimal_in, raw_price, raw_qty
+from tui.sim.retail.wire import (
+    TIFS,
+    RetailError,
+    amount_in,
+    decimal_in,
+    raw_price,
+    raw_qty,
+    rfc3339_in,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +38,6 @@ class ModifyArgs:
     tif: TimeInForce | None
     pdi: bool | None
     good_till: float | None
-
-
-def expiry_in(value: object) -> float:
-    if not isinstance(value, str):
-        raise RetailError(400, "goodTillTime must be an RFC 3339 time")
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise RetailError(400, "goodTillTime must be an RFC 3339 time") from None
-    if when.tzinfo is None:  # RFC 3339 always says its offset: a bare time is ambiguous
-        raise RetailError(400, "goodTillTime must give its UTC offset (e.g. Z)")
-    return when.timestamp()
 
 
 def parse_modify(body: dict[str, Any], what: str = "") -> ModifyArgs:
@@ -57,7 +52,7 @@ def parse_modify(body: dict[str, Any], what: str = "") -> ModifyArgs:
     pdi = body.get("participateDontInitiate")
     if pdi is not None and not isinstance(pdi, bool):
         raise RetailError(400, f"{what}participateDontInitiate must be true or false")
-    good_till = (expiry_in(body["goodTillTime"])
+    good_till = (rfc3339_in(body["goodTillTime"], f"{what}goodTillTime")
                  if body.get("goodTillTime") is not None else None)
     tif = TIFS[tif_name] if tif_name is not None else None
     if good_till is not None and tif not in (None, TimeInForce.GOOD_TILL_TIME):
@@ -65,18 +60,7 @@ def parse_modify(body: dict[str, Any], what: str = "") -> ModifyArgs:
     return ModifyArgs(price, qty, tif, pdi, good_till)
 
 
-def check_terms(order: SimOrder, args: ModifyArgs) -> None:
-    """What a single modify can refuse at once, knowing its order: an expiry it lacks."""
-    tif = args.tif or order.tif
-    if (tif is TimeInForce.GOOD_TILL_TIME and args.good_till is None
-            and order.good_till_time is None):  # a good-till-date order keeps its expiry
-        raise RetailError(400, "goodTillTime is required for TIME_IN_FORCE_GOOD_TILL_DATE")
-    if args.good_till is not None and tif is not TimeInForce.GOOD_TILL_TIME:
-        raise RetailError(400, "goodTillTime is only for TIME_IN_FORCE_GOOD_TILL_DATE orders; "
-                               "send tif TIME_IN_FORCE_GOOD_TILL_DATE with it")
-
-
-def apply_modify(api: RetailApi, user: SimUser, order: SimOrder, inst: SimInstrument,
+def apply_modify(api: RetailApi, order: SimOrder, inst: SimInstrument,
                  args: ModifyArgs) -> None:
     """Send the cancel-replace to the engine; the new order keeps the old one's intent."""
     sc = inst.scales

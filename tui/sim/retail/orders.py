@@ -16,9 +16,9 @@ from starlette.routing import Route
 
 from tui.core.enums import OrderState, OrderType, Side, TimeInForce
 from tui.sim.auth import SimUser
-from tui.sim.model import SimInstrument
+from tui.sim.model import SimInstrument, SimOrder
 from tui.sim.retail.api import RetailApi
-from tui.sim.retail.modify import apply_modify, check_terms, parse_modify
+from tui.sim.retail.modify import apply_modify, parse_modify
 from tui.sim.retail.wire import (
     BY_OUTCOME,
     INTENTS,
@@ -27,9 +27,9 @@ from tui.sim.retail.wire import (
     RetailError,
     amount_in,
     decimal_in,
-    good_till_in,
     raw_price,
     raw_qty,
+    rfc3339_in,
     slug_of,
 )
 
@@ -87,6 +87,13 @@ def _pdi(body: dict[str, Any]) -> bool:
     return pdi
 
 
+def _good_till(body: dict[str, Any]) -> float:
+    """A good-till-date create's expiry, which it must have (§5.1)."""
+    if body.get("goodTillTime") is None:
+        raise RetailError(400, "goodTillTime is required for TIME_IN_FORCE_GOOD_TILL_DATE")
+    return rfc3339_in(body["goodTillTime"], "goodTillTime")
+
+
 def _far_limit(body: dict[str, Any], inst: SimInstrument, side: Side) -> int:
     """A market order's limit: the far bound, or the slippage tolerance's edge (§5.1)."""
     sc = inst.scales
@@ -137,8 +144,7 @@ class RetailOrders:
         if tif_name not in TIFS:
             raise RetailError(400, f"unknown tif {tif_name!r}")
         tif = TIFS[tif_name]
-        good_till = good_till_in(body.get("goodTillTime")) \
-            if tif is TimeInForce.GOOD_TILL_TIME else None
+        good_till = _good_till(body) if tif is TimeInForce.GOOD_TILL_TIME else None
         side = INTENTS[intent][2]
         qty = decimal_in(body.get("quantity", 0), "quantity")
         cash = (amount_in(body["cashOrderQty"], "cashOrderQty")
@@ -194,28 +200,37 @@ class RetailOrders:
         return self.insert(user, args, body)
 
     # --- cancel and modify (§5.3, §5.4, §5.5) --------------------------------------------
-    def _order_in_market(self, request: Request, user: SimUser, body: dict[str, Any]
-                         ) -> tuple[SimInstrument, str]:
-        inst = self.api.market(body.get("marketSlug"))
-        order = self.exchange.order(request.path_params["order_id"])
+    def order_in_market(self, user: SimUser, order_id: str, slug: object
+                        ) -> tuple[SimOrder, SimInstrument] | None:
+        """The key's own order in that market, or None (a 404 here, passed over in a batch)."""
+        order = self.exchange.order(order_id)
+        inst = self.api.market(slug)
         if (order is None or order.account not in user.accounts or inst is None
                 or order.symbol != inst.symbol):
+            return None
+        return order, inst
+
+    def _addressed(self, request: Request, user: SimUser, body: dict[str, Any]
+                   ) -> tuple[SimOrder, SimInstrument]:
+        found = self.order_in_market(user, request.path_params["order_id"],
+                                     body.get("marketSlug"))
+        if found is None:
             raise RetailError(404, "order not found in that market")
-        return inst, order.order_id
+        return found
 
     def _cancel(self, request: Request, user: SimUser, body: Any) -> dict[str, Any]:
-        _, order_id = self._order_in_market(request, user, _object(body))
+        order, _ = self._addressed(request, user, _object(body))
         # a finished order gets the engine's cancel reject; the outcome is the stream's to say
-        self.exchange.cancel_order(account=self.api.account(user), order_id=order_id)
+        self.exchange.cancel_order(account=self.api.account(user), order_id=order.order_id)
         return {}
 
     def _modify(self, request: Request, user: SimUser, body: Any) -> dict[str, Any]:
         body = _object(body)
-        inst, order_id = self._order_in_market(request, user, body)
-        order = self.api.own_order(user, order_id)
+        order, inst = self._addressed(request, user, body)
         args = parse_modify(body)  # price, quantity, tif, post-only and expiry (see modify)
-        check_terms(order, args)
-        apply_modify(self.api, user, order, inst, args)
+        # what this order cannot take (an expiry it lacks or may not have) is the engine's
+        # reject on the stream (§5.3), as for the same entry in a batched modify
+        apply_modify(self.api, order, inst, args)
         return {}
 
     def _cancel_all(self, request: Request, user: SimUser, body: Any) -> dict[str, Any]:

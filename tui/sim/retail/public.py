@@ -39,6 +39,11 @@ _STATUS = {InstrumentState.OPEN: "MARKET_STATUS_OPEN", InstrumentState.CLOSED:
            InstrumentState.SUSPENDED: "MARKET_STATUS_HALTED"}
 
 
+def is_closed(inst: SimInstrument) -> bool:
+    """A market's `closed` flag (§7.2), from its state alone: discovery asks it per event."""
+    return _STATUS.get(inst.state) == "MARKET_STATUS_CLOSED"
+
+
 def market_state(inst: SimInstrument) -> str:
     if inst.state is InstrumentState.PENDING:
         return "MARKET_STATE_PREOPEN"
@@ -58,7 +63,7 @@ def stats_json(inst: SimInstrument, stats: dict[str, int | None]) -> dict[str, A
     sc = inst.scales
     out: dict[str, Any] = {"sharesTraded": qty_text(stats.get("shares_traded") or 0, sc)}
     for key, name in (("open_px", "openPx"), ("high_px", "highPx"), ("low_px", "lowPx"),
-                      ("last_trade_px", "lastTradePx")):
+                      ("last_trade_px", "lastTradePx"), ("settlement_px", "settlementPx")):
         if stats.get(key) is not None:
             out[name] = px_amount(stats[key] or 0, sc)
     if stats.get("last_trade_qty") is not None:
@@ -141,7 +146,7 @@ class RetailPublic:
         return {
             "id": mid, "slug": slug, "question": inst.description, "title": inst.description,
             "subtitle": "", "description": inst.description,
-            "active": open_, "closed": _STATUS.get(inst.state) == "MARKET_STATUS_CLOSED",
+            "active": open_, "closed": is_closed(inst),
             "archived": False, "hidden": False,
             "status": ("MARKET_STATUS_RESOLVED" if self.settlement_px(inst) is not None
                        else _STATUS.get(inst.state, "MARKET_STATUS_UNSPECIFIED")),
@@ -172,7 +177,7 @@ class RetailPublic:
 
         return {
             "marketSlug": slug_of(inst.symbol), "currentPx": px(mid),
-            "lastTradePx": px(stats.last_px), "settlementPx": px(self.settlement_px(inst)),
+            "lastTradePx": px(stats.last_px), "settlementPx": px(stats.settlement_px),
             "bestBid": px(bid), "bestAsk": px(ask),
             "longQuote": px(ask),
             "shortQuote": px(sc.price_scale - bid) if bid is not None else None,
@@ -224,5 +229,5 @@ class RetailPublic:
                 "settlement": num(Decimal(settled) / inst.scales.price_scale)}
 
     def settlement_px(self, inst: SimInstrument) -> int | None:
-        settled = self.exchange.settlement(inst.symbol)
-        return settled[0] if settled is not None else None
+        """The raw settlement price, None until the market settles: one of its stats."""
+        return self.exchange.stats(inst.symbol).settlement_px

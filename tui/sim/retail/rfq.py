@@ -1,8 +1,8 @@
 """Retail RFQ trades (retail-api.md §6.4, §8.4): the anonymous tape of RFQ fills.
 
 The spec publishes no REST call that creates an RFQ (SDK 2.4.1 has only
-``GET /v1/rfqs/trades``), so an RFQ here is an operator's act: ``RfqDesk.execute`` (and
-``SimServer.execute_rfq``) asks for a quote on a user's behalf and the book answers it: the
+``GET /v1/rfqs/trades``), so an RFQ here is an operator's act: ``RfqDesk.execute`` (the
+server's ``retail.rfq``) asks for a quote on a user's behalf and the book answers it: the
 request becomes that user's immediate-or-cancel order at its limit on the engine, filled by
 whatever rests there (the synthetic market makers' quotes when the flow runs), and each fill
 is a real engine trade and one print on the tape. Nothing of it rests (restRemainder false).
@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,15 @@ from starlette.routing import Route
 
 from tui.core.enums import Side, TimeInForce
 from tui.sim.auth import SimUser
-from tui.sim.retail.wire import RetailError, px_amount, qty_text, raw_price, raw_qty, rfc3339
+from tui.sim.retail.wire import (
+    RetailError,
+    px_amount,
+    qty_text,
+    raw_price,
+    raw_qty,
+    rfc3339,
+    rfc3339_in,
+)
 
 if TYPE_CHECKING:
     from tui.sim.retail.api import RetailApi
@@ -36,16 +43,9 @@ Event = dict[str, Any]
 
 
 def time_in(query: Any, name: str) -> float | None:
+    """An optional time bound of the query string; absent or empty is no bound."""
     text = query.get(name)
-    if not text:
-        return None
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise RetailError(400, f"{name} must be an RFC 3339 time") from None
-    if when.tzinfo is None:
-        raise RetailError(400, f"{name} must give its UTC offset (e.g. Z)")
-    return when.timestamp()
+    return rfc3339_in(text, name) if text else None
 
 
 class RfqDesk:

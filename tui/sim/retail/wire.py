@@ -117,13 +117,20 @@ def raw_qty(qty: Decimal, scales: Scales) -> int:
     return int((qty * scales.qty_scale).to_integral_value(ROUND_DOWN))
 
 
-def good_till_in(text: object) -> float:
-    if not isinstance(text, str):
-        raise RetailError(400, "goodTillTime is required for TIME_IN_FORCE_GOOD_TILL_DATE")
+def rfc3339_in(value: object, name: str) -> float:
+    """An RFC 3339 time as epoch seconds; RetailError 400 naming ``name`` if it is not one.
+
+    The one parser for every time the API is sent (create, modify, query bounds), so all
+    of them accept and refuse the same text."""
+    if not isinstance(value, str):
+        raise RetailError(400, f"{name} must be an RFC 3339 time")
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise RetailError(400, "goodTillTime must be an RFC 3339 time") from None
+        raise RetailError(400, f"{name} must be an RFC 3339 time") from None
+    if when.tzinfo is None:  # RFC 3339 always says its offset: a bare time is ambiguous
+        raise RetailError(400, f"{name} must give its UTC offset (e.g. Z)")
+    return when.timestamp()
 
 
 def metadata(inst: SimInstrument | None, symbol: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 
+from tui.core.search import market_words
 from tui.core.state import DeskState
 from tui.desk.controller import DeskController
 from tui.desk.view import TicketView
@@ -175,7 +176,7 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
 
     @guarded
     def panes_resized(self) -> None:
-        visible = self.visible_panes
+        visible, self.frames.watched_due = self.visible_panes, True  # more or fewer ladders
         if self.pane not in visible:
             self.activate(0)
         stale = bool(feed_warning(self.state, self.pmdesk.clock()))
@@ -194,6 +195,7 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
         """Put a market on the active ladder and the ticket."""
         self.symbol = symbol if symbol in self.state.instruments else None
         self.ladder.show(self.symbol)
+        self.frames.watched_due = True  # the venue is told which books are on screen
         self.desk.aim(self.symbol, self.ladder.cursor)  # a picked-up order stays behind
         self.query_one(MarketList).highlight(self.symbol)
         self.show_header()
@@ -205,7 +207,7 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
             return
         self.desk.drop_move()
         self.pane.remove_class("-active")
-        self._active = index
+        self._active, self.frames.watched_due = index, True  # the first watched moved
         pane = self.pane
         pane.add_class("-active")
         self.symbol = pane.symbol
@@ -282,7 +284,6 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
     async def estimate(self) -> None:
         """The exchange's preview for the ticket; a newer ticket restarts the wait."""
         await self.desk.estimate()
-
 
     # --- the frame ------------------------------------------------------------------------
     @guarded
@@ -370,8 +371,7 @@ class DeskScreen(SlicedPaint, DeclaredOrderScreen):
     @guarded
     def action_pick_market(self) -> None:
         """`/`: find a market by symbol or description; Enter opens its ladder."""
-        items = [(s, " · ".join((i.description, *i.tags)))  # found by event, league too
-                 for s, i in self.state.instruments.items()]
+        items = [(s, market_words(i)) for s, i in self.state.instruments.items()]
 
         def chosen(symbol: str | None) -> None:
             if symbol is not None and symbol != self.symbol:

@@ -40,9 +40,12 @@ class MarketPicker(ModalScreen[str | None]):
 
     def __init__(self, items: list[tuple[str, str]], current: str | None = None, *,
                  noun: str = "a market",
-                 placeholder: str = "symbol or words, e.g. chiefs, aec-nfl, btc 150") -> None:
+                 placeholder: str = "symbol or words, e.g. chiefs, aec-nfl, btc 150",
+                 subtitle: str = "↑↓ choose · Enter opens · Esc closes") -> None:
         super().__init__()
-        self._noun, self._placeholder = noun, placeholder  # the account picker's too
+        # the account and theme pickers' words too (Textual runs every class's on_mount:
+        # a subclass says its words here rather than overriding on_mount)
+        self._noun, self._placeholder, self._subtitle = noun, placeholder, subtitle
         self._items = list(items)
         self._descriptions = dict(self._items)
         self._current = current
@@ -50,7 +53,7 @@ class MarketPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box") as box:
-            box.border_subtitle = "↑↓ choose · Enter opens · Esc closes"
+            box.border_subtitle = self._subtitle
             yield Input(placeholder=self._placeholder, id="picker-input")
             options = OptionList(id="picker-options")
             options.can_focus = False  # the letters always go to the Input
@@ -140,12 +143,14 @@ class AccountPicker(MarketPicker):
     # the account it dismissed with is to be stopped (ctrl+k), not traded (Enter)
     kill = False
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        if privacy_of(self):  # the example names demo accounts
-            self.query_one(Input).placeholder = "account number, e.g. 2"
-        self.query_one("#picker-box").border_subtitle = (
-            "↑↓ choose · Enter trades it · ctrl+k kills its orders · Esc closes")
+    def __init__(self, items: list[tuple[str, str]], current: str | None = None, *,
+                 masked: bool = False) -> None:
+        # masked (privacy on): the example names no demo account
+        super().__init__(items, current, noun="an account",
+                         placeholder=("account number, e.g. 2" if masked
+                                      else "account, e.g. ann, house"),
+                         subtitle="↑↓ choose · Enter trades it · ctrl+k kills its orders · "
+                                  "Esc closes")
 
     def ranked(self, query: str) -> list[str]:
         if not privacy_of(self):

@@ -30,10 +30,12 @@ class QuitScreen(ModalScreen[str]):
         Binding(STAY_KEYS, "choose('stay')", "Stay", show=False),
     ]
 
-    def __init__(self, working: str, count: int = 2) -> None:
+    def __init__(self, working: str, count: int = 2, leave: str = "") -> None:
         super().__init__()
         self.working = working  # '3 orders are working in 2 markets.'
         self.them = "it" if count == 1 else "them"
+        # what l does, in words (tui/desk/quitting.py leave_words)
+        self.leave = leave or f"leave {self.them} working at the exchange and quit"
         # the answer once given: a profile chosen in the palette opens only after cancel or
         # leave (tui/ui/profile_switch.py), never after stay
         self.choice: str | None = None
@@ -42,12 +44,9 @@ class QuitScreen(ModalScreen[str]):
         with Vertical(id="confirm-box") as box:
             box.border_title = "Quit?"
             yield Static(Text("⚠ " + self.working), classes="confirm-warning")
-            paper = bool(getattr(getattr(self.app, "state", None), "paper", False))
-            leave = ("quit; paper orders end with the desk" if paper else
-                     f"leave {self.them} working at the exchange and quit")
             yield Static(Text(
                 f"\n{said(CANCEL_KEYS)}: cancel {self.them} and quit\n"
-                f"{said(LEAVE_KEYS)}: {leave}\n"
+                f"{said(LEAVE_KEYS)}: {self.leave}\n"
                 f"{said(STAY_KEYS, 2)}: stay", style="bold"), id="confirm-keys")
 
     def action_choose(self, choice: str) -> None:

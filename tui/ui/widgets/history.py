@@ -6,7 +6,6 @@ from __future__ import annotations
 from tui.core.enums import Side
 from tui.core.model import Instrument, Order
 from tui.core.state import DeskState
-from tui.ui.privacy import privacy_of
 from tui.ui.widgets.tables import Cells, OrdersTable, order_price_text, state_style, state_text
 
 MAX_ROWS = 300
@@ -47,9 +46,10 @@ class OrderHistoryTable(OrdersTable):
         self.sync(rows)
 
     def _cells_of(self, key: str, order: Order, inst: Instrument) -> Cells:
-        """An ended order's cells are built once (a late fill or reject text rebuilds them)."""
+        """An ended order's cells are built once (a late fill or reject text rebuilds them;
+        a theme or privacy change forgets them all: tui/ui/frame.py repaint_all)."""
         what = (order.state, order.cum_qty, order.price, order.order_qty, order.reject_text,
-                order.shown_intent, privacy_of(self) is None)  # a reject's words are masked
+                order.shown_intent)
         known = self._cells.get(key)
         if known is None or known[0] != what:
             known = self._cells[key] = (what, self.order_cells(order, inst))

@@ -113,8 +113,10 @@ class LadderHeader(Widget):
         # what the words are made of: the same, and nothing is made again (every frame on a
         # busy book asks; most frames only sizes moved, and the header shows none)
         shown = (instrument, book.best_bid if book else None, book.best_offer if book else None,
-                 book.last_trade_px if book else None, stale_text, titles, age, flags, named,
-                 market, follow_key, width, self._symbols() if named else ())
+                 book.last_trade_px if book else None,
+                 book.settlement_px if book else None,  # settled may be all that changed
+                 stale_text, titles, age, flags, named, market, follow_key, width,
+                 self._symbols() if named else ())
         if shown == self._shown:
             return
         self._shown = shown

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from tui.core.money import dollars
 from tui.core.state import DeskState, LinkState, StreamStatus, is_feed
+from tui.core.words import short_account
 from tui.ui.privacy import MASK, privacy_of
 
 STALE_AFTER = 2.0  # seconds without a message before a live price feed is shown as stale
@@ -108,7 +109,7 @@ class StatusBar(Static):
             text.append(" ")
         text.append(f" {state.venue or 'venue'} ", style=st("status--venue"))
         # the account and its money first: at 80 columns the ellipsis eats the end
-        account = state.account.rsplit("/", 1)[-1]
+        account = short_account(state.account)
         if account:
             text.append(" │ ", style=st("status--dim"))
             text.append(account if privacy is None else MASK)

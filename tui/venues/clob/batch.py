@@ -9,6 +9,7 @@ split at that.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from tui.core.venue import VenueError
@@ -18,11 +19,15 @@ BATCH_LIMIT = 15
 Json = Any
 
 
+# starts work the venue holds while it runs; None once the venue is stopping
+Spawn = Callable[[Coroutine[Any, Any, object], str], object]
+
+
 class OrderBatcher:
-    def __init__(self, rest: ClobRest) -> None:
+    def __init__(self, rest: ClobRest, spawn: Spawn) -> None:
         self._rest = rest
+        self._spawn = spawn  # the venue's tasks: held while they run, cancelled on stop
         self._queue: list[tuple[Json, asyncio.Future[Json]]] = []
-        self.batches = 0  # POST /orders sent (for tests and the log)
 
     async def post(self, body: Json) -> Json:
         """One order's body; its answer (success, orderID, errorMsg...) once sent."""
@@ -30,8 +35,14 @@ class OrderBatcher:
         answer: asyncio.Future[Json] = loop.create_future()
         self._queue.append((body, answer))
         if len(self._queue) == 1:  # the first of this turn sends after the others queue
-            loop.call_soon(lambda: loop.create_task(self._flush()))
+            loop.call_soon(self._start)
         return await answer
+
+    def _start(self) -> None:
+        if self._spawn(self._flush(), "order batch") is None:  # the venue is stopping
+            queued, self._queue = self._queue, []
+            for _, answer in queued:
+                _settle(answer, VenueError("The desk is stopping: nothing was sent."))
 
     async def _flush(self) -> None:
         queued, self._queue = self._queue, []
@@ -43,7 +54,6 @@ class OrderBatcher:
             if len(chunk) == 1:
                 answers = [await self._rest.post_order(chunk[0][0])]
             else:
-                self.batches += 1
                 answers = await self._rest.post_orders([body for body, _ in chunk])
         except VenueError as exc:
             for _, answer in chunk:

@@ -142,11 +142,6 @@ class ClobRest:
     async def trades(self, **params: str) -> list[Json]:
         return await self._pages("/data/trades", params)
 
-    async def balance(self, asset_type: str, token_id: str = "",
-                      signature_type: int = 0) -> Decimal:
-        """GET /balance-allowance: the balance in human units (base units / 10^6)."""
-        return (await self.balance_allowance(asset_type, token_id, signature_type))[0]
-
     async def balance_allowance(self, asset_type: str, token_id: str = "",
                                 signature_type: int = 0
                                 ) -> tuple[Decimal, dict[str, Decimal | None]]:

@@ -71,7 +71,8 @@ class ClobVenue(ClobCommands):
         self.rest = ClobRest(rest_url, wallet, creds=creds, chain=chain,
                              verify=ssl_context if ssl_context is not None else True)
         self.rest.holds = self._held
-        self.batcher = OrderBatcher(self.rest)  # inserts of one turn: one POST /orders
+        # inserts of one turn: one POST /orders
+        self.batcher = OrderBatcher(self.rest, self.tasks.spawn)
         self.ws_url = (ws_url or ws_base(rest_url)).rstrip("/")
         self._ssl = ssl_context
         self.markets: dict[str, Market] = {}

@@ -17,10 +17,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tui.core.listener import Changed
+from tui.core.listener import until
 from tui.core.model import Order
-from tui.core.state import DeskState, LinkState
 from tui.core.venue import LocalDatabase, VenueError
+from tui.core.words import short_account
 from tui.proto.polymarket.v1 import trading_pb2 as tr_pb
 from tui.venues.base import ORDER_STREAM
 from tui.venues.gateway import convert
@@ -33,19 +33,8 @@ log = logging.getLogger(__name__)
 
 SETTLE_WAIT = 2.0  # seconds a switch waits for inserts on their way to be answered
 LIVE_WAIT = 5.0  # and for the new account's order stream
-RECHECK = 0.25  # seconds between looks while no change of the state wakes the wait
 OTHERS_BOUND = 10.0  # seconds the kill switch keeps at the other accounts' orders
 LIST_MAX = 20  # cancels in one CancelOrderList (spec §6)
-
-
-def _live(state: DeskState) -> bool:
-    link = state.streams.get(ORDER_STREAM)
-    return link is not None and link.state is LinkState.LIVE
-
-
-def short(account: str) -> str:
-    """'firms/ISV/accounts/ann-1' → 'ann-1'."""
-    return account.rsplit("/", 1)[-1]
 
 
 class AccountSwitch:
@@ -58,9 +47,9 @@ class AccountSwitch:
         if account == venue.account:
             return
         if account not in state.tradable:
-            raise VenueError(f"This login may not trade {short(account)}.")
+            raise VenueError(f"This login may not trade {short_account(account)}.")
         if not await self._settled(SETTLE_WAIT):
-            raise VenueError(f"An order is still on its way in {short(venue.account)}: "
+            raise VenueError(f"An order is still on its way in {short_account(venue.account)}: "
                              "switch once the exchange has answered it.")
         await asyncio.gather(*(w.stop() for w in venue.account_workers))
         if venue.store is not None:
@@ -76,14 +65,14 @@ class AccountSwitch:
         else:
             await venue._open_local_database()
         venue.start_account_workers()
-        if not await self._until(lambda: _live(state), LIVE_WAIT):
-            state.notify(f"{short(account)}'s order stream is not live yet: orders wait "
+        if not await self._until(lambda: state.is_live(ORDER_STREAM), LIVE_WAIT):
+            state.notify(f"{short_account(account)}'s order stream is not live yet: orders wait "
                          "for it.", "warning")
         try:
             state.set_balance(convert.balance(await venue.rest.balance(account)))
         except VenueError as exc:
-            state.notify(f"Balance unavailable for {short(account)}: {exc}", "warning")
-        state.notify(f"Trading {short(account)} now.")
+            state.notify(f"Balance unavailable for {short_account(account)}: {exc}", "warning")
+        state.notify(f"Trading {short_account(account)} now.")
 
     async def name_holders(self) -> None:
         """Whose each account is, from the ISV's users (UsersAPI): the picker says it. A
@@ -105,24 +94,7 @@ class AccountSwitch:
             o.is_pending for o in venue.state.home.orders.values()), within)
 
     async def _until(self, check: Callable[[], bool], within: float) -> bool:
-        """Until ``check`` holds (True) or ``within`` seconds pass: woken by each change of
-        an order or a link, not a poll (a look every RECHECK besides, for what no change
-        announces: an insert's answer that moved no order)."""
-        state, changed = self.venue.state, Changed()
-        state.listen(changed)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        try:
-            while not check():
-                changed.event.clear()
-                left = deadline - loop.time()
-                if left <= 0:
-                    return False
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(changed.event.wait(), min(left, RECHECK))
-            return True
-        finally:
-            state.unlisten(changed)
+        return await until(self.venue.state, check, within)
 
     async def kill_others(self, bound: float = OTHERS_BOUND, *, only: str | None = None
                           ) -> tuple[int, list[Order]]:

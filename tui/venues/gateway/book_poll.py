@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from tui.core.state import DeskState, LinkState
+from tui.core.state import DeskState
 from tui.core.venue import VenueError
 from tui.proto.polymarket.v1 import marketdatasubscription_pb2 as md_pb
 from tui.proto.polymarket.v1 import orderbook_pb2 as ob_pb
@@ -74,8 +74,7 @@ class BookPoller:
         return (watched or list(listed))[:POLLED_MAX]
 
     def live(self) -> bool:
-        link = self.state.streams.get(self.stream)
-        return link is not None and link.state is LinkState.LIVE
+        return self.state.is_live(self.stream)
 
     async def run(self) -> None:
         """For as long as the venue runs: a cheap look at the link once a second."""
@@ -110,14 +109,16 @@ class BookPoller:
                 return
 
     async def _paced(self) -> bool:
-        """Wait for a read the exchange's limit allows; False as soon as the stream is live
-        (the link is looked at each second of a long wait, and no read is spent on it)."""
+        """Wait until the exchange's limit allows a read (the read itself draws on it, as
+        every call does); False as soon as the stream is live: the link is looked at each
+        second of a long wait, and no read is spent on it."""
         limiter = self.rest.limiter
         bucket = limiter.bucket_named(BOOK_LIMIT) if limiter is not None else None
         while not self.live():
-            if bucket is None or bucket.try_acquire():
+            wait = bucket.delay() if bucket is not None else 0.0
+            if wait <= 0:
                 return True
-            await asyncio.sleep(min(bucket.delay(), self.every))
+            await asyncio.sleep(min(wait, self.every))
         return False
 
     async def _read(self, symbol: str) -> bool:

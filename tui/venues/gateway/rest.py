@@ -188,9 +188,8 @@ class GatewayRest:
                                        account_scoped=True), ord_pb.SearchTradesResponse())
 
     async def order_book(self, symbol: str, depth: int) -> ob_pb.GetOrderBookResponse:
-        """OrderBookAPI.GetOrderBook (market data: no participant id). Not paced here: the
-        path names the market, which the limiter's table of paths cannot match, so a caller
-        draws on ``limiter.bucket_named("GetOrderBook")`` first (12 a minute, spec §11.7)."""
+        """OrderBookAPI.GetOrderBook (market data: no participant id), paced as every call
+        is (12 a minute, spec §11.7)."""
         return _parse(await self._send("GET", f"/v1/orderbook/{quote(symbol, safe='')}",
                                        params={"depth": depth}), ob_pb.GetOrderBookResponse())
 

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 Where = Callable[[], Awaitable[tuple[str, str]]]
 
 BOOK_DEPTH = 25
+OTHERS_EVERY = 30.0  # seconds between reads of the other accounts' balances (a firm's)
 REFRESH_MARGIN = 30.0  # renew the access token this long before it expires (spec §2.1)
 
 
@@ -274,16 +275,20 @@ class GatewayVenue(Commands, Reports, Recovery, TradeBackfill, VenueBase):
                 await asyncio.sleep(5.0)
 
     async def _keep_balance_fresh(self) -> None:
+        others_due = 0.0  # the firm's other accounts: read at once, then every OTHERS_EVERY
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._balance_due.wait(), timeout=10.0)
             self._balance_due.clear()
             with contextlib.suppress(VenueError):
                 self.state.set_balance(convert.balance(await self.rest.balance(self.account)))
-            for account in self.state.tradable:  # the firm's total sums every account's
-                if account != self.account:
-                    with contextlib.suppress(VenueError):
-                        self.state.set_balance(convert.balance(
-                            await self.rest.balance(account)), account=account)
-            await asyncio.sleep(0.5)  # at most two balance calls a second
+            if self.state.tradable and time.monotonic() >= others_due:
+                # the firm's total sums every account's; this desk's fills move only its own
+                others_due = time.monotonic() + OTHERS_EVERY
+                for account in self.state.tradable:
+                    if account != self.account:
+                        with contextlib.suppress(VenueError):
+                            self.state.set_balance(convert.balance(
+                                await self.rest.balance(account)), account=account)
+            await asyncio.sleep(0.5)  # the account traded: at most two reads a second
 

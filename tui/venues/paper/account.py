@@ -12,17 +12,12 @@ from decimal import Decimal
 
 from tui.core.enums import Side
 from tui.core.model import Balance, Fill, Position
+from tui.core.money import notional_dollars
 from tui.core.prices import Outcome, Scales
-
-DEFAULT_CASH = Decimal(1000)
-
-
-def _dollars(raw_notional: int, sc: Scales) -> Decimal:
-    return Decimal(raw_notional) / (sc.price_scale * sc.qty_scale)
 
 
 class PaperAccount:
-    def __init__(self, cash: Decimal = DEFAULT_CASH) -> None:
+    def __init__(self, cash: Decimal) -> None:
         self.cash = cash
         self.positions: dict[str, Position] = {}
 
@@ -37,19 +32,19 @@ class PaperAccount:
             closing = min(pos.no.qty, qty)  # NO held is sold back first
             if closing:
                 pos.trade(Outcome.NO, -closing, sc.complement(px))
-                self.cash += _dollars(closing * sc.complement(px), sc)
+                self.cash += notional_dollars(sc, closing * sc.complement(px))
             if qty > closing:
                 pos.trade(Outcome.YES, qty - closing, px)
-                self.cash -= _dollars((qty - closing) * px, sc)
+                self.cash -= notional_dollars(sc, (qty - closing) * px)
             pos.qty_bought += qty
         else:
             closing = min(pos.yes.qty, qty)
             if closing:
                 pos.trade(Outcome.YES, -closing, px)
-                self.cash += _dollars(closing * px, sc)
+                self.cash += notional_dollars(sc, closing * px)
             if qty > closing:
                 pos.trade(Outcome.NO, qty - closing, sc.complement(px))
-                self.cash -= _dollars((qty - closing) * sc.complement(px), sc)
+                self.cash -= notional_dollars(sc, (qty - closing) * sc.complement(px))
             pos.qty_sold += qty
         return pos
 
@@ -62,7 +57,7 @@ class PaperAccount:
             held = pos.holding(outcome).qty
             if held:
                 pos.trade(outcome, -held, price)
-                paid += _dollars(held * price, sc)
+                paid += notional_dollars(sc, held * price)
         self.cash += paid
         return pos, paid
 

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from tui.core.enums import ExecType, OrderState, TimeInForce
-from tui.core.listener import LinkState
+from tui.core.enums import ExecType, OrderState, Side, TimeInForce
 from tui.core.model import Balance, Book, Fill, Instrument, Order
+from tui.core.money import notional_dollars
 from tui.core.state import DeskState, is_feed
 from tui.core.tape import Trade
 from tui.core.ticket import OrderRequest, Terms, new_clord_id
@@ -74,8 +74,8 @@ class PaperExchange:
         return inst
 
     def _live_book(self, symbol: str) -> Book:
-        feeds = [s for s in self.state.streams.values() if is_feed(s.name)]
-        if not feeds or any(s.state is not LinkState.LIVE for s in feeds):
+        feeds = [name for name in self.state.streams if is_feed(name)]
+        if not feeds or not all(self.state.is_live(name) for name in feeds):
             raise VenueError("PAPER: the price feed is not live, so nothing was matched: a "
                              "paper order against a frozen book would fill where the market "
                              "is not.")
@@ -92,14 +92,23 @@ class PaperExchange:
         qty = self._qty(request)
         if qty <= 0:
             raise VenueError("PAPER: the live book shows nothing to buy with that cash.")
-        if request.cash_qty is not None:  # it spends that cash, whatever the prices
-            cost = Decimal(request.cash_qty) / (sc.price_scale * sc.qty_scale)
-        else:
-            cost = new_cost(self.account, self._orders(), request.symbol, request.yes_side,
-                            request.yes_price, qty, sc)
-        free = self.balance().buying_power
+        cost = (notional_dollars(sc, request.cash_qty) if request.cash_qty is not None
+                else None)  # a cash buy spends that cash, whatever the prices
+        self._afford(request.symbol, request.yes_side, request.yes_price, qty, "this order",
+                     cost=cost)
+
+    def _afford(self, symbol: str, side: Side, price: int, qty: int, what: str, *,
+                cost: Decimal | None = None, instead: str = "") -> None:
+        """Refuse an order (or ``instead`` of that working order, its change) that could
+        cost more paper cash than the other working orders leave free."""
+        sc = self._instrument(symbol).scales
+        others = [o for o in self._orders() if o.order_id != instead]
+        if cost is None:
+            cost = new_cost(self.account, others, symbol, side, price, qty, sc)
+        free = self.account.balance(held_back(self.account, others, {
+            o.symbol: self._instrument(o.symbol).scales for o in others})).buying_power
         if cost > free:
-            raise VenueError(f"PAPER: not enough paper cash: this order could cost "
+            raise VenueError(f"PAPER: not enough paper cash: {what} could cost "
                              f"${cost:,.2f} and ${free:,.2f} is free.")
 
     def _qty(self, request: OrderRequest) -> int:
@@ -108,7 +117,6 @@ class PaperExchange:
             return request.qty
         left, qty = request.cash_qty, 0
         market = self.market(request.symbol)
-        market.live = self.state.books.get(request.symbol) or market.live
         for px, size in market.available(request.yes_side, request.yes_price, 1 << 40):
             take = min(size, left // px) if px else 0
             qty, left = qty + take, left - take * px
@@ -153,7 +161,6 @@ class PaperExchange:
             return
         working.opened = True
         market = self.market(order.symbol)
-        market.live = self.state.books.get(order.symbol) or market.live
         if working.post_only and market.would_cross(order.side, order.price):
             self._end(order.order_id, OrderState.REJECTED, ExecType.REJECTED,
                       "post-only, and it would have taken the live book")
@@ -249,15 +256,8 @@ class PaperExchange:
         if new_qty <= current.cum_qty:
             raise VenueError(f"PAPER: {current.cum_qty} of it has filled already; a new size "
                              "must be more than that.")
-        sc = self._instrument(current.symbol).scales
-        others = [o for o in self._orders() if o.order_id != current.order_id]
-        cost = new_cost(self.account, others, current.symbol, current.side, new_price,
-                        new_qty - current.cum_qty, sc)
-        free = self.account.balance(held_back(self.account, others, {
-            o.symbol: self._instrument(o.symbol).scales for o in others})).buying_power
-        if cost > free:
-            raise VenueError(f"PAPER: not enough paper cash for that change: it could cost "
-                             f"${cost:,.2f} and ${free:,.2f} is free.")
+        self._afford(current.symbol, current.side, new_price, new_qty - current.cum_qty,
+                     "that change", instead=current.order_id)
         return Change(current, new_price, new_qty)
 
     def replace(self, order: Order, change: Change, terms: Terms | None) -> str:

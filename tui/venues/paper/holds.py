@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from tui.core.enums import Side
 from tui.core.model import Order
+from tui.core.money import notional_dollars
 from tui.core.prices import Scales
 from tui.venues.paper.account import PaperAccount
 
 
 def _opening_cost(side: Side, price: int, opening: int, sc: Scales) -> Decimal:
     each = price if side is Side.BUY else sc.complement(price)
-    return Decimal(opening * each) / (sc.price_scale * sc.qty_scale)
+    return notional_dollars(sc, opening * each)
 
 
 def held_back(account: PaperAccount, orders: Iterable[Order],

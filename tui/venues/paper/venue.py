@@ -17,15 +17,16 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
+from tui.core.config import DEFAULT_PAPER_CASH
 from tui.core.enums import ExecType, OrderState
 from tui.core.listener import DeskListener, LinkState
 from tui.core.model import Book, Estimate, Fill, Order
 from tui.core.state import PAPER_ACCOUNT
 from tui.core.tape import Trade
-from tui.core.ticket import OrderRequest, Terms
+from tui.core.ticket import OrderRequest, Terms, request_words
 from tui.core.venue import LocalDatabase, VenueError
 from tui.venues.base import ORDER_STREAM, VenueBase
-from tui.venues.paper.account import DEFAULT_CASH, PaperAccount
+from tui.venues.paper.account import PaperAccount
 from tui.venues.paper.exchange import PaperExchange
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,11 @@ class PaperWire:
 class PaperVenue(VenueBase, DeskListener):
     def __init__(self, feed: VenueBase, *,
                  open_store: Callable[[str], LocalDatabase] | None = None,
-                 store: LocalDatabase | None = None, cash: Decimal = DEFAULT_CASH) -> None:
+                 store: LocalDatabase | None = None, cash: Decimal = DEFAULT_PAPER_CASH) -> None:
         feed.market_only = True  # before it starts: it must never open the account's side
+        # its database beside the feed's, opened as the feed would (account "paper")
         super().__init__(state=feed.state, venue_name=feed.state.venue, store=store,
-                         open_store=open_store)
+                         open_store=open_store or feed._open_store)
         self.feed = feed
         self.rest = PaperWire()
         self.paper = PaperExchange(self.state, PaperAccount(cash), self._on_report)
@@ -121,10 +123,10 @@ class PaperVenue(VenueBase, DeskListener):
 
     # --- the hooks: the paper exchange in place of a wire -----------------------------
     def wire_text(self, request: OrderRequest) -> str:
-        post = ", post-only" if request.post_only else ""
+        inst = self.state.instruments.get(request.symbol)
+        what = request_words(request, inst.scales) if inst is not None else request.symbol
         return ("PAPER: nothing is sent to the venue.\nMatched on this machine against the "
-                f"live book: {request.yes_side.name} {request.qty} at YES {request.yes_price} "
-                f"(raw), {request.tif.name}{post}")
+                f"live book: {what} in {request.symbol}")
 
     def _insert_sender(self, request: OrderRequest) -> Callable[[], Awaitable[str]]:
         self.paper.check(request)  # VenueError in the trader's words: nothing shown
@@ -154,7 +156,6 @@ class PaperVenue(VenueBase, DeskListener):
     async def preview(self, request: OrderRequest) -> Estimate:
         self.paper.check(request)
         market = self.paper.market(request.symbol)  # what paper orders took is not there
-        market.live = self.state.books.get(request.symbol) or market.live
         got = market.available(request.yes_side, request.yes_price, request.qty or 1 << 40)
         qty = sum(q for _px, q in got)
         avg = round(sum(px * q for px, q in got) / qty) if qty else 0

@@ -71,7 +71,7 @@ class FillRecovery(DeskListener):
         self._unread: set[str] = set()  # markets whose history the last read could not get
         self._news = asyncio.Event()  # a reconnect came while the task waits to retry
         self._history_only: set[str] = set()  # ended orders checked at start
-        venue.state.listen(self)
+        # it listens to the state once the venue starts its account's side (venue.start)
 
     # --- what the desk recorded ---------------------------------------------------------
     def on_fill(self, fill: Fill, clord_id: str) -> None:

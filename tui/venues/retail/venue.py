@@ -77,7 +77,8 @@ class RetailVenue(PrivateFrames):
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
         balances = None
-        if not self.market_only:
+        if not self.market_only:  # the account's side (a paper desk's feed has none)
+            self.state.listen(self._recovery)  # every fill recorded, for its gaps
             balances = await self.rest.balances()  # proves the key before anything else
             self.state.user = f"key {self.rest.key_id[:8]}…"
             self.state.open_account(self.account)
@@ -92,8 +93,7 @@ class RetailVenue(PrivateFrames):
         if skipped:
             self.state.notify(f"{len(skipped)} markets left out: no usable tick or minimum "
                               f"size ({', '.join(skipped[:3])}).", "warning")
-        if balances is None:  # a paper desk's feed: the markets' socket alone
-            self.state.unlisten(self._recovery)  # it recovers this venue's fills, not paper's
+        if self.market_only:  # a paper desk's feed: the markets' socket alone
             self._workers = [self._prices_socket()]
             self._workers[0].start()
             return
